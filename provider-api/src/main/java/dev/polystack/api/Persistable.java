@@ -1,0 +1,27 @@
+package dev.polystack.api;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * A provider whose state survives restarts with {@code PERSISTENCE=1}. The gateway's snapshot manager
+ * decides when to save, writes atomically, and versions the files; the provider only turns its state
+ * into bytes and back. Saving must be safe while requests run (take a consistent copy under the
+ * provider's own locks).
+ */
+public interface Persistable {
+
+    /** Format version of what {@link #saveState} writes; bump it when the format changes. */
+    default int stateVersion() {
+        return 1;
+    }
+
+    void saveState(OutputStream out) throws IOException;
+
+    /** Replaces the current state with a saved one written by format {@code version}. */
+    void loadState(InputStream in, int version) throws IOException;
+
+    /** Drops all state (POST /_localstack/state/reset). */
+    void resetState();
+}

@@ -1,0 +1,62 @@
+package dev.polystack.api;
+
+import java.util.Objects;
+
+/**
+ * Who is calling, where, and how: built by the gateway for each request (and by providers for
+ * in-process calls with {@link #internal}). {@link #response()} lets a provider set a status or
+ * headers that the output shape cannot express (S3's 206 for ranges).
+ */
+public final class RequestContext {
+    private final String accountId;
+    private final String region;
+    private final String service;
+    private final String requestId;
+    private final String accessKeyId;
+    private final HttpRequestData request;
+    private final HttpResponseData response = new HttpResponseData();
+    private volatile String operation;
+
+    public RequestContext(String accountId, String region, String service, String requestId,
+                          String accessKeyId, HttpRequestData request) {
+        this.accountId = Objects.requireNonNull(accountId);
+        this.region = Objects.requireNonNull(region);
+        this.service = service;
+        this.requestId = requestId;
+        this.accessKeyId = accessKeyId;
+        this.request = request;
+    }
+
+    /** A context for an in-process call from one service to another (no HTTP request behind it). */
+    public static RequestContext internal(String accountId, String region, String service) {
+        return new RequestContext(accountId, region, service, java.util.UUID.randomUUID().toString(), null,
+                HttpRequestData.of("POST", "/", java.util.Map.of(), new byte[0]));
+    }
+
+    public String accountId() { return accountId; }
+
+    public String region() { return region; }
+
+    /** {@code aws}, {@code aws-cn}, {@code aws-us-gov} from the region. */
+    public String partition() {
+        if (region.startsWith("cn-")) return "aws-cn";
+        if (region.startsWith("us-gov-")) return "aws-us-gov";
+        return "aws";
+    }
+
+    public String service() { return service; }
+
+    public String requestId() { return requestId; }
+
+    /** The access key from the signature, or null for unsigned requests. */
+    public String accessKeyId() { return accessKeyId; }
+
+    public HttpRequestData request() { return request; }
+
+    /** Response status and headers a provider wants beyond the output shape. Status 0 = the protocol's default. */
+    public HttpResponseData response() { return response; }
+
+    public String operation() { return operation; }
+
+    public void operation(String operation) { this.operation = operation; }
+}
