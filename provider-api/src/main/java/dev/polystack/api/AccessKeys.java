@@ -1,0 +1,33 @@
+package dev.polystack.api;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Maps access key ids to accounts. The gateway asks it for every signed request; STS registers the
+ * temporary keys it issues so later calls made with them land in the right account.
+ * Without a registration: a 12-digit key is that account, anything else is {@value Config#DEFAULT_ACCOUNT}
+ * (LocalStack's rule).
+ */
+public final class AccessKeys {
+    private static final ConcurrentHashMap<String, String> ISSUED = new ConcurrentHashMap<>();
+
+    private AccessKeys() {
+    }
+
+    public static void register(String accessKeyId, String accountId) {
+        ISSUED.put(accessKeyId, accountId);
+    }
+
+    public static String accountFor(String accessKeyId) {
+        if (accessKeyId == null || accessKeyId.isEmpty()) return Config.DEFAULT_ACCOUNT;
+        String issued = ISSUED.get(accessKeyId);
+        if (issued != null) return issued;
+        if (accessKeyId.length() == 12 && accessKeyId.chars().allMatch(Character::isDigit)) return accessKeyId;
+        return Config.DEFAULT_ACCOUNT;
+    }
+
+    /** Registered keys (persistence of STS state). */
+    public static java.util.Map<String, String> issued() {
+        return ISSUED;
+    }
+}
