@@ -14,6 +14,7 @@ public class ServiceException extends RuntimeException {
     private final int status;
     private final boolean senderFault;
     private final Map<String, Object> fields = new LinkedHashMap<>();
+    private String queryCode;
 
     public ServiceException(String code, String message, int status, boolean senderFault) {
         super(message, null, false, false);
@@ -42,6 +43,20 @@ public class ServiceException extends RuntimeException {
 
     public ServiceException with(String member, Object value) {
         fields.put(member, value);
+        return this;
+    }
+
+    /**
+     * The code the query protocol reports for this error (and, for awsQueryCompatible JSON services, the
+     * first part of {@code x-amzn-query-error}), when it differs from {@link #code()} and the
+     * specification does not carry it: SQS's botocore specification lacks the awsQueryError traits, so
+     * the SQS provider says {@code AWS.SimpleQueueService.NonExistentQueue} here for {@code QueueDoesNotExist}.
+     * Null means: whatever the specification says, else {@link #code()}.
+     */
+    public String queryCode() { return queryCode; }
+
+    public ServiceException queryCode(String queryCode) {
+        this.queryCode = queryCode;
         return this;
     }
 }
