@@ -1,0 +1,385 @@
+package dev.polystack.services.kms;
+
+import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.DigestInfo;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.digests.SHA384Digest;
+import org.bouncycastle.crypto.digests.SHA512Digest;
+import org.bouncycastle.crypto.Digest;
+import org.bouncycastle.crypto.engines.RSABlindedEngine;
+import org.bouncycastle.crypto.params.ParametersWithRandom;
+import org.bouncycastle.crypto.signers.PSSSigner;
+import org.bouncycastle.crypto.util.PrivateKeyFactory;
+import org.bouncycastle.crypto.util.PublicKeyFactory;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.KeyAgreement;
+import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.OAEPParameterSpec;
+import javax.crypto.spec.PSource;
+import javax.crypto.spec.SecretKeySpec;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.Provider;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.MGF1ParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.PSSParameterSpec;
+import java.security.spec.RSAKeyGenParameterSpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Map;
+import java.util.TreeMap;
+import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+
+/**
+ * The crypto engine: key generation, the symmetric ciphertext envelope, RSA-OAEP, signatures in
+ * AWS's formats (PKCS#1 v1.5 / PSS with salt = digest length / DER-encoded ECDSA), HMAC and ECDH.
+ * AES and HMAC use the JDK (hardware intrinsics); EC (secp256k1 included) and prehashed PSS use
+ * Bouncy Castle, held as a private provider instance rather than registered globally.
+ */
+public final class KmsCrypto {
+    static final Provider BC = new BouncyCastleProvider();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** First byte of every symmetric ciphertext blob this engine writes. */
+    static final byte ENVELOPE_VERSION = 1;
+    static final int KEY_ID_LENGTH = 36;      // a UUID or mrk-<32 hex>: both 36 characters
+    static final int MATERIAL_ID_LENGTH = 32; // the raw bytes of the 64-hex key material id
+    static final int IV_LENGTH = 12;
+    static final int TAG_BITS = 128;
+    static final int HEADER_LENGTH = 1 + KEY_ID_LENGTH + MATERIAL_ID_LENGTH;
+
+    /** Thrown for any ciphertext that is not ours, altered, or bound to another context. */
+    public static final class BadCiphertext extends Exception {
+        BadCiphertext() {
+            super(null, null, false, false);
+        }
+    }
+
+    private KmsCrypto() {
+    }
+
+    public static byte[] random(int n) {
+        byte[] b = new byte[n];
+        RANDOM.nextBytes(b);
+        return b;
+    }
+
+    /** A new key material id: 64 lowercase hex characters, as AWS shows them. */
+    public static String newMaterialId() {
+        return hex(random(MATERIAL_ID_LENGTH));
+    }
+
+    // ---------------------------------------------------------------- key generation
+
+    /** Fresh material for a spec: raw secret bytes for SYMMETRIC/HMAC, a key pair for RSA/ECC. */
+    public static KmsKey.Material generate(KmsKeySpec spec) {
+        KmsKey.Material m = new KmsKey.Material();
+        m.id = newMaterialId();
+        m.createdMillis = System.currentTimeMillis();
+        switch (spec.family) {
+            case SYMMETRIC, HMAC -> m.secret = random(spec.bits / 8);
+            case RSA, ECC -> {
+                KeyPair pair = generateKeyPair(spec);
+                m.secret = pair.getPrivate().getEncoded();
+                m.publicKey = pair.getPublic().getEncoded();
+            }
+        }
+        return m;
+    }
+
+    /** An RSA or EC key pair; private key in PKCS#8, public in SubjectPublicKeyInfo encoding. */
+    public static KeyPair generateKeyPair(KmsKeySpec spec) {
+        try {
+            if (spec.family == KmsKeySpec.Family.RSA) {
+                KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+                g.initialize(new RSAKeyGenParameterSpec(spec.bits, RSAKeyGenParameterSpec.F4), RANDOM);
+                return g.generateKeyPair();
+            }
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC", BC);
+            g.initialize(new ECGenParameterSpec(spec.curve), RANDOM);
+            return g.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot generate " + spec, e);
+        }
+    }
+
+    static PrivateKey privateKey(KmsKeySpec spec, byte[] pkcs8) throws GeneralSecurityException {
+        return keyFactory(spec).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+    }
+
+    static PublicKey publicKey(KmsKeySpec spec, byte[] spki) throws GeneralSecurityException {
+        return keyFactory(spec).generatePublic(new X509EncodedKeySpec(spki));
+    }
+
+    private static KeyFactory keyFactory(KmsKeySpec spec) throws GeneralSecurityException {
+        return spec.family == KmsKeySpec.Family.RSA ? KeyFactory.getInstance("RSA") : KeyFactory.getInstance("EC", BC);
+    }
+
+    // ---------------------------------------------------------------- symmetric envelope
+
+    /**
+     * Encrypts under a symmetric key. Blob layout: version (1) | key id (36, ASCII) | material id (32) |
+     * IV (12) | AES-256-GCM ciphertext and tag. The header and the canonical encryption context are the
+     * GCM additional data, so changing any byte, or decrypting with another context, fails the tag check.
+     */
+    public static byte[] seal(String keyId, KmsKey.Material material, byte[] plaintext, Map<String, String> context) {
+        byte[] header = header(keyId, material.id);
+        byte[] iv = random(IV_LENGTH);
+        try {
+            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            c.init(Cipher.ENCRYPT_MODE, material.aesKey(), new GCMParameterSpec(TAG_BITS, iv));
+            c.updateAAD(header);
+            c.updateAAD(canonicalContext(context));
+            byte[] sealed = c.doFinal(plaintext);
+            return ByteBuffer.allocate(header.length + IV_LENGTH + sealed.length).put(header).put(iv).put(sealed).array();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The key id a symmetric blob names, or throws if the blob is not one of ours. */
+    public static String envelopeKeyId(byte[] blob) throws BadCiphertext {
+        if (blob == null || blob.length < HEADER_LENGTH + IV_LENGTH + TAG_BITS / 8 || blob[0] != ENVELOPE_VERSION) {
+            throw new BadCiphertext();
+        }
+        for (int i = 1; i <= KEY_ID_LENGTH; i++) {
+            if (blob[i] < 0x21 || blob[i] > 0x7e) throw new BadCiphertext();
+        }
+        return new String(blob, 1, KEY_ID_LENGTH, StandardCharsets.US_ASCII);
+    }
+
+    /** The key material id a symmetric blob was sealed with (hex). */
+    public static String envelopeMaterialId(byte[] blob) {
+        byte[] raw = new byte[MATERIAL_ID_LENGTH];
+        System.arraycopy(blob, 1 + KEY_ID_LENGTH, raw, 0, MATERIAL_ID_LENGTH);
+        return hex(raw);
+    }
+
+    public static byte[] open(KmsKey.Material material, byte[] blob, Map<String, String> context) throws BadCiphertext {
+        try {
+            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            c.init(Cipher.DECRYPT_MODE, material.aesKey(), new GCMParameterSpec(TAG_BITS, blob, HEADER_LENGTH, IV_LENGTH));
+            c.updateAAD(blob, 0, HEADER_LENGTH);
+            c.updateAAD(canonicalContext(context));
+            int offset = HEADER_LENGTH + IV_LENGTH;
+            return c.doFinal(blob, offset, blob.length - offset);
+        } catch (AEADBadTagException e) {
+            throw new BadCiphertext();
+        } catch (GeneralSecurityException e) {
+            throw new BadCiphertext();
+        }
+    }
+
+    private static byte[] header(String keyId, String materialId) {
+        byte[] id = keyId.getBytes(StandardCharsets.US_ASCII);
+        if (id.length != KEY_ID_LENGTH) throw new IllegalArgumentException("key id length " + keyId);
+        return ByteBuffer.allocate(HEADER_LENGTH).put(ENVELOPE_VERSION).put(id).put(unhex(materialId)).array();
+    }
+
+    /** Order-independent encoding of an encryption context: sorted pairs, each part length-prefixed. */
+    static byte[] canonicalContext(Map<String, String> context) {
+        if (context == null || context.isEmpty()) return new byte[0];
+        TreeMap<String, String> sorted = new TreeMap<>(context);
+        int size = 0;
+        for (Map.Entry<String, String> e : sorted.entrySet()) {
+            size += 8 + utf8Length(e.getKey()) + utf8Length(e.getValue());
+        }
+        ByteBuffer b = ByteBuffer.allocate(size);
+        for (Map.Entry<String, String> e : sorted.entrySet()) {
+            byte[] k = e.getKey().getBytes(StandardCharsets.UTF_8);
+            byte[] v = e.getValue().getBytes(StandardCharsets.UTF_8);
+            b.putInt(k.length).put(k).putInt(v.length).put(v);
+        }
+        return b.array();
+    }
+
+    private static int utf8Length(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    // ---------------------------------------------------------------- RSA-OAEP
+
+    /** The largest plaintext RSAES-OAEP takes with this modulus and hash: k - 2·hLen - 2. */
+    public static int oaepMaxPlaintext(KmsKeySpec spec, String algorithm) {
+        int hLen = "RSAES_OAEP_SHA_1".equals(algorithm) ? 20 : 32;
+        return spec.bits / 8 - 2 * hLen - 2;
+    }
+
+    public static byte[] rsaEncrypt(PublicKey key, String algorithm, byte[] plaintext) {
+        try {
+            Cipher c = Cipher.getInstance("RSA/ECB/OAEPPadding");
+            c.init(Cipher.ENCRYPT_MODE, key, oaep(algorithm), RANDOM);
+            return c.doFinal(plaintext);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static byte[] rsaDecrypt(PrivateKey key, String algorithm, byte[] ciphertext) throws BadCiphertext {
+        try {
+            Cipher c = Cipher.getInstance("RSA/ECB/OAEPPadding");
+            c.init(Cipher.DECRYPT_MODE, key, oaep(algorithm));
+            return c.doFinal(ciphertext);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new BadCiphertext();
+        }
+    }
+
+    /** AWS's OAEP: the same hash for the label digest and MGF1. */
+    private static OAEPParameterSpec oaep(String algorithm) {
+        return "RSAES_OAEP_SHA_1".equals(algorithm)
+                ? new OAEPParameterSpec("SHA-1", "MGF1", MGF1ParameterSpec.SHA1, PSource.PSpecified.DEFAULT)
+                : new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT);
+    }
+
+    // ---------------------------------------------------------------- signatures
+
+    /** Digest length in bytes of a signing algorithm's hash (RSASSA_PSS_SHA_256 → 32). */
+    public static int digestLength(String signingAlgorithm) {
+        return Integer.parseInt(signingAlgorithm.substring(signingAlgorithm.length() - 3)) / 8;
+    }
+
+    public static byte[] digest(String signingAlgorithm, byte[] message) {
+        try {
+            return MessageDigest.getInstance("SHA-" + signingAlgorithm.substring(signingAlgorithm.length() - 3)).digest(message);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Signs a message digest (RAW messages are hashed by the caller first, so one path serves both
+     * message types and RAW and DIGEST signatures over the same data are interchangeable, as in AWS).
+     */
+    public static byte[] signDigest(PrivateKey key, String algorithm, byte[] digest) {
+        try {
+            if (algorithm.startsWith("ECDSA_")) {
+                Signature s = Signature.getInstance("NONEwithECDSA", BC);
+                s.initSign(key, RANDOM);
+                s.update(digest);
+                return s.sign();
+            }
+            if (algorithm.startsWith("RSASSA_PKCS1_V1_5_")) {
+                Signature s = Signature.getInstance("NONEwithRSA");
+                s.initSign(key);
+                s.update(digestInfo(algorithm, digest));
+                return s.sign();
+            }
+            PSSSigner signer = pssSigner(algorithm);
+            signer.init(true, new ParametersWithRandom(PrivateKeyFactory.createKey(key.getEncoded()), RANDOM));
+            signer.update(digest, 0, digest.length);
+            return signer.generateSignature();
+        } catch (GeneralSecurityException | IOException | org.bouncycastle.crypto.CryptoException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Whether {@code signature} is valid for the digest; malformed signatures are simply invalid. */
+    public static boolean verifyDigest(PublicKey key, String algorithm, byte[] digest, byte[] signature) {
+        try {
+            if (algorithm.startsWith("ECDSA_")) {
+                Signature s = Signature.getInstance("NONEwithECDSA", BC);
+                s.initVerify(key);
+                s.update(digest);
+                return s.verify(signature);
+            }
+            if (algorithm.startsWith("RSASSA_PKCS1_V1_5_")) {
+                Signature s = Signature.getInstance("NONEwithRSA");
+                s.initVerify(key);
+                s.update(digestInfo(algorithm, digest));
+                return s.verify(signature);
+            }
+            PSSSigner signer = pssSigner(algorithm);
+            signer.init(false, PublicKeyFactory.createKey(key.getEncoded()));
+            signer.update(digest, 0, digest.length);
+            return signer.verifySignature(signature);
+        } catch (GeneralSecurityException | IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** PSS over a precomputed hash: MGF1 with the same hash, salt length = digest length (AWS's choice). */
+    private static PSSSigner pssSigner(String algorithm) {
+        Digest d = bcDigest(algorithm);
+        return PSSSigner.createRawSigner(new RSABlindedEngine(), d, bcDigest(algorithm), d.getDigestSize(), PSSSigner.TRAILER_IMPLICIT);
+    }
+
+    private static Digest bcDigest(String algorithm) {
+        return switch (digestLength(algorithm)) {
+            case 32 -> new SHA256Digest();
+            case 48 -> new SHA384Digest();
+            default -> new SHA512Digest();
+        };
+    }
+
+    private static byte[] digestInfo(String algorithm, byte[] digest) throws IOException {
+        var oid = switch (digestLength(algorithm)) {
+            case 32 -> NISTObjectIdentifiers.id_sha256;
+            case 48 -> NISTObjectIdentifiers.id_sha384;
+            default -> NISTObjectIdentifiers.id_sha512;
+        };
+        return new DigestInfo(new AlgorithmIdentifier(oid, DERNull.INSTANCE), digest).getEncoded("DER");
+    }
+
+    // ---------------------------------------------------------------- HMAC and ECDH
+
+    public static byte[] hmac(byte[] key, String macAlgorithm, byte[] message) {
+        try {
+            String jca = "HmacSHA" + macAlgorithm.substring("HMAC_SHA_".length());
+            Mac mac = Mac.getInstance(jca);
+            mac.init(new SecretKeySpec(key, jca));
+            return mac.doFinal(message);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** ECDH shared secret (the raw x coordinate) between our private key and a peer's SPKI public key. */
+    public static byte[] ecdh(PrivateKey ours, byte[] peerSpki) throws GeneralSecurityException {
+        PublicKey peer = KeyFactory.getInstance("EC", BC).generatePublic(new X509EncodedKeySpec(peerSpki));
+        KeyAgreement ka = KeyAgreement.getInstance("ECDH", BC);
+        ka.init(ours);
+        ka.doPhase(peer, true);
+        return ka.generateSecret();
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    static String hex(byte[] b) {
+        char[] out = new char[b.length * 2];
+        for (int i = 0; i < b.length; i++) {
+            out[2 * i] = HEX[(b[i] >> 4) & 0xf];
+            out[2 * i + 1] = HEX[b[i] & 0xf];
+        }
+        return new String(out);
+    }
+
+    static byte[] unhex(String s) {
+        byte[] out = new byte[s.length() / 2];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (byte) Integer.parseInt(s, 2 * i, 2 * i + 2, 16);
+        }
+        return out;
+    }
+
+    static SecretKeySpec aes(byte[] raw) {
+        return new SecretKeySpec(raw, "AES");
+    }
+}

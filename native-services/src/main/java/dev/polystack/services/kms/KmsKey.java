@@ -1,0 +1,128 @@
+package dev.polystack.services.kms;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
+import javax.crypto.spec.SecretKeySpec;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+
+/**
+ * One KMS key, its metadata and all its key material (the current one last; older ones stay to
+ * decrypt what they sealed). Public fields are the persisted format (Jackson, see {@link KmsState});
+ * mutations happen under the key's own monitor.
+ */
+public final class KmsKey {
+    public String keyId;
+    public String arn;
+    public String accountId;
+    public String region;
+    public long createdMillis;
+    public String description = "";
+    public String keyUsage;
+    public KmsKeySpec keySpec;
+    public String origin = "AWS_KMS";
+    public String keyManager = "CUSTOMER";
+    /** Enabled, Disabled, PendingDeletion, PendingImport. */
+    public String keyState = "Enabled";
+    /** When a key pending deletion goes away. */
+    public long deletionMillis;
+    public Integer pendingWindowDays;
+    public boolean multiRegion;
+    /** PRIMARY or REPLICA for multi-Region keys. */
+    public String multiRegionType;
+    public String primaryRegion;
+    public List<String> replicaRegions = new ArrayList<>();
+    public String policy;
+    public LinkedHashMap<String, String> tags = new LinkedHashMap<>();
+    public boolean rotationEnabled;
+    public int rotationPeriodDays = 365;
+    public long rotationEnabledMillis;
+    public List<Rotation> rotations = new ArrayList<>();
+    /** EXTERNAL keys: KEY_MATERIAL_EXPIRES or KEY_MATERIAL_DOES_NOT_EXPIRE once imported. */
+    public String expirationModel;
+    public long validToMillis;
+    /** Oldest first; the last is current. Replaced as a whole (copy on write), never edited in place. */
+    public volatile List<Material> materials = List.of();
+    /** Insertion sequence, for ListKeys' stable order. */
+    public long sequence;
+
+    /** One generation of key material. */
+    public static final class Material {
+        public String id;
+        /** AES or HMAC key bytes, or the PKCS#8 private key. */
+        public byte[] secret;
+        /** SubjectPublicKeyInfo DER, asymmetric keys only. */
+        public byte[] publicKey;
+        public long createdMillis;
+
+        @JsonIgnore
+        private transient volatile SecretKeySpec aesKey;
+        @JsonIgnore
+        private transient volatile PrivateKey privateKey;
+        @JsonIgnore
+        private transient volatile PublicKey publicKeyParsed;
+
+        @JsonIgnore
+        SecretKeySpec aesKey() {
+            SecretKeySpec k = aesKey;
+            if (k == null) aesKey = k = KmsCrypto.aes(secret);
+            return k;
+        }
+
+        @JsonIgnore
+        PrivateKey privateKey(KmsKeySpec spec) {
+            PrivateKey k = privateKey;
+            if (k == null) {
+                try {
+                    privateKey = k = KmsCrypto.privateKey(spec, secret);
+                } catch (GeneralSecurityException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return k;
+        }
+
+        @JsonIgnore
+        PublicKey publicKey(KmsKeySpec spec) {
+            PublicKey k = publicKeyParsed;
+            if (k == null) {
+                try {
+                    publicKeyParsed = k = KmsCrypto.publicKey(spec, publicKey);
+                } catch (GeneralSecurityException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return k;
+        }
+    }
+
+    /** One entry of ListKeyRotations. */
+    public static final class Rotation {
+        public String materialId;
+        public long dateMillis;
+        /** AUTOMATIC or ON_DEMAND. */
+        public String type;
+    }
+
+    @JsonIgnore
+    public Material current() {
+        List<Material> m = materials;
+        return m.isEmpty() ? null : m.get(m.size() - 1);
+    }
+
+    @JsonIgnore
+    public Material material(String id) {
+        for (Material m : materials) if (m.id.equals(id)) return m;
+        return null;
+    }
+
+    public synchronized void addMaterial(Material m) {
+        List<Material> next = new ArrayList<>(materials);
+        next.add(m);
+        materials = List.copyOf(next);
+    }
+}

@@ -1,0 +1,558 @@
+package dev.polystack.services.kms;
+
+import dev.polystack.api.RequestContext;
+import dev.polystack.api.ServiceException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.OAEPParameterSpec;
+import javax.crypto.spec.PSource;
+import javax.crypto.spec.SecretKeySpec;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyFactory;
+import java.security.MessageDigest;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.MGF1ParameterSpec;
+import java.security.spec.PSSParameterSpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class KmsProviderTest {
+    private final KmsProvider kms = new KmsProvider();
+    private final RequestContext ctx = RequestContext.internal("111111111111", "us-east-1", "kms");
+
+    private Map<String, Object> call(String op, Object... kv) {
+        return call(ctx, op, kv);
+    }
+
+    private Map<String, Object> call(RequestContext c, String op, Object... kv) {
+        Map<String, Object> in = new HashMap<>();
+        for (int i = 0; i < kv.length; i += 2) in.put((String) kv[i], kv[i + 1]);
+        return kms.invoke(c, op, in);
+    }
+
+    private ServiceException error(String op, Object... kv) {
+        return assertThrows(ServiceException.class, () -> call(op, kv));
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> createKey(Object... kv) {
+        return (Map<String, Object>) call("CreateKey", kv).get("KeyMetadata");
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void symmetricKeyMetadata() {
+        Map<String, Object> m = createKey("Description", "test key 123");
+        String id = (String) m.get("KeyId");
+        assertEquals("arn:aws:kms:us-east-1:111111111111:key/" + id, m.get("Arn"));
+        assertEquals("SYMMETRIC_DEFAULT", m.get("KeySpec"));
+        assertEquals("SYMMETRIC_DEFAULT", m.get("CustomerMasterKeySpec"));
+        assertEquals("ENCRYPT_DECRYPT", m.get("KeyUsage"));
+        assertEquals("Enabled", m.get("KeyState"));
+        assertEquals(true, m.get("Enabled"));
+        assertEquals(List.of("SYMMETRIC_DEFAULT"), m.get("EncryptionAlgorithms"));
+        assertEquals("AWS_KMS", m.get("Origin"));
+        assertEquals("CUSTOMER", m.get("KeyManager"));
+        assertEquals(false, m.get("MultiRegion"));
+        assertEquals(64, ((String) m.get("CurrentKeyMaterialId")).length());
+        assertEquals("111111111111", m.get("AWSAccountId"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "RSA_2048,ENCRYPT_DECRYPT", "RSA_3072,SIGN_VERIFY", "RSA_4096,ENCRYPT_DECRYPT",
+            "ECC_NIST_P256,SIGN_VERIFY", "ECC_NIST_P384,KEY_AGREEMENT", "ECC_NIST_P521,SIGN_VERIFY", "ECC_SECG_P256K1,SIGN_VERIFY",
+            "HMAC_224,GENERATE_VERIFY_MAC", "HMAC_256,GENERATE_VERIFY_MAC", "HMAC_384,GENERATE_VERIFY_MAC", "HMAC_512,GENERATE_VERIFY_MAC"})
+    void everySpecCreatesWithItsUsages(String spec, String usage) {
+        Map<String, Object> m = createKey("KeySpec", spec, "KeyUsage", usage);
+        assertEquals(spec, m.get("KeySpec"));
+        assertEquals(usage, m.get("KeyUsage"));
+        assertFalse(m.containsKey("CurrentKeyMaterialId"));
+        Map<String, Object> described = describe((String) m.get("KeyId"));
+        assertEquals(m, described);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> describe(String keyId) {
+        return (Map<String, Object>) call("DescribeKey", "KeyId", keyId).get("KeyMetadata");
+    }
+
+    @Test
+    void createKeyValidation() {
+        assertEquals("You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.",
+                error("CreateKey", "KeySpec", "HMAC_256").getMessage());
+        assertEquals("1 validation error detected: Value 'HMAC_random' at 'keySpec' failed to satisfy constraint: Member must "
+                        + "satisfy enum value set: [RSA_2048, ECC_NIST_P384, ECC_NIST_P256, ECC_NIST_P521, HMAC_384, RSA_3072, "
+                        + "ECC_SECG_P256K1, RSA_4096, SYMMETRIC_DEFAULT, HMAC_256, HMAC_224, HMAC_512]",
+                error("CreateKey", "KeySpec", "HMAC_random", "KeyUsage", "GENERATE_VERIFY_MAC").getMessage());
+        assertEquals("1 validation error detected: Value 'RANDOM' at 'keyUsage' failed to satisfy constraint: Member must "
+                        + "satisfy enum value set: [ENCRYPT_DECRYPT, SIGN_VERIFY, GENERATE_VERIFY_MAC]",
+                error("CreateKey", "KeySpec", "HMAC_256", "KeyUsage", "RANDOM").getMessage());
+        ServiceException e = error("CreateKey", "KeySpec", "RSA_2048", "KeyUsage", "KEY_AGREEMENT");
+        assertEquals("ValidationException", e.code());
+        assertEquals("KeyUsage KEY_AGREEMENT is not compatible with KeySpec RSA_2048", e.getMessage());
+        assertEquals("KeyUsage ENCRYPT_DECRYPT is not compatible with KeySpec ECC_NIST_P256",
+                error("CreateKey", "KeySpec", "ECC_NIST_P256", "KeyUsage", "ENCRYPT_DECRYPT").getMessage());
+        assertEquals("KeyUsage SIGN_VERIFY is not compatible with KeySpec HMAC_256",
+                error("CreateKey", "KeySpec", "HMAC_256", "KeyUsage", "SIGN_VERIFY").getMessage());
+    }
+
+    @Test
+    void keyLookupErrors() {
+        ServiceException e = error("DescribeKey", "KeyId", "fake-key-id");
+        assertEquals("NotFoundException", e.code());
+        assertEquals("Invalid keyId 'fake-key-id'", e.getMessage());
+        assertEquals("Invalid keyId '134f2428cec14b25a1ae9048164dba47'",
+                error("DescribeKey", "KeyId", "134f2428cec14b25a1ae9048164dba47").getMessage());
+        assertEquals("Invalid keyId 'mrk-fake-key-id'", error("DescribeKey", "KeyId", "mrk-fake-key-id").getMessage());
+        String missing = "4a9c6bd1-6b4e-4f0e-9a63-1d2f5b7d2c11";
+        assertEquals("Key 'arn:aws:kms:us-east-1:111111111111:key/" + missing + "' does not exist",
+                error("DescribeKey", "KeyId", missing).getMessage());
+        String id = (String) createKey().get("KeyId");
+        RequestContext other = RequestContext.internal("111111111111", "eu-west-1", "kms");
+        ServiceException byId = assertThrows(ServiceException.class, () -> call(other, "DescribeKey", "KeyId", id));
+        assertEquals("Key 'arn:aws:kms:eu-west-1:111111111111:key/" + id + "' does not exist", byId.getMessage());
+        ServiceException byArn = assertThrows(ServiceException.class,
+                () -> call(other, "DescribeKey", "KeyId", "arn:aws:kms:us-east-1:111111111111:key/" + id));
+        assertEquals("Invalid arn us-east-1", byArn.getMessage());
+    }
+
+    @Test
+    void encryptDecryptWithContext() {
+        String id = (String) createKey().get("KeyId");
+        Map<String, Object> enc = call("Encrypt", "KeyId", id, "Plaintext", bytes("secret"),
+                "EncryptionContext", Map.of("a", "1", "b", "2"));
+        byte[] blob = (byte[]) enc.get("CiphertextBlob");
+        assertEquals("arn:aws:kms:us-east-1:111111111111:key/" + id, enc.get("KeyId"));
+        // no KeyId needed: the blob names its key; context order does not matter
+        Map<String, Object> dec = call("Decrypt", "CiphertextBlob", blob, "EncryptionContext", Map.of("b", "2", "a", "1"));
+        assertArrayEquals(bytes("secret"), (byte[]) dec.get("Plaintext"));
+        assertEquals(enc.get("KeyId"), dec.get("KeyId"));
+        assertEquals("SYMMETRIC_DEFAULT", dec.get("EncryptionAlgorithm"));
+        // wrong or missing context
+        assertEquals("InvalidCiphertextException", error("Decrypt", "CiphertextBlob", blob).code());
+        assertEquals("InvalidCiphertextException", error("Decrypt", "CiphertextBlob", blob,
+                "EncryptionContext", Map.of("a", "1", "b", "3")).code());
+        // every single altered byte fails
+        for (int i = 0; i < blob.length; i++) {
+            byte[] altered = blob.clone();
+            altered[i] ^= 0x01;
+            ServiceException e = error("Decrypt", "CiphertextBlob", altered, "EncryptionContext", Map.of("a", "1", "b", "2"));
+            assertEquals("InvalidCiphertextException", e.code(), "byte " + i);
+        }
+        assertEquals("InvalidCiphertextException", error("Decrypt", "CiphertextBlob", bytes("garbage")).code());
+        // another key cannot decrypt it
+        String other = (String) createKey().get("KeyId");
+        ServiceException e = error("Decrypt", "CiphertextBlob", blob, "KeyId", other, "EncryptionContext", Map.of("a", "1", "b", "2"));
+        assertEquals("IncorrectKeyException", e.code());
+        assertEquals("The key ID in the request does not identify a CMK that can perform this operation.", e.getMessage());
+    }
+
+    @Test
+    void plaintextLimits() {
+        String id = (String) createKey().get("KeyId");
+        assertEquals("1 validation error detected: Value at 'plaintext' failed to satisfy constraint: Member must have length less than or equal to 4096",
+                error("Encrypt", "KeyId", id, "Plaintext", new byte[4097]).getMessage());
+        call("Encrypt", "KeyId", id, "Plaintext", new byte[4096]);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"RSA_2048,RSAES_OAEP_SHA_1,214", "RSA_2048,RSAES_OAEP_SHA_256,190", "RSA_3072,RSAES_OAEP_SHA_256,318",
+            "RSA_4096,RSAES_OAEP_SHA_1,470"})
+    void rsaEncryptionInteroperatesWithJca(String spec, String algorithm, int max) throws Exception {
+        Map<String, Object> m = createKey("KeySpec", spec, "KeyUsage", "ENCRYPT_DECRYPT");
+        String id = (String) m.get("KeyId");
+        assertEquals(List.of("RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"), m.get("EncryptionAlgorithms"));
+        ServiceException tooBig = error("Encrypt", "KeyId", id, "Plaintext", new byte[max + 1], "EncryptionAlgorithm", algorithm);
+        assertEquals("Algorithm " + algorithm + " and key spec " + spec + " cannot encrypt data larger than " + max + " bytes.", tooBig.getMessage());
+        byte[] blob = (byte[]) call("Encrypt", "KeyId", id, "Plaintext", new byte[max], "EncryptionAlgorithm", algorithm).get("CiphertextBlob");
+        assertArrayEquals(new byte[max], (byte[]) call("Decrypt", "KeyId", id, "CiphertextBlob", blob, "EncryptionAlgorithm", algorithm).get("Plaintext"));
+        // encrypt outside with the JCA from the public key, decrypt here
+        PublicKey pub = KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec((byte[]) call("GetPublicKey", "KeyId", id).get("PublicKey")));
+        Cipher c = Cipher.getInstance("RSA/ECB/OAEPPadding");
+        boolean sha1 = algorithm.endsWith("SHA_1");
+        c.init(Cipher.ENCRYPT_MODE, pub, new OAEPParameterSpec(sha1 ? "SHA-1" : "SHA-256", "MGF1",
+                sha1 ? MGF1ParameterSpec.SHA1 : MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT));
+        byte[] outside = c.doFinal(bytes("from outside"));
+        assertArrayEquals(bytes("from outside"), (byte[]) call("Decrypt", "KeyId", id, "CiphertextBlob", outside, "EncryptionAlgorithm", algorithm).get("Plaintext"));
+        assertEquals("InvalidKeyUsageException", error("Encrypt", "KeyId", id, "Plaintext", bytes("x")).code());
+    }
+
+    static Stream<Arguments> signingCases() {
+        return Stream.of(
+                Arguments.of("RSA_2048", "RSASSA_PSS_SHA_256", "SHA256withRSA/PSS"),
+                Arguments.of("RSA_2048", "RSASSA_PSS_SHA_384", "SHA384withRSA/PSS"),
+                Arguments.of("RSA_3072", "RSASSA_PSS_SHA_512", "SHA512withRSA/PSS"),
+                Arguments.of("RSA_2048", "RSASSA_PKCS1_V1_5_SHA_256", "SHA256withRSA"),
+                Arguments.of("RSA_4096", "RSASSA_PKCS1_V1_5_SHA_384", "SHA384withRSA"),
+                Arguments.of("RSA_4096", "RSASSA_PKCS1_V1_5_SHA_512", "SHA512withRSA"),
+                Arguments.of("ECC_NIST_P256", "ECDSA_SHA_256", "SHA256withECDSA"),
+                Arguments.of("ECC_NIST_P384", "ECDSA_SHA_384", "SHA384withECDSA"),
+                Arguments.of("ECC_NIST_P521", "ECDSA_SHA_512", "SHA512withECDSA"),
+                Arguments.of("ECC_SECG_P256K1", "ECDSA_SHA_256", "SHA256withECDSA"));
+    }
+
+    /** Signatures made here verify with an independent JCA verifier from the public key, for RAW and DIGEST. */
+    @ParameterizedTest
+    @MethodSource("signingCases")
+    void signaturesVerifyOutside(String spec, String algorithm, String jcaAlgorithm) throws Exception {
+        String id = (String) createKey("KeySpec", spec, "KeyUsage", "SIGN_VERIFY").get("KeyId");
+        byte[] message = bytes("message to sign");
+        byte[] pubDer = (byte[]) call("GetPublicKey", "KeyId", id).get("PublicKey");
+        PublicKey pub = KeyFactory.getInstance(spec.startsWith("RSA") ? "RSA" : "EC", KmsCrypto.BC).generatePublic(new X509EncodedKeySpec(pubDer));
+        int digestBits = Integer.parseInt(algorithm.substring(algorithm.length() - 3));
+        byte[] digest = MessageDigest.getInstance("SHA-" + digestBits).digest(message);
+        for (String type : List.of("RAW", "DIGEST")) {
+            byte[] input = type.equals("RAW") ? message : digest;
+            Map<String, Object> signed = call("Sign", "KeyId", id, "Message", input, "MessageType", type, "SigningAlgorithm", algorithm);
+            byte[] signature = (byte[]) signed.get("Signature");
+            Signature v = Signature.getInstance(jcaAlgorithm.endsWith("/PSS") ? "RSASSA-PSS" : jcaAlgorithm, KmsCrypto.BC);
+            if (jcaAlgorithm.endsWith("/PSS")) {
+                String h = "SHA-" + digestBits;
+                v.setParameter(new PSSParameterSpec(h, "MGF1", new MGF1ParameterSpec(h), digestBits / 8, 1));
+            }
+            v.initVerify(pub);
+            v.update(message);
+            assertTrue(v.verify(signature), type);
+            if (spec.startsWith("ECC")) assertEquals(0x30, signature[0] & 0xff, "ECDSA signatures are DER");
+            Map<String, Object> verified = call("Verify", "KeyId", id, "Message", input, "MessageType", type,
+                    "SigningAlgorithm", algorithm, "Signature", signature);
+            assertEquals(true, verified.get("SignatureValid"));
+            signature[signature.length / 2] ^= 1;
+            ServiceException bad = error("Verify", "KeyId", id, "Message", input, "MessageType", type, "SigningAlgorithm", algorithm, "Signature", signature);
+            assertEquals("KMSInvalidSignatureException", bad.code());
+        }
+        ServiceException badDigest = error("Sign", "KeyId", id, "Message", new byte[5], "MessageType", "DIGEST", "SigningAlgorithm", algorithm);
+        assertEquals("Digest is invalid length for algorithm " + algorithm + ".", badDigest.getMessage());
+    }
+
+    @Test
+    void signingAlgorithmMustFitTheSpec() {
+        String id = (String) createKey("KeySpec", "ECC_NIST_P256", "KeyUsage", "SIGN_VERIFY").get("KeyId");
+        ServiceException e = error("Sign", "KeyId", id, "Message", bytes("m"), "SigningAlgorithm", "ECDSA_SHA_384");
+        assertEquals("InvalidKeyUsageException", e.code());
+        assertEquals("Algorithm ECDSA_SHA_384 is incompatible with key spec ECC_NIST_P256.", e.getMessage());
+        Map<String, Object> hmacKey = createKey("KeySpec", "HMAC_256", "KeyUsage", "GENERATE_VERIFY_MAC");
+        ServiceException usage = error("Sign", "KeyId", hmacKey.get("KeyId"), "Message", bytes("m"), "SigningAlgorithm", "ECDSA_SHA_256");
+        assertEquals(hmacKey.get("Arn") + " key usage is GENERATE_VERIFY_MAC which is not valid for Sign.", usage.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"HMAC_224,HMAC_SHA_224,HmacSHA224", "HMAC_256,HMAC_SHA_256,HmacSHA256", "HMAC_384,HMAC_SHA_384,HmacSHA384",
+            "HMAC_512,HMAC_SHA_512,HmacSHA512"})
+    void macs(String spec, String algorithm, String jca) throws Exception {
+        String id = (String) createKey("KeySpec", spec, "KeyUsage", "GENERATE_VERIFY_MAC").get("KeyId");
+        byte[] mac = (byte[]) call("GenerateMac", "KeyId", id, "Message", bytes("some important message"), "MacAlgorithm", algorithm).get("Mac");
+        assertEquals(Mac.getInstance(jca).getMacLength(), mac.length);
+        assertEquals(true, call("VerifyMac", "KeyId", id, "Message", bytes("some important message"), "MacAlgorithm", algorithm, "Mac", mac).get("MacValid"));
+        assertEquals("KMSInvalidMacException", error("VerifyMac", "KeyId", id, "Message", bytes("other"), "MacAlgorithm", algorithm, "Mac", mac).code());
+        String wrong = spec.equals("HMAC_224") ? "HMAC_SHA_256" : "HMAC_SHA_224";
+        assertEquals("Algorithm " + wrong + " is incompatible with key spec " + spec + ".",
+                error("GenerateMac", "KeyId", id, "Message", bytes("m"), "MacAlgorithm", wrong).getMessage());
+        assertEquals("1 validation error detected: Value 'INVALID' at 'macAlgorithm' failed to satisfy constraint: Member must satisfy "
+                        + "enum value set: [HMAC_SHA_384, HMAC_SHA_256, HMAC_SHA_224, HMAC_SHA_512]",
+                error("GenerateMac", "KeyId", id, "Message", bytes("m"), "MacAlgorithm", "INVALID").getMessage());
+        assertEquals("Invalid keyId 'key_id'", error("GenerateMac", "KeyId", "key_id", "Message", bytes("m"), "MacAlgorithm", algorithm).getMessage());
+    }
+
+    @Test
+    void macMatchesJcaHmacOverPersistedMaterial() throws Exception {
+        String id = (String) createKey("KeySpec", "HMAC_256", "KeyUsage", "GENERATE_VERIFY_MAC").get("KeyId");
+        byte[] mac = (byte[]) call("GenerateMac", "KeyId", id, "Message", bytes("m"), "MacAlgorithm", "HMAC_SHA_256").get("Mac");
+        KmsKey key = kms.findKey(ctx, id, false);
+        Mac jca = Mac.getInstance("HmacSHA256");
+        jca.init(new SecretKeySpec(key.current().secret, "HmacSHA256"));
+        assertArrayEquals(jca.doFinal(bytes("m")), mac);
+    }
+
+    @Test
+    void dataKeys() throws Exception {
+        String id = (String) createKey().get("KeyId");
+        Map<String, Object> dk = call("GenerateDataKey", "KeyId", id, "KeySpec", "AES_256", "EncryptionContext", Map.of("k", "v"));
+        assertEquals(32, ((byte[]) dk.get("Plaintext")).length);
+        assertArrayEquals((byte[]) dk.get("Plaintext"), (byte[]) call("Decrypt", "CiphertextBlob", dk.get("CiphertextBlob"),
+                "EncryptionContext", Map.of("k", "v")).get("Plaintext"));
+        assertEquals("InvalidCiphertextException", error("Decrypt", "CiphertextBlob", dk.get("CiphertextBlob")).code());
+        Map<String, Object> n = call("GenerateDataKeyWithoutPlaintext", "KeyId", id, "NumberOfBytes", 7);
+        assertFalse(n.containsKey("Plaintext"));
+        assertEquals(7, ((byte[]) call("Decrypt", "CiphertextBlob", n.get("CiphertextBlob")).get("Plaintext")).length);
+        assertEquals("Please specify either number of bytes or key spec.", error("GenerateDataKey", "KeyId", id).getMessage());
+
+        Map<String, Object> pair = call("GenerateDataKeyPair", "KeyId", id, "KeyPairSpec", "ECC_NIST_P256");
+        byte[] priv = (byte[]) pair.get("PrivateKeyPlaintext");
+        assertArrayEquals(priv, (byte[]) call("Decrypt", "CiphertextBlob", pair.get("PrivateKeyCiphertextBlob")).get("Plaintext"));
+        KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec((byte[]) pair.get("PublicKey")));
+        KeyFactory.getInstance("EC").generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(priv));
+        Map<String, Object> noPlain = call("GenerateDataKeyPairWithoutPlaintext", "KeyId", id, "KeyPairSpec", "RSA_2048");
+        assertFalse(noPlain.containsKey("PrivateKeyPlaintext"));
+        assertEquals("RSA_2048", noPlain.get("KeyPairSpec"));
+        ServiceException dry = error("GenerateDataKeyPair", "KeyId", id, "KeyPairSpec", "RSA_2048", "DryRun", true);
+        assertEquals("DryRunOperationException", dry.code());
+        assertEquals("The request would have succeeded, but the DryRun option is set.", dry.getMessage());
+    }
+
+    @Test
+    void generateRandom() {
+        assertEquals(44, ((byte[]) call("GenerateRandom", "NumberOfBytes", 44).get("Plaintext")).length);
+        assertEquals("NumberOfBytes is required.", error("GenerateRandom").getMessage());
+        assertEquals("1 validation error detected: Value '0' at 'numberOfBytes' failed to satisfy constraint: Member must have value greater than or equal to 1",
+                error("GenerateRandom", "NumberOfBytes", 0).getMessage());
+        assertEquals("1 validation error detected: Value '1025' at 'numberOfBytes' failed to satisfy constraint: Member must have value less than or equal to 1024",
+                error("GenerateRandom", "NumberOfBytes", 1025).getMessage());
+    }
+
+    @Test
+    void reEncryptMovesCiphertextBetweenKeys() {
+        String a = (String) createKey().get("KeyId");
+        String b = (String) createKey().get("KeyId");
+        byte[] blob = (byte[]) call("Encrypt", "KeyId", a, "Plaintext", bytes("move me"), "EncryptionContext", Map.of("x", "1")).get("CiphertextBlob");
+        Map<String, Object> re = call("ReEncrypt", "CiphertextBlob", blob, "SourceEncryptionContext", Map.of("x", "1"),
+                "DestinationKeyId", b, "DestinationEncryptionContext", Map.of("y", "2"));
+        assertTrue(((String) re.get("SourceKeyId")).endsWith(a));
+        assertTrue(((String) re.get("KeyId")).endsWith(b));
+        assertArrayEquals(bytes("move me"), (byte[]) call("Decrypt", "CiphertextBlob", re.get("CiphertextBlob"),
+                "EncryptionContext", Map.of("y", "2")).get("Plaintext"));
+        assertEquals("IncorrectKeyException", error("ReEncrypt", "CiphertextBlob", blob, "SourceKeyId", b,
+                "SourceEncryptionContext", Map.of("x", "1"), "DestinationKeyId", b).code());
+    }
+
+    @Test
+    void aliasesAddressKeys() {
+        Map<String, Object> m = createKey();
+        String id = (String) m.get("KeyId");
+        assertEquals("Alias must start with the prefix \"alias/\". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html",
+                error("CreateAlias", "AliasName", "no-prefix", "TargetKeyId", id).getMessage());
+        assertEquals("NotAuthorizedException", error("CreateAlias", "AliasName", "alias/aws/mine", "TargetKeyId", id).code());
+        call("CreateAlias", "AliasName", "alias/my-key", "TargetKeyId", id);
+        assertEquals("AlreadyExistsException", error("CreateAlias", "AliasName", "alias/my-key", "TargetKeyId", id).code());
+        assertEquals(id, describe("alias/my-key").get("KeyId"));
+        assertEquals(id, describe("arn:aws:kms:us-east-1:111111111111:alias/my-key").get("KeyId"));
+        assertEquals(id, describe((String) m.get("Arn")).get("KeyId"));
+        byte[] blob = (byte[]) call("Encrypt", "KeyId", "alias/my-key", "Plaintext", bytes("x")).get("CiphertextBlob");
+        assertArrayEquals(bytes("x"), (byte[]) call("Decrypt", "CiphertextBlob", blob, "KeyId", "alias/my-key").get("Plaintext"));
+        String other = (String) createKey().get("KeyId");
+        call("UpdateAlias", "AliasName", "alias/my-key", "TargetKeyId", other);
+        assertEquals(other, describe("alias/my-key").get("KeyId"));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> aliases = (List<Map<String, Object>>) call("ListAliases", "KeyId", other).get("Aliases");
+        assertEquals(1, aliases.size());
+        assertEquals("arn:aws:kms:us-east-1:111111111111:alias/my-key", aliases.get(0).get("AliasArn"));
+        call("DeleteAlias", "AliasName", "alias/my-key");
+        ServiceException e = error("DescribeKey", "KeyId", "alias/my-key");
+        assertEquals("NotFoundException", e.code());
+        assertEquals("Alias arn:aws:kms:us-east-1:111111111111:alias/my-key is not found.", e.getMessage());
+        // AWS managed keys appear on first use
+        assertEquals("AWS", describe("alias/aws/s3").get("KeyManager"));
+    }
+
+    @Test
+    void listKeysPaginates() {
+        for (int i = 0; i < 5; i++) createKey();
+        Map<String, Object> first = call("ListKeys", "Limit", 2);
+        assertEquals(true, first.get("Truncated"));
+        assertEquals(2, ((List<?>) first.get("Keys")).size());
+        Map<String, Object> rest = call("ListKeys", "Limit", 10, "Marker", first.get("NextMarker"));
+        assertEquals(false, rest.get("Truncated"));
+        assertEquals(3, ((List<?>) rest.get("Keys")).size());
+        assertNotEquals(((List<?>) first.get("Keys")).get(0), ((List<?>) rest.get("Keys")).get(0));
+    }
+
+    @Test
+    void disableAndDeletion() {
+        Map<String, Object> m = createKey();
+        String id = (String) m.get("KeyId");
+        call("DisableKey", "KeyId", id);
+        ServiceException disabled = error("Encrypt", "KeyId", id, "Plaintext", bytes("x"));
+        assertEquals("DisabledException", disabled.code());
+        assertEquals(m.get("Arn") + " is disabled.", disabled.getMessage());
+        call("EnableKey", "KeyId", id);
+        call("Encrypt", "KeyId", id, "Plaintext", bytes("x"));
+        assertEquals("1 validation error detected: Value '5' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value greater than or equal to 7",
+                error("ScheduleKeyDeletion", "KeyId", id, "PendingWindowInDays", 5).getMessage());
+        Map<String, Object> s = call("ScheduleKeyDeletion", "KeyId", id, "PendingWindowInDays", 7);
+        assertEquals("PendingDeletion", s.get("KeyState"));
+        assertEquals(7, s.get("PendingWindowInDays"));
+        assertEquals("PendingDeletion", describe(id).get("KeyState"));
+        ServiceException pending = error("Encrypt", "KeyId", id, "Plaintext", bytes("x"));
+        assertEquals("KMSInvalidStateException", pending.code());
+        assertEquals(m.get("Arn") + " is pending deletion.", pending.getMessage());
+        assertEquals("KMSInvalidStateException", error("EnableKey", "KeyId", id).code());
+        call("CancelKeyDeletion", "KeyId", id);
+        assertEquals("Disabled", describe(id).get("KeyState"));
+    }
+
+    @Test
+    void rotationKeepsOldCiphertextReadable() {
+        String id = (String) createKey().get("KeyId");
+        String before = (String) describe(id).get("CurrentKeyMaterialId");
+        byte[] blob = (byte[]) call("Encrypt", "KeyId", id, "Plaintext", bytes("old")).get("CiphertextBlob");
+        call("EnableKeyRotation", "KeyId", id, "RotationPeriodInDays", 90);
+        Map<String, Object> status = call("GetKeyRotationStatus", "KeyId", id);
+        assertEquals(true, status.get("KeyRotationEnabled"));
+        assertEquals(90, status.get("RotationPeriodInDays"));
+        call("RotateKeyOnDemand", "KeyId", id);
+        assertNotEquals(before, describe(id).get("CurrentKeyMaterialId"));
+        Map<String, Object> dec = call("Decrypt", "CiphertextBlob", blob);
+        assertArrayEquals(bytes("old"), (byte[]) dec.get("Plaintext"));
+        assertEquals(before, dec.get("KeyMaterialId"));
+        assertEquals(1, ((List<?>) call("ListKeyRotations", "KeyId", id).get("Rotations")).size());
+        for (int i = 1; i < 10; i++) call("RotateKeyOnDemand", "KeyId", id);
+        assertEquals("LimitExceededException", error("RotateKeyOnDemand", "KeyId", id).code());
+        call("DisableKeyRotation", "KeyId", id);
+        assertEquals(false, call("GetKeyRotationStatus", "KeyId", id).get("KeyRotationEnabled"));
+        String rsa = (String) createKey("KeySpec", "RSA_2048", "KeyUsage", "SIGN_VERIFY").get("KeyId");
+        assertEquals("UnsupportedOperationException", error("RotateKeyOnDemand", "KeyId", rsa).code());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void tags() {
+        String id = (String) createKey("Tags", List.of(Map.of("TagKey", "tag1", "TagValue", "value1"))).get("KeyId");
+        call("TagResource", "KeyId", id, "Tags", List.of(Map.of("TagKey", "tag2", "TagValue", "value2")));
+        assertEquals(List.of(Map.of("TagKey", "tag1", "TagValue", "value1"), Map.of("TagKey", "tag2", "TagValue", "value2")),
+                call("ListResourceTags", "KeyId", id).get("Tags"));
+        call("UntagResource", "KeyId", id, "TagKeys", List.of("tag1"));
+        assertEquals(1, ((List<Object>) call("ListResourceTags", "KeyId", id).get("Tags")).size());
+        assertEquals("Tags beginning with aws: are reserved",
+                error("TagResource", "KeyId", id, "Tags", List.of(Map.of("TagKey", "AWS:x", "TagValue", "v"))).getMessage());
+        assertEquals("Duplicate tag keys", error("TagResource", "KeyId", id, "Tags",
+                List.of(Map.of("TagKey", "a", "TagValue", "v"), Map.of("TagKey", "a", "TagValue", "w"))).getMessage());
+        assertEquals("1 validation error detected: Value '" + "v".repeat(257) + "' at 'tags.1.member.tagValue' failed to satisfy constraint: Member must have length less than or equal to 256",
+                error("TagResource", "KeyId", id, "Tags", List.of(Map.of("TagKey", "a", "TagValue", "v".repeat(257)))).getMessage());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void grants() {
+        String id = (String) createKey().get("KeyId");
+        Map<String, Object> g = call("CreateGrant", "KeyId", id, "GranteePrincipal", "arn:aws:iam::111111111111:role/a",
+                "RetiringPrincipal", "arn:aws:iam::111111111111:role/r", "Operations", List.of("Encrypt", "Decrypt"), "Name", "n");
+        String grantId = (String) g.get("GrantId");
+        assertEquals(g, call("CreateGrant", "KeyId", id, "GranteePrincipal", "arn:aws:iam::111111111111:role/a",
+                "RetiringPrincipal", "arn:aws:iam::111111111111:role/r", "Operations", List.of("Decrypt", "Encrypt"), "Name", "n"));
+        List<Map<String, Object>> grants = (List<Map<String, Object>>) call("ListGrants", "KeyId", id).get("Grants");
+        assertEquals(1, grants.size());
+        assertEquals(grantId, grants.get(0).get("GrantId"));
+        assertEquals(1, ((List<?>) call("ListRetirableGrants", "RetiringPrincipal", "arn:aws:iam::111111111111:role/r").get("Grants")).size());
+        call("RetireGrant", "GrantToken", g.get("GrantToken"));
+        assertEquals(0, ((List<?>) call("ListGrants", "KeyId", id).get("Grants")).size());
+        String second = (String) call("CreateGrant", "KeyId", id, "GranteePrincipal", "p", "Operations", List.of("Encrypt")).get("GrantId");
+        call("RevokeGrant", "KeyId", id, "GrantId", second);
+        assertEquals("NotFoundException", error("RevokeGrant", "KeyId", id, "GrantId", second).code());
+        assertEquals("InvalidGrantIdException", error("RevokeGrant", "KeyId", id, "GrantId", "nope").code());
+    }
+
+    @Test
+    void policies() {
+        String id = (String) createKey().get("KeyId");
+        Map<String, Object> p = call("GetKeyPolicy", "KeyId", id);
+        assertEquals("default", p.get("PolicyName"));
+        assertTrue(((String) p.get("Policy")).contains("arn:aws:iam::111111111111:root"));
+        assertEquals(List.of("default"), call("ListKeyPolicies", "KeyId", id).get("PolicyNames"));
+        String policy = "{\"Version\":\"2012-10-17\",\"Statement\":[]}";
+        call("PutKeyPolicy", "KeyId", id, "PolicyName", "default", "Policy", policy);
+        assertEquals(policy, call("GetKeyPolicy", "KeyId", id, "PolicyName", "default").get("Policy"));
+        assertEquals("MalformedPolicyDocumentException", error("PutKeyPolicy", "KeyId", id, "Policy", "{nope").code());
+    }
+
+    @Test
+    void accountsAndRegionsAreIsolated() {
+        String id = (String) createKey().get("KeyId");
+        RequestContext otherAccount = RequestContext.internal("222222222222", "us-east-1", "kms");
+        assertThrows(ServiceException.class, () -> call(otherAccount, "DescribeKey", "KeyId", id));
+        assertEquals(0, ((List<?>) call(otherAccount, "ListKeys").get("Keys")).size());
+        // a key ARN names its account: cross-account use works through the ARN
+        String arn = "arn:aws:kms:us-east-1:111111111111:key/" + id;
+        byte[] blob = (byte[]) call(otherAccount, "Encrypt", "KeyId", arn, "Plaintext", bytes("x")).get("CiphertextBlob");
+        assertArrayEquals(bytes("x"), (byte[]) call("Decrypt", "CiphertextBlob", blob).get("Plaintext"));
+    }
+
+    @Test
+    void multiRegionReplicaSharesMaterial() {
+        Map<String, Object> m = createKey("MultiRegion", true);
+        String id = (String) m.get("KeyId");
+        assertTrue(id.startsWith("mrk-"));
+        byte[] blob = (byte[]) call("Encrypt", "KeyId", id, "Plaintext", bytes("x")).get("CiphertextBlob");
+        call("ReplicateKey", "KeyId", id, "ReplicaRegion", "eu-west-1");
+        RequestContext eu = RequestContext.internal("111111111111", "eu-west-1", "kms");
+        assertArrayEquals(bytes("x"), (byte[]) call(eu, "Decrypt", "CiphertextBlob", blob).get("Plaintext"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> config = (Map<String, Object>) describe(id).get("MultiRegionConfiguration");
+        assertEquals("PRIMARY", config.get("MultiRegionKeyType"));
+        assertEquals(1, ((List<?>) config.get("ReplicaKeys")).size());
+        String plain = (String) createKey().get("KeyId");
+        assertEquals("UnsupportedOperationException", error("ReplicateKey", "KeyId", plain, "ReplicaRegion", "eu-west-1").code());
+    }
+
+    @Test
+    void deriveSharedSecretMatchesPeer() throws Exception {
+        String id = (String) createKey("KeySpec", "ECC_NIST_P256", "KeyUsage", "KEY_AGREEMENT").get("KeyId");
+        var peer = KmsCrypto.generateKeyPair(KmsKeySpec.ECC_NIST_P256);
+        byte[] secret = (byte[]) call("DeriveSharedSecret", "KeyId", id, "KeyAgreementAlgorithm", "ECDH",
+                "PublicKey", peer.getPublic().getEncoded()).get("SharedSecret");
+        byte[] ours = (byte[]) call("GetPublicKey", "KeyId", id).get("PublicKey");
+        assertArrayEquals(KmsCrypto.ecdh(peer.getPrivate(), ours), secret);
+    }
+
+    @Test
+    void stateRoundTripKeepsMaterial() throws Exception {
+        String sym = (String) createKey("Description", "persist me", "Tags", List.of(Map.of("TagKey", "t", "TagValue", "v"))).get("KeyId");
+        String rsa = (String) createKey("KeySpec", "RSA_2048", "KeyUsage", "SIGN_VERIFY").get("KeyId");
+        String hmac = (String) createKey("KeySpec", "HMAC_256", "KeyUsage", "GENERATE_VERIFY_MAC").get("KeyId");
+        call("CreateAlias", "AliasName", "alias/p", "TargetKeyId", sym);
+        call("EnableKeyRotation", "KeyId", sym);
+        call("RotateKeyOnDemand", "KeyId", sym);
+        call("CreateGrant", "KeyId", sym, "GranteePrincipal", "p", "Operations", List.of("Encrypt"));
+        byte[] blob = (byte[]) call("Encrypt", "KeyId", sym, "Plaintext", bytes("persisted"), "EncryptionContext", Map.of("c", "d")).get("CiphertextBlob");
+        byte[] mac = (byte[]) call("GenerateMac", "KeyId", hmac, "Message", bytes("m"), "MacAlgorithm", "HMAC_SHA_256").get("Mac");
+        byte[] signature = (byte[]) call("Sign", "KeyId", rsa, "Message", bytes("m"), "SigningAlgorithm", "RSASSA_PSS_SHA_256").get("Signature");
+        Map<String, Object> describedBefore = describe(sym);
+
+        ByteArrayOutputStream saved = new ByteArrayOutputStream();
+        kms.saveState(saved);
+        KmsProvider restored = new KmsProvider();
+        restored.loadState(new ByteArrayInputStream(saved.toByteArray()), kms.stateVersion());
+
+        assertEquals(describedBefore, restored.invoke(ctx, "DescribeKey", Map.of("KeyId", "alias/p")).get("KeyMetadata"));
+        assertArrayEquals(bytes("persisted"), (byte[]) restored.invoke(ctx, "Decrypt",
+                Map.of("CiphertextBlob", blob, "EncryptionContext", Map.of("c", "d"))).get("Plaintext"));
+        assertEquals(true, restored.invoke(ctx, "VerifyMac", Map.of("KeyId", hmac, "Message", bytes("m"),
+                "MacAlgorithm", "HMAC_SHA_256", "Mac", mac)).get("MacValid"));
+        assertEquals(true, restored.invoke(ctx, "Verify", Map.of("KeyId", rsa, "Message", bytes("m"),
+                "SigningAlgorithm", "RSASSA_PSS_SHA_256", "Signature", signature)).get("SignatureValid"));
+        assertEquals(call("ListResourceTags", "KeyId", sym), restored.invoke(ctx, "ListResourceTags", Map.of("KeyId", sym)));
+        assertEquals(1, ((List<?>) restored.invoke(ctx, "ListGrants", Map.of("KeyId", sym)).get("Grants")).size());
+        assertEquals(3, ((List<?>) restored.invoke(ctx, "ListKeys", Map.of()).get("Keys")).size());
+        assertEquals(call("GetKeyRotationStatus", "KeyId", sym), restored.invoke(ctx, "GetKeyRotationStatus", Map.of("KeyId", sym)));
+
+        restored.resetState();
+        assertEquals(0, ((List<?>) restored.invoke(ctx, "ListKeys", Map.of()).get("Keys")).size());
+    }
+
+    @Test
+    void unknownOperationIsUnsupported() {
+        assertThrows(UnsupportedOperationException.class, () -> call("CreateCustomKeyStore"));
+    }
+}
