@@ -1,0 +1,179 @@
+package dev.polystack.protocol.query;
+
+import dev.polystack.api.HttpRequestData;
+import dev.polystack.api.HttpResponseData;
+import dev.polystack.api.RequestContext;
+import dev.polystack.api.ServiceException;
+import dev.polystack.protocol.ParsedRequest;
+import dev.polystack.protocol.ProtocolCodec;
+import dev.polystack.protocol.model.Member;
+import dev.polystack.protocol.model.Operation;
+import dev.polystack.protocol.model.ServiceModel;
+import dev.polystack.protocol.model.Shape;
+import dev.polystack.protocol.xml.XmlNames;
+import dev.polystack.protocol.xml.XmlTreeWriter;
+import dev.polystack.protocol.xml.XmlWriter;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The awsQuery protocol (SNS, STS, IAM, SQS's query mode, ...): form requests in, XML out.
+ * <pre>
+ * &lt;SendMessageResponse xmlns="ns"&gt;&lt;SendMessageResult&gt;...&lt;/SendMessageResult&gt;
+ *   &lt;ResponseMetadata&gt;&lt;RequestId&gt;id&lt;/RequestId&gt;&lt;/ResponseMetadata&gt;&lt;/SendMessageResponse&gt;
+ * &lt;ErrorResponse xmlns="ns"&gt;&lt;Error&gt;&lt;Type&gt;Sender&lt;/Type&gt;&lt;Code&gt;...&lt;/Code&gt;&lt;Message&gt;...&lt;/Message&gt;&lt;/Error&gt;
+ *   &lt;RequestId&gt;id&lt;/RequestId&gt;&lt;/ErrorResponse&gt;
+ * </pre>
+ */
+public class QueryCodec implements ProtocolCodec {
+    /** Services whose missing or malformed parameters AWS reports as {@code MissingParameter}/{@code InvalidParameterValue}. */
+    private static final Set<String> MISSING_PARAMETER_SERVICES = Set.of("sqs", "ec2");
+
+    protected final ServiceModel model;
+    protected final XmlNames names;
+    protected final XmlTreeWriter writer;
+    protected final QueryParser parser;
+    /** SQS's query errors carry an empty {@code <Detail/>}. */
+    private final boolean errorDetail;
+
+    public QueryCodec(ServiceModel model) {
+        this(model, new XmlNames(model), false);
+    }
+
+    protected QueryCodec(ServiceModel model, XmlNames names, boolean ec2) {
+        this.model = model;
+        this.names = names;
+        this.writer = new XmlTreeWriter(names);
+        this.parser = new QueryParser(names, ec2, MISSING_PARAMETER_SERVICES.contains(model.service())
+                ? QueryParser.Validation.MISSING_PARAMETER : QueryParser.Validation.VALIDATION_ERROR);
+        this.errorDetail = "sqs".equals(model.service());
+    }
+
+    @Override
+    public String protocol() { return "query"; }
+
+    @Override
+    public ServiceModel model() { return model; }
+
+    public XmlNames names() { return names; }
+
+    /** A form post (no JSON target), or an {@code Action} in the query string. */
+    @Override
+    public boolean recognizes(HttpRequestData request) {
+        if (request.header("X-Amz-Target") != null) return false;
+        String ct = request.header("Content-Type");
+        if (ct != null && ct.regionMatches(true, 0, "application/x-www-form-urlencoded", 0, 33)) return true;
+        String q = request.rawQuery();
+        return q.startsWith("Action=") || q.contains("&Action=");
+    }
+
+    @Override
+    public ParsedRequest parse(HttpRequestData request) {
+        return parser.parse(request);
+    }
+
+    @Override
+    public HttpResponseData serialize(RequestContext context, String operation, Map<String, Object> output) {
+        Operation op = model.operation(operation);
+        if (op == null) throw new IllegalArgumentException("unknown operation " + operation);
+        XmlWriter w = new XmlWriter(512);
+        writeResponse(w, op, output, context.requestId());
+        return response(context, successStatus(context, op), w);
+    }
+
+    /** Writes a success document. */
+    protected void writeResponse(XmlWriter w, Operation op, Map<String, Object> output, String requestId) {
+        String root = op.name() + "Response";
+        w.start(root);
+        if (names.xmlNamespace() != null) w.attribute("xmlns", names.xmlNamespace());
+        if (op.output() != null) {
+            String result = names.resultWrapper(op);
+            w.start(result);
+            writer.writeMembers(w, op.output(), output);
+            w.end(result);
+        }
+        w.start("ResponseMetadata").element("RequestId", requestId == null ? "" : requestId).end("ResponseMetadata");
+        w.end(root);
+    }
+
+    @Override
+    public HttpResponseData serializeError(RequestContext context, String operation, ServiceException error) {
+        WireError e = wireError(error);
+        XmlWriter w = new XmlWriter(256);
+        writeError(w, e, error, context == null ? null : context.requestId());
+        HttpResponseData r = new HttpResponseData(e.status());
+        if (context != null) {
+            copyProviderHeaders(context, r);
+            if (context.requestId() != null) r.header("x-amzn-RequestId", context.requestId());
+        }
+        return r.header("Content-Type", "text/xml").body(w.toBytes());
+    }
+
+    /** An error as it goes on the wire: code, HTTP status, fault, and its shape when modelled. */
+    protected record WireError(String code, int status, boolean sender, Shape shape) {
+    }
+
+    protected WireError wireError(ServiceException error) {
+        Shape shape = model.errorShape(error.code());
+        String code = error.code();
+        int status = error.status();
+        boolean sender = error.senderFault();
+        if (shape != null) {
+            code = shape.wireErrorCode();
+            // The specification's status wins over the contract's default 400.
+            if (shape.errorHttpStatus() != 0 && status == 400) status = shape.errorHttpStatus();
+            if (shape.senderFault() != null) sender = shape.senderFault();
+            else if (shape.isFault()) sender = false;
+        }
+        if (error.queryCode() != null) code = error.queryCode();
+        return new WireError(code, status <= 0 ? 400 : status, sender, shape);
+    }
+
+    protected void writeError(XmlWriter w, WireError e, ServiceException error, String requestId) {
+        w.start("ErrorResponse");
+        if (names.xmlNamespace() != null) w.attribute("xmlns", names.xmlNamespace());
+        w.start("Error");
+        w.element("Type", e.sender() ? "Sender" : "Receiver");
+        w.element("Code", e.code());
+        if (error.getMessage() != null) w.element("Message", error.getMessage());
+        writeErrorFields(w, e.shape(), error.fields());
+        if (errorDetail) w.start("Detail").end("Detail");
+        w.end("Error");
+        w.element("RequestId", requestId == null ? "" : requestId);
+        w.end("ErrorResponse");
+    }
+
+    /** Extra members of the error shape (typed by the shape when it is modelled). */
+    protected void writeErrorFields(XmlWriter w, Shape shape, Map<String, Object> fields) {
+        if (fields.isEmpty()) return;
+        for (Map.Entry<String, Object> f : fields.entrySet()) {
+            if (f.getValue() == null || "Code".equals(f.getKey()) || "Message".equals(f.getKey())) continue;
+            Member m = shape == null ? null : shape.member(f.getKey());
+            if (m != null) writer.writeMember(w, m, f.getValue());
+            else w.element(f.getKey(), String.valueOf(f.getValue()));
+        }
+    }
+
+    /** The provider's status when it set one, else the operation's. */
+    protected static int successStatus(RequestContext context, Operation op) {
+        int s = context == null ? 0 : context.response().status();
+        return s != 0 && s != 200 ? s : op.responseCode();
+    }
+
+    protected static HttpResponseData response(RequestContext context, int status, XmlWriter w) {
+        HttpResponseData r = new HttpResponseData(status);
+        if (context != null) {
+            copyProviderHeaders(context, r);
+            if (context.requestId() != null) r.header("x-amzn-RequestId", context.requestId());
+        }
+        return r.header("Content-Type", "text/xml").body(w.toBytes());
+    }
+
+    protected static void copyProviderHeaders(RequestContext context, HttpResponseData r) {
+        for (Map.Entry<String, List<String>> h : context.response().headers().entrySet()) {
+            for (String v : h.getValue()) r.addHeader(h.getKey(), v);
+        }
+    }
+}

@@ -1,0 +1,248 @@
+package dev.polystack.protocol.query;
+
+import dev.polystack.api.HttpRequestData;
+import dev.polystack.api.ServiceException;
+import dev.polystack.protocol.ParsedRequest;
+import dev.polystack.protocol.model.Member;
+import dev.polystack.protocol.model.Operation;
+import dev.polystack.protocol.model.Shape;
+import dev.polystack.protocol.model.ShapeType;
+import dev.polystack.protocol.xml.WireValues;
+import dev.polystack.protocol.xml.XmlNames;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Parses query-protocol requests (form body or query string: {@code Action=SendMessage&QueueUrl=...}) into
+ * botocore-shaped parameter trees, following botocore's query serializer in reverse: {@code member.N}
+ * lists, flattened lists, {@code entry.N.key/value} maps, nested {@code A.B.C} structures. The ec2 dialect
+ * names members by {@code queryName} or capitalized {@code locationName} and writes every list as
+ * {@code Name.N}.
+ */
+public final class QueryParser {
+
+    /** How a service reports invalid input (AWS is not uniform across query services). */
+    public enum Validation {
+        /** SQS and EC2: {@code MissingParameter: The request must contain the parameter X.} */
+        MISSING_PARAMETER,
+        /** Coral services (SNS, STS, IAM, ...): {@code ValidationError: 1 validation error detected: ...} */
+        VALIDATION_ERROR
+    }
+
+    /** A structure's members with their form keys, computed once per shape. */
+    private record StructPlan(Member[] members, String[] keys) {
+    }
+
+    private final XmlNames names;
+    private final boolean ec2;
+    private final Validation validation;
+    private final Map<Shape, StructPlan> plans = new ConcurrentHashMap<>();
+
+    public QueryParser(XmlNames names, boolean ec2, Validation validation) {
+        this.names = names;
+        this.ec2 = ec2;
+        this.validation = validation;
+    }
+
+    /** The form: the body when it is a form, merged over the query string's parameters. */
+    static Map<String, List<String>> form(HttpRequestData request) {
+        Map<String, List<String>> query = request.queryParameters();
+        byte[] body = "GET".equals(request.method()) ? new byte[0] : request.bodyBytes();
+        if (body.length == 0) return query;
+        Map<String, List<String>> form = HttpRequestData.decodeForm(new String(body, StandardCharsets.UTF_8));
+        if (query.isEmpty()) return form;
+        Map<String, List<String>> all = new LinkedHashMap<>(query);
+        all.putAll(form);
+        return all;
+    }
+
+    public ParsedRequest parse(HttpRequestData request) {
+        Map<String, List<String>> form = form(request);
+        List<String> actions = form.get("Action");
+        String action = actions == null || actions.isEmpty() ? null : actions.get(0);
+        if (action == null || action.isEmpty()) {
+            throw new ServiceException("MissingAction", "The request must contain the parameter Action.");
+        }
+        Operation op = names.model().operation(action);
+        if (op == null) {
+            throw new ServiceException("InvalidAction", "The action " + action + " is not valid for this endpoint.");
+        }
+        return new ParsedRequest(op.name(), parseInput(op, FormNode.of(form, "Action", "Version")));
+    }
+
+    Map<String, Object> parseInput(Operation op, FormNode root) {
+        if (op.input() == null) return new LinkedHashMap<>();
+        Errors errors = new Errors();
+        Map<String, Object> params = parseStructure(op.input(), root, "", errors);
+        errors.throwIfAny();
+        return params;
+    }
+
+    private StructPlan plan(Shape s) {
+        StructPlan p = plans.get(s);
+        if (p == null) {
+            Member[] members = s.memberArray();
+            String[] keys = new String[members.length];
+            for (int i = 0; i < members.length; i++) keys[i] = ec2 ? ec2Name(members[i], members[i].name()) : names.memberKey(members[i]);
+            p = new StructPlan(members, keys);
+            plans.put(s, p);
+        }
+        return p;
+    }
+
+    /** botocore's EC2 naming: queryName, else the locationName capitalized, else the default. */
+    private String ec2Name(Member m, String dflt) {
+        if (m.queryName() != null) return m.queryName();
+        String n = names.locationName(m);
+        if (n != null && !n.isEmpty()) return Character.toUpperCase(n.charAt(0)) + n.substring(1);
+        return dflt;
+    }
+
+    private Map<String, Object> parseStructure(Shape s, FormNode node, String path, Errors errors) {
+        StructPlan plan = plan(s);
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (int i = 0; i < plan.members.length; i++) {
+            Member m = plan.members[i];
+            FormNode child = node == null ? null : node.get(plan.keys[i]);
+            String memberPath = errors.path(path, m, plan.keys[i]);
+            if (child == null) {
+                if (m.isRequired()) errors.missing(memberPath);
+                continue;
+            }
+            Object v = parseValue(m, child, memberPath, errors);
+            if (v != null) out.put(m.name(), v);
+        }
+        return out;
+    }
+
+    private Object parseValue(Member ref, FormNode node, String path, Errors errors) {
+        Shape s = ref.shape();
+        switch (s.type()) {
+            case STRUCTURE:
+                return parseStructure(s, node, path, errors);
+            case LIST: {
+                FormNode items = node;
+                if (!ec2 && !names.isFlattened(ref)) {
+                    items = node.get(names.listItemName(s));
+                    // "Name=" alone is botocore's empty list; tolerate a flattened form too.
+                    if (items == null) items = node.hasKids() ? node : null;
+                }
+                List<Object> list = new ArrayList<>();
+                if (items == null) return list;
+                Member item = s.listMember();
+                int i = 0;
+                for (FormNode n : items.indexed()) {
+                    i++;
+                    Object v = parseValue(item, n, errors.itemPath(path, Integer.toString(i)), errors);
+                    if (v != null) list.add(v);
+                }
+                return list;
+            }
+            case MAP: {
+                FormNode entries = names.isFlattened(ref) ? node : node.get("entry");
+                Map<String, Object> map = new LinkedHashMap<>();
+                if (entries == null) return map;
+                String keyName = ec2 ? ec2Name(s.mapKey(), "key") : names.mapKeyName(s);
+                String valueName = ec2 ? ec2Name(s.mapValue(), "value") : names.mapValueName(s);
+                for (FormNode e : entries.indexed()) {
+                    FormNode k = e.get(keyName);
+                    if (k == null || k.value == null) continue;
+                    FormNode v = e.get(valueName);
+                    String entryPath = errors.itemPath(path, k.value);
+                    if (v == null) {
+                        errors.missing(entryPath);
+                        continue;
+                    }
+                    Object value = parseValue(s.mapValue(), v, entryPath, errors);
+                    if (value != null) map.put(k.value, value);
+                }
+                return map;
+            }
+            default: {
+                if (node.value == null) return null;
+                try {
+                    return WireValues.parse(s.type(), node.value, ref.timestampFormat());
+                } catch (WireValues.BadValueException e) {
+                    errors.invalid(path, node.value, s.type());
+                    return null;
+                }
+            }
+        }
+    }
+
+    /** Collects validation errors with their paths, in the service's style. */
+    private final class Errors {
+        private List<String> messages;
+        private String firstMissing;
+        private String badValue;
+
+        /** Paths: Coral style ({@code messageAttributes.attr1.member.dataType}) or form keys ({@code MessageAttribute.1.Name}). */
+        String path(String parent, Member m, String key) {
+            if (validation == Validation.VALIDATION_ERROR) {
+                String n = m.name();
+                String lower = n.isEmpty() ? n : Character.toLowerCase(n.charAt(0)) + n.substring(1);
+                return parent.isEmpty() ? lower : parent + "." + lower;
+            }
+            return parent.isEmpty() ? key : parent + "." + key;
+        }
+
+        String itemPath(String parent, String index) {
+            return validation == Validation.VALIDATION_ERROR ? parent + "." + index + ".member" : parent + "." + index;
+        }
+
+        void missing(String path) {
+            if (validation == Validation.MISSING_PARAMETER) {
+                if (firstMissing == null) firstMissing = path;
+                return;
+            }
+            add("Value null at '" + path + "' failed to satisfy constraint: Member must not be null");
+        }
+
+        void invalid(String path, String value, ShapeType type) {
+            if (validation == Validation.MISSING_PARAMETER) {
+                if (badValue == null) {
+                    badValue = "Value (" + value + ") for parameter " + path + " is invalid. " + expectation(type);
+                }
+                return;
+            }
+            add("Value '" + value + "' at '" + path + "' failed to satisfy constraint: Member must be " + describe(type));
+        }
+
+        private void add(String m) {
+            if (messages == null) messages = new ArrayList<>(2);
+            messages.add(m);
+        }
+
+        void throwIfAny() {
+            if (firstMissing != null) {
+                throw new ServiceException("MissingParameter", "The request must contain the parameter " + firstMissing + (ec2 ? "" : "."));
+            }
+            if (badValue != null) throw new ServiceException("InvalidParameterValue", badValue);
+            if (messages != null) {
+                int n = messages.size();
+                throw new ServiceException("ValidationError", n + " validation error" + (n == 1 ? "" : "s") + " detected: "
+                        + String.join("; ", messages));
+            }
+        }
+    }
+
+    private static String expectation(ShapeType type) {
+        return "Expected: " + describe(type) + ".";
+    }
+
+    private static String describe(ShapeType type) {
+        return switch (type) {
+            case INTEGER, LONG, BYTE, SHORT, BIG_INTEGER -> "an integer";
+            case FLOAT, DOUBLE, BIG_DECIMAL -> "a number";
+            case BOOLEAN -> "a boolean";
+            case TIMESTAMP -> "a timestamp";
+            case BLOB -> "base64-encoded binary data";
+            default -> "a valid value";
+        };
+    }
+}
