@@ -1,0 +1,366 @@
+package dev.polystack.services.sns;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.polystack.api.ProviderEnvironment;
+import dev.polystack.api.RequestContext;
+import dev.polystack.api.ServiceException;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Delivers published messages to subscribers, off the request thread: Publish only validates, builds
+ * the {@link SnsMessage} and hands it here, so its latency does not grow with the number of
+ * subscribers. A fixed pool of workers fans each message out; a FIFO topic's messages go through one
+ * {@link SerialExecutor} per topic so subscribers see them in publish order. HTTP endpoints are
+ * called from virtual threads (with the topic's retry policy) so a slow endpoint never holds a worker,
+ * except for FIFO topics where the order matters more.
+ */
+final class SnsDelivery implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(SnsDelivery.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ProviderEnvironment env;
+    private final SnsSigner signer;
+    private final ThreadPoolExecutor workers;
+    private final ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
+    private final Map<String, SerialExecutor> fifoLanes = new ConcurrentHashMap<>();
+    private final Map<String, String> queueUrls = new ConcurrentHashMap<>();
+    private volatile HttpClient http;
+    /** Messages to targets that only exist here (SMS, platform endpoints), for the inspection endpoints. */
+    final SentMessages sent = new SentMessages();
+
+    SnsDelivery(ProviderEnvironment env, SnsSigner signer) {
+        this.env = env;
+        this.signer = signer;
+        int threads = env.config().integer("SNS_DELIVERY_THREADS", Math.max(2, Runtime.getRuntime().availableProcessors()));
+        AtomicInteger n = new AtomicInteger();
+        this.workers = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "sns-delivery-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.workers.allowCoreThreadTimeOut(true);
+    }
+
+    /** The base URL clients reach this server at (SubscribeURL, UnsubscribeURL, SigningCertURL). */
+    String baseUrl() {
+        return "http://" + env.config().externalHost();
+    }
+
+    String unsubscribeUrl(String subscriptionArn) {
+        return baseUrl() + "/?Action=Unsubscribe&SubscriptionArn=" + subscriptionArn;
+    }
+
+    String subscribeUrl(String topicArn, String token) {
+        return baseUrl() + "/?Action=ConfirmSubscription&TopicArn=" + topicArn + "&Token=" + token;
+    }
+
+    private String certUrl() {
+        return baseUrl() + "/_aws/sns/" + signer.certificateName();
+    }
+
+    /** Fans a notification out to the given subscriptions (asynchronously). */
+    void dispatch(Topic topic, SnsMessage message, List<Subscription> subscriptions) {
+        if (subscriptions.isEmpty()) return;
+        Runnable task = () -> {
+            for (Subscription s : subscriptions) {
+                try {
+                    if (s.pendingConfirmation || !accepts(s, message)) continue;
+                    deliver(topic, s, message, topic.fifo);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "SNS delivery to " + s.arn + " failed", e);
+                }
+            }
+        };
+        if (topic.fifo) fifoLanes.computeIfAbsent(topic.arn, k -> new SerialExecutor(workers)).execute(task);
+        else workers.execute(task);
+    }
+
+    /** Sends a (un)subscribe confirmation to an HTTP(S) endpoint. */
+    void confirm(Topic topic, Subscription subscription, SnsMessage confirmation) {
+        blocking.execute(() -> postHttp(topic, subscription, confirmation));
+    }
+
+    void forgetLane(String topicArn) {
+        fifoLanes.remove(topicArn);
+    }
+
+    static boolean accepts(Subscription s, SnsMessage m) {
+        FilterPolicy policy = s.filterPolicy;
+        if (policy == null) return true;
+        return s.filtersBody() ? policy.matchesBody(m.body()) : policy.matchesAttributes(m.attributes);
+    }
+
+    private void deliver(Topic topic, Subscription s, SnsMessage m, boolean ordered) {
+        switch (s.protocol) {
+            case "sqs" -> toSqs(s, m, s.endpoint, true);
+            case "http", "https" -> {
+                if (ordered) postHttp(topic, s, m);
+                else blocking.execute(() -> postHttp(topic, s, m));
+            }
+            case "lambda" -> toLambda(s, m);
+            case "firehose" -> toFirehose(s, m);
+            case "sms" -> sent.sms(arnAccount(s.topicArn), arnRegion(s.topicArn), s.endpoint, m.messageFor("sms"), s.arn, m.topicArn);
+            case "application" -> sent.platform(arnAccount(s.topicArn), arnRegion(s.topicArn), s.endpoint, m.messageFor(platformKey(s.endpoint)), m.messageId);
+            default -> LOG.log(System.Logger.Level.DEBUG, "SNS: no delivery for protocol " + s.protocol + " (" + s.endpoint + ")");
+        }
+    }
+
+    private static String platformKey(String endpointArn) {
+        // arn:aws:sns:region:account:endpoint/GCM/app/id → GCM
+        String[] parts = endpointArn.split(":", 6);
+        if (parts.length == 6) {
+            String[] path = parts[5].split("/");
+            if (path.length > 1) return path[1];
+        }
+        return "default";
+    }
+
+    private String body(Subscription s, SnsMessage m, String protocol) {
+        return s.raw() ? m.messageFor(protocol) : m.envelope(protocol, s.arn, unsubscribeUrl(s.arn), m.fifoTopic ? null : certUrl(), signer);
+    }
+
+    // ---------------------------------------------------------------- SQS
+
+    /** Sends to an SQS queue ARN; on failure tries the subscription's dead-letter queue (once). */
+    private void toSqs(Subscription s, SnsMessage m, String queueArn, boolean redriveOnFailure) {
+        String[] arn = queueArn.split(":", 6);
+        if (arn.length < 6) return;
+        String region = arn[3], account = arn[4], name = arn[5];
+        boolean fifoQueue = name.endsWith(".fifo");
+        Map<String, Object> input = new LinkedHashMap<>();
+        input.put("MessageBody", body(s, m, "sqs"));
+        if (s.raw() && !m.attributes.isEmpty()) {
+            Map<String, Object> attrs = new LinkedHashMap<>();
+            m.attributes.forEach((k, v) -> attrs.put(k, v.toSqs()));
+            input.put("MessageAttributes", attrs);
+        }
+        if (fifoQueue) {
+            if (m.groupId != null) input.put("MessageGroupId", m.groupId);
+            if (m.deduplicationId != null) input.put("MessageDeduplicationId", m.deduplicationId);
+        } else if (m.groupId != null && !m.fifoTopic) {
+            input.put("MessageGroupId", m.groupId);
+        }
+        RequestContext ctx = RequestContext.internal(account, region, "sqs");
+        try {
+            input.put("QueueUrl", queueUrl(ctx, queueArn, account, name));
+            env.call(ctx, "sqs", "SendMessage", input);
+        } catch (RuntimeException e) {
+            queueUrls.remove(queueArn);
+            LOG.log(System.Logger.Level.DEBUG, "SNS → SQS " + queueArn + " failed: " + e);
+            if (redriveOnFailure) redrive(s, m);
+        }
+    }
+
+    private String queueUrl(RequestContext ctx, String queueArn, String account, String name) {
+        String url = queueUrls.get(queueArn);
+        if (url != null) return url;
+        Map<String, Object> out = env.call(ctx, "sqs", "GetQueueUrl", Map.of("QueueName", name, "QueueOwnerAWSAccountId", account));
+        url = (String) out.get("QueueUrl");
+        if (url == null) throw new ServiceException("QueueDoesNotExist", "The specified queue does not exist.");
+        queueUrls.put(queueArn, url);
+        return url;
+    }
+
+    private void redrive(Subscription s, SnsMessage m) {
+        String policy = s.attributes.get("RedrivePolicy");
+        if (policy == null) return;
+        try {
+            JsonNode target = JSON.readTree(policy).get("deadLetterTargetArn");
+            if (target != null && target.isTextual()) toSqs(s, m, target.textValue(), false);
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.DEBUG, "SNS redrive failed: " + e);
+        }
+    }
+
+    // ---------------------------------------------------------------- HTTP(S)
+
+    private HttpClient http() {
+        HttpClient c = http;
+        if (c == null) {
+            synchronized (this) {
+                if (http == null) http = c = newHttpClient();
+                else c = http;
+            }
+        }
+        return c;
+    }
+
+    /** Local endpoints often use self-signed certificates: an emulator delivers to them anyway. */
+    private static HttpClient newHttpClient() {
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1);
+        try {
+            SSLContext ssl = SSLContext.getInstance("TLS");
+            ssl.init(null, new TrustManager[]{new X509TrustManager() {
+                public void checkClientTrusted(X509Certificate[] chain, String authType) { }
+                public void checkServerTrusted(X509Certificate[] chain, String authType) { }
+                public X509Certificate[] getAcceptedIssuers() { return new X509Certificate[0]; }
+            }}, null);
+            b.sslContext(ssl);
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.DEBUG, "SNS: default TLS trust for HTTPS endpoints: " + e);
+        }
+        return b.build();
+    }
+
+    private void postHttp(Topic topic, Subscription s, SnsMessage m) {
+        boolean raw = m.notification() && s.raw();
+        String body = m.notification() ? body(s, m, s.protocol)
+                : m.envelope(s.protocol, s.arn, null, certUrl(), signer);
+        JsonNode policy = SnsAttributes.effectiveDeliveryPolicy(topic, s).path("http");
+        String contentType = policy.path("defaultRequestPolicy").path("headerContentType").asText("text/plain; charset=UTF-8");
+        int retries = policy.path("defaultHealthyRetryPolicy").path("numRetries").asInt(3);
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(s.endpoint))
+                .timeout(Duration.ofSeconds(15))
+                .header("Content-Type", contentType)
+                .header("User-Agent", "Amazon Simple Notification Service Agent")
+                .header("x-amz-sns-message-type", m.type)
+                .header("x-amz-sns-message-id", m.messageId)
+                .header("x-amz-sns-topic-arn", m.topicArn);
+        if (m.notification()) request.header("x-amz-sns-subscription-arn", s.arn);
+        if (raw) request.header("x-amz-sns-rawdelivery", "true");
+        HttpRequest built = request.POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
+        long delayMillis = 200;
+        for (int attempt = 0; attempt <= retries; attempt++) {
+            try {
+                HttpResponse<Void> response = http().send(built, HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() / 100 == 2) return;
+                LOG.log(System.Logger.Level.DEBUG, "SNS → " + s.endpoint + ": HTTP " + response.statusCode());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.DEBUG, "SNS → " + s.endpoint + ": " + e);
+            }
+            if (attempt < retries) {
+                try {
+                    Thread.sleep(delayMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                delayMillis = Math.min(delayMillis * 2, 5_000);
+            }
+        }
+        if (m.notification()) redrive(s, m);
+    }
+
+    // ---------------------------------------------------------------- Lambda, Firehose
+
+    private void toLambda(Subscription s, SnsMessage m) {
+        try {
+            ObjectNode sns = (ObjectNode) JSON.readTree(m.envelope("lambda", s.arn, unsubscribeUrl(s.arn), m.fifoTopic ? null : certUrl(), signer));
+            if (!sns.has("Subject")) sns.putNull("Subject");
+            if (sns.has("SigningCertURL")) sns.set("SigningCertUrl", sns.remove("SigningCertURL"));
+            sns.set("UnsubscribeUrl", sns.remove("UnsubscribeURL"));
+            if (!sns.has("MessageAttributes")) sns.putObject("MessageAttributes");
+            ObjectNode record = JSON.createObjectNode();
+            record.put("EventSource", "aws:sns").put("EventVersion", "1.0").put("EventSubscriptionArn", s.arn).set("Sns", sns);
+            ObjectNode event = JSON.createObjectNode();
+            event.putArray("Records").add(record);
+            String[] arn = s.endpoint.split(":");
+            RequestContext ctx = RequestContext.internal(arn.length > 4 ? arn[4] : arnAccount(s.topicArn), arn.length > 3 ? arn[3] : arnRegion(s.topicArn), "lambda");
+            env.call(ctx, "lambda", "Invoke", Map.of("FunctionName", s.endpoint, "InvocationType", "Event",
+                    "Payload", JSON.writeValueAsBytes(event)));
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.DEBUG, "SNS → Lambda " + s.endpoint + " failed: " + e);
+            redrive(s, m);
+        }
+    }
+
+    private void toFirehose(Subscription s, SnsMessage m) {
+        try {
+            String[] arn = s.endpoint.split(":", 6);
+            String stream = arn[5].substring(arn[5].indexOf('/') + 1);
+            RequestContext ctx = RequestContext.internal(arn[4], arn[3], "firehose");
+            env.call(ctx, "firehose", "PutRecord", Map.of("DeliveryStreamName", stream,
+                    "Record", Map.of("Data", body(s, m, "firehose").getBytes(StandardCharsets.UTF_8))));
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.DEBUG, "SNS → Firehose " + s.endpoint + " failed: " + e);
+            redrive(s, m);
+        }
+    }
+
+    static String arnAccount(String arn) {
+        String[] p = arn.split(":");
+        return p.length > 4 ? p[4] : "";
+    }
+
+    static String arnRegion(String arn) {
+        String[] p = arn.split(":");
+        return p.length > 3 ? p[3] : "";
+    }
+
+    /** Waits until every message accepted so far has been handed to its subscribers (tests, shutdown). */
+    boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (workers.getActiveCount() == 0 && workers.getQueue().isEmpty()) return true;
+            Thread.sleep(5);
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        workers.shutdown();
+        blocking.shutdownNow();
+    }
+
+    /** SMS and platform-endpoint messages kept for LocalStack's inspection endpoints. */
+    static final class SentMessages {
+        /** account → region → phone number → messages. */
+        final Map<String, Map<String, Map<String, List<Map<String, Object>>>>> sms = new ConcurrentHashMap<>();
+        /** account → region → endpoint ARN → messages. */
+        final Map<String, Map<String, Map<String, List<Map<String, Object>>>>> platform = new ConcurrentHashMap<>();
+
+        void sms(String account, String region, String phone, String message, String subscriptionArn, String topicArn) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("PhoneNumber", phone);
+            entry.put("Message", message);
+            if (subscriptionArn != null) entry.put("SubscriptionArn", subscriptionArn);
+            if (topicArn != null) entry.put("TopicArn", topicArn);
+            add(sms, account, region, phone, entry);
+        }
+
+        void platform(String account, String region, String endpointArn, String message, String messageId) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("TargetArn", endpointArn);
+            entry.put("Message", message);
+            entry.put("MessageId", messageId);
+            add(platform, account, region, endpointArn, entry);
+        }
+
+        private static void add(Map<String, Map<String, Map<String, List<Map<String, Object>>>>> store, String account,
+                                String region, String key, Map<String, Object> entry) {
+            List<Map<String, Object>> list = store.computeIfAbsent(account, a -> new ConcurrentHashMap<>())
+                    .computeIfAbsent(region, r -> new ConcurrentHashMap<>())
+                    .computeIfAbsent(key, k -> new ArrayList<>());
+            synchronized (list) {
+                list.add(entry);
+            }
+        }
+    }
+}

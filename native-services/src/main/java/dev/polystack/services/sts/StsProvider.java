@@ -1,0 +1,384 @@
+package dev.polystack.services.sts;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.polystack.api.AccessKeys;
+import dev.polystack.api.Persistable;
+import dev.polystack.api.RequestContext;
+import dev.polystack.api.ServiceException;
+import dev.polystack.api.ServiceProvider;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Native STS. Every temporary credential it issues is registered with {@link AccessKeys}, so later
+ * requests signed with it land in the account of the role (or caller) it was issued for, in every
+ * service; GetCallerIdentity answers with the identity behind the key.
+ */
+public final class StsProvider implements ServiceProvider, Persistable {
+    private static final Pattern SESSION_NAME = Pattern.compile("[\\w+=,.@-]*");
+    private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    /** The identity behind one issued access key. */
+    public static final class Session {
+        public String accessKeyId;
+        public String accountId;
+        public String arn;
+        public String userId;
+        /** Epoch seconds. */
+        public long expiration;
+        /** Transitive session tags (lower-cased key → value), inherited by role chaining. */
+        public Map<String, String> transitiveTags = new LinkedHashMap<>();
+    }
+
+    private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
+
+    @Override
+    public String service() {
+        return "sts";
+    }
+
+    @Override
+    public Map<String, Object> invoke(RequestContext ctx, String operation, Map<String, Object> in) {
+        return switch (operation) {
+            case "GetCallerIdentity" -> getCallerIdentity(ctx);
+            case "AssumeRole" -> assumeRole(ctx, in);
+            case "AssumeRoleWithWebIdentity" -> assumeRoleWithWebIdentity(ctx, in);
+            case "AssumeRoleWithSAML" -> assumeRoleWithSaml(ctx, in);
+            case "GetSessionToken" -> getSessionToken(ctx, in);
+            case "GetFederationToken" -> getFederationToken(ctx, in);
+            case "GetAccessKeyInfo" -> Map.of("Account", AccessKeys.accountFor(str(in, "AccessKeyId")));
+            default -> throw new UnsupportedOperationException(operation);
+        };
+    }
+
+    private static String str(Map<String, Object> in, String key) {
+        Object v = in.get(key);
+        return v == null ? null : v.toString();
+    }
+
+    private static ServiceException validation(String message) {
+        return new ServiceException("ValidationError", message, 400).queryCode("ValidationError");
+    }
+
+    private static ServiceException invalidValue(String message) {
+        return new ServiceException("InvalidParameterValue", message, 400).queryCode("InvalidParameterValue");
+    }
+
+    // ---------------------------------------------------------------- identities
+
+    private Map<String, Object> getCallerIdentity(RequestContext ctx) {
+        Session session = ctx.accessKeyId() == null ? null : sessions.get(ctx.accessKeyId());
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (session != null) {
+            out.put("UserId", session.userId);
+            out.put("Account", session.accountId);
+            out.put("Arn", session.arn);
+        } else {
+            out.put("UserId", "AKIAIOSFODNN7EXAMPLE");
+            out.put("Account", ctx.accountId());
+            out.put("Arn", "arn:" + ctx.partition() + ":iam::" + ctx.accountId() + ":root");
+        }
+        return out;
+    }
+
+    /** Parsed role ARN: account (the caller's when the ARN has none) and role name. */
+    private record Role(String arn, String account, String name, String id) {
+    }
+
+    private static Role role(RequestContext ctx, String roleArn) {
+        String value = roleArn == null ? "" : roleArn;
+        String[] parts = value.split(":", 6);
+        if (parts.length < 6 || !parts[0].equals("arn") || parts[1].isEmpty() || parts[2].isEmpty() || parts[5].isEmpty()) {
+            throw validation(value + " is invalid");
+        }
+        String account = parts[4].matches("\\d{12}") ? parts[4] : ctx.accountId();
+        String resource = parts[5];
+        String name = resource.substring(resource.lastIndexOf('/') + 1);
+        return new Role(value, account, name, "AROA" + stableId(value, 17));
+    }
+
+    private static void checkSessionName(String name, String member) {
+        if (name == null) throw validation("1 validation error detected: Value null at '" + member + "' failed to satisfy constraint: Member must not be null");
+        if (!SESSION_NAME.matcher(name).matches()) {
+            throw validation("1 validation error detected: Value '" + name + "' at '" + member
+                    + "' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*");
+        }
+        if (name.length() < 2 || name.length() > 64) {
+            throw validation("1 validation error detected: Value '" + name + "' at '" + member
+                    + "' failed to satisfy constraint: Member must have length " + (name.length() < 2 ? "greater than or equal to 2" : "less than or equal to 64"));
+        }
+    }
+
+    private static int duration(Map<String, Object> in, int fallback, int max) {
+        Object v = in.get("DurationSeconds");
+        if (v == null) return fallback;
+        int seconds = v instanceof Number n ? n.intValue() : Integer.parseInt(v.toString());
+        if (seconds < 900) {
+            throw validation("1 validation error detected: Value '" + seconds
+                    + "' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900");
+        }
+        if (seconds > max) {
+            throw validation("1 validation error detected: Value '" + seconds
+                    + "' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to " + max);
+        }
+        return seconds;
+    }
+
+    // ---------------------------------------------------------------- operations
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> assumeRole(RequestContext ctx, Map<String, Object> in) {
+        Role role = role(ctx, str(in, "RoleArn"));
+        String sessionName = str(in, "RoleSessionName");
+        checkSessionName(sessionName, "roleSessionName");
+        int seconds = duration(in, 3600, 43200);
+        Map<String, String> tags = new LinkedHashMap<>(); // lower-cased key → value
+        Map<String, String> tagCase = new LinkedHashMap<>();
+        for (Object o : in.get("Tags") instanceof List<?> l ? l : List.of()) {
+            Map<String, Object> tag = (Map<String, Object>) o;
+            String key = String.valueOf(tag.get("Key"));
+            String lower = key.toLowerCase(Locale.ROOT);
+            if (tags.containsKey(lower)) throw invalidValue("Duplicate tag keys found. Please note that Tag keys are case insensitive.");
+            tags.put(lower, String.valueOf(tag.get("Value")));
+            tagCase.put(lower, key);
+        }
+        Map<String, String> transitive = new LinkedHashMap<>();
+        for (Object o : in.get("TransitiveTagKeys") instanceof List<?> l ? l : List.of()) {
+            String lower = String.valueOf(o).toLowerCase(Locale.ROOT);
+            if (!tags.containsKey(lower)) throw invalidValue("The specified transitive tag key must be included in the requested tags.");
+            transitive.put(lower, tags.get(lower));
+        }
+        Session caller = ctx.accessKeyId() == null ? null : sessions.get(ctx.accessKeyId());
+        if (caller != null) {
+            for (String key : tags.keySet()) {
+                if (caller.transitiveTags.containsKey(key)) {
+                    throw invalidValue("One of the specified transitive tag keys can't be set because it conflicts with a transitive tag key from the calling session.");
+                }
+            }
+            Map<String, String> inherited = new LinkedHashMap<>(caller.transitiveTags);
+            inherited.putAll(transitive);
+            transitive = inherited;
+        }
+        Session session = issue(role.account(), "arn:" + ctx.partition() + ":sts::" + role.account() + ":assumed-role/" + role.name() + "/" + sessionName,
+                role.id() + ":" + sessionName, seconds, transitive);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("Credentials", credentials(session));
+        out.put("AssumedRoleUser", Map.of("AssumedRoleId", session.userId, "Arn", session.arn));
+        Integer packed = packedPolicySize(str(in, "Policy"), tags.size());
+        if (packed != null) out.put("PackedPolicySize", packed);
+        if (in.get("SourceIdentity") != null) out.put("SourceIdentity", str(in, "SourceIdentity"));
+        return out;
+    }
+
+    private Map<String, Object> assumeRoleWithWebIdentity(RequestContext ctx, Map<String, Object> in) {
+        Role role = role(ctx, str(in, "RoleArn"));
+        String sessionName = str(in, "RoleSessionName");
+        checkSessionName(sessionName, "roleSessionName");
+        String token = str(in, "WebIdentityToken");
+        if (token == null || token.length() < 4) throw new ServiceException("InvalidIdentityTokenException", "The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)", 400);
+        int seconds = duration(in, 3600, 43200);
+        JsonNode claims = jwtClaims(token);
+        String subject = claims.path("sub").asText(stableId(token, 20).toLowerCase(Locale.ROOT));
+        String audience = claims.path("aud").isArray() ? claims.path("aud").path(0).asText("sts.amazonaws.com") : claims.path("aud").asText("sts.amazonaws.com");
+        String provider = str(in, "ProviderId") != null ? str(in, "ProviderId") : claims.path("iss").asText("localhost");
+        Session session = issue(role.account(), "arn:" + ctx.partition() + ":sts::" + role.account() + ":assumed-role/" + role.name() + "/" + sessionName,
+                role.id() + ":" + sessionName, seconds, Map.of());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("Credentials", credentials(session));
+        out.put("SubjectFromWebIdentityToken", subject);
+        out.put("AssumedRoleUser", Map.of("AssumedRoleId", session.userId, "Arn", session.arn));
+        Integer packed = packedPolicySize(str(in, "Policy"), 0);
+        if (packed != null) out.put("PackedPolicySize", packed);
+        out.put("Provider", provider.replaceFirst("^https://", ""));
+        out.put("Audience", audience);
+        return out;
+    }
+
+    private static JsonNode jwtClaims(String token) {
+        String[] parts = token.split("\\.");
+        if (parts.length >= 2) {
+            try {
+                return JSON.readTree(Base64.getUrlDecoder().decode(parts[1].replace('=', ' ').trim()));
+            } catch (Exception ignored) {
+                // not a JWT: answer with neutral claims
+            }
+        }
+        return JSON.createObjectNode();
+    }
+
+    private Map<String, Object> assumeRoleWithSaml(RequestContext ctx, Map<String, Object> in) {
+        Role role = role(ctx, str(in, "RoleArn"));
+        String principal = str(in, "PrincipalArn");
+        String assertion = str(in, "SAMLAssertion");
+        String xml;
+        try {
+            xml = new String(Base64.getMimeDecoder().decode(assertion == null ? "" : assertion), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new ServiceException("InvalidIdentityTokenException", "Invalid base64 SAML authentication response", 400);
+        }
+        if (!xml.contains("Assertion")) throw new ServiceException("InvalidIdentityTokenException", "Invalid SAML authentication response", 400);
+        String subject = firstMatch(xml, "<(?:\\w+:)?NameID[^>]*>([^<]+)<", "unknown");
+        String subjectType = firstMatch(xml, "<(?:\\w+:)?NameID[^>]*Format=\"[^\"]*:([^\":]+)\"", "persistent");
+        String issuer = firstMatch(xml, "<(?:\\w+:)?Issuer[^>]*>([^<]+)<", "");
+        String audience = firstMatch(xml, "<(?:\\w+:)?Audience[^>]*>([^<]+)<", "https://signin.aws.amazon.com/saml");
+        String sessionName = firstMatch(xml,
+                "Name=\"https://aws.amazon.com/SAML/Attributes/RoleSessionName\"[^>]*>\\s*<(?:\\w+:)?AttributeValue[^>]*>([^<]+)<", subject);
+        int seconds = duration(in, 3600, 43200);
+        Session session = issue(role.account(), "arn:" + ctx.partition() + ":sts::" + role.account() + ":assumed-role/" + role.name() + "/" + sessionName,
+                role.id() + ":" + sessionName, seconds, Map.of());
+        String providerName = principal == null ? "" : principal.substring(principal.lastIndexOf('/') + 1);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("Credentials", credentials(session));
+        out.put("AssumedRoleUser", Map.of("AssumedRoleId", session.userId, "Arn", session.arn));
+        Integer packed = packedPolicySize(str(in, "Policy"), 0);
+        if (packed != null) out.put("PackedPolicySize", packed);
+        out.put("Subject", subject);
+        out.put("SubjectType", subjectType);
+        out.put("Issuer", issuer);
+        out.put("Audience", audience);
+        out.put("NameQualifier", Base64.getEncoder().encodeToString(sha1(issuer + role.account() + "/" + providerName)));
+        return out;
+    }
+
+    private static String firstMatch(String text, String regex, String fallback) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        return m.find() ? m.group(1).trim() : fallback;
+    }
+
+    private Map<String, Object> getSessionToken(RequestContext ctx, Map<String, Object> in) {
+        int seconds = duration(in, 43200, 129600);
+        Map<String, Object> identity = getCallerIdentity(ctx);
+        Session caller = ctx.accessKeyId() == null ? null : sessions.get(ctx.accessKeyId());
+        Session session = issue(ctx.accountId(), (String) identity.get("Arn"), (String) identity.get("UserId"), seconds,
+                caller == null ? Map.of() : caller.transitiveTags);
+        return Map.of("Credentials", credentials(session));
+    }
+
+    private Map<String, Object> getFederationToken(RequestContext ctx, Map<String, Object> in) {
+        String name = str(in, "Name");
+        if (name == null || !name.matches("[\\w+=,.@-]+")) {
+            throw validation("1 validation error detected: Value '" + name + "' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+");
+        }
+        if (name.length() < 2 || name.length() > 32) {
+            throw validation("1 validation error detected: Value '" + name + "' at 'name' failed to satisfy constraint: Member must have length "
+                    + (name.length() < 2 ? "greater than or equal to 2" : "less than or equal to 32"));
+        }
+        int seconds = duration(in, 43200, 129600);
+        String arn = "arn:" + ctx.partition() + ":sts::" + ctx.accountId() + ":federated-user/" + name;
+        Session session = issue(ctx.accountId(), arn, ctx.accountId() + ":" + name, seconds, Map.of());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("Credentials", credentials(session));
+        out.put("FederatedUser", Map.of("FederatedUserId", session.userId, "Arn", arn));
+        Integer packed = packedPolicySize(str(in, "Policy"), 0);
+        out.put("PackedPolicySize", packed == null ? 0 : packed);
+        return out;
+    }
+
+    /** A rough percentage of the packed-policy limit, present only when a session policy or tags were passed. */
+    private static Integer packedPolicySize(String policy, int tagCount) {
+        if ((policy == null || policy.isEmpty()) && tagCount == 0) return null;
+        int bytes = (policy == null ? 0 : policy.replaceAll("\\s+", "").length()) + tagCount * 64;
+        return Math.max(1, Math.min(100, bytes * 100 / 2048));
+    }
+
+    // ---------------------------------------------------------------- credentials
+
+    private Session issue(String account, String arn, String userId, int seconds, Map<String, String> transitiveTags) {
+        Session s = new Session();
+        s.accessKeyId = "ASIA" + random(16);
+        s.accountId = account;
+        s.arn = arn;
+        s.userId = userId;
+        s.expiration = Instant.now().getEpochSecond() + seconds;
+        s.transitiveTags = new LinkedHashMap<>(transitiveTags);
+        sessions.put(s.accessKeyId, s);
+        AccessKeys.register(s.accessKeyId, account);
+        return s;
+    }
+
+    private static Map<String, Object> credentials(Session s) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("AccessKeyId", s.accessKeyId);
+        byte[] secret = new byte[30];
+        RANDOM.nextBytes(secret);
+        c.put("SecretAccessKey", Base64.getEncoder().encodeToString(secret));
+        byte[] token = new byte[192];
+        RANDOM.nextBytes(token);
+        c.put("SessionToken", "FQoGZXIvYXdzE" + Base64.getEncoder().encodeToString(token));
+        c.put("Expiration", Instant.ofEpochSecond(s.expiration));
+        return c;
+    }
+
+    private static String random(int length) {
+        StringBuilder sb = new StringBuilder(length);
+        for (int i = 0; i < length; i++) sb.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
+        return sb.toString();
+    }
+
+    /** A stable id of {@code length} characters derived from {@code seed} (role ids stay the same per role). */
+    private static String stableId(String seed, int length) {
+        byte[] hash = sha1(seed);
+        StringBuilder sb = new StringBuilder(length);
+        for (int i = 0; i < length; i++) sb.append(ALPHABET.charAt((hash[i % hash.length] & 0xff) % ALPHABET.length()));
+        return sb.toString();
+    }
+
+    private static byte[] sha1(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---------------------------------------------------------------- persistence
+
+    /** Format version 1: {@code {"sessions": [Session...]}}. */
+    public static final class Snapshot {
+        public List<Session> sessions = new ArrayList<>();
+    }
+
+    @Override
+    public void saveState(OutputStream out) throws IOException {
+        Snapshot snapshot = new Snapshot();
+        snapshot.sessions.addAll(sessions.values());
+        JSON.writeValue(out, snapshot);
+    }
+
+    @Override
+    public void loadState(InputStream in, int version) throws IOException {
+        if (version != 1) throw new IOException("unsupported STS state version " + version);
+        Snapshot snapshot = JSON.readValue(in, Snapshot.class);
+        sessions.clear();
+        for (Session s : snapshot.sessions) {
+            sessions.put(s.accessKeyId, s);
+            AccessKeys.register(s.accessKeyId, s.accountId);
+        }
+    }
+
+    @Override
+    public void resetState() {
+        sessions.clear();
+    }
+}
