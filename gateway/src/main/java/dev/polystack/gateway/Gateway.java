@@ -1,0 +1,110 @@
+package dev.polystack.gateway;
+
+import dev.polystack.api.AccessKeys;
+import dev.polystack.api.Config;
+import dev.polystack.api.HttpRequestData;
+import dev.polystack.api.HttpResponseData;
+import dev.polystack.api.RequestContext;
+import dev.polystack.gateway.dispatch.FallbackErrors;
+import dev.polystack.gateway.dispatch.GatewayErrors;
+import dev.polystack.gateway.dispatch.ServiceDispatcher;
+import dev.polystack.gateway.http.ContentDecoding;
+import dev.polystack.gateway.platform.Cors;
+import dev.polystack.gateway.platform.PlatformRoute;
+import dev.polystack.gateway.routing.Route;
+import dev.polystack.gateway.routing.ServiceRouter;
+
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One request through the gateway, independent of the web server:
+ * aws-chunked decoding → platform endpoints → routing → CORS → gzip decoding → context → dispatch,
+ * then CORS and request-id headers on whatever comes back.
+ */
+public final class Gateway {
+    private static final Logger LOG = Logger.getLogger(Gateway.class.getName());
+
+    private final ServiceRouter router;
+    private final ServiceDispatcher dispatcher;
+    private final List<PlatformRoute> platformRoutes;
+    private final Cors cors;
+    private final List<GatewayHooks> hooks;
+
+    public Gateway(ServiceRouter router, ServiceDispatcher dispatcher, List<PlatformRoute> platformRoutes,
+                   Cors cors, List<GatewayHooks> hooks) {
+        this.router = router;
+        this.dispatcher = dispatcher;
+        this.platformRoutes = List.copyOf(platformRoutes);
+        this.cors = cors;
+        this.hooks = List.copyOf(hooks);
+    }
+
+    public HttpResponseData handle(HttpRequestData raw) {
+        String requestId = RequestIds.next();
+        HttpRequestData request = raw;
+        HttpResponseData response;
+        String service = null;
+        try {
+            request = ContentDecoding.decodeAwsChunked(raw);
+            response = platform(request);
+            if (response == null) {
+                Route route = router.route(request);
+                service = route.service();
+                response = serve(route, requestId);
+            }
+        } catch (RuntimeException | LinkageError e) {
+            LOG.log(Level.SEVERE, "request " + requestId + " " + raw.method() + " " + raw.path() + " failed", e);
+            response = FallbackErrors.render(request, service, GatewayErrors.internalError(), requestId);
+        }
+        if (!"s3".equals(service)) cors.decorate(request, response);
+        if (response.header("x-amzn-RequestId") == null) response.header("x-amzn-RequestId", requestId);
+        if (response.header("x-amz-request-id") == null) response.header("x-amz-request-id", requestId);
+        return response;
+    }
+
+    private HttpResponseData platform(HttpRequestData request) {
+        String path = request.path();
+        if (!path.startsWith("/_localstack") && !path.startsWith("/_aws/") && !path.startsWith("/_extension")) return null;
+        if (Cors.isPreflight(request)) return cors.preflight(request);
+        if (cors.refuses(request)) return cors.forbidden();
+        for (PlatformRoute route : platformRoutes) {
+            HttpResponseData response = route.handle(request);
+            if (response != null) return response;
+        }
+        return null;
+    }
+
+    private HttpResponseData serve(Route route, String requestId) {
+        HttpRequestData request = route.request();
+        if (!route.known()) {
+            return FallbackErrors.render(request, null, GatewayErrors.unknownService(route.unknownName()), requestId);
+        }
+        String service = route.service();
+        boolean s3 = service.equals("s3");
+        if (!s3) {
+            if (Cors.isPreflight(request)) return cors.preflight(request);
+            if (cors.refuses(request)) return cors.forbidden();
+            request = ContentDecoding.decodeGzip(request);
+        }
+        String accessKey = route.credential().accessKeyId();
+        String region = route.credential().region() != null ? route.credential().region() : Config.DEFAULT_REGION;
+        RequestContext context = new RequestContext(AccessKeys.accountFor(accessKey), region, service, requestId,
+                accessKey, request);
+        if (s3 && Cors.isPreflight(request)) {
+            // S3 answers preflights from the bucket's CORS rules in handleHttp; without an answer, LocalStack's default.
+            HttpResponseData answer = dispatcher.rawAnswer(context);
+            return answer != null ? answer : cors.preflight(request);
+        }
+        HttpResponseData response = dispatcher.dispatch(context);
+        for (GatewayHooks hook : hooks) {
+            try {
+                hook.afterRequest(context, response);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "after-request hook failed", e);
+            }
+        }
+        return response;
+    }
+}

@@ -1,0 +1,100 @@
+package dev.polystack.gateway;
+
+import dev.polystack.api.HttpRequestData;
+import dev.polystack.api.HttpResponseData;
+import dev.polystack.gateway.http.HelidonExchange;
+import io.helidon.http.encoding.ContentEncodingContext;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.helidon.webserver.http1.Http1Config;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The Helidon SE web server, configured as ARCHITECTURE §3 says: no automatic content-encoding handling
+ * (the gateway decodes aws-chunked and gzip itself), 64 KiB request line and headers, relaxed header and path
+ * validation (AWS headers and S3 keys are not always RFC-pretty). Every request goes to the {@link Gateway}.
+ */
+public final class GatewayServer {
+    static final int MAX_PROLOGUE = 64 * 1024;
+    static final int MAX_HEADERS = 64 * 1024;
+
+    private final WebServer server;
+    private final List<ListenAddress> addresses;
+
+    public GatewayServer(List<ListenAddress> addresses, Gateway gateway) {
+        this.addresses = addresses;
+        Handler handler = (req, res) -> handle(gateway, req, res);
+        WebServerConfig.Builder builder = WebServer.builder()
+                .shutdownHook(false)
+                .featuresDiscoverServices(false);
+        ListenAddress main = addresses.get(0);
+        configure(builder, main);
+        builder.routing(r -> r.any(handler));
+        for (int i = 1; i < addresses.size(); i++) {
+            ListenAddress extra = addresses.get(i);
+            String name = "listen-" + i;
+            builder.putSocket(name, socket -> {
+                socket.host(extra.host()).port(extra.port());
+                socket.contentEncoding(noEncodings()).maxPayloadSize(-1).protocolsDiscoverServices(false)
+                        .addProtocol(http1());
+            });
+            builder.routing(name, r -> r.any(handler));
+        }
+        this.server = builder.build();
+    }
+
+    private static void configure(WebServerConfig.Builder builder, ListenAddress address) {
+        builder.host(address.host())
+                .port(address.port())
+                .contentEncoding(noEncodings())
+                .maxPayloadSize(-1)
+                .shutdownGracePeriod(Duration.ofMillis(500))
+                .protocolsDiscoverServices(false)
+                .addProtocol(http1());
+    }
+
+    private static ContentEncodingContext noEncodings() {
+        return ContentEncodingContext.builder().contentEncodingsDiscoverServices(false).build();
+    }
+
+    private static Http1Config http1() {
+        return Http1Config.builder()
+                .maxPrologueLength(MAX_PROLOGUE)
+                .maxHeadersSize(MAX_HEADERS)
+                .validateRequestHeaders(false)
+                .validateRequestHostHeader(false)
+                .validatePath(false)
+                .validatePrologue(false)
+                .build();
+    }
+
+    private static void handle(Gateway gateway, ServerRequest req, ServerResponse res) throws Exception {
+        HttpRequestData request = HelidonExchange.request(req);
+        HttpResponseData response = gateway.handle(request);
+        HelidonExchange.send(response, res, request.method().equals("HEAD"));
+    }
+
+    public GatewayServer start() {
+        server.start();
+        return this;
+    }
+
+    /** The port actually bound by the main listener (0 in GATEWAY_LISTEN picks a free one). */
+    public int port() {
+        return server.port();
+    }
+
+    public String url() {
+        return addresses.get(0).url(port());
+    }
+
+    public void stop() {
+        server.stop();
+    }
+}

@@ -1,0 +1,99 @@
+package dev.polystack.gateway.dispatch;
+
+import dev.polystack.api.HttpResponseData;
+import dev.polystack.api.RequestContext;
+import dev.polystack.api.ServiceException;
+import dev.polystack.api.ServiceProvider;
+import dev.polystack.protocol.ParsedRequest;
+import dev.polystack.protocol.ServiceCatalog;
+import dev.polystack.protocol.ServiceCodec;
+
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One service request: provider → {@code handleHttp} → else parse → {@code invoke} → serialize. Every failure
+ * becomes an AWS error in the service's protocol: {@link ServiceException} as thrown,
+ * {@link UnsupportedOperationException} as 501 NotImplemented, anything else as a logged 500 InternalError.
+ */
+public final class ServiceDispatcher {
+    private static final Logger LOG = Logger.getLogger(ServiceDispatcher.class.getName());
+
+    private final ServiceCatalog catalog;
+    private final ProviderRegistry registry;
+
+    public ServiceDispatcher(ServiceCatalog catalog, ProviderRegistry registry) {
+        this.catalog = catalog;
+        this.registry = registry;
+    }
+
+    public HttpResponseData dispatch(RequestContext context) {
+        String service = context.service();
+        ServiceCodec codec = null;
+        try {
+            codec = catalog.codec(service);
+            ServiceProvider provider = providerOrNull(service);
+            if (provider != null) {
+                HttpResponseData raw = provider.handleHttp(context);
+                if (raw != null) return raw;
+            }
+            if (codec == null) {
+                if (provider == null) registry.obtain(service); // throws why there is no provider (SERVICES, ...)
+                throw GatewayErrors.noSpecification(service);
+            }
+            ParsedRequest parsed = codec.parse(context.request());
+            context.operation(parsed.operation());
+            if (provider == null) provider = registry.obtain(service); // throws the reason there is none
+            Map<String, Object> output = provider.invoke(context, parsed.operation(), parsed.params());
+            return codec.serialize(context, parsed.operation(), output == null ? Map.of() : output);
+        } catch (ServiceException e) {
+            return error(codec, context, e);
+        } catch (UnsupportedOperationException e) {
+            return error(codec, context, GatewayErrors.serviceNotImplemented(service, context.operation()));
+        } catch (RuntimeException | LinkageError | StackOverflowError e) {
+            LOG.log(Level.SEVERE, "request " + context.requestId() + " to " + service + "." + context.operation() + " failed", e);
+            return error(codec, context, GatewayErrors.internalError());
+        }
+    }
+
+    /** Only the provider's own {@code handleHttp} answer (S3 CORS preflights), or null; never an error. */
+    public HttpResponseData rawAnswer(RequestContext context) {
+        try {
+            ServiceProvider provider = providerOrNull(context.service());
+            return provider == null ? null : provider.handleHttp(context);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "handleHttp of " + context.service() + " failed", e);
+            return null;
+        }
+    }
+
+    /** Calls a provider in process (ProviderEnvironment.call): no HTTP, same provider selection. */
+    public Map<String, Object> call(RequestContext context, String service, String operation, Map<String, Object> input) {
+        context.operation(operation);
+        Map<String, Object> output = registry.obtain(service).invoke(context, operation, input);
+        return output == null ? Map.of() : output;
+    }
+
+    /**
+     * The provider, or null when the service has none yet (no provider / disabled): the request is parsed
+     * first so that the error can name the operation, and unknown operations still get the protocol's error.
+     */
+    private ServiceProvider providerOrNull(String service) {
+        ServiceProvider existing = registry.existing(service);
+        if (existing != null) return existing;
+        if (registry.availability(service) != ProviderRegistry.Availability.OFFERED) return null;
+        return registry.obtain(service);
+    }
+
+    private HttpResponseData error(ServiceCodec codec, RequestContext context, ServiceException error) {
+        if (codec != null) {
+            try {
+                return codec.serializeError(context, context.operation(), error);
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "serializing error " + error.code() + " for " + context.service() + " failed", e);
+            }
+        }
+        return FallbackErrors.render(context.request(), context.service(), error, context.requestId());
+    }
+}

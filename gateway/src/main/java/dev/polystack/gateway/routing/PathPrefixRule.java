@@ -1,0 +1,37 @@
+package dev.polystack.gateway.routing;
+
+import java.util.Map;
+
+/**
+ * Services recognisable by their request path alone (REST APIs with dated prefixes), plus SQS queue URLs
+ * ({@code /<account>/<queue>}) when the request carries an {@code Action}.
+ */
+public final class PathPrefixRule implements RouteRule {
+    private static final Map<String, String> PREFIXES = Map.of(
+            "/2015-03-31/functions", "lambda",
+            "/2015-03-31/event-source-mappings", "lambda",
+            "/2013-04-01/", "route53",
+            "/v20180820/", "s3control",
+            "/2017-03-25/", "cloudfront",
+            "/2020-05-31/", "cloudfront");
+
+    @Override
+    public String match(RouteInput input) {
+        String path = input.request().path();
+        for (Map.Entry<String, String> e : PREFIXES.entrySet()) {
+            if (path.startsWith(e.getKey())) return e.getValue();
+        }
+        if (isQueuePath(path) && input.action() != null) return "sqs";
+        return null;
+    }
+
+    /** {@code /123456789012/name} (and LocalStack's {@code /queue/<region>/<account>/<name>}). */
+    static boolean isQueuePath(String path) {
+        if (path.startsWith("/queue/")) return true;
+        if (path.length() < 15 || path.charAt(13) != '/') return false;
+        for (int i = 1; i < 13; i++) {
+            if (!Character.isDigit(path.charAt(i))) return false;
+        }
+        return path.indexOf('/', 14) < 0;
+    }
+}

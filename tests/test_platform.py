@@ -1,0 +1,243 @@
+"""Platform behaviour of the gateway: LocalStack's endpoints, init hooks, CORS, request ids, error shapes,
+routing, clean shutdown. Service-specific behaviour lives in each service's own test module."""
+import os
+import stat
+import textwrap
+import time
+
+import pytest
+import requests
+
+SIGNED_FOR = "AWS4-HMAC-SHA256 Credential=test/20240101/us-east-1/{service}/aws4_request, " \
+             "SignedHeaders=host;x-amz-date, Signature=0000"
+
+
+def _services(endpoint_url):
+    return requests.get(endpoint_url + "/_localstack/health", timeout=10).json()["services"]
+
+
+def require_service(endpoint_url, service):
+    state = _services(endpoint_url).get(service)
+    if state not in ("available", "running"):
+        pytest.skip(f"{service} is not served by this build (state {state!r})")
+
+
+def _assert_request_id(response):
+    rid = response.headers.get("x-amzn-RequestId")
+    assert rid and len(rid) >= 16
+    assert response.headers.get("x-amz-request-id") == rid
+
+
+# --- /_localstack/health, /_localstack/info ----------------------------------------------------------
+
+def test_health_lists_services_edition_and_version(endpoint_url):
+    r = requests.get(endpoint_url + "/_localstack/health", timeout=10)
+    assert r.status_code == 200
+    body = r.json()
+    assert body["edition"] == "community"
+    assert isinstance(body["version"], str) and body["version"]
+    assert isinstance(body["services"], dict)
+    for name, state in body["services"].items():
+        assert state in ("available", "running", "starting", "disabled", "error"), (name, state)
+    _assert_request_id(r)
+
+
+def test_health_head_answers_without_body(endpoint_url):
+    r = requests.head(endpoint_url + "/_localstack/health", timeout=10)
+    assert r.status_code == 200
+    assert r.content == b""
+
+
+def test_info_reports_version_and_session(endpoint_url):
+    r = requests.get(endpoint_url + "/_localstack/info", timeout=10)
+    assert r.status_code == 200
+    info = r.json()
+    assert info["edition"] == "community"
+    assert info["session_id"]
+    assert info["uptime"] >= 0
+    assert info["version"] == requests.get(endpoint_url + "/_localstack/health").json()["version"]
+
+
+def test_init_lists_all_stages(endpoint_url):
+    r = requests.get(endpoint_url + "/_localstack/init", timeout=10)
+    assert r.status_code == 200
+    body = r.json()
+    assert set(body["completed"]) == {"BOOT", "START", "READY", "SHUTDOWN"}
+    assert body["completed"]["BOOT"] is True and body["completed"]["SHUTDOWN"] is False
+    assert isinstance(body["scripts"], list)
+    stage = requests.get(endpoint_url + "/_localstack/init/boot", timeout=10).json()
+    assert stage["completed"] is True
+    assert requests.get(endpoint_url + "/_localstack/init/nope", timeout=10).status_code == 404
+
+
+# --- errors --------------------------------------------------------------------------------------------
+
+def test_unknown_service_gets_json_error_for_json_requests(endpoint_url):
+    r = requests.post(endpoint_url + "/", data="{}", timeout=10, headers={
+        "Authorization": SIGNED_FOR.format(service="nosuchservice"),
+        "X-Amz-Target": "NoSuchService_20200101.DoThing",
+        "Content-Type": "application/x-amz-json-1.1"})
+    assert r.status_code == 400
+    body = r.json()
+    assert body["__type"] == "UnknownService"
+    assert "nosuchservice" in body["message"]
+    _assert_request_id(r)
+
+
+def test_unknown_service_gets_xml_error_for_other_requests(endpoint_url):
+    r = requests.post(endpoint_url + "/", data="Action=DoThing&Version=2020-01-01", timeout=10, headers={
+        "Authorization": SIGNED_FOR.format(service="nosuchservice"),
+        "Content-Type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 400
+    assert b"<Code>UnknownService</Code>" in r.content
+    assert b"Exception" not in r.content and b"at dev." not in r.content
+
+
+def test_unknown_json_operation_of_known_service(aws_client, endpoint_url):
+    require_service(endpoint_url, "sqs")
+    r = requests.post(endpoint_url + "/", data="{}", timeout=10, headers={
+        "Authorization": SIGNED_FOR.format(service="sqs"),
+        "X-Amz-Target": "AmazonSQS.NoSuchOperation",
+        "Content-Type": "application/x-amz-json-1.0"})
+    assert r.status_code == 400
+    assert "UnknownOperation" in r.json()["__type"] or "InvalidAction" in r.json()["__type"]
+
+
+def test_unknown_query_action_of_known_service(endpoint_url):
+    require_service(endpoint_url, "sqs")
+    r = requests.post(endpoint_url + "/", data="Action=NoSuchAction&Version=2012-11-05", timeout=10, headers={
+        "Authorization": SIGNED_FOR.format(service="sqs"),
+        "Content-Type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 400
+    assert b"InvalidAction" in r.content
+
+
+# --- routing ---------------------------------------------------------------------------------------------
+
+def test_boto3_and_cli_reach_sqs(aws_client, aws_cli, endpoint_url):
+    require_service(endpoint_url, "sqs")
+    sqs = aws_client("sqs")
+    url = sqs.create_queue(QueueName="platform-routing")["QueueUrl"]
+    assert url in sqs.list_queues()["QueueUrls"]
+    assert url in aws_cli("sqs", "list-queues")["QueueUrls"]
+
+
+def test_account_comes_from_a_12_digit_access_key(aws_client, endpoint_url):
+    require_service(endpoint_url, "sqs")
+    sqs = aws_client("sqs", aws_access_key_id="111122223333")
+    url = sqs.create_queue(QueueName="platform-account")["QueueUrl"]
+    assert "/111122223333/" in url
+    default = aws_client("sqs").create_queue(QueueName="platform-account")["QueueUrl"]
+    assert "/000000000000/" in default
+
+
+def test_s3_virtual_host_style_is_rewritten_to_path_style(aws_client, endpoint_url):
+    require_service(endpoint_url, "s3")
+    s3 = aws_client("s3")
+    s3.create_bucket(Bucket="platform-vhost")
+    s3.put_object(Bucket="platform-vhost", Key="dir/key.txt", Body=b"hello")
+    port = endpoint_url.rsplit(":", 1)[1]
+    r = requests.get(endpoint_url + "/dir/key.txt", timeout=10,
+                     headers={"Host": f"platform-vhost.s3.localhost.localstack.cloud:{port}"})
+    assert r.status_code == 200 and r.content == b"hello"
+    r = requests.get(endpoint_url + "/dir/key.txt", timeout=10,
+                     headers={"Host": "platform-vhost.s3.us-east-1.amazonaws.com"})
+    assert r.status_code == 200 and r.content == b"hello"
+
+
+# --- CORS --------------------------------------------------------------------------------------------
+
+def test_cors_preflight_from_allowed_origin(endpoint_url):
+    port = endpoint_url.rsplit(":", 1)[1]
+    origin = f"http://localhost:{port}" if "127.0.0.1" in endpoint_url else "https://app.localstack.cloud"
+    r = requests.options(endpoint_url + "/_localstack/health", timeout=10, headers={
+        "Origin": origin, "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "x-amz-target,content-type"})
+    assert r.status_code == 200
+    assert r.headers["Access-Control-Allow-Origin"] == origin
+    assert "POST" in r.headers["Access-Control-Allow-Methods"]
+    assert "x-amz-target" in r.headers["Access-Control-Allow-Headers"]
+    r = requests.get(endpoint_url + "/_localstack/health", headers={"Origin": origin}, timeout=10)
+    assert r.headers["Access-Control-Allow-Origin"] == origin
+
+
+def test_cors_refuses_unknown_origin_by_default(endpoint_url):
+    r = requests.get(endpoint_url + "/_localstack/health", headers={"Origin": "http://evil.example"}, timeout=10)
+    assert r.status_code == 403
+
+
+def test_cors_settings(start_server):
+    srv = start_server({"EXTRA_CORS_ALLOWED_ORIGINS": "http://my.app,http://other.app"})
+    ok = requests.get(srv.endpoint_url + "/_localstack/health", headers={"Origin": "http://other.app"}, timeout=10)
+    assert ok.status_code == 200 and ok.headers["Access-Control-Allow-Origin"] == "http://other.app"
+    assert requests.get(srv.endpoint_url + "/_localstack/health", headers={"Origin": "http://evil.example"},
+                        timeout=10).status_code == 403
+    srv.stop()
+    srv.env = {"DISABLE_CORS_CHECKS": "1"}
+    srv.start()
+    r = requests.get(srv.endpoint_url + "/_localstack/health", headers={"Origin": "http://evil.example"}, timeout=10)
+    assert r.status_code == 200 and r.headers["Access-Control-Allow-Origin"] == "http://evil.example"
+
+
+# --- init hooks, life cycle ---------------------------------------------------------------------------------
+
+def _script(folder, name, body, executable=True):
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, name)
+    with open(path, "w") as f:
+        f.write("#!/bin/sh\n" + textwrap.dedent(body))
+    if executable:
+        os.chmod(path, os.stat(path).st_mode | stat.S_IXUSR)
+    return path
+
+
+def test_init_hooks_run_in_order_and_report_outcomes(start_server, tmp_path):
+    init = tmp_path / "init"
+    out = tmp_path / "out.txt"
+    _script(init / "boot.d", "02-second.sh", f"echo boot2 >> {out}\n")
+    _script(init / "boot.d", "01-first.sh", f"echo boot1 >> {out}\n")
+    _script(init / "boot.d", "03-fails.sh", "exit 3\n")
+    _script(init / "boot.d", "04-not-executable.sh", f"echo never >> {out}\n", executable=False)
+    _script(init / "ready.d", "ready.sh", f'curl -fs "$AWS_ENDPOINT_URL/_localstack/health" >/dev/null '
+                                          f'&& echo ready >> {out}\n')
+    _script(init / "shutdown.d", "bye.sh", f"echo shutdown >> {out}\n")
+    srv = start_server({"POLYSTACK_INIT_DIR": str(init)})
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        status = requests.get(srv.endpoint_url + "/_localstack/init", timeout=10).json()
+        if status["completed"]["READY"]:
+            break
+        time.sleep(0.1)
+    states = {s["name"]: (s["stage"], s["state"]) for s in status["scripts"]}
+    assert states == {"01-first.sh": ("BOOT", "SUCCESSFUL"), "02-second.sh": ("BOOT", "SUCCESSFUL"),
+                      "03-fails.sh": ("BOOT", "ERROR"), "ready.sh": ("READY", "SUCCESSFUL"),
+                      "bye.sh": ("SHUTDOWN", "UNKNOWN")}
+    srv.stop()
+    assert out.read_text().split() == ["boot1", "boot2", "ready", "shutdown"]
+
+
+def test_sigterm_stops_the_server_cleanly(start_server):
+    srv = start_server()
+    code = srv.stop()
+    assert code in (0, 143), srv.log_tail()
+    assert "Exception" not in srv.log_tail()
+    with pytest.raises(requests.ConnectionError):
+        requests.get(srv.endpoint_url + "/_localstack/health", timeout=5)
+
+
+def test_ready_line_names_address_and_startup_time(start_server):
+    srv = start_server()
+    log = srv.log_tail()
+    line = next(l for l in log.splitlines() if "ready" in l.lower())
+    assert srv.endpoint_url in line and " ms" in line
+
+
+def test_services_setting_disables_other_services(start_server):
+    srv = start_server({"SERVICES": "sqs"})
+    services = requests.get(srv.endpoint_url + "/_localstack/health", timeout=10).json()["services"]
+    if "s3" not in services:
+        pytest.skip("no s3 provider in this build")
+    assert services["s3"] == "disabled"
+    r = requests.get(srv.endpoint_url + "/some-bucket", timeout=10)
+    assert r.status_code == 501
+    assert b"SERVICES" in r.content
