@@ -14,6 +14,7 @@ import dev.polystack.gateway.platform.InitHooks;
 import dev.polystack.gateway.platform.InternalRoutes;
 import dev.polystack.gateway.platform.PlatformRoute;
 import dev.polystack.gateway.routing.ServiceRouter;
+import dev.polystack.gateway.state.SnapshotManager;
 import dev.polystack.protocol.ServiceCatalog;
 
 import java.nio.file.Path;
@@ -49,9 +50,9 @@ public final class Polystack {
         this.config = config;
         this.registry = new ProviderRegistry(config, factories);
         ServiceDispatcher dispatcher = new ServiceDispatcher(catalog, registry);
-        String dataDir = config.get("DATA_DIR");
-        this.environment = new GatewayEnvironment(config, dispatcher, dataDir == null ? null : Path.of(dataDir));
+        this.environment = new GatewayEnvironment(config, dispatcher, SnapshotManager.dataDirectory(config));
         registry.environment(environment);
+        hooks.add(new PersistenceHooks(new SnapshotManager(config), registry));
 
         List<ListenAddress> addresses = ListenAddress.parseAll(config.get("GATEWAY_LISTEN"));
         this.initHooks = new InitHooks(Path.of(config.get("POLYSTACK_INIT_DIR", "/etc/localstack/init")), scriptEnvironment());

@@ -1,26 +1,29 @@
 package dev.polystack.gateway.dispatch;
 
+import dev.polystack.protocol.BotocoreCatalog;
 import dev.polystack.protocol.ServiceCatalog;
 import dev.polystack.protocol.ServiceCodec;
 import dev.polystack.protocol.ServiceInfo;
 
 import java.util.Collection;
 import java.util.List;
-import java.util.ServiceLoader;
 import java.util.logging.Logger;
 
-/** Finds the protocol layer's {@link ServiceCatalog}; without one the gateway still serves platform endpoints. */
+/** Loads the protocol layer's {@link ServiceCatalog}; without specifications the gateway still serves platform endpoints. */
 public final class CatalogLoader {
     private static final Logger LOG = Logger.getLogger(CatalogLoader.class.getName());
 
     private CatalogLoader() {
     }
 
+    /** botocore's catalog under {@code polystack.home} (the launcher sets it), else an empty one with a warning. */
     public static ServiceCatalog load() {
-        return ServiceLoader.load(ServiceCatalog.class).findFirst().orElseGet(() -> {
-            LOG.warning("no ServiceCatalog implementation on the class path: no AWS service can be parsed");
+        try {
+            return BotocoreCatalog.fromEnvironment();
+        } catch (RuntimeException e) {
+            LOG.warning("no AWS service specifications: " + e.getMessage());
             return EMPTY;
-        });
+        }
     }
 
     /** A catalog with no services. */

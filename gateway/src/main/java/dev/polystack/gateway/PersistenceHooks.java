@@ -1,0 +1,63 @@
+package dev.polystack.gateway;
+
+import dev.polystack.api.HttpResponseData;
+import dev.polystack.api.InternalRoute;
+import dev.polystack.api.RequestContext;
+import dev.polystack.api.ServiceProvider;
+import dev.polystack.gateway.dispatch.ProviderRegistry;
+import dev.polystack.gateway.state.ProviderAccess;
+import dev.polystack.gateway.state.SnapshotManager;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/** Connects the {@link SnapshotManager} (PERSISTENCE) to the gateway's life cycle and provider registry. */
+final class PersistenceHooks implements GatewayHooks {
+    private final SnapshotManager snapshots;
+
+    PersistenceHooks(SnapshotManager snapshots, ProviderRegistry registry) {
+        this.snapshots = snapshots;
+        registry.onCreate(snapshots::afterCreate);
+    }
+
+    @Override
+    public void providersReady(ProviderRegistry registry) {
+        snapshots.startup(new ProviderAccess() {
+            @Override
+            public Collection<String> services() {
+                return registry.offeredServices();
+            }
+
+            @Override
+            public ServiceProvider existing(String service) {
+                return registry.existing(service);
+            }
+
+            @Override
+            public ServiceProvider obtain(String service) {
+                return registry.obtain(service);
+            }
+        });
+    }
+
+    @Override
+    public void afterRequest(RequestContext context, HttpResponseData response) {
+        if (response.status() < 400) snapshots.afterRequest(context.service(), context.operation());
+    }
+
+    @Override
+    public void beforeShutdown() {
+        snapshots.shutdown();
+    }
+
+    @Override
+    public Map<String, Object> healthFields() {
+        return snapshots.enabled() ? Map.of("persistence", snapshots.status()) : Map.of();
+    }
+
+    @Override
+    public List<InternalRoute> routes() {
+        return snapshots.routes();
+    }
+}
