@@ -1,0 +1,856 @@
+package dev.polystack.services.sqs;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.polystack.api.AccountRegionStore;
+import dev.polystack.api.Config;
+import dev.polystack.api.InternalRoute;
+import dev.polystack.api.Persistable;
+import dev.polystack.api.ProviderEnvironment;
+import dev.polystack.api.RequestContext;
+import dev.polystack.api.ServiceException;
+import dev.polystack.api.ServiceProvider;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+
+/**
+ * The native SQS provider: maps each operation's parameter tree onto the queue engine
+ * ({@link SqsQueue}) and builds the output tree. Queues live in an {@link AccountRegionStore}, so
+ * accounts and regions are isolated; a queue URL names its account (and usually its region), so a
+ * request may reach another account's queue by URL, as on AWS.
+ */
+public final class SqsProvider implements ServiceProvider, Persistable {
+    private static final Set<String> SYSTEM_ATTRIBUTE_NAMES = Set.of("SenderId", "SentTimestamp",
+            "ApproximateReceiveCount", "ApproximateFirstReceiveTimestamp", "SequenceNumber", "MessageDeduplicationId",
+            "MessageGroupId", "AWSTraceHeader", "DeadLetterQueueSourceArn");
+
+    private final AccountRegionStore<SqsStore> stores = new AccountRegionStore<>(SqsStore::new);
+    private final QueueUrls urls;
+    private final Config config;
+    private final ScheduledExecutorService scheduler;
+    private final LongSupplier clock;
+
+    public SqsProvider(ProviderEnvironment environment) {
+        this(environment.config(), environment.scheduler(), System::currentTimeMillis);
+    }
+
+    /** @param clock epoch millis (tests drive time with it) */
+    SqsProvider(Config config, ScheduledExecutorService scheduler, LongSupplier clock) {
+        this.config = config;
+        this.urls = new QueueUrls(config);
+        this.scheduler = scheduler;
+        this.clock = clock;
+    }
+
+    @Override
+    public String service() {
+        return "sqs";
+    }
+
+    @Override
+    public List<InternalRoute> internalRoutes() {
+        return List.of(new InternalRoute("GET", "/_aws/sqs/messages", new PeekEndpoint(this)::handle));
+    }
+
+    @Override
+    public Map<String, Object> invoke(RequestContext ctx, String operation, Map<String, Object> in) {
+        return switch (operation) {
+            case "CreateQueue" -> createQueue(ctx, in);
+            case "GetQueueUrl" -> getQueueUrl(ctx, in);
+            case "ListQueues" -> listQueues(ctx, in);
+            case "DeleteQueue" -> deleteQueue(ctx, in);
+            case "GetQueueAttributes" -> getQueueAttributes(ctx, in);
+            case "SetQueueAttributes" -> setQueueAttributes(ctx, in);
+            case "SendMessage" -> sendMessage(ctx, in);
+            case "SendMessageBatch" -> sendMessageBatch(ctx, in);
+            case "ReceiveMessage" -> receiveMessage(ctx, in);
+            case "DeleteMessage" -> deleteMessage(ctx, in);
+            case "DeleteMessageBatch" -> deleteMessageBatch(ctx, in);
+            case "ChangeMessageVisibility" -> changeMessageVisibility(ctx, in);
+            case "ChangeMessageVisibilityBatch" -> changeMessageVisibilityBatch(ctx, in);
+            case "PurgeQueue" -> purgeQueue(ctx, in);
+            case "TagQueue" -> tagQueue(ctx, in);
+            case "UntagQueue" -> untagQueue(ctx, in);
+            case "ListQueueTags" -> listQueueTags(ctx, in);
+            case "AddPermission" -> addPermission(ctx, in);
+            case "RemovePermission" -> removePermission(ctx, in);
+            case "ListDeadLetterSourceQueues" -> listDeadLetterSourceQueues(ctx, in);
+            case "StartMessageMoveTask" -> startMessageMoveTask(ctx, in);
+            case "CancelMessageMoveTask" -> cancelMessageMoveTask(ctx, in);
+            case "ListMessageMoveTasks" -> listMessageMoveTasks(ctx, in);
+            default -> throw new UnsupportedOperationException(operation);
+        };
+    }
+
+    // ================================================================ queues
+
+    private Map<String, Object> createQueue(RequestContext ctx, Map<String, Object> in) {
+        String name = string(in, "QueueName");
+        if (name == null) throw SqsErrors.missingParameter("QueueName");
+        Map<String, String> attributes = stringMap(in.get("Attributes"));
+        boolean fifo = "true".equalsIgnoreCase(attributes.getOrDefault("FifoQueue", "").trim());
+        checkQueueName(name, fifo);
+        SqsStore store = stores.get(ctx);
+        long now = clock.getAsLong();
+        SqsQueue existing = store.byName(name);
+        if (existing == null) {
+            if (config.flag("SQS_DELAY_RECENTLY_DELETED")) {
+                Long deleted = store.deletedAt.get(name);
+                if (deleted != null && now - deleted < SqsLimits.RECENTLY_DELETED_MILLIS) throw SqsErrors.queueDeletedRecently(name);
+            }
+            SqsQueue created = new SqsQueue(name, store.accountId, store.region, ctx.partition(), fifo, clock);
+            created.setAttributes(attributes, true, store::byArn);
+            created.tag(stringMap(in.get("tags")));
+            existing = store.queues.putIfAbsent(name, created);
+            if (existing == null) return Map.of("QueueUrl", url(ctx, created));
+        }
+        if (existing.fifo != fifo && attributes.containsKey("FifoQueue")) throw SqsErrors.queueNameExists("FifoQueue");
+        String differing = existing.firstDifference(attributes);
+        if (differing != null) throw SqsErrors.queueNameExists(differing);
+        return Map.of("QueueUrl", url(ctx, existing));
+    }
+
+    private static void checkQueueName(String name, boolean fifo) {
+        String base = fifo && name.endsWith(".fifo") ? name.substring(0, name.length() - 5) : name;
+        boolean valid = !base.isEmpty() && name.length() <= SqsLimits.MAX_QUEUE_NAME_LENGTH && (!fifo || name.endsWith(".fifo"));
+        for (int i = 0; valid && i < base.length(); i++) {
+            char c = base.charAt(i);
+            valid = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+        }
+        if (!valid) {
+            throw SqsErrors.invalidParameterValue(fifo
+                    ? "The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, "
+                    + "must end with .fifo suffix and be 1 to 80 in length."
+                    : "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length");
+        }
+    }
+
+    private Map<String, Object> getQueueUrl(RequestContext ctx, Map<String, Object> in) {
+        String name = string(in, "QueueName");
+        String owner = string(in, "QueueOwnerAWSAccountId");
+        SqsStore store = stores.peek(owner != null ? owner : ctx.accountId(), ctx.region());
+        SqsQueue q = store == null || name == null ? null : store.byName(name);
+        if (q == null) throw SqsErrors.queueDoesNotExist(isQuery(ctx));
+        return Map.of("QueueUrl", url(ctx, q));
+    }
+
+    private Map<String, Object> listQueues(RequestContext ctx, Map<String, Object> in) {
+        String prefix = string(in, "QueueNamePrefix");
+        Integer max = MessageFactory.integerOrNull(in.get("MaxResults"), "MaxResults");
+        if (max != null && (max < 1 || max > 1000)) {
+            throw SqsErrors.invalidParameter("MaxResults", max, "MaxResults must be an integer between 1 and 1000.");
+        }
+        String after = decodeToken(string(in, "NextToken"));
+        SqsStore store = stores.peek(ctx.accountId(), ctx.region());
+        List<String> all = new ArrayList<>();
+        if (store != null) {
+            for (SqsQueue q : store.queues.values()) {
+                if (prefix == null || q.name.startsWith(prefix)) all.add(url(ctx, q));
+            }
+        }
+        all.sort(null);
+        return paginate(all, after, max, "QueueUrls");
+    }
+
+    private static Map<String, Object> paginate(List<String> sortedUrls, String after, Integer max, String member) {
+        List<String> page = new ArrayList<>();
+        int limit = max != null ? max : 1000;
+        boolean more = false;
+        for (String u : sortedUrls) {
+            if (after != null && u.compareTo(after) <= 0) continue;
+            if (page.size() == limit) {
+                more = true;
+                break;
+            }
+            page.add(u);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (!page.isEmpty() || member.equals("queueUrls")) out.put(member, page);
+        if (more && max != null) {
+            out.put("NextToken", Base64.getEncoder().encodeToString(page.get(page.size() - 1).getBytes(StandardCharsets.UTF_8)));
+        }
+        return out;
+    }
+
+    private static String decodeToken(String token) {
+        if (token == null) return null;
+        try {
+            return new String(Base64.getDecoder().decode(token), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw SqsErrors.invalidParameter("NextToken", token, "Invalid NextToken value.");
+        }
+    }
+
+    private Map<String, Object> deleteQueue(RequestContext ctx, Map<String, Object> in) {
+        SqsQueue q = queue(ctx, in);
+        SqsStore store = stores.get(q.accountId, q.region);
+        if (store.queues.remove(q.name, q)) {
+            store.recordDeletion(q.name, clock.getAsLong());
+            q.markDeleted();
+        }
+        return Map.of();
+    }
+
+    private Map<String, Object> getQueueAttributes(RequestContext ctx, Map<String, Object> in) {
+        SqsQueue q = queue(ctx, in);
+        List<String> names = stringList(in.get("AttributeNames"));
+        Map<String, String> all = q.allAttributes();
+        Map<String, String> selected = new LinkedHashMap<>();
+        boolean everything = names.contains("All");
+        for (String n : names) {
+            if (!n.equals("All") && !QueueAttributes.COMPUTED.contains(n) && !QueueAttributes.SETTABLE.contains(n)
+                    && !QueueAttributes.FIFO_ONLY.contains(n) && !n.equals("FifoQueue")) {
+                throw SqsErrors.unknownAttribute(n);
+            }
+        }
+        for (Map.Entry<String, String> e : all.entrySet()) {
+            if (everything || names.contains(e.getKey())) selected.put(e.getKey(), e.getValue());
+        }
+        return selected.isEmpty() ? Map.of() : Map.of("Attributes", selected);
+    }
+
+    private Map<String, Object> setQueueAttributes(RequestContext ctx, Map<String, Object> in) {
+        SqsQueue q = queue(ctx, in);
+        SqsStore store = stores.get(q.accountId, q.region);
+        q.setAttributes(stringMap(in.get("Attributes")), false, store::byArn);
+        return Map.of();
+    }
+
+    private Map<String, Object> purgeQueue(RequestContext ctx, Map<String, Object> in) {
+        queue(ctx, in).purge();
+        return Map.of();
+    }
+
+    private Map<String, Object> tagQueue(RequestContext ctx, Map<String, Object> in) {
+        queue(ctx, in).tag(stringMap(in.get("Tags")));
+        return Map.of();
+    }
+
+    private Map<String, Object> untagQueue(RequestContext ctx, Map<String, Object> in) {
+        queue(ctx, in).untag(stringList(in.get("TagKeys")));
+        return Map.of();
+    }
+
+    private Map<String, Object> listQueueTags(RequestContext ctx, Map<String, Object> in) {
+        Map<String, String> tags = queue(ctx, in).tags();
+        return tags.isEmpty() ? Map.of() : Map.of("Tags", tags);
+    }
+
+    private Map<String, Object> listDeadLetterSourceQueues(RequestContext ctx, Map<String, Object> in) {
+        SqsQueue q = queue(ctx, in);
+        Integer max = MessageFactory.integerOrNull(in.get("MaxResults"), "MaxResults");
+        if (max != null && (max < 1 || max > 1000)) {
+            throw SqsErrors.invalidParameter("MaxResults", max, "MaxResults must be an integer between 1 and 1000.");
+        }
+        List<String> sources = new ArrayList<>();
+        for (SqsQueue s : stores.get(q.accountId, q.region).deadLetterSources(q.arn)) sources.add(url(ctx, s));
+        sources.sort(null);
+        return paginate(sources, decodeToken(string(in, "NextToken")), max, "queueUrls");
+    }
+
+    // ================================================================ permissions
+
+    private Map<String, Object> addPermission(RequestContext ctx, Map<String, Object> in) {
+        SqsQueue q = queue(ctx, in);
+        String label = string(in, "Label");
+        List<String> accounts = stringList(in.get("AWSAccountIds"));
+        List<String> actions = stringList(in.get("Actions"));
+        if (label == null) throw SqsErrors.missingParameter("Label");
+        if (accounts.isEmpty()) throw SqsErrors.missingParameter("AWSAccountIds");
+        if (actions.isEmpty()) throw SqsErrors.missingParameter("Actions");
+        ObjectNode policy = policyOf(q);
+        ArrayNode statements = policy.withArray("Statement");
+        for (var s : statements) {
+            if (label.equals(s.path("Sid").asText())) {
+                throw SqsErrors.invalidParameter("Label", label, "Already exists.");
+            }
+        }
+        ObjectNode statement = statements.addObject();
+        statement.put("Sid", label);
+        statement.put("Effect", "Allow");
+        ObjectNode principal = statement.putObject("Principal");
+        if (accounts.size() == 1) principal.put("AWS", "arn:" + ctx.partition() + ":iam::" + accounts.get(0) + ":root");
+        else accounts.forEach(a -> principal.withArray("AWS").add("arn:" + ctx.partition() + ":iam::" + a + ":root"));
+        if (actions.size() == 1) statement.put("Action", "SQS:" + actions.get(0));
+        else actions.forEach(a -> statement.withArray("Action").add("SQS:" + a));
+        statement.put("Resource", q.arn);
+        q.setAttributes(Map.of("Policy", policy.toString()), false, null);
+        return Map.of();
+    }
+
+    private Map<String, Object> removePermission(RequestContext ctx, Map<String, Object> in) {
+        SqsQueue q = queue(ctx, in);
+        String label = string(in, "Label");
+        ObjectNode policy = policyOf(q);
+        ArrayNode statements = policy.withArray("Statement");
+        int found = -1;
+        for (int i = 0; i < statements.size(); i++) {
+            if (statements.get(i).path("Sid").asText().equals(label)) found = i;
+        }
+        if (found < 0) throw SqsErrors.invalidParameter("Label", label, "can't find label.");
+        statements.remove(found);
+        q.setAttributes(Map.of("Policy", statements.isEmpty() ? "" : policy.toString()), false, null);
+        return Map.of();
+    }
+
+    private static ObjectNode policyOf(SqsQueue q) {
+        String current = q.attribute("Policy");
+        if (current != null) {
+            try {
+                var node = QueueAttributes.JSON.readTree(current);
+                if (node instanceof ObjectNode o && o.path("Statement").isArray()) return o;
+            } catch (IOException ignored) {
+                // a policy we cannot read is replaced
+            }
+        }
+        ObjectNode policy = QueueAttributes.JSON.createObjectNode();
+        policy.put("Version", "2008-10-17");
+        policy.put("Id", q.arn + "/SQSDefaultPolicy");
+        policy.putArray("Statement");
+        return policy;
+    }
+
+    // ================================================================ messages
+
+    private Map<String, Object> sendMessage(RequestContext ctx, Map<String, Object> in) {
+        SqsQueue q = queue(ctx, in);
+        MessageFactory.Draft draft = MessageFactory.create(q, in, ctx.accountId(), false, clock.getAsLong());
+        SqsQueue.SendResult r = q.send(draft.message(), draft.delaySeconds());
+        return sendResult(draft.message(), r, new LinkedHashMap<>());
+    }
+
+    private static Map<String, Object> sendResult(SqsMessage m, SqsQueue.SendResult r, Map<String, Object> out) {
+        out.put("MD5OfMessageBody", m.md5OfBody);
+        if (m.md5OfAttributes != null) out.put("MD5OfMessageAttributes", m.md5OfAttributes);
+        if (m.md5OfSystemAttributes != null) out.put("MD5OfMessageSystemAttributes", m.md5OfSystemAttributes);
+        out.put("MessageId", r.messageId());
+        if (r.sequenceNumber() != null) out.put("SequenceNumber", r.sequenceNumber());
+        return out;
+    }
+
+    private Map<String, Object> sendMessageBatch(RequestContext ctx, Map<String, Object> in) {
+        SqsQueue q = queue(ctx, in);
+        List<Map<String, Object>> entries = batchEntries(in, "SendMessageBatchRequestEntry");
+        long now = clock.getAsLong();
+        // FIFO requirements fail the whole request, as on AWS.
+        if (q.fifo) {
+            boolean contentDedup = "true".equals(q.attribute("ContentBasedDeduplication"));
+            for (Map<String, Object> e : entries) {
+                if (e.get("MessageGroupId") == null) {
+                    throw SqsErrors.invalidParameterValue("The request must contain the parameter MessageGroupId.");
+                }
+                if (e.get("MessageDeduplicationId") == null && !contentDedup) {
+                    throw SqsErrors.invalidParameterValue("The queue should either have ContentBasedDeduplication enabled "
+                            + "or MessageDeduplicationId provided explicitly");
+                }
+            }
+        }
+        List<Object> successful = new ArrayList<>();
+        List<Object> failed = new ArrayList<>();
+        List<MessageFactory.Draft> drafts = new ArrayList<>(entries.size());
+        long total = 0;
+        for (Map<String, Object> e : entries) {
+            try {
+                MessageFactory.Draft d = MessageFactory.create(q, e, ctx.accountId(), true, now);
+                drafts.add(d);
+                total += d.size();
+            } catch (ServiceException ex) {
+                drafts.add(null);
+                failed.add(failure(string(e, "Id"), ex));
+                Object body = e.get("MessageBody");
+                if (body instanceof String s) total += s.length();
+            }
+        }
+        if (total > SqsLimits.MAX_MESSAGE_SIZE) throw SqsErrors.batchRequestTooLong(total);
+        for (int i = 0; i < entries.size(); i++) {
+            MessageFactory.Draft d = drafts.get(i);
+            if (d == null) continue;
+            try {
+                SqsQueue.SendResult r = q.send(d.message(), d.delaySeconds());
+                Map<String, Object> ok = new LinkedHashMap<>();
+                ok.put("Id", string(entries.get(i), "Id"));
+                successful.add(sendResult(d.message(), r, ok));
+            } catch (ServiceException ex) {
+                failed.add(failure(string(entries.get(i), "Id"), ex));
+            }
+        }
+        return batchResult(successful, failed);
+    }
+
+    private Map<String, Object> receiveMessage(RequestContext ctx, Map<String, Object> in) {
+        SqsQueue q = queue(ctx, in);
+        Integer max = MessageFactory.integerOrNull(in.get("MaxNumberOfMessages"), "MaxNumberOfMessages");
+        if (max != null && (max < 1 || max > SqsLimits.MAX_RECEIVE_MESSAGES)) {
+            throw SqsErrors.invalidParameter("MaxNumberOfMessages", max, "Must be between 1 and 10, if provided.");
+        }
+        Integer wait = MessageFactory.integerOrNull(in.get("WaitTimeSeconds"), "WaitTimeSeconds");
+        if (wait != null && (wait < 0 || wait > SqsLimits.MAX_WAIT_TIME_SECONDS)) {
+            throw SqsErrors.invalidParameter("WaitTimeSeconds", wait, "Must be >= 0 and <= 20, if provided.");
+        }
+        Integer visibility = MessageFactory.integerOrNull(in.get("VisibilityTimeout"), "VisibilityTimeout");
+        if (visibility != null && (visibility < 0 || visibility > SqsLimits.MAX_VISIBILITY_TIMEOUT)) {
+            throw SqsErrors.invalidParameter("VisibilityTimeout", visibility, "Must be >= 0 and <= 43200, if provided.");
+        }
+        int waitSeconds = wait != null ? wait : Integer.parseInt(q.attribute("ReceiveMessageWaitTimeSeconds"));
+        SqsStore store = stores.get(q.accountId, q.region);
+        List<SqsQueue.Delivery> deliveries = q.receive(max != null ? max : 1, visibility, waitSeconds,
+                string(in, "ReceiveRequestAttemptId"), store::byArn);
+        if (deliveries.isEmpty()) return Map.of();
+        Set<String> systemNames = new HashSet<>(stringList(in.get("AttributeNames")));
+        systemNames.addAll(stringList(in.get("MessageSystemAttributeNames")));
+        List<String> attributeNames = stringList(in.get("MessageAttributeNames"));
+        List<Object> messages = new ArrayList<>(deliveries.size());
+        for (SqsQueue.Delivery d : deliveries) {
+            messages.add(messageTree(d.message(), d.receiptHandle(), d.receiveCount(), d.firstReceiveTimestamp(),
+                    d.sequenceNumber(), systemNames, attributeNames));
+        }
+        return Map.of("Messages", messages);
+    }
+
+    /** One Message structure of ReceiveMessage's output, with the attributes asked for. */
+    static Map<String, Object> messageTree(SqsMessage m, String receiptHandle, int receiveCount, long firstReceive,
+                                           String sequenceNumber, Set<String> systemNames, List<String> attributeNames) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("MessageId", m.messageId);
+        out.put("ReceiptHandle", receiptHandle);
+        out.put("MD5OfBody", m.md5OfBody);
+        out.put("Body", m.body);
+        if (!systemNames.isEmpty()) {
+            boolean all = systemNames.contains("All");
+            Map<String, String> attrs = new LinkedHashMap<>();
+            if (all || systemNames.contains("SenderId")) attrs.put("SenderId", m.senderId);
+            if (all || systemNames.contains("SentTimestamp")) attrs.put("SentTimestamp", String.valueOf(m.sentTimestamp));
+            if (all || systemNames.contains("ApproximateReceiveCount")) attrs.put("ApproximateReceiveCount", String.valueOf(receiveCount));
+            if ((all || systemNames.contains("ApproximateFirstReceiveTimestamp")) && firstReceive != 0) {
+                attrs.put("ApproximateFirstReceiveTimestamp", String.valueOf(firstReceive));
+            }
+            if (sequenceNumber != null && (all || systemNames.contains("SequenceNumber"))) attrs.put("SequenceNumber", sequenceNumber);
+            if (m.deduplicationId != null && (all || systemNames.contains("MessageDeduplicationId"))) {
+                attrs.put("MessageDeduplicationId", m.deduplicationId);
+            }
+            if (m.groupId != null && (all || systemNames.contains("MessageGroupId"))) attrs.put("MessageGroupId", m.groupId);
+            MessageAttribute trace = m.systemAttributes.get("AWSTraceHeader");
+            if (trace != null && (all || systemNames.contains("AWSTraceHeader"))) attrs.put("AWSTraceHeader", trace.stringValue());
+            if (m.deadLetterSourceArn != null && (all || systemNames.contains("DeadLetterQueueSourceArn"))) {
+                attrs.put("DeadLetterQueueSourceArn", m.deadLetterSourceArn);
+            }
+            if (!attrs.isEmpty()) out.put("Attributes", attrs);
+        }
+        Map<String, MessageAttribute> selected = selectAttributes(m.attributes, attributeNames);
+        if (!selected.isEmpty()) {
+            out.put("MD5OfMessageAttributes", selected.size() == m.attributes.size() ? m.md5OfAttributes
+                    : MessageMd5.ofAttributes(selected));
+            Map<String, Object> tree = new LinkedHashMap<>();
+            selected.forEach((k, v) -> tree.put(k, v.toTree()));
+            out.put("MessageAttributes", tree);
+        }
+        return out;
+    }
+
+    /** MessageAttributeNames: {@code All} or {@code .*} for all, {@code prefix.*} for a prefix, else exact names. */
+    private static Map<String, MessageAttribute> selectAttributes(Map<String, MessageAttribute> attributes, List<String> names) {
+        if (attributes.isEmpty() || names.isEmpty()) return Map.of();
+        if (names.contains("All") || names.contains(".*")) return attributes;
+        Map<String, MessageAttribute> out = new LinkedHashMap<>();
+        for (Map.Entry<String, MessageAttribute> e : attributes.entrySet()) {
+            for (String n : names) {
+                boolean match = n.endsWith(".*") ? e.getKey().startsWith(n.substring(0, n.length() - 1)) : n.equals(e.getKey());
+                if (match) {
+                    out.put(e.getKey(), e.getValue());
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    private Map<String, Object> deleteMessage(RequestContext ctx, Map<String, Object> in) {
+        SqsQueue q = queue(ctx, in);
+        String handle = string(in, "ReceiptHandle");
+        if (handle == null) throw SqsErrors.missingParameter("ReceiptHandle");
+        q.delete(handle);
+        return Map.of();
+    }
+
+    private Map<String, Object> deleteMessageBatch(RequestContext ctx, Map<String, Object> in) {
+        SqsQueue q = queue(ctx, in);
+        List<Object> successful = new ArrayList<>();
+        List<Object> failed = new ArrayList<>();
+        for (Map<String, Object> e : batchEntries(in, "DeleteMessageBatchRequestEntry")) {
+            String id = string(e, "Id");
+            try {
+                String handle = string(e, "ReceiptHandle");
+                if (handle == null) throw SqsErrors.missingParameter("ReceiptHandle");
+                q.delete(handle);
+                successful.add(Map.of("Id", id));
+            } catch (ServiceException ex) {
+                failed.add(failure(id, ex));
+            }
+        }
+        return batchResult(successful, failed);
+    }
+
+    private Map<String, Object> changeMessageVisibility(RequestContext ctx, Map<String, Object> in) {
+        SqsQueue q = queue(ctx, in);
+        String handle = string(in, "ReceiptHandle");
+        if (handle == null) throw SqsErrors.missingParameter("ReceiptHandle");
+        q.changeVisibility(handle, visibilityTimeout(in));
+        return Map.of();
+    }
+
+    private static int visibilityTimeout(Map<String, Object> in) {
+        Integer t = MessageFactory.integerOrNull(in.get("VisibilityTimeout"), "VisibilityTimeout");
+        if (t == null) throw SqsErrors.missingParameter("VisibilityTimeout");
+        if (t < 0 || t > SqsLimits.MAX_VISIBILITY_TIMEOUT) {
+            throw SqsErrors.invalidParameter("VisibilityTimeout", t, "VisibilityTimeout must be an integer between 0 and 43200");
+        }
+        return t;
+    }
+
+    private Map<String, Object> changeMessageVisibilityBatch(RequestContext ctx, Map<String, Object> in) {
+        SqsQueue q = queue(ctx, in);
+        List<Object> successful = new ArrayList<>();
+        List<Object> failed = new ArrayList<>();
+        for (Map<String, Object> e : batchEntries(in, "ChangeMessageVisibilityBatchRequestEntry")) {
+            String id = string(e, "Id");
+            try {
+                String handle = string(e, "ReceiptHandle");
+                if (handle == null) throw SqsErrors.missingParameter("ReceiptHandle");
+                q.changeVisibility(handle, visibilityTimeout(e));
+                successful.add(Map.of("Id", id));
+            } catch (ServiceException ex) {
+                failed.add(failure(id, ex));
+            }
+        }
+        return batchResult(successful, failed);
+    }
+
+    /** Checks a batch's entries: present, at most 10, ids valid and distinct. */
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> batchEntries(Map<String, Object> in, String entryShape) {
+        List<Map<String, Object>> entries = in.get("Entries") instanceof List<?> l ? (List<Map<String, Object>>) l : List.of();
+        if (entries.isEmpty()) throw SqsErrors.emptyBatch(entryShape);
+        if (entries.size() > SqsLimits.MAX_BATCH_ENTRIES) throw SqsErrors.tooManyEntries(entries.size());
+        Set<String> seen = new HashSet<>();
+        for (Map<String, Object> e : entries) {
+            String id = string(e, "Id");
+            if (!validBatchId(id)) throw SqsErrors.invalidBatchEntryId();
+            if (!seen.add(id)) throw SqsErrors.batchIdsNotDistinct(id);
+        }
+        return entries;
+    }
+
+    private static boolean validBatchId(String id) {
+        if (id == null || id.isEmpty() || id.length() > 80) return false;
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) return false;
+        }
+        return true;
+    }
+
+    private static Map<String, Object> failure(String id, ServiceException e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("Id", id);
+        m.put("SenderFault", e.senderFault());
+        m.put("Code", e.queryCode() != null ? e.queryCode() : e.code());
+        m.put("Message", e.getMessage());
+        return m;
+    }
+
+    private static Map<String, Object> batchResult(List<Object> successful, List<Object> failed) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("Successful", successful);
+        out.put("Failed", failed);
+        return out;
+    }
+
+    // ================================================================ message move tasks
+
+    private Map<String, Object> startMessageMoveTask(RequestContext ctx, Map<String, Object> in) {
+        String sourceArn = string(in, "SourceArn");
+        String destinationArn = string(in, "DestinationArn");
+        Integer rate = MessageFactory.integerOrNull(in.get("MaxNumberOfMessagesPerSecond"), "MaxNumberOfMessagesPerSecond");
+        if (rate != null && (rate < 1 || rate > 500)) {
+            throw SqsErrors.invalidParameter("MaxNumberOfMessagesPerSecond", rate,
+                    "Must be an integer between 1 and 500, if provided.");
+        }
+        SqsQueue source = queueByArn(sourceArn);
+        if (source == null) throw SqsErrors.resourceNotFound("The resource that you specified for the SourceArn parameter doesn't exist.");
+        SqsStore store = stores.get(source.accountId, source.region);
+        if (store.deadLetterSources(source.arn).isEmpty()) {
+            throw SqsErrors.invalidParameterValue("Source queue must be configured as a Dead Letter Queue.");
+        }
+        if (destinationArn != null && queueByArn(destinationArn) == null) {
+            throw SqsErrors.resourceNotFound("The resource that you specified for the DestinationArn parameter doesn't exist.");
+        }
+        List<MoveTask> tasks = store.moveTasks.computeIfAbsent(source.arn, a -> new ArrayList<>());
+        MoveTask task;
+        synchronized (tasks) {
+            for (MoveTask t : tasks) {
+                if (MoveTask.RUNNING.equals(t.status)) {
+                    throw SqsErrors.invalidParameterValue("There is already a task running. Only one active task is "
+                            + "allowed for a source queue arn at a given time.");
+                }
+            }
+            SqsQueue.Counts counts = source.counts();
+            task = new MoveTask(MessageFactory.newMessageId(), source.arn, destinationArn, rate, clock.getAsLong(),
+                    counts.visible() + counts.inflight() + counts.delayed());
+            tasks.add(task);
+        }
+        schedule(task);
+        return Map.of("TaskHandle", task.handle());
+    }
+
+    private void schedule(MoveTask task) {
+        long period = task.maxPerSecond != null ? 1000 : 50;
+        task.future = scheduler.scheduleAtFixedRate(() -> runMoveStep(task), 0, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** Moves the next slice of messages; ends the task when done, cancelled or failed. */
+    private void runMoveStep(MoveTask task) {
+        try {
+            if (!MoveTask.RUNNING.equals(task.status)) {
+                finish(task);
+                return;
+            }
+            SqsQueue source = queueByArn(task.sourceArn);
+            if (source == null) {
+                fail(task, "AWS.SimpleQueueService.NonExistentQueue");
+                return;
+            }
+            long remaining = task.toMove - task.moved.get();
+            int slice = (int) Math.min(remaining, task.maxPerSecond != null ? task.maxPerSecond : 1000);
+            List<SqsMessage> batch = slice > 0 ? source.takeForMove(slice) : List.of();
+            for (int i = 0; i < batch.size(); i++) {
+                SqsMessage m = batch.get(i);
+                SqsQueue destination = queueByArn(task.destinationArn != null ? task.destinationArn : m.deadLetterSourceArn);
+                if (destination == null) {
+                    for (int j = i; j < batch.size(); j++) source.enqueueMoved(batch.get(j).copyFor(batch.get(j).deadLetterSourceArn));
+                    fail(task, "AWS.SimpleQueueService.NonExistentQueue");
+                    return;
+                }
+                SqsMessage copy = m.copyFor(null);
+                copy.receiveCount = 0;
+                copy.firstReceiveTimestamp = 0;
+                destination.enqueueMoved(copy);
+                task.moved.incrementAndGet();
+            }
+            if (batch.isEmpty() || task.moved.get() >= task.toMove) {
+                task.status = MoveTask.COMPLETED;
+                finish(task);
+            }
+        } catch (RuntimeException e) {
+            fail(task, "InternalError");
+        }
+    }
+
+    private static void fail(MoveTask task, String reason) {
+        task.failureReason = reason;
+        task.status = MoveTask.FAILED;
+        finish(task);
+    }
+
+    private static void finish(MoveTask task) {
+        var f = task.future;
+        if (f != null) f.cancel(false);
+    }
+
+    private Map<String, Object> cancelMessageMoveTask(RequestContext ctx, Map<String, Object> in) {
+        String handle = string(in, "TaskHandle");
+        String[] parsed = handle == null ? null : MoveTask.parseHandle(handle);
+        if (parsed == null) throw SqsErrors.invalidParameterValue("Value for parameter TaskHandle is invalid.");
+        SqsQueue source = queueByArn(parsed[1]);
+        if (source == null) throw SqsErrors.resourceNotFound("The resource that you specified for the SourceArn parameter doesn't exist.");
+        List<MoveTask> tasks = stores.get(source.accountId, source.region).moveTasks.getOrDefault(source.arn, List.of());
+        synchronized (tasks) {
+            for (MoveTask t : tasks) {
+                if (t.taskId.equals(parsed[0]) && MoveTask.RUNNING.equals(t.status)) {
+                    t.status = MoveTask.CANCELLED;
+                    finish(t);
+                    return Map.of("ApproximateNumberOfMessagesMoved", t.moved.get());
+                }
+            }
+        }
+        throw SqsErrors.resourceNotFound("Task does not exist.");
+    }
+
+    private Map<String, Object> listMessageMoveTasks(RequestContext ctx, Map<String, Object> in) {
+        SqsQueue source = queueByArn(string(in, "SourceArn"));
+        if (source == null) throw SqsErrors.resourceNotFound("The resource that you specified for the SourceArn parameter doesn't exist.");
+        Integer max = MessageFactory.integerOrNull(in.get("MaxResults"), "MaxResults");
+        if (max != null && (max < 1 || max > 10)) {
+            throw SqsErrors.invalidParameter("MaxResults", max, "Must be an integer between 1 and 10, if provided.");
+        }
+        List<MoveTask> tasks = stores.get(source.accountId, source.region).moveTasks.getOrDefault(source.arn, List.of());
+        List<Object> results = new ArrayList<>();
+        synchronized (tasks) {
+            for (int i = tasks.size() - 1; i >= 0 && results.size() < (max != null ? max : 1); i--) {
+                results.add(tasks.get(i).toTree());
+            }
+        }
+        return Map.of("Results", results);
+    }
+
+    // ================================================================ lookup helpers
+
+    /** The queue a request names: its QueueUrl, or (query protocol) the path it was posted to. */
+    SqsQueue queue(RequestContext ctx, Map<String, Object> in) {
+        String url = string(in, "QueueUrl");
+        if (url == null && ctx.request() != null) url = ctx.request().path();
+        QueueUrls.QueueAddress address = QueueUrls.parse(url);
+        if (address == null) {
+            if (string(in, "QueueUrl") == null) throw SqsErrors.missingParameter("QueueUrl");
+            throw SqsErrors.queueDoesNotExist(isQuery(ctx));
+        }
+        SqsQueue q = find(address.accountId(), address.region() != null ? address.region() : ctx.region(), address.name());
+        if (q == null) throw SqsErrors.queueDoesNotExist(isQuery(ctx));
+        return q;
+    }
+
+    SqsQueue find(String accountId, String region, String name) {
+        SqsStore store = stores.peek(accountId, region);
+        return store == null ? null : store.byName(name);
+    }
+
+    /** A queue anywhere, by ARN ({@code arn:<partition>:sqs:<region>:<account>:<name>}). */
+    SqsQueue queueByArn(String arn) {
+        if (arn == null) return null;
+        String[] parts = arn.split(":", -1);
+        if (parts.length != 6 || !parts[0].equals("arn") || !parts[2].equals("sqs")) return null;
+        SqsStore store = stores.peek(parts[4], parts[3]);
+        return store == null ? null : store.byArn(arn);
+    }
+
+    String url(RequestContext ctx, SqsQueue q) {
+        return urls.url(q.region, q.accountId, q.name, ctx == null || ctx.request() == null ? null : ctx.request().header("Host"));
+    }
+
+    /** Whether the request came in the query protocol (no JSON target header): some messages differ. */
+    private static boolean isQuery(RequestContext ctx) {
+        return ctx.request() != null && ctx.request().header("X-Amz-Target") == null;
+    }
+
+    private static String string(Map<String, Object> in, String key) {
+        Object v = in.get(key);
+        return v == null ? null : v.toString();
+    }
+
+    private static List<String> stringList(Object v) {
+        if (!(v instanceof List<?> l)) return List.of();
+        List<String> out = new ArrayList<>(l.size());
+        for (Object o : l) out.add(String.valueOf(o));
+        return out;
+    }
+
+    private static Map<String, String> stringMap(Object v) {
+        if (!(v instanceof Map<?, ?> m)) return Map.of();
+        Map<String, String> out = new LinkedHashMap<>();
+        m.forEach((k, val) -> out.put(String.valueOf(k), val == null ? "" : String.valueOf(val)));
+        return out;
+    }
+
+    // ================================================================ persistence
+
+    @Override
+    public int stateVersion() {
+        return SqsState.VERSION;
+    }
+
+    @Override
+    public void saveState(OutputStream out) throws IOException {
+        List<SqsState.RegionState> regions = new ArrayList<>();
+        stores.all().forEach((account, byRegion) -> byRegion.forEach((region, store) -> {
+            List<SqsState.QueueState> queues = new ArrayList<>();
+            store.queues.values().forEach(q -> queues.add(q.save()));
+            List<SqsState.MoveTaskState> tasks = new ArrayList<>();
+            store.moveTasks.values().forEach(list -> {
+                synchronized (list) {
+                    list.forEach(t -> tasks.add(t.save()));
+                }
+            });
+            regions.add(new SqsState.RegionState(account, region, queues, tasks));
+        }));
+        QueueAttributes.JSON.writeValue(new NonClosing(out), new SqsState.Root(SqsState.VERSION, regions));
+    }
+
+    @Override
+    public void loadState(InputStream in, int version) throws IOException {
+        if (version != SqsState.VERSION) throw new IOException("unsupported SQS state version " + version);
+        SqsState.Root root = QueueAttributes.JSON.readValue(in, SqsState.Root.class);
+        resetState();
+        for (SqsState.RegionState r : root.regions()) {
+            SqsStore store = stores.get(r.accountId(), r.region());
+            String partition = RequestContext.internal(r.accountId(), r.region(), "sqs").partition();
+            for (SqsState.QueueState qs : r.queues()) {
+                SqsQueue q = new SqsQueue(qs.name(), r.accountId(), r.region(), partition, qs.fifo(), clock, qs.createdTimestamp());
+                q.restore(qs);
+                store.queues.put(q.name, q);
+            }
+            for (SqsState.MoveTaskState ts : r.moveTasks()) {
+                MoveTask t = MoveTask.restore(ts);
+                store.moveTasks.computeIfAbsent(t.sourceArn, a -> new ArrayList<>()).add(t);
+                if (MoveTask.RUNNING.equals(t.status)) schedule(t);
+            }
+        }
+    }
+
+    @Override
+    public void resetState() {
+        stores.all().values().forEach(byRegion -> byRegion.values().forEach(store -> {
+            store.moveTasks.values().forEach(list -> {
+                synchronized (list) {
+                    list.forEach(SqsProvider::finish);
+                }
+            });
+            store.queues.values().forEach(SqsQueue::markDeleted);
+        }));
+        stores.clear();
+    }
+
+    @Override
+    public void close() {
+        resetState();
+    }
+
+    /** Jackson closes the stream it writes to; the snapshot manager owns it. */
+    private static final class NonClosing extends java.io.FilterOutputStream {
+        NonClosing(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+    }
+
+    /** Stores, for the peek endpoint. */
+    AccountRegionStore<SqsStore> stores() {
+        return stores;
+    }
+
+    Function<String, SqsQueue> resolver() {
+        return this::queueByArn;
+    }
+}
