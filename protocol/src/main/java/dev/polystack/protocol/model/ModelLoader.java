@@ -26,8 +26,9 @@ import java.util.zip.GZIPInputStream;
  * <p>Besides botocore's keys it accepts a few extensions so that other sources (the Smithy protocol tests)
  * can be expressed in the same form: shape types {@code byte}, {@code short}, {@code bigInteger},
  * {@code bigDecimal}, {@code document}; shape keys {@code uniqueItems}, {@code mediaType}, {@code jsonvalue};
- * member keys {@code default} (a JSON value) and {@code eventheader}; metadata {@code strictValidation}
- * (validate lengths, ranges, patterns and enums).
+ * member keys {@code default} (a JSON value) and {@code eventheader}; shape key {@code namespace} (Smithy
+ * namespace, for JSON {@code __type}); error key {@code queryHttpStatusCode}; metadata {@code strictValidation}
+ * (validate lengths, ranges, patterns and enums) and {@code validationStyle} ({@code coral} or {@code smithy}).
  */
 public final class ModelLoader {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -151,6 +152,7 @@ public final class ModelLoader {
         m.globalEndpoint = text(md, "globalEndpoint");
         m.awsQueryCompatible = md.has("awsQueryCompatible");
         m.strictValidation = md.path("strictValidation").asBoolean(false);
+        m.validationStyle = md.path("validationStyle").asText("coral");
     }
 
     private static void fillShape(Shape shape, JsonNode s, Map<String, Shape> shapes) {
@@ -171,6 +173,7 @@ public final class ModelLoader {
         shape.pattern = text(s, "pattern");
         shape.mediaType = text(s, "mediaType");
         shape.locationName = text(s, "locationName");
+        shape.namespace = text(s, "namespace");
         shape.xmlNamespace = namespace(s.get("xmlNamespace"));
         shape.timestampFormat = TimestampFormat.of(text(s, "timestampFormat"));
         if (s.has("min") && s.get("min").isNumber()) shape.min = s.get("min").decimalValue();
@@ -185,6 +188,7 @@ public final class ModelLoader {
         if (error != null) {
             shape.errorCode = text(error, "code");
             shape.errorHttpStatus = error.path("httpStatusCode").asInt(0);
+            shape.queryErrorHttpStatus = error.path("queryHttpStatusCode").asInt(0);
             if (error.has("senderFault")) shape.senderFault = error.get("senderFault").asBoolean();
         }
         switch (shape.type) {
@@ -216,6 +220,12 @@ public final class ModelLoader {
         shape.bodyMembers = body.toArray(new Member[0]);
         shape.nonBodyMembers = nonBody.toArray(new Member[0]);
         shape.required = Collections.unmodifiableSet(required);
+        Map<String, Member> byWire = new HashMap<>();
+        for (Member m : body) {
+            byWire.putIfAbsent(m.wireName(), m);
+            if (m.defaultValue != null) shape.hasDefaults = true;
+        }
+        shape.bodyMembersByWireName = Map.copyOf(byWire);
         if (shape.payload != null) shape.payloadMember = members.get(shape.payload);
     }
 

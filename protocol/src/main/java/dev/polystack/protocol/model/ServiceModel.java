@@ -26,6 +26,7 @@ public final class ServiceModel {
     boolean awsQueryCompatible;
     /** Validate lengths, ranges, patterns and enums too (not only required members and types). */
     boolean strictValidation;
+    String validationStyle = "coral";
     Map<String, Operation> operations = Map.of();
     Map<String, Shape> shapes = Map.of();
     Map<String, Shape> errorsByCode = Map.of();
@@ -67,6 +68,12 @@ public final class ServiceModel {
     public boolean isAwsQueryCompatible() { return awsQueryCompatible; }
 
     public boolean isStrictValidation() { return strictValidation; }
+
+    /**
+     * How validation errors read: {@code coral} (AWS services: "1 validation error detected: Value null at
+     * 'tableName' failed to satisfy constraint: ...") or {@code smithy} (Smithy servers' ValidationException with a fieldList).
+     */
+    public String validationStyle() { return validationStyle; }
 
     /** Operations by name, in specification order. */
     public Map<String, Operation> operations() { return operations; }

@@ -29,6 +29,10 @@ public final class Shape {
     boolean document;
     String errorCode;
     int errorHttpStatus;
+    int queryErrorHttpStatus;
+    String namespace;
+    Map<String, Member> bodyMembersByWireName = Map.of();
+    boolean hasDefaults;
     Boolean senderFault;
     // list / map
     Member listMember;
@@ -103,6 +107,24 @@ public final class Shape {
 
     /** The error's HTTP status from the specification, or 0. */
     public int errorHttpStatus() { return errorHttpStatus; }
+
+    /**
+     * The status the query protocol sends this error with when it differs from {@link #errorHttpStatus()}
+     * (Smithy {@code @awsQueryError(httpResponseCode)} on a JSON service), else {@link #errorHttpStatus()}.
+     */
+    public int queryErrorHttpStatus() { return queryErrorHttpStatus > 0 ? queryErrorHttpStatus : errorHttpStatus; }
+
+    /** The Smithy namespace of the shape ({@code com.amazonaws.sqs}), or null when unknown (botocore does not say). */
+    public String namespace() { return namespace; }
+
+    /** {@code namespace#name} when the namespace is known, else the name: the JSON protocols' {@code __type}. */
+    public String qualifiedName() { return namespace == null ? name : namespace + "#" + name; }
+
+    /** Body members by their wire name ({@link Member#wireName()}), for parsers. */
+    public Map<String, Member> bodyMembersByWireName() { return bodyMembersByWireName; }
+
+    /** Some member has a {@link Member#defaultValue()}. */
+    public boolean hasDefaults() { return hasDefaults; }
 
     /** Sender (client) fault per the specification, or null when it does not say. */
     public Boolean senderFault() { return senderFault; }

@@ -1,0 +1,108 @@
+package dev.polystack.protocol.json;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import dev.polystack.api.HttpRequestData;
+import dev.polystack.api.HttpResponseData;
+import dev.polystack.api.RequestContext;
+import dev.polystack.api.ServiceException;
+import dev.polystack.protocol.ErrorDescriptor;
+import dev.polystack.protocol.MalformedInputException;
+import dev.polystack.protocol.ParsedRequest;
+import dev.polystack.protocol.ProtocolCodec;
+import dev.polystack.protocol.Responses;
+import dev.polystack.protocol.model.Operation;
+import dev.polystack.protocol.model.ServiceModel;
+import dev.polystack.protocol.model.TimestampFormat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * AWS JSON 1.0 / 1.1 ({@code protocol: json}): {@code POST /} with {@code X-Amz-Target: <prefix>.<Operation>},
+ * a JSON body, errors as {@code {"__type": ..., "message": ...}}; awsQueryCompatible services also send
+ * {@code x-amzn-query-error: <query code>;Sender|Receiver}.
+ */
+public final class AwsJsonCodec implements ProtocolCodec {
+    private final ServiceModel model;
+    private final String contentType;
+    private final Map<String, Operation> byTarget = new HashMap<>();
+    private final JsonReader reader = new JsonReader(TimestampFormat.UNIX_TIMESTAMP);
+    private final JsonWriter writer = new JsonWriter(TimestampFormat.UNIX_TIMESTAMP);
+    private final JsonErrors errors;
+
+    public AwsJsonCodec(ServiceModel model) {
+        this.model = model;
+        this.contentType = "application/x-amz-json-" + (model.jsonVersion() == null ? "1.0" : model.jsonVersion());
+        for (Operation op : model.operations().values()) {
+            byTarget.put(model.targetPrefix() + "." + op.name(), op);
+        }
+        this.errors = new JsonErrors(model, writer);
+    }
+
+    @Override
+    public String protocol() { return "json"; }
+
+    @Override
+    public ServiceModel model() { return model; }
+
+    @Override
+    public boolean recognizes(HttpRequestData request) {
+        if (request.header("X-Amz-Target") != null) return true;
+        String ct = request.header("Content-Type");
+        return ct != null && ct.startsWith("application/x-amz-json");
+    }
+
+    @Override
+    public ParsedRequest parse(HttpRequestData request) {
+        String target = request.header("X-Amz-Target");
+        Operation op = target == null ? null : byTarget.get(target);
+        if (op == null) {
+            throw new ServiceException("UnknownOperationException",
+                    target == null ? "Missing X-Amz-Target header" : "Unknown operation " + target);
+        }
+        Map<String, Object> params;
+        try {
+            params = op.input() == null ? new LinkedHashMap<>() : reader.readStructure(op.input(), request.bodyBytes());
+        } catch (MalformedInputException e) {
+            throw errors.serializationException(e);
+        }
+        errors.validate(op, params);
+        return new ParsedRequest(op.name(), params);
+    }
+
+    @Override
+    public HttpResponseData serialize(RequestContext context, String operation, Map<String, Object> output) {
+        Operation op = model.operation(operation);
+        if (op == null) throw new IllegalArgumentException("unknown operation " + operation);
+        HttpResponseData r = new HttpResponseData(200);
+        r.header("Content-Type", contentType);
+        r.header("x-amzn-RequestId", Responses.requestId(context));
+        r.body(writer.writeStructure(op.output(), output));
+        return Responses.applyContext(context, r);
+    }
+
+    @Override
+    public HttpResponseData serializeError(RequestContext context, String operation, ServiceException error) {
+        ErrorDescriptor d = ErrorDescriptor.of(model, error);
+        HttpResponseData r = new HttpResponseData(d.status());
+        r.header("Content-Type", contentType);
+        r.header("x-amzn-RequestId", Responses.requestId(context));
+        r.header("X-Amzn-Errortype", d.shape() != null ? d.shape().name() : d.typeName());
+        if (model.isAwsQueryCompatible()) r.header("x-amzn-query-error", d.queryCode() + ";" + d.faultType());
+        ByteArrayBuilder buf = new ByteArrayBuilder(128);
+        try (JsonGenerator g = JsonReader.FACTORY.createGenerator(buf)) {
+            g.writeStartObject();
+            g.writeStringField("__type", d.typeName());
+            errors.writeErrorMembers(g, d, error);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        r.body(buf.toByteArray());
+        return r;
+    }
+}
