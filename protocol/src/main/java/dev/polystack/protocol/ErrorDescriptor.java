@@ -10,7 +10,8 @@ import dev.polystack.protocol.model.ServiceModel;
  *
  * @param shape       the error shape, or null for an unmodelled error
  * @param typeName    the error's shape name, namespace-qualified when known (JSON {@code __type}); {@code shape.name()} is the bare name
- * @param queryCode   the query protocol's code ({@code awsQueryError}/{@code error.code}), else {@code typeName}
+ * @param queryCode   the query protocol's code: {@link ServiceException#queryCode()}, else the spec's
+ *                    ({@code awsQueryError}/{@code error.code}), else the shape name
  * @param status      HTTP status: the provider's, or the specification's when the provider left the default 400
  * @param senderFault sender (client) or receiver (server) fault
  */
@@ -18,11 +19,13 @@ public record ErrorDescriptor(Shape shape, String typeName, String queryCode, in
 
     public static ErrorDescriptor of(ServiceModel model, ServiceException e) {
         Shape shape = model.errorShape(e.code());
-        if (shape == null) return new ErrorDescriptor(null, e.code(), e.code(), e.status(), e.senderFault());
+        if (shape == null) {
+            return new ErrorDescriptor(null, e.code(), e.queryCode() != null ? e.queryCode() : e.code(), e.status(), e.senderFault());
+        }
         int status = e.status();
         if (status == 400 && shape.errorHttpStatus() > 0) status = shape.errorHttpStatus();
         boolean sender = shape.senderFault() != null ? shape.senderFault() : !shape.isFault() && status < 500;
-        return new ErrorDescriptor(shape, shape.qualifiedName(), shape.wireErrorCode(), status, sender);
+        return new ErrorDescriptor(shape, shape.qualifiedName(), e.queryCode() != null ? e.queryCode() : shape.wireErrorCode(), status, sender);
     }
 
     /** {@code Sender} or {@code Receiver}. */
