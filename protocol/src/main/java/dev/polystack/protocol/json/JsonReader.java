@@ -66,7 +66,7 @@ public final class JsonReader {
     /** The parser is on START_OBJECT. */
     private Map<String, Object> structure(Shape shape, JsonParser p) throws IOException {
         Map<String, Object> out = new LinkedHashMap<>();
-        Map<String, Member> members = shape.bodyMembersByWireName();
+        Map<String, Member> members = shape.bodyMembersByJsonName();
         JsonToken t;
         while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
             String field = p.currentName();

@@ -70,7 +70,7 @@ public final class JsonWriter {
         for (Member m : shape.bodyMembers()) {
             Object v = value.get(m.name());
             if (v == null) continue;
-            g.writeFieldName(m.wireName());
+            g.writeFieldName(m.jsonName());
             value(g, m.shape(), m, v);
         }
     }

@@ -9,6 +9,7 @@ public final class Member {
     Shape shape;
     Location location = Location.BODY;
     String locationName;
+    String jsonName;
     String queryName;
     XmlNamespace xmlNamespace;
     boolean xmlAttribute;
@@ -41,6 +42,12 @@ public final class Member {
 
     /** {@link #locationName()} if set, else the member name. */
     public String wireName() { return locationName != null ? locationName : name; }
+
+    /**
+     * The key in JSON bodies: {@code jsonName} (an extension key, set when an overlay gives the member a query
+     * {@code locationName} its JSON form does not use), else {@link #wireName()}.
+     */
+    public String jsonName() { return jsonName != null ? jsonName : wireName(); }
 
     /** EC2 query name (botocore {@code queryName}, Smithy {@code @ec2QueryName}), or null. */
     public String queryName() { return queryName; }

@@ -55,7 +55,11 @@ public final class ModelLoader {
      */
     static void applyOverlay(String service, JsonNode spec) throws IOException {
         try (InputStream in = ModelLoader.class.getResourceAsStream("/dev/polystack/protocol/overlays/" + service + ".json")) {
-            if (in != null && spec instanceof ObjectNode target) merge(target, MAPPER.readTree(in));
+            if (in != null && spec instanceof ObjectNode target) {
+                JsonNode overlay = MAPPER.readTree(in);
+                keepJsonNames(target, overlay);
+                merge(target, overlay);
+            }
         }
     }
 
@@ -88,6 +92,24 @@ public final class ModelLoader {
     /** The protocol list an overlay sets for a service, or null. */
     public static List<String> overlayProtocols(String service) {
         return Overlays.PROTOCOLS.get(service);
+    }
+
+    /**
+     * An overlay may give members the query protocol's {@code locationName}s (SQS's query mode); a JSON
+     * specification's members keep their JSON key: record it as {@code jsonName} before merging.
+     */
+    private static void keepJsonNames(ObjectNode spec, JsonNode overlay) {
+        String protocol = spec.path("metadata").path("protocol").asText("");
+        if (!protocol.equals("json") && !protocol.equals("rest-json") && !protocol.equals("smithy-rpc-v2-cbor")) return;
+        overlay.path("shapes").fields().forEachRemaining(s -> {
+            JsonNode baseMembers = spec.path("shapes").path(s.getKey()).path("members");
+            s.getValue().path("members").fields().forEachRemaining(m -> {
+                JsonNode base = baseMembers.get(m.getKey());
+                if (base instanceof ObjectNode b && m.getValue().has("locationName") && !b.has("locationName") && !b.has("jsonName")) {
+                    b.put("jsonName", m.getKey());
+                }
+            });
+        });
     }
 
     private static void merge(ObjectNode target, JsonNode overlay) {
@@ -222,10 +244,10 @@ public final class ModelLoader {
         shape.required = Collections.unmodifiableSet(required);
         Map<String, Member> byWire = new HashMap<>();
         for (Member m : body) {
-            byWire.putIfAbsent(m.wireName(), m);
+            byWire.putIfAbsent(m.jsonName(), m);
             if (m.defaultValue != null) shape.hasDefaults = true;
         }
-        shape.bodyMembersByWireName = Map.copyOf(byWire);
+        shape.bodyMembersByJsonName = Map.copyOf(byWire);
         if (shape.payload != null) shape.payloadMember = members.get(shape.payload);
     }
 
@@ -237,6 +259,7 @@ public final class ModelLoader {
         if (m.shape == null) throw new IllegalArgumentException(owner.name + "." + name + " targets unknown shape " + target);
         m.location = Location.of(text(ref, "location"));
         m.locationName = text(ref, "locationName");
+        m.jsonName = text(ref, "jsonName");
         m.queryName = text(ref, "queryName");
         m.xmlNamespace = namespace(ref.get("xmlNamespace"));
         m.xmlAttribute = ref.path("xmlAttribute").asBoolean(false);

@@ -31,7 +31,7 @@ public final class Shape {
     int errorHttpStatus;
     int queryErrorHttpStatus;
     String namespace;
-    Map<String, Member> bodyMembersByWireName = Map.of();
+    Map<String, Member> bodyMembersByJsonName = Map.of();
     boolean hasDefaults;
     Boolean senderFault;
     // list / map
@@ -120,8 +120,8 @@ public final class Shape {
     /** {@code namespace#name} when the namespace is known, else the name: the JSON protocols' {@code __type}. */
     public String qualifiedName() { return namespace == null ? name : namespace + "#" + name; }
 
-    /** Body members by their wire name ({@link Member#wireName()}), for parsers. */
-    public Map<String, Member> bodyMembersByWireName() { return bodyMembersByWireName; }
+    /** Body members by their JSON key ({@link Member#jsonName()}), for the JSON parsers. */
+    public Map<String, Member> bodyMembersByJsonName() { return bodyMembersByJsonName; }
 
     /** Some member has a {@link Member#defaultValue()}. */
     public boolean hasDefaults() { return hasDefaults; }
