@@ -1,0 +1,131 @@
+package dev.polystack.protocol.restxml;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.polystack.protocol.model.Member;
+import dev.polystack.protocol.model.ShapeType;
+import dev.polystack.protocol.model.TimestampFormat;
+import dev.polystack.protocol.xml.WireValues;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * Header-bound members: timestamps as HTTP dates unless the member says otherwise, lists as
+ * comma-separated values (quoted when needed), JSON values base64-encoded, blobs base64-encoded.
+ */
+final class HttpHeaderValues {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private HttpHeaderValues() {
+    }
+
+    static Object parse(Member m, List<String> values) {
+        ShapeType t = m.shape().type();
+        if (t == ShapeType.LIST) {
+            Member item = m.shape().listMember();
+            TimestampFormat f = format(item, m);
+            List<String> parts = new ArrayList<>();
+            for (String v : values) split(v, parts);
+            if (item.shape().type() == ShapeType.TIMESTAMP && f == TimestampFormat.RFC822) parts = pairs(parts);
+            List<Object> out = new ArrayList<>(parts.size());
+            for (String p : parts) out.add(WireValues.parse(item.shape().type(), p, f));
+            return out;
+        }
+        String v = values.size() == 1 ? values.get(0) : String.join(",", values);
+        if (t == ShapeType.STRING) {
+            if (m.isJsonValue()) {
+                try {
+                    return new String(Base64.getDecoder().decode(v.trim()), StandardCharsets.UTF_8);
+                } catch (IllegalArgumentException e) {
+                    throw new WireValues.BadValueException("not base64-encoded JSON");
+                }
+            }
+            return v;
+        }
+        return WireValues.parse(t, v.trim(), format(m, null));
+    }
+
+    static String format(Member m, Object v) {
+        ShapeType t = m.shape().type();
+        switch (t) {
+            case LIST: {
+                Member item = m.shape().listMember();
+                TimestampFormat f = format(item, m);
+                StringBuilder sb = new StringBuilder();
+                for (Object x : (List<?>) v) {
+                    if (x == null) continue;
+                    if (!sb.isEmpty()) sb.append(", ");
+                    String s = item.shape().type() == ShapeType.TIMESTAMP ? WireValues.formatTimestamp(x, f)
+                            : WireValues.format(item.shape().type(), x, f);
+                    if (item.shape().type() == ShapeType.STRING && (s.indexOf(',') >= 0 || s.indexOf('"') >= 0)) {
+                        s = '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+                    }
+                    sb.append(s);
+                }
+                return sb.toString();
+            }
+            case STRING:
+                if (m.isJsonValue()) {
+                    String json;
+                    try {
+                        json = v instanceof String s ? s : JSON.writeValueAsString(v);
+                    } catch (JsonProcessingException e) {
+                        json = String.valueOf(v);
+                    }
+                    return Base64.getEncoder().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+                }
+                return v.toString();
+            case TIMESTAMP:
+                return WireValues.formatTimestamp(v, format(m, null));
+            default:
+                return WireValues.format(t, v, null);
+        }
+    }
+
+    /** The member's timestamp format (or its list's), else the HTTP date that headers default to. */
+    private static TimestampFormat format(Member m, Member list) {
+        if (m.timestampFormat() != null) return m.timestampFormat();
+        if (list != null && list.timestampFormat() != null) return list.timestampFormat();
+        return TimestampFormat.RFC822;
+    }
+
+    /** Splits {@code a, "b,c", d} into its values, unquoting quoted ones. */
+    private static void split(String header, List<String> out) {
+        int n = header.length();
+        int i = 0;
+        while (i < n) {
+            while (i < n && header.charAt(i) == ' ') i++;
+            if (i < n && header.charAt(i) == '"') {
+                StringBuilder sb = new StringBuilder();
+                i++;
+                while (i < n && header.charAt(i) != '"') {
+                    char c = header.charAt(i);
+                    if (c == '\\' && i + 1 < n) c = header.charAt(++i);
+                    sb.append(c);
+                    i++;
+                }
+                out.add(sb.toString());
+                i++;
+                while (i < n && header.charAt(i) != ',') i++;
+                i++;
+            } else {
+                int comma = header.indexOf(',', i);
+                int end = comma < 0 ? n : comma;
+                out.add(header.substring(i, end).trim());
+                i = end + 1;
+            }
+        }
+    }
+
+    /** HTTP dates contain a comma: {@code Mon, 16 Dec 2019 23:48:18 GMT} was split in two. */
+    private static List<String> pairs(List<String> parts) {
+        List<String> out = new ArrayList<>(parts.size() / 2 + 1);
+        for (int i = 0; i < parts.size(); i += 2) {
+            out.add(i + 1 < parts.size() ? parts.get(i) + ", " + parts.get(i + 1) : parts.get(i));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,69 @@
+package dev.polystack.protocol.restxml;
+
+import dev.polystack.protocol.model.Operation;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+
+/**
+ * What S3 does that its specification does not say: the root element of each XML response (botocore
+ * ignores it, other SDKs and tools do not), {@code GetBucketLocation}'s bare {@code <LocationConstraint>},
+ * unwrapped {@code <Error>} documents with {@code RequestId} and {@code HostId}.
+ */
+final class S3Quirks {
+    static final String NAMESPACE = "http://s3.amazonaws.com/doc/2006-03-01/";
+
+    private static final Map<String, String> ROOTS = Map.ofEntries(
+            Map.entry("ListBuckets", "ListAllMyBucketsResult"),
+            Map.entry("ListDirectoryBuckets", "ListAllMyDirectoryBucketsResult"),
+            Map.entry("ListObjects", "ListBucketResult"),
+            Map.entry("ListObjectsV2", "ListBucketResult"),
+            Map.entry("ListObjectVersions", "ListVersionsResult"),
+            Map.entry("ListMultipartUploads", "ListMultipartUploadsResult"),
+            Map.entry("ListParts", "ListPartsResult"),
+            Map.entry("CreateMultipartUpload", "InitiateMultipartUploadResult"),
+            Map.entry("CompleteMultipartUpload", "CompleteMultipartUploadResult"),
+            Map.entry("DeleteObjects", "DeleteResult"),
+            Map.entry("GetBucketTagging", "Tagging"),
+            Map.entry("GetObjectTagging", "Tagging"),
+            Map.entry("GetBucketVersioning", "VersioningConfiguration"),
+            Map.entry("GetBucketAcl", "AccessControlPolicy"),
+            Map.entry("GetObjectAcl", "AccessControlPolicy"),
+            Map.entry("GetBucketCors", "CORSConfiguration"),
+            Map.entry("GetBucketLifecycle", "LifecycleConfiguration"),
+            Map.entry("GetBucketLifecycleConfiguration", "LifecycleConfiguration"),
+            Map.entry("GetBucketNotification", "NotificationConfiguration"),
+            Map.entry("GetBucketNotificationConfiguration", "NotificationConfiguration"),
+            Map.entry("GetBucketWebsite", "WebsiteConfiguration"),
+            Map.entry("GetBucketLogging", "BucketLoggingStatus"),
+            Map.entry("GetBucketRequestPayment", "RequestPaymentConfiguration"),
+            Map.entry("GetBucketAccelerateConfiguration", "AccelerateConfiguration"),
+            Map.entry("GetObjectAttributes", "GetObjectAttributesResponse"),
+            Map.entry("ListBucketAnalyticsConfigurations", "ListBucketAnalyticsConfigurationResult"),
+            Map.entry("ListBucketInventoryConfigurations", "ListInventoryConfigurationsResult"),
+            Map.entry("ListBucketMetricsConfigurations", "ListMetricsConfigurationsResult"),
+            Map.entry("ListBucketIntelligentTieringConfigurations", "ListBucketIntelligentTieringConfigurationsOutput"),
+            Map.entry("CreateSession", "CreateSessionResult"));
+
+    private S3Quirks() {
+    }
+
+    static boolean isS3(String service) {
+        return "s3".equals(service);
+    }
+
+    /** S3's root element for an operation's XML output, or null when the specification's names apply. */
+    static String rootElement(String operation) {
+        return ROOTS.get(operation);
+    }
+
+    static boolean isBucketLocation(boolean s3, Operation op) {
+        return s3 && "GetBucketLocation".equals(op.name());
+    }
+
+    /** {@code x-amz-id-2} / {@code HostId}: an opaque token derived from the request id. */
+    static String hostId(String requestId) {
+        return Base64.getEncoder().encodeToString(("polystack/" + requestId).getBytes(StandardCharsets.UTF_8));
+    }
+}
