@@ -1,0 +1,160 @@
+package dev.polystack.services.s3;
+
+import dev.polystack.api.ServiceException;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Access control lists: stored and returned (not enforced, as LocalStack), built from canned ACLs, grant headers or bodies. */
+final class Acls {
+    static final String ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers";
+    static final String AUTHENTICATED_USERS = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers";
+    static final String LOG_DELIVERY = "http://acs.amazonaws.com/groups/s3/LogDelivery";
+    private static final String[][] GRANT_HEADERS = {
+            {"GrantFullControl", "FULL_CONTROL", "x-amz-grant-full-control"}, {"GrantRead", "READ", "x-amz-grant-read"},
+            {"GrantReadACP", "READ_ACP", "x-amz-grant-read-acp"}, {"GrantWrite", "WRITE", "x-amz-grant-write"},
+            {"GrantWriteACP", "WRITE_ACP", "x-amz-grant-write-acp"}};
+
+    private Acls() {
+    }
+
+    /** The ACL a create/put request asks for (canned or grant headers); null when it asks for none. */
+    static Map<String, Object> fromRequest(Map<String, Object> in, String ownerAccount, String bucketOwner) {
+        String canned = In.str(in, "ACL");
+        List<Object> grants = grantsFromHeaders(in);
+        if (canned != null && !grants.isEmpty()) {
+            throw S3Errors.invalidRequest("Specifying both Canned ACLs and Header Grants is not allowed");
+        }
+        if (canned != null) return canned(canned, ownerAccount, bucketOwner);
+        if (!grants.isEmpty()) return policy(ownerAccount, grants);
+        return null;
+    }
+
+    /** PutBucketAcl / PutObjectAcl: canned, headers or an AccessControlPolicy body. */
+    static Map<String, Object> fromPut(Map<String, Object> in, String ownerAccount) {
+        Map<String, Object> fromHeaders = fromRequest(in, ownerAccount, ownerAccount);
+        Map<String, Object> body = In.map(in, "AccessControlPolicy");
+        if (fromHeaders != null) return fromHeaders;
+        if (body == null) {
+            throw new ServiceException("MissingSecurityHeader", "Your request was missing a required header", 400)
+                    .with("MissingHeaderName", "x-amz-acl");
+        }
+        List<Object> grants = new ArrayList<>();
+        for (Object g : In.list(body, "Grants")) {
+            @SuppressWarnings("unchecked") Map<String, Object> grant = (Map<String, Object>) g;
+            Map<String, Object> grantee = In.map(grant, "Grantee");
+            if (grantee == null || In.str(grant, "Permission") == null) throw malformedAcl();
+            String uri = In.str(grantee, "URI");
+            if (uri != null && !uri.equals(ALL_USERS) && !uri.equals(AUTHENTICATED_USERS) && !uri.equals(LOG_DELIVERY)) {
+                throw S3Errors.invalidArgument("Invalid group uri", "uri", uri);
+            }
+            grants.add(grant);
+        }
+        Map<String, Object> owner = In.map(body, "Owner");
+        Map<String, Object> acl = new LinkedHashMap<>();
+        acl.put("Owner", owner != null ? owner : S3State.owner(ownerAccount));
+        acl.put("Grants", grants);
+        return acl;
+    }
+
+    private static ServiceException malformedAcl() {
+        return new ServiceException("MalformedACLError",
+                "The XML you provided was not well-formed or did not validate against our published schema", 400);
+    }
+
+    static Map<String, Object> canned(String name, String ownerAccount, String bucketOwner) {
+        List<Object> grants = new ArrayList<>();
+        grants.add(grant(user(ownerAccount), "FULL_CONTROL"));
+        switch (name) {
+            case "private" -> {
+            }
+            case "public-read" -> grants.add(grant(group(ALL_USERS), "READ"));
+            case "public-read-write" -> {
+                grants.add(grant(group(ALL_USERS), "READ"));
+                grants.add(grant(group(ALL_USERS), "WRITE"));
+            }
+            case "aws-exec-read" -> {
+            }
+            case "authenticated-read" -> grants.add(grant(group(AUTHENTICATED_USERS), "READ"));
+            case "bucket-owner-read" -> {
+                if (!bucketOwner.equals(ownerAccount)) grants.add(grant(user(bucketOwner), "READ"));
+            }
+            case "bucket-owner-full-control" -> {
+                if (!bucketOwner.equals(ownerAccount)) grants.add(grant(user(bucketOwner), "FULL_CONTROL"));
+            }
+            case "log-delivery-write" -> {
+                grants.add(grant(group(LOG_DELIVERY), "WRITE"));
+                grants.add(grant(group(LOG_DELIVERY), "READ_ACP"));
+            }
+            default -> throw new ServiceException("InvalidArgument", null, 400)
+                    .with("ArgumentName", "x-amz-acl").with("ArgumentValue", name);
+        }
+        return policy(ownerAccount, grants);
+    }
+
+    private static List<Object> grantsFromHeaders(Map<String, Object> in) {
+        List<Object> grants = new ArrayList<>();
+        for (String[] g : GRANT_HEADERS) {
+            String value = In.str(in, g[0]);
+            if (value == null) continue;
+            for (String part : value.split(",")) {
+                String p = part.trim();
+                int eq = p.indexOf('=');
+                if (eq < 0) throw S3Errors.invalidArgument("Argument format not recognized", g[2], value);
+                String type = p.substring(0, eq).trim();
+                String v = p.substring(eq + 1).trim().replace("\"", "");
+                Map<String, Object> grantee = switch (type) {
+                    case "id" -> userId(v);
+                    case "uri" -> group(v);
+                    case "emailAddress" -> {
+                        Map<String, Object> e = new LinkedHashMap<>();
+                        e.put("Type", "AmazonCustomerByEmail");
+                        e.put("EmailAddress", v);
+                        yield e;
+                    }
+                    default -> throw S3Errors.invalidArgument("Argument format not recognized", g[2], value);
+                };
+                grants.add(grant(grantee, g[1]));
+            }
+        }
+        return grants;
+    }
+
+    private static Map<String, Object> policy(String ownerAccount, List<Object> grants) {
+        Map<String, Object> acl = new LinkedHashMap<>();
+        acl.put("Owner", S3State.owner(ownerAccount));
+        acl.put("Grants", grants);
+        return acl;
+    }
+
+    private static Map<String, Object> grant(Map<String, Object> grantee, String permission) {
+        Map<String, Object> g = new LinkedHashMap<>();
+        g.put("Grantee", grantee);
+        g.put("Permission", permission);
+        return g;
+    }
+
+    private static Map<String, Object> user(String accountId) {
+        Map<String, Object> u = new LinkedHashMap<>();
+        u.put("DisplayName", "webfile");
+        u.put("ID", S3State.canonicalId(accountId));
+        u.put("Type", "CanonicalUser");
+        return u;
+    }
+
+    private static Map<String, Object> userId(String id) {
+        Map<String, Object> u = new LinkedHashMap<>();
+        u.put("ID", id);
+        u.put("Type", "CanonicalUser");
+        return u;
+    }
+
+    private static Map<String, Object> group(String uri) {
+        Map<String, Object> g = new LinkedHashMap<>();
+        g.put("Type", "Group");
+        g.put("URI", uri);
+        return g;
+    }
+}

@@ -1,0 +1,106 @@
+package dev.polystack.services.s3;
+
+import dev.polystack.api.RequestContext;
+import dev.polystack.api.ServiceException;
+
+import java.time.Instant;
+import java.util.Map;
+
+/** Conditional requests: If-Match / If-None-Match / If-(Un)Modified-Since on reads, writes and copy sources. */
+final class Conditions {
+    private Conditions() {
+    }
+
+    /**
+     * Evaluates read conditions in RFC 7232 order. Throws 412 PreconditionFailed; returns true (with
+     * status 304 and the validators in {@code out}) when the client's copy is current.
+     */
+    static boolean read(RequestContext ctx, Map<String, Object> in, ObjectVersion v, Map<String, Object> out) {
+        String ifMatch = In.str(in, "IfMatch");
+        String ifNoneMatch = In.str(in, "IfNoneMatch");
+        Instant ifModifiedSince = In.instant(in, "IfModifiedSince");
+        Instant ifUnmodifiedSince = In.instant(in, "IfUnmodifiedSince");
+        if (ifMatch != null) {
+            if (!etagMatches(ifMatch, v.etag)) throw S3Errors.preconditionFailed("If-Match");
+        } else if (ifUnmodifiedSince != null && v.lastModified.isAfter(ifUnmodifiedSince)) {
+            throw S3Errors.preconditionFailed("If-Unmodified-Since");
+        }
+        boolean notModified = false;
+        if (ifNoneMatch != null) {
+            notModified = etagMatches(ifNoneMatch, v.etag);
+        } else if (ifModifiedSince != null && !v.lastModified.isAfter(ifModifiedSince)) {
+            notModified = true;
+        }
+        if (notModified) {
+            ctx.response().status(304);
+            out.put("ETag", v.etag);
+            out.put("LastModified", v.lastModified);
+            if (!"null".equals(v.versionId)) out.put("VersionId", v.versionId);
+        }
+        return notModified;
+    }
+
+    /** x-amz-copy-source-if-* on the source of a copy: all failures are 412. */
+    static void copySource(Map<String, Object> in, ObjectVersion v) {
+        String ifMatch = In.str(in, "CopySourceIfMatch");
+        String ifNoneMatch = In.str(in, "CopySourceIfNoneMatch");
+        Instant ifModifiedSince = In.instant(in, "CopySourceIfModifiedSince");
+        Instant ifUnmodifiedSince = In.instant(in, "CopySourceIfUnmodifiedSince");
+        if (ifMatch != null) {
+            if (!etagMatches(ifMatch, v.etag)) throw S3Errors.preconditionFailed("x-amz-copy-source-If-Match");
+        } else if (ifUnmodifiedSince != null && v.lastModified.isAfter(ifUnmodifiedSince)) {
+            throw S3Errors.preconditionFailed("x-amz-copy-source-If-Unmodified-Since");
+        }
+        if (ifNoneMatch != null) {
+            if (etagMatches(ifNoneMatch, v.etag)) throw S3Errors.preconditionFailed("x-amz-copy-source-If-None-Match");
+        } else if (ifModifiedSince != null && !v.lastModified.isAfter(ifModifiedSince)) {
+            throw S3Errors.preconditionFailed("x-amz-copy-source-If-Modified-Since");
+        }
+    }
+
+    /** A conditional write: If-None-Match: * (create only) or If-Match: etag (replace that version only). */
+    record WriteCondition(String key, String ifMatch, boolean ifNoneMatchStar) {
+        void check(KeyEntry current) {
+            ObjectVersion latest = current == null ? null : current.latest();
+            boolean exists = latest != null && !latest.deleteMarker;
+            if (ifNoneMatchStar && exists) throw S3Errors.preconditionFailed("If-None-Match");
+            if (ifMatch != null) {
+                if (!exists) throw S3Errors.noSuchKey(key);
+                if (!etagMatches(ifMatch, latest.etag)) throw S3Errors.preconditionFailed("If-Match");
+            }
+        }
+    }
+
+    static WriteCondition write(Map<String, Object> in, String key) {
+        String ifMatch = In.str(in, "IfMatch");
+        String ifNoneMatch = In.str(in, "IfNoneMatch");
+        if (ifNoneMatch != null && !ifNoneMatch.trim().equals("*")) {
+            throw new ServiceException("NotImplemented", "A header you provided implies functionality that is not implemented", 501)
+                    .with("Header", "If-None-Match")
+                    .with("additionalMessage", "We don't accept the provided value of If-None-Match header for this API");
+        }
+        if (ifMatch == null && ifNoneMatch == null) return null;
+        return new WriteCondition(key, ifMatch, ifNoneMatch != null);
+    }
+
+    /** DeleteObject's If-Match (conditional delete). */
+    static void deleteCondition(Map<String, Object> in, KeyEntry current) {
+        String ifMatch = In.str(in, "IfMatch");
+        if (ifMatch == null) return;
+        ObjectVersion latest = current == null ? null : current.latest();
+        if (latest == null || latest.deleteMarker) throw S3Errors.noSuchKey(In.str(in, "Key"));
+        if (!etagMatches(ifMatch, latest.etag)) throw S3Errors.preconditionFailed("If-Match");
+    }
+
+    /** Whether a header's entity-tag list (or *) matches the object's ETag. */
+    static boolean etagMatches(String header, String etag) {
+        if (etag == null) return false;
+        String bare = Writes.unquote(etag);
+        for (String candidate : header.split(",")) {
+            String c = candidate.trim();
+            if (c.equals("*")) return true;
+            if (Writes.unquote(c).equals(bare)) return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,245 @@
+package dev.polystack.services.s3;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.polystack.api.RequestContext;
+import dev.polystack.api.ServiceException;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Bucket configurations: stored as the parameter trees they were put with and returned as sent.
+ * One table row per configuration says which operations put, get and delete it, which input member
+ * carries it, how the get output wraps it, and the error when it is absent.
+ */
+final class ConfigOps {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> CORS_METHODS = Set.of("GET", "PUT", "HEAD", "POST", "DELETE");
+
+    /**
+     * @param wrapIn     the get output member holding the configuration; null: its members are the output's members
+     * @param missing    error code when absent (null: an empty output, or {@code fallback})
+     */
+    record Kind(String name, String put, String get, String delete, String inputMember, String wrapIn,
+                String missing, String missingMessage) {
+    }
+
+    static final List<Kind> KINDS = List.of(
+            new Kind("tagging", "PutBucketTagging", "GetBucketTagging", "DeleteBucketTagging", "Tagging", null,
+                    "NoSuchTagSet", "The TagSet does not exist"),
+            new Kind("cors", "PutBucketCors", "GetBucketCors", "DeleteBucketCors", "CORSConfiguration", null,
+                    "NoSuchCORSConfiguration", "The CORS configuration does not exist"),
+            new Kind("lifecycle", "PutBucketLifecycleConfiguration", "GetBucketLifecycleConfiguration", "DeleteBucketLifecycle",
+                    "LifecycleConfiguration", null, "NoSuchLifecycleConfiguration", "The lifecycle configuration does not exist"),
+            new Kind("website", "PutBucketWebsite", "GetBucketWebsite", "DeleteBucketWebsite", "WebsiteConfiguration", null,
+                    "NoSuchWebsiteConfiguration", "The specified bucket does not have a website configuration"),
+            new Kind("encryption", "PutBucketEncryption", "GetBucketEncryption", "DeleteBucketEncryption",
+                    "ServerSideEncryptionConfiguration", "ServerSideEncryptionConfiguration", null, null),
+            new Kind("ownership", "PutBucketOwnershipControls", "GetBucketOwnershipControls", "DeleteBucketOwnershipControls",
+                    "OwnershipControls", "OwnershipControls", "OwnershipControlsNotFoundError",
+                    "The bucket ownership controls were not found"),
+            new Kind("publicAccessBlock", "PutPublicAccessBlock", "GetPublicAccessBlock", "DeletePublicAccessBlock",
+                    "PublicAccessBlockConfiguration", "PublicAccessBlockConfiguration", "NoSuchPublicAccessBlockConfiguration",
+                    "The public access block configuration was not found"),
+            new Kind("policy", "PutBucketPolicy", "GetBucketPolicy", "DeleteBucketPolicy", "Policy", "Policy",
+                    "NoSuchBucketPolicy", "The bucket policy does not exist"),
+            new Kind("replication", "PutBucketReplication", "GetBucketReplication", "DeleteBucketReplication",
+                    "ReplicationConfiguration", "ReplicationConfiguration", "ReplicationConfigurationNotFoundError",
+                    "The replication configuration was not found"),
+            new Kind("logging", "PutBucketLogging", "GetBucketLogging", null, "BucketLoggingStatus", null, null, null),
+            new Kind("accelerate", "PutBucketAccelerateConfiguration", "GetBucketAccelerateConfiguration", null,
+                    "AccelerateConfiguration", null, null, null),
+            new Kind("requestPayment", "PutBucketRequestPayment", "GetBucketRequestPayment", null,
+                    "RequestPaymentConfiguration", null, null, null),
+            new Kind("notification", "PutBucketNotificationConfiguration", "GetBucketNotificationConfiguration", null,
+                    "NotificationConfiguration", null, null, null),
+            new Kind("objectLock", "PutObjectLockConfiguration", "GetObjectLockConfiguration", null,
+                    "ObjectLockConfiguration", "ObjectLockConfiguration", "ObjectLockConfigurationNotFoundError",
+                    "Object Lock configuration does not exist for this bucket"),
+            new Kind("acl", "PutBucketAcl", "GetBucketAcl", null, "AccessControlPolicy", null, null, null));
+
+    private static final Map<String, Kind> BY_OPERATION = new java.util.HashMap<>();
+
+    static {
+        for (Kind k : KINDS) {
+            BY_OPERATION.put(k.put(), k);
+            BY_OPERATION.put(k.get(), k);
+            if (k.delete() != null) BY_OPERATION.put(k.delete(), k);
+        }
+    }
+
+    private final S3State state;
+
+    ConfigOps(S3State state) {
+        this.state = state;
+    }
+
+    static boolean handles(String operation) {
+        return BY_OPERATION.containsKey(operation) || operation.equals("PutBucketVersioning")
+                || operation.equals("GetBucketVersioning") || operation.equals("GetBucketPolicyStatus");
+    }
+
+    Map<String, Object> invoke(RequestContext ctx, String operation, Map<String, Object> in) {
+        Bucket bucket = state.bucket(ctx, In.str(in, "Bucket"));
+        switch (operation) {
+            case "PutBucketVersioning" -> {
+                return putVersioning(bucket, in);
+            }
+            case "GetBucketVersioning" -> {
+                Map<String, Object> out = new LinkedHashMap<>();
+                if (bucket.versioning != null) out.put("Status", bucket.versioning);
+                if (bucket.mfaDelete != null) out.put("MFADelete", bucket.mfaDelete);
+                return out;
+            }
+            case "GetBucketPolicyStatus" -> {
+                return new LinkedHashMap<>(Map.of("PolicyStatus", Map.of("IsPublic", false)));
+            }
+            default -> {
+            }
+        }
+        Kind kind = BY_OPERATION.get(operation);
+        if (operation.equals(kind.put())) {
+            Object value = kind.name().equals("acl") ? Acls.fromPut(in, bucket.accountId) : in.get(kind.inputMember());
+            if (value == null) throw S3Errors.malformedXml();
+            validate(kind, bucket, value, in);
+            bucket.configurations.put(kind.name(), value);
+            if (kind.name().equals("policy") || kind.name().equals("tagging")) ctx.response().status(204);
+            return new LinkedHashMap<>();
+        }
+        if (operation.equals(kind.delete())) {
+            bucket.configurations.remove(kind.name());
+            ctx.response().status(204);
+            return new LinkedHashMap<>();
+        }
+        Object value = bucket.configurations.get(kind.name());
+        if (value == null) value = fallback(kind, bucket);
+        if (value == null) {
+            if (kind.missing() != null) throw S3Errors.notFound(kind.missing(), kind.missingMessage(), bucket.name);
+            return new LinkedHashMap<>();
+        }
+        if (kind.wrapIn() != null) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put(kind.wrapIn(), value);
+            return out;
+        }
+        @SuppressWarnings("unchecked") Map<String, Object> members = new LinkedHashMap<>((Map<String, Object>) value);
+        if (kind.name().equals("lifecycle")) members.putIfAbsent("TransitionDefaultMinimumObjectSize", "all_storage_classes_128K");
+        return members;
+    }
+
+    /** What S3 returns for a configuration nobody put. */
+    private static Object fallback(Kind kind, Bucket bucket) {
+        return switch (kind.name()) {
+            case "encryption" -> Map.of("Rules", List.of(Map.of("ApplyServerSideEncryptionByDefault",
+                    Map.of("SSEAlgorithm", "AES256"), "BucketKeyEnabled", false)));
+            case "requestPayment" -> Map.of("Payer", "BucketOwner");
+            case "acl" -> Acls.canned("private", bucket.accountId, bucket.accountId);
+            default -> null;
+        };
+    }
+
+    /** The default encryption rule ({SSEAlgorithm, KMSMasterKeyID}) of a bucket, or null for plain SSE-S3. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> defaultEncryptionRule(Bucket bucket) {
+        Object config = bucket.configurations.get("encryption");
+        if (!(config instanceof Map<?, ?> m)) return null;
+        for (Object r : In.list((Map<String, Object>) m, "Rules")) {
+            Map<String, Object> apply = In.map((Map<String, Object>) r, "ApplyServerSideEncryptionByDefault");
+            if (apply != null) return apply;
+        }
+        return null;
+    }
+
+    private Map<String, Object> putVersioning(Bucket bucket, Map<String, Object> in) {
+        Map<String, Object> config = In.map(in, "VersioningConfiguration");
+        String status = config == null ? null : In.str(config, "Status");
+        if (status == null) {
+            throw new ServiceException("IllegalVersioningConfigurationException", "The Versioning element must be specified", 400);
+        }
+        if (!status.equals("Enabled") && !status.equals("Suspended")) throw S3Errors.malformedXml();
+        if (bucket.objectLockEnabled && status.equals("Suspended")) {
+            throw new ServiceException("InvalidBucketState", "An Object Lock configuration is present on this bucket, so the "
+                    + "versioning state cannot be changed.", 409);
+        }
+        bucket.versioning = status;
+        String mfa = In.str(config, "MFADelete");
+        if (mfa != null) bucket.mfaDelete = mfa;
+        return new LinkedHashMap<>();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void validate(Kind kind, Bucket bucket, Object value, Map<String, Object> in) {
+        switch (kind.name()) {
+            case "tagging" -> Tagging.validate(In.list((Map<String, Object>) value, "TagSet"), false);
+            case "policy" -> {
+                String text = value.toString().trim();
+                if (!text.startsWith("{")) {
+                    throw new ServiceException("MalformedPolicy", "Policies must be valid JSON and the first byte must be '{'", 400);
+                }
+                try {
+                    JsonNode node = JSON.readTree(text);
+                    if (!node.has("Statement")) {
+                        throw new ServiceException("MalformedPolicy", "Missing required field Statement", 400);
+                    }
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new ServiceException("MalformedPolicy", "Policies must be valid JSON and the first byte must be '{'", 400);
+                }
+            }
+            case "cors" -> {
+                List<Object> rules = In.list((Map<String, Object>) value, "CORSRules");
+                if (rules.isEmpty()) throw S3Errors.malformedXml();
+                for (Object r : rules) {
+                    for (Object m : In.list((Map<String, Object>) r, "AllowedMethods")) {
+                        if (!CORS_METHODS.contains(m.toString())) {
+                            throw S3Errors.invalidRequest("Found unsupported HTTP method in CORS config. Unsupported method is " + m);
+                        }
+                    }
+                }
+            }
+            case "website" -> {
+                Map<String, Object> w = (Map<String, Object>) value;
+                Map<String, Object> index = In.map(w, "IndexDocument");
+                if (In.map(w, "RedirectAllRequestsTo") == null) {
+                    String suffix = index == null ? null : In.str(index, "Suffix");
+                    if (suffix == null || suffix.isEmpty()) {
+                        throw S3Errors.invalidArgument("A value for IndexDocument Suffix must be provided if RedirectAllRequestsTo "
+                                + "is empty", "IndexDocument", "null");
+                    }
+                    if (suffix.contains("/")) {
+                        throw S3Errors.invalidArgument("The IndexDocument Suffix is not well formed", "IndexDocument", suffix);
+                    }
+                } else if (index != null || In.map(w, "ErrorDocument") != null || w.get("RoutingRules") != null) {
+                    throw S3Errors.invalidArgument("RedirectAllRequestsTo cannot be provided in conjunction with other Routing Rules.",
+                            "RedirectAllRequestsTo", "not null");
+                }
+            }
+            case "objectLock" -> {
+                if (!bucket.versioningEnabled()) {
+                    throw new ServiceException("InvalidBucketState",
+                            "Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration", 409);
+                }
+            }
+            case "replication" -> {
+                if (!bucket.versioningEnabled()) {
+                    throw S3Errors.invalidRequest("Versioning must be 'Enabled' on the bucket to apply a replication configuration");
+                }
+            }
+            case "encryption" -> {
+                for (Object r : In.list((Map<String, Object>) value, "Rules")) {
+                    Map<String, Object> apply = In.map((Map<String, Object>) r, "ApplyServerSideEncryptionByDefault");
+                    if (apply == null) continue;
+                    String alg = In.str(apply, "SSEAlgorithm");
+                    if (apply.get("KMSMasterKeyID") != null && alg != null && !alg.startsWith("aws:kms")) {
+                        throw S3Errors.invalidArgument("a KMSMasterKeyID is not applicable if the default sse algorithm is not "
+                                + "aws:kms or aws:kms:dsse", "ApplyServerSideEncryptionByDefault", null);
+                    }
+                }
+            }
+            default -> {
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.polystack.services.s3;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/** Passes bytes through while computing the MD5 (for the ETag) and, optionally, a flexible checksum. */
+final class DigestingInputStream extends FilterInputStream {
+    private final MessageDigest md5;
+    private final ChecksumAlgorithm.Hasher checksum;
+    private long count;
+
+    DigestingInputStream(InputStream in, ChecksumAlgorithm algorithm) {
+        super(in);
+        try {
+            this.md5 = MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        this.checksum = algorithm == null ? null : algorithm.newHasher();
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n <= 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        int n = in.read(b, off, len);
+        if (n > 0) {
+            md5.update(b, off, n);
+            if (checksum != null) checksum.update(b, off, n);
+            count += n;
+        }
+        return n;
+    }
+
+    @Override
+    public long skip(long n) {
+        return 0; // every byte must be digested
+    }
+
+    @Override
+    public boolean markSupported() {
+        return false;
+    }
+
+    byte[] md5() {
+        return md5.digest();
+    }
+
+    /** The checksum, base64; null without an algorithm. Call once, after the stream ended. */
+    String checksum() {
+        return checksum == null ? null : checksum.base64();
+    }
+
+    long count() {
+        return count;
+    }
+}

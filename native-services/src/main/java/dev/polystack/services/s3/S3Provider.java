@@ -1,0 +1,117 @@
+package dev.polystack.services.s3;
+
+import dev.polystack.api.HttpResponseData;
+import dev.polystack.api.Persistable;
+import dev.polystack.api.RequestContext;
+import dev.polystack.api.ServiceProvider;
+import dev.polystack.services.s3.storage.BlobStore;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Map;
+
+/**
+ * The native S3 provider. Dispatches each operation to the class that owns its concern: buckets
+ * ({@link BucketOps}), objects ({@link ObjectOps}), listings ({@link ListOps}), multipart uploads
+ * ({@link MultipartOps}) and bucket configurations ({@link ConfigOps}); raw HTTP requests botocore has
+ * no operation for (browser POST uploads, CORS preflight) go to {@link S3Http}.
+ */
+public final class S3Provider implements ServiceProvider, Persistable {
+    private final S3State state;
+    private final BucketOps buckets;
+    private final ObjectOps objects;
+    private final ListOps lists;
+    private final MultipartOps multipart;
+    private final ConfigOps configs;
+    private final S3Http http;
+
+    public S3Provider(BlobStore blobs) {
+        this.state = new S3State(blobs);
+        this.buckets = new BucketOps(state);
+        this.objects = new ObjectOps(state);
+        this.lists = new ListOps(state);
+        this.multipart = new MultipartOps(state);
+        this.configs = new ConfigOps(state);
+        this.http = new S3Http(state, objects);
+    }
+
+    @Override
+    public String service() {
+        return "s3";
+    }
+
+    @Override
+    public Map<String, Object> invoke(RequestContext ctx, String operation, Map<String, Object> input) {
+        Map<String, Object> out = switch (operation) {
+            case "CreateBucket" -> buckets.create(ctx, input);
+            case "DeleteBucket" -> buckets.delete(ctx, input);
+            case "HeadBucket" -> buckets.head(ctx, input);
+            case "ListBuckets" -> buckets.list(ctx, input);
+            case "GetBucketLocation" -> buckets.location(ctx, input);
+            case "PutObject" -> objects.putObject(ctx, input);
+            case "GetObject" -> objects.getObject(ctx, input, false);
+            case "HeadObject" -> objects.getObject(ctx, input, true);
+            case "DeleteObject" -> objects.deleteObject(ctx, input);
+            case "DeleteObjects" -> objects.deleteObjects(ctx, input);
+            case "CopyObject" -> objects.copyObject(ctx, input);
+            case "PutObjectTagging" -> objects.putObjectTagging(ctx, input);
+            case "GetObjectTagging" -> objects.getObjectTagging(ctx, input);
+            case "DeleteObjectTagging" -> objects.deleteObjectTagging(ctx, input);
+            case "PutObjectAcl" -> objects.putObjectAcl(ctx, input);
+            case "GetObjectAcl" -> objects.getObjectAcl(ctx, input);
+            case "GetObjectAttributes" -> objects.getObjectAttributes(ctx, input);
+            case "ListObjects" -> lists.listObjects(ctx, input);
+            case "ListObjectsV2" -> lists.listObjectsV2(ctx, input);
+            case "ListObjectVersions" -> lists.listObjectVersions(ctx, input);
+            case "CreateMultipartUpload" -> multipart.create(ctx, input);
+            case "UploadPart" -> multipart.uploadPart(ctx, input);
+            case "UploadPartCopy" -> multipart.uploadPartCopy(ctx, input, objects);
+            case "CompleteMultipartUpload" -> multipart.complete(ctx, input);
+            case "AbortMultipartUpload" -> multipart.abort(ctx, input);
+            case "ListParts" -> multipart.listParts(ctx, input);
+            case "ListMultipartUploads" -> multipart.listUploads(ctx, input);
+            default -> {
+                if (ConfigOps.handles(operation)) yield configs.invoke(ctx, operation, input);
+                throw new UnsupportedOperationException(operation);
+            }
+        };
+        http.addCorsHeaders(ctx, input);
+        return out;
+    }
+
+    @Override
+    public HttpResponseData handleHttp(RequestContext ctx) {
+        return http.handle(ctx);
+    }
+
+    @Override
+    public int stateVersion() {
+        return S3Snapshot.VERSION;
+    }
+
+    @Override
+    public void saveState(OutputStream out) throws IOException {
+        S3Snapshot.save(state, out);
+    }
+
+    @Override
+    public void loadState(InputStream in, int version) throws IOException {
+        S3Snapshot.load(state, in, version);
+    }
+
+    @Override
+    public void resetState() {
+        state.clear();
+    }
+
+    @Override
+    public void close() {
+        if (!state.blobs.durable()) state.blobs.clear(); // the in-memory store's spill files die with the process
+    }
+
+    /** The blob store in use (tests). */
+    BlobStore blobs() {
+        return state.blobs;
+    }
+}

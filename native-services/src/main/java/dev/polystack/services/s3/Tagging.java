@@ -1,0 +1,72 @@
+package dev.polystack.services.s3;
+
+import dev.polystack.api.ServiceException;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Tag sets: parsing the x-amz-tagging header and validating TagSet lists. */
+final class Tagging {
+    private Tagging() {
+    }
+
+    /** {@code k1=v1&k2=v2} (URL-encoded) → [{Key, Value}]. */
+    static List<Map<String, Object>> parseHeader(String header) {
+        if (header == null || header.isEmpty()) return List.of();
+        List<Map<String, Object>> tags = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (String pair : header.split("&")) {
+            if (pair.isEmpty()) continue;
+            int eq = pair.indexOf('=');
+            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            if (!seen.add(k)) {
+                throw S3Errors.invalidArgument("The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query "
+                        + "parameters without tag name duplicates.", "x-amz-tagging", header);
+            }
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("Key", k);
+            t.put("Value", v);
+            tags.add(t);
+        }
+        return tags;
+    }
+
+    /** Validates a TagSet from a request body; returns it as a list of {Key, Value}. */
+    static List<Map<String, Object>> validate(List<Object> tagSet, boolean objectTags) {
+        List<Map<String, Object>> tags = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (Object o : tagSet) {
+            @SuppressWarnings("unchecked") Map<String, Object> t = (Map<String, Object>) o;
+            String k = In.str(t, "Key");
+            String v = In.str(t, "Value");
+            if (k == null) throw S3Errors.malformedXml();
+            if (k.startsWith("aws:")) {
+                if (objectTags) {
+                    throw new ServiceException("InvalidTag", "Your TagKey cannot be prefixed with aws:", 400).with("TagKey", k);
+                }
+                throw new ServiceException("InvalidTag", "System tags cannot be added/updated by requester", 400).with("TagKey", k);
+            }
+            if (!seen.add(k)) {
+                if (objectTags) {
+                    throw new ServiceException("InvalidTag", "Cannot provide multiple Tags with the same key", 400).with("TagKey", k);
+                }
+                throw S3Errors.invalidRequest("Duplicate Tag Keys are not allowed.");
+            }
+            Map<String, Object> tag = new LinkedHashMap<>();
+            tag.put("Key", k);
+            tag.put("Value", v == null ? "" : v);
+            tags.add(tag);
+        }
+        if (objectTags && tags.size() > 10) {
+            throw new ServiceException("BadRequest", "Object tags cannot be greater than 10", 400);
+        }
+        return tags;
+    }
+}
