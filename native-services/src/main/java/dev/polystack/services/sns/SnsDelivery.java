@@ -123,7 +123,7 @@ final class SnsDelivery implements AutoCloseable {
             case "lambda" -> toLambda(s, m);
             case "firehose" -> toFirehose(s, m);
             case "sms" -> sent.sms(arnAccount(s.topicArn), arnRegion(s.topicArn), s.endpoint, m.messageFor("sms"), s.arn, m.topicArn);
-            case "application" -> sent.platform(arnAccount(s.topicArn), arnRegion(s.topicArn), s.endpoint, m.messageFor(platformKey(s.endpoint)), m.messageId);
+            case "application" -> sent.platform(arnAccount(s.endpoint), arnRegion(s.endpoint), s.endpoint, m.messageFor(platformKey(s.endpoint)), m.messageId);
             default -> LOG.log(System.Logger.Level.DEBUG, "SNS: no delivery for protocol " + s.protocol + " (" + s.endpoint + ")");
         }
     }

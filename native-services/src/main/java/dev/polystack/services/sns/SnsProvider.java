@@ -56,8 +56,9 @@ public final class SnsProvider implements ServiceProvider, Persistable {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final AccountRegionStore<SnsRegion> store = new AccountRegionStore<>((a, r) -> new SnsRegion());
-    private final SnsSigner signer = new SnsSigner();
+    private final SnsSigner signer = SnsSigner.SHARED;
     private final SnsDelivery delivery;
+    private final SnsPlatform platform = new SnsPlatform(store);
 
     public SnsProvider(ProviderEnvironment env) {
         this.delivery = new SnsDelivery(env, signer);
@@ -109,6 +110,16 @@ public final class SnsProvider implements ServiceProvider, Persistable {
                 store.get(ctx).optedOut.remove(str(in, "phoneNumber"));
                 yield Map.of();
             }
+            case "CreatePlatformApplication" -> platform.createApplication(ctx, in);
+            case "GetPlatformApplicationAttributes" -> platform.getApplicationAttributes(in);
+            case "SetPlatformApplicationAttributes" -> platform.setApplicationAttributes(in);
+            case "ListPlatformApplications" -> platform.listApplications(ctx);
+            case "DeletePlatformApplication" -> platform.deleteApplication(in);
+            case "CreatePlatformEndpoint" -> platform.createEndpoint(in);
+            case "GetEndpointAttributes" -> platform.getEndpointAttributes(in);
+            case "SetEndpointAttributes" -> platform.setEndpointAttributes(in);
+            case "DeleteEndpoint" -> platform.deleteEndpoint(in);
+            case "ListEndpointsByPlatformApplication" -> platform.listEndpoints(in);
             default -> throw new UnsupportedOperationException(operation);
         };
     }
@@ -223,6 +234,7 @@ public final class SnsProvider implements ServiceProvider, Persistable {
             topic.tags.putAll(tags);
             region.topics.put(arn, topic);
         }
+        if (!fifo) signer.warmUp();
         return Map.of("TopicArn", arn);
     }
 
@@ -768,7 +780,18 @@ public final class SnsProvider implements ServiceProvider, Persistable {
         if (arn == null) throw invalid("Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter");
         String[] parts = arnParts(arn, parameter);
         if (targetArn != null && topicArn == null && parts[5].startsWith("endpoint/")) {
-            throw invalid("Invalid parameter: TargetArn Reason: No endpoint found for the target arn specified");
+            SnsPlatform.Endpoint endpoint = platform.findEndpoint(targetArn);
+            if (endpoint == null) throw invalid("Invalid parameter: TargetArn Reason: No endpoint found for the target arn specified");
+            Prepared p = prepare(Entry.of(in), "messageAttributes");
+            if ("false".equalsIgnoreCase(endpoint.attributes.get("Enabled"))) {
+                throw new ServiceException("EndpointDisabledException", "Endpoint is disabled", 400);
+            }
+            String id = UUID.randomUUID().toString();
+            String platformName = parts[5].split("/")[1];
+            String text = p.structured() == null ? p.entry().message()
+                    : p.structured().getOrDefault(platformName, p.structured().get("default"));
+            delivery.sent.platform(parts[4], parts[3], targetArn, text, id);
+            return Map.of("MessageId", id);
         }
         if (!parts[3].equals(ctx.region())) throw invalid("Invalid parameter: " + parameter);
         Entry entry = Entry.of(in);

@@ -13,6 +13,10 @@ public final class SnsRegion {
     public ConcurrentHashMap<String, String> tokens = new ConcurrentHashMap<>();
     /** SMS attributes (SetSMSAttributes). */
     public ConcurrentHashMap<String, String> smsAttributes = new ConcurrentHashMap<>();
+    /** Platform application ARN → application. */
+    public ConcurrentHashMap<String, SnsPlatform.Application> applications = new ConcurrentHashMap<>();
+    /** Platform endpoint ARN → endpoint. */
+    public ConcurrentHashMap<String, SnsPlatform.Endpoint> endpoints = new ConcurrentHashMap<>();
     /** Phone numbers opted out of SMS. */
     public ConcurrentHashMap<String, Boolean> optedOut = new ConcurrentHashMap<>();
 }

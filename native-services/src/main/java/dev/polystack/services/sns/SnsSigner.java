@@ -25,7 +25,18 @@ import java.util.HexFormat;
  * self-signed certificate so subscribers can verify what they receive.
  */
 final class SnsSigner {
+    /** One key pair per JVM: generating RSA keys takes seconds on a busy machine. */
+    static final SnsSigner SHARED = new SnsSigner();
+
     private volatile Material material;
+    private volatile boolean warming;
+
+    /** Starts making the key pair in the background (called when the first topic appears). */
+    void warmUp() {
+        if (material != null || warming) return;
+        warming = true;
+        Thread.ofVirtual().name("sns-signing-key").start(this::material);
+    }
 
     private record Material(KeyPair keys, String certificatePem, String certificateName) {
     }

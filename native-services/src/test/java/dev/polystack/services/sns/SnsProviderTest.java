@@ -363,4 +363,38 @@ class SnsProviderTest {
             restored.close();
         }
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void platformApplicationsAndEndpoints() throws Exception {
+        assertEquals("1 validation error detected: Value null at 'attributes' failed to satisfy constraint: Member must not be null",
+                error("CreatePlatformApplication", "Name", "app", "Platform", "ADM").getMessage());
+        assertEquals("Invalid parameter: Platform Reason: AAA is not supported",
+                error("CreatePlatformApplication", "Name", "app", "Platform", "AAA", "Attributes", Map.of()).getMessage());
+        assertEquals("Invalid parameter: Attributes Reason: PlatformPrincipal attribute provided without PlatformCredential",
+                error("CreatePlatformApplication", "Name", "app", "Platform", "ADM", "Attributes", Map.of("PlatformPrincipal", "p")).getMessage());
+        String app = (String) call("CreatePlatformApplication", "Name", "app", "Platform", "ADM",
+                "Attributes", Map.of("PlatformPrincipal", "p", "PlatformCredential", "c")).get("PlatformApplicationArn");
+        assertEquals("arn:aws:sns:us-east-1:" + ACCOUNT + ":app/ADM/app", app);
+        assertEquals(Map.of("Enabled", "true"), call("GetPlatformApplicationAttributes", "PlatformApplicationArn", app).get("Attributes"));
+        String endpoint = (String) call("CreatePlatformEndpoint", "PlatformApplicationArn", app, "Token", "token_1").get("EndpointArn");
+        assertTrue(endpoint.startsWith("arn:aws:sns:us-east-1:" + ACCOUNT + ":endpoint/ADM/app/"));
+        assertEquals(endpoint, call("CreatePlatformEndpoint", "PlatformApplicationArn", app, "Token", "token_1").get("EndpointArn"));
+        assertEquals("Invalid parameter: Token Reason: Endpoint " + endpoint + " already exists with the same Token, but different attributes.",
+                error("CreatePlatformEndpoint", "PlatformApplicationArn", app, "Token", "token_1", "CustomUserData", "x").getMessage());
+        assertEquals("Invalid parameter: Attributes Reason: Invalid attribute name: PlatformPrincipal",
+                error("SetEndpointAttributes", "EndpointArn", endpoint, "Attributes", Map.of("PlatformPrincipal", "x")).getMessage());
+        String id = (String) call("Publish", "TargetArn", endpoint, "Message", "push").get("MessageId");
+        var route = sns.internalRoutes().stream().filter(r -> r.pathPrefix().endsWith("platform-endpoint-messages")).findFirst().orElseThrow();
+        JsonNode sent = JSON.readTree(route.handler().apply(dev.polystack.api.HttpRequestData.of("GET",
+                "/_aws/sns/platform-endpoint-messages?accountId=" + ACCOUNT + "&region=us-east-1", Map.of(), null)).bodyBytes());
+        assertEquals(id, sent.at("/platform_endpoint_messages").get(endpoint).get(0).get("MessageId").asText());
+        call("SetEndpointAttributes", "EndpointArn", endpoint, "Attributes", Map.of("Enabled", "false"));
+        assertEquals("EndpointDisabledException", error("Publish", "TargetArn", endpoint, "Message", "push").code());
+        assertEquals(1, ((List<?>) call("ListEndpointsByPlatformApplication", "PlatformApplicationArn", app).get("Endpoints")).size());
+        call("DeletePlatformApplication", "PlatformApplicationArn", app);
+        assertEquals("PlatformApplication does not exist",
+                error("ListEndpointsByPlatformApplication", "PlatformApplicationArn", app).getMessage());
+        assertEquals("Endpoint does not exist", error("GetEndpointAttributes", "EndpointArn", endpoint).getMessage());
+    }
 }
