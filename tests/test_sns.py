@@ -1,5 +1,6 @@
 """SNS end to end: topics, subscriptions, publishing, fan-out to SQS (envelope, raw, FIFO), filter
 policies, an HTTP endpoint subscriber, and AWS's error answers."""
+import base64
 import http.server
 import json
 import threading
@@ -232,6 +233,18 @@ def wait_for(received, count, timeout=15):
     return received
 
 
+def verify_signature(message, pem):
+    """Checks an SNS signature the way subscribers do: with the served certificate and Python's own crypto."""
+    x509 = pytest.importorskip("cryptography.x509")
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+    fields = ["Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type"]
+    canonical = "".join(f"{k}\n{message[k]}\n" for k in fields if k in message)
+    digest = hashes.SHA256() if message["SignatureVersion"] == "2" else hashes.SHA1()
+    x509.load_pem_x509_certificate(pem).public_key().verify(
+        base64.b64decode(message["Signature"]), canonical.encode(), padding.PKCS1v15(), digest)
+
+
 def test_http_endpoint_confirmation_and_notification(sns, endpoint_url, http_endpoint):
     url, received = http_endpoint
     topic = sns.create_topic(Name=unique("web"))["TopicArn"]
@@ -260,6 +273,7 @@ def test_http_endpoint_confirmation_and_notification(sns, endpoint_url, http_end
     assert headers["Content-Type"].startswith("text/plain")
     cert = requests.get(endpoint_url + "/_aws/sns/" + note["SigningCertURL"].rsplit("/", 1)[1])
     assert cert.status_code == 200 and cert.text.startswith("-----BEGIN CERTIFICATE-----")
+    verify_signature(note, cert.content)
 
     sns.set_subscription_attributes(SubscriptionArn=sub, AttributeName="RawMessageDelivery", AttributeValue="true")
     sns.publish(TopicArn=topic, Message=json.dumps({"raw": True}))
