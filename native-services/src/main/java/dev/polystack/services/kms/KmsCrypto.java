@@ -247,6 +247,71 @@ public final class KmsCrypto {
                 : new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT);
     }
 
+    // ---------------------------------------------------------------- key material import
+
+    /**
+     * Unwraps imported key material with the private half of a GetParametersForImport wrapping key.
+     * RSA_AES_KEY_WRAP_*: RSA-OAEP-wrapped ephemeral AES key (modulus length) followed by the material
+     * wrapped with AES key wrap with padding (RFC 5649), as AWS specifies.
+     */
+    public static byte[] unwrapImported(PrivateKey wrappingKey, int modulusBytes, String algorithm, byte[] wrapped) throws BadCiphertext {
+        try {
+            switch (algorithm) {
+                case "RSAES_PKCS1_V1_5" -> {
+                    Cipher c = Cipher.getInstance("RSA/ECB/PKCS1Padding");
+                    c.init(Cipher.DECRYPT_MODE, wrappingKey);
+                    return c.doFinal(wrapped);
+                }
+                case "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256" -> {
+                    return rsaDecrypt(wrappingKey, algorithm, wrapped);
+                }
+                case "RSA_AES_KEY_WRAP_SHA_1", "RSA_AES_KEY_WRAP_SHA_256" -> {
+                    if (wrapped.length <= modulusBytes) throw new BadCiphertext();
+                    byte[] rsaPart = java.util.Arrays.copyOfRange(wrapped, 0, modulusBytes);
+                    byte[] aesKey = rsaDecrypt(wrappingKey, algorithm.endsWith("SHA_1") ? "RSAES_OAEP_SHA_1" : "RSAES_OAEP_SHA_256", rsaPart);
+                    Cipher kwp = Cipher.getInstance("AES/KWP/NoPadding");
+                    kwp.init(Cipher.DECRYPT_MODE, aes(aesKey));
+                    return kwp.doFinal(wrapped, modulusBytes, wrapped.length - modulusBytes);
+                }
+                default -> throw new BadCiphertext();
+            }
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new BadCiphertext();
+        }
+    }
+
+    /** The public key (SPKI) of a PKCS#8 private key if it is a key of {@code spec}, else null. */
+    public static byte[] publicKeyOf(KmsKeySpec spec, byte[] pkcs8) {
+        try {
+            PrivateKey key = privateKey(spec, pkcs8);
+            if (key instanceof java.security.interfaces.RSAPrivateCrtKey rsa) {
+                if (rsa.getModulus().bitLength() != spec.bits) return null;
+                return KeyFactory.getInstance("RSA").generatePublic(
+                        new java.security.spec.RSAPublicKeySpec(rsa.getModulus(), rsa.getPublicExponent())).getEncoded();
+            }
+            if (key instanceof org.bouncycastle.jce.interfaces.ECPrivateKey ec) {
+                var curve = org.bouncycastle.jce.ECNamedCurveTable.getParameterSpec(spec.curve);
+                if (curve == null || !curve.getCurve().equals(ec.getParameters().getCurve())) return null;
+                var q = curve.getG().multiply(ec.getD()).normalize();
+                return KeyFactory.getInstance("EC", BC).generatePublic(new org.bouncycastle.jce.spec.ECPublicKeySpec(q, curve)).getEncoded();
+            }
+            return null;
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** A stable id for imported material: re-importing the same bytes gives the same id, as in AWS. */
+    public static String importedMaterialId(String keyId, byte[] material) {
+        try {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            d.update(keyId.getBytes(StandardCharsets.US_ASCII));
+            return hex(d.digest(material));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     // ---------------------------------------------------------------- signatures
 
     /** Digest length in bytes of a signing algorithm's hash (RSASSA_PSS_SHA_256 → 32). */

@@ -49,11 +49,25 @@ public final class KmsKey {
     public volatile List<Material> materials = List.of();
     /** Insertion sequence, for ListKeys' stable order. */
     public long sequence;
+    /** EXTERNAL keys: the outstanding GetParametersForImport answer, if any. */
+    public ImportParameters importParameters;
+    /** EXTERNAL symmetric keys: material imported as NEW_KEY_MATERIAL, waiting for RotateKeyOnDemand. */
+    public Material pendingMaterial;
+
+    /** What GetParametersForImport handed out: the token and the RSA key that wraps the material. */
+    public static final class ImportParameters {
+        public byte[] importToken;
+        public String wrappingAlgorithm;
+        public String wrappingKeySpec;
+        /** PKCS#8 private half of the wrapping key. */
+        public byte[] wrappingPrivateKey;
+        public long validToMillis;
+    }
 
     /** One generation of key material. */
     public static final class Material {
         public String id;
-        /** AES or HMAC key bytes, or the PKCS#8 private key. */
+        /** AES or HMAC key bytes, or the PKCS#8 private key; null once imported material is deleted. */
         public byte[] secret;
         /** SubjectPublicKeyInfo DER, asymmetric keys only. */
         public byte[] publicKey;

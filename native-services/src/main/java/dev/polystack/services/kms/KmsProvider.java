@@ -125,6 +125,9 @@ public final class KmsProvider implements ServiceProvider, Persistable {
             case "PutKeyPolicy" -> putKeyPolicy(ctx, in);
             case "ListKeyPolicies" -> listKeyPolicies(ctx, in);
             case "ReplicateKey" -> replicateKey(ctx, in);
+            case "GetParametersForImport" -> getParametersForImport(ctx, in);
+            case "ImportKeyMaterial" -> importKeyMaterial(ctx, in);
+            case "DeleteImportedKeyMaterial" -> deleteImportedKeyMaterial(ctx, in);
             default -> throw new UnsupportedOperationException(operation);
         };
     }
@@ -215,7 +218,7 @@ public final class KmsProvider implements ServiceProvider, Persistable {
         putIfAny(m, "MacAlgorithms", k.keySpec.macAlgorithms(k.keyUsage));
         m.put("MultiRegion", k.multiRegion);
         if (k.multiRegion) m.put("MultiRegionConfiguration", multiRegionConfiguration(k));
-        if ("EXTERNAL".equals(k.origin) && k.expirationModel != null && !k.materials.isEmpty()) {
+        if ("EXTERNAL".equals(k.origin) && k.expirationModel != null && hasUsableMaterial(k)) {
             m.put("ExpirationModel", k.expirationModel);
             if (k.validToMillis > 0) m.put("ValidTo", Instant.ofEpochMilli(k.validToMillis));
         }
@@ -295,7 +298,7 @@ public final class KmsProvider implements ServiceProvider, Persistable {
         KmsKey key = findKey(ctx, required(in, "KeyId"), false);
         synchronized (key) {
             if (!"PendingDeletion".equals(key.keyState)) throw invalidState(key.arn + " is not pending deletion.");
-            key.keyState = key.materials.isEmpty() ? "PendingImport" : "Disabled";
+            key.keyState = hasUsableMaterial(key) ? "Disabled" : "PendingImport";
             key.deletionMillis = 0;
             key.pendingWindowDays = null;
         }
@@ -616,7 +619,7 @@ public final class KmsProvider implements ServiceProvider, Persistable {
         requireUsable(key);
         requireUsage(key, USAGE_ENCRYPT, operation);
         KmsKey.Material material = key.material(KmsCrypto.envelopeMaterialId(blob));
-        if (material == null) throw invalidCiphertext();
+        if (material == null || material.secret == null) throw invalidCiphertext();
         dryRun(in);
         try {
             return new Decrypted(key, KmsCrypto.open(material, blob, context), algorithm, material.id);
@@ -851,7 +854,7 @@ public final class KmsProvider implements ServiceProvider, Persistable {
     // ======================================================================== rotation
 
     /** Automatic rotation only applies to symmetric encryption keys with AWS-generated material. */
-    private static void requireRotatable(KmsKey key) {
+    private static void requireAutomaticallyRotatable(KmsKey key) {
         if (key.keySpec != KmsKeySpec.SYMMETRIC_DEFAULT) throw new ServiceException("UnsupportedOperationException", "");
         if (!"AWS_KMS".equals(key.origin)) {
             throw new ServiceException("UnsupportedOperationException",
@@ -866,7 +869,7 @@ public final class KmsProvider implements ServiceProvider, Persistable {
         synchronized (key) {
             requireNotPendingDeletion(key);
             if ("Disabled".equals(key.keyState)) throw new ServiceException("DisabledException", key.arn + " is disabled.");
-            requireRotatable(key);
+            requireAutomaticallyRotatable(key);
             if (enable) {
                 if (!key.rotationEnabled) key.rotationEnabledMillis = System.currentTimeMillis();
                 key.rotationEnabled = true;
@@ -916,8 +919,12 @@ public final class KmsProvider implements ServiceProvider, Persistable {
         KmsKey.Material m = KmsCrypto.generate(key.keySpec);
         m.createdMillis = when;
         key.addMaterial(m);
+        recordRotation(key, m.id, type, when);
+    }
+
+    private static void recordRotation(KmsKey key, String materialId, String type, long when) {
         KmsKey.Rotation r = new KmsKey.Rotation();
-        r.materialId = m.id;
+        r.materialId = materialId;
         r.dateMillis = when;
         r.type = type;
         List<KmsKey.Rotation> next = new ArrayList<>(key.rotations);
@@ -929,7 +936,18 @@ public final class KmsProvider implements ServiceProvider, Persistable {
         KmsKey key = findKey(ctx, required(in, "KeyId"), false);
         synchronized (key) {
             requireUsable(key);
-            requireRotatable(key);
+            if (key.keySpec != KmsKeySpec.SYMMETRIC_DEFAULT) throw new ServiceException("UnsupportedOperationException", "");
+            if ("EXTERNAL".equals(key.origin)) {
+                // imported material rotates to what was imported as NEW_KEY_MATERIAL
+                if (key.pendingMaterial == null) {
+                    throw invalidState("No available key material pending rotation for the key: " + key.arn + ".");
+                }
+                key.addMaterial(key.pendingMaterial);
+                recordRotation(key, key.pendingMaterial.id, "ON_DEMAND", System.currentTimeMillis());
+                key.pendingMaterial = null;
+                return Map.of("KeyId", key.arn);
+            }
+            requireAutomaticallyRotatable(key);
             long onDemand = key.rotations.stream().filter(r -> "ON_DEMAND".equals(r.type)).count();
             if (onDemand >= MAX_ON_DEMAND_ROTATIONS) {
                 throw new ServiceException("LimitExceededException", "The on-demand rotations limit has been reached for the given keyId. "
@@ -1246,6 +1264,169 @@ public final class KmsProvider implements ServiceProvider, Persistable {
         out.put("ReplicaTags", replica.tags.entrySet().stream()
                 .map(e -> (Object) Map.of("TagKey", e.getKey(), "TagValue", e.getValue())).toList());
         return out;
+    }
+
+    // ======================================================================== imported key material
+
+    private static boolean hasUsableMaterial(KmsKey key) {
+        KmsKey.Material current = key.current();
+        return current != null && current.secret != null;
+    }
+
+    private static void requireExternal(KmsKey key) {
+        if (!"EXTERNAL".equals(key.origin)) {
+            throw new ServiceException("UnsupportedOperationException",
+                    key.arn + " origin is " + key.origin + " which is not valid for this operation.");
+        }
+    }
+
+    private Map<String, Object> getParametersForImport(RequestContext ctx, Map<String, Object> in) {
+        String algorithm = enumValue(in, "WrappingAlgorithm", List.of("RSAES_PKCS1_V1_5", "RSAES_OAEP_SHA_1",
+                "RSAES_OAEP_SHA_256", "RSA_AES_KEY_WRAP_SHA_1", "RSA_AES_KEY_WRAP_SHA_256", "SM2PKE"));
+        if (algorithm == null) required(in, "WrappingAlgorithm");
+        String wrappingSpec = enumValue(in, "WrappingKeySpec", List.of("RSA_2048", "RSA_3072", "RSA_4096", "SM2"));
+        if (wrappingSpec == null) required(in, "WrappingKeySpec");
+        if (algorithm.equals("SM2PKE") || wrappingSpec.equals("SM2")) {
+            throw validation("SM2 wrapping is only available in China Regions.");
+        }
+        KmsKey key = findKey(ctx, required(in, "KeyId"), false);
+        requireExternal(key);
+        requireNotPendingDeletion(key);
+        KeyPair wrapping = KmsCrypto.generateKeyPair(KmsKeySpec.valueOf(wrappingSpec));
+        KmsKey.ImportParameters p = new KmsKey.ImportParameters();
+        p.importToken = KmsCrypto.random(128);
+        p.wrappingAlgorithm = algorithm;
+        p.wrappingKeySpec = wrappingSpec;
+        p.wrappingPrivateKey = wrapping.getPrivate().getEncoded();
+        p.validToMillis = System.currentTimeMillis() + DAY_MILLIS;
+        synchronized (key) {
+            key.importParameters = p;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("KeyId", key.arn);
+        out.put("ImportToken", p.importToken);
+        out.put("PublicKey", wrapping.getPublic().getEncoded());
+        out.put("ParametersValidTo", Instant.ofEpochMilli(p.validToMillis));
+        return out;
+    }
+
+    private Map<String, Object> importKeyMaterial(RequestContext ctx, Map<String, Object> in) {
+        byte[] token = blob(in, "ImportToken");
+        byte[] wrapped = blob(in, "EncryptedKeyMaterial");
+        String expiration = enumValue(in, "ExpirationModel", List.of("KEY_MATERIAL_EXPIRES", "KEY_MATERIAL_DOES_NOT_EXPIRE"));
+        String importType = enumValue(in, "ImportType", List.of("EXISTING_KEY_MATERIAL", "NEW_KEY_MATERIAL"));
+        Object validTo = in.get("ValidTo");
+        if ("KEY_MATERIAL_EXPIRES".equals(expiration) && validTo == null) {
+            throw validation("A validTo date must be set if the ExpirationModel is KEY_MATERIAL_EXPIRES");
+        }
+        if ("KEY_MATERIAL_DOES_NOT_EXPIRE".equals(expiration) && validTo != null) {
+            throw validation("A validTo date must not be set if the ExpirationModel is KEY_MATERIAL_DOES_NOT_EXPIRE");
+        }
+        if (expiration == null) expiration = validTo == null ? "KEY_MATERIAL_DOES_NOT_EXPIRE" : "KEY_MATERIAL_EXPIRES";
+        KmsKey key = findKey(ctx, required(in, "KeyId"), false);
+        requireExternal(key);
+        synchronized (key) {
+            requireNotPendingDeletion(key);
+            KmsKey.ImportParameters p = key.importParameters;
+            if (p == null || token == null || !java.security.MessageDigest.isEqual(p.importToken, token)) {
+                throw new ServiceException("InvalidImportTokenException", "The import token is not valid for this KMS key.");
+            }
+            if (System.currentTimeMillis() > p.validToMillis) {
+                throw new ServiceException("ExpiredImportTokenException", "The import token has expired.");
+            }
+            byte[] material;
+            try {
+                PrivateKeyHolder holder = new PrivateKeyHolder(p);
+                material = KmsCrypto.unwrapImported(holder.key, holder.modulusBytes, p.wrappingAlgorithm, wrapped == null ? new byte[0] : wrapped);
+            } catch (KmsCrypto.BadCiphertext e) {
+                throw invalidCiphertext();
+            }
+            KmsKey.Material m = importedMaterial(key, material);
+            KmsKey.Material known = key.material(m.id);
+            boolean firstImport = key.current() == null;
+            String materialId = m.id;
+            if (firstImport) {
+                key.addMaterial(m);
+            } else if (known != null) {
+                known.secret = m.secret;     // the same material, imported again after deletion
+                known.publicKey = m.publicKey;
+            } else if ("NEW_KEY_MATERIAL".equals(importType) && key.keySpec == KmsKeySpec.SYMMETRIC_DEFAULT) {
+                if (key.pendingMaterial != null && !key.pendingMaterial.id.equals(m.id)) {
+                    throw invalidState("New key material (id: " + m.id + ") cannot be imported into KMS key " + key.keyId
+                            + ", because another key material (id: " + key.pendingMaterial.id + ") is pending rotation.");
+                }
+                key.pendingMaterial = m;
+            } else {
+                throw new ServiceException("IncorrectKeyMaterialException",
+                        "The key material doesn't match the key material previously imported into this KMS key.");
+            }
+            key.expirationModel = expiration;
+            key.validToMillis = validTo instanceof Instant i ? i.toEpochMilli() : 0;
+            if ("PendingImport".equals(key.keyState) && hasUsableMaterial(key)) key.keyState = "Enabled";
+            return Map.of("KeyId", key.arn, "KeyMaterialId", materialId);
+        }
+    }
+
+    /** The wrapping key of an import, parsed. */
+    private record PrivateKeyHolder(java.security.PrivateKey key, int modulusBytes) {
+        PrivateKeyHolder(KmsKey.ImportParameters p) {
+            this(parse(p), KmsKeySpec.valueOf(p.wrappingKeySpec).bits / 8);
+        }
+
+        private static java.security.PrivateKey parse(KmsKey.ImportParameters p) {
+            try {
+                return KmsCrypto.privateKey(KmsKeySpec.valueOf(p.wrappingKeySpec), p.wrappingPrivateKey);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** Checks imported bytes against the key spec: AES-256 key, HMAC key, or a PKCS#8 key of the spec's size/curve. */
+    private static KmsKey.Material importedMaterial(KmsKey key, byte[] material) {
+        KmsKey.Material m = new KmsKey.Material();
+        m.createdMillis = System.currentTimeMillis();
+        m.secret = material;
+        switch (key.keySpec.family) {
+            case SYMMETRIC -> {
+                if (material.length != 32) throw incorrectMaterial(key);
+            }
+            case HMAC -> {
+                if (material.length < key.keySpec.bits / 8 || material.length > 128) throw incorrectMaterial(key);
+            }
+            case RSA, ECC -> {
+                m.publicKey = KmsCrypto.publicKeyOf(key.keySpec, material);
+                if (m.publicKey == null) throw incorrectMaterial(key);
+            }
+        }
+        m.id = KmsCrypto.importedMaterialId(key.keyId, material);
+        return m;
+    }
+
+    private static ServiceException incorrectMaterial(KmsKey key) {
+        return new ServiceException("IncorrectKeyMaterialException",
+                "The key material is not valid for a KMS key with key spec " + key.keySpec.name() + ".");
+    }
+
+    private Map<String, Object> deleteImportedKeyMaterial(RequestContext ctx, Map<String, Object> in) {
+        KmsKey key = findKey(ctx, required(in, "KeyId"), false);
+        requireExternal(key);
+        synchronized (key) {
+            requireNotPendingDeletion(key);
+            String only = str(in, "KeyMaterialId");
+            KmsKey.Material current = key.current();
+            for (KmsKey.Material m : key.materials) if (only == null || only.equals(m.id)) m.secret = null;
+            if (key.pendingMaterial != null && (only == null || only.equals(key.pendingMaterial.id))) key.pendingMaterial = null;
+            if (!hasUsableMaterial(key)) {
+                key.keyState = "PendingImport";
+                key.expirationModel = null;
+                key.validToMillis = 0;
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("KeyId", key.arn);
+            if (current != null) out.put("KeyMaterialId", only != null ? only : current.id);
+            return out;
+        }
     }
 
     // ======================================================================== pagination

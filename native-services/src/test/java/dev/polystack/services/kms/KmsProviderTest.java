@@ -551,6 +551,103 @@ class KmsProviderTest {
         assertEquals(0, ((List<?>) restored.invoke(ctx, "ListKeys", Map.of()).get("Keys")).size());
     }
 
+    private byte[] wrapForImport(String keyId, String algorithm, byte[] material) throws Exception {
+        Map<String, Object> params = call("GetParametersForImport", "KeyId", keyId, "WrappingAlgorithm", algorithm, "WrappingKeySpec", "RSA_2048");
+        PublicKey wrapping = KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec((byte[]) params.get("PublicKey")));
+        importToken = (byte[]) params.get("ImportToken");
+        OAEPParameterSpec sha256 = new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT);
+        Cipher rsa = Cipher.getInstance("RSA/ECB/OAEPPadding");
+        rsa.init(Cipher.ENCRYPT_MODE, wrapping, sha256);
+        if (algorithm.equals("RSAES_OAEP_SHA_256")) return rsa.doFinal(material);
+        byte[] aesKey = KmsCrypto.random(32);
+        byte[] wrappedKey = rsa.doFinal(aesKey);
+        Cipher kwp = Cipher.getInstance("AES/KWP/NoPadding");
+        kwp.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(aesKey, "AES"));
+        byte[] wrappedMaterial = kwp.doFinal(material);
+        byte[] out = new byte[wrappedKey.length + wrappedMaterial.length];
+        System.arraycopy(wrappedKey, 0, out, 0, wrappedKey.length);
+        System.arraycopy(wrappedMaterial, 0, out, wrappedKey.length, wrappedMaterial.length);
+        return out;
+    }
+
+    private byte[] importToken;
+
+    @Test
+    void importedSymmetricMaterialIsReallyUsed() throws Exception {
+        Map<String, Object> m = createKey("Origin", "EXTERNAL");
+        String id = (String) m.get("KeyId");
+        assertEquals("PendingImport", m.get("KeyState"));
+        assertEquals(m.get("Arn") + " is pending import.", error("Encrypt", "KeyId", id, "Plaintext", bytes("x")).getMessage());
+        String aws = (String) createKey().get("KeyId");
+        assertEquals("UnsupportedOperationException", error("GetParametersForImport", "KeyId", aws,
+                "WrappingAlgorithm", "RSAES_OAEP_SHA_256", "WrappingKeySpec", "RSA_2048").code());
+        byte[] material = KmsCrypto.random(32);
+        byte[] wrapped = wrapForImport(id, "RSAES_OAEP_SHA_256", material);
+        assertEquals("A validTo date must be set if the ExpirationModel is KEY_MATERIAL_EXPIRES", error("ImportKeyMaterial",
+                "KeyId", id, "ImportToken", importToken, "EncryptedKeyMaterial", wrapped, "ExpirationModel", "KEY_MATERIAL_EXPIRES").getMessage());
+        call("ImportKeyMaterial", "KeyId", id, "ImportToken", importToken, "EncryptedKeyMaterial", wrapped,
+                "ExpirationModel", "KEY_MATERIAL_DOES_NOT_EXPIRE");
+        Map<String, Object> after = describe(id);
+        assertEquals("Enabled", after.get("KeyState"));
+        assertEquals("KEY_MATERIAL_DOES_NOT_EXPIRE", after.get("ExpirationModel"));
+        // decrypt our envelope outside with the imported AES key: header | IV | GCM(ciphertext), header as AAD
+        byte[] blob = (byte[]) call("Encrypt", "KeyId", id, "Plaintext", bytes("imported")).get("CiphertextBlob");
+        Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
+        gcm.init(Cipher.DECRYPT_MODE, new SecretKeySpec(material, "AES"),
+                new javax.crypto.spec.GCMParameterSpec(128, blob, KmsCrypto.HEADER_LENGTH, KmsCrypto.IV_LENGTH));
+        gcm.updateAAD(blob, 0, KmsCrypto.HEADER_LENGTH);
+        int offset = KmsCrypto.HEADER_LENGTH + KmsCrypto.IV_LENGTH;
+        assertArrayEquals(bytes("imported"), gcm.doFinal(blob, offset, blob.length - offset));
+
+        call("DeleteImportedKeyMaterial", "KeyId", id);
+        assertEquals("PendingImport", describe(id).get("KeyState"));
+        assertEquals("KMSInvalidStateException", error("Decrypt", "CiphertextBlob", blob).code());
+        // other material cannot replace it; the same material can come back
+        byte[] other = wrapForImport(id, "RSA_AES_KEY_WRAP_SHA_256", KmsCrypto.random(32));
+        assertEquals("IncorrectKeyMaterialException", error("ImportKeyMaterial", "KeyId", id, "ImportToken", importToken,
+                "EncryptedKeyMaterial", other).code());
+        byte[] again = wrapForImport(id, "RSA_AES_KEY_WRAP_SHA_256", material);
+        call("ImportKeyMaterial", "KeyId", id, "ImportToken", importToken, "EncryptedKeyMaterial", again);
+        assertArrayEquals(bytes("imported"), (byte[]) call("Decrypt", "CiphertextBlob", blob).get("Plaintext"));
+    }
+
+    @Test
+    void importedEccKeySignsWithTheOutsidePrivateKey() throws Exception {
+        String id = (String) createKey("Origin", "EXTERNAL", "KeySpec", "ECC_NIST_P256", "KeyUsage", "SIGN_VERIFY").get("KeyId");
+        var pair = KmsCrypto.generateKeyPair(KmsKeySpec.ECC_NIST_P256);
+        byte[] wrapped = wrapForImport(id, "RSA_AES_KEY_WRAP_SHA_256", pair.getPrivate().getEncoded());
+        call("ImportKeyMaterial", "KeyId", id, "ImportToken", importToken, "EncryptedKeyMaterial", wrapped,
+                "ExpirationModel", "KEY_MATERIAL_DOES_NOT_EXPIRE");
+        assertArrayEquals(pair.getPublic().getEncoded(), (byte[]) call("GetPublicKey", "KeyId", id).get("PublicKey"));
+        byte[] signature = (byte[]) call("Sign", "KeyId", id, "Message", bytes("m"), "SigningAlgorithm", "ECDSA_SHA_256").get("Signature");
+        Signature v = Signature.getInstance("SHA256withECDSA");
+        v.initVerify(pair.getPublic());
+        v.update(bytes("m"));
+        assertTrue(v.verify(signature));
+        // a P-384 key does not fit a P-256 KMS key
+        String p256 = (String) createKey("Origin", "EXTERNAL", "KeySpec", "ECC_NIST_P256", "KeyUsage", "SIGN_VERIFY").get("KeyId");
+        byte[] wrong = wrapForImport(p256, "RSA_AES_KEY_WRAP_SHA_256", KmsCrypto.generateKeyPair(KmsKeySpec.ECC_NIST_P384).getPrivate().getEncoded());
+        assertEquals("IncorrectKeyMaterialException", error("ImportKeyMaterial", "KeyId", p256, "ImportToken", importToken,
+                "EncryptedKeyMaterial", wrong).code());
+    }
+
+    @Test
+    void externalKeysRotateToNewImportedMaterial() throws Exception {
+        String id = (String) createKey("Origin", "EXTERNAL").get("KeyId");
+        byte[] first = wrapForImport(id, "RSAES_OAEP_SHA_256", KmsCrypto.random(32));
+        call("ImportKeyMaterial", "KeyId", id, "ImportToken", importToken, "EncryptedKeyMaterial", first);
+        String firstId = (String) describe(id).get("CurrentKeyMaterialId");
+        byte[] blob = (byte[]) call("Encrypt", "KeyId", id, "Plaintext", bytes("x")).get("CiphertextBlob");
+        assertEquals("KMSInvalidStateException", error("RotateKeyOnDemand", "KeyId", id).code());
+        byte[] second = wrapForImport(id, "RSAES_OAEP_SHA_256", KmsCrypto.random(32));
+        String secondId = (String) call("ImportKeyMaterial", "KeyId", id, "ImportToken", importToken, "EncryptedKeyMaterial", second,
+                "ImportType", "NEW_KEY_MATERIAL").get("KeyMaterialId");
+        assertEquals(firstId, describe(id).get("CurrentKeyMaterialId"));
+        call("RotateKeyOnDemand", "KeyId", id);
+        assertEquals(secondId, describe(id).get("CurrentKeyMaterialId"));
+        assertArrayEquals(bytes("x"), (byte[]) call("Decrypt", "CiphertextBlob", blob).get("Plaintext"));
+    }
+
     @Test
     void unknownOperationIsUnsupported() {
         assertThrows(UnsupportedOperationException.class, () -> call("CreateCustomKeyStore"));
