@@ -504,12 +504,15 @@ def test_key_policies(kms):
     assert error_of(e)[0] == "MalformedPolicyDocumentException"
 
 
-def test_aws_cli_roundtrip(aws_cli):
+def test_aws_cli_roundtrip(aws_cli, tmp_path):
+    """Blobs go in through fileb:// (same meaning in CLI v1 and v2) and come back base64-encoded."""
     key = aws_cli("kms", "create-key", "--description", "from the cli")["KeyMetadata"]
-    plaintext = base64.b64encode(b"cli secret").decode()
-    enc = aws_cli("kms", "encrypt", "--key-id", key["KeyId"], "--plaintext", plaintext)
-    dec = aws_cli("kms", "decrypt", "--ciphertext-blob", enc["CiphertextBlob"])
+    (tmp_path / "plain").write_bytes(b"cli secret")
+    enc = aws_cli("kms", "encrypt", "--key-id", key["KeyId"], "--plaintext", f"fileb://{tmp_path / 'plain'}")
+    (tmp_path / "cipher").write_bytes(base64.b64decode(enc["CiphertextBlob"]))
+    dec = aws_cli("kms", "decrypt", "--ciphertext-blob", f"fileb://{tmp_path / 'cipher'}")
     assert base64.b64decode(dec["Plaintext"]) == b"cli secret"
+    assert dec["KeyId"] == key["Arn"]
 
 
 # ----------------------------------------------------------------------------- persistence
