@@ -812,8 +812,20 @@ public final class SnsProvider implements ServiceProvider, Persistable {
         return out;
     }
 
-    /** Assigns ids (or finds the FIFO duplicate) and hands the message to delivery. */
+    /**
+     * Assigns ids (or finds the FIFO duplicate) and hands the message to delivery. On a FIFO topic this
+     * runs under the topic's lock so sequence numbers and delivery order agree.
+     */
     private SnsMessage accept(Topic topic, Prepared p) {
+        if (topic.fifo) {
+            synchronized (topic) {
+                return acceptInOrder(topic, p);
+            }
+        }
+        return acceptInOrder(topic, p);
+    }
+
+    private SnsMessage acceptInOrder(Topic topic, Prepared p) {
         Entry e = p.entry();
         String deduplicationId = null;
         String sequenceNumber = null;
@@ -1129,6 +1141,11 @@ public final class SnsProvider implements ServiceProvider, Persistable {
 
     @Override
     public void close() {
+        try {
+            delivery.awaitIdle(Duration.ofSeconds(5)); // let accepted messages reach their queues
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         delivery.close();
     }
 }
