@@ -37,8 +37,6 @@ public class QueryCodec implements ProtocolCodec {
     protected final QueryParser parser;
     /** SQS's query errors carry an empty {@code <Detail/>}. */
     private final boolean errorDetail;
-    /** SQS names the queue by the request path when QueueUrl is absent. */
-    private final boolean queueUrlFromPath;
 
     public QueryCodec(ServiceModel model) {
         this(model, new XmlNames(model), false);
@@ -49,9 +47,9 @@ public class QueryCodec implements ProtocolCodec {
         this.names = names;
         this.writer = new XmlTreeWriter(names);
         this.parser = new QueryParser(names, ec2, MISSING_PARAMETER_SERVICES.contains(model.service())
-                ? QueryParser.Validation.MISSING_PARAMETER : QueryParser.Validation.VALIDATION_ERROR);
+                ? QueryParser.Validation.MISSING_PARAMETER : QueryParser.Validation.VALIDATION_ERROR,
+                "sqs".equals(model.service()));
         this.errorDetail = "sqs".equals(model.service());
-        this.queueUrlFromPath = "sqs".equals(model.service());
     }
 
     @Override
@@ -74,25 +72,7 @@ public class QueryCodec implements ProtocolCodec {
 
     @Override
     public ParsedRequest parse(HttpRequestData request) {
-        return parser.parse(queueUrlFromPath ? withQueueUrlFromPath(request) : request);
-    }
-
-    /**
-     * SQS accepts query requests posted to a queue's URL without a {@code QueueUrl} parameter: the path
-     * ({@code /<account>/<name>}) names the queue, so it becomes the parameter before validation.
-     */
-    private static HttpRequestData withQueueUrlFromPath(HttpRequestData request) {
-        String path = request.path();
-        if (path.length() <= 1 || path.startsWith("/_") || request.queryParameter("QueueUrl") != null) return request;
-        byte[] body = "GET".equals(request.method()) ? new byte[0] : request.bodyBytes();
-        if (body.length > 0 && HttpRequestData.decodeForm(new String(body, java.nio.charset.StandardCharsets.UTF_8))
-                .containsKey("QueueUrl")) {
-            return request;
-        }
-        String query = request.rawQuery();
-        String withUrl = (query.isEmpty() ? "" : query + "&") + "QueueUrl="
-                + java.net.URLEncoder.encode(path, java.nio.charset.StandardCharsets.UTF_8);
-        return new HttpRequestData(request.method(), path, withUrl, request.headers(), new java.io.ByteArrayInputStream(body));
+        return parser.parse(request);
     }
 
     @Override

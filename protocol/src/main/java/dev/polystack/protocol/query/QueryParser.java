@@ -41,12 +41,19 @@ public final class QueryParser {
     private final XmlNames names;
     private final boolean ec2;
     private final Validation validation;
+    /** SQS: a request posted to a queue's URL without {@code QueueUrl} names the queue by its path. */
+    private final boolean queueUrlFromPath;
     private final Map<Shape, StructPlan> plans = new ConcurrentHashMap<>();
 
     public QueryParser(XmlNames names, boolean ec2, Validation validation) {
+        this(names, ec2, validation, false);
+    }
+
+    public QueryParser(XmlNames names, boolean ec2, Validation validation, boolean queueUrlFromPath) {
         this.names = names;
         this.ec2 = ec2;
         this.validation = validation;
+        this.queueUrlFromPath = queueUrlFromPath;
     }
 
     /** The form: the body when it is a form, merged over the query string's parameters. */
@@ -63,6 +70,13 @@ public final class QueryParser {
 
     public ParsedRequest parse(HttpRequestData request) {
         Map<String, List<String>> form = form(request);
+        if (queueUrlFromPath && !form.containsKey("QueueUrl")) {
+            String path = request.path();
+            if (path.length() > 1 && !path.startsWith("/_")) {
+                form = new LinkedHashMap<>(form);
+                form.put("QueueUrl", List.of(path));
+            }
+        }
         List<String> actions = form.get("Action");
         String action = actions == null || actions.isEmpty() ? null : actions.get(0);
         if (action == null || action.isEmpty()) {

@@ -47,6 +47,17 @@ class SqsQueryModeTest {
     }
 
     @Test
+    void aRequestPostedToTheQueueUrlNamesTheQueueByItsPath() {
+        ParsedRequest p = SQS.parse(dev.polystack.api.HttpRequestData.of("POST", "/000000000000/q1",
+                Map.of("Content-Type", "application/x-www-form-urlencoded"), "Action=SendMessage&MessageBody=x".getBytes()));
+        assertEquals("/000000000000/q1", p.params().get("QueueUrl"));
+        ParsedRequest explicit = SQS.parse(dev.polystack.api.HttpRequestData.of("POST", "/000000000000/q1",
+                Map.of("Content-Type", "application/x-www-form-urlencoded"), "Action=SendMessage&MessageBody=x&QueueUrl=u".getBytes()));
+        assertEquals("u", explicit.params().get("QueueUrl"));
+        assertFalse(SQS.parse(form("Action=ListQueues")).params().containsKey("QueueUrl"));
+    }
+
+    @Test
     void missingParametersAreReportedAsSqsDoes() {
         ServiceException e = assertThrows(ServiceException.class, () -> SQS.parse(form("Action=SendMessage&QueueUrl=u")));
         assertEquals("MissingParameter", e.code());
