@@ -72,7 +72,7 @@ final class QueueAttributes {
      *
      * @param queueByArn finds a queue in the same account and region (dead-letter targets), or null
      */
-    void apply(Map<String, String> changes, boolean creating, Function<String, SqsQueue> queueByArn) {
+    void apply(Map<String, String> changes, boolean creating, Function<String, SqsQueue> queueByArn, String ownArn) {
         TreeMap<String, String> next = new TreeMap<>(values);
         for (Map.Entry<String, String> e : changes.entrySet()) {
             String name = e.getKey();
@@ -100,10 +100,13 @@ final class QueueAttributes {
                 case "DeduplicationScope" -> next.put(name, oneOf(name, value, "queue", "messageGroup"));
                 case "FifoThroughputLimit" -> next.put(name, oneOf(name, value, "perQueue", "perMessageGroupId"));
                 case "Policy" -> putJsonOrRemove(next, name, value);
-                case "RedriveAllowPolicy" -> putJsonOrRemove(next, name, value);
+                case "RedriveAllowPolicy" -> {
+                    if (value.isEmpty()) next.remove(name);
+                    else next.put(name, redriveAllowPolicy(value));
+                }
                 case "RedrivePolicy" -> {
                     if (value.isEmpty()) next.remove(name);
-                    else next.put(name, redrivePolicy(value, queueByArn));
+                    else next.put(name, redrivePolicy(value, queueByArn, ownArn));
                 }
                 case "KmsMasterKeyId" -> {
                     if (value.isEmpty()) {
@@ -222,7 +225,43 @@ final class QueueAttributes {
         next.put(name, value);
     }
 
-    private String redrivePolicy(String value, Function<String, SqsQueue> queueByArn) {
+    /** {@code {"redrivePermission": "allowAll|denyAll|byQueue", "sourceQueueArns": [...]}} (1 to 10 ARNs for byQueue). */
+    private static String redriveAllowPolicy(String value) {
+        try {
+            JsonNode node = JSON.readTree(value);
+            String permission = node.path("redrivePermission").asText("");
+            JsonNode sources = node.path("sourceQueueArns");
+            boolean valid = switch (permission) {
+                case "allowAll", "denyAll" -> sources.isMissingNode();
+                case "byQueue" -> sources.isArray() && !sources.isEmpty() && sources.size() <= 10;
+                default -> false;
+            };
+            if (valid) return value;
+        } catch (Exception ignored) {
+            // fall through to the error
+        }
+        throw SqsErrors.invalidAttributeValueFor("RedriveAllowPolicy");
+    }
+
+    /** Whether a dead-letter queue's RedriveAllowPolicy lets {@code sourceArn} use it. */
+    static boolean allowsRedriveFrom(String redriveAllowPolicy, String sourceArn) {
+        if (redriveAllowPolicy == null) return true;
+        try {
+            JsonNode node = JSON.readTree(redriveAllowPolicy);
+            return switch (node.path("redrivePermission").asText("allowAll")) {
+                case "denyAll" -> false;
+                case "byQueue" -> {
+                    for (JsonNode arn : node.path("sourceQueueArns")) if (arn.asText().equals(sourceArn)) yield true;
+                    yield false;
+                }
+                default -> true;
+            };
+        } catch (Exception e) {
+            return true;
+        }
+    }
+
+    private String redrivePolicy(String value, Function<String, SqsQueue> queueByArn, String ownArn) {
         JsonNode node;
         try {
             node = JSON.readTree(value);
@@ -256,6 +295,10 @@ final class QueueAttributes {
         SqsQueue dlq = queueByArn == null ? null : queueByArn.apply(arn);
         if (dlq == null) {
             throw SqsErrors.invalidParameter("RedrivePolicy", value, "Dead letter target does not exist.");
+        }
+        if (!allowsRedriveFrom(dlq.redriveAllowPolicy, ownArn)) {
+            throw SqsErrors.invalidParameter("RedrivePolicy", value,
+                    "Queue " + arn + " does not allow this queue to use it as a dead-letter queue (RedriveAllowPolicy).");
         }
         if (dlq.fifo != fifo) {
             throw SqsErrors.invalidParameter("RedrivePolicy", value,

@@ -73,6 +73,8 @@ final class SqsQueue {
     private final Condition available = lock.newCondition();
     private int waiters;
     private boolean deleted;
+    /** A copy of the RedriveAllowPolicy attribute, read lock-free by queues that name this one as their DLQ. */
+    volatile String redriveAllowPolicy;
 
     private final QueueAttributes attributes;
     private long lastModifiedTimestamp;
@@ -120,7 +122,8 @@ final class SqsQueue {
     void setAttributes(Map<String, String> changes, boolean creating, Function<String, SqsQueue> queueByArn) {
         lock.lock();
         try {
-            attributes.apply(changes, creating, queueByArn);
+            attributes.apply(changes, creating, queueByArn, arn);
+            redriveAllowPolicy = attributes.get("RedriveAllowPolicy");
             if (!creating) lastModifiedTimestamp = now() / 1000;
         } finally {
             lock.unlock();
@@ -664,6 +667,7 @@ final class SqsQueue {
         lock.lock();
         try {
             attributes.restore(s.attributes());
+            redriveAllowPolicy = attributes.get("RedriveAllowPolicy");
             lastModifiedTimestamp = s.lastModifiedTimestamp();
             tags.putAll(s.tags());
             sequence = s.sequence();

@@ -367,6 +367,24 @@ class SqsProviderTest extends SqsTestSupport {
     }
 
     @Test
+    void redriveAllowPolicyDecidesWhichSourcesMayUseADeadLetterQueue() {
+        String dlq = createQueue("guarded-dlq", Map.of());
+        String dlqArn = "arn:aws:sqs:us-east-1:000000000000:guarded-dlq";
+        String allowed = createQueue("allowed-source", Map.of());
+        String other = createQueue("other-source", Map.of());
+        call("SetQueueAttributes", "QueueUrl", dlq, "Attributes", Map.of("RedriveAllowPolicy",
+                "{\"redrivePermission\":\"byQueue\",\"sourceQueueArns\":[\"arn:aws:sqs:us-east-1:000000000000:allowed-source\"]}"));
+        String policy = "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":3}";
+        call("SetQueueAttributes", "QueueUrl", allowed, "Attributes", Map.of("RedrivePolicy", policy));
+        assertEquals("InvalidParameterValue", error("SetQueueAttributes", "QueueUrl", other,
+                "Attributes", Map.of("RedrivePolicy", policy)).queryCode());
+        call("SetQueueAttributes", "QueueUrl", dlq, "Attributes", Map.of("RedriveAllowPolicy", "{\"redrivePermission\":\"denyAll\"}"));
+        assertThrows(ServiceException.class, () -> call("SetQueueAttributes", "QueueUrl", other, "Attributes", Map.of("RedrivePolicy", policy)));
+        assertEquals("InvalidAttributeValue", error("SetQueueAttributes", "QueueUrl", dlq,
+                "Attributes", Map.of("RedriveAllowPolicy", "{\"redrivePermission\":\"sometimes\"}")).code());
+    }
+
+    @Test
     void fifoOrderGroupLockingAndDeduplication() {
         String url = createQueue("jobs.fifo", Map.of("FifoQueue", "true", "VisibilityTimeout", "5"));
         for (int i = 0; i < 3; i++) call("SendMessage", "QueueUrl", url, "MessageBody", "a" + i, "MessageGroupId", "A", "MessageDeduplicationId", "a" + i);
