@@ -1,0 +1,137 @@
+"""PERSISTENCE=1: every native service's state survives a clean restart and a kill -9 after a save;
+a corrupt snapshot is moved aside and only that service starts empty."""
+import base64
+import glob
+import os
+
+import pytest
+import requests
+
+PERSIST = {"PERSISTENCE": "1"}
+
+
+def _populate(srv):
+    """Creates resources in every native service; returns what to look for after a restart."""
+    sqs = srv.client("sqs")
+    q = sqs.create_queue(QueueName="persisted-q")["QueueUrl"]
+    fifo = sqs.create_queue(QueueName="persisted.fifo", Attributes={"FifoQueue": "true",
+                                                                    "ContentBasedDeduplication": "true"})["QueueUrl"]
+    for i in range(5):
+        sqs.send_message(QueueUrl=q, MessageBody=f"m{i}")
+    sqs.send_message(QueueUrl=fifo, MessageBody="f0", MessageGroupId="g")
+    sqs.send_message(QueueUrl=q, MessageBody="delayed", DelaySeconds=2)
+
+    s3 = srv.client("s3")
+    s3.create_bucket(Bucket="persisted-bucket")
+    s3.put_object(Bucket="persisted-bucket", Key="dir/a.txt", Body=b"alpha", Metadata={"k": "v"})
+    s3.put_object(Bucket="persisted-bucket", Key="b.bin", Body=os.urandom(70_000))
+
+    sns = srv.client("sns")
+    topic = sns.create_topic(Name="persisted-topic", Tags=[{"Key": "t", "Value": "1"}])["TopicArn"]
+    qarn = sqs.get_queue_attributes(QueueUrl=q, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=qarn)
+
+    kms = srv.client("kms")
+    key = kms.create_key(Description="persisted key")["KeyMetadata"]["KeyId"]
+    kms.create_alias(AliasName="alias/persisted", TargetKeyId=key)
+    blob = kms.encrypt(KeyId=key, Plaintext=b"secret", EncryptionContext={"a": "b"})["CiphertextBlob"]
+
+    creds = srv.client("sts").assume_role(RoleArn="arn:aws:iam::111111111111:role/r",
+                                          RoleSessionName="persisted-session")["Credentials"]
+    return {"queue": q, "fifo": fifo, "topic": topic, "key": key, "blob": blob, "creds": creds}
+
+
+def _verify(srv, made, expect_messages=True):
+    sqs = srv.client("sqs")
+    urls = sqs.list_queues().get("QueueUrls", [])
+    assert made["queue"] in urls and made["fifo"] in urls
+    if expect_messages:
+        bodies = set()
+        for _ in range(10):
+            for m in sqs.receive_message(QueueUrl=made["queue"], MaxNumberOfMessages=10,
+                                         WaitTimeSeconds=1).get("Messages", []):
+                bodies.add(m["Body"])
+            if len(bodies) >= 6:
+                break
+        assert bodies == {"m0", "m1", "m2", "m3", "m4", "delayed"}
+        f = sqs.receive_message(QueueUrl=made["fifo"], WaitTimeSeconds=1)["Messages"]
+        assert [m["Body"] for m in f] == ["f0"]
+
+    s3 = srv.client("s3")
+    obj = s3.get_object(Bucket="persisted-bucket", Key="dir/a.txt")
+    assert obj["Body"].read() == b"alpha" and obj["Metadata"] == {"k": "v"}
+    assert s3.head_object(Bucket="persisted-bucket", Key="b.bin")["ContentLength"] == 70_000
+
+    sns = srv.client("sns")
+    assert made["topic"] in [t["TopicArn"] for t in sns.list_topics()["Topics"]]
+    assert len(sns.list_subscriptions_by_topic(TopicArn=made["topic"])["Subscriptions"]) == 1
+
+    kms = srv.client("kms")
+    assert kms.describe_key(KeyId="alias/persisted")["KeyMetadata"]["KeyId"] == made["key"]
+    assert kms.decrypt(CiphertextBlob=made["blob"], EncryptionContext={"a": "b"})["Plaintext"] == b"secret"
+
+    c = made["creds"]
+    ident = srv.client("sts", aws_access_key_id=c["AccessKeyId"], aws_secret_access_key=c["SecretAccessKey"],
+                       aws_session_token=c["SessionToken"]).get_caller_identity()
+    assert ident["Account"] == "111111111111"
+
+
+def test_state_survives_sigterm_restart(start_server):
+    srv = start_server(PERSIST)
+    made = _populate(srv)
+    srv.stop()
+    srv.start()
+    _verify(srv, made)
+
+
+def test_saved_state_survives_kill_9(start_server):
+    srv = start_server(dict(PERSIST, SNAPSHOT_SAVE_STRATEGY="MANUAL"))
+    made = _populate(srv)
+    r = requests.post(srv.endpoint_url + "/_localstack/state/save", timeout=30)
+    assert r.status_code == 200
+    assert set(r.json()["saved"]) >= {"sqs", "s3", "sns", "kms", "sts"}
+    srv.client("sqs").create_queue(QueueName="not-saved")
+    srv.kill()
+    srv.start()
+    _verify(srv, made)
+    assert not any(u.endswith("/not-saved") for u in srv.client("sqs").list_queues().get("QueueUrls", []))
+
+
+def test_corrupt_snapshot_starts_that_service_empty_and_keeps_the_others(start_server):
+    srv = start_server(PERSIST)
+    made = _populate(srv)
+    srv.stop()
+    snapshot = os.path.join(srv.data_dir, "state", "sqs.snapshot")
+    assert os.path.exists(snapshot)
+    with open(snapshot, "r+b") as f:
+        f.seek(-10, os.SEEK_END)
+        f.write(b"\x00garbage!\x00")
+    srv.start()
+    assert srv.client("sqs").list_queues().get("QueueUrls", []) == []
+    assert glob.glob(snapshot + ".corrupt-*")
+    assert "persisted-bucket" in [b["Name"] for b in srv.client("s3").list_buckets()["Buckets"]]
+    assert srv.client("kms").describe_key(KeyId="alias/persisted")["KeyMetadata"]["KeyId"] == made["key"]
+    health = requests.get(srv.endpoint_url + "/_localstack/health", timeout=10).json()
+    assert health["persistence"]["enabled"] is True
+
+
+def test_reset_endpoint_clears_one_service_or_all(start_server):
+    srv = start_server(PERSIST)
+    _populate(srv)
+    assert requests.post(srv.endpoint_url + "/_localstack/state/sqs/reset", timeout=10).status_code == 200
+    assert srv.client("sqs").list_queues().get("QueueUrls", []) == []
+    assert srv.client("sns").list_topics()["Topics"]
+    assert requests.post(srv.endpoint_url + "/_localstack/state/reset", timeout=10).status_code == 200
+    assert srv.client("sns").list_topics()["Topics"] == []
+    srv.stop()
+    srv.start()
+    assert srv.client("sns").list_topics()["Topics"] == []
+    assert srv.client("s3").list_buckets()["Buckets"] == []
+
+
+def test_without_persistence_nothing_is_kept(start_server):
+    srv = start_server({})
+    srv.client("sqs").create_queue(QueueName="ephemeral")
+    srv.stop()
+    srv.start()
+    assert srv.client("sqs").list_queues().get("QueueUrls", []) == []
