@@ -515,6 +515,67 @@ def test_aws_cli_roundtrip(aws_cli, tmp_path):
     assert dec["KeyId"] == key["Arn"]
 
 
+# ----------------------------------------------------------------------------- imported key material
+
+def wrap_rsa_aes(public_der, material):
+    """RSA_AES_KEY_WRAP_SHA_256: OAEP-SHA256(ephemeral AES key) || AES-KWP(material), done by Python."""
+    from cryptography.hazmat.primitives.keywrap import aes_key_wrap_with_padding
+    import os
+    aes_key = os.urandom(32)
+    public = serialization.load_der_public_key(public_der)
+    h = hashes.SHA256()
+    return public.encrypt(aes_key, padding.OAEP(mgf=padding.MGF1(h), algorithm=h, label=None)) + \
+        aes_key_wrap_with_padding(aes_key, material)
+
+
+@needs_cryptography
+def test_import_symmetric_key_material(kms):
+    key = new_key(kms, Origin="EXTERNAL", Description="imported")
+    assert key["KeyState"] == "PendingImport" and key["Enabled"] is False
+    with pytest.raises(ClientError) as e:
+        kms.encrypt(KeyId=key["KeyId"], Plaintext=b"x")
+    assert error_of(e) == ("KMSInvalidStateException", f"{key['Arn']} is pending import.")
+    with pytest.raises(ClientError) as e:
+        kms.get_parameters_for_import(KeyId=new_key(kms)["KeyId"], WrappingAlgorithm="RSAES_OAEP_SHA_256",
+                                      WrappingKeySpec="RSA_2048")
+    assert error_of(e)[0] == "UnsupportedOperationException"
+    params = kms.get_parameters_for_import(KeyId=key["KeyId"], WrappingAlgorithm="RSA_AES_KEY_WRAP_SHA_256",
+                                           WrappingKeySpec="RSA_2048")
+    assert params["KeyId"] == key["Arn"]
+    material = bytes(range(32))
+    wrapped = wrap_rsa_aes(params["PublicKey"], material)
+    with pytest.raises(ClientError) as e:
+        kms.import_key_material(KeyId=key["KeyId"], ImportToken=params["ImportToken"], EncryptedKeyMaterial=wrapped,
+                                ExpirationModel="KEY_MATERIAL_EXPIRES")
+    assert error_of(e) == ("ValidationException", "A validTo date must be set if the ExpirationModel is KEY_MATERIAL_EXPIRES")
+    kms.import_key_material(KeyId=key["KeyId"], ImportToken=params["ImportToken"], EncryptedKeyMaterial=wrapped,
+                            ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE")
+    meta = kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]
+    assert meta["KeyState"] == "Enabled" and meta["ExpirationModel"] == "KEY_MATERIAL_DOES_NOT_EXPIRE"
+    blob = kms.encrypt(KeyId=key["KeyId"], Plaintext=b"under imported material")["CiphertextBlob"]
+    assert kms.decrypt(CiphertextBlob=blob)["Plaintext"] == b"under imported material"
+    kms.delete_imported_key_material(KeyId=key["KeyId"])
+    assert kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["KeyState"] == "PendingImport"
+    with pytest.raises(ClientError) as e:
+        kms.decrypt(CiphertextBlob=blob)
+    assert error_of(e) == ("KMSInvalidStateException", f"{key['Arn']} is pending import.")
+
+
+@needs_cryptography
+def test_import_ecc_private_key_signs_like_the_original(kms):
+    key = new_key(kms, Origin="EXTERNAL", KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")
+    private = ec.generate_private_key(ec.SECP256R1())
+    pkcs8 = private.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                                  serialization.NoEncryption())
+    params = kms.get_parameters_for_import(KeyId=key["KeyId"], WrappingAlgorithm="RSA_AES_KEY_WRAP_SHA_256",
+                                           WrappingKeySpec="RSA_3072")
+    kms.import_key_material(KeyId=key["KeyId"], ImportToken=params["ImportToken"],
+                            EncryptedKeyMaterial=wrap_rsa_aes(params["PublicKey"], pkcs8),
+                            ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE")
+    signature = kms.sign(KeyId=key["KeyId"], Message=b"m", SigningAlgorithm="ECDSA_SHA_256")["Signature"]
+    private.public_key().verify(signature, b"m", ec.ECDSA(hashes.SHA256()))
+
+
 # ----------------------------------------------------------------------------- persistence
 
 def test_keys_survive_restart_with_persistence(start_server):

@@ -355,8 +355,19 @@ public final class KmsProvider implements ServiceProvider, Persistable {
         if (key == null || purgeIfDeleted(state, key)) {
             throw notFound("Key '" + keyArn(partition, region, account, id) + "' does not exist");
         }
+        if ("REPLICA".equals(key.multiRegionType)) followPrimaryMaterial(key);
         maybeRotateAutomatically(key);
         return key;
+    }
+
+    /** Multi-Region replicas use their primary's key material, rotations included. */
+    private void followPrimaryMaterial(KmsKey replica) {
+        KmsRegion primaryState = store.peek(replica.accountId, replica.primaryRegion);
+        KmsKey primary = primaryState == null ? null : primaryState.keys.get(replica.keyId);
+        if (primary != null) {
+            maybeRotateAutomatically(primary);
+            replica.materials = primary.materials;
+        }
     }
 
     /** AWS managed keys (alias/aws/s3 ...) come into being on first use, as in AWS and LocalStack. */

@@ -498,6 +498,9 @@ class KmsProviderTest {
         call("ReplicateKey", "KeyId", id, "ReplicaRegion", "eu-west-1");
         RequestContext eu = RequestContext.internal("111111111111", "eu-west-1", "kms");
         assertArrayEquals(bytes("x"), (byte[]) call(eu, "Decrypt", "CiphertextBlob", blob).get("Plaintext"));
+        call("RotateKeyOnDemand", "KeyId", id);
+        byte[] rotated = (byte[]) call("Encrypt", "KeyId", id, "Plaintext", bytes("y")).get("CiphertextBlob");
+        assertArrayEquals(bytes("y"), (byte[]) call(eu, "Decrypt", "CiphertextBlob", rotated).get("Plaintext"));
         @SuppressWarnings("unchecked")
         Map<String, Object> config = (Map<String, Object>) describe(id).get("MultiRegionConfiguration");
         assertEquals("PRIMARY", config.get("MultiRegionKeyType"));
