@@ -26,6 +26,7 @@ import requests
 from botocore.config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
+WARM_UP = 100
 
 
 def free_port():
@@ -102,10 +103,10 @@ def setup(url, subscribers):
 
 def latency(url, subscribers, count):
     sns, sqs, topic, urls = setup(url, subscribers)
-    for _ in range(20):  # warm-up
+    for _ in range(WARM_UP):
         sns.publish(TopicArn=topic, Message="warm-up")
     if urls:
-        wait_delivered(sqs, urls, 20 * len(urls), 60)
+        wait_delivered(sqs, urls, WARM_UP * len(urls), 120)
         for q in urls:
             sqs.purge_queue(QueueUrl=q)
     samples = []
@@ -137,15 +138,15 @@ def throughput(url, subscribers, count, concurrency):
             "seconds_to_deliver_all": total, "all_delivered": waited is not None}
 
 
-def run(name, url, args):
+def run(name, url, args, throughput_messages):
     print(f"\n== {name} ({url})", flush=True)
     for subs in (0, args.subscribers):
         r = latency(url, subs, args.latency_messages)
         print(f"Publish latency, {subs:>2} SQS subscribers: p50 {r['p50_ms']:.2f} ms, p99 {r['p99_ms']:.2f} ms, "
               f"mean {r['mean_ms']:.2f} ms" + ("" if r["all_delivered"] is None else f", every message in all {subs} queues: {r['all_delivered']}"),
               flush=True)
-    r = throughput(url, args.subscribers, args.throughput_messages, args.concurrency)
-    print(f"Fan-out, {args.subscribers} subscribers, {args.throughput_messages} publishes at concurrency {args.concurrency}: "
+    r = throughput(url, args.subscribers, throughput_messages, args.concurrency)
+    print(f"Fan-out, {args.subscribers} subscribers, {throughput_messages} publishes at concurrency {args.concurrency}: "
           f"{r['publishes_per_s']:.0f} publishes/s, {r['deliveries_per_s']:.0f} deliveries/s end to end "
           f"({r['seconds_to_deliver_all']:.2f} s, all delivered: {r['all_delivered']})", flush=True)
 
@@ -158,6 +159,8 @@ def main():
     p.add_argument("--subscribers", type=int, default=50)
     p.add_argument("--latency-messages", type=int, default=200)
     p.add_argument("--throughput-messages", type=int, default=400)
+    p.add_argument("--moto-throughput-messages", type=int, default=40,
+                   help="moto delivers inside Publish, one queue at a time: fewer messages keep the run short")
     p.add_argument("--concurrency", type=int, default=8)
     args = p.parse_args()
     started = []
@@ -168,14 +171,14 @@ def main():
             polystack = f"http://127.0.0.1:{port}"
             started.append(start([str(ROOT / "polystack"), "start"], {"GATEWAY_LISTEN": f"127.0.0.1:{port}"},
                                  polystack, "/_localstack/health"))
-        run("Polystack", polystack, args)
+        run("Polystack", polystack, args, args.throughput_messages)
         if not args.no_moto:
             moto = args.moto
             if not moto:
                 port = free_port()
                 moto = f"http://127.0.0.1:{port}"
                 started.append(start(["moto_server", "-H", "127.0.0.1", "-p", str(port)], {}, moto, "/moto-api/"))
-            run("moto_server", moto, args)
+            run("moto_server", moto, args, args.moto_throughput_messages)
     finally:
         for process in started:
             process.terminate()

@@ -259,8 +259,11 @@ def test_http_endpoint_confirmation_and_notification(sns, endpoint_url, http_end
 
     err, _ = error_of(sns.confirm_subscription, TopicArn=topic, Token="ab" * 32)
     assert (err["Code"], err["Message"]) == ("InvalidParameter", "Invalid parameter: Token")
+    # the SubscribeURL is a plain link: visiting it confirms (its host is LOCALSTACK_HOST's; point it at the test server)
+    visit = requests.get(on_server(confirmation["SubscribeURL"], endpoint_url))
+    assert visit.status_code == 200 and "<SubscriptionArn>" in visit.text
     sub = sns.confirm_subscription(TopicArn=topic, Token=confirmation["Token"])["SubscriptionArn"]
-    assert sub.startswith(topic + ":")
+    assert sub.startswith(topic + ":") and sub in visit.text
     # LocalStack's endpoint hands out the same token
     token = requests.get(f"{endpoint_url}/_aws/sns/subscription-tokens/{sub}").json()
     assert token == {"subscription_token": confirmation["Token"], "subscription_arn": sub}
@@ -279,6 +282,15 @@ def test_http_endpoint_confirmation_and_notification(sns, endpoint_url, http_end
     sns.publish(TopicArn=topic, Message=json.dumps({"raw": True}))
     headers, raw = wait_for(received, 3)[2]
     assert raw == {"raw": True} and headers["x-amz-sns-rawdelivery"] == "true"
+
+    assert requests.get(on_server(note["UnsubscribeURL"], endpoint_url)).status_code == 200
+    assert sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"] == []
+    headers, goodbye = wait_for(received, 4)[3]
+    assert goodbye["Type"] == "UnsubscribeConfirmation" and goodbye["TopicArn"] == topic
+
+
+def on_server(link, endpoint_url):
+    return endpoint_url + link[link.index("/", len("https://")):]
 
 
 def test_subscription_errors(sns, sqs):

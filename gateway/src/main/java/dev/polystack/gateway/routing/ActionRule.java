@@ -14,6 +14,9 @@ import java.util.Map;
  * its own name wins.
  */
 public final class ActionRule implements RouteRule {
+    /** Links AWS hands to people carry an Action but no Version: SNS's SubscribeURL and UnsubscribeURL. */
+    private static final Map<String, String> UNVERSIONED_LINKS = Map.of("ConfirmSubscription", "sns", "Unsubscribe", "sns");
+
     private volatile Map<String, String> byVersion;
     private volatile ServiceCatalog indexed;
 
@@ -21,7 +24,7 @@ public final class ActionRule implements RouteRule {
     public String match(RouteInput input) {
         if (input.action() == null) return null;
         String version = input.formOrQueryParameter("Version");
-        if (version == null) return null;
+        if (version == null) return UNVERSIONED_LINKS.get(input.action());
         return versionIndex(input.catalog()).get(version);
     }
 

@@ -105,6 +105,9 @@ class RoutingTest {
         assertEquals("rds", rule.match(input(req("POST", "/", "Action=DescribeDBInstances&Version=2014-10-31", "Content-Type", form))));
         assertNull(rule.match(input(req("POST", "/", "Action=X&Version=1999-01-01", "Content-Type", form))));
         assertNull(rule.match(input(req("POST", "/", "Action=X", "Content-Type", form))));
+        // SNS's SubscribeURL / UnsubscribeURL, visited as plain links
+        assertEquals("sns", rule.match(input(req("GET", "/?Action=ConfirmSubscription&TopicArn=arn:aws:sns:us-east-1:000000000000:t&Token=ab", null))));
+        assertEquals("sns", rule.match(input(req("GET", "/?Action=Unsubscribe&SubscriptionArn=arn:aws:sns:us-east-1:000000000000:t:x", null))));
     }
 
     @Test
