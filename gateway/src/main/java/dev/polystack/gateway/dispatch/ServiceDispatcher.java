@@ -39,12 +39,12 @@ public final class ServiceDispatcher {
                 if (raw != null) return raw;
             }
             if (codec == null) {
-                if (provider == null) registry.obtain(service); // throws why there is no provider (SERVICES, ...)
+                if (provider == null) throw noProvider(service, null);
                 throw GatewayErrors.noSpecification(service);
             }
             ParsedRequest parsed = codec.parse(context.request());
             context.operation(parsed.operation());
-            if (provider == null) provider = registry.obtain(service); // throws the reason there is none
+            if (provider == null) throw noProvider(service, parsed.operation());
             Map<String, Object> output = provider.invoke(context, parsed.operation(), parsed.params());
             return codec.serialize(context, parsed.operation(), output == null ? Map.of() : output);
         } catch (ServiceException e) {
@@ -84,6 +84,19 @@ public final class ServiceDispatcher {
         if (existing != null) return existing;
         if (registry.availability(service) != ProviderRegistry.Availability.OFFERED) return null;
         return registry.obtain(service);
+    }
+
+    /** Why a service has no provider: disabled, not implemented (naming the operation), misconfigured override. */
+    private ServiceException noProvider(String service, String operation) {
+        if (registry.availability(service) == ProviderRegistry.Availability.NOT_IMPLEMENTED) {
+            return GatewayErrors.serviceNotImplemented(service, operation);
+        }
+        try {
+            registry.obtain(service);
+        } catch (ServiceException e) {
+            return e;
+        }
+        return GatewayErrors.serviceNotImplemented(service, operation);
     }
 
     private HttpResponseData error(ServiceCodec codec, RequestContext context, ServiceException error) {

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Objects;
 
 /** A catalog of a few real services' routing metadata, as botocore's specifications give it. */
-public final class FakeCatalog implements ServiceCatalog {
+public class FakeCatalog implements ServiceCatalog {
     public static final List<ServiceInfo> SERVICES = List.of(
             info("sqs", "json", List.of("json", "query"), "2012-11-05", "sqs", "sqs", "AmazonSQS", "1.0"),
             info("s3", "rest-xml", List.of("rest-xml"), "2006-03-01", "s3", "s3", null, null),
