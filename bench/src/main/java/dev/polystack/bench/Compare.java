@@ -1,0 +1,129 @@
+package dev.polystack.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+/**
+ * Drives the same bounded load at several servers, alternating between them, and prints one table row per
+ * scenario and concurrency with each server's rate, latency, errors, and the ratio of the first server to the
+ * second. It also measures the generator's own ceiling against a null server.
+ *
+ * <pre>
+ * java -cp ... dev.polystack.bench.Compare --target polystack=http://127.0.0.1:4566 --target moto=http://127.0.0.1:5000
+ *     [--scenarios sqs-list-queues,sns-list-topics] [--concurrency 1,16] [--seconds 4] [--rounds 2] [--list]
+ * </pre>
+ */
+public final class Compare {
+    private Compare() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> targets = new LinkedHashMap<>();
+        List<String> wanted = new ArrayList<>();
+        List<Integer> concurrency = new ArrayList<>(List.of(1, 16));
+        double seconds = 4;
+        int rounds = 2;
+        Map<String, Scenario> available = new LinkedHashMap<>();
+        for (Scenario s : ServiceLoader.load(Scenario.class)) available.put(s.name(), s);
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--target" -> {
+                    String[] kv = args[++i].split("=", 2);
+                    targets.put(kv[0], kv[1]);
+                }
+                case "--scenarios" -> wanted.addAll(List.of(args[++i].split(",")));
+                case "--concurrency" -> {
+                    concurrency.clear();
+                    for (String c : args[++i].split(",")) concurrency.add(Integer.parseInt(c.trim()));
+                }
+                case "--seconds" -> seconds = Double.parseDouble(args[++i]);
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--list" -> {
+                    available.keySet().forEach(System.out::println);
+                    return;
+                }
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+        }
+        if (wanted.isEmpty()) wanted.addAll(available.keySet());
+        List<Target> servers = new ArrayList<>();
+        targets.forEach((name, url) -> servers.add(new Target(name, url)));
+
+        System.out.printf(Locale.ROOT, "%d scenario(s) x concurrency %s, %d round(s) of %.1f s per server, alternating%n%n",
+                wanted.size(), concurrency, rounds, seconds);
+        printHeader(servers);
+        int maxConcurrency = concurrency.stream().max(Integer::compare).orElse(1);
+        for (String name : wanted) {
+            Scenario scenario = available.get(name);
+            if (scenario == null) {
+                System.out.println(name + ": no such scenario (see --list)");
+                continue;
+            }
+            List<String> setupErrors = new ArrayList<>();
+            for (Target t : servers) {
+                try {
+                    scenario.setup(t);
+                } catch (Exception e) {
+                    setupErrors.add(t.name() + ": " + e.getMessage());
+                }
+            }
+            for (int c : concurrency) {
+                Map<String, LoadRunner.Result> results = new LinkedHashMap<>();
+                for (Target t : servers) LoadRunner.run(scenario, t, c, Math.min(1, seconds / 4)); // warm-up
+                for (int r = 0; r < rounds; r++) {
+                    for (Target t : servers) {
+                        LoadRunner.Result res = LoadRunner.run(scenario, t, c, seconds);
+                        results.merge(t.name(), res, LoadRunner.Result::plus);
+                    }
+                }
+                printRow(name, c, servers, results);
+            }
+            setupErrors.forEach(e -> System.out.println("  setup failed on " + e));
+        }
+        try (NullServer ceiling = new NullServer()) {
+            Target t = new Target("null", ceiling.url());
+            Scenario get = new Scenario() {
+                @Override public String name() { return "ceiling"; }
+
+                @Override public void iterate(Target target, int worker, long iteration) throws Exception {
+                    target.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(target.baseUrl() + "/")).GET());
+                }
+            };
+            LoadRunner.run(get, t, maxConcurrency, 1);
+            LoadRunner.Result r = LoadRunner.run(get, t, maxConcurrency, seconds);
+            System.out.printf(Locale.ROOT, "%nGenerator ceiling (null server, c=%d): %.0f req/s, p50 %d us: rates near it measure the"
+                    + " generator and the box, not the server.%n", maxConcurrency, r.perSecond(), r.p50Micros());
+        }
+    }
+
+    private static void printHeader(List<Target> servers) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-24s %4s", "scenario", "c"));
+        for (Target t : servers) sb.append(String.format(Locale.ROOT, " | %12s %8s %8s %6s", t.name() + " it/s", "p50 ms", "p99 ms", "errors"));
+        if (servers.size() >= 2) sb.append(String.format(Locale.ROOT, " | %8s", "ratio"));
+        System.out.println(sb);
+        System.out.println("-".repeat(sb.length()));
+    }
+
+    private static void printRow(String scenario, int c, List<Target> servers, Map<String, LoadRunner.Result> results) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-24s %4d", scenario, c));
+        for (Target t : servers) {
+            LoadRunner.Result r = results.get(t.name());
+            sb.append(String.format(Locale.ROOT, " | %12.1f %8.2f %8.2f %6d", r.perSecond(), r.p50Micros() / 1000.0,
+                    r.p99Micros() / 1000.0, r.errors()));
+        }
+        if (servers.size() >= 2) {
+            double a = results.get(servers.get(0).name()).perSecond();
+            double b = results.get(servers.get(1).name()).perSecond();
+            sb.append(b > 0 ? String.format(Locale.ROOT, " | %7.1fx", a / b) : " |      n/a");
+        }
+        System.out.println(sb);
+        for (Target t : servers) {
+            LoadRunner.Result r = results.get(t.name());
+            if (r.firstError() != null) System.out.println("  " + t.name() + " first error: " + r.firstError());
+        }
+    }
+}
