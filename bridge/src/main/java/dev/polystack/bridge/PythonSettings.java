@@ -1,0 +1,63 @@
+package dev.polystack.bridge;
+
+import dev.polystack.api.Config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The bridge's settings, read once from {@link Config}. LocalStack has no equivalents, so they carry
+ * Polystack's prefix:
+ * <ul>
+ *   <li>{@code POLYSTACK_MOTO_PATH}: the site-packages folder holding moto and its dependencies
+ *       (default: {@code vendor/python} if moto is there, else found by asking {@code python3} once, lazily);</li>
+ *   <li>{@code POLYSTACK_PYTHON_PATH}: extra folders (':'-separated) put on Python's path, for providers;</li>
+ *   <li>{@code POLYSTACK_PYTHON_PROVIDERS}: {@code service=module:Class,...}, providers of kind {@code python};</li>
+ *   <li>{@code POLYSTACK_PYTHON_CACHE}: where GraalPy writes bytecode (default {@code ~/.cache/polystack/graalpy});</li>
+ *   <li>{@code POLYSTACK_PYTHON_CONTEXTS}: size of the GraalPy context pool (default 2);</li>
+ *   <li>{@code POLYSTACK_PYTHON_START_TIMEOUT}: seconds a request waits for a starting service (default 45,
+ *       under boto3's 60 s read timeout) before it gets {@code ServiceUnavailable}.</li>
+ * </ul>
+ */
+record PythonSettings(Path home, String motoPath, List<Path> extraPath, Map<String, String> providers,
+                      Path bytecodeCache, int contexts, int startTimeoutSeconds, boolean eager) {
+
+    static PythonSettings from(Config config) {
+        Path home = resolveHome();
+        List<Path> extra = new ArrayList<>();
+        for (String p : config.get("POLYSTACK_PYTHON_PATH", "").split(":")) {
+            if (!p.isBlank()) extra.add(Path.of(p.trim()).toAbsolutePath());
+        }
+        Map<String, String> providers = new LinkedHashMap<>();
+        for (String entry : config.get("POLYSTACK_PYTHON_PROVIDERS", "").split(",")) {
+            int eq = entry.indexOf('=');
+            if (eq > 0) providers.put(entry.substring(0, eq).trim(), entry.substring(eq + 1).trim());
+        }
+        Path cache = Path.of(config.get("POLYSTACK_PYTHON_CACHE",
+                Path.of(System.getProperty("user.home"), ".cache", "polystack", "graalpy").toString()));
+        return new PythonSettings(home, config.get("POLYSTACK_MOTO_PATH"), List.copyOf(extra), Map.copyOf(providers),
+                cache, Math.max(1, config.integer("POLYSTACK_PYTHON_CONTEXTS", 2)),
+                Math.max(1, config.integer("POLYSTACK_PYTHON_START_TIMEOUT", 45)),
+                config.flag("EAGER_SERVICE_LOADING"));
+    }
+
+    /** Polystack's home: system property {@code polystack.home}, env {@code POLYSTACK_HOME}, else the current directory. */
+    static Path resolveHome() {
+        String home = System.getProperty("polystack.home");
+        if (home == null || home.isBlank()) home = System.getenv("POLYSTACK_HOME");
+        return Path.of(home == null || home.isBlank() ? "." : home).toAbsolutePath().normalize();
+    }
+
+    Path vendorPython() {
+        return home.resolve("vendor").resolve("python");
+    }
+
+    /** Whether localstack-core is installed in vendor/ (then kind {@code python} can host LocalStack's providers). */
+    boolean localstackInstalled() {
+        return Files.isDirectory(vendorPython().resolve("localstack"));
+    }
+}

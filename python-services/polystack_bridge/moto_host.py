@@ -1,0 +1,102 @@
+"""Serves raw HTTP requests with moto's backends, in process (no Flask, no socket).
+
+Per request: a werkzeug Request is built from what the gateway received, the path is matched
+against the service's ``moto.<service>.urls.url_paths`` (as moto's own server does, without the
+host part), and the matching response handler answers with (status, headers, body).
+Account and region are the gateway's (the same rules as the native providers), passed through
+moto's ``x-moto-account-id`` header and a per-thread region.
+"""
+import importlib
+import re
+import threading
+import traceback
+
+from polystack_bridge import shims
+
+shims.apply()
+
+_local = threading.local()
+_patched = False
+
+
+def _patch_moto():
+    """Region comes from the gateway, not from a host name moto would have to parse."""
+    global _patched
+    if _patched:
+        return
+    from moto.core.responses import BaseResponse
+
+    original = BaseResponse.get_region_from_url
+
+    def get_region_from_url(self, request, full_url):
+        region = getattr(_local, "region", None)
+        return region if region else original(self, request, full_url)
+
+    BaseResponse.get_region_from_url = get_region_from_url
+    _patched = True
+
+
+class MotoService:
+    def __init__(self, service):
+        from moto import backends
+
+        _patch_moto()
+        safe = service.replace("-", "")
+        module = backends.ALT_SERVICE_NAMES.get(safe, safe)
+        self.service = service
+        self.backends = backends.get_backend(service)  # imports the models: the slow part, done at start
+        urls = importlib.import_module(f"moto.{module}.urls")
+        self.routes = [(re.compile(path.format("")), handler) for path, handler in urls.url_paths.items()]
+
+    def handle(self, method, path, query, url_host, headers, body, account, region):
+        """headers: flat [name, value, name, value...]; body: bytes as a latin-1 str.
+
+        Returns [status, [[name, value]...], body, binary]: a binary body is bytes as a latin-1 str,
+        else text the gateway encodes as UTF-8."""
+        from werkzeug.wrappers import Request
+
+        route = next((handler for pattern, handler in self.routes if pattern.match(path)), None)
+        if route is None:
+            return [404, [["Content-Type", "text/plain"]], f"moto has no route for {method} {path}", False]
+        flat = list(headers)
+        header_list = [(str(flat[i]), str(flat[i + 1])) for i in range(0, len(flat) - 1, 2)]
+        header_list.append(("x-moto-account-id", account))
+        data = body.encode("latin-1")
+        request = Request.from_values(method=method, base_url=f"http://{url_host}", path=path,
+                                      query_string=query, data=data, headers=header_list)
+        full_url = f"http://{url_host}{path}" + (f"?{query}" if query else "")
+        _local.region = region
+        try:
+            result = route(request, full_url, dict(request.headers))
+        except Exception as error:  # noqa: BLE001
+            from werkzeug.exceptions import HTTPException
+
+            if not isinstance(error, HTTPException):
+                raise
+            result = (error.code, dict(error.get_headers()), error.get_body())
+        finally:
+            _local.region = None
+        return _response(result)
+
+
+def _response(result):
+    if isinstance(result, tuple) and len(result) == 3:
+        status, headers, body = result
+    else:
+        status, headers, body = 200, {}, result
+    headers = dict(headers or {})
+    status = int(headers.pop("status", status))
+    out_headers = [[str(k), str(v)] for k, v in headers.items()]
+    if body is None:
+        return [status, out_headers, "", False]
+    if isinstance(body, (bytes, bytearray)):
+        return [status, out_headers, bytes(body).decode("latin-1"), True]
+    return [status, out_headers, str(body), False]
+
+
+def load(service):
+    return MotoService(service)
+
+
+def describe_error(error):
+    return "".join(traceback.format_exception(error))
