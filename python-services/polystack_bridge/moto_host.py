@@ -47,6 +47,19 @@ class MotoService:
         self.backends = backends.get_backend(service)  # imports the models: the slow part, done at start
         urls = importlib.import_module(f"moto.{module}.urls")
         self.routes = [(re.compile(path.format("")), handler) for path, handler in urls.url_paths.items()]
+        self._warm_up()
+
+    def _warm_up(self):
+        """Runs one throw-away request through moto's request path while the service is still "starting":
+        moto imports much on the first request (its IAM models, parsers, serializers), which would
+        otherwise land on the first client's request (tens of seconds under GraalPy's interpreter)."""
+        if not any(pattern.match("/") for pattern, _ in self.routes):
+            return
+        try:
+            self.handle("POST", "/", "", "localhost", ["Content-Type", "application/x-www-form-urlencoded"],
+                        "Action=PolystackWarmUp", "000000000000", "us-east-1")
+        except Exception:  # noqa: BLE001 - an unknown action may raise; the imports are what we wanted
+            pass
 
     def handle(self, method, path, query, url_host, headers, body, account, region):
         """headers: flat [name, value, name, value...]; body: bytes as a latin-1 str.

@@ -20,6 +20,7 @@ import java.util.Set;
  */
 public final class MotoProviderFactory implements ProviderFactory {
     private static final Set<String> SERVICES = readServices();
+    private volatile Boolean available;
 
     @Override
     public String kind() {
@@ -33,14 +34,16 @@ public final class MotoProviderFactory implements ProviderFactory {
 
     @Override
     public boolean available() {
-        return MotoLocator.plausible(PythonSettings.from(Config.fromEnvironment()));
+        Boolean a = available; // asked per service and per health request: check once
+        if (a == null) available = a = MotoLocator.plausible(PythonSettings.from(Config.fromEnvironment()));
+        return a;
     }
 
     @Override
     public ServiceProvider create(String service, ProviderEnvironment environment) {
         PythonRuntime runtime = PythonRuntime.shared(environment.config());
         MotoServiceProvider provider = new MotoServiceProvider(service, runtime.motoInterpreter(), environment.config());
-        if (runtime.settings().eager()) provider.startAsync();
+        if (runtime.settings().startsEagerly(service, kind())) provider.startAsync();
         return provider;
     }
 

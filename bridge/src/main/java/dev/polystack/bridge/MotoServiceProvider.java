@@ -43,8 +43,9 @@ final class MotoServiceProvider extends PythonHostedProvider {
 
     @Override
     public HttpResponseData handleHttp(RequestContext context) {
-        Value host = host();
         HttpRequestData request = context.request();
+        if (request.method().equals("OPTIONS")) return null; // CORS preflight: the gateway's answer, as LocalStack's
+        Value host = host();
         String[] headers = flatHeaders(request);
         String body = new String(request.bodyBytes(), StandardCharsets.ISO_8859_1);
         Value answer;

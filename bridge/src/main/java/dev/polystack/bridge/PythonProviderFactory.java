@@ -46,7 +46,7 @@ public final class PythonProviderFactory implements ProviderFactory {
         PythonRuntime runtime = PythonRuntime.shared(environment.config());
         String spec = runtime.settings().providers().getOrDefault(service, "localstack");
         PythonOperationProvider provider = new PythonOperationProvider(service, runtime.providerInterpreter(), spec);
-        if (runtime.settings().eager()) provider.startAsync();
+        if (runtime.settings().startsEagerly(service, kind())) provider.startAsync();
         return provider;
     }
 

@@ -24,7 +24,8 @@ import java.util.Map;
  * </ul>
  */
 record PythonSettings(Path home, String motoPath, List<Path> extraPath, Map<String, String> providers,
-                      Path bytecodeCache, int contexts, int startTimeoutSeconds, boolean eager) {
+                      Path bytecodeCache, int contexts, int startTimeoutSeconds, boolean eager,
+                      java.util.Set<String> chosen) {
 
     static PythonSettings from(Config config) {
         Path home = resolveHome();
@@ -42,7 +43,32 @@ record PythonSettings(Path home, String motoPath, List<Path> extraPath, Map<Stri
         return new PythonSettings(home, config.get("POLYSTACK_MOTO_PATH"), List.copyOf(extra), Map.copyOf(providers),
                 cache, Math.max(1, config.integer("POLYSTACK_PYTHON_CONTEXTS", 2)),
                 Math.max(1, config.integer("POLYSTACK_PYTHON_START_TIMEOUT", 45)),
-                config.flag("EAGER_SERVICE_LOADING"));
+                config.flag("EAGER_SERVICE_LOADING"), chosen(config));
+    }
+
+    /**
+     * With {@code EAGER_SERVICE_LOADING=1}, start the Python side at creation, in the background. Only
+     * for services deliberately given to this kind ({@code PROVIDER_OVERRIDE_<SERVICE>}) or listed in
+     * {@code SERVICES}: moto is the fallback for 160 services, and importing all of them under GraalPy
+     * would take many minutes and gigabytes for services nobody calls.
+     */
+    boolean startsEagerly(String service, String kind) {
+        return eager && (chosen.contains(service + "=" + kind) || chosen.contains(service));
+    }
+
+    /** "service=kind" for each PROVIDER_OVERRIDE_ setting, plus the names listed in SERVICES. */
+    private static java.util.Set<String> chosen(Config config) {
+        java.util.Set<String> chosen = new java.util.HashSet<>();
+        config.all().forEach((name, value) -> {
+            if (name.startsWith("PROVIDER_OVERRIDE_") && value != null && !value.isBlank()) {
+                chosen.add(name.substring("PROVIDER_OVERRIDE_".length()).toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+                        + "=" + value.trim().toLowerCase(java.util.Locale.ROOT));
+            }
+        });
+        for (String s : config.get("SERVICES", "").split(",")) {
+            if (!s.isBlank()) chosen.add(s.trim().toLowerCase(java.util.Locale.ROOT));
+        }
+        return java.util.Set.copyOf(chosen);
     }
 
     /** Polystack's home: system property {@code polystack.home}, env {@code POLYSTACK_HOME}, else the current directory. */
