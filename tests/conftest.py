@@ -28,6 +28,9 @@ from botocore.config import Config
 ROOT = Path(__file__).resolve().parent.parent
 LAUNCHER = ROOT / "polystack"
 START_TIMEOUT = float(os.environ.get("POLYSTACK_TEST_START_TIMEOUT", "120"))
+# Python-hosted services loaded eagerly (EAGER_SERVICE_LOADING=1) start in the background after the
+# server answers; GraalPy imports take minutes on a busy machine. Bounded wait until none is "starting".
+READY_TIMEOUT = float(os.environ.get("POLYSTACK_TEST_READY_TIMEOUT", "900"))
 CREDENTIALS = {"aws_access_key_id": "test", "aws_secret_access_key": "test"}
 
 
@@ -76,12 +79,21 @@ class Server:
                 raise RuntimeError(f"Polystack exited with {self.process.returncode} while starting:\n{self.log_tail()}")
             try:
                 if requests.get(self.endpoint_url + "/_localstack/health", timeout=2).status_code == 200:
-                    return self
+                    return self.wait_until_services_started()
             except requests.RequestException:
                 pass
             time.sleep(0.1)
         self.kill()
         raise RuntimeError(f"Polystack did not answer within {timeout}s:\n{self.log_tail()}")
+
+    def wait_until_services_started(self, timeout=READY_TIMEOUT):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            services = requests.get(self.endpoint_url + "/_localstack/health", timeout=10).json().get("services", {})
+            if "starting" not in services.values():
+                return self
+            time.sleep(0.5)
+        raise RuntimeError(f"services still starting after {timeout}s:\n{self.log_tail()}")
 
     @property
     def running(self):
@@ -182,3 +194,21 @@ def start_server():
     yield factory
     for server in servers:
         server.cleanup()
+
+
+# Tests of a service that moto-hosted providers are known to fail carry
+# @pytest.mark.moto_deviation("reason"); they are skipped, with that reason, when the shared server
+# runs the service with moto (POLYSTACK_TEST_SERVER_ENV="PROVIDER_OVERRIDE_SQS=moto ...").
+def pytest_configure(config):
+    config.addinivalue_line("markers", "moto_deviation(reason, service='sqs'): known difference of the "
+                                       "moto-hosted provider; skipped when the shared server uses moto for the service")
+
+
+def pytest_collection_modifyitems(config, items):
+    server_env = _server_env_from_environment()
+    for item in items:
+        for mark in item.iter_markers("moto_deviation"):
+            service = mark.kwargs.get("service", "sqs")
+            if server_env.get(f"PROVIDER_OVERRIDE_{service.upper().replace('-', '_')}", "").lower() == "moto":
+                reason = mark.args[0] if mark.args else mark.kwargs.get("reason", "")
+                item.add_marker(pytest.mark.skip(reason=f"known moto deviation: {reason}"))
