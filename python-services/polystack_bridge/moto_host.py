@@ -33,7 +33,33 @@ def _patch_moto():
         return region if region else original(self, request, full_url)
 
     BaseResponse.get_region_from_url = get_region_from_url
+
+    # moto builds a whole boto3 client (credential chain, endpoint rules, HTTP pool) only to read a
+    # service model when it routes REST requests; under GraalPy's interpreter that costs seconds per
+    # service and region. A client-shaped holder of botocore's service model answers the same reads.
+    import moto.core.responses as responses
+
+    responses.boto3 = _ModelOnlyBoto3()
     _patched = True
+
+
+class _ModelOnlyBoto3:
+    def __init__(self):
+        import botocore.session
+
+        self._session = botocore.session.get_session()
+        self._models = {}
+
+    def client(self, service_name, region_name=None, **kwargs):
+        model = self._models.get(service_name)
+        if model is None:
+            model = self._models[service_name] = self._session.get_service_model(service_name)
+        return _ModelOnlyClient(model)
+
+
+class _ModelOnlyClient:
+    def __init__(self, service_model):
+        self._service_model = service_model
 
 
 class MotoService:

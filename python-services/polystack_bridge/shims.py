@@ -41,6 +41,8 @@ def apply():
                 del sys.modules[loaded]
         sys.meta_path.insert(0, _StubFinder(STUBBED_PACKAGES))
 
+    _complete_ssl_module()
+
     # localstack-core uses warnings.deprecated (Python 3.13); GraalPy is 3.12.
     if not hasattr(warnings, "deprecated"):
         def deprecated(message, *, category=DeprecationWarning, stacklevel=1):
@@ -104,3 +106,28 @@ class _StubFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
     def exec_module(self, module):
         pass
+
+
+# GraalPy's ssl module (backed by Java's JSSE) lacks a few OpenSSL constants that urllib3 imports in
+# one statement; one missing name makes urllib3 believe there is no ssl at all (SSLContext = None), and
+# botocore then fails to build any HTTP session (moto creates boto3 clients to read service models).
+_SSL_CONSTANTS = {
+    "HAS_NEVER_CHECK_COMMON_NAME": False,
+    "OP_NO_COMPRESSION": 0x20000,
+    "OP_NO_TICKET": 0x4000,
+    "OP_NO_SSLv2": 0,
+    "OP_NO_SSLv3": 0x2000000,
+    "VERIFY_X509_PARTIAL_CHAIN": 0x80000,
+    "VERIFY_X509_STRICT": 0x20,
+    "OPENSSL_VERSION": "GraalPy JSSE",
+}
+
+
+def _complete_ssl_module():
+    try:
+        import ssl
+    except ImportError:
+        return
+    for name, value in _SSL_CONSTANTS.items():
+        if not hasattr(ssl, name):
+            setattr(ssl, name, value)
