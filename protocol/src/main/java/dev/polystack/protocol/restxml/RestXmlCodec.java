@@ -106,7 +106,9 @@ public class RestXmlCodec implements ProtocolCodec {
         Map<String, Route[]> out = new HashMap<>();
         byMethod.forEach((method, list) -> {
             list.sort(Comparator.comparingInt(Route::specificity).reversed()
-                    .thenComparing(Comparator.comparingInt((Route r) -> r.requiredHeaders.length).reversed()));
+                    .thenComparing(Comparator.comparingInt((Route r) -> r.requiredHeaders.length).reversed())
+                    // same route (PutBucketLifecycle / PutBucketLifecycleConfiguration): the current operation wins
+                    .thenComparing((Route r) -> r.op.isDeprecated()));
             out.put(method, list.toArray(new Route[0]));
         });
         return out;
