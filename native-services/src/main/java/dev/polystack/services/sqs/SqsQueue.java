@@ -27,8 +27,10 @@ import java.util.function.LongSupplier;
  * waiting (no platform thread is held).
  *
  * <p>Standard queues serve visible messages from a deque. FIFO queues keep each message group's
- * messages in send order; a group with a message in flight is skipped, so one group is never served
- * to two consumers at once, and order within a group holds.
+ * messages in send order and serve a group from its head up to the first message that is not visible:
+ * while the head is in flight nothing of the group is served (no two consumers get one group at once,
+ * order within the group holds); once it is visible again (its timeout lapsed) it is served again even
+ * if later messages are still in flight, as AWS does.
  */
 final class SqsQueue {
     /** What one receive hands out: an immutable view of the message at receive time. */
@@ -56,9 +58,9 @@ final class SqsQueue {
     private record ReceiveAttempt(long expiresAt, List<Delivery> deliveries) {
     }
 
+    /** One FIFO message group: its undeleted messages in send order. */
     private static final class MessageGroup {
         final ArrayDeque<SqsMessage> messages = new ArrayDeque<>();
-        int inflight;
     }
 
     final String name;
@@ -366,11 +368,10 @@ final class SqsQueue {
              it.hasNext() && out.size() < max; ) {
             Map.Entry<String, MessageGroup> g = it.next();
             MessageGroup group = g.getValue();
-            if (group.inflight > 0) continue;
             boolean took = false;
             for (Iterator<SqsMessage> ms = group.messages.iterator(); ms.hasNext() && out.size() < max; ) {
                 SqsMessage m = ms.next();
-                if (m.state != SqsMessage.State.VISIBLE) break; // a delayed head blocks the group: order first
+                if (m.state != SqsMessage.State.VISIBLE) break; // in flight or delayed: the rest of the group waits
                 if (dlq != null && m.receiveCount >= redrive.maxReceiveCount()) {
                     ms.remove();
                     removeFromState(m);
@@ -407,7 +408,6 @@ final class SqsQueue {
         m.state = SqsMessage.State.INFLIGHT;
         m.visibleAt = now + timeout * 1000L;
         m.stamp++;
-        if (fifo) groups.get(groupOf(m)).inflight++;
         timers.add(new Timer(m.visibleAt, m, m.stamp));
         return new Delivery(m, m.receiptHandle, m.receiveCount, m.firstReceiveTimestamp, m.sequenceNumber);
     }
@@ -552,7 +552,7 @@ final class SqsQueue {
                     MessageGroup g = groups.get(groupOf(m));
                     if (g != null) {
                         g.messages.remove(m);
-                        if (g.messages.isEmpty() && g.inflight == 0) groups.remove(groupOf(m));
+                        if (g.messages.isEmpty()) groups.remove(groupOf(m));
                     }
                 }
                 out.add(m);
@@ -603,10 +603,6 @@ final class SqsQueue {
         if (m.state == SqsMessage.State.DELAYED) delayedCount--;
         else if (m.state == SqsMessage.State.INFLIGHT) {
             inflightCount--;
-            if (fifo) {
-                MessageGroup g = groups.get(groupOf(m));
-                if (g != null) g.inflight--;
-            }
         }
         visibleCount++;
         m.state = SqsMessage.State.VISIBLE;
@@ -623,7 +619,6 @@ final class SqsQueue {
             MessageGroup g = groups.get(id);
             if (g != null) {
                 g.messages.remove(m);
-                if (m.state == SqsMessage.State.INFLIGHT) g.inflight--;
                 if (g.messages.isEmpty()) groups.remove(id);
             }
             // Deleting the in-flight message may free its group for waiting consumers.
@@ -688,7 +683,6 @@ final class SqsQueue {
                     m.stamp++;
                     if (state == SqsMessage.State.INFLIGHT) {
                         inflightCount++;
-                        if (fifo) groups.get(groupOf(m)).inflight++;
                     } else {
                         delayedCount++;
                     }

@@ -413,6 +413,18 @@ class SqsProviderTest extends SqsTestSupport {
     }
 
     @Test
+    void fifoGroupServesItsHeadAgainOnceVisibleUpToTheFirstMessageStillInFlight() {
+        String url = createQueue("extend.fifo", Map.of("FifoQueue", "true", "ContentBasedDeduplication", "true",
+                "VisibilityTimeout", "5"));
+        for (String body : List.of("foo", "bar", "baz")) call("SendMessage", "QueueUrl", url, "MessageBody", body, "MessageGroupId", "g");
+        List<Map<String, Object>> all = receive(url, "MaxNumberOfMessages", 10);
+        assertEquals(List.of("foo", "bar", "baz"), bodies(all));
+        call("ChangeMessageVisibility", "QueueUrl", url, "ReceiptHandle", all.get(1).get("ReceiptHandle"), "VisibilityTimeout", 60);
+        advanceSeconds(6);
+        assertEquals(List.of("foo"), bodies(receive(url, "MaxNumberOfMessages", 10)));
+    }
+
+    @Test
     void fifoRequirements() {
         String url = createQueue("req.fifo", Map.of("FifoQueue", "true"));
         ServiceException noGroup = error("SendMessage", "QueueUrl", url, "MessageBody", "x", "MessageDeduplicationId", "d");
