@@ -60,6 +60,20 @@ public final class Timestamps {
         }
     }
 
+    /** RFC 3339 {@code date-time} as Smithy servers accept it: {@code 1985-04-12T23:20:50[.52]Z}, nothing else. */
+    public static Instant parseIso8601Strict(String s) {
+        int n = s.length();
+        boolean ok = n >= 20 && s.charAt(4) == '-' && s.charAt(7) == '-' && s.charAt(10) == 'T' && s.charAt(13) == ':'
+                && s.charAt(16) == ':' && s.charAt(n - 1) == 'Z';
+        if (ok && n > 20) ok = s.charAt(19) == '.' && n > 21;
+        for (int i = 0; ok && i < n - 1; i++) {
+            if (i == 4 || i == 7 || i == 10 || i == 13 || i == 16 || i == 19) continue;
+            ok = Character.isDigit(s.charAt(i));
+        }
+        if (!ok) throw new java.time.format.DateTimeParseException("not an RFC 3339 date-time in UTC", s, 0);
+        return Instant.parse(s);
+    }
+
     public static Instant parseHttpDate(String s) {
         return ZonedDateTime.parse(s.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
     }

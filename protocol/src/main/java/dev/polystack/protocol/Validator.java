@@ -83,8 +83,8 @@ public final class Validator {
                 Shape key = shape.mapKey().shape();
                 Shape val = shape.mapValue().shape();
                 for (Map.Entry<?, ?> e : map.entrySet()) {
+                    if (strict) value(key, e.getKey(), path); // a key's violation is reported at the map
                     path.add(String.valueOf(e.getKey()));
-                    if (strict) value(key, e.getKey(), path);
                     if (e.getValue() != null && (strict || !val.type().isScalar())) value(val, e.getValue(), path);
                     path.remove(path.size() - 1);
                 }
@@ -205,11 +205,7 @@ public final class Validator {
         String at = " at '" + smithyPath(v) + "' failed to satisfy constraint: " + v.constraint();
         if (v.nullValue()) return "Value" + at;
         if (v.constraint().startsWith("Member must have length")) return "Value with length " + v.value() + at;
-        if (v.constraint().startsWith("Member must satisfy regular expression") || v.constraint().startsWith("Member must satisfy enum")) {
-            return "Value " + v.value() + at;
-        }
-        if (v.constraint().startsWith("Member must have unique")) return "Value with repeated values" + at;
-        return "Value " + v.value() + at;
+        return "Value" + at;
     }
 
     public static String smithyPath(Violation v) {

@@ -30,17 +30,21 @@ public final class AwsJsonCodec implements ProtocolCodec {
     private final ServiceModel model;
     private final String contentType;
     private final Map<String, Operation> byTarget = new HashMap<>();
-    private final JsonReader reader = new JsonReader(TimestampFormat.UNIX_TIMESTAMP);
+    private final JsonReader reader;
     private final JsonWriter writer = new JsonWriter(TimestampFormat.UNIX_TIMESTAMP);
-    private final JsonErrors errors;
+    private final JsonErrorSupport errors;
+    /** JSON 1.0 services send {@code namespace#Name} as {@code __type} (when the namespace is known); 1.1 the bare name. */
+    private final boolean qualifiedType;
 
     public AwsJsonCodec(ServiceModel model) {
         this.model = model;
+        this.reader = new JsonReader(TimestampFormat.UNIX_TIMESTAMP, JsonReader.FACTORY, false, model.isStrictValidation());
         this.contentType = "application/x-amz-json-" + (model.jsonVersion() == null ? "1.0" : model.jsonVersion());
         for (Operation op : model.operations().values()) {
             byTarget.put(model.targetPrefix() + "." + op.name(), op);
         }
-        this.errors = new JsonErrors(model, writer);
+        this.errors = new JsonErrorSupport(model, writer);
+        this.qualifiedType = !"1.1".equals(model.jsonVersion());
     }
 
     @Override
@@ -81,7 +85,7 @@ public final class AwsJsonCodec implements ProtocolCodec {
         HttpResponseData r = new HttpResponseData(200);
         r.header("Content-Type", contentType);
         r.header("x-amzn-RequestId", Responses.requestId(context));
-        r.body(writer.writeStructure(op.output(), output));
+        if (op.output() != null) r.body(writer.writeStructure(op.output(), output));
         return Responses.applyContext(context, r);
     }
 
@@ -96,7 +100,7 @@ public final class AwsJsonCodec implements ProtocolCodec {
         ByteArrayBuilder buf = new ByteArrayBuilder(128);
         try (JsonGenerator g = JsonReader.FACTORY.createGenerator(buf)) {
             g.writeStartObject();
-            g.writeStringField("__type", d.typeName());
+            g.writeStringField("__type", qualifiedType ? d.typeName() : d.shape() != null ? d.shape().name() : d.typeName());
             errors.writeErrorMembers(g, d, error);
             g.writeEndObject();
         } catch (IOException e) {

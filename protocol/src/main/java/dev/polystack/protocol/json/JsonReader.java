@@ -18,23 +18,47 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads a JSON body into a botocore-shaped tree, driven by the shape (Jackson streaming, no intermediate
- * tree). Type mismatches throw {@link MalformedInputException}. Thread-safe and stateless.
+ * Reads a JSON (or, with a CBOR factory, CBOR) body into a botocore-shaped tree, driven by the shape (Jackson
+ * streaming, no intermediate tree). Type mismatches throw {@link MalformedInputException}. Thread-safe and
+ * stateless. The CBOR dialect takes blobs as byte strings and timestamps as (tag 1) epoch seconds.
  */
 public final class JsonReader {
     static final JsonFactory FACTORY = new JsonFactory();
 
     private final TimestampFormat defaultTimestampFormat;
+    private final JsonFactory factory;
+    private final boolean cbor;
+    private final boolean strict;
 
     /** @param defaultTimestampFormat format of timestamps without their own (JSON protocols: epoch seconds) */
     public JsonReader(TimestampFormat defaultTimestampFormat) {
+        this(defaultTimestampFormat, FACTORY, false, false);
+    }
+
+    /** A reader over another Jackson format; {@code cbor} selects CBOR's blob and timestamp encodings. */
+    public JsonReader(TimestampFormat defaultTimestampFormat, JsonFactory factory, boolean cbor) {
+        this(defaultTimestampFormat, factory, cbor, false);
+    }
+
+    /**
+     * @param strict reject what Smithy servers reject (ISO 8601 timestamps other than {@code ...THH:MM:SS[.f]Z},
+     *               unions with unknown members set); real AWS clients never send those, so lenient otherwise
+     */
+    public JsonReader(TimestampFormat defaultTimestampFormat, JsonFactory factory, boolean cbor, boolean strict) {
         this.defaultTimestampFormat = defaultTimestampFormat;
+        this.factory = factory;
+        this.cbor = cbor;
+        this.strict = strict;
     }
 
     /** Parses a body holding an object of {@code shape}; an empty body gives an empty map. */
     public Map<String, Object> readStructure(Shape shape, byte[] body) {
-        if (body.length == 0 || isBlank(body)) return new LinkedHashMap<>();
-        try (JsonParser p = FACTORY.createParser(body)) {
+        if (body.length == 0 || !cbor && isBlank(body)) {
+            Map<String, Object> empty = new LinkedHashMap<>();
+            if (shape.hasDefaults()) applyDefaults(shape, empty);
+            return empty;
+        }
+        try (JsonParser p = factory.createParser(body)) {
             JsonToken t = p.nextToken();
             if (t != JsonToken.START_OBJECT) throw new MalformedInputException("expected a JSON object");
             Map<String, Object> out = structure(shape, p);
@@ -47,14 +71,20 @@ public final class JsonReader {
 
     /** Parses a body holding one value of {@code shape} (rest-json payload members), or null for an empty body. */
     public Object readValue(Shape shape, byte[] body) {
-        if (body.length == 0 || isBlank(body)) return null;
-        try (JsonParser p = FACTORY.createParser(body)) {
+        if (body.length == 0 || !cbor && isBlank(body)) return null;
+        try (JsonParser p = factory.createParser(body)) {
             p.nextToken();
             Object v = value(shape, null, p);
             if (p.nextToken() != null) throw new MalformedInputException("trailing content after the JSON value");
             return v;
         } catch (IOException e) {
             throw new MalformedInputException("invalid JSON: " + (e instanceof com.fasterxml.jackson.core.JacksonException je ? je.getOriginalMessage() : e.getMessage()), e);
+        }
+    }
+
+    private static void applyDefaults(Shape shape, Map<String, Object> out) {
+        for (Member m : shape.memberArray()) {
+            if (m.defaultValue() != null && !out.containsKey(m.name())) out.put(m.name(), m.defaultValue());
         }
     }
 
@@ -68,19 +98,22 @@ public final class JsonReader {
         Map<String, Object> out = new LinkedHashMap<>();
         Map<String, Member> members = shape.bodyMembersByJsonName();
         JsonToken t;
+        int unknown = 0;
         while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken vt = p.nextToken();
             Member m = members.get(field);
             if (m == null) {
                 p.skipChildren();
+                if (vt != JsonToken.VALUE_NULL && !field.equals("__type")) unknown++;
                 continue;
             }
             if (vt == JsonToken.VALUE_NULL) continue;
             out.put(m.name(), value(m.shape(), m, p));
         }
         if (t != JsonToken.END_OBJECT) throw new MalformedInputException("unterminated object");
-        if (shape.isUnion() && out.size() != 1) {
+        if (shape.hasDefaults()) applyDefaults(shape, out);
+        if (shape.isUnion() && (out.size() != 1 || strict && unknown > 0)) {
             throw new MalformedInputException("union " + shape.name() + " must have exactly one member set, got " + out.size());
         }
         return out;
@@ -156,6 +189,11 @@ public final class JsonReader {
                 throw mismatch(shape, p);
             }
             case BLOB -> {
+                if (cbor) {
+                    if (t == JsonToken.VALUE_EMBEDDED_OBJECT) return p.getBinaryValue();
+                    if (t == JsonToken.VALUE_STRING) return p.getText().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    throw mismatch(shape, p);
+                }
                 if (t != JsonToken.VALUE_STRING) throw mismatch(shape, p);
                 return base64(p.getText());
             }
@@ -190,6 +228,7 @@ public final class JsonReader {
     }
 
     static byte[] base64(String s) {
+        if (s.length() % 4 != 0) throw new MalformedInputException("invalid base64 (length)");
         try {
             return Base64.getDecoder().decode(s);
         } catch (IllegalArgumentException e) {
@@ -199,7 +238,7 @@ public final class JsonReader {
 
     private Instant timestamp(Member ref, Shape shape, JsonParser p, JsonToken t) throws IOException {
         TimestampFormat f = ref != null ? ref.timestampFormat() : shape.timestampFormat();
-        if (f == null) f = defaultTimestampFormat;
+        if (f == null || cbor) f = defaultTimestampFormat;
         try {
             switch (f) {
                 case UNIX_TIMESTAMP -> {
@@ -209,7 +248,7 @@ public final class JsonReader {
                 }
                 case ISO8601 -> {
                     if (t != JsonToken.VALUE_STRING) throw mismatch(shape, p);
-                    return Timestamps.parseIso8601(p.getText());
+                    return strict ? Timestamps.parseIso8601Strict(p.getText()) : Timestamps.parseIso8601(p.getText());
                 }
                 default -> {
                     if (t != JsonToken.VALUE_STRING) throw mismatch(shape, p);

@@ -26,15 +26,29 @@ import java.util.Map;
  */
 public final class JsonWriter {
     private final TimestampFormat defaultTimestampFormat;
+    private final com.fasterxml.jackson.core.JsonFactory factory;
+    private final boolean cbor;
 
     public JsonWriter(TimestampFormat defaultTimestampFormat) {
+        this(defaultTimestampFormat, JsonReader.FACTORY, false);
+    }
+
+    /** A writer for another Jackson format; {@code cbor}: blobs as byte strings, timestamps as tag 1 epoch seconds. */
+    public JsonWriter(TimestampFormat defaultTimestampFormat, com.fasterxml.jackson.core.JsonFactory factory, boolean cbor) {
         this.defaultTimestampFormat = defaultTimestampFormat;
+        this.factory = factory;
+        this.cbor = cbor;
+    }
+
+    /** A generator of this writer's format over {@code out}. */
+    public JsonGenerator generator(ByteArrayBuilder out) throws IOException {
+        return factory.createGenerator(out);
     }
 
     /** The body members of {@code value} (a structure of {@code shape}) as a JSON object; {@code {}} when null. */
     public byte[] writeStructure(Shape shape, Map<String, Object> value) {
         ByteArrayBuilder buf = new ByteArrayBuilder(256);
-        try (JsonGenerator g = JsonReader.FACTORY.createGenerator(buf)) {
+        try (JsonGenerator g = factory.createGenerator(buf)) {
             if (shape == null || value == null) {
                 g.writeStartObject();
                 g.writeEndObject();
@@ -50,7 +64,7 @@ public final class JsonWriter {
     /** One value (a rest-json payload member: structure, union, document, list...). */
     public byte[] writeValue(Shape shape, Object value) {
         ByteArrayBuilder buf = new ByteArrayBuilder(256);
-        try (JsonGenerator g = JsonReader.FACTORY.createGenerator(buf)) {
+        try (JsonGenerator g = factory.createGenerator(buf)) {
             value(g, shape, null, value);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -67,9 +81,20 @@ public final class JsonWriter {
 
     /** Writes the body members of a structure as fields of the object being written. */
     public void members(JsonGenerator g, Shape shape, Map<?, ?> value) throws IOException {
-        for (Member m : shape.bodyMembers()) {
+        members(g, shape.bodyMembers(), value);
+    }
+
+    /** A REST response's top-level object: body members plus URI/query-bound ones (see {@link Shape#responseBodyMembers()}). */
+    public void responseStructure(JsonGenerator g, Shape shape, Map<?, ?> value) throws IOException {
+        g.writeStartObject();
+        members(g, shape.responseBodyMembers(), value);
+        g.writeEndObject();
+    }
+
+    private void members(JsonGenerator g, Member[] members, Map<?, ?> value) throws IOException {
+        for (Member m : members) {
             Object v = value.get(m.name());
-            if (v == null) continue;
+            if (v == null && (v = m.defaultValue()) == null) continue;
             g.writeFieldName(m.jsonName());
             value(g, m.shape(), m, v);
         }
@@ -119,15 +144,27 @@ public final class JsonWriter {
             case BIG_DECIMAL -> g.writeNumber(v instanceof BigDecimal bd ? bd : new BigDecimal(v.toString()));
             case FLOAT, DOUBLE -> {
                 double d = v instanceof Number n ? n.doubleValue() : Double.parseDouble(v.toString());
-                if (Double.isNaN(d)) g.writeString("NaN");
+                if (cbor) {
+                    if (shape.type() == dev.polystack.protocol.model.ShapeType.FLOAT) g.writeNumber((float) d);
+                    else g.writeNumber(d);
+                } else if (Double.isNaN(d)) g.writeString("NaN");
                 else if (Double.isInfinite(d)) g.writeString(d > 0 ? "Infinity" : "-Infinity");
                 else if (v instanceof BigDecimal bd) g.writeNumber(bd);
                 else if (v instanceof Float f) g.writeNumber(f);
                 else g.writeNumber(d);
             }
-            case BLOB -> g.writeString(Base64.getEncoder().encodeToString(bytes(v)));
+            case BLOB -> {
+                if (cbor) g.writeBinary(bytes(v));
+                else g.writeString(Base64.getEncoder().encodeToString(bytes(v)));
+            }
             case TIMESTAMP -> {
                 Instant t = Timestamps.toInstant(v);
+                if (cbor) {
+                    ((com.fasterxml.jackson.dataformat.cbor.CBORGenerator) g).writeTag(1);
+                    if (t.getNano() < 1_000_000) g.writeNumber(t.getEpochSecond());
+                    else g.writeNumber(t.getEpochSecond() + (t.getNano() / 1_000_000) / 1000.0);
+                    return;
+                }
                 TimestampFormat f = ref != null ? ref.timestampFormat() : shape.timestampFormat();
                 if (f == null) f = defaultTimestampFormat;
                 switch (f) {

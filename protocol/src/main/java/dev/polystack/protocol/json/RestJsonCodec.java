@@ -33,14 +33,15 @@ import java.util.Map;
 public final class RestJsonCodec implements ProtocolCodec {
     private final ServiceModel model;
     private final RestRouter router;
-    private final JsonReader reader = new JsonReader(TimestampFormat.UNIX_TIMESTAMP);
+    private final JsonReader reader;
     private final JsonWriter writer = new JsonWriter(TimestampFormat.UNIX_TIMESTAMP);
-    private final JsonErrors errors;
+    private final JsonErrorSupport errors;
 
     public RestJsonCodec(ServiceModel model) {
         this.model = model;
+        this.reader = new JsonReader(TimestampFormat.UNIX_TIMESTAMP, JsonReader.FACTORY, false, model.isStrictValidation());
         this.router = new RestRouter(model);
-        this.errors = new JsonErrors(model, writer);
+        this.errors = new JsonErrorSupport(model, writer);
     }
 
     @Override
@@ -61,11 +62,13 @@ public final class RestJsonCodec implements ProtocolCodec {
             throw new ServiceException("UnknownOperationException", "No operation matches " + request.method() + " " + request.path(), 404);
         }
         Operation op = match.operation();
+        if (model.isStrictValidation()) checkMediaTypes(op, request);
         Map<String, Object> params = new LinkedHashMap<>();
         Shape input = op.input();
         if (input != null) {
             try {
                 RestBinding.readNonBody(input, request, match.labels(), params);
+                RestBinding.applyDefaults(input, params);
                 readBody(input, request, params);
             } catch (MalformedInputException e) {
                 throw errors.serializationException(e);
@@ -73,6 +76,55 @@ public final class RestJsonCodec implements ProtocolCodec {
             errors.validate(op, params);
         }
         return new ParsedRequest(op.name(), params);
+    }
+
+    /**
+     * Content-Type and Accept as Smithy servers check them (only for strictly validated models: real clients
+     * of AWS's rest-json services are not always this exact): JSON bodies need application/json, payloads
+     * their media type, bodiless operations no Content-Type.
+     */
+    private static void checkMediaTypes(Operation op, HttpRequestData request) {
+        Shape input = op.input();
+        String ct = request.header("Content-Type");
+        Member payload = input == null ? null : input.payloadMember();
+        if (payload != null) {
+            boolean raw = payload.type() == ShapeType.BLOB || payload.type() == ShapeType.STRING;
+            boolean anyType = payload.type() == ShapeType.BLOB && payload.shape().mediaType() == null;
+            String expected = raw ? RestBinding.payloadContentType(payload) : "application/json";
+            if (!anyType && ct != null && !mediaTypeMatches(expected, ct)
+                    || !anyType && ct == null && request.bodyBytes().length > 0) {
+                throw new ServiceException("UnsupportedMediaTypeException", "expected Content-Type " + expected, 415);
+            }
+        } else if (input != null && input.bodyMembers().length > 0) {
+            if (ct != null && !mediaTypeMatches("application/json", ct)
+                    || ct == null && request.bodyBytes().length > 0) {
+                throw new ServiceException("UnsupportedMediaTypeException", "expected Content-Type application/json", 415);
+            }
+        } else if (ct != null && request.bodyBytes().length > 0 && (input == null || !input.members().isEmpty())) {
+            throw new ServiceException("UnsupportedMediaTypeException", "this operation takes no body", 415);
+        }
+        String accept = request.header("Accept");
+        Shape output = op.output();
+        if (accept == null || output == null) return;
+        Member out = output.payloadMember();
+        String produces = out != null && (out.type() == ShapeType.BLOB || out.type() == ShapeType.STRING)
+                ? RestBinding.payloadContentType(out) : "application/json";
+        boolean anyType = out != null && out.type() == ShapeType.BLOB && out.shape().mediaType() == null;
+        if (!anyType && !accepts(accept, produces)) throw new ServiceException("NotAcceptableException", "cannot produce " + produces + " for Accept: " + accept, 406);
+    }
+
+    private static boolean mediaTypeMatches(String expected, String actual) {
+        String a = actual.split(";")[0].trim().toLowerCase();
+        String e = expected.split(";")[0].trim().toLowerCase();
+        return a.equals(e) || e.endsWith("/*") && a.startsWith(e.substring(0, e.length() - 1));
+    }
+
+    private static boolean accepts(String accept, String produces) {
+        for (String part : accept.split(",")) {
+            String a = part.split(";")[0].trim().toLowerCase();
+            if (a.equals("*/*") || a.equals(produces) || a.endsWith("/*") && produces.startsWith(a.substring(0, a.length() - 1))) return true;
+        }
+        return false;
     }
 
     private void readBody(Shape input, HttpRequestData request, Map<String, Object> params) {
@@ -84,7 +136,10 @@ public final class RestJsonCodec implements ProtocolCodec {
                 if (v != null) params.put(payload.name(), v);
             } else {
                 Object v = reader.readValue(payload.shape(), request.bodyBytes());
-                if (v != null) params.put(payload.name(), v);
+                // An empty object stands for an absent structure payload.
+                if (v != null && !(v instanceof Map<?, ?> m && m.isEmpty() && payload.type() == ShapeType.STRUCTURE)) {
+                    params.put(payload.name(), v);
+                }
             }
             return;
         }
@@ -102,11 +157,8 @@ public final class RestJsonCodec implements ProtocolCodec {
         r.header("x-amzn-RequestId", Responses.requestId(context));
         Shape shape = op.output();
         Map<String, Object> values = output == null ? Map.of() : output;
-        if (shape == null) {
-            r.header("Content-Type", "application/json");
-            r.body(EMPTY_OBJECT);
-            return Responses.applyContext(context, r);
-        }
+        if (shape != null && shape.hasDefaults()) values = RestBinding.withDefaults(shape, values);
+        if (shape == null) return Responses.applyContext(context, r);
         int status = RestBinding.writeNonBody(shape, values, r);
         if (status > 0) r.status(status);
         writeBody(shape, values, r);
@@ -119,13 +171,7 @@ public final class RestJsonCodec implements ProtocolCodec {
         Member payload = shape.payloadMember();
         if (payload != null) {
             Object v = values.get(payload.name());
-            if (v == null) {
-                if (payload.type() == ShapeType.STRUCTURE) {
-                    r.header("Content-Type", "application/json");
-                    r.body(EMPTY_OBJECT);
-                }
-                return;
-            }
+            if (v == null) return;
             if (RestBinding.writeRawPayload(payload, v, r)) {
                 if (r.header("Content-Type") == null) r.header("Content-Type", RestBinding.payloadContentType(payload));
                 return;
@@ -137,7 +183,7 @@ public final class RestJsonCodec implements ProtocolCodec {
         if (r.header("Content-Type") == null) r.header("Content-Type", "application/json");
         ByteArrayBuilder buf = new ByteArrayBuilder(256);
         try (JsonGenerator g = JsonReader.FACTORY.createGenerator(buf)) {
-            writer.structure(g, shape, values);
+            writer.responseStructure(g, shape, values);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -241,6 +241,11 @@ public final class ModelLoader {
         shape.memberArray = members.values().toArray(new Member[0]);
         shape.bodyMembers = body.toArray(new Member[0]);
         shape.nonBodyMembers = nonBody.toArray(new Member[0]);
+        List<Member> responseBody = new ArrayList<>();
+        for (Member m : members.values()) {
+            if (m.location == Location.BODY || m.location == Location.URI || m.location == Location.QUERYSTRING) responseBody.add(m);
+        }
+        shape.responseBodyMembers = responseBody.toArray(new Member[0]);
         shape.required = Collections.unmodifiableSet(required);
         Map<String, Member> byWire = new HashMap<>();
         for (Member m : body) {
@@ -271,7 +276,7 @@ public final class ModelLoader {
         m.streaming = ref.path("streaming").asBoolean(false);
         m.eventPayload = ref.path("eventpayload").asBoolean(false);
         m.eventHeader = ref.path("eventheader").asBoolean(false);
-        if (ref.has("default")) m.defaultValue = plain(ref.get("default"));
+        if (ref.has("default")) m.defaultValue = typedDefault(m.shape, ref.get("default"));
         return m;
     }
 
@@ -318,6 +323,29 @@ public final class ModelLoader {
     private static String text(JsonNode n, String field) {
         JsonNode v = n == null ? null : n.get(field);
         return v == null || v.isNull() ? null : v.asText();
+    }
+
+    /** A Smithy {@code @default} as the tree value of its shape (blobs: base64 text; timestamps: epoch seconds or text). */
+    static Object typedDefault(Shape shape, JsonNode n) {
+        if (n == null || n.isNull()) return null;
+        return switch (shape.type) {
+            case BLOB -> java.util.Base64.getDecoder().decode(n.asText());
+            case TIMESTAMP -> n.isNumber() ? dev.polystack.protocol.Timestamps.fromEpochSeconds(n.decimalValue())
+                    : dev.polystack.protocol.Timestamps.parseIso8601(n.asText());
+            case BYTE, SHORT, INTEGER -> n.asInt();
+            case LONG -> n.asLong();
+            case FLOAT, DOUBLE -> n.isTextual() ? Double.valueOf(switch (n.asText()) {
+                case "NaN" -> Double.NaN;
+                case "Infinity" -> Double.POSITIVE_INFINITY;
+                default -> Double.NEGATIVE_INFINITY;
+            }) : (Object) n.asDouble();
+            case BIG_INTEGER -> n.bigIntegerValue();
+            case BIG_DECIMAL -> n.decimalValue();
+            case BOOLEAN -> n.asBoolean();
+            case LIST -> List.of();
+            case MAP, STRUCTURE -> Map.of();
+            default -> plain(n);
+        };
     }
 
     /** A JSON value as a parameter-tree value (String, Number, Boolean, List, Map, null). */

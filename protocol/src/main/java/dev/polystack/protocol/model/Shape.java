@@ -18,6 +18,7 @@ public final class Shape {
     Member[] memberArray = new Member[0];
     Member[] bodyMembers = new Member[0];
     Member[] nonBodyMembers = new Member[0];
+    Member[] responseBodyMembers = new Member[0];
     Set<String> required = Set.of();
     String payload;
     Member payloadMember;
@@ -80,6 +81,9 @@ public final class Shape {
 
     /** Members bound to the URI, query string, headers or status code (do not modify). */
     public Member[] nonBodyMembers() { return nonBodyMembers; }
+
+    /** Members serialized in a response body: body members plus URI- and query-bound ones (those only bind requests). */
+    public Member[] responseBodyMembers() { return responseBodyMembers; }
 
     public Set<String> required() { return required; }
 

@@ -72,7 +72,6 @@ public final class RestBinding {
             Member value = m.shape().mapValue();
             Map<String, Object> map = new LinkedHashMap<>();
             for (Map.Entry<String, List<String>> e : query.entrySet()) {
-                if (boundElsewhere(e.getKey(), all)) continue;
                 if (value.type() == ShapeType.LIST) {
                     Member item = value.shape().listMember();
                     List<Object> list = new ArrayList<>();
@@ -97,11 +96,24 @@ public final class RestBinding {
         }
     }
 
-    private static boolean boundElsewhere(String key, Member[] all) {
-        for (Member o : all) {
-            if (o.location() == Location.QUERYSTRING && o.type() != ShapeType.MAP && o.wireName().equals(key)) return true;
+    /** Puts the default of every member with one that is absent (Smithy {@code @default}; botocore specs have none). */
+    public static void applyDefaults(Shape shape, Map<String, Object> params) {
+        if (!shape.hasDefaults()) return;
+        for (Member m : shape.memberArray()) {
+            if (m.defaultValue() != null && !params.containsKey(m.name())) params.put(m.name(), m.defaultValue());
         }
-        return false;
+    }
+
+    /** {@code values} with the defaults of absent members added (a copy when any is added). */
+    public static Map<String, Object> withDefaults(Shape shape, Map<String, Object> values) {
+        Map<String, Object> out = null;
+        for (Member m : shape.memberArray()) {
+            if (m.defaultValue() != null && !values.containsKey(m.name())) {
+                if (out == null) out = new LinkedHashMap<>(values);
+                out.put(m.name(), m.defaultValue());
+            }
+        }
+        return out == null ? values : out;
     }
 
     private static Object header(Member m, List<String> values) {
@@ -236,7 +248,7 @@ public final class RestBinding {
     private static Instant timestamp(String s, TimestampFormat f) {
         try {
             return switch (f) {
-                case ISO8601 -> Timestamps.parseIso8601(s);
+                case ISO8601 -> Timestamps.parseIso8601Strict(s);
                 case RFC822 -> Timestamps.parseHttpDate(s);
                 case UNIX_TIMESTAMP -> {
                     for (int i = 0; i < s.length(); i++) {
@@ -252,8 +264,10 @@ public final class RestBinding {
     }
 
     private static byte[] base64(String s) {
+        String v = s.trim();
+        if (v.length() % 4 != 0) throw new MalformedInputException("invalid base64 (length)");
         try {
-            return Base64.getDecoder().decode(s.trim());
+            return Base64.getDecoder().decode(v);
         } catch (IllegalArgumentException e) {
             throw new MalformedInputException("invalid base64");
         }
@@ -264,7 +278,12 @@ public final class RestBinding {
      * text. Returns null for an empty non-streaming body. Structures/unions/documents are the codec's.
      */
     public static Object readRawPayload(Member payload, HttpRequestData request) {
-        if (payload.isStreaming()) return new StreamingBody(request.body(), request.contentLength());
+        if (payload.isStreaming()) {
+            long length = request.contentLength();
+            String decoded = request.header("x-amz-decoded-content-length");
+            if (length == 0 || length < 0 && decoded == null && request.header("Transfer-Encoding") == null) return null;
+            return new StreamingBody(request.body(), length);
+        }
         byte[] body = request.bodyBytes();
         if (body.length == 0) return null;
         return payload.type() == ShapeType.STRING ? new String(body, StandardCharsets.UTF_8) : body;
@@ -304,7 +323,7 @@ public final class RestBinding {
     public static String headerValue(Member m, Object v) {
         if (m.type() == ShapeType.LIST) {
             if (!(v instanceof Collection<?> c)) return v.toString();
-            if (c.isEmpty()) return null;
+            if (c.isEmpty()) return "";
             return join(m.shape().listMember(), c);
         }
         if (m.isJsonValue()) {

@@ -109,6 +109,7 @@ public final class SmithyAdapter {
         for (ShapeId id : all) {
             shapes.set(names.get(id), shape(model.expectShape(id)));
         }
+        synthetic.forEach(shapes::set);
         return root;
     }
 
@@ -194,7 +195,10 @@ public final class SmithyAdapter {
             case ENUM -> {
                 o.put("type", "string");
                 ArrayNode values = o.putArray("enum");
-                ((EnumShape) s).getEnumValues().values().forEach(values::add);
+                // @internal values are accepted by Smithy servers but never listed; leave them out.
+                ((EnumShape) s).getAllMembers().forEach((name, m) -> {
+                    if (m.findTrait("smithy.api#internal").isEmpty()) values.add(((EnumShape) s).getEnumValues().get(name));
+                });
             }
             case INT_ENUM -> {
                 o.put("type", "integer");
@@ -208,7 +212,11 @@ public final class SmithyAdapter {
         }
         if (t == ShapeType.STRING && s.findTrait("smithy.api#enum").isPresent()) {
             ArrayNode values = o.putArray("enum");
-            trait(s, "smithy.api#enum").get().expectArrayNode().forEach(n -> values.add(n.expectObjectNode().expectStringMember("value").getValue()));
+            trait(s, "smithy.api#enum").get().expectArrayNode().forEach(n -> {
+                boolean internal = n.expectObjectNode().getArrayMember("tags")
+                        .map(tags -> tags.getElements().stream().anyMatch(tag -> tag.expectStringNode().getValue().equals("internal"))).orElse(false);
+                if (!internal) values.add(n.expectObjectNode().expectStringMember("value").getValue());
+            });
         }
         constraints(s, o);
         if (s.findTrait("smithy.api#streaming").isPresent()) {
@@ -241,9 +249,26 @@ public final class SmithyAdapter {
         if (s.findTrait("smithy.api#uniqueItems").isPresent()) o.put("uniqueItems", true);
     }
 
+    /** Constraint traits on members override their target's: such members get a synthetic copy of the target. */
+    private final Map<String, ObjectNode> synthetic = new java.util.LinkedHashMap<>();
+
+    private String targetName(MemberShape m) {
+        String target = names.get(m.getTarget()) == null ? m.getTarget().getName() : names.get(m.getTarget());
+        boolean constrained = false;
+        for (String t : new String[]{"smithy.api#length", "smithy.api#range", "smithy.api#pattern", "smithy.api#uniqueItems"}) {
+            if (m.hasTrait(t)) constrained = true;
+        }
+        if (!constrained) return target;
+        String name = target + "__" + m.getContainer().getName() + "_" + m.getMemberName();
+        ObjectNode copy = shape(model.expectShape(m.getTarget()));
+        constraints(m, copy);
+        synthetic.put(name, copy);
+        return name;
+    }
+
     private ObjectNode member(MemberShape m, boolean collectionMember) {
         ObjectNode o = MAPPER.createObjectNode();
-        o.put("shape", names.get(m.getTarget()) == null ? m.getTarget().getName() : names.get(m.getTarget()));
+        o.put("shape", targetName(m));
         String location = null;
         String locationName = null;
         if (!collectionMember) {
@@ -267,7 +292,7 @@ public final class SmithyAdapter {
         }
         if (location != null) {
             o.put("location", location);
-        } else if (json) {
+        } else if (protocol.equals("rest-json")) { // awsJson1_0/1_1 ignore @jsonName
             locationName = trait(m, "smithy.api#jsonName").map(n -> n.expectStringNode().getValue()).orElse(null);
         } else if (xml) {
             locationName = trait(m, "smithy.api#xmlName").map(n -> n.expectStringNode().getValue()).orElse(null);
@@ -286,7 +311,10 @@ public final class SmithyAdapter {
         if (m.findTrait("smithy.api#hostLabel").isPresent()) o.put("hostLabel", true);
         if (m.findTrait("smithy.api#eventPayload").isPresent()) o.put("eventpayload", true);
         if (m.findTrait("smithy.api#eventHeader").isPresent()) o.put("eventheader", true);
-        trait(m, "smithy.api#default").ifPresent(n -> o.set("default", jackson(n)));
+        // Smithy 2 gives streaming blobs an implicit @default(""): an absent body is still absent.
+        if (model.expectShape(m.getTarget()).findTrait("smithy.api#streaming").isEmpty()) {
+            trait(m, "smithy.api#default").ifPresent(n -> o.set("default", jackson(n)));
+        }
         return o;
     }
 

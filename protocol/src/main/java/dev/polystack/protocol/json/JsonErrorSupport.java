@@ -16,29 +16,29 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Error bodies and validation errors shared by the JSON protocols (json, rest-json). */
-final class JsonErrors {
+/** Error bodies and validation errors shared by the JSON-like protocols (json, rest-json, rpc-v2-cbor). */
+public final class JsonErrorSupport {
     private final ServiceModel model;
     private final JsonWriter writer;
 
-    JsonErrors(ServiceModel model, JsonWriter writer) {
+    public JsonErrorSupport(ServiceModel model, JsonWriter writer) {
         this.model = model;
         this.writer = writer;
     }
 
-    ServiceException serializationException(MalformedInputException e) {
+    public ServiceException serializationException(MalformedInputException e) {
         return new ServiceException("SerializationException", e.getMessage());
     }
 
     /** Validates parsed input; throws the protocol's validation error. */
-    void validate(Operation op, Map<String, Object> params) {
+    public void validate(Operation op, Map<String, Object> params) {
         if (op.input() == null) return;
         List<Validator.Violation> violations = Validator.validate(op.input(), params, model.isStrictValidation());
         if (violations.isEmpty()) return;
         throw validationError(violations);
     }
 
-    ServiceException validationError(List<Validator.Violation> violations) {
+    public ServiceException validationError(List<Validator.Violation> violations) {
         if ("smithy".equals(model.validationStyle())) {
             List<Object> fields = new ArrayList<>();
             for (Validator.Violation v : violations) {
@@ -63,7 +63,7 @@ final class JsonErrors {
      * Writes an error's message and extra fields: typed by the error shape's members when modelled (the
      * message goes to its {@code message}/{@code Message} member), else as plain values.
      */
-    void writeErrorMembers(JsonGenerator g, ErrorDescriptor d, ServiceException error) throws IOException {
+    public void writeErrorMembers(JsonGenerator g, ErrorDescriptor d, ServiceException error) throws IOException {
         Shape shape = d.shape();
         String message = error.getMessage();
         if (shape == null) {
@@ -86,7 +86,7 @@ final class JsonErrors {
         writer.members(g, shape, values);
     }
 
-    static Member messageMember(Shape shape) {
+    public static Member messageMember(Shape shape) {
         Member m = shape.member("message");
         if (m == null) m = shape.member("Message");
         if (m == null) m = shape.member("errorMessage");
