@@ -21,27 +21,27 @@ public final class KmsKey {
     public String accountId;
     public String region;
     public long createdMillis;
-    public String description = "";
+    public volatile String description = "";
     public String keyUsage;
     public KmsKeySpec keySpec;
     public String origin = "AWS_KMS";
     public String keyManager = "CUSTOMER";
     /** Enabled, Disabled, PendingDeletion, PendingImport. */
-    public String keyState = "Enabled";
+    public volatile String keyState = "Enabled";
     /** When a key pending deletion goes away. */
-    public long deletionMillis;
+    public volatile long deletionMillis;
     public Integer pendingWindowDays;
     public boolean multiRegion;
     /** PRIMARY or REPLICA for multi-Region keys. */
     public String multiRegionType;
     public String primaryRegion;
-    public List<String> replicaRegions = new ArrayList<>();
-    public String policy;
-    public LinkedHashMap<String, String> tags = new LinkedHashMap<>();
-    public boolean rotationEnabled;
-    public int rotationPeriodDays = 365;
-    public long rotationEnabledMillis;
-    public List<Rotation> rotations = new ArrayList<>();
+    public volatile List<String> replicaRegions = new ArrayList<>();
+    public volatile String policy;
+    public volatile LinkedHashMap<String, String> tags = new LinkedHashMap<>();
+    public volatile boolean rotationEnabled;
+    public volatile int rotationPeriodDays = 365;
+    public volatile long rotationEnabledMillis;
+    public volatile List<Rotation> rotations = new ArrayList<>();
     /** EXTERNAL keys: KEY_MATERIAL_EXPIRES or KEY_MATERIAL_DOES_NOT_EXPIRE once imported. */
     public String expirationModel;
     public long validToMillis;

@@ -916,7 +916,8 @@ public final class KmsProvider implements ServiceProvider, Persistable {
 
     /** Applies automatic rotations that have come due (checked on access rather than by a timer). */
     private static void maybeRotateAutomatically(KmsKey key) {
-        if (!key.rotationEnabled) return;
+        // cheap unlocked check first: this runs on every key lookup
+        if (!key.rotationEnabled || nextRotationMillis(key) > System.currentTimeMillis()) return;
         synchronized (key) {
             long now = System.currentTimeMillis();
             while (key.rotationEnabled && nextRotationMillis(key) <= now) {

@@ -652,6 +652,41 @@ class KmsProviderTest {
     }
 
     @Test
+    void concurrentUseDuringRotationLosesNothing() throws Exception {
+        String id = (String) createKey().get("KeyId");
+        call("EnableKeyRotation", "KeyId", id);
+        int threads = 8;
+        int perThread = 150;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(threads + 1);
+        try {
+            var rotator = pool.submit(() -> {
+                for (int i = 0; i < 10; i++) call("RotateKeyOnDemand", "KeyId", id);
+                return null;
+            });
+            List<java.util.concurrent.Future<Integer>> workers = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int worker = t;
+                workers.add(pool.submit(() -> {
+                    int ok = 0;
+                    for (int i = 0; i < perThread; i++) {
+                        byte[] plain = bytes(worker + ":" + i);
+                        Map<String, String> context = Map.of("w", Integer.toString(worker));
+                        byte[] blob = (byte[]) call("Encrypt", "KeyId", id, "Plaintext", plain, "EncryptionContext", context).get("CiphertextBlob");
+                        byte[] back = (byte[]) call("Decrypt", "CiphertextBlob", blob, "EncryptionContext", context).get("Plaintext");
+                        if (java.util.Arrays.equals(plain, back)) ok++;
+                    }
+                    return ok;
+                }));
+            }
+            rotator.get();
+            for (var w : workers) assertEquals(perThread, w.get());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(10, ((List<?>) call("ListKeyRotations", "KeyId", id).get("Rotations")).size());
+    }
+
+    @Test
     void unknownOperationIsUnsupported() {
         assertThrows(UnsupportedOperationException.class, () -> call("CreateCustomKeyStore"));
     }
