@@ -230,6 +230,7 @@ def test_ready_line_names_address_and_startup_time(start_server):
     log = srv.log_tail()
     line = next(l for l in log.splitlines() if "ready" in l.lower())
     assert srv.endpoint_url in line and " ms" in line
+    assert line.endswith("Ready.")  # what LocalStack prints and Testcontainers waits for
 
 
 def test_services_setting_disables_other_services(start_server):

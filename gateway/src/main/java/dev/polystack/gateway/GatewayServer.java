@@ -14,6 +14,7 @@ import io.helidon.webserver.http1.Http1Config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The Helidon SE web server, configured as ARCHITECTURE §3 says: no automatic content-encoding handling
@@ -27,7 +28,8 @@ public final class GatewayServer {
     private final WebServer server;
     private final List<ListenAddress> addresses;
 
-    public GatewayServer(List<ListenAddress> addresses, Gateway gateway) {
+    /** @param gateway answers each request (the {@link Gateway}; tests pass a function) */
+    public GatewayServer(List<ListenAddress> addresses, Function<HttpRequestData, HttpResponseData> gateway) {
         this.addresses = addresses;
         Handler handler = (req, res) -> handle(gateway, req, res);
         WebServerConfig.Builder builder = WebServer.builder()
@@ -74,9 +76,10 @@ public final class GatewayServer {
                 .build();
     }
 
-    private static void handle(Gateway gateway, ServerRequest req, ServerResponse res) throws Exception {
+    private static void handle(Function<HttpRequestData, HttpResponseData> gateway, ServerRequest req, ServerResponse res)
+            throws Exception {
         HttpRequestData request = HelidonExchange.request(req);
-        HttpResponseData response = gateway.handle(request);
+        HttpResponseData response = gateway.apply(request);
         HelidonExchange.send(response, res, request.method().equals("HEAD"));
     }
 

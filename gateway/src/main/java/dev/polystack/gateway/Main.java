@@ -28,7 +28,8 @@ public final class Main {
         Runtime.getRuntime().addShutdownHook(new Thread(polystack::stop, "polystack-shutdown"));
         long millis = ProcessHandle.current().info().startInstant()
                 .map(start -> Duration.between(start, Instant.now()).toMillis()).orElse(-1L);
-        System.out.println("Polystack ready on " + polystack.url() + " (started in " + millis + " ms)");
+        // Ends with "Ready." like LocalStack's own line: tools such as Testcontainers wait for exactly that.
+        System.out.println("Polystack on " + polystack.url() + " started in " + millis + " ms. Ready.");
         System.out.flush();
     }
 }
