@@ -338,6 +338,17 @@ def test_ecdsa_signature_is_der_and_bound_to_the_message(kms):
         public.verify(signature, b"other message", ec.ECDSA(hashes.SHA256()))
 
 
+@needs_cryptography
+def test_ed25519_signature_verifies_with_python(kms):
+    key = new_key(kms, KeySpec="ECC_NIST_EDWARDS25519", KeyUsage="SIGN_VERIFY")
+    assert key["SigningAlgorithms"] == ["ED25519_SHA_512", "ED25519_PH_SHA_512"]
+    public = serialization.load_der_public_key(kms.get_public_key(KeyId=key["KeyId"])["PublicKey"])
+    signature = kms.sign(KeyId=key["KeyId"], Message=b"edwards", SigningAlgorithm="ED25519_SHA_512")["Signature"]
+    public.verify(signature, b"edwards")  # pure Ed25519 over the message
+    with pytest.raises(InvalidSignature):
+        public.verify(signature, b"other")
+
+
 def test_signing_errors(kms):
     key = new_key(kms, KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")
     with pytest.raises(ClientError) as e:

@@ -93,7 +93,7 @@ public final class KmsCrypto {
         m.createdMillis = System.currentTimeMillis();
         switch (spec.family) {
             case SYMMETRIC, HMAC -> m.secret = random(spec.bits / 8);
-            case RSA, ECC -> {
+            case RSA, ECC, EDWARDS, ML_DSA -> {
                 KeyPair pair = generateKeyPair(spec);
                 m.secret = pair.getPrivate().getEncoded();
                 m.publicKey = pair.getPublic().getEncoded();
@@ -109,6 +109,9 @@ public final class KmsCrypto {
                 KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
                 g.initialize(new RSAKeyGenParameterSpec(spec.bits, RSAKeyGenParameterSpec.F4), RANDOM);
                 return g.generateKeyPair();
+            }
+            if (spec.family != KmsKeySpec.Family.ECC) {
+                return KeyPairGenerator.getInstance(spec.curve, BC).generateKeyPair();
             }
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC", BC);
             g.initialize(new ECGenParameterSpec(spec.curve), RANDOM);
@@ -127,7 +130,12 @@ public final class KmsCrypto {
     }
 
     private static KeyFactory keyFactory(KmsKeySpec spec) throws GeneralSecurityException {
-        return spec.family == KmsKeySpec.Family.RSA ? KeyFactory.getInstance("RSA") : KeyFactory.getInstance("EC", BC);
+        return switch (spec.family) {
+            case RSA -> KeyFactory.getInstance("RSA");
+            case EDWARDS -> KeyFactory.getInstance("Ed25519", BC);
+            case ML_DSA -> KeyFactory.getInstance("ML-DSA", BC);
+            default -> KeyFactory.getInstance("EC", BC);
+        };
     }
 
     // ---------------------------------------------------------------- symmetric envelope
@@ -283,6 +291,12 @@ public final class KmsCrypto {
     /** The public key (SPKI) of a PKCS#8 private key if it is a key of {@code spec}, else null. */
     public static byte[] publicKeyOf(KmsKeySpec spec, byte[] pkcs8) {
         try {
+            if (spec.family == KmsKeySpec.Family.ML_DSA) return null; // AWS does not import ML-DSA keys
+            if (spec.family == KmsKeySpec.Family.EDWARDS) {
+                var ed = (org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters) PrivateKeyFactory.createKey(pkcs8);
+                return org.bouncycastle.crypto.util.SubjectPublicKeyInfoFactory
+                        .createSubjectPublicKeyInfo(ed.generatePublicKey()).getEncoded();
+            }
             PrivateKey key = privateKey(spec, pkcs8);
             if (key instanceof java.security.interfaces.RSAPrivateCrtKey rsa) {
                 if (rsa.getModulus().bitLength() != spec.bits) return null;
@@ -296,7 +310,7 @@ public final class KmsCrypto {
                 return KeyFactory.getInstance("EC", BC).generatePublic(new org.bouncycastle.jce.spec.ECPublicKeySpec(q, curve)).getEncoded();
             }
             return null;
-        } catch (GeneralSecurityException | RuntimeException e) {
+        } catch (GeneralSecurityException | IOException | RuntimeException e) {
             return null;
         }
     }
@@ -313,6 +327,11 @@ public final class KmsCrypto {
     }
 
     // ---------------------------------------------------------------- signatures
+
+    /** Algorithms that sign the message itself, so MessageType DIGEST does not apply. */
+    public static boolean signsWholeMessage(String signingAlgorithm) {
+        return signingAlgorithm.equals("ED25519_SHA_512") || signingAlgorithm.equals("ML_DSA_SHAKE_256");
+    }
 
     /** Digest length in bytes of a signing algorithm's hash (RSASSA_PSS_SHA_256 → 32). */
     public static int digestLength(String signingAlgorithm) {
@@ -333,6 +352,18 @@ public final class KmsCrypto {
      */
     public static byte[] signDigest(PrivateKey key, String algorithm, byte[] digest) {
         try {
+            if (signsWholeMessage(algorithm)) {
+                Signature s = Signature.getInstance(algorithm.startsWith("ED25519") ? "Ed25519" : "ML-DSA", BC);
+                s.initSign(key, RANDOM);
+                s.update(digest);
+                return s.sign();
+            }
+            if (algorithm.equals("ED25519_PH_SHA_512")) {
+                byte[] sk = ((org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters) PrivateKeyFactory.createKey(key.getEncoded())).getEncoded();
+                byte[] signature = new byte[org.bouncycastle.math.ec.rfc8032.Ed25519.SIGNATURE_SIZE];
+                org.bouncycastle.math.ec.rfc8032.Ed25519.signPrehash(sk, 0, new byte[0], digest, 0, signature, 0);
+                return signature;
+            }
             if (algorithm.startsWith("ECDSA_")) {
                 Signature s = Signature.getInstance("NONEwithECDSA", BC);
                 s.initSign(key, RANDOM);
@@ -357,6 +388,17 @@ public final class KmsCrypto {
     /** Whether {@code signature} is valid for the digest; malformed signatures are simply invalid. */
     public static boolean verifyDigest(PublicKey key, String algorithm, byte[] digest, byte[] signature) {
         try {
+            if (signsWholeMessage(algorithm)) {
+                Signature s = Signature.getInstance(algorithm.startsWith("ED25519") ? "Ed25519" : "ML-DSA", BC);
+                s.initVerify(key);
+                s.update(digest);
+                return s.verify(signature);
+            }
+            if (algorithm.equals("ED25519_PH_SHA_512")) {
+                byte[] pk = ((org.bouncycastle.crypto.params.Ed25519PublicKeyParameters) PublicKeyFactory.createKey(key.getEncoded())).getEncoded();
+                return signature.length == org.bouncycastle.math.ec.rfc8032.Ed25519.SIGNATURE_SIZE
+                        && org.bouncycastle.math.ec.rfc8032.Ed25519.verifyPrehash(signature, 0, pk, 0, new byte[0], digest, 0);
+            }
             if (algorithm.startsWith("ECDSA_")) {
                 Signature s = Signature.getInstance("NONEwithECDSA", BC);
                 s.initVerify(key);

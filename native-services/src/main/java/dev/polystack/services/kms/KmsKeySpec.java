@@ -19,9 +19,14 @@ public enum KmsKeySpec {
     HMAC_224(Family.HMAC, 224, null),
     HMAC_256(Family.HMAC, 256, null),
     HMAC_384(Family.HMAC, 384, null),
-    HMAC_512(Family.HMAC, 512, null);
+    HMAC_512(Family.HMAC, 512, null),
+    ECC_NIST_EDWARDS25519(Family.EDWARDS, 255, "Ed25519"),
+    ML_DSA_44(Family.ML_DSA, 44, "ML-DSA-44"),
+    ML_DSA_65(Family.ML_DSA, 65, "ML-DSA-65"),
+    ML_DSA_87(Family.ML_DSA, 87, "ML-DSA-87");
 
-    public enum Family { SYMMETRIC, RSA, ECC, HMAC }
+    /** EDWARDS and ML_DSA sign whole messages (no separate hash step) except for ED25519_PH_SHA_512. */
+    public enum Family { SYMMETRIC, RSA, ECC, HMAC, EDWARDS, ML_DSA }
 
     public static final String USAGE_ENCRYPT = "ENCRYPT_DECRYPT";
     public static final String USAGE_SIGN = "SIGN_VERIFY";
@@ -33,9 +38,9 @@ public enum KmsKeySpec {
             + "ECC_SECG_P256K1, RSA_4096, SYMMETRIC_DEFAULT, HMAC_256, HMAC_224, HMAC_512]";
 
     public final Family family;
-    /** Key size in bits (RSA modulus, EC field, HMAC key, AES key). */
+    /** Key size in bits (RSA modulus, EC field, HMAC key, AES key); the parameter set number for ML-DSA. */
     public final int bits;
-    /** Standard curve name for ECC specs. */
+    /** Standard curve name for ECC specs; the JCA algorithm name for Ed25519 and ML-DSA. */
     public final String curve;
 
     KmsKeySpec(Family family, int bits, String curve) {
@@ -50,7 +55,7 @@ public enum KmsKeySpec {
     }
 
     public boolean asymmetric() {
-        return family == Family.RSA || family == Family.ECC;
+        return family != Family.SYMMETRIC && family != Family.HMAC;
     }
 
     public List<String> usages() {
@@ -59,6 +64,7 @@ public enum KmsKeySpec {
             case RSA -> List.of(USAGE_ENCRYPT, USAGE_SIGN);
             case ECC -> this == ECC_SECG_P256K1 ? List.of(USAGE_SIGN) : List.of(USAGE_SIGN, USAGE_AGREEMENT);
             case HMAC -> List.of(USAGE_MAC);
+            case EDWARDS, ML_DSA -> List.of(USAGE_SIGN);
         };
     }
 
@@ -79,6 +85,8 @@ public enum KmsKeySpec {
             case ECC_NIST_P256, ECC_SECG_P256K1 -> List.of("ECDSA_SHA_256");
             case ECC_NIST_P384 -> List.of("ECDSA_SHA_384");
             case ECC_NIST_P521 -> List.of("ECDSA_SHA_512");
+            case ECC_NIST_EDWARDS25519 -> List.of("ED25519_SHA_512", "ED25519_PH_SHA_512");
+            case ML_DSA_44, ML_DSA_65, ML_DSA_87 -> List.of("ML_DSA_SHAKE_256");
             default -> List.of();
         };
     }
@@ -92,9 +100,9 @@ public enum KmsKeySpec {
         return USAGE_AGREEMENT.equals(usage) ? List.of("ECDH") : List.of();
     }
 
-    /** Specs of GenerateDataKeyPair (asymmetric specs only). */
+    /** Specs of GenerateDataKeyPair (RSA, ECC and Ed25519). */
     public static KmsKeySpec dataKeyPairSpec(String name) {
         KmsKeySpec s = parse(name);
-        return s != null && s.asymmetric() ? s : null;
+        return s != null && s.asymmetric() && s.family != Family.ML_DSA ? s : null;
     }
 }

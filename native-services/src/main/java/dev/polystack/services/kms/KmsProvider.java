@@ -731,13 +731,19 @@ public final class KmsProvider implements ServiceProvider, Persistable {
         if (message == null) message = new byte[0];
         blobLength("Message", message, 1, 4096);
         String type = enumValue(in, "MessageType", List.of("RAW", "DIGEST", "EXTERNAL_MU"));
+        if (KmsCrypto.signsWholeMessage(algorithm)) {
+            if (type != null && !type.equals("RAW")) {
+                throw validation("The " + algorithm + " signing algorithm does not support the " + type + " message type.");
+            }
+            return message;
+        }
         if ("DIGEST".equals(type)) {
             if (message.length != KmsCrypto.digestLength(algorithm)) {
                 throw validation("Digest is invalid length for algorithm " + algorithm + ".");
             }
             return message;
         }
-        if ("EXTERNAL_MU".equals(type)) throw validation("MessageType EXTERNAL_MU is only valid for ML-DSA keys.");
+        if ("EXTERNAL_MU".equals(type)) throw validation("The " + algorithm + " signing algorithm does not support the EXTERNAL_MU message type.");
         return KmsCrypto.digest(algorithm, message);
     }
 
@@ -1406,7 +1412,7 @@ public final class KmsProvider implements ServiceProvider, Persistable {
             case HMAC -> {
                 if (material.length < key.keySpec.bits / 8 || material.length > 128) throw incorrectMaterial(key);
             }
-            case RSA, ECC -> {
+            case RSA, ECC, EDWARDS, ML_DSA -> {
                 m.publicKey = KmsCrypto.publicKeyOf(key.keySpec, material);
                 if (m.publicKey == null) throw incorrectMaterial(key);
             }

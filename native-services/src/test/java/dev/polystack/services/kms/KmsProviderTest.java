@@ -248,6 +248,43 @@ class KmsProviderTest {
         assertEquals("Digest is invalid length for algorithm " + algorithm + ".", badDigest.getMessage());
     }
 
+    @ParameterizedTest
+    @CsvSource({"ECC_NIST_EDWARDS25519,ED25519_SHA_512,Ed25519", "ML_DSA_44,ML_DSA_SHAKE_256,ML-DSA",
+            "ML_DSA_65,ML_DSA_SHAKE_256,ML-DSA", "ML_DSA_87,ML_DSA_SHAKE_256,ML-DSA"})
+    void wholeMessageSignaturesVerifyOutside(String spec, String algorithm, String jca) throws Exception {
+        String id = (String) createKey("KeySpec", spec, "KeyUsage", "SIGN_VERIFY").get("KeyId");
+        assertEquals(spec.startsWith("ECC") ? List.of("ED25519_SHA_512", "ED25519_PH_SHA_512") : List.of("ML_DSA_SHAKE_256"),
+                describe(id).get("SigningAlgorithms"));
+        byte[] message = bytes("whole message");
+        byte[] signature = (byte[]) call("Sign", "KeyId", id, "Message", message, "MessageType", "RAW", "SigningAlgorithm", algorithm).get("Signature");
+        PublicKey pub = KeyFactory.getInstance(jca, KmsCrypto.BC).generatePublic(new X509EncodedKeySpec((byte[]) call("GetPublicKey", "KeyId", id).get("PublicKey")));
+        Signature v = Signature.getInstance(jca, KmsCrypto.BC);
+        v.initVerify(pub);
+        v.update(message);
+        assertTrue(v.verify(signature));
+        assertEquals(true, call("Verify", "KeyId", id, "Message", message, "SigningAlgorithm", algorithm, "Signature", signature).get("SignatureValid"));
+        assertEquals("ValidationException", error("Sign", "KeyId", id, "Message", new byte[64], "MessageType", "DIGEST", "SigningAlgorithm", algorithm).code());
+    }
+
+    @Test
+    void ed25519PrehashSignsRawAndDigestAlike() throws Exception {
+        String id = (String) createKey("KeySpec", "ECC_NIST_EDWARDS25519", "KeyUsage", "SIGN_VERIFY").get("KeyId");
+        byte[] message = bytes("prehashed");
+        byte[] digest = MessageDigest.getInstance("SHA-512").digest(message);
+        byte[] fromRaw = (byte[]) call("Sign", "KeyId", id, "Message", message, "SigningAlgorithm", "ED25519_PH_SHA_512").get("Signature");
+        byte[] fromDigest = (byte[]) call("Sign", "KeyId", id, "Message", digest, "MessageType", "DIGEST", "SigningAlgorithm", "ED25519_PH_SHA_512").get("Signature");
+        assertArrayEquals(fromRaw, fromDigest, "Ed25519ph is deterministic");
+        // RFC 8032 Ed25519ph verified outside through Bouncy Castle's signer over the message
+        var pub = (org.bouncycastle.crypto.params.Ed25519PublicKeyParameters) org.bouncycastle.crypto.util.PublicKeyFactory
+                .createKey((byte[]) call("GetPublicKey", "KeyId", id).get("PublicKey"));
+        var verifier = new org.bouncycastle.crypto.signers.Ed25519phSigner(new byte[0]);
+        verifier.init(false, pub);
+        verifier.update(message, 0, message.length);
+        assertTrue(verifier.verifySignature(fromRaw));
+        assertEquals(true, call("Verify", "KeyId", id, "Message", digest, "MessageType", "DIGEST",
+                "SigningAlgorithm", "ED25519_PH_SHA_512", "Signature", fromRaw).get("SignatureValid"));
+    }
+
     @Test
     void signingAlgorithmMustFitTheSpec() {
         String id = (String) createKey("KeySpec", "ECC_NIST_P256", "KeyUsage", "SIGN_VERIFY").get("KeyId");
