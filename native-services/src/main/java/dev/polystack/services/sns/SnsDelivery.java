@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,7 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Delivers published messages to subscribers, off the request thread: Publish only validates, builds
  * the {@link SnsMessage} and hands it here, so its latency does not grow with the number of
- * subscribers. A fixed pool of workers fans each message out; a FIFO topic's messages go through one
+ * subscribers. The backlog of fan-outs is bounded ({@code SNS_DELIVERY_BACKLOG}, default 20,000): past
+ * it, Publish waits for room. A fixed pool of workers fans each message out; a FIFO topic's messages go through one
  * {@link SerialExecutor} per topic so subscribers see them in publish order. HTTP endpoints are
  * called from virtual threads (with the topic's retry policy) so a slow endpoint never holds a worker,
  * except for FIFO topics where the order matters more.
@@ -44,6 +46,11 @@ final class SnsDelivery implements AutoCloseable {
     private final ProviderEnvironment env;
     private final SnsSigner signer;
     private final ThreadPoolExecutor workers;
+    /**
+     * Bounds the fan-outs waiting for a worker: when subscribers cannot keep up, Publish waits for room
+     * instead of letting the backlog grow without limit.
+     */
+    private final Semaphore backlog;
     private final ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
     private final Map<String, SerialExecutor> fifoLanes = new ConcurrentHashMap<>();
     private final Map<String, String> queueUrls = new ConcurrentHashMap<>();
@@ -62,6 +69,7 @@ final class SnsDelivery implements AutoCloseable {
             return t;
         });
         this.workers.allowCoreThreadTimeOut(true);
+        this.backlog = new Semaphore(env.config().integer("SNS_DELIVERY_BACKLOG", 20_000));
     }
 
     /** The base URL clients reach this server at (SubscribeURL, UnsubscribeURL, SigningCertURL). */
@@ -84,14 +92,19 @@ final class SnsDelivery implements AutoCloseable {
     /** Fans a notification out to the given subscriptions (asynchronously). */
     void dispatch(Topic topic, SnsMessage message, List<Subscription> subscriptions) {
         if (subscriptions.isEmpty()) return;
+        backlog.acquireUninterruptibly();
         Runnable task = () -> {
-            for (Subscription s : subscriptions) {
-                try {
-                    if (s.pendingConfirmation || !accepts(s, message)) continue;
-                    deliver(topic, s, message, topic.fifo);
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "SNS delivery to " + s.arn + " failed", e);
+            try {
+                for (Subscription s : subscriptions) {
+                    try {
+                        if (s.pendingConfirmation || !accepts(s, message)) continue;
+                        deliver(topic, s, message, topic.fifo);
+                    } catch (RuntimeException e) {
+                        LOG.log(System.Logger.Level.WARNING, "SNS delivery to " + s.arn + " failed", e);
+                    }
                 }
+            } finally {
+                backlog.release();
             }
         };
         if (topic.fifo) fifoLanes.computeIfAbsent(topic.arn, k -> new SerialExecutor(workers)).execute(task);
