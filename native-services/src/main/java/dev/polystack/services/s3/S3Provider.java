@@ -43,6 +43,7 @@ public final class S3Provider implements ServiceProvider, Persistable {
 
     @Override
     public Map<String, Object> invoke(RequestContext ctx, String operation, Map<String, Object> input) {
+        checkExpectedOwner(ctx, input);
         Map<String, Object> out = switch (operation) {
             case "CreateBucket" -> buckets.create(ctx, input);
             case "DeleteBucket" -> buckets.delete(ctx, input);
@@ -78,6 +79,21 @@ public final class S3Provider implements ServiceProvider, Persistable {
         };
         http.addCorsHeaders(ctx, input);
         return out;
+    }
+
+    /** x-amz-expected-bucket-owner: a malformed account id is refused; another owner's bucket is AccessDenied. */
+    private void checkExpectedOwner(RequestContext ctx, Map<String, Object> input) {
+        String expected = In.str(input, "ExpectedBucketOwner");
+        if (expected == null) return;
+        if (expected.length() != 12 || !expected.chars().allMatch(Character::isDigit)) {
+            throw new dev.polystack.api.ServiceException("InvalidBucketOwnerAWSAccountID",
+                    "The value of the expected bucket owner parameter must be an AWS Account ID... [" + expected + "]", 400);
+        }
+        String name = In.str(input, "Bucket");
+        Bucket bucket = name == null ? null : state.buckets(ctx.partition()).get(name);
+        if (bucket != null && !bucket.accountId.equals(expected)) {
+            throw new dev.polystack.api.ServiceException("AccessDenied", "Access Denied", 403);
+        }
     }
 
     @Override

@@ -409,6 +409,13 @@ class S3ProviderTest {
     }
 
     @Test
+    void expectedBucketOwner() {
+        put(s3, "bkt", "k", new byte[1], "ExpectedBucketOwner", ACCOUNT);
+        error("AccessDenied", () -> put(s3, "bkt", "k", new byte[1], "ExpectedBucketOwner", "111111111111"));
+        error("InvalidBucketOwnerAWSAccountID", () -> s3.invoke(ctx(), "HeadBucket", params("Bucket", "bkt", "ExpectedBucketOwner", "abcd")));
+    }
+
+    @Test
     void objectTagging() {
         put(s3, "bkt", "t", new byte[1], "Tagging", "a=1&b=2");
         assertEquals(2, ((List<?>) s3.invoke(ctx(), "GetObjectTagging", params("Bucket", "bkt", "Key", "t")).get("TagSet")).size());
