@@ -569,6 +569,10 @@ class KmsProviderTest {
         byte[] mac = (byte[]) call("GenerateMac", "KeyId", hmac, "Message", bytes("m"), "MacAlgorithm", "HMAC_SHA_256").get("Mac");
         byte[] signature = (byte[]) call("Sign", "KeyId", rsa, "Message", bytes("m"), "SigningAlgorithm", "RSASSA_PSS_SHA_256").get("Signature");
         Map<String, Object> describedBefore = describe(sym);
+        String ed = (String) createKey("KeySpec", "ECC_NIST_EDWARDS25519", "KeyUsage", "SIGN_VERIFY").get("KeyId");
+        String mlDsa = (String) createKey("KeySpec", "ML_DSA_44", "KeyUsage", "SIGN_VERIFY").get("KeyId");
+        byte[] edSignature = (byte[]) call("Sign", "KeyId", ed, "Message", bytes("m"), "SigningAlgorithm", "ED25519_SHA_512").get("Signature");
+        byte[] mlSignature = (byte[]) call("Sign", "KeyId", mlDsa, "Message", bytes("m"), "SigningAlgorithm", "ML_DSA_SHAKE_256").get("Signature");
 
         ByteArrayOutputStream saved = new ByteArrayOutputStream();
         kms.saveState(saved);
@@ -582,9 +586,16 @@ class KmsProviderTest {
                 "MacAlgorithm", "HMAC_SHA_256", "Mac", mac)).get("MacValid"));
         assertEquals(true, restored.invoke(ctx, "Verify", Map.of("KeyId", rsa, "Message", bytes("m"),
                 "SigningAlgorithm", "RSASSA_PSS_SHA_256", "Signature", signature)).get("SignatureValid"));
+        assertEquals(true, restored.invoke(ctx, "Verify", Map.of("KeyId", ed, "Message", bytes("m"),
+                "SigningAlgorithm", "ED25519_SHA_512", "Signature", edSignature)).get("SignatureValid"));
+        assertEquals(true, restored.invoke(ctx, "Verify", Map.of("KeyId", mlDsa, "Message", bytes("m"),
+                "SigningAlgorithm", "ML_DSA_SHAKE_256", "Signature", mlSignature)).get("SignatureValid"));
+        // the restored private keys still sign
+        restored.invoke(ctx, "Sign", Map.of("KeyId", ed, "Message", bytes("n"), "SigningAlgorithm", "ED25519_SHA_512"));
+        restored.invoke(ctx, "Sign", Map.of("KeyId", mlDsa, "Message", bytes("n"), "SigningAlgorithm", "ML_DSA_SHAKE_256"));
         assertEquals(call("ListResourceTags", "KeyId", sym), restored.invoke(ctx, "ListResourceTags", Map.of("KeyId", sym)));
         assertEquals(1, ((List<?>) restored.invoke(ctx, "ListGrants", Map.of("KeyId", sym)).get("Grants")).size());
-        assertEquals(3, ((List<?>) restored.invoke(ctx, "ListKeys", Map.of()).get("Keys")).size());
+        assertEquals(5, ((List<?>) restored.invoke(ctx, "ListKeys", Map.of()).get("Keys")).size());
         assertEquals(call("GetKeyRotationStatus", "KeyId", sym), restored.invoke(ctx, "GetKeyRotationStatus", Map.of("KeyId", sym)));
 
         restored.resetState();
