@@ -17,9 +17,13 @@ public interface Persistable {
         return 1;
     }
 
+    /** Writes the whole state to {@code out}; the provider may close it (Jackson does by default). */
     void saveState(OutputStream out) throws IOException;
 
-    /** Replaces the current state with a saved one written by format {@code version}. */
+    /**
+     * Replaces the current state with a saved one written by format {@code version}; the provider may
+     * close {@code in}. On failure the manager calls {@link #resetState()}, so a half-read state never serves.
+     */
     void loadState(InputStream in, int version) throws IOException;
 
     /** Drops all state (POST /_localstack/state/reset). */

@@ -284,7 +284,7 @@ public final class SnapshotManager {
             st.dirty.set(false); // changes from now on make it dirty again
             long start = System.nanoTime();
             try {
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                ByteArrayOutputStream out = new ByteArrayOutputStream(); // closing it is harmless
                 provider.saveState(out);
                 SnapshotFile.write(snapshotFile(service), service, provider.stateVersion(), out.toByteArray());
                 st.lastSaveMillis = System.currentTimeMillis();
