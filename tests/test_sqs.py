@@ -5,6 +5,7 @@ Messages quoted in assertions are AWS's own wording for these errors."""
 import base64
 import hashlib
 import json
+import os
 import re
 import struct
 import threading
@@ -928,11 +929,37 @@ def test_concurrent_consumers_fifo_keep_group_order(aws_client, queue):
 
 # --- settings and persistence (own server) ---------------------------------------------------------------
 
-def test_endpoint_strategy_path_and_persistence(start_server):
+def _jvm_threads(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return int(next(line.split()[1] for line in f if line.startswith("Threads:")))
+
+
+def test_endpoint_strategy_path_long_polls_and_persistence(start_server):
     server = start_server({"SQS_ENDPOINT_STRATEGY": "path", "PERSISTENCE": "1"})
     client = server.client("sqs")
     url = client.create_queue(QueueName="persisted", Attributes={"VisibilityTimeout": "300"})["QueueUrl"]
     assert re.fullmatch(rf"http://[^/]+/queue/us-east-1/{ACCOUNT}/persisted", url)
+
+    # 120 long polls waiting at once hold no platform thread each (they wait on virtual threads)
+    polls = 120
+    waiting = client.create_queue(QueueName="waiting")["QueueUrl"]
+    results = []
+
+    def poll():
+        r = requests.post(server.endpoint_url + path_of(waiting), timeout=30,
+                          data={"Action": "ReceiveMessage", "Version": VERSION, "WaitTimeSeconds": "4"})
+        results.append(r.status_code)
+
+    threads = [threading.Thread(target=poll) for _ in range(polls)]
+    for t in threads:
+        t.start()
+    time.sleep(2)
+    pid = server.process.pid
+    if os.path.exists(f"/proc/{pid}/comm") and open(f"/proc/{pid}/comm").read().strip() == "java":
+        assert _jvm_threads(pid) < polls / 2
+    for t in threads:
+        t.join()
+    assert results == [200] * polls
     client.send_message(QueueUrl=url, MessageBody="survives")
     client.send_message(QueueUrl=url, MessageBody="in flight")
     in_flight = client.receive_message(QueueUrl=url)["Messages"][0]
