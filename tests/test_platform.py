@@ -242,3 +242,53 @@ def test_services_setting_disables_other_services(start_server):
     r = requests.get(srv.endpoint_url + "/some-bucket", timeout=10)
     assert r.status_code == 501
     assert b"SERVICES" in r.content
+
+
+# --- request content encodings ---------------------------------------------------------------------------
+
+def _aws_chunked(data, chunk, signed, trailers=b""):
+    out = b""
+    for i in range(0, len(data), chunk):
+        part = data[i:i + chunk]
+        ext = b";chunk-signature=" + b"a" * 64 if signed else b""
+        out += b"%x" % len(part) + ext + b"\r\n" + part + b"\r\n"
+    out += b"0" + (b";chunk-signature=" + b"b" * 64 if signed else b"") + b"\r\n" + trailers + b"\r\n"
+    return out
+
+
+@pytest.mark.parametrize("signed", [True, False])
+def test_aws_chunked_uploads_are_decoded(aws_client, endpoint_url, signed):
+    require_service(endpoint_url, "s3")
+    s3 = aws_client("s3")
+    s3.create_bucket(Bucket="platform-chunked")
+    data = os.urandom(150_000)
+    import zlib, base64
+    crc = base64.b64encode(zlib.crc32(data).to_bytes(4, "big")).decode()
+    trailers = f"x-amz-checksum-crc32:{crc}\r\n".encode() if not signed else b""
+    headers = {
+        "Authorization": SIGNED_FOR.format(service="s3"),
+        "Content-Encoding": "aws-chunked",
+        "x-amz-decoded-content-length": str(len(data)),
+        "x-amz-content-sha256": "STREAMING-AWS4-HMAC-SHA256-PAYLOAD" if signed else "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
+    }
+    if not signed:
+        headers["x-amz-trailer"] = "x-amz-checksum-crc32"
+    key = f"chunked-{signed}"
+    r = requests.put(f"{endpoint_url}/platform-chunked/{key}", data=_aws_chunked(data, 65_536, signed, trailers),
+                     headers=headers, timeout=30)
+    assert r.status_code == 200, r.text
+    got = s3.get_object(Bucket="platform-chunked", Key=key)
+    assert got["Body"].read() == data
+    assert got["ContentLength"] == len(data)
+    assert "aws-chunked" not in (got.get("ContentEncoding") or "")
+
+
+def test_gzip_request_bodies_are_decoded(endpoint_url):
+    require_service(endpoint_url, "sns")
+    import gzip
+    body = gzip.compress(b"Action=CreateTopic&Name=platform-gzip&Version=2010-03-31")
+    r = requests.post(endpoint_url + "/", data=body, timeout=10, headers={
+        "Authorization": SIGNED_FOR.format(service="sns"), "Content-Encoding": "gzip",
+        "Content-Type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 200, r.text
+    assert b"arn:aws:sns:us-east-1:000000000000:platform-gzip" in r.content
