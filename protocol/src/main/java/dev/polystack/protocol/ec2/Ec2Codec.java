@@ -13,7 +13,7 @@ import java.util.Map;
  * The ec2 protocol: query-style requests with EC2's naming rules ({@code queryName}, else the capitalized
  * {@code locationName}; every list as {@code Name.N}), and responses without a result wrapper:
  * <pre>
- * &lt;DescribeInstancesResponse xmlns="ns"&gt;&lt;requestId&gt;id&lt;/requestId&gt;...members...&lt;/DescribeInstancesResponse&gt;
+ * &lt;DescribeInstancesResponse xmlns="ns"&gt;...members...&lt;requestId&gt;id&lt;/requestId&gt;&lt;/DescribeInstancesResponse&gt;
  * &lt;Response&gt;&lt;Errors&gt;&lt;Error&gt;&lt;Code&gt;...&lt;/Code&gt;&lt;Message&gt;...&lt;/Message&gt;&lt;/Error&gt;&lt;/Errors&gt;&lt;RequestID&gt;id&lt;/RequestID&gt;&lt;/Response&gt;
  * </pre>
  */
@@ -27,12 +27,17 @@ public final class Ec2Codec extends QueryCodec {
     public String protocol() { return "ec2"; }
 
     @Override
+    protected String contentType() {
+        return "text/xml;charset=UTF-8";
+    }
+
+    @Override
     protected void writeResponse(XmlWriter w, Operation op, Map<String, Object> output, String requestId) {
         String root = op.name() + "Response";
         w.start(root);
         if (names.xmlNamespace() != null) w.attribute("xmlns", names.xmlNamespace());
-        w.element("requestId", requestId == null ? "" : requestId);
         if (op.output() != null) writer.writeMembers(w, op.output(), output);
+        w.element("requestId", requestId == null ? "" : requestId);
         w.end(root);
     }
 

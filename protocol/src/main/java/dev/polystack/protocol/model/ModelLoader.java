@@ -175,6 +175,7 @@ public final class ModelLoader {
         m.awsQueryCompatible = md.has("awsQueryCompatible");
         m.strictValidation = md.path("strictValidation").asBoolean(false);
         m.validationStyle = md.path("validationStyle").asText("coral");
+        m.noErrorWrapping = md.path("noErrorWrapping").asBoolean(false);
     }
 
     private static void fillShape(Shape shape, JsonNode s, Map<String, Shape> shapes) {

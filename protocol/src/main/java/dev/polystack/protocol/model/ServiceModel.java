@@ -27,6 +27,8 @@ public final class ServiceModel {
     /** Validate lengths, ranges, patterns and enums too (not only required members and types). */
     boolean strictValidation;
     String validationStyle = "coral";
+    /** rest-xml errors as a bare {@code <Error>} (Smithy's {@code @restXml(noErrorWrapping: true)}; S3 behaves so). */
+    boolean noErrorWrapping;
     Map<String, Operation> operations = Map.of();
     Map<String, Shape> shapes = Map.of();
     Map<String, Shape> errorsByCode = Map.of();
@@ -74,6 +76,9 @@ public final class ServiceModel {
      * 'tableName' failed to satisfy constraint: ...") or {@code smithy} (Smithy servers' ValidationException with a fieldList).
      */
     public String validationStyle() { return validationStyle; }
+
+    /** rest-xml errors are sent without the {@code <ErrorResponse>} wrapper (metadata {@code noErrorWrapping}). */
+    public boolean isNoErrorWrapping() { return noErrorWrapping; }
 
     /** Operations by name, in specification order. */
     public Map<String, Operation> operations() { return operations; }

@@ -109,7 +109,12 @@ public class QueryCodec implements ProtocolCodec {
             copyProviderHeaders(context, r);
             if (context.requestId() != null) r.header("x-amzn-RequestId", context.requestId());
         }
-        return r.header("Content-Type", "text/xml").body(w.toBytes());
+        return r.header("Content-Type", contentType()).body(w.toBytes());
+    }
+
+    /** The media type of responses. */
+    protected String contentType() {
+        return "text/xml";
     }
 
     /** An error as it goes on the wire: code, HTTP status, fault, and its shape when modelled. */
@@ -124,7 +129,7 @@ public class QueryCodec implements ProtocolCodec {
         if (shape != null) {
             code = shape.wireErrorCode();
             // The specification's status wins over the contract's default 400.
-            if (shape.errorHttpStatus() != 0 && status == 400) status = shape.errorHttpStatus();
+            if (shape.queryErrorHttpStatus() != 0 && status == 400) status = shape.queryErrorHttpStatus();
             if (shape.senderFault() != null) sender = shape.senderFault();
             else if (shape.isFault()) sender = false;
         }
@@ -134,7 +139,6 @@ public class QueryCodec implements ProtocolCodec {
 
     protected void writeError(XmlWriter w, WireError e, ServiceException error, String requestId) {
         w.start("ErrorResponse");
-        if (names.xmlNamespace() != null) w.attribute("xmlns", names.xmlNamespace());
         w.start("Error");
         w.element("Type", e.sender() ? "Sender" : "Receiver");
         w.element("Code", e.code());
@@ -163,13 +167,13 @@ public class QueryCodec implements ProtocolCodec {
         return s != 0 && s != 200 ? s : op.responseCode();
     }
 
-    protected static HttpResponseData response(RequestContext context, int status, XmlWriter w) {
+    protected HttpResponseData response(RequestContext context, int status, XmlWriter w) {
         HttpResponseData r = new HttpResponseData(status);
         if (context != null) {
             copyProviderHeaders(context, r);
             if (context.requestId() != null) r.header("x-amzn-RequestId", context.requestId());
         }
-        return r.header("Content-Type", "text/xml").body(w.toBytes());
+        return r.header("Content-Type", contentType()).body(w.toBytes());
     }
 
     protected static void copyProviderHeaders(RequestContext context, HttpResponseData r) {

@@ -59,7 +59,7 @@ public final class QueryParser {
     /** The form: the body when it is a form, merged over the query string's parameters. */
     static Map<String, List<String>> form(HttpRequestData request) {
         Map<String, List<String>> query = request.queryParameters();
-        byte[] body = "GET".equals(request.method()) ? new byte[0] : request.bodyBytes();
+        byte[] body = "GET".equals(request.method()) ? new byte[0] : dev.polystack.protocol.xml.RequestBodies.document(request);
         if (body.length == 0) return query;
         Map<String, List<String>> form = HttpRequestData.decodeForm(new String(body, StandardCharsets.UTF_8));
         if (query.isEmpty()) return form;
@@ -109,12 +109,12 @@ public final class QueryParser {
         return p;
     }
 
-    /** botocore's EC2 naming: queryName, else the locationName capitalized, else the default. */
+    /** EC2 naming: queryName, else the locationName capitalized, else the default capitalized (a no-op for botocore's names). */
     private String ec2Name(Member m, String dflt) {
         if (m.queryName() != null) return m.queryName();
         String n = names.locationName(m);
-        if (n != null && !n.isEmpty()) return Character.toUpperCase(n.charAt(0)) + n.substring(1);
-        return dflt;
+        if (n == null || n.isEmpty()) n = dflt;
+        return n.isEmpty() ? n : Character.toUpperCase(n.charAt(0)) + n.substring(1);
     }
 
     private Map<String, Object> parseStructure(Shape s, FormNode node, String path, Errors errors) {

@@ -16,6 +16,7 @@ import dev.polystack.protocol.model.ShapeType;
 import dev.polystack.protocol.model.TimestampFormat;
 import dev.polystack.protocol.model.UriTemplate;
 import dev.polystack.protocol.model.XmlNamespace;
+import dev.polystack.protocol.xml.RequestBodies;
 import dev.polystack.protocol.xml.WireValues;
 import dev.polystack.protocol.xml.XmlNames;
 import dev.polystack.protocol.xml.XmlTreeReader;
@@ -53,7 +54,8 @@ public class RestXmlCodec implements ProtocolCodec {
     }
 
     /** What parsing an operation's input needs, computed once. */
-    private record InputPlan(Member[] uri, Member[] query, Member queryMap, Set<String> boundQueryKeys, Member[] headers,
+    private record InputPlan(Member[] uri, Member[] query, Member queryMap, Set<String> boundQueryKeys, Set<String> literalQueryKeys,
+                             Member[] headers,
                              Member[] prefixHeaders, Member payload, boolean hasBodyMembers) {
     }
 
@@ -64,6 +66,8 @@ public class RestXmlCodec implements ProtocolCodec {
     private final Map<String, Route[]> routes;
     private final Map<String, InputPlan> inputPlans = new java.util.concurrent.ConcurrentHashMap<>();
     private final boolean s3;
+    /** S3 (and services marked {@code noErrorWrapping}) answer errors as a bare {@code <Error>}. */
+    private final boolean unwrappedErrors;
     private final String namespace;
 
     public RestXmlCodec(ServiceModel model) {
@@ -71,7 +75,8 @@ public class RestXmlCodec implements ProtocolCodec {
         this.names = new XmlNames(model);
         this.writer = new XmlTreeWriter(names);
         this.reader = new XmlTreeReader(names);
-        this.s3 = S3Quirks.isS3(model.service());
+        this.s3 = S3Quirks.isS3(model);
+        this.unwrappedErrors = s3 || model.isNoErrorWrapping();
         this.routes = buildRoutes(model);
         this.namespace = defaultNamespace(model, s3);
     }
@@ -197,13 +202,25 @@ public class RestXmlCodec implements ProtocolCodec {
                 }
             }
             if (plan.queryMap != null) {
-                Map<String, Object> rest = new LinkedHashMap<>();
-                boolean listValues = plan.queryMap.shape().mapValue().shape().type() == ShapeType.LIST;
-                for (Map.Entry<String, List<String>> e : query.entrySet()) {
-                    if (plan.boundQueryKeys.contains(e.getKey())) continue;
-                    rest.put(e.getKey(), listValues ? List.copyOf(e.getValue()) : e.getValue().get(0));
+                // Smithy's server rule: the map holds every query parameter, bound ones too; a map that would
+                // hold nothing but bound ones is left out.
+                boolean unbound = false;
+                for (String k : query.keySet()) {
+                    if (!plan.boundQueryKeys.contains(k)) {
+                        unbound = true;
+                        break;
+                    }
                 }
-                if (!rest.isEmpty()) params.put(plan.queryMap.name(), rest);
+                if (unbound) {
+                    Map<String, Object> all = new LinkedHashMap<>();
+                    boolean listValues = plan.queryMap.shape().mapValue().shape().type() == ShapeType.LIST;
+                    for (Map.Entry<String, List<String>> e : query.entrySet()) {
+                        if (!plan.literalQueryKeys.contains(e.getKey())) {
+                            all.put(e.getKey(), listValues ? List.copyOf(e.getValue()) : e.getValue().get(0));
+                        }
+                    }
+                    params.put(plan.queryMap.name(), all);
+                }
             }
             for (Member m : plan.headers) {
                 List<String> values = request.headers().get(m.wireName());
@@ -239,20 +256,20 @@ public class RestXmlCodec implements ProtocolCodec {
                 if (p.isStreaming()) {
                     params.put(p.name(), new StreamingBody(request.body(), request.contentLength()));
                 } else if (t == ShapeType.BLOB) {
-                    byte[] b = request.bodyBytes();
+                    byte[] b = body(request);
                     if (b.length > 0) params.put(p.name(), b);
                 } else if (t == ShapeType.STRING) {
-                    byte[] b = request.bodyBytes();
+                    byte[] b = body(request);
                     if (b.length > 0) params.put(p.name(), new String(b, StandardCharsets.UTF_8));
                 } else {
-                    byte[] b = request.bodyBytes();
+                    byte[] b = body(request);
                     if (b.length > 0) {
                         Object v = reader.read(new ByteArrayInputStream(b), p);
                         if (v != null) params.put(p.name(), v);
                     }
                 }
             } else if (plan.hasBodyMembers) {
-                byte[] b = request.bodyBytes();
+                byte[] b = body(request);
                 if (b.length > 0) {
                     Map<String, Object> body = reader.readStructure(new ByteArrayInputStream(b), input);
                     if (body != null) {
@@ -266,6 +283,11 @@ public class RestXmlCodec implements ProtocolCodec {
         } catch (XmlTreeReader.MalformedXmlException e) {
             throw new ServiceException("MalformedXML", e.getMessage());
         }
+    }
+
+    /** A small body as bytes; gzip-compressed documents decoded (never S3's: its bodies are object data). */
+    private byte[] body(HttpRequestData request) {
+        return s3 ? request.bodyBytes() : RequestBodies.document(request);
     }
 
     private ServiceException missing(Operation op, Member m) {
@@ -302,6 +324,7 @@ public class RestXmlCodec implements ProtocolCodec {
             }
         }
         p = new InputPlan(uri.toArray(new Member[0]), query.toArray(new Member[0]), queryMap, Set.copyOf(bound),
+                Set.of(op.uriTemplate().queryKeys()),
                 headers.toArray(new Member[0]), prefix.toArray(new Member[0]), in.payloadMember(), in.bodyMembers().length > 0);
         inputPlans.put(op.name(), p);
         return p;
@@ -347,6 +370,8 @@ public class RestXmlCodec implements ProtocolCodec {
                 writer.writeMembers(w, out, output);
                 w.end(root);
                 xmlBody(r, w);
+            } else if (!s3) {
+                r.header("Content-Type", "application/xml");
             }
         }
         if (context != null) {
@@ -355,6 +380,7 @@ public class RestXmlCodec implements ProtocolCodec {
             copyProviderHeaders(context, r);
             requestIdHeaders(context, r);
         }
+        if (!r.isStreamed() && r.bodyBytes().length == 0 && r.header("Content-Length") == null) r.header("Content-Length", "0");
         return r;
     }
 
@@ -386,7 +412,10 @@ public class RestXmlCodec implements ProtocolCodec {
                 else if (v instanceof byte[] b) r.body(b);
                 else if (v instanceof InputStream in) r.body(in, -1);
                 else r.body(v.toString());
-                if (r.header("Content-Type") == null && p.shape().type() == ShapeType.STRING) r.header("Content-Type", "text/plain");
+                if (r.header("Content-Type") == null) {
+                    String mt = p.shape().mediaType();
+                    r.header("Content-Type", mt != null ? mt : p.shape().type() == ShapeType.STRING ? "text/plain" : "application/octet-stream");
+                }
             }
             case STRUCTURE -> {
                 XmlWriter w = new XmlWriter(256).declaration();
@@ -410,7 +439,7 @@ public class RestXmlCodec implements ProtocolCodec {
 
     private static boolean hasBodyValues(Shape shape, Map<String, Object> value) {
         if (value.isEmpty()) return false;
-        for (Member m : shape.bodyMembers()) if (value.get(m.name()) != null) return true;
+        for (Member m : shape.memberArray()) if (XmlTreeWriter.inBody(m) && value.get(m.name()) != null) return true;
         return false;
     }
 
@@ -481,7 +510,7 @@ public class RestXmlCodec implements ProtocolCodec {
         boolean head = context != null && context.request() != null && "HEAD".equals(context.request().method());
         if (head) return r; // HEAD answers carry no body, errors included.
         XmlWriter w = new XmlWriter(256).declaration();
-        if (s3) {
+        if (unwrappedErrors) {
             w.start("Error");
             w.element("Code", code);
             w.element("Message", error.getMessage() == null ? "" : error.getMessage());
@@ -516,12 +545,21 @@ public class RestXmlCodec implements ProtocolCodec {
         }
     }
 
-    /** The namespace of response roots: the specification's, else the one its inputs use (Route 53, S3). */
+    /**
+     * The namespace of response roots: the specification's; else S3's; else the one every XML-body input
+     * of the service declares (Route 53, CloudFront); else none.
+     */
     private static String defaultNamespace(ServiceModel model, boolean s3) {
         if (model.xmlNamespace() != null) return model.xmlNamespace();
+        if (s3) return S3Quirks.NAMESPACE;
+        String common = null;
         for (Operation op : model.operations().values()) {
-            if (op.inputXmlNamespace() != null && op.inputXmlNamespace().uri() != null) return op.inputXmlNamespace().uri();
+            if (op.input() == null || op.input().bodyMembers().length == 0 && op.input().payloadMember() == null) continue;
+            XmlNamespace ns = op.inputXmlNamespace();
+            if (ns == null || ns.uri() == null) return null;
+            if (common == null) common = ns.uri();
+            else if (!common.equals(ns.uri())) return null;
         }
-        return s3 ? S3Quirks.NAMESPACE : null;
+        return common;
     }
 }

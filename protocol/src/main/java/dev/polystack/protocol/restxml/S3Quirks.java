@@ -49,8 +49,9 @@ final class S3Quirks {
     private S3Quirks() {
     }
 
-    static boolean isS3(String service) {
-        return "s3".equals(service);
+    /** botocore's S3, or a model of it (Smithy's protocol tests name it AmazonS3). */
+    static boolean isS3(dev.polystack.protocol.model.ServiceModel model) {
+        return "s3".equals(model.service()) || "S3".equals(model.serviceId()) || "AmazonS3".equals(model.serviceId());
     }
 
     /** S3's root element for an operation's XML output, or null when the specification's names apply. */

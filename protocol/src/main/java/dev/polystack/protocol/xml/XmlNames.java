@@ -37,16 +37,18 @@ public final class XmlNames {
     }
 
     /**
-     * The key of a member in its structure, query and XML alike: for a flattened list whose member has a
-     * name, that name ({@code AttributeName.1}); else {@link #name}.
+     * The key of a member in its structure, query and XML alike: its own locationName; else, for a flattened
+     * list whose member has a name, that name (SQS's {@code AttributeName.1}); else the member name. (No
+     * botocore specification gives a flattened list member both names, differing.)
      */
     public String memberKey(Member m) {
+        if (m.locationName() != null) return m.locationName();
         Shape s = m.shape();
         if (s.listMember() != null && m.isFlattened()) {
             String n = s.listMember().locationName();
             if (n != null) return n;
         }
-        return m.wireName();
+        return m.name();
     }
 
     /** The element of each item of a non-flattened list: its member's locationName, else {@code member}. */

@@ -27,7 +27,7 @@ public final class XmlTreeWriter {
     public void writeMembers(XmlWriter w, Shape structure, Map<String, Object> value) {
         if (value == null || value.isEmpty()) return;
         for (Member m : structure.memberArray()) {
-            if (m.isXmlAttribute()) continue;
+            if (m.isXmlAttribute() || !inBody(m)) continue;
             Object v = value.get(m.name());
             if (v == null) continue;
             writeMember(w, m, v);
@@ -61,13 +61,16 @@ public final class XmlTreeWriter {
         writeValue(w, names.name(m), m, v, m.xmlNamespace());
     }
 
-    /** Writes {@code value} as element {@code name} according to the shape behind {@code ref}. */
+    /**
+     * Writes {@code value} as element {@code name} according to the shape behind {@code ref}. {@code ns} is the
+     * element's namespace (the member's; a nested shape's own namespace is ignored, as Smithy specifies).
+     */
     @SuppressWarnings("unchecked")
     public void writeValue(XmlWriter w, String name, Member ref, Object value, XmlNamespace ns) {
         Shape s = ref.shape();
         switch (s.type()) {
             case STRUCTURE -> {
-                start(w, name, ns != null ? ns : s.xmlNamespace());
+                start(w, name, ns);
                 Map<String, Object> map = (Map<String, Object>) value;
                 for (Member a : s.memberArray()) {
                     if (!a.isXmlAttribute()) continue;
@@ -78,7 +81,7 @@ public final class XmlTreeWriter {
                 w.end(name);
             }
             case LIST -> {
-                start(w, name, ns != null ? ns : s.xmlNamespace());
+                start(w, name, ns);
                 Member item = s.listMember();
                 String itemName = names.listItemName(s);
                 for (Object x : (List<Object>) value) {
@@ -87,7 +90,7 @@ public final class XmlTreeWriter {
                 w.end(name);
             }
             case MAP -> {
-                start(w, name, ns != null ? ns : s.xmlNamespace());
+                start(w, name, ns);
                 for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
                     w.start("entry");
                     writeEntry(w, s, e);
@@ -97,11 +100,19 @@ public final class XmlTreeWriter {
             }
             case DOCUMENT -> w.element(name, String.valueOf(value));
             default -> {
-                start(w, name, ns != null ? ns : s.xmlNamespace());
+                start(w, name, ns);
                 w.text(scalar(ref, value));
                 w.end(name);
             }
         }
+    }
+
+    /** Whether a member is written in an XML body: all but those bound to headers or the status code. */
+    public static boolean inBody(Member m) {
+        return switch (m.location()) {
+            case HEADER, HEADERS, STATUS_CODE -> false;
+            default -> true;
+        };
     }
 
     private void writeEntry(XmlWriter w, Shape map, Map.Entry<?, ?> e) {

@@ -22,7 +22,7 @@ public final class XmlWriter {
 
     /** Writes the XML declaration {@code <?xml version="1.0" encoding="UTF-8"?>}. */
     public XmlWriter declaration() {
-        sb.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+        sb.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         return this;
     }
 

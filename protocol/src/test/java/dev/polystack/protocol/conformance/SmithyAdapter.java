@@ -301,6 +301,11 @@ public final class SmithyAdapter {
                 locationName = trait(model.expectShape(m.getTarget()), "smithy.api#xmlName").map(n -> n.expectStringNode().getValue()).orElse(null);
             }
         }
+        // Smithy names a flattened collection by its member name, ignoring the list member's @xmlName; in
+        // botocore's form that is the member's own locationName (which takes precedence over the list member's).
+        if (xml && locationName == null && location == null && !collectionMember && m.findTrait("smithy.api#xmlFlattened").isPresent()) {
+            locationName = m.getMemberName();
+        }
         if (locationName != null) o.put("locationName", locationName);
         trait(m, "aws.protocols#ec2QueryName").ifPresent(n -> o.put("queryName", n.expectStringNode().getValue()));
         if (m.findTrait("smithy.api#xmlAttribute").isPresent()) o.put("xmlAttribute", true);

@@ -130,6 +130,8 @@ final class Values {
             a.keySet().forEach(k -> keys.add(String.valueOf(k)));
             for (String k : keys) {
                 if (!e.containsKey(k)) return path + "/" + k + ": unexpected member " + show(a.get(k));
+                // An empty list or map is not on the wire at all: to a server it is indistinguishable from absent.
+                if (!a.containsKey(k) && isEmptyCollection(e.get(k))) continue;
                 if (!a.containsKey(k)) return path + "/" + k + ": missing (expected " + show(e.get(k)) + ")";
                 String d = diff(e.get(k), a.get(k), path + "/" + k);
                 if (d != null) return d;
@@ -213,5 +215,9 @@ final class Values {
         }
         String s = String.valueOf(o);
         return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+    }
+
+    private static boolean isEmptyCollection(Object v) {
+        return v instanceof java.util.Collection<?> c && c.isEmpty() || v instanceof Map<?, ?> m && m.isEmpty();
     }
 }

@@ -47,12 +47,13 @@ class Ec2CodecTest {
                 "Tags", List.of(Map.of("Key", "Name", "Value", "main")));
         HttpResponseData r = EC2.serialize(context(form("Action=DescribeVpcs")), "DescribeVpcs", Map.of("Vpcs", List.of(vpc)));
         String b = body(r);
-        assertTrue(b.startsWith("<DescribeVpcsResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15\"><requestId>req-1</requestId>"
-                + "<vpcSet><item>"), b);
+        assertTrue(b.startsWith("<DescribeVpcsResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15\"><vpcSet><item>"), b);
+        assertTrue(b.endsWith("</vpcSet><requestId>req-1</requestId></DescribeVpcsResponse>"), b);
         assertTrue(b.contains("<tagSet><item><key>Name</key><value>main</value></item></tagSet>"), b);
         assertTrue(b.contains("<isDefault>false</isDefault>"), b);
         HttpResponseData empty = EC2.serialize(context(form("Action=CreateTags")), "CreateTags", Map.of());
         assertEquals("<CreateTagsResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15\"><requestId>req-1</requestId></CreateTagsResponse>", body(empty));
+        assertEquals("text/xml;charset=UTF-8", empty.header("Content-Type"));
     }
 
     @Test

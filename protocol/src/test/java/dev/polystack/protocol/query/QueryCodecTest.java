@@ -109,7 +109,7 @@ class QueryCodecTest {
         HttpResponseData r = SNS.serializeError(context(form("Action=GetTopicAttributes")), "GetTopicAttributes",
                 new ServiceException("NotFoundException", "Topic does not exist"));
         assertEquals(404, r.status());
-        assertEquals("<ErrorResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><Error><Type>Sender</Type><Code>NotFound</Code>"
+        assertEquals("<ErrorResponse><Error><Type>Sender</Type><Code>NotFound</Code>"
                 + "<Message>Topic does not exist</Message></Error><RequestId>req-1</RequestId></ErrorResponse>", body(r));
         HttpResponseData unmodelled = SNS.serializeError(context(null), null, new ServiceException("InternalError", "boom", 500));
         assertEquals(500, unmodelled.status());

@@ -64,7 +64,7 @@ class SqsQueryModeTest {
         assertEquals("The request must contain the parameter MessageBody.", e.getMessage());
         HttpResponseData r = SQS.serializeError(context(form("Action=SendMessage")), "SendMessage", e);
         assertEquals(400, r.status());
-        assertEquals("<ErrorResponse xmlns=\"http://queue.amazonaws.com/doc/2012-11-05/\"><Error><Type>Sender</Type>"
+        assertEquals("<ErrorResponse><Error><Type>Sender</Type>"
                 + "<Code>MissingParameter</Code><Message>The request must contain the parameter MessageBody.</Message><Detail></Detail>"
                 + "</Error><RequestId>req-1</RequestId></ErrorResponse>", body(r));
     }

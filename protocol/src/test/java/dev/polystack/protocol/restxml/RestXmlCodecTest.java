@@ -113,7 +113,7 @@ class RestXmlCodecTest {
         HttpResponseData r = S3.serialize(context(req("GET", "/b?list-type=2", Map.of(), null)), "ListObjectsV2", out);
         assertEquals(200, r.status());
         assertEquals("application/xml", r.header("Content-Type"));
-        assertEquals("<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+        assertEquals("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
                 + "<IsTruncated>false</IsTruncated><Contents><Key>a&amp;b</Key><LastModified>2024-01-02T03:04:05.120Z</LastModified>"
                 + "<Size>3</Size></Contents><Name>b</Name><KeyCount>1</KeyCount></ListBucketResult>", body(r));
         assertEquals("req-1", r.header("x-amz-request-id"));
@@ -159,10 +159,10 @@ class RestXmlCodecTest {
     void payloadStructuresAndBucketLocation() {
         HttpResponseData copy = S3.serialize(context(null), "CopyObject", Map.of("CopyObjectResult",
                 Map.of("ETag", "\"e\"", "LastModified", Instant.parse("2020-01-01T00:00:00Z"))));
-        assertEquals("<?xml version=\"1.0\" encoding=\"UTF-8\"?><CopyObjectResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+        assertEquals("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CopyObjectResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
                 + "<ETag>\"e\"</ETag><LastModified>2020-01-01T00:00:00Z</LastModified></CopyObjectResult>", body(copy));
         HttpResponseData loc = S3.serialize(context(null), "GetBucketLocation", Map.of("LocationConstraint", "eu-west-1"));
-        assertEquals("<?xml version=\"1.0\" encoding=\"UTF-8\"?><LocationConstraint xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+        assertEquals("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<LocationConstraint xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
                 + "eu-west-1</LocationConstraint>", body(loc));
         HttpResponseData usEast = S3.serialize(context(null), "GetBucketLocation", Map.of());
         assertTrue(body(usEast).endsWith("<LocationConstraint xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"></LocationConstraint>"));
@@ -176,7 +176,7 @@ class RestXmlCodecTest {
                 new ServiceException("NoSuchKey", "The specified key does not exist.").with("Key", "k"));
         assertEquals(404, r.status());
         String b = body(r);
-        assertTrue(b.startsWith("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>NoSuchKey</Code>"
+        assertTrue(b.startsWith("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>NoSuchKey</Code>"
                 + "<Message>The specified key does not exist.</Message><Key>k</Key><RequestId>req-1</RequestId><HostId>"), b);
         HttpResponseData head = S3.serializeError(context(req("HEAD", "/b/k", Map.of(), null)), "HeadObject",
                 new ServiceException("NoSuchKey", "x"));
