@@ -104,6 +104,13 @@ public final class BotocoreCatalog implements ServiceCatalog {
 
     public Path dataDir() { return dataDir; }
 
+    /** Builds (if missing) and reports the index: run at build time so the gateway never has to. */
+    public static void main(String[] args) {
+        long t0 = System.nanoTime();
+        BotocoreCatalog c = fromEnvironment();
+        System.out.printf("polystack catalog: %d services from %s (%d ms)%n", c.all().size(), c.dataDir(), (System.nanoTime() - t0) / 1_000_000);
+    }
+
     @Override
     public Collection<ServiceInfo> all() { return byName.values(); }
 

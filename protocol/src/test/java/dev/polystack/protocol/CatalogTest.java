@@ -23,6 +23,9 @@ class CatalogTest {
         assertTrue(c.bySigningName("s3").stream().anyMatch(i -> i.service().equals("s3")));
         assertTrue(c.byEndpointPrefix("sqs").stream().anyMatch(i -> i.service().equals("sqs")));
         assertNull(c.get("nope"));
+        long b0 = System.nanoTime();
+        assertEquals(c.all().size(), BotocoreCatalog.buildIndex(c.dataDir()).size());
+        System.out.println("index build (first run for a botocore version): " + (System.nanoTime() - b0) / 1_000_000 + " ms");
         assertNull(c.codec("nope"));
     }
 }
