@@ -1125,6 +1125,7 @@ public final class SnsProvider implements ServiceProvider, Persistable {
                     }
                 }
             }
+            if (state.topics.values().stream().anyMatch(t -> !t.fifo)) signer.warmUp(); // signed envelopes ahead
             store.put(account, region, state);
         }));
     }
