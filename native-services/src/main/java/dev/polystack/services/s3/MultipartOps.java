@@ -254,8 +254,10 @@ final class MultipartOps {
             bucket.uploads.put(u.uploadId, u); // the upload stays, as S3 keeps it after a failed completion
             throw e;
         }
+        java.util.Set<String> kept = new java.util.HashSet<>();
+        for (MultipartUpload.Part p : chosen) kept.add(p.blobId());
         for (MultipartUpload.Part p : u.parts.values()) {
-            if (!chosen.contains(p)) state.blobs.delete(p.blobId());
+            if (!kept.contains(p.blobId())) state.blobs.delete(p.blobId());
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("Location", location(ctx, bucket.name, u.key));
