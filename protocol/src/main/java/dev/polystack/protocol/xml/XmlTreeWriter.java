@@ -70,7 +70,10 @@ public final class XmlTreeWriter {
         Shape s = ref.shape();
         switch (s.type()) {
             case STRUCTURE -> {
-                start(w, name, ns);
+                // A nested shape's default namespace is ignored (Smithy), but a prefixed one is declared: its
+                // attributes need the prefix bound (S3's <Grantee xmlns:xsi=".." xsi:type="CanonicalUser">).
+                XmlNamespace own = s.xmlNamespace();
+                start(w, name, ns != null ? ns : own != null && own.prefix() != null && !own.prefix().isEmpty() ? own : null);
                 Map<String, Object> map = (Map<String, Object>) value;
                 for (Member a : s.memberArray()) {
                     if (!a.isXmlAttribute()) continue;

@@ -171,6 +171,16 @@ class RestXmlCodecTest {
     }
 
     @Test
+    void aclGranteesDeclareTheirXsiPrefix() {
+        Map<String, Object> grantee = Map.of("Type", "CanonicalUser", "ID", "abc");
+        HttpResponseData r = S3.serialize(context(null), "GetBucketAcl", Map.of("Owner", Map.of("ID", "abc"),
+                "Grants", List.of(Map.of("Grantee", grantee, "Permission", "FULL_CONTROL"))));
+        assertTrue(body(r).contains("<Grantee xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"CanonicalUser\"><ID>abc</ID>"
+                + "</Grantee>"), body(r));
+        assertTrue(body(r).contains("<AccessControlList><Grant>"), body(r));
+    }
+
+    @Test
     void s3ErrorsAreUnwrappedWithExtraFieldsAndHeadErrorsHaveNoBody() {
         HttpResponseData r = S3.serializeError(context(req("GET", "/b/k", Map.of(), null)), "GetObject",
                 new ServiceException("NoSuchKey", "The specified key does not exist.").with("Key", "k"));
