@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Compares Polystack with moto's server under the same bounded load, alternating between them.
-#   bench/run.sh [--scenarios a,b] [--concurrency 1,16] [--seconds 4] [--rounds 2] [--list]
+#   bench/run.sh [--scenarios a,b] [--concurrency 1,16] [--seconds 4] [--warmup s] [--rounds 2] [--list]
 # Starts both servers on free loopback ports, prints their start-up and RSS, runs dev.polystack.bench.Compare,
 # stops both. Needs a built tree (./polystack build) and moto_server on PATH (pip install 'moto[server]').
 set -euo pipefail

@@ -14,7 +14,7 @@ import java.util.ServiceLoader;
  *
  * <pre>
  * java -cp ... dev.polystack.bench.Compare --target polystack=http://127.0.0.1:4566 --target moto=http://127.0.0.1:5000
- *     [--scenarios sqs-list-queues,sns-list-topics] [--concurrency 1,16] [--seconds 4] [--rounds 2] [--list]
+ *     [--scenarios sqs-list-queues,sns-list-topics] [--concurrency 1,16] [--seconds 4] [--warmup s] [--rounds 2] [--list]
  * </pre>
  */
 public final class Compare {
@@ -26,6 +26,7 @@ public final class Compare {
         List<String> wanted = new ArrayList<>();
         List<Integer> concurrency = new ArrayList<>(List.of(1, 16));
         double seconds = 4;
+        double warmup = -1;
         int rounds = 2;
         Map<String, Scenario> available = new LinkedHashMap<>();
         for (Scenario s : ServiceLoader.load(Scenario.class)) available.put(s.name(), s);
@@ -41,6 +42,8 @@ public final class Compare {
                     for (String c : args[++i].split(",")) concurrency.add(Integer.parseInt(c.trim()));
                 }
                 case "--seconds" -> seconds = Double.parseDouble(args[++i]);
+                // A JVM server is measured cold without it: the first rows then time the JIT, not the server.
+                case "--warmup" -> warmup = Double.parseDouble(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--list" -> {
                     available.keySet().forEach(System.out::println);
@@ -73,7 +76,8 @@ public final class Compare {
             }
             for (int c : concurrency) {
                 Map<String, LoadRunner.Result> results = new LinkedHashMap<>();
-                for (Target t : servers) LoadRunner.run(scenario, t, c, Math.min(1, seconds / 4)); // warm-up
+                double warm = warmup >= 0 ? warmup : Math.min(1, seconds / 4);
+                for (Target t : servers) LoadRunner.run(scenario, t, c, warm); // warm-up
                 for (int r = 0; r < rounds; r++) {
                     for (Target t : servers) {
                         LoadRunner.Result res = LoadRunner.run(scenario, t, c, seconds);
