@@ -121,6 +121,7 @@ def test_modeled_exception_class_matches(sqs):
         sqs.get_queue_attributes(QueueUrl=f"http://localhost:4566/{ACCOUNT}/{name('missing')}")
 
 
+@pytest.mark.moto_deviation("moto's message for a name clash with other attributes is the generic 'The specified queue already exists.'")
 def test_create_existing_queue_same_and_different_attributes(sqs, queue):
     url = queue({"DelaySeconds": "1"})
     qname = url.rsplit("/", 1)[1]
@@ -139,6 +140,7 @@ def test_invalid_queue_names(sqs):
     assert err["Error"]["Code"] == "InvalidParameterValue"
 
 
+@pytest.mark.moto_deviation("moto ignores MaxResults/NextToken in ListQueues")
 def test_list_queues_prefix_and_pagination(sqs, queue):
     prefix = name("page")
     urls = sorted(sqs.create_queue(QueueName=f"{prefix}-{i}")["QueueUrl"] for i in range(5))
@@ -162,6 +164,7 @@ def test_list_queues_prefix_and_pagination(sqs, queue):
             sqs.delete_queue(QueueUrl=u)
 
 
+@pytest.mark.moto_deviation("moto returns CreatedTimestamp with a fractional part")
 def test_queue_attributes_defaults_and_updates(sqs, queue):
     url = queue({"VisibilityTimeout": "20", "ReceiveMessageWaitTimeSeconds": "10"})
     attrs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
@@ -191,6 +194,7 @@ def test_queue_attributes_defaults_and_updates(sqs, queue):
                             "QueryErrorCode": "InvalidAttributeName", "Type": "Sender"}
 
 
+@pytest.mark.moto_deviation("moto reports SqsManagedSseEnabled=true by default")
 def test_encryption_attributes(sqs, queue):
     url = queue()
     sqs.set_queue_attributes(QueueUrl=url, Attributes={"KmsMasterKeyId": "testKeyId",
@@ -205,6 +209,7 @@ def test_encryption_attributes(sqs, queue):
                                        "You can either enable KMS SSE or SQS SSE.")
 
 
+@pytest.mark.moto_deviation("moto accepts FIFO-only attributes on standard queues")
 def test_standard_queue_rejects_fifo_attributes(sqs):
     err = error_of(sqs.create_queue, QueueName=name(), Attributes={"ContentBasedDeduplication": "true"})
     assert err["Error"]["Message"] == "Unknown Attribute ContentBasedDeduplication."
@@ -223,6 +228,7 @@ def test_queue_url_in_every_form_is_accepted(sqs, queue, endpoint_url):
         "Attributes"]["ApproximateNumberOfMessages"] == "5"
 
 
+@pytest.mark.moto_deviation("moto ignores QueueOwnerAWSAccountId in GetQueueUrl")
 def test_accounts_and_regions_are_isolated(aws_client):
     qname = name("iso")
     east = aws_client("sqs")
@@ -290,6 +296,7 @@ def test_message_attribute_name_filters(sqs, queue):
     assert receive(["Nope"]) == ({}, None)
 
 
+@pytest.mark.moto_deviation("moto does not return MD5OfMessageSystemAttributes")
 def test_system_attributes_and_trace_header(sqs, queue):
     url = queue()
     trace = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
@@ -307,6 +314,7 @@ def test_system_attributes_and_trace_header(sqs, queue):
     assert m["Attributes"] == {"ApproximateReceiveCount": "2"}
 
 
+@pytest.mark.moto_deviation("moto accepts empty and oversized bodies")
 def test_message_size_and_content_limits(sqs, queue):
     url = queue({"MaximumMessageSize": "1024"})
     err = error_of(sqs.send_message, QueueUrl=url, MessageBody="x" * 1025)
@@ -334,6 +342,7 @@ def test_default_maximum_size_is_one_mebibyte(sqs, queue):
         "One or more parameters are invalid. Reason: Message must be shorter than 1048576 bytes."
 
 
+@pytest.mark.moto_deviation("moto's validation message differs (prefix, case)")
 def test_receive_parameter_validation(sqs, queue):
     url = queue()
     err = error_of(sqs.receive_message, QueueUrl=url, MaxNumberOfMessages=11)
@@ -365,6 +374,7 @@ def test_visibility_timeout_receipt_handles_and_change_visibility(sqs, queue):
     sqs.delete_message(QueueUrl=url, ReceiptHandle=third["ReceiptHandle"])
 
 
+@pytest.mark.moto_deviation("moto does not count ApproximateNumberOfMessagesDelayed")
 def test_delay_queue_and_per_message_delay(sqs, queue):
     url = queue({"DelaySeconds": "1"})
     sqs.send_message(QueueUrl=url, MessageBody="queue delay")
@@ -396,12 +406,14 @@ def test_long_poll_uses_queue_default_wait(sqs, queue):
     assert time.monotonic() - started >= 0.9
 
 
+@pytest.mark.moto_deviation("moto does not validate MessageRetentionPeriod bounds")
 def test_retention_period(sqs, queue):
     url = queue({"MessageRetentionPeriod": "60"})
     err = error_of(sqs.set_queue_attributes, QueueUrl=url, Attributes={"MessageRetentionPeriod": "59"})
     assert err["Error"]["Code"] == "InvalidAttributeValue"
 
 
+@pytest.mark.moto_deviation("moto applies MaximumMessageSize differently to batch entries")
 def test_batch_operations(sqs, queue):
     url = queue({"MaximumMessageSize": "1024"})
     result = sqs.send_message_batch(QueueUrl=url, Entries=[
@@ -428,6 +440,7 @@ def test_batch_operations(sqs, queue):
     assert deleted["Failed"][0]["Id"] == "bad" and deleted["Failed"][0]["Code"] == "ReceiptHandleIsInvalid"
 
 
+@pytest.mark.moto_deviation("moto does not validate batch entry ids")
 def test_batch_request_errors(sqs, queue):
     url = queue()
     err = error_of(sqs.send_message_batch, QueueUrl=url,
@@ -451,6 +464,7 @@ def test_batch_request_errors(sqs, queue):
     assert err["Error"]["Message"] == "Batch requests cannot be longer than 1048576 bytes. You have sent 1048577 bytes."
 
 
+@pytest.mark.moto_deviation("moto has no PurgeQueueInProgress")
 def test_purge_queue_and_purge_in_progress(sqs, queue):
     url = queue()
     for i in range(3):
@@ -464,6 +478,7 @@ def test_purge_queue_and_purge_in_progress(sqs, queue):
         f"Only one PurgeQueue operation on {url.rsplit('/', 1)[1]} is allowed every 60 seconds."
 
 
+@pytest.mark.moto_deviation("moto does not set DeadLetterQueueSourceArn")
 def test_dead_letter_queue_redrive(sqs, queue):
     dlq = queue()
     dlq_arn = arn_of(sqs, dlq)
@@ -488,6 +503,7 @@ def test_dead_letter_queue_redrive(sqs, queue):
     assert sqs.list_dead_letter_source_queues(QueueUrl=dlq)["queueUrls"] == []
 
 
+@pytest.mark.moto_deviation("moto reports a missing dead-letter target as NonExistentQueue")
 def test_redrive_policy_validation(sqs, queue):
     url = queue()
     missing = f"arn:aws:sqs:us-east-1:{ACCOUNT}:{name('nope')}"
@@ -500,6 +516,7 @@ def test_redrive_policy_validation(sqs, queue):
     assert err["Error"]["Code"] == "InvalidParameterValue"
 
 
+@pytest.mark.moto_deviation("moto returns an empty Tags map for untagged queues")
 def test_tags(sqs):
     url = sqs.create_queue(QueueName=name(), tags={"team": "a"})["QueueUrl"]
     try:
@@ -511,6 +528,7 @@ def test_tags(sqs):
         sqs.delete_queue(QueueUrl=url)
 
 
+@pytest.mark.moto_deviation("moto writes policies with Version 2012-10-17")
 def test_permissions(sqs, queue):
     url = queue()
     arn = arn_of(sqs, url)
@@ -534,6 +552,7 @@ def test_permissions(sqs, queue):
 
 # --- FIFO ------------------------------------------------------------------------------------------------
 
+@pytest.mark.moto_deviation("moto's FIFO sequence numbers are not increasing")
 def test_fifo_order_group_locking_and_sequence_numbers(sqs, queue):
     url = queue({"VisibilityTimeout": "30"}, fifo=True)
     sequence = []
@@ -556,6 +575,7 @@ def test_fifo_order_group_locking_and_sequence_numbers(sqs, queue):
     assert [m["Body"] for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]] == ["A2"]
 
 
+@pytest.mark.moto_deviation("moto returns a new MessageId for a deduplicated send")
 def test_fifo_deduplication_by_id_and_content(sqs, queue):
     url = queue(fifo=True)
     a = sqs.send_message(QueueUrl=url, MessageBody="one", MessageGroupId="g", MessageDeduplicationId="d")
@@ -582,6 +602,7 @@ def test_fifo_deduplication_by_id_and_content(sqs, queue):
     assert attrs["DeduplicationScope"] == "messageGroup" and attrs["FifoThroughputLimit"] == "perMessageGroupId"
 
 
+@pytest.mark.moto_deviation("moto does not validate MessageGroupId characters")
 def test_fifo_requirements(sqs, queue):
     url = queue(fifo=True)
     err = error_of(sqs.send_message, QueueUrl=url, MessageBody="x", MessageDeduplicationId="d")
@@ -604,6 +625,7 @@ def test_fifo_requirements(sqs, queue):
     assert err["Error"]["Message"] == "Invalid value for the parameter FifoQueue. Reason: Modifying queue type is not supported."
 
 
+@pytest.mark.moto_deviation("moto accepts expired FIFO receipt handles")
 def test_fifo_expired_receipt_handle(sqs, queue):
     url = queue({"VisibilityTimeout": "1", "ContentBasedDeduplication": "true"}, fifo=True)
     sqs.send_message(QueueUrl=url, MessageBody="foobar", MessageGroupId="g")
@@ -614,6 +636,7 @@ def test_fifo_expired_receipt_handle(sqs, queue):
     assert err["Error"]["Message"] == f"Value {handle} for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired."
 
 
+@pytest.mark.moto_deviation("moto ignores ReceiveRequestAttemptId")
 def test_fifo_receive_request_attempt_id(sqs, queue):
     url = queue({"ContentBasedDeduplication": "true"}, fifo=True)
     sqs.send_message(QueueUrl=url, MessageBody="once", MessageGroupId="g")
@@ -651,6 +674,7 @@ def _wait_for_status(sqs, source_arn, status, timeout=10):
     raise AssertionError(f"no {status} task: {results}")
 
 
+@pytest.mark.moto_deviation("moto does not implement message move tasks (501 NotImplemented)")
 def test_message_move_task_back_to_the_source(sqs, queue):
     dlq, source = _dlq_with_messages(sqs, queue, 3)
     dlq_arn = arn_of(sqs, dlq)
@@ -663,6 +687,7 @@ def test_message_move_task_back_to_the_source(sqs, queue):
     assert sorted(m["Body"] for m in got) == ["m0", "m1", "m2"]
 
 
+@pytest.mark.moto_deviation("moto does not implement message move tasks (501 NotImplemented)")
 def test_message_move_task_errors_and_cancel(sqs, queue):
     dlq, source = _dlq_with_messages(sqs, queue, 4)
     dlq_arn = arn_of(sqs, dlq)
@@ -689,6 +714,7 @@ def test_message_move_task_errors_and_cancel(sqs, queue):
 
 # --- the internal endpoint -------------------------------------------------------------------------------
 
+@pytest.mark.moto_deviation("/_aws/sqs/messages is LocalStack's own endpoint, not moto's")
 def test_internal_messages_endpoint_peeks_without_side_effects(sqs, queue, endpoint_url):
     url = queue()
     sqs.send_message(QueueUrl=url, MessageBody="one")
@@ -780,6 +806,7 @@ def test_query_protocol_batches_and_tags(endpoint_url):
         query(endpoint_url, "DeleteQueue", QueueUrl=url)
 
 
+@pytest.mark.moto_deviation("moto's validation message differs (prefix, case)")
 def test_query_protocol_errors(endpoint_url):
     status, err = query(endpoint_url, "GetQueueUrl", QueueName=name("missing"))
     assert status == 400
@@ -807,6 +834,7 @@ def test_query_protocol_errors(endpoint_url):
         query(endpoint_url, "DeleteQueue", QueueUrl=url)
 
 
+@pytest.mark.moto_deviation("moto's query responses lack SequenceNumber")
 def test_query_protocol_fifo(endpoint_url):
     qname = name("qfifo") + ".fifo"
     _, root = query(endpoint_url, "CreateQueue", QueueName=qname, **{
@@ -858,6 +886,7 @@ def test_aws_cli(aws_cli):
 
 # --- concurrency -----------------------------------------------------------------------------------------
 
+@pytest.mark.moto_deviation("moto under GraalPy's interpreter is too slow for this load's 60 s window on a busy machine (21 of 160 delivered; open bridge issue)")
 def test_concurrent_producers_and_consumers_standard(aws_client, queue):
     url = queue({"VisibilityTimeout": "30"})
     producers, per_producer = 4, 40
@@ -892,6 +921,7 @@ def test_concurrent_producers_and_consumers_standard(aws_client, queue):
     assert duplicates == []
 
 
+@pytest.mark.moto_deviation("moto under GraalPy's interpreter is too slow for this load's 60 s window on a busy machine (60 s read timeout; open bridge issue)")
 def test_concurrent_consumers_fifo_keep_group_order(aws_client, queue):
     url = queue({"VisibilityTimeout": "30", "ContentBasedDeduplication": "true"}, fifo=True)
     groups, per_group = 4, 30

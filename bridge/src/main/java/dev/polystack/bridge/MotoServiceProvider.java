@@ -53,6 +53,10 @@ final class MotoServiceProvider extends PythonHostedProvider {
             answer = host.invokeMember("handle", request.method(), request.path(), request.rawQuery(), urlHost(context),
                     headers, body, context.accountId(), context.region());
         } catch (PolyglotException e) {
+            // moto marks what it lacks with NotImplementedError: the gateway's 501 NotImplemented, not a 500.
+            if (String.valueOf(e.getMessage()).startsWith("NotImplementedError")) {
+                throw new UnsupportedOperationException(e.getMessage());
+            }
             throw internalError(operationHint(request), e.getMessage(), describe(e));
         }
         return toResponse(answer);
