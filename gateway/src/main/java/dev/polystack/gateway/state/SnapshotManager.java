@@ -39,7 +39,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class SnapshotManager {
     private static final System.Logger LOG = System.getLogger(SnapshotManager.class.getName());
     static final long MIN_SAVE_INTERVAL_MS = 500;
-    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Jackson only once a state endpoint is called: the gateway's start-up path stays free of it. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     private final boolean enabled;
     private final Path dataDir;
@@ -241,7 +245,7 @@ public final class SnapshotManager {
 
     private static HttpResponseData json(int status, Object body) {
         try {
-            return new HttpResponseData(status).header("Content-Type", "application/json").body(JSON.writeValueAsBytes(body));
+            return new HttpResponseData(status).header("Content-Type", "application/json").body(Json.MAPPER.writeValueAsBytes(body));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
