@@ -77,12 +77,19 @@ final class ConfigOps {
         this.state = state;
     }
 
+    /** Deprecated operations some older clients still send, served as their current equivalents. */
+    private static final Map<String, String> DEPRECATED = Map.of(
+            "PutBucketLifecycle", "PutBucketLifecycleConfiguration", "GetBucketLifecycle", "GetBucketLifecycleConfiguration",
+            "PutBucketNotification", "PutBucketNotificationConfiguration", "GetBucketNotification", "GetBucketNotificationConfiguration");
+
     static boolean handles(String operation) {
+        operation = DEPRECATED.getOrDefault(operation, operation);
         return BY_OPERATION.containsKey(operation) || operation.equals("PutBucketVersioning")
                 || operation.equals("GetBucketVersioning") || operation.equals("GetBucketPolicyStatus");
     }
 
     Map<String, Object> invoke(RequestContext ctx, String operation, Map<String, Object> in) {
+        operation = DEPRECATED.getOrDefault(operation, operation);
         Bucket bucket = state.bucket(ctx, In.str(in, "Bucket"));
         switch (operation) {
             case "PutBucketVersioning" -> {

@@ -402,6 +402,7 @@ class S3ProviderTest {
         s3.invoke(ctx(), "PutBucketLifecycleConfiguration", params("Bucket", "bkt", "LifecycleConfiguration",
                 Map.of("Rules", List.of(Map.of("ID", "r", "Status", "Enabled", "Expiration", Map.of("Days", 1))))));
         assertEquals(1, ((List<?>) s3.invoke(ctx(), "GetBucketLifecycleConfiguration", params("Bucket", "bkt")).get("Rules")).size());
+        assertEquals(1, ((List<?>) s3.invoke(ctx(), "GetBucketLifecycle", params("Bucket", "bkt")).get("Rules")).size());
         error("NoSuchWebsiteConfiguration", () -> s3.invoke(ctx(), "GetBucketWebsite", params("Bucket", "bkt")));
         s3.invoke(ctx(), "PutBucketWebsite", params("Bucket", "bkt", "WebsiteConfiguration", Map.of("IndexDocument", Map.of("Suffix", "index.html"))));
         assertEquals(Map.of("Suffix", "index.html"), s3.invoke(ctx(), "GetBucketWebsite", params("Bucket", "bkt")).get("IndexDocument"));
