@@ -75,19 +75,10 @@ public final class XmlTreeWriter {
                 XmlNamespace own = s.xmlNamespace();
                 start(w, name, ns != null ? ns : own != null && own.prefix() != null && !own.prefix().isEmpty() ? own : null);
                 Map<String, Object> map = (Map<String, Object>) value;
-                XmlNamespace own = s.xmlNamespace();
-                boolean declared = ns != null || own == null || own.prefix() == null || own.uri() == null;
                 for (Member a : s.memberArray()) {
                     if (!a.isXmlAttribute()) continue;
                     Object av = map.get(a.name());
-                    if (av == null) continue;
-                    String attribute = names.name(a);
-                    if (!declared && attribute.startsWith(own.prefix() + ":")) {
-                        // S3's Grantee: xsi:type needs its prefix bound, or the document is not well-formed XML
-                        w.attribute(own.attributeName(), own.uri());
-                        declared = true;
-                    }
-                    w.attribute(attribute, scalar(a, av));
+                    if (av != null) w.attribute(names.name(a), scalar(a, av));
                 }
                 writeMembers(w, s, map);
                 w.end(name);
