@@ -1,11 +1,18 @@
 # Sourced by mvnw and polystack: sets JAVA_HOME to a JDK >= 21 or exits with a clear message.
 # Order: $JAVA_HOME if new enough, then the newest JDK under /usr/lib/jvm (and macOS's JavaVirtualMachines).
+# The major version of the Java at $1: from its `release` file (instant), else by asking java itself.
 polystack_java_major() {
-  "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -1 | cut -d. -f1
+  local v=""
+  [ -f "$1/release" ] && v=$(sed -n 's/^JAVA_VERSION="\(1\.\)\{0,1\}\([0-9]*\).*/\2/p' "$1/release")
+  if [ -z "$v" ]; then
+    v=$("$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -1 | cut -d. -f1)
+  fi
+  echo "$v"
 }
 polystack_find_jdk() {
   local candidate major best="" best_major=0
-  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/javac" ]; then
+  # JAVA_HOME may be a JRE (the container image runs on one); mvnw then reports the missing compiler.
+  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
     major=$(polystack_java_major "$JAVA_HOME")
     if [ "${major:-0}" -ge 21 ] 2>/dev/null; then return 0; fi
   fi
