@@ -52,7 +52,7 @@ final class KmsState {
             r.set("grants", MAPPER.valueToTree(state.grants));
             r.put("sequence", state.sequence.get());
         }));
-        MAPPER.writeValue(nonClosing(out), root);
+        MAPPER.writeValue(out, root);
     }
 
     static void read(AccountRegionStore<KmsRegion> store, InputStream in, int version) throws IOException {
@@ -75,19 +75,5 @@ final class KmsState {
             KmsKey primary = primaryState == null ? null : primaryState.keys.get(k.keyId);
             if (primary != null) k.materials = primary.materials;
         })));
-    }
-
-    private static OutputStream nonClosing(OutputStream out) {
-        return new java.io.FilterOutputStream(out) {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
-            }
-
-            @Override
-            public void close() throws IOException {
-                flush();
-            }
-        };
     }
 }

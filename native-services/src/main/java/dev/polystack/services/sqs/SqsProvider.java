@@ -786,7 +786,7 @@ public final class SqsProvider implements ServiceProvider, Persistable {
             });
             regions.add(new SqsState.RegionState(account, region, queues, tasks));
         }));
-        QueueAttributes.JSON.writeValue(new NonClosing(out), new SqsState.Root(SqsState.VERSION, regions));
+        QueueAttributes.JSON.writeValue(out, new SqsState.Root(SqsState.VERSION, regions));
     }
 
     @Override
@@ -826,23 +826,6 @@ public final class SqsProvider implements ServiceProvider, Persistable {
     @Override
     public void close() {
         resetState();
-    }
-
-    /** Jackson closes the stream it writes to; the snapshot manager owns it. */
-    private static final class NonClosing extends java.io.FilterOutputStream {
-        NonClosing(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            flush();
-        }
     }
 
     /** Stores, for the peek endpoint. */
