@@ -17,13 +17,25 @@ import dev.polystack.protocol.model.ServiceModel;
  */
 public record ErrorDescriptor(Shape shape, String typeName, String queryCode, int status, boolean senderFault) {
 
+    /** For the JSON, CBOR and rest protocols: the status from the shape's {@code error.httpStatusCode}. */
     public static ErrorDescriptor of(ServiceModel model, ServiceException e) {
+        return resolve(model, e, false);
+    }
+
+    /** For the query and ec2 protocols, where {@code @awsQueryError} may give a JSON service's error another status. */
+    public static ErrorDescriptor ofQuery(ServiceModel model, ServiceException e) {
+        return resolve(model, e, true);
+    }
+
+    private static ErrorDescriptor resolve(ServiceModel model, ServiceException e, boolean query) {
         Shape shape = model.errorShape(e.code());
+        int status = e.status() <= 0 ? 400 : e.status();
         if (shape == null) {
-            return new ErrorDescriptor(null, e.code(), e.queryCode() != null ? e.queryCode() : e.code(), e.status(), e.senderFault());
+            return new ErrorDescriptor(null, e.code(), e.queryCode() != null ? e.queryCode() : e.code(), status, e.senderFault());
         }
-        int status = e.status();
-        if (status == 400 && shape.errorHttpStatus() > 0) status = shape.errorHttpStatus();
+        int specStatus = query ? shape.queryErrorHttpStatus() : shape.errorHttpStatus();
+        // The specification's status wins over the contract's default 400.
+        if (status == 400 && specStatus > 0) status = specStatus;
         boolean sender = shape.senderFault() != null ? shape.senderFault() : !shape.isFault() && status < 500;
         return new ErrorDescriptor(shape, shape.qualifiedName(), e.queryCode() != null ? e.queryCode() : shape.wireErrorCode(), status, sender);
     }

@@ -1,6 +1,7 @@
 package dev.polystack.protocol.ec2;
 
 import dev.polystack.api.ServiceException;
+import dev.polystack.protocol.ErrorDescriptor;
 import dev.polystack.protocol.model.Operation;
 import dev.polystack.protocol.model.ServiceModel;
 import dev.polystack.protocol.query.QueryCodec;
@@ -42,9 +43,9 @@ public final class Ec2Codec extends QueryCodec {
     }
 
     @Override
-    protected void writeError(XmlWriter w, WireError e, ServiceException error, String requestId) {
+    protected void writeError(XmlWriter w, ErrorDescriptor e, ServiceException error, String requestId) {
         w.start("Response").start("Errors").start("Error");
-        w.element("Code", e.code());
+        w.element("Code", e.queryCode());
         if (error.getMessage() != null) w.element("Message", error.getMessage());
         writeErrorFields(w, e.shape(), error.fields());
         w.end("Error").end("Errors");

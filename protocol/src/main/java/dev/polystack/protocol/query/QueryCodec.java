@@ -4,6 +4,7 @@ import dev.polystack.api.HttpRequestData;
 import dev.polystack.api.HttpResponseData;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
+import dev.polystack.protocol.ErrorDescriptor;
 import dev.polystack.protocol.ParsedRequest;
 import dev.polystack.protocol.ProtocolCodec;
 import dev.polystack.protocol.model.Member;
@@ -101,7 +102,7 @@ public class QueryCodec implements ProtocolCodec {
 
     @Override
     public HttpResponseData serializeError(RequestContext context, String operation, ServiceException error) {
-        WireError e = wireError(error);
+        ErrorDescriptor e = ErrorDescriptor.ofQuery(model, error);
         XmlWriter w = new XmlWriter(256);
         writeError(w, e, error, context == null ? null : context.requestId());
         HttpResponseData r = new HttpResponseData(e.status());
@@ -117,31 +118,11 @@ public class QueryCodec implements ProtocolCodec {
         return "text/xml";
     }
 
-    /** An error as it goes on the wire: code, HTTP status, fault, and its shape when modelled. */
-    protected record WireError(String code, int status, boolean sender, Shape shape) {
-    }
-
-    protected WireError wireError(ServiceException error) {
-        Shape shape = model.errorShape(error.code());
-        String code = error.code();
-        int status = error.status();
-        boolean sender = error.senderFault();
-        if (shape != null) {
-            code = shape.wireErrorCode();
-            // The specification's status wins over the contract's default 400.
-            if (shape.queryErrorHttpStatus() != 0 && status == 400) status = shape.queryErrorHttpStatus();
-            if (shape.senderFault() != null) sender = shape.senderFault();
-            else if (shape.isFault()) sender = false;
-        }
-        if (error.queryCode() != null) code = error.queryCode();
-        return new WireError(code, status <= 0 ? 400 : status, sender, shape);
-    }
-
-    protected void writeError(XmlWriter w, WireError e, ServiceException error, String requestId) {
+    protected void writeError(XmlWriter w, ErrorDescriptor e, ServiceException error, String requestId) {
         w.start("ErrorResponse");
         w.start("Error");
-        w.element("Type", e.sender() ? "Sender" : "Receiver");
-        w.element("Code", e.code());
+        w.element("Type", e.faultType());
+        w.element("Code", e.queryCode());
         if (error.getMessage() != null) w.element("Message", error.getMessage());
         writeErrorFields(w, e.shape(), error.fields());
         if (errorDetail) w.start("Detail").end("Detail");

@@ -4,6 +4,7 @@ import dev.polystack.api.HttpRequestData;
 import dev.polystack.api.HttpResponseData;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
+import dev.polystack.protocol.ErrorDescriptor;
 import dev.polystack.api.StreamingBody;
 import dev.polystack.protocol.ParsedRequest;
 import dev.polystack.protocol.ProtocolCodec;
@@ -485,17 +486,11 @@ public class RestXmlCodec implements ProtocolCodec {
 
     @Override
     public HttpResponseData serializeError(RequestContext context, String operation, ServiceException error) {
-        Shape shape = model.errorShape(error.code());
-        String code = error.code();
-        int status = error.status();
-        boolean sender = error.senderFault();
-        if (shape != null) {
-            code = shape.wireErrorCode();
-            if (shape.errorHttpStatus() != 0 && status == 400) status = shape.errorHttpStatus();
-            if (shape.senderFault() != null) sender = shape.senderFault();
-            else if (shape.isFault()) sender = false;
-        }
-        HttpResponseData r = new HttpResponseData(status <= 0 ? 400 : status);
+        ErrorDescriptor d = ErrorDescriptor.of(model, error);
+        Shape shape = d.shape();
+        String code = d.queryCode();
+        boolean sender = d.senderFault();
+        HttpResponseData r = new HttpResponseData(d.status());
         Map<String, Object> bodyFields = error.fields();
         if (shape != null && shape.nonBodyMembers().length > 0 && !error.fields().isEmpty()) {
             writeBoundMembers(r, shape, error.fields());
