@@ -51,6 +51,18 @@ final class ObjectOps {
         ObjectVersion v = new ObjectVersion(key, newVersionId(bucket), false, S3State.now(), w.etag(), w.blob().size(),
                 ctx.accountId(), List.of(new ObjectVersion.Segment(w.blob().id(), w.blob().size())), headers,
                 metadata(in), storageClass, encryption, w.algorithm(), w.checksum(), "FULL_OBJECT", 0, tags, acl);
+        publishOrFree(bucket, v, condition);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ETag", v.etag);
+        out.put(w.algorithm().member, w.checksum());
+        out.put("ChecksumType", "FULL_OBJECT");
+        putEncryption(out, v);
+        if (!"null".equals(v.versionId)) out.put("VersionId", v.versionId);
+        return out;
+    }
+
+    /** Makes {@code v} current if the write condition still holds at that moment; otherwise frees its blobs and rethrows. */
+    private void publishOrFree(Bucket bucket, ObjectVersion v, Conditions.WriteCondition condition) {
         try {
             state.publish(bucket, v, condition == null ? null : old -> {
                 condition.check(old);
@@ -60,13 +72,6 @@ final class ObjectOps {
             state.freeBlobs(v);
             throw e;
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("ETag", v.etag);
-        out.put(w.algorithm().member, w.checksum());
-        out.put("ChecksumType", "FULL_OBJECT");
-        putEncryption(out, v);
-        if (!"null".equals(v.versionId)) out.put("VersionId", v.versionId);
-        return out;
     }
 
     static String newVersionId(Bucket bucket) {
@@ -471,15 +476,7 @@ final class ObjectOps {
         ObjectVersion v = new ObjectVersion(key, newVersionId(bucket), false, S3State.now(), etag, w.blob().size(),
                 ctx.accountId(), List.of(new ObjectVersion.Segment(w.blob().id(), w.blob().size())), headers, metadata,
                 storageClass, encryption, algorithm, w.checksum(), "FULL_OBJECT", 0, tags, source.acl());
-        try {
-            state.publish(bucket, v, condition == null ? null : old -> {
-                condition.check(old);
-                return old;
-            });
-        } catch (RuntimeException e) {
-            state.freeBlobs(v);
-            throw e;
-        }
+        publishOrFree(bucket, v, condition);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("ETag", v.etag);
         result.put("LastModified", v.lastModified);
