@@ -55,8 +55,8 @@ abstract class PythonHostedProvider implements ServiceProvider {
             if (started != null) return started;
             state = "starting";
             long t0 = System.nanoTime();
-            started = f = interpreter.submit(this::load);
-            f.whenComplete((host, error) -> {
+            // The state is set inside the future's chain, so a caller woken by its completion sees it.
+            started = f = interpreter.submit(this::load).whenComplete((host, error) -> {
                 if (error == null) {
                     state = "running";
                     LOG.log(Level.INFO, "{0} ({1}) running after {2} ms", service, kind(), (System.nanoTime() - t0) / 1_000_000);
