@@ -63,7 +63,7 @@ final class BrowserPost {
                 }
             });
             if (!metadata.isEmpty()) in.put("Metadata", metadata);
-            Map<String, Object> out = objects.putObject(ctx, in);
+            Map<String, Object> out = objects.putObject(ctx, in, "Post");
             String etag = String.valueOf(out.get("ETag"));
             String location = MultipartOps.location(ctx, bucket, key);
             String redirect = fields.containsKey("success_action_redirect") ? fields.get("success_action_redirect") : fields.get("redirect");

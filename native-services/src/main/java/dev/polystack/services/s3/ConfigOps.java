@@ -112,7 +112,15 @@ final class ConfigOps {
             Object value = kind.name().equals("acl") ? Acls.fromPut(in, bucket.accountId) : in.get(kind.inputMember());
             if (value == null) throw S3Errors.malformedXml();
             validate(kind, bucket, value, in);
+            if (kind.name().equals("notification")) {
+                @SuppressWarnings("unchecked") Map<String, Object> config = (Map<String, Object>) value;
+                value = state.notifications.validate(config, In.bool(in, "SkipDestinationValidation"));
+            }
             bucket.configurations.put(kind.name(), value);
+            if (kind.name().equals("notification")) {
+                @SuppressWarnings("unchecked") Map<String, Object> config = (Map<String, Object>) value;
+                state.notifications.sendTestEvents(ctx, bucket, config);
+            }
             if (kind.name().equals("policy") || kind.name().equals("tagging")) ctx.response().status(204);
             return new LinkedHashMap<>();
         }

@@ -254,6 +254,7 @@ final class MultipartOps {
             bucket.uploads.put(u.uploadId, u); // the upload stays, as S3 keeps it after a failed completion
             throw e;
         }
+        state.notifications.objectCreated(ctx, bucket, v, "CompleteMultipartUpload");
         java.util.Set<String> kept = new java.util.HashSet<>();
         for (MultipartUpload.Part p : chosen) kept.add(p.blobId());
         for (MultipartUpload.Part p : u.parts.values()) {

@@ -37,6 +37,11 @@ final class ObjectOps {
     // ---- PutObject -------------------------------------------------------------------------------------------
 
     Map<String, Object> putObject(RequestContext ctx, Map<String, Object> in) {
+        return putObject(ctx, in, "Put");
+    }
+
+    /** @param createdBy the ObjectCreated event it causes: Put, or Post for browser uploads */
+    Map<String, Object> putObject(RequestContext ctx, Map<String, Object> in, String createdBy) {
         Bucket bucket = state.bucket(ctx, In.str(in, "Bucket"));
         String key = In.str(in, "Key");
         String storageClass = storageClass(in);
@@ -52,6 +57,7 @@ final class ObjectOps {
                 ctx.accountId(), List.of(new ObjectVersion.Segment(w.blob().id(), w.blob().size())), headers,
                 metadata(in), storageClass, encryption, w.algorithm(), w.checksum(), "FULL_OBJECT", 0, tags, acl);
         publishOrFree(bucket, v, condition);
+        state.notifications.objectCreated(ctx, bucket, v, createdBy);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("ETag", v.etag);
         out.put(w.algorithm().member, w.checksum());
@@ -319,15 +325,22 @@ final class ObjectOps {
             }
             out.put("VersionId", versionId);
             if (gone[0] != null && gone[0].deleteMarker) out.put("DeleteMarker", true);
+            if (gone[0] != null) state.notifications.objectRemoved(ctx, bucket, key, versionId, false);
             return;
         }
         if (bucket.versioning == null) {
-            state.update(bucket, key, (old, removed) -> old == null ? null : old.without("null", removed));
+            boolean[] existed = new boolean[1];
+            state.update(bucket, key, (old, removed) -> {
+                existed[0] = old != null && old.version("null") != null;
+                return old == null ? null : old.without("null", removed);
+            });
+            if (existed[0]) state.notifications.objectRemoved(ctx, bucket, key, null, false);
             return;
         }
         // versioning enabled or suspended: a delete marker becomes the latest version
         ObjectVersion marker = ObjectVersion.deleteMarker(key, newVersionId(bucket), S3State.now(), ctx.accountId());
         state.publish(bucket, marker, null);
+        state.notifications.objectRemoved(ctx, bucket, key, marker.versionId, true);
         out.put("DeleteMarker", true);
         out.put("VersionId", marker.versionId);
     }
@@ -477,6 +490,7 @@ final class ObjectOps {
                 ctx.accountId(), List.of(new ObjectVersion.Segment(w.blob().id(), w.blob().size())), headers, metadata,
                 storageClass, encryption, algorithm, w.checksum(), "FULL_OBJECT", 0, tags, source.acl());
         publishOrFree(bucket, v, condition);
+        state.notifications.objectCreated(ctx, bucket, v, "Copy");
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("ETag", v.etag);
         result.put("LastModified", v.lastModified);
@@ -502,6 +516,7 @@ final class ObjectOps {
         Map<String, Object> tagging = In.map(in, "Tagging");
         if (tagging == null) throw S3Errors.malformedXml();
         v.tags(Tagging.validate(In.list(tagging, "TagSet"), true));
+        state.notifications.objectSubresource(ctx, state.bucket(ctx, In.str(in, "Bucket")), v, "ObjectTagging:Put");
         return versionOut(v);
     }
 
@@ -515,6 +530,7 @@ final class ObjectOps {
     Map<String, Object> deleteObjectTagging(RequestContext ctx, Map<String, Object> in) {
         ObjectVersion v = target(ctx, in, "DELETE");
         v.tags(List.of());
+        state.notifications.objectSubresource(ctx, state.bucket(ctx, In.str(in, "Bucket")), v, "ObjectTagging:Delete");
         ctx.response().status(204);
         return versionOut(v);
     }
@@ -523,6 +539,7 @@ final class ObjectOps {
         Bucket bucket = state.bucket(ctx, In.str(in, "Bucket"));
         ObjectVersion v = resolve(ctx, bucket, In.str(in, "Key"), In.str(in, "VersionId"), "PUT");
         v.acl(Acls.fromPut(in, bucket.accountId));
+        state.notifications.objectSubresource(ctx, bucket, v, "ObjectAcl:Put");
         return new LinkedHashMap<>();
     }
 

@@ -27,7 +27,12 @@ public final class S3Provider implements ServiceProvider, Persistable {
     private final S3Http http;
 
     public S3Provider(BlobStore blobs) {
-        this.state = new S3State(blobs);
+        this(blobs, null);
+    }
+
+    /** @param env for event notifications (in-process calls to SQS, SNS, Lambda); null delivers nothing */
+    public S3Provider(BlobStore blobs, dev.polystack.api.ProviderEnvironment env) {
+        this.state = new S3State(blobs, env);
         this.buckets = new BucketOps(state);
         this.objects = new ObjectOps(state);
         this.lists = new ListOps(state);
@@ -123,6 +128,7 @@ public final class S3Provider implements ServiceProvider, Persistable {
 
     @Override
     public void close() {
+        state.notifications.close();
         if (!state.blobs.durable()) state.blobs.clear(); // the in-memory store's spill files die with the process
     }
 

@@ -36,7 +36,7 @@ public final class S3ProviderFactory implements ProviderFactory {
 
     @Override
     public ServiceProvider create(String service, ProviderEnvironment environment) {
-        return new S3Provider(blobStore(environment.config(), environment));
+        return new S3Provider(blobStore(environment.config(), environment), environment);
     }
 
     static BlobStore blobStore(Config config, ProviderEnvironment environment) {

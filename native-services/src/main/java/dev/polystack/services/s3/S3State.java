@@ -33,9 +33,16 @@ final class S3State {
     /** partition → bucket name → bucket. */
     final ConcurrentHashMap<String, ConcurrentHashMap<String, Bucket>> partitions = new ConcurrentHashMap<>();
     final BlobStore blobs;
+    /** Event notifications: object operations report what they changed here. */
+    final S3Notifications notifications;
 
     S3State(BlobStore blobs) {
+        this(blobs, null);
+    }
+
+    S3State(BlobStore blobs, dev.polystack.api.ProviderEnvironment env) {
         this.blobs = blobs;
+        this.notifications = new S3Notifications(env);
     }
 
     ConcurrentHashMap<String, Bucket> buckets(String partition) {

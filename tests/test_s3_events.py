@@ -1,0 +1,231 @@
+"""S3 event notifications delivered to SQS and SNS (boto3 end to end), and their configuration's validation."""
+import json
+import time
+import uuid
+
+import pytest
+import requests
+from botocore.exceptions import ClientError
+
+
+@pytest.fixture(scope="module")
+def s3(aws_client):
+    return aws_client("s3")
+
+
+@pytest.fixture(scope="module")
+def sqs(aws_client):
+    return aws_client("sqs")
+
+
+@pytest.fixture(scope="module")
+def sns(aws_client):
+    return aws_client("sns")
+
+
+@pytest.fixture
+def bucket(s3):
+    name = f"events-{uuid.uuid4().hex[:12]}"
+    s3.create_bucket(Bucket=name)
+    return name
+
+
+@pytest.fixture
+def queue(sqs):
+    """(url, arn) of a new queue."""
+    url = sqs.create_queue(QueueName=f"events-{uuid.uuid4().hex[:12]}")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    return url, arn
+
+
+def receive(sqs, url, count, timeout=10):
+    """Bodies (parsed JSON) of `count` messages, waiting up to `timeout` seconds; fewer if they never come."""
+    bodies = []
+    deadline = time.time() + timeout
+    while len(bodies) < count and time.time() < deadline:
+        r = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1)
+        for m in r.get("Messages", []):
+            bodies.append(json.loads(m["Body"]))
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+    return bodies
+
+
+def records(sqs, url, count, timeout=10):
+    out = []
+    for body in receive(sqs, url, count, timeout):
+        assert "Records" in body, body
+        out.extend(body["Records"])
+    return out
+
+
+def configure_queue(s3, sqs, bucket, queue_arn, url, events=("s3:ObjectCreated:*", "s3:ObjectRemoved:*"), **extra):
+    """Puts a one-queue configuration and consumes the s3:TestEvent it causes."""
+    config = {"QueueArn": queue_arn, "Events": list(events), **extra}
+    s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={"QueueConfigurations": [config]})
+    test = receive(sqs, url, 1)
+    assert test and test[0]["Event"] == "s3:TestEvent" and test[0]["Bucket"] == bucket, test
+
+
+def test_test_event_and_generated_id(s3, sqs, bucket, queue):
+    url, arn = queue
+    s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={
+        "QueueConfigurations": [{"QueueArn": arn, "Events": ["s3:ObjectCreated:*"]}]})
+    [test] = receive(sqs, url, 1)
+    assert test["Service"] == "Amazon S3" and test["Event"] == "s3:TestEvent" and test["Bucket"] == bucket
+    assert test["RequestId"] and test["HostId"] and test["Time"].endswith("Z")
+    stored = s3.get_bucket_notification_configuration(Bucket=bucket)["QueueConfigurations"]
+    assert stored[0]["Id"] and stored[0]["QueueArn"] == arn and stored[0]["Events"] == ["s3:ObjectCreated:*"]
+
+
+def test_put_copy_multipart_delete_and_tagging_events(s3, sqs, bucket, queue):
+    url, arn = queue
+    configure_queue(s3, sqs, bucket, arn, url, events=["s3:ObjectCreated:*", "s3:ObjectRemoved:*", "s3:ObjectTagging:*"],
+                    Id="my-config")
+    put = s3.put_object(Bucket=bucket, Key="dir/a b@c.txt", Body=b"some data")
+    s3.copy_object(Bucket=bucket, Key="copied", CopySource={"Bucket": bucket, "Key": "dir/a b@c.txt"})
+    mpu = s3.create_multipart_upload(Bucket=bucket, Key="multi")
+    part = s3.upload_part(Bucket=bucket, Key="multi", UploadId=mpu["UploadId"], PartNumber=1, Body=b"x" * 6144)
+    done = s3.complete_multipart_upload(Bucket=bucket, Key="multi", UploadId=mpu["UploadId"],
+                                        MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": part["ETag"]}]})
+    s3.put_object_tagging(Bucket=bucket, Key="copied", Tagging={"TagSet": [{"Key": "k", "Value": "v"}]})
+    s3.delete_object_tagging(Bucket=bucket, Key="copied")
+    s3.delete_object(Bucket=bucket, Key="copied")
+    s3.delete_object(Bucket=bucket, Key="never-existed")  # nothing removed: no event
+    s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": "multi"}]})
+    got = records(sqs, url, 7)
+    assert [r["eventName"] for r in got] == [
+        "ObjectCreated:Put", "ObjectCreated:Copy", "ObjectCreated:CompleteMultipartUpload", "ObjectTagging:Put",
+        "ObjectTagging:Delete", "ObjectRemoved:Delete", "ObjectRemoved:Delete"]
+    first = got[0]
+    assert first["eventVersion"] == "2.1" and first["eventSource"] == "aws:s3" and first["awsRegion"] == "us-east-1"
+    assert first["eventTime"].endswith("Z") and first["userIdentity"]["principalId"]
+    assert first["requestParameters"]["sourceIPAddress"]
+    assert set(first["responseElements"]) == {"x-amz-request-id", "x-amz-id-2"}
+    s3_part = first["s3"]
+    assert s3_part["s3SchemaVersion"] == "1.0" and s3_part["configurationId"] == "my-config"
+    assert s3_part["bucket"]["name"] == bucket and s3_part["bucket"]["arn"] == f"arn:aws:s3:::{bucket}"
+    assert s3_part["bucket"]["ownerIdentity"]["principalId"]
+    obj = s3_part["object"]
+    assert obj["key"] == "dir/a+b%40c.txt"  # URL-encoded, as S3 sends keys
+    assert obj["size"] == 9 and obj["eTag"] == put["ETag"].strip('"') and "versionId" not in obj
+    assert got[1]["s3"]["object"]["key"] == "copied" and got[1]["s3"]["object"]["size"] == 9
+    assert got[2]["s3"]["object"]["eTag"] == done["ETag"].strip('"') and got[2]["s3"]["object"]["size"] == 6144
+    tagging = got[3]
+    assert tagging["eventVersion"] == "2.3" and set(tagging["s3"]["object"]) == {"key", "eTag"}
+    removed = got[5]["s3"]["object"]
+    assert set(removed) == {"key", "sequencer"} and removed["key"] == "copied"
+    sequencers = [r["s3"]["object"]["sequencer"] for r in got if "sequencer" in r["s3"]["object"]]
+    assert sequencers == sorted(sequencers) and len(set(sequencers)) == len(sequencers)
+    assert receive(sqs, url, 1, timeout=2) == []
+
+
+def test_versioned_bucket_delete_markers_and_version_deletes(s3, sqs, bucket, queue):
+    url, arn = queue
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    configure_queue(s3, sqs, bucket, arn, url)
+    v1 = s3.put_object(Bucket=bucket, Key="k", Body=b"one")["VersionId"]
+    marker = s3.delete_object(Bucket=bucket, Key="k")["VersionId"]
+    s3.delete_object(Bucket=bucket, Key="k", VersionId=v1)
+    got = records(sqs, url, 3)
+    assert [r["eventName"] for r in got] == ["ObjectCreated:Put", "ObjectRemoved:DeleteMarkerCreated", "ObjectRemoved:Delete"]
+    assert got[0]["s3"]["object"]["versionId"] == v1
+    assert got[1]["s3"]["object"]["versionId"] == marker
+    assert got[1]["s3"]["object"]["eTag"] == "d41d8cd98f00b204e9800998ecf8427e"
+    assert got[2]["s3"]["object"]["versionId"] == v1 and "eTag" not in got[2]["s3"]["object"]
+
+
+def test_prefix_and_suffix_filters(s3, sqs, bucket, queue):
+    url, arn = queue
+    # rule names are case-insensitive and come back capitalized
+    configure_queue(s3, sqs, bucket, arn, url, events=["s3:ObjectCreated:Put"],
+                    Filter={"Key": {"FilterRules": [{"Name": "prefix", "Value": "uploads/"},
+                                                    {"Name": "SUFFIX", "Value": ".txt"}]}})
+    rules = s3.get_bucket_notification_configuration(Bucket=bucket)["QueueConfigurations"][0]["Filter"]["Key"]["FilterRules"]
+    assert rules == [{"Name": "Prefix", "Value": "uploads/"}, {"Name": "Suffix", "Value": ".txt"}]
+    for key in ["uploads/a.txt", "uploads/b.jpg", "other/c.txt", "uploads/d.txt"]:
+        s3.put_object(Bucket=bucket, Key=key, Body=b"x")
+    s3.copy_object(Bucket=bucket, Key="uploads/e.txt", CopySource={"Bucket": bucket, "Key": "uploads/a.txt"})  # Put only
+    got = records(sqs, url, 2)
+    assert [r["s3"]["object"]["key"] for r in got] == ["uploads/a.txt", "uploads/d.txt"]
+    assert receive(sqs, url, 1, timeout=2) == []
+
+
+def test_browser_post_sends_object_created_post(s3, sqs, bucket, queue):
+    url, arn = queue
+    configure_queue(s3, sqs, bucket, arn, url, events=["s3:ObjectCreated:Post"])
+    post = s3.generate_presigned_post(bucket, "posted")
+    assert requests.post(post["url"], data=post["fields"], files={"file": ("f", b"form")}).status_code == 204
+    s3.put_object(Bucket=bucket, Key="put-not-post", Body=b"x")
+    got = records(sqs, url, 1)
+    assert [(r["eventName"], r["s3"]["object"]["key"]) for r in got] == [("ObjectCreated:Post", "posted")]
+    assert receive(sqs, url, 1, timeout=2) == []
+
+
+def test_delivery_through_sns_topic_subscribed_by_a_queue(s3, sqs, sns, bucket, queue):
+    url, queue_arn = queue
+    topic = sns.create_topic(Name=f"events-{uuid.uuid4().hex[:12]}")["TopicArn"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn)
+    s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={
+        "TopicConfigurations": [{"Id": "to-topic", "TopicArn": topic, "Events": ["s3:ObjectCreated:*"]}]})
+    s3.put_object(Bucket=bucket, Key="via-sns", Body=b"hello sns")
+    envelopes = receive(sqs, url, 2)
+    assert [e["Type"] for e in envelopes] == ["Notification", "Notification"]
+    assert all(e["TopicArn"] == topic and e["Subject"] == "Amazon S3 Notification" for e in envelopes)
+    test_event, created = (json.loads(e["Message"]) for e in envelopes)
+    assert test_event["Event"] == "s3:TestEvent" and test_event["Bucket"] == bucket
+    [record] = created["Records"]
+    assert record["eventName"] == "ObjectCreated:Put" and record["s3"]["configurationId"] == "to-topic"
+    assert record["s3"]["object"]["key"] == "via-sns" and record["s3"]["object"]["size"] == 9
+
+
+def error_of(call):
+    with pytest.raises(ClientError) as e:
+        call()
+    return e.value.response["Error"], e.value.response["ResponseMetadata"]["HTTPStatusCode"]
+
+
+def test_configuration_validation(s3, sqs, bucket, queue):
+    url, arn = queue
+    put = lambda config, **kw: s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration=config, **kw)
+    missing = arn.rsplit(":", 1)[0] + ":does-not-exist"
+    err, status = error_of(lambda: put({"QueueConfigurations": [{"QueueArn": missing, "Events": ["s3:ObjectCreated:*"]}]}))
+    assert status == 400 and err["Code"] == "InvalidArgument"
+    assert err["Message"] == "Unable to validate the following destination configurations"
+    assert err["ArgumentName1"] == missing and err["ArgumentValue1"] == "The destination queue does not exist"
+    missing_topic = "arn:aws:sns:us-east-1:000000000000:no-such-topic"
+    err, _ = error_of(lambda: put({"QueueConfigurations": [{"QueueArn": missing, "Events": ["s3:ObjectCreated:*"]}],
+                                   "TopicConfigurations": [{"TopicArn": missing_topic, "Events": ["s3:ObjectRemoved:*"]}]}))
+    assert err["ArgumentName2"] == missing_topic
+    for skip in (False, True):
+        err, status = error_of(lambda: put({"QueueConfigurations": [{"QueueArn": "invalid-queue", "Events": ["s3:ObjectCreated:*"]}]},
+                                           SkipDestinationValidation=skip))
+        assert (status, err["Code"], err["Message"]) == (400, "InvalidArgument", "The ARN could not be parsed")
+        assert err["ArgumentName"] == "Queue" and err["ArgumentValue"] == "invalid-queue"
+    put({"QueueConfigurations": [{"Id": "skip", "QueueArn": missing, "Events": ["s3:ObjectCreated:*"]}]}, SkipDestinationValidation=True)
+    assert s3.get_bucket_notification_configuration(Bucket=bucket)["QueueConfigurations"][0]["QueueArn"] == missing
+    err, _ = error_of(lambda: put({"QueueConfigurations": [{"QueueArn": arn, "Events": ["s3:ObjectCreated:*"], "Filter": {
+        "Key": {"FilterRules": [{"Name": "INVALID", "Value": "x"}]}}}]}))
+    assert (err["Code"], err["Message"], err["ArgumentName"]) == ("InvalidArgument", "filter rule name must be either prefix or suffix",
+                                                                 "FilterRule.Name")
+    overlapping = {"QueueConfigurations": [
+        {"QueueArn": arn, "Events": ["s3:ObjectCreated:*"], "Filter": {"Key": {"FilterRules": [{"Name": "Prefix", "Value": "a/"}]}}},
+        {"QueueArn": arn, "Events": ["s3:ObjectCreated:Put"], "Filter": {"Key": {"FilterRules": [{"Name": "Prefix", "Value": "a/b"}]}}}]}
+    err, _ = error_of(lambda: put(overlapping))
+    assert err["Code"] == "InvalidArgument" and err["Message"].startswith("Configuration is ambiguously defined")
+    disjoint = {"QueueConfigurations": [
+        {"QueueArn": arn, "Events": ["s3:ObjectCreated:*"], "Filter": {"Key": {"FilterRules": [{"Name": "Prefix", "Value": "a/"}]}}},
+        {"QueueArn": arn, "Events": ["s3:ObjectCreated:*"], "Filter": {"Key": {"FilterRules": [{"Name": "Prefix", "Value": "b/"}]}}},
+        {"QueueArn": arn, "Events": ["s3:ObjectRemoved:*"], "Filter": {"Key": {"FilterRules": [{"Name": "Prefix", "Value": "a/"}]}}}]}
+    put(disjoint)
+    assert len(s3.get_bucket_notification_configuration(Bucket=bucket)["QueueConfigurations"]) == 3
+    err, _ = error_of(lambda: s3.put_bucket_notification_configuration(Bucket=f"no-such-{uuid.uuid4().hex[:8]}",
+                                                                       NotificationConfiguration={}))
+    assert err["Code"] == "NoSuchBucket"
+    # an empty configuration turns notifications off
+    put({})
+    assert "QueueConfigurations" not in s3.get_bucket_notification_configuration(Bucket=bucket)
+
+
+def test_eventbridge_configuration_is_stored(s3, bucket):
+    s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={"EventBridgeConfiguration": {}})
+    assert "EventBridgeConfiguration" in s3.get_bucket_notification_configuration(Bucket=bucket)
