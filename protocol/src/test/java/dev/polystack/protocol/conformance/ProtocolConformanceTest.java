@@ -33,7 +33,8 @@ class ProtocolConformanceTest {
 
     @TestFactory
     List<DynamicNode> smithyProtocolTests() throws IOException {
-        List<ConformanceCases.Case> cases = ConformanceCases.load();
+        ConformanceCases.Loaded loaded = ConformanceCases.load();
+        List<ConformanceCases.Case> cases = loaded.cases();
         Map<String, List<Result>> byProtocol = new LinkedHashMap<>();
         for (String p : ConformanceCases.PROTOCOLS) byProtocol.put(p, new ArrayList<>());
         for (ConformanceCases.Case c : cases) {
@@ -47,7 +48,7 @@ class ProtocolConformanceTest {
         }
         Map<String, Map<String, String>> known = new LinkedHashMap<>();
         for (String p : ConformanceCases.PROTOCOLS) known.put(p, knownFailures(p));
-        report(byProtocol, known);
+        report(byProtocol, known, loaded.clientOnly());
         if (Boolean.getBoolean("conformance.updateKnownFailures")) updateKnownFailures(byProtocol);
 
         List<DynamicNode> containers = new ArrayList<>();
@@ -92,17 +93,18 @@ class ProtocolConformanceTest {
         return out;
     }
 
-    private static void report(Map<String, List<Result>> byProtocol, Map<String, Map<String, String>> known) throws IOException {
+    private static void report(Map<String, List<Result>> byProtocol, Map<String, Map<String, String>> known,
+                               Map<String, Integer> clientOnly) throws IOException {
         StringBuilder table = new StringBuilder();
-        table.append("| protocol | server cases | pass | fail | known failures | pass % |\n");
-        table.append("|---|---:|---:|---:|---:|---:|\n");
+        table.append("| protocol | server cases | pass | fail | known failures | pass % | client-only (not run) |\n");
+        table.append("|---|---:|---:|---:|---:|---:|---:|\n");
         StringBuilder details = new StringBuilder();
         for (Map.Entry<String, List<Result>> e : byProtocol.entrySet()) {
             List<Result> rs = e.getValue();
             long pass = rs.stream().filter(r -> r.failure() == null).count();
             long listed = rs.stream().filter(r -> r.failure() != null && known.get(e.getKey()).containsKey(r.c().key())).count();
-            table.append(String.format("| %s | %d | %d | %d | %d | %.1f%% |%n", e.getKey(), rs.size(), pass, rs.size() - pass, listed,
-                    rs.isEmpty() ? 0.0 : 100.0 * pass / rs.size()));
+            table.append(String.format("| %s | %d | %d | %d | %d | %.1f%% | %d |%n", e.getKey(), rs.size(), pass, rs.size() - pass, listed,
+                    rs.isEmpty() ? 0.0 : 100.0 * pass / rs.size(), clientOnly.getOrDefault(e.getKey(), 0)));
             for (Result r : rs) {
                 if (r.failure() != null) details.append(e.getKey()).append(' ').append(r.c().key()).append("  ").append(oneLine(r.failure())).append('\n');
             }
