@@ -229,3 +229,44 @@ def test_configuration_validation(s3, sqs, bucket, queue):
 def test_eventbridge_configuration_is_stored(s3, bucket):
     s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={"EventBridgeConfiguration": {}})
     assert "EventBridgeConfiguration" in s3.get_bucket_notification_configuration(Bucket=bucket)
+
+
+# ---------------------------------------------------------------- presigned URL expiry
+
+def sigv4(aws_client):
+    from botocore.config import Config
+    return aws_client("s3", config=Config(signature_version="s3v4"))
+
+
+def test_presigned_urls_expire(s3, aws_client, bucket):
+    from botocore.config import Config
+    s3.put_object(Bucket=bucket, Key="obj", Body=b"data")
+    v4 = sigv4(aws_client).generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "obj"}, ExpiresIn=1)
+    v2 = aws_client("s3", config=Config(signature_version="s3")).generate_presigned_url(
+        "get_object", Params={"Bucket": bucket, "Key": "obj"}, ExpiresIn=1)
+    put = sigv4(aws_client).generate_presigned_url("put_object", Params={"Bucket": bucket, "Key": "late"}, ExpiresIn=1)
+    fresh = s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "obj"}, ExpiresIn=3600)
+    time.sleep(2.2)
+    for url in (v4, v2):
+        r = requests.get(url)
+        assert r.status_code == 403, r.text
+        assert "<Code>AccessDenied</Code>" in r.text and "<Message>Request has expired</Message>" in r.text
+        assert "<Expires>" in r.text and "<ServerTime>" in r.text
+    assert "<X-Amz-Expires>1</X-Amz-Expires>" in requests.get(v4).text
+    assert requests.put(put, data=b"too late").status_code == 403
+    assert requests.head(v4).status_code == 403
+    with pytest.raises(ClientError):
+        s3.head_object(Bucket=bucket, Key="late")
+    assert requests.get(fresh).content == b"data"
+
+
+def test_presigned_url_expiry_over_a_week_is_refused(s3, aws_client, bucket):
+    s3.put_object(Bucket=bucket, Key="obj", Body=b"data")
+    url = sigv4(aws_client).generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "obj"}, ExpiresIn=604800)
+    assert requests.get(url).status_code == 200
+    too_long = url.replace("X-Amz-Expires=604800", "X-Amz-Expires=604801")
+    r = requests.get(too_long)
+    assert r.status_code == 400 and "<Code>AuthorizationQueryParametersError</Code>" in r.text
+    assert "X-Amz-Expires must be less than a week (in seconds) that is 604800" in r.text
+    r = requests.get(url.replace("X-Amz-Expires=604800", "X-Amz-Expires=-1"))
+    assert r.status_code == 400 and "X-Amz-Expires must be non-negative" in r.text

@@ -48,6 +48,7 @@ public final class S3Provider implements ServiceProvider, Persistable {
 
     @Override
     public Map<String, Object> invoke(RequestContext ctx, String operation, Map<String, Object> input) {
+        PresignedExpiry.check(ctx.request(), state.clock.instant());
         checkExpectedOwner(ctx, input);
         Map<String, Object> out = switch (operation) {
             case "CreateBucket" -> buckets.create(ctx, input);

@@ -33,6 +33,8 @@ final class S3State {
     /** partition → bucket name → bucket. */
     final ConcurrentHashMap<String, ConcurrentHashMap<String, Bucket>> partitions = new ConcurrentHashMap<>();
     final BlobStore blobs;
+    /** The time source for expiry decisions (presigned URLs, POST policies, lifecycle): tests move it. */
+    volatile java.time.Clock clock = java.time.Clock.systemUTC();
     /** Event notifications: object operations report what they changed here. */
     final S3Notifications notifications;
 
