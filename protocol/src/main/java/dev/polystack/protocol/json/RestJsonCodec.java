@@ -40,7 +40,7 @@ public final class RestJsonCodec implements ProtocolCodec {
     public RestJsonCodec(ServiceModel model) {
         this.model = model;
         this.reader = new JsonReader(TimestampFormat.UNIX_TIMESTAMP, JsonReader.FACTORY, false, model.isStrictValidation());
-        this.router = new RestRouter(model);
+        this.router = RestRouter.byTemplate(model);
         this.errors = new JsonErrorSupport(model, writer);
     }
 

@@ -17,6 +17,7 @@ import dev.polystack.protocol.model.ShapeType;
 import dev.polystack.protocol.model.TimestampFormat;
 import dev.polystack.protocol.model.UriTemplate;
 import dev.polystack.protocol.model.XmlNamespace;
+import dev.polystack.protocol.rest.RestRouter;
 import dev.polystack.protocol.xml.RequestBodies;
 import dev.polystack.protocol.xml.WireValues;
 import dev.polystack.protocol.xml.XmlNames;
@@ -29,8 +30,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,12 +47,6 @@ import java.util.Set;
 public class RestXmlCodec implements ProtocolCodec {
     private static final String XML_DECLARATION = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
 
-    /** One operation's place in the routing table. */
-    private record Route(Operation op, UriTemplate template, String[] requiredHeaders, String[] requiredQuery) {
-        /** The template's, plus required query members counted like literal query keys (UploadPart over PutObject). */
-        int specificity() { return template.specificity() + requiredQuery.length * 4; }
-    }
-
     /** What parsing an operation's input needs, computed once. */
     private record InputPlan(Member[] uri, Member[] query, Member queryMap, Set<String> boundQueryKeys, Set<String> literalQueryKeys,
                              Member[] headers,
@@ -64,7 +57,7 @@ public class RestXmlCodec implements ProtocolCodec {
     protected final XmlNames names;
     protected final XmlTreeWriter writer;
     protected final XmlTreeReader reader;
-    private final Map<String, Route[]> routes;
+    private final RestRouter router;
     private final Map<String, InputPlan> inputPlans = new java.util.concurrent.ConcurrentHashMap<>();
     private final boolean s3;
     /** S3 (and services marked {@code noErrorWrapping}) answer errors as a bare {@code <Error>}. */
@@ -78,7 +71,7 @@ public class RestXmlCodec implements ProtocolCodec {
         this.reader = new XmlTreeReader(names);
         this.s3 = S3Quirks.isS3(model);
         this.unwrappedErrors = s3 || model.isNoErrorWrapping();
-        this.routes = buildRoutes(model);
+        this.router = RestRouter.selectingByRequiredMembers(model);
         this.namespace = defaultNamespace(model, s3);
     }
 
@@ -91,103 +84,25 @@ public class RestXmlCodec implements ProtocolCodec {
     @Override
     public boolean recognizes(HttpRequestData request) { return true; }
 
-    // ------------------------------------------------------------------ routing
-
-    private static Map<String, Route[]> buildRoutes(ServiceModel model) {
-        Map<String, List<Route>> byMethod = new HashMap<>();
-        for (Operation op : model.operations().values()) {
-            List<String> required = new ArrayList<>();
-            List<String> requiredQuery = new ArrayList<>();
-            if (op.input() != null) {
-                for (Member m : op.input().nonBodyMembers()) {
-                    if (m.location() == Location.HEADER && m.isRequired()) required.add(m.wireName());
-                    if (m.location() == Location.QUERYSTRING && m.isRequired() && m.shape().type() != ShapeType.MAP) requiredQuery.add(m.wireName());
-                }
-            }
-            // x-id=OperationName (newer specifications) names the operation; clients may omit it.
-            UriTemplate t = UriTemplate.parse(withoutXId(op.requestUri()));
-            byMethod.computeIfAbsent(op.httpMethod(), k -> new ArrayList<>())
-                    .add(new Route(op, t, required.toArray(new String[0]), requiredQuery.toArray(new String[0])));
-        }
-        Map<String, Route[]> out = new HashMap<>();
-        byMethod.forEach((method, list) -> {
-            list.sort(Comparator.comparingInt(Route::specificity).reversed()
-                    .thenComparing(Comparator.comparingInt((Route r) -> r.requiredHeaders.length).reversed())
-                    // same route (PutBucketLifecycle / PutBucketLifecycleConfiguration): the current operation wins
-                    .thenComparing((Route r) -> r.op.isDeprecated()));
-            out.put(method, list.toArray(new Route[0]));
-        });
-        return out;
-    }
-
-    private static String withoutXId(String uri) {
-        int q = uri.indexOf('?');
-        if (q < 0 || !uri.contains("x-id=")) return uri;
-        StringBuilder sb = new StringBuilder(uri.substring(0, q));
-        char sep = '?';
-        for (String part : uri.substring(q + 1).split("&")) {
-            if (part.isEmpty() || part.startsWith("x-id=")) continue;
-            sb.append(sep).append(part);
-            sep = '&';
-        }
-        return sb.toString();
-    }
-
-    private record Match(Operation op, Map<String, String> labels) {
-    }
-
-    private Match route(HttpRequestData request, List<String> segments, Map<String, List<String>> query) {
-        Route[] candidates = routes.get(request.method());
-        if (candidates == null && "HEAD".equals(request.method())) candidates = routes.get("GET");
-        if (candidates == null) return null;
-        String xId = first(query.get("x-id"));
-        Match firstMatch = null;
-        Match withHeaders = null;
-        for (Route r : candidates) {
-            if (!queryPresent(r, query)) continue;
-            Map<String, String> labels = r.template.match(segments, query);
-            if (labels == null) continue;
-            Match m = new Match(r.op, labels);
-            if (xId != null && xId.equals(r.op.name())) return m;
-            if (firstMatch == null) firstMatch = m;
-            if (withHeaders == null && headersPresent(r, request)) {
-                if (xId == null) return m;
-                withHeaders = m;
-            }
-        }
-        // PutObject and CopyObject share PUT /{Bucket}/{Key+}: the one whose required headers are there wins.
-        return withHeaders != null ? withHeaders : firstMatch;
-    }
-
-    private static boolean queryPresent(Route r, Map<String, List<String>> query) {
-        for (String q : r.requiredQuery) if (!query.containsKey(q)) return false;
-        return true;
-    }
-
-    private static boolean headersPresent(Route r, HttpRequestData request) {
-        for (String h : r.requiredHeaders) if (request.header(h) == null) return false;
-        return true;
-    }
-
     // ------------------------------------------------------------------ parsing
 
     @Override
     public ParsedRequest parse(HttpRequestData request) {
-        List<String> segments = UriTemplate.splitPath(request.path());
         Map<String, List<String>> query = request.queryParameters();
-        Match match = route(request, segments, query);
+        RestRouter.Match match = router.match(request);
         if (match == null) {
+            List<String> segments = UriTemplate.splitPath(request.path());
             throw new ServiceException("MethodNotAllowed", "The specified method is not allowed against this resource.", 405)
                     .with("Method", request.method()).with("ResourceType", segments.size() > 1 ? "OBJECT" : segments.isEmpty() ? "SERVICE" : "BUCKET");
         }
-        Operation op = match.op;
+        Operation op = match.operation();
         Map<String, Object> params = new LinkedHashMap<>();
         Shape input = op.input();
         if (input == null) return new ParsedRequest(op.name(), params);
         InputPlan plan = inputPlan(op);
         try {
             for (Member m : plan.uri) {
-                String v = match.labels.get(m.wireName());
+                String v = match.labels().get(m.wireName());
                 if (v != null) params.put(m.name(), WireValues.parse(m.shape().type(), v, m.timestampFormat()));
             }
             for (Member m : plan.query) {
@@ -334,10 +249,6 @@ public class RestXmlCodec implements ProtocolCodec {
     private static TimestampFormat timestampFormat(Member m, Member outer, TimestampFormat dflt) {
         TimestampFormat f = outer != null && outer.timestampFormat() != null ? outer.timestampFormat() : m.timestampFormat();
         return f != null ? f : dflt;
-    }
-
-    private static String first(List<String> v) {
-        return v == null || v.isEmpty() ? null : v.get(0);
     }
 
     // ------------------------------------------------------------------ serializing
