@@ -59,8 +59,7 @@ public final class Compare {
         System.out.printf(Locale.ROOT, "%d scenario(s) x concurrency %s, %d round(s) of %.1f s per server, alternating%n%n",
                 wanted.size(), concurrency, rounds, seconds);
         printHeader(servers);
-        int maxConcurrency = concurrency.stream().max(Integer::compare).orElse(1);
-        for (String name : wanted) {
+                for (String name : wanted) {
             Scenario scenario = available.get(name);
             if (scenario == null) {
                 System.out.println(name + ": no such scenario (see --list)");
@@ -88,19 +87,24 @@ public final class Compare {
             }
             setupErrors.forEach(e -> System.out.println("  setup failed on " + e));
         }
+        // The generator's own cost: the same client sending an SQS-sized JSON request to a server that does nothing.
         try (NullServer ceiling = new NullServer()) {
             Target t = new Target("null", ceiling.url());
-            Scenario get = new Scenario() {
+            Scenario post = new Scenario() {
                 @Override public String name() { return "ceiling"; }
 
                 @Override public void iterate(Target target, int worker, long iteration) throws Exception {
-                    target.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(target.baseUrl() + "/")).GET());
+                    target.awsJson("sqs", "AmazonSQS.SendMessage",
+                            "{\"QueueUrl\":\"http://127.0.0.1/000000000000/q\",\"MessageBody\":\"message " + iteration + "\"}", "1.0");
                 }
             };
-            LoadRunner.run(get, t, maxConcurrency, 1);
-            LoadRunner.Result r = LoadRunner.run(get, t, maxConcurrency, seconds);
-            System.out.printf(Locale.ROOT, "%nGenerator ceiling (null server, c=%d): %.0f req/s, p50 %d us: rates near it measure the"
-                    + " generator and the box, not the server.%n", maxConcurrency, r.perSecond(), r.p50Micros());
+            System.out.println();
+            System.out.println("Generator ceiling (null server; rates near it measure the generator and the box, not the server):");
+            for (int c : concurrency) {
+                LoadRunner.run(post, t, c, Math.min(1, seconds / 4));
+                LoadRunner.Result r = LoadRunner.run(post, t, c, seconds);
+                System.out.printf(Locale.ROOT, "  c=%-4d %9.0f req/s  p50 %5d us  p99 %6d us%n", c, r.perSecond(), r.p50Micros(), r.p99Micros());
+            }
         }
     }
 
