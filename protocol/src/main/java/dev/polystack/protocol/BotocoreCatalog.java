@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.polystack.protocol.model.ModelLoader;
+import dev.polystack.protocol.model.Overlays;
 import dev.polystack.protocol.model.ServiceModel;
 
 import java.io.BufferedReader;
@@ -35,9 +36,11 @@ import java.util.zip.GZIPInputStream;
  * The {@link ServiceCatalog} over botocore's {@code data} folder.
  *
  * <p>Start-up reads only a small index (one line per service: its metadata and spec file), written once
- * per botocore version beside the installed package ({@code vendor/python/.polystack-catalog-<version>.tsv},
- * or under {@code java.io.tmpdir} when that folder is read-only). Building the index reads only the
- * {@code metadata} object at the top of each specification. A service's full specification is compiled
+ * per botocore version and overlay set beside the installed package
+ * ({@code vendor/python/.polystack-catalog-<format>-<version>-<overlays>.tsv}, or under {@code java.io.tmpdir}
+ * when that folder is read-only). Building the index reads only the {@code metadata} object at the top of each
+ * specification, plus the protocols an overlay adds; reading it needs no JSON parser, so start-up loads no
+ * Jackson. A service's full specification is compiled
  * into a {@link ServiceCodec} on first use and cached.
  */
 public final class BotocoreCatalog implements ServiceCatalog {
@@ -61,8 +64,8 @@ public final class BotocoreCatalog implements ServiceCatalog {
         for (String line : loadIndex(dataDir)) {
             String[] f = line.split("\t", -1);
             if (f.length < 9) continue;
-            ServiceInfo info = withOverlay(new ServiceInfo(f[0], nul(f[2]), f[3].isEmpty() ? List.of() : List.of(f[3].split(",")),
-                    nul(f[4]), nul(f[5]), nul(f[6]), nul(f[7]), nul(f[8])));
+            ServiceInfo info = new ServiceInfo(f[0], nul(f[2]), f[3].isEmpty() ? List.of() : List.of(f[3].split(",")),
+                    nul(f[4]), nul(f[5]), nul(f[6]), nul(f[7]), nul(f[8]));
             infos.put(info.service(), info);
             files.put(info.service(), dataDir.resolve(f[0]).resolve(f[1]));
         }
@@ -141,19 +144,12 @@ public final class BotocoreCatalog implements ServiceCatalog {
         return m != null ? m : models.computeIfAbsent(service, s -> ModelLoader.load(s, file));
     }
 
-    /** Applies the protocols an overlay adds (see {@link ModelLoader#applyOverlay}) so the router sees them too. */
-    private static ServiceInfo withOverlay(ServiceInfo i) {
-        List<String> extra = ModelLoader.overlayProtocols(i.service());
-        if (extra == null) return i;
-        return new ServiceInfo(i.service(), i.protocol(), extra, i.apiVersion(), i.endpointPrefix(), i.signingName(),
-                i.targetPrefix(), i.jsonVersion());
-    }
-
     // ---- index ----
 
     private static List<String> loadIndex(Path dataDir) {
         String version = botocoreVersion(dataDir);
-        String fileName = ".polystack-catalog-" + INDEX_FORMAT + "-" + version + ".tsv";
+        // The overlays' checksum is part of the name: the index records the protocols they add.
+        String fileName = ".polystack-catalog-" + INDEX_FORMAT + "-" + version + "-" + Overlays.fingerprint() + ".tsv";
         Path primary = dataDir.getParent().getParent().resolve(fileName);
         Path fallback = Paths.get(System.getProperty("java.io.tmpdir"), "polystack-" + Integer.toHexString(dataDir.toAbsolutePath().hashCode()) + fileName);
         for (Path p : new Path[]{primary, fallback}) {
@@ -216,6 +212,7 @@ public final class BotocoreCatalog implements ServiceCatalog {
             throw new UncheckedIOException("cannot list " + dataDir, e);
         }
         services.sort(null);
+        List<String> withOverlay = Overlays.services();
         for (Path serviceDir : services) {
             Path spec = latestSpec(serviceDir);
             if (spec == null) continue;
@@ -226,6 +223,10 @@ public final class BotocoreCatalog implements ServiceCatalog {
             List<String> protocols = (List<String>) md.getOrDefault("protocols", List.of());
             if (protocols.isEmpty() && protocol != null) protocols = List.of(protocol);
             if (protocol == null && !protocols.isEmpty()) protocol = protocols.get(0);
+            if (withOverlay.contains(serviceDir.getFileName().toString())) {
+                List<String> overlaid = ModelLoader.overlayProtocols(serviceDir.getFileName().toString());
+                if (overlaid != null) protocols = overlaid; // SQS: its overlay restores the query protocol
+            }
             String signing = (String) md.getOrDefault("signingName", md.get("endpointPrefix"));
             lines.add(String.join("\t", serviceDir.getFileName().toString(),
                     serviceDir.relativize(spec).toString().replace('\\', '/'), str(protocol), String.join(",", protocols),

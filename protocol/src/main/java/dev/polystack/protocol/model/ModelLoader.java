@@ -54,7 +54,7 @@ public final class ModelLoader {
      * (SQS's query error codes, for instance) without editing the installed package.
      */
     static void applyOverlay(String service, JsonNode spec) throws IOException {
-        try (InputStream in = ModelLoader.class.getResourceAsStream("/dev/polystack/protocol/overlays/" + service + ".json")) {
+        try (InputStream in = Overlays.open(service)) {
             if (in != null && spec instanceof ObjectNode target) {
                 JsonNode overlay = MAPPER.readTree(in);
                 keepJsonNames(target, overlay);
@@ -63,35 +63,20 @@ public final class ModelLoader {
         }
     }
 
-    /** Services with an overlay, listed in {@code overlays/services.txt}: checked at catalog start without probing each name. */
-    private static final class Overlays {
-        static final Map<String, List<String>> PROTOCOLS = load();
-
-        private static Map<String, List<String>> load() {
-            Map<String, List<String>> out = new HashMap<>();
-            try (InputStream in = ModelLoader.class.getResourceAsStream("/dev/polystack/protocol/overlays/services.txt")) {
-                if (in == null) return Map.of();
-                for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
-                    String name = line.trim();
-                    if (name.isEmpty() || name.startsWith("#")) continue;
-                    try (InputStream o = ModelLoader.class.getResourceAsStream("/dev/polystack/protocol/overlays/" + name + ".json")) {
-                        if (o == null) continue;
-                        JsonNode protocols = MAPPER.readTree(o).path("metadata").path("protocols");
-                        List<String> l = new ArrayList<>();
-                        protocols.forEach(p -> l.add(p.asText()));
-                        if (!l.isEmpty()) out.put(name, List.copyOf(l));
-                    }
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return Map.copyOf(out);
-        }
-    }
-
-    /** The protocol list an overlay sets for a service, or null. */
+    /**
+     * The protocol list an overlay sets for a service, or null. Read when the catalog index is built (the
+     * index records it, so start-up does not parse overlays).
+     */
     public static List<String> overlayProtocols(String service) {
-        return Overlays.PROTOCOLS.get(service);
+        if (!Overlays.services().contains(service)) return null;
+        try (InputStream in = Overlays.open(service)) {
+            if (in == null) return null;
+            List<String> protocols = new ArrayList<>();
+            MAPPER.readTree(in).path("metadata").path("protocols").forEach(p -> protocols.add(p.asText()));
+            return protocols.isEmpty() ? null : List.copyOf(protocols);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
