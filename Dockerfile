@@ -12,7 +12,7 @@ COPY . .
 ENV PIP_BREAK_SYSTEM_PACKAGES=1
 RUN ./mvnw -q -B package -DskipTests \
     && mkdir -p /opt/polystack/gateway/target /opt/polystack/scripts /opt/polystack/vendor \
-    && cp -r gateway/target/gateway-*.jar gateway/target/lib /opt/polystack/gateway/target/ \
+    && cp -r gateway/target/gateway-*.jar gateway/target/lib gateway/target/classpath.txt /opt/polystack/gateway/target/ \
     && cp -r vendor/python /opt/polystack/vendor/ \
     && cp scripts/find-jdk.sh /opt/polystack/scripts/ \
     && cp polystack /opt/polystack/ \
