@@ -5,43 +5,65 @@ import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
 import dev.polystack.api.StreamingBody;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
 /**
  * Browser-based uploads: an HTML form POSTed to the bucket URL (multipart/form-data with the object key,
- * optional headers and metadata, and the file as the last field). The policy and signature are not
- * checked (LocalStack's default: no signature validation).
+ * optional headers and metadata, and the file as the last field). The form is read as a stream: fields
+ * first, then the file goes straight to the blob store. A policy's expiration and conditions are enforced
+ * ({@link PostPolicy}); its signature is not verified (LocalStack's default: no signature validation).
  */
 final class BrowserPost {
     private BrowserPost() {
     }
 
-    static HttpResponseData handle(RequestContext ctx, String bucket, ObjectOps objects) {
+    /** Form fields larger than this are refused (they are small in practice; the file part is streamed). */
+    private static final int MAX_FIELD = 1024 * 1024;
+
+    static HttpResponseData handle(RequestContext ctx, String bucket, ObjectOps objects, java.time.Instant now) {
         try {
             String type = ctx.request().header("Content-Type");
             String boundary = boundary(type);
             if (boundary == null) throw S3Errors.malformedXml();
+            FormDataReader form = new FormDataReader(ctx.request().body(), boundary);
             Map<String, String> fields = new LinkedHashMap<>(); // lower-case names
-            byte[][] file = new byte[1][];
-            String[] fileName = new String[1];
-            parse(ctx.request().bodyBytes(), boundary, fields, file, fileName);
+            FormDataReader.Part file = null;
+            try {
+                // fields come first; the file is the last field S3 reads (anything after it is ignored)
+                for (FormDataReader.Part part = form.next(); part != null; part = form.next()) {
+                    if (part.name() == null) continue;
+                    if (part.name().equalsIgnoreCase("file")) {
+                        file = part;
+                        break;
+                    }
+                    fields.put(part.name().toLowerCase(Locale.ROOT), form.text(MAX_FIELD));
+                }
+            } catch (java.io.IOException e) {
+                throw S3Errors.malformedPost();
+            }
             String key = fields.get("key");
             if (key == null) {
                 throw S3Errors.invalidArgument("Bucket POST must contain a field named 'key'.  If it is specified, please check the "
                         + "order of the fields.", "key", null);
             }
-            if (file[0] == null) {
+            PostPolicy policy = null;
+            if (fields.containsKey("policy")) {
+                requireSignatureFields(fields);
+                policy = PostPolicy.check(fields.get("policy"), fields, bucket, now);
+            }
+            if (file == null) {
                 throw S3Errors.invalidArgument("POST requires exactly one file upload per request.", "file", "0");
             }
-            if (fileName[0] != null) key = key.replace("${filename}", fileName[0]);
+            java.io.InputStream data = form.partBody();
+            if (policy != null) data = policy.limit(data);
+            if (file.filename() != null) key = key.replace("${filename}", file.filename());
             Map<String, Object> in = new LinkedHashMap<>();
             in.put("Bucket", bucket);
             in.put("Key", key);
-            in.put("Body", StreamingBody.of(file[0]));
+            in.put("Body", new StreamingBody(data, -1));
             Map<String, Object> metadata = new LinkedHashMap<>();
             fields.forEach((name, value) -> {
                 switch (name) {
@@ -108,64 +130,17 @@ final class BrowserPost {
         return null;
     }
 
-    /** Splits a multipart/form-data body into text fields and the file field. */
-    static void parse(byte[] body, String boundary, Map<String, String> fields, byte[][] file, String[] fileName) {
-        byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
-        int pos = indexOf(body, delimiter, 0);
-        while (pos >= 0) {
-            int start = pos + delimiter.length;
-            if (start + 2 <= body.length && body[start] == '-' && body[start + 1] == '-') break; // closing delimiter
-            start = skipLine(body, start);
-            int headersEnd = indexOf(body, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1), start);
-            if (headersEnd < 0) throw S3Errors.malformedXml();
-            String headers = new String(body, start, headersEnd - start, StandardCharsets.UTF_8);
-            int dataStart = headersEnd + 4;
-            int next = indexOf(body, delimiter, dataStart);
-            if (next < 0) throw S3Errors.malformedXml();
-            int dataEnd = next - 2; // the CRLF before the delimiter
-            if (dataEnd < dataStart) dataEnd = dataStart;
-            String name = null;
-            String filename = null;
-            for (String line : headers.split("\r\n")) {
-                if (!line.toLowerCase(Locale.ROOT).startsWith("content-disposition")) continue;
-                name = param(line, "name");
-                filename = param(line, "filename");
-            }
-            if (name != null) {
-                if (name.equalsIgnoreCase("file")) {
-                    file[0] = Arrays.copyOfRange(body, dataStart, dataEnd);
-                    fileName[0] = filename;
-                } else {
-                    fields.put(name.toLowerCase(Locale.ROOT), new String(body, dataStart, dataEnd - dataStart, StandardCharsets.UTF_8));
-                }
-            }
-            pos = next;
-        }
-    }
-
-    private static String param(String header, String name) {
-        for (String part : header.split(";")) {
-            String p = part.trim();
-            if (p.regionMatches(true, 0, name + "=", 0, name.length() + 1)) {
-                String v = p.substring(name.length() + 1);
-                if (v.startsWith("\"") && v.endsWith("\"") && v.length() >= 2) v = v.substring(1, v.length() - 1);
-                return v;
+    /** With a policy, S3 wants the signature fields of its signature version (they are not verified here). */
+    private static void requireSignatureFields(Map<String, String> fields) {
+        boolean v4 = fields.containsKey("x-amz-algorithm") || fields.containsKey("x-amz-credential")
+                || fields.containsKey("x-amz-signature") || fields.containsKey("x-amz-date");
+        List<String> required = v4 ? List.of("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Signature")
+                : List.of("AWSAccessKeyId", "Signature");
+        for (String name : required) {
+            if (!fields.containsKey(name.toLowerCase(Locale.ROOT))) {
+                throw S3Errors.invalidArgument("Bucket POST must contain a field named '" + name + "'.  If it is specified, please "
+                        + "check the order of the fields.", name, null);
             }
         }
-        return null;
-    }
-
-    private static int skipLine(byte[] b, int from) {
-        for (int i = from; i < b.length - 1; i++) if (b[i] == '\r' && b[i + 1] == '\n') return i + 2;
-        return b.length;
-    }
-
-    static int indexOf(byte[] data, byte[] pattern, int from) {
-        outer:
-        for (int i = from; i <= data.length - pattern.length; i++) {
-            for (int j = 0; j < pattern.length; j++) if (data[i + j] != pattern[j]) continue outer;
-            return i;
-        }
-        return -1;
     }
 }

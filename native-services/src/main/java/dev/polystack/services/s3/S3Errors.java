@@ -45,6 +45,10 @@ final class S3Errors {
         return e;
     }
 
+    static ServiceException malformedPost() {
+        return new ServiceException("MalformedPOSTRequest", "The body of your POST request is not well-formed multipart/form-data.", 400);
+    }
+
     static ServiceException invalidRequest(String message) {
         return new ServiceException("InvalidRequest", message, 400);
     }
