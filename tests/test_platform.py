@@ -292,3 +292,50 @@ def test_gzip_request_bodies_are_decoded(endpoint_url):
         "Content-Type": "application/x-www-form-urlencoded"})
     assert r.status_code == 200, r.text
     assert b"arn:aws:sns:us-east-1:000000000000:platform-gzip" in r.content
+
+
+def _xml_code(response):
+    import xml.etree.ElementTree as ET
+    root = ET.fromstring(response.content)
+    return root.findtext("Code") or root.findtext(".//{*}Code")
+
+
+@pytest.mark.parametrize("body, declared, code", [
+    (b"5\r\nhello\r\nzz\r\n", 5, "InvalidRequest"),            # a chunk header that is not hex
+    (b"5\r\nhel", 5, "IncompleteBody"),                          # ends inside a chunk
+    (b"5\r\nhello\r\n0\r\n\r\n", 9, "IncompleteBody"),           # shorter than x-amz-decoded-content-length
+    (b"3\r\nhello\r\n0\r\n\r\n", 5, "InvalidRequest"),           # a chunk longer than its size
+])
+def test_malformed_aws_chunked_body_is_a_400_and_the_server_keeps_serving(aws_client, endpoint_url, body, declared, code):
+    require_service(endpoint_url, "s3")
+    s3 = aws_client("s3")
+    s3.create_bucket(Bucket="platform-bad-chunks")
+    for content_type in ("application/octet-stream", "application/x-www-form-urlencoded"):  # (the router reads forms)
+        r = requests.put(f"{endpoint_url}/platform-bad-chunks/broken", data=body, timeout=30, headers={
+            "Authorization": SIGNED_FOR.format(service="s3"), "Content-Encoding": "aws-chunked",
+            "Content-Type": content_type, "x-amz-content-sha256": "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
+            "x-amz-decoded-content-length": str(declared)})
+        assert r.status_code == 400, r.text
+        assert r.headers["Content-Type"].startswith("application/xml")
+        assert _xml_code(r) == code, r.text
+        _assert_request_id(r)
+    with pytest.raises(s3.exceptions.ClientError) as e:
+        s3.head_object(Bucket="platform-bad-chunks", Key="broken")
+    assert e.value.response["Error"]["Code"] == "404"
+    s3.put_object(Bucket="platform-bad-chunks", Key="fine", Body=b"still serving")
+    assert s3.get_object(Bucket="platform-bad-chunks", Key="fine")["Body"].read() == b"still serving"
+
+
+def test_gzip_encoding_over_a_body_that_is_not_gzip_is_a_400(aws_client, endpoint_url):
+    require_service(endpoint_url, "sqs")
+    r = requests.post(endpoint_url + "/", data=b"{}", timeout=10, headers={
+        "Authorization": SIGNED_FOR.format(service="sqs"), "Content-Encoding": "gzip",
+        "X-Amz-Target": "AmazonSQS.ListQueues", "Content-Type": "application/x-amz-json-1.0"})
+    assert r.status_code == 400, r.text
+    assert r.json()["__type"] == "InvalidRequest"
+    r = requests.post(endpoint_url + "/", data=b"Action=ListQueues&Version=2012-11-05", timeout=10, headers={
+        "Authorization": SIGNED_FOR.format(service="sqs"), "Content-Encoding": "gzip",
+        "Content-Type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 400, r.text
+    assert _xml_code(r) == "InvalidRequest"
+    assert aws_client("sqs").list_queues()["ResponseMetadata"]["HTTPStatusCode"] == 200

@@ -4,7 +4,9 @@ import dev.polystack.api.AccessKeys;
 import dev.polystack.api.Config;
 import dev.polystack.api.HttpRequestData;
 import dev.polystack.api.HttpResponseData;
+import dev.polystack.api.MalformedBodyException;
 import dev.polystack.api.RequestContext;
+import dev.polystack.api.ServiceException;
 import dev.polystack.gateway.dispatch.FallbackErrors;
 import dev.polystack.gateway.dispatch.GatewayErrors;
 import dev.polystack.gateway.dispatch.ServiceDispatcher;
@@ -55,8 +57,11 @@ public final class Gateway {
                 response = serve(route, requestId);
             }
         } catch (RuntimeException | LinkageError e) {
-            LOG.log(Level.SEVERE, "request " + requestId + " " + raw.method() + " " + raw.path() + " failed", e);
-            response = FallbackErrors.render(request, service, GatewayErrors.internalError(), requestId);
+            // A body that fails to decode while routing (form parameters) or in gzip decoding: the client's error.
+            MalformedBodyException malformed = MalformedBodyException.in(e);
+            if (malformed == null) LOG.log(Level.SEVERE, "request " + requestId + " " + raw.method() + " " + raw.path() + " failed", e);
+            ServiceException error = malformed != null ? malformed.toServiceException() : GatewayErrors.internalError();
+            response = FallbackErrors.render(request, service, error, requestId);
         }
         if (!"s3".equals(service)) cors.decorate(request, response);
         if (response.header("x-amzn-RequestId") == null) response.header("x-amzn-RequestId", requestId);

@@ -1,6 +1,7 @@
 package dev.polystack.gateway.dispatch;
 
 import dev.polystack.api.HttpResponseData;
+import dev.polystack.api.MalformedBodyException;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
 import dev.polystack.api.ServiceProvider;
@@ -15,7 +16,8 @@ import java.util.logging.Logger;
 /**
  * One service request: provider → {@code handleHttp} → else parse → {@code invoke} → serialize. Every failure
  * becomes an AWS error in the service's protocol: {@link ServiceException} as thrown,
- * {@link UnsupportedOperationException} as 501 NotImplemented, anything else as a logged 500 InternalError.
+ * {@link UnsupportedOperationException} as 501 NotImplemented, a {@link MalformedBodyException} anywhere in the
+ * cause chain as its 400, anything else as a logged 500 InternalError.
  */
 public final class ServiceDispatcher {
     private static final Logger LOG = Logger.getLogger(ServiceDispatcher.class.getName());
@@ -51,7 +53,12 @@ public final class ServiceDispatcher {
             return error(codec, context, e);
         } catch (UnsupportedOperationException e) {
             return error(codec, context, GatewayErrors.serviceNotImplemented(service, context.operation()));
-        } catch (RuntimeException | LinkageError | StackOverflowError e) {
+        } catch (RuntimeException e) {
+            MalformedBodyException malformed = MalformedBodyException.in(e);
+            if (malformed != null) return error(codec, context, malformed.toServiceException());
+            LOG.log(Level.SEVERE, "request " + context.requestId() + " to " + service + "." + context.operation() + " failed", e);
+            return error(codec, context, GatewayErrors.internalError());
+        } catch (LinkageError | StackOverflowError e) {
             LOG.log(Level.SEVERE, "request " + context.requestId() + " to " + service + "." + context.operation() + " failed", e);
             return error(codec, context, GatewayErrors.internalError());
         }

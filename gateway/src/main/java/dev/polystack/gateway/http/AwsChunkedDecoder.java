@@ -1,5 +1,7 @@
 package dev.polystack.gateway.http;
 
+import dev.polystack.api.MalformedBodyException;
+
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,20 +16,32 @@ import java.util.function.Consumer;
  * {@code <hex size>[;chunk-signature=...]\r\n<data>\r\n}, a final zero-size chunk, then optional trailers
  * ({@code x-amz-checksum-crc32:...}) and an empty line. Chunk signatures are not verified (LocalStack's default).
  * When the last chunk has been read, the trailers are handed to the consumer, so they reach the request
- * headers before anyone sees the end of the body.
+ * headers before anyone sees the end of the body. A body that breaks the framing, ends early or does not add up
+ * to its declared decoded length fails with a {@link MalformedBodyException} (a 400, not a 500).
  */
 public final class AwsChunkedDecoder extends InputStream {
     private static final int MAX_LINE = 64 * 1024;
 
     private final InputStream in;
     private final Consumer<Map<String, String>> trailerSink;
+    private final long declaredLength;
+    private long decoded;
     private long remainingInChunk;
     private boolean finished;
 
-    /** @param trailerSink receives the trailers (possibly empty) once, at the end of the body */
+    /** A decoder that does not check the decoded length. */
     public AwsChunkedDecoder(InputStream in, Consumer<Map<String, String>> trailerSink) {
+        this(in, trailerSink, -1);
+    }
+
+    /**
+     * @param trailerSink    receives the trailers (possibly empty) once, at the end of the body
+     * @param declaredLength {@code x-amz-decoded-content-length}, or -1 when not given
+     */
+    public AwsChunkedDecoder(InputStream in, Consumer<Map<String, String>> trailerSink, long declaredLength) {
         this.in = in instanceof BufferedInputStream ? in : new BufferedInputStream(in, 16 * 1024);
         this.trailerSink = trailerSink;
+        this.declaredLength = declaredLength;
     }
 
     @Override
@@ -43,8 +57,9 @@ public final class AwsChunkedDecoder extends InputStream {
         if (finished) return -1;
         if (remainingInChunk == 0 && !nextChunk()) return -1;
         int n = in.read(buffer, offset, (int) Math.min(length, remainingInChunk));
-        if (n < 0) throw new IOException("aws-chunked body ended inside a chunk");
+        if (n < 0) throw MalformedBodyException.incomplete("the aws-chunked body ended inside a chunk");
         remainingInChunk -= n;
+        decoded += n;
         if (remainingInChunk == 0) expectLineEnd();
         return n;
     }
@@ -62,21 +77,29 @@ public final class AwsChunkedDecoder extends InputStream {
     /** Reads the next chunk header; false (and trailers delivered) at the final chunk. */
     private boolean nextChunk() throws IOException {
         String header = readLine();
-        if (header == null) throw new IOException("aws-chunked body ended before the final chunk");
+        if (header == null) throw MalformedBodyException.incomplete("the aws-chunked body ended before its final chunk");
         int semicolon = header.indexOf(';');
         String hex = (semicolon < 0 ? header : header.substring(0, semicolon)).trim();
         long size;
         try {
             size = Long.parseLong(hex, 16);
         } catch (NumberFormatException e) {
-            throw new IOException("invalid aws-chunked chunk header: " + abbreviate(header));
+            throw MalformedBodyException.invalid("invalid aws-chunked chunk header '" + abbreviate(header) + "'");
         }
-        if (size < 0) throw new IOException("invalid aws-chunked chunk size: " + hex);
+        if (size < 0) throw MalformedBodyException.invalid("invalid aws-chunked chunk size " + hex);
         if (size > 0) {
             remainingInChunk = size;
             return true;
         }
         finished = true;
+        if (declaredLength >= 0 && decoded < declaredLength) {
+            throw MalformedBodyException.incomplete("aws-chunked body of " + decoded + " bytes, x-amz-decoded-content-length "
+                    + declaredLength);
+        }
+        if (declaredLength >= 0 && decoded > declaredLength) {
+            throw MalformedBodyException.invalid("aws-chunked body of " + decoded + " bytes, longer than its "
+                    + "x-amz-decoded-content-length " + declaredLength);
+        }
         trailerSink.accept(readTrailers());
         return false;
     }
@@ -86,7 +109,7 @@ public final class AwsChunkedDecoder extends InputStream {
         String line;
         while ((line = readLine()) != null && !line.isEmpty()) {
             int colon = line.indexOf(':');
-            if (colon <= 0) throw new IOException("invalid aws-chunked trailer: " + abbreviate(line));
+            if (colon <= 0) throw MalformedBodyException.invalid("invalid aws-chunked trailer '" + abbreviate(line) + "'");
             trailers.put(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
         }
         return trailers;
@@ -94,7 +117,8 @@ public final class AwsChunkedDecoder extends InputStream {
 
     private void expectLineEnd() throws IOException {
         String rest = readLine();
-        if (rest == null || !rest.isEmpty()) throw new IOException("aws-chunked chunk not followed by CRLF");
+        if (rest == null) throw MalformedBodyException.incomplete("the aws-chunked body ended after a chunk's data");
+        if (!rest.isEmpty()) throw MalformedBodyException.invalid("an aws-chunked chunk is longer than its declared size");
     }
 
     /** A line without its CRLF (a bare LF is accepted), or null at the end of the stream. */
@@ -103,7 +127,7 @@ public final class AwsChunkedDecoder extends InputStream {
         int b;
         while ((b = in.read()) >= 0) {
             if (b == '\n') break;
-            if (line.size() >= MAX_LINE) throw new IOException("aws-chunked line too long");
+            if (line.size() >= MAX_LINE) throw MalformedBodyException.invalid("aws-chunked line longer than " + MAX_LINE + " bytes");
             line.write(b);
         }
         if (b < 0 && line.size() == 0) return null;

@@ -1,15 +1,17 @@
 package dev.polystack.gateway.http;
 
 import dev.polystack.api.HttpRequestData;
+import dev.polystack.api.MalformedBodyException;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Undoes request content encodings before the protocol layer sees the body (Helidon's own handling is off).
@@ -34,7 +36,7 @@ public final class ContentDecoding {
         if (decodedLength != null) headers.put("Content-Length", List.of(decodedLength.trim()));
         TrailerTarget target = new TrailerTarget();
         HttpRequestData decoded = new HttpRequestData(request.method(), request.path(), request.rawQuery(), headers,
-                new AwsChunkedDecoder(request.body(), target));
+                new AwsChunkedDecoder(request.body(), target, declaredLength(decodedLength)));
         target.request = decoded;
         return decoded;
     }
@@ -46,13 +48,53 @@ public final class ContentDecoding {
         removeEncoding(headers, "gzip");
         removeEncoding(headers, "x-gzip");
         headers.keySet().removeIf(k -> k.equalsIgnoreCase("Content-Length"));
-        InputStream body;
+        return new HttpRequestData(request.method(), request.path(), request.rawQuery(), headers, new GzipBody(request.body()));
+    }
+
+    private static long declaredLength(String header) {
+        if (header == null) return -1;
         try {
-            body = new GZIPInputStream(request.body(), 8192);
-        } catch (IOException e) {
-            throw new UncheckedIOException("request body is not valid gzip", e);
+            return Long.parseLong(header.trim());
+        } catch (NumberFormatException e) {
+            return -1;
         }
-        return new HttpRequestData(request.method(), request.path(), request.rawQuery(), headers, body);
+    }
+
+    /**
+     * A gzip-decoding body that reads the gzip header on first read, not when built: a body that is not gzip then
+     * fails inside the dispatcher, whose error is rendered in the service's protocol. Corrupt or truncated gzip
+     * data is the client's error, reported as a {@link MalformedBodyException}.
+     */
+    private static final class GzipBody extends InputStream {
+        private final InputStream raw;
+        private GZIPInputStream gzip;
+
+        GzipBody(InputStream raw) {
+            this.raw = raw;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                if (gzip == null) gzip = new GZIPInputStream(raw, 8192);
+                return gzip.read(b, off, len);
+            } catch (ZipException | EOFException e) {
+                throw MalformedBodyException.invalid("Content-Encoding is gzip, but the body is not valid gzip (" + e.getMessage() + ")");
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (gzip != null) gzip.close();
+            else raw.close();
+        }
     }
 
     static boolean isAwsChunked(HttpRequestData request) {

@@ -1,6 +1,7 @@
 package dev.polystack.gateway.http;
 
 import dev.polystack.api.HttpRequestData;
+import dev.polystack.api.MalformedBodyException;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -65,13 +66,29 @@ class AwsChunkedDecoderTest {
         assertEquals(-1, in.read());
     }
 
+    private static String failure(byte[] body, long declaredLength) {
+        return assertThrows(MalformedBodyException.class,
+                () -> new AwsChunkedDecoder(new ByteArrayInputStream(body), t -> { }, declaredLength).readAllBytes()).code();
+    }
+
     @Test
-    void rejectsTruncatedAndMalformedBodies() {
+    void truncatedBodiesAreIncompleteAndBrokenFramingIsInvalid() {
         byte[] full = chunked("abcdef".getBytes(), 6, false, null);
-        byte[] truncated = java.util.Arrays.copyOf(full, 6);
-        assertThrows(IOException.class, () -> new AwsChunkedDecoder(new ByteArrayInputStream(truncated), t -> { }).readAllBytes());
-        assertThrows(IOException.class, () -> new AwsChunkedDecoder(
-                new ByteArrayInputStream("zz\r\nabc".getBytes()), t -> { }).readAllBytes());
+        assertEquals("IncompleteBody", failure(java.util.Arrays.copyOf(full, 6), -1), "ends inside the chunk");
+        assertEquals("IncompleteBody", failure(java.util.Arrays.copyOf(full, 11), -1), "ends before the final chunk");
+        assertEquals("IncompleteBody", failure(full, 7), "shorter than x-amz-decoded-content-length");
+        assertEquals("InvalidRequest", failure(full, 5), "longer than x-amz-decoded-content-length");
+        assertEquals("InvalidRequest", failure("zz\r\nabc".getBytes(), -1), "chunk size is not hex");
+        assertEquals("InvalidRequest", failure("2\r\nabc\r\n0\r\n\r\n".getBytes(), -1), "chunk longer than declared");
+        assertEquals("InvalidRequest", failure(chunked("ab".getBytes(), 2, false, "no colon\r\n"), -1), "bad trailer");
+    }
+
+    @Test
+    void gzipThatIsNotGzipIsAMalformedBody() {
+        HttpRequestData raw = HttpRequestData.of("POST", "/", Map.of("Content-Encoding", "gzip"), "{\"not\":\"gzip\"}".getBytes());
+        HttpRequestData decoded = ContentDecoding.decodeGzip(raw);
+        java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class, decoded::bodyBytes);
+        assertEquals("InvalidRequest", MalformedBodyException.in(e).code());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.polystack.services.s3;
 
+import dev.polystack.api.MalformedBodyException;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
 import dev.polystack.api.StreamingBody;
@@ -73,6 +74,8 @@ final class Writes {
         BlobStore.Blob blob;
         try (InputStream ignored = body) {
             blob = state.blobs.write(digesting);
+        } catch (MalformedBodyException e) {
+            throw e.toServiceException();
         } catch (IOException e) {
             throw new ServiceException("IncompleteBody", "The request body could not be read: " + e.getMessage(), 400);
         }
