@@ -196,7 +196,7 @@ public final class RestBinding {
     }
 
     /** HTTP dates contain a comma themselves: {@code Mon, 16 Dec 2019 23:48:18 GMT, Mon, ...}. */
-    private static void splitHttpDates(String v, List<String> out) {
+    public static void splitHttpDates(String v, List<String> out) {
         String[] parts = v.split(",");
         for (int i = 0; i + 1 < parts.length; i += 2) out.add((parts[i].trim() + ", " + parts[i + 1].trim()));
         if (parts.length % 2 == 1) out.add(parts[parts.length - 1].trim());
@@ -340,14 +340,15 @@ public final class RestBinding {
         StringBuilder sb = new StringBuilder();
         for (Object o : c) {
             if (sb.length() > 0) sb.append(", ");
-            String s = text(item, o, TimestampFormat.RFC822);
-            if (item.type() == ShapeType.STRING && (s.indexOf(',') >= 0 || s.indexOf('"') >= 0)) {
-                sb.append('"').append(s.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
-            } else {
-                sb.append(s);
-            }
+            sb.append(headerListItem(item, text(item, o, TimestampFormat.RFC822)));
         }
         return sb.toString();
+    }
+
+    /** One item of a comma-separated header list: a string holding a comma or quote is quoted (and escaped). */
+    public static String headerListItem(Member item, String s) {
+        if (item.type() != ShapeType.STRING || s.indexOf(',') < 0 && s.indexOf('"') < 0) return s;
+        return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
     }
 
     /** A scalar as text for a header, label or query parameter ({@code locationDefault} for timestamps). */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.polystack.protocol.model.Member;
 import dev.polystack.protocol.model.ShapeType;
 import dev.polystack.protocol.model.TimestampFormat;
+import dev.polystack.protocol.rest.RestBinding;
 import dev.polystack.protocol.xml.WireValues;
 
 import java.nio.charset.StandardCharsets;
@@ -13,8 +14,11 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * Header-bound members: timestamps as HTTP dates unless the member says otherwise, lists as
- * comma-separated values (quoted when needed), JSON values base64-encoded, blobs base64-encoded.
+ * rest-xml's header-bound values: timestamps as HTTP dates unless the member says otherwise, lists as
+ * comma-separated values (split and quoted by {@link RestBinding}), JSON values base64-encoded, blobs base64-encoded.
+ * Values parse with {@link WireValues} (shared with query and ec2: any of the three timestamp formats,
+ * case-insensitive booleans), not rest-json's strict {@link RestBinding#scalar}, which Smithy's restJson1
+ * malformed-request cases require.
  */
 final class HttpHeaderValues {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -27,9 +31,12 @@ final class HttpHeaderValues {
         if (t == ShapeType.LIST) {
             Member item = m.shape().listMember();
             TimestampFormat f = format(item, m);
+            boolean httpDates = item.shape().type() == ShapeType.TIMESTAMP && f == TimestampFormat.RFC822;
             List<String> parts = new ArrayList<>();
-            for (String v : values) split(v, parts);
-            if (item.shape().type() == ShapeType.TIMESTAMP && f == TimestampFormat.RFC822) parts = pairs(parts);
+            for (String v : values) {
+                if (httpDates) RestBinding.splitHttpDates(v, parts);
+                else RestBinding.splitHeaderList(v, parts);
+            }
             List<Object> out = new ArrayList<>(parts.size());
             for (String p : parts) out.add(WireValues.parse(item.shape().type(), p, f));
             return out;
@@ -60,10 +67,7 @@ final class HttpHeaderValues {
                     if (!sb.isEmpty()) sb.append(", ");
                     String s = item.shape().type() == ShapeType.TIMESTAMP ? WireValues.formatTimestamp(x, f)
                             : WireValues.format(item.shape().type(), x, f);
-                    if (item.shape().type() == ShapeType.STRING && (s.indexOf(',') >= 0 || s.indexOf('"') >= 0)) {
-                        s = '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
-                    }
-                    sb.append(s);
+                    sb.append(RestBinding.headerListItem(item, s));
                 }
                 return sb.toString();
             }
@@ -90,42 +94,5 @@ final class HttpHeaderValues {
         if (m.timestampFormat() != null) return m.timestampFormat();
         if (list != null && list.timestampFormat() != null) return list.timestampFormat();
         return TimestampFormat.RFC822;
-    }
-
-    /** Splits {@code a, "b,c", d} into its values, unquoting quoted ones. */
-    private static void split(String header, List<String> out) {
-        int n = header.length();
-        int i = 0;
-        while (i < n) {
-            while (i < n && header.charAt(i) == ' ') i++;
-            if (i < n && header.charAt(i) == '"') {
-                StringBuilder sb = new StringBuilder();
-                i++;
-                while (i < n && header.charAt(i) != '"') {
-                    char c = header.charAt(i);
-                    if (c == '\\' && i + 1 < n) c = header.charAt(++i);
-                    sb.append(c);
-                    i++;
-                }
-                out.add(sb.toString());
-                i++;
-                while (i < n && header.charAt(i) != ',') i++;
-                i++;
-            } else {
-                int comma = header.indexOf(',', i);
-                int end = comma < 0 ? n : comma;
-                out.add(header.substring(i, end).trim());
-                i = end + 1;
-            }
-        }
-    }
-
-    /** HTTP dates contain a comma: {@code Mon, 16 Dec 2019 23:48:18 GMT} was split in two. */
-    private static List<String> pairs(List<String> parts) {
-        List<String> out = new ArrayList<>(parts.size() / 2 + 1);
-        for (int i = 0; i < parts.size(); i += 2) {
-            out.add(i + 1 < parts.size() ? parts.get(i) + ", " + parts.get(i + 1) : parts.get(i));
-        }
-        return out;
     }
 }
