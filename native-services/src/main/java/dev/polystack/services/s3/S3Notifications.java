@@ -295,13 +295,40 @@ final class S3Notifications implements AutoCloseable {
         emit(ctx, bucket, eventName, "2.3", v.key, object);
     }
 
+    /** LifecycleExpiration:Delete / DeleteMarkerCreated: S3 itself is the actor. */
+    void lifecycleExpired(Bucket bucket, String key, String versionId, boolean markerCreated) {
+        if (!configured(bucket)) return;
+        Map<String, Object> object = new LinkedHashMap<>();
+        object.put("key", encodeKey(key));
+        if (markerCreated) object.put("eTag", EMPTY_ETAG);
+        if (versionId != null && !"null".equals(versionId)) object.put("versionId", versionId);
+        object.put("sequencer", nextSequencer());
+        String requestId = UUID.randomUUID().toString();
+        emit(new Actor("s3.amazonaws.com", "s3.amazonaws.com", requestId, Base64.getEncoder().encodeToString(requestId.getBytes(
+                StandardCharsets.UTF_8))), bucket, markerCreated ? "LifecycleExpiration:DeleteMarkerCreated" : "LifecycleExpiration:Delete",
+                "2.3", key, object);
+    }
+
+    /** Who caused an event: the record's userIdentity, sourceIPAddress and response ids. */
+    private record Actor(String principalId, String sourceIp, String requestId, String hostId) {
+        static Actor of(RequestContext ctx) {
+            return new Actor(S3Notifications.principalId(ctx.accountId()), S3Notifications.sourceIp(ctx), ctx.requestId(),
+                    S3Notifications.hostId(ctx));
+        }
+    }
+
     /** The cheap check on every write: a bucket without queue, topic or function configurations costs one map lookup. */
     private static boolean configured(Bucket bucket) {
         return bucket.configurations.get("notification") != null;
     }
 
-    @SuppressWarnings("unchecked")
     private void emit(RequestContext ctx, Bucket bucket, String eventName, String eventVersion, String key,
+                      Map<String, Object> object) {
+        emit(Actor.of(ctx), bucket, eventName, eventVersion, key, object);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void emit(Actor actor, Bucket bucket, String eventName, String eventVersion, String key,
                       Map<String, Object> object) {
         if (env == null || !(bucket.configurations.get("notification") instanceof Map<?, ?> config)) return;
         Instant time = Instant.now();
@@ -309,7 +336,7 @@ final class S3Notifications implements AutoCloseable {
             for (Object o : In.list((Map<String, Object>) config, d.list())) {
                 Map<String, Object> c = (Map<String, Object>) o;
                 if (!matchesEvent(In.list(c, "Events"), eventName) || !matchesFilter(c, key)) continue;
-                Map<String, Object> record = record(ctx, bucket, eventName, eventVersion, time, In.str(c, "Id"), object);
+                Map<String, Object> record = record(actor, bucket, eventName, eventVersion, time, In.str(c, "Id"), object);
                 String body = json(Map.of("Records", List.of(record)));
                 String arn = In.str(c, d.arnMember());
                 submit(() -> send(d.service(), arn, body));
@@ -348,7 +375,7 @@ final class S3Notifications implements AutoCloseable {
         return true;
     }
 
-    private static Map<String, Object> record(RequestContext ctx, Bucket bucket, String eventName, String eventVersion,
+    private static Map<String, Object> record(Actor actor, Bucket bucket, String eventName, String eventVersion,
                                               Instant time, String configurationId, Map<String, Object> object) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("eventVersion", eventVersion);
@@ -356,11 +383,11 @@ final class S3Notifications implements AutoCloseable {
         r.put("awsRegion", bucket.region);
         r.put("eventTime", EVENT_TIME.format(time));
         r.put("eventName", eventName);
-        r.put("userIdentity", Map.of("principalId", principalId(ctx.accountId())));
-        r.put("requestParameters", Map.of("sourceIPAddress", sourceIp(ctx)));
+        r.put("userIdentity", Map.of("principalId", actor.principalId()));
+        r.put("requestParameters", Map.of("sourceIPAddress", actor.sourceIp()));
         Map<String, Object> response = new LinkedHashMap<>();
-        response.put("x-amz-request-id", ctx.requestId());
-        response.put("x-amz-id-2", hostId(ctx));
+        response.put("x-amz-request-id", actor.requestId());
+        response.put("x-amz-id-2", actor.hostId());
         r.put("responseElements", response);
         Map<String, Object> s3 = new LinkedHashMap<>();
         s3.put("s3SchemaVersion", "1.0");

@@ -25,6 +25,7 @@ public final class S3Provider implements ServiceProvider, Persistable {
     private final MultipartOps multipart;
     private final ConfigOps configs;
     private final S3Http http;
+    private final S3Lifecycle lifecycle;
 
     public S3Provider(BlobStore blobs) {
         this(blobs, null);
@@ -39,6 +40,8 @@ public final class S3Provider implements ServiceProvider, Persistable {
         this.multipart = new MultipartOps(state);
         this.configs = new ConfigOps(state);
         this.http = new S3Http(state, objects);
+        this.lifecycle = new S3Lifecycle(state);
+        if (env != null) lifecycle.start(env.scheduler(), env.config().integer("S3_LIFECYCLE_SWEEP_SECONDS", 60));
     }
 
     @Override
@@ -130,7 +133,18 @@ public final class S3Provider implements ServiceProvider, Persistable {
     @Override
     public void close() {
         state.notifications.close();
+        lifecycle.close();
         if (!state.blobs.durable()) state.blobs.clear(); // the in-memory store's spill files die with the process
+    }
+
+    /** Applies lifecycle rules now (tests; the scheduler does it every S3_LIFECYCLE_SWEEP_SECONDS). */
+    int sweepLifecycle() {
+        return lifecycle.sweep();
+    }
+
+    /** The clock expiry decisions use (tests move it forward instead of waiting days). */
+    void clock(java.time.Clock clock) {
+        state.clock = clock;
     }
 
     /** The blob store in use (tests). */
