@@ -183,6 +183,20 @@ def test_delivery_through_sns_topic_subscribed_by_a_queue(s3, sqs, sns, bucket, 
     assert record["s3"]["object"]["key"] == "via-sns" and record["s3"]["object"]["size"] == 9
 
 
+def test_concurrent_writes_each_deliver_exactly_one_event(s3, sqs, bucket, queue):
+    import concurrent.futures
+    url, arn = queue
+    configure_queue(s3, sqs, bucket, arn, url, events=["s3:ObjectCreated:*"])
+    keys = [f"c/{t}/{i}" for t in range(8) for i in range(25)]
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda k: s3.put_object(Bucket=bucket, Key=k, Body=k.encode()), keys))
+    got = records(sqs, url, len(keys), timeout=60)
+    assert sorted(r["s3"]["object"]["key"] for r in got) == sorted(keys)
+    sequencers = [r["s3"]["object"]["sequencer"] for r in got]
+    assert len(set(sequencers)) == len(keys)
+    assert receive(sqs, url, 1, timeout=2) == []
+
+
 def error_of(call):
     with pytest.raises(ClientError) as e:
         call()
