@@ -339,3 +339,33 @@ def test_gzip_encoding_over_a_body_that_is_not_gzip_is_a_400(aws_client, endpoin
     assert r.status_code == 400, r.text
     assert _xml_code(r) == "InvalidRequest"
     assert aws_client("sqs").list_queues()["ResponseMetadata"]["HTTPStatusCode"] == 200
+
+
+# --- region from the Host header (unsigned requests) ---------------------------------------------------
+
+def test_unsigned_request_takes_its_region_from_the_host(aws_client, endpoint_url):
+    require_service(endpoint_url, "sqs")
+    port = endpoint_url.rsplit(":", 1)[1]
+    r = requests.post(endpoint_url + "/", data="Action=CreateQueue&QueueName=platform-host-region&Version=2012-11-05",
+                      timeout=10, headers={"Host": f"sqs.eu-west-1.localhost.localstack.cloud:{port}",
+                                           "Content-Type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 200, r.text
+    assert b"sqs.eu-west-1.localhost.localstack.cloud" in r.content
+    assert aws_client("sqs", region_name="eu-west-1").get_queue_url(QueueName="platform-host-region")["QueueUrl"]
+    with pytest.raises(aws_client("sqs").exceptions.QueueDoesNotExist):
+        aws_client("sqs", region_name="us-east-1").get_queue_url(QueueName="platform-host-region")
+
+
+def test_unsigned_s3_request_takes_its_region_from_the_host(aws_client, endpoint_url):
+    require_service(endpoint_url, "s3")
+    # Outside us-east-1 a bucket needs a matching location constraint, as on AWS: the host's region decides.
+    r = requests.put(endpoint_url + "/platform-host-region-a", timeout=10, headers={"Host": "s3.eu-west-2.amazonaws.com"})
+    assert r.status_code == 400, r.text
+    assert _xml_code(r) == "IllegalLocationConstraintException"
+    constraint = ('<CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">'
+                  '<LocationConstraint>eu-central-1</LocationConstraint></CreateBucketConfiguration>')
+    r = requests.put(endpoint_url + "/", data=constraint, timeout=10,
+                     headers={"Host": "platform-host-region-b.s3.eu-central-1.amazonaws.com"})
+    assert r.status_code == 200, r.text
+    location = aws_client("s3").get_bucket_location(Bucket="platform-host-region-b")["LocationConstraint"]
+    assert location == "eu-central-1"

@@ -94,7 +94,7 @@ public final class Gateway {
             request = ContentDecoding.decodeGzip(request);
         }
         String accessKey = route.credential().accessKeyId();
-        String region = route.credential().region() != null ? route.credential().region() : Config.DEFAULT_REGION;
+        String region = route.region() != null ? route.region() : Config.DEFAULT_REGION;
         RequestContext context = new RequestContext(AccessKeys.accountFor(accessKey), region, service, requestId,
                 accessKey, request);
         if (s3 && Cors.isPreflight(request)) {

@@ -29,7 +29,7 @@ public final class ServiceRouter {
         }
         String signingName = credential.service();
         if (signingName != null && !isS3Name(signingName)) {
-            return new Route(null, request, credential, signingName);
+            return new Route(null, request, credential, signingName, region(input));
         }
         return routed("s3", input);
     }
@@ -37,7 +37,12 @@ public final class ServiceRouter {
     private static Route routed(String service, RouteInput input) {
         HttpRequestData request = input.request();
         if (service.equals("s3")) request = S3VirtualHost.toPathStyle(request, input.host());
-        return new Route(service, request, input.credential(), null);
+        return new Route(service, request, input.credential(), null, region(input));
+    }
+
+    private static String region(RouteInput input) {
+        String scoped = input.credential().region();
+        return scoped != null ? scoped : HostRegion.of(input.host());
     }
 
     private static boolean isS3Name(String signingName) {

@@ -47,6 +47,41 @@ class RoutingTest {
     }
 
     @Test
+    void regionFromHostNames() {
+        assertEquals("eu-west-1", HostRegion.of("sqs.eu-west-1.localhost.localstack.cloud"));
+        assertEquals("eu-west-2", HostRegion.of("s3.eu-west-2.amazonaws.com"));
+        assertEquals("eu-central-1", HostRegion.of("my.bucket.s3.eu-central-1.amazonaws.com"));
+        assertEquals("ap-south-1", HostRegion.of("s3.dualstack.ap-south-1.amazonaws.com"));
+        assertEquals("eu-west-1", HostRegion.of("bucket.s3-eu-west-1.amazonaws.com"));
+        assertEquals("us-west-2", HostRegion.of("bucket.s3-website-us-west-2.amazonaws.com"));
+        assertEquals("us-gov-west-1", HostRegion.of("sqs.us-gov-west-1.amazonaws.com"));
+        assertEquals("cn-north-1", HostRegion.of("sqs.cn-north-1.amazonaws.com.cn"));
+        assertEquals("us-east-2", HostRegion.of("us-east-2.queue.localhost.localstack.cloud"));
+        assertNull(HostRegion.of("s3.localhost.localstack.cloud"));
+        assertNull(HostRegion.of("eu-west-1.s3.localhost.localstack.cloud"), "a bucket named like a region is no region");
+        assertNull(HostRegion.of("bucket.s3-accelerate.amazonaws.com"));
+        assertNull(HostRegion.of("queue.amazonaws.com"));
+        assertNull(HostRegion.of("localhost"));
+        assertNull(HostRegion.of("sqs.eu-west-x.amazonaws.com"));
+    }
+
+    @Test
+    void routeRegionIsTheScopesElseTheHosts() {
+        ServiceRouter router = new ServiceRouter(CATALOG);
+        HttpRequestData unsigned = req("POST", "/", "Action=ListQueues&Version=2012-11-05",
+                "Host", "sqs.eu-west-1.localhost.localstack.cloud:4566", "Content-Type", "application/x-www-form-urlencoded");
+        assertEquals("eu-west-1", router.route(unsigned).region());
+        HttpRequestData signed = req("POST", "/", "", "Host", "sqs.eu-west-1.localhost.localstack.cloud:4566",
+                "Authorization", auth("k", "ap-northeast-1", "sqs"));
+        assertEquals("ap-northeast-1", router.route(signed).region());
+        HttpRequestData bucket = req("GET", "/key", null, "Host", "photos.s3.eu-central-1.amazonaws.com");
+        Route route = router.route(bucket);
+        assertEquals("s3", route.service());
+        assertEquals("eu-central-1", route.region());
+        assertNull(router.route(req("GET", "/b/k", null, "Host", "localhost:4566")).region());
+    }
+
+    @Test
     void credentialScopeRule() {
         CredentialScopeRule rule = new CredentialScopeRule(java.util.List.of(new HostRule(), new PathPrefixRule()));
         assertEquals("sqs", rule.match(input(req("POST", "/", "", "Authorization", auth("k", "us-east-1", "sqs")))));
