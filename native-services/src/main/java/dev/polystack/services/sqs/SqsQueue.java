@@ -264,7 +264,7 @@ final class SqsQueue {
             m.visibleAt = now + delaySeconds * 1000L;
             m.stamp++;
             delayedCount++;
-            timers.add(new Timer(m.visibleAt, m, m.stamp));
+            schedule(m, m.visibleAt);
         } else {
             m.state = SqsMessage.State.DELAYED; // transient: makeVisible counts it from delayed
             delayedCount++;
@@ -408,7 +408,7 @@ final class SqsQueue {
         m.state = SqsMessage.State.INFLIGHT;
         m.visibleAt = now + timeout * 1000L;
         m.stamp++;
-        timers.add(new Timer(m.visibleAt, m, m.stamp));
+        schedule(m, m.visibleAt);
         return new Delivery(m, m.receiptHandle, m.receiveCount, m.firstReceiveTimestamp, m.sequenceNumber);
     }
 
@@ -497,7 +497,7 @@ final class SqsQueue {
             } else {
                 m.visibleAt = visibleAt;
                 m.stamp++;
-                timers.add(new Timer(visibleAt, m, m.stamp));
+                schedule(m, visibleAt);
             }
         } finally {
             lock.unlock();
@@ -576,15 +576,38 @@ final class SqsQueue {
 
     // ---------------------------------------------------------------- state transitions (lock held)
 
+    /**
+     * Arms a timer for the message's current state. Timers are never removed when a message is deleted or
+     * re-timed (they are skipped by stamp when due), so once stale ones outnumber the live ones they are dropped:
+     * otherwise a busy queue keeps every deleted message reachable until its old visibility timeout ends
+     * (tens of thousands of them at a few thousand round trips/s), which the young GC copies again and again.
+     */
+    private void schedule(SqsMessage m, long at) {
+        timers.add(new Timer(at, m, m.stamp));
+        if (timers.size() > 2 * (inflightCount + delayedCount) + 64) timers.removeIf(t -> !isLive(t));
+    }
+
+    /** Timers held, live or stale (tests check that deleted messages do not pile up in them). */
+    int heldTimers() {
+        lock.lock();
+        try {
+            return timers.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static boolean isLive(Timer t) {
+        SqsMessage m = t.message;
+        return m.stamp == t.stamp && (m.state == SqsMessage.State.DELAYED || m.state == SqsMessage.State.INFLIGHT);
+    }
+
     /** Applies due timers, retention expiry and deduplication expiry. */
     private void refresh(long now) {
         Timer t;
         while ((t = timers.peek()) != null && t.at <= now) {
             timers.poll();
-            SqsMessage m = t.message;
-            if (m.stamp == t.stamp && (m.state == SqsMessage.State.DELAYED || m.state == SqsMessage.State.INFLIGHT)) {
-                makeVisible(m);
-            }
+            if (isLive(t)) makeVisible(t.message);
         }
         long retentionMillis = attributes.retentionPeriod * 1000L;
         while (!messages.isEmpty()) {
@@ -686,7 +709,7 @@ final class SqsQueue {
                     } else {
                         delayedCount++;
                     }
-                    timers.add(new Timer(m.visibleAt, m, m.stamp));
+                    schedule(m, m.visibleAt);
                 }
             }
         } finally {
