@@ -3,6 +3,7 @@ package dev.polystack.gateway;
 import dev.polystack.api.HttpRequestData;
 import dev.polystack.api.HttpResponseData;
 import dev.polystack.gateway.http.HelidonExchange;
+import io.helidon.common.socket.SocketOptions;
 import io.helidon.http.encoding.ContentEncodingContext;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
@@ -19,7 +20,7 @@ import java.util.function.Function;
 /**
  * The Helidon SE web server, configured as ARCHITECTURE §3 says: no automatic content-encoding handling
  * (the gateway decodes aws-chunked and gzip itself), 64 KiB request line and headers, relaxed header and path
- * validation (AWS headers and S3 keys are not always RFC-pretty). Every request goes to the {@link Gateway}.
+ * validation (AWS headers and S3 keys are not always RFC-pretty), TCP_NODELAY. Every request goes to the {@link Gateway}.
  */
 public final class GatewayServer {
     static final int MAX_PROLOGUE = 64 * 1024;
@@ -44,7 +45,7 @@ public final class GatewayServer {
             builder.putSocket(name, socket -> {
                 socket.host(extra.host()).port(extra.port());
                 socket.contentEncoding(noEncodings()).maxPayloadSize(-1).protocolsDiscoverServices(false)
-                        .addProtocol(http1());
+                        .connectionOptions(GatewayServer::noDelay).addProtocol(http1());
             });
             builder.routing(name, r -> r.any(handler));
         }
@@ -58,7 +59,16 @@ public final class GatewayServer {
                 .maxPayloadSize(-1)
                 .shutdownGracePeriod(Duration.ofMillis(500))
                 .protocolsDiscoverServices(false)
+                .connectionOptions(GatewayServer::noDelay)
                 .addProtocol(http1());
+    }
+
+    /**
+     * TCP_NODELAY on accepted connections (Helidon leaves Nagle on): a response written in more than one piece
+     * (headers, then a streamed body) must not wait for the client's delayed ACK.
+     */
+    private static void noDelay(SocketOptions.Builder options) {
+        options.tcpNoDelay(true);
     }
 
     private static ContentEncodingContext noEncodings() {
