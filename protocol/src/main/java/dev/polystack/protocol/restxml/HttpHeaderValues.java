@@ -1,7 +1,5 @@
 package dev.polystack.protocol.restxml;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.polystack.protocol.model.Member;
 import dev.polystack.protocol.model.ShapeType;
 import dev.polystack.protocol.model.TimestampFormat;
@@ -14,15 +12,14 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * rest-xml's header-bound values: timestamps as HTTP dates unless the member says otherwise, lists as
- * comma-separated values (split and quoted by {@link RestBinding}), JSON values base64-encoded, blobs base64-encoded.
+ * rest-xml's request headers: timestamps as HTTP dates unless the member says otherwise, lists as comma-separated
+ * values (split by {@link RestBinding}), JSON values base64-encoded, blobs base64-encoded. Response headers are
+ * written by {@link RestBinding#writeNonBody}, as for rest-json.
  * Values parse with {@link WireValues} (shared with query and ec2: any of the three timestamp formats,
  * case-insensitive booleans), not rest-json's strict {@link RestBinding#scalar}, which Smithy's restJson1
  * malformed-request cases require.
  */
 final class HttpHeaderValues {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private HttpHeaderValues() {
     }
 
@@ -53,40 +50,6 @@ final class HttpHeaderValues {
             return v;
         }
         return WireValues.parse(t, v.trim(), format(m, null));
-    }
-
-    static String format(Member m, Object v) {
-        ShapeType t = m.shape().type();
-        switch (t) {
-            case LIST: {
-                Member item = m.shape().listMember();
-                TimestampFormat f = format(item, m);
-                StringBuilder sb = new StringBuilder();
-                for (Object x : (List<?>) v) {
-                    if (x == null) continue;
-                    if (!sb.isEmpty()) sb.append(", ");
-                    String s = item.shape().type() == ShapeType.TIMESTAMP ? WireValues.formatTimestamp(x, f)
-                            : WireValues.format(item.shape().type(), x, f);
-                    sb.append(RestBinding.headerListItem(item, s));
-                }
-                return sb.toString();
-            }
-            case STRING:
-                if (m.isJsonValue()) {
-                    String json;
-                    try {
-                        json = v instanceof String s ? s : JSON.writeValueAsString(v);
-                    } catch (JsonProcessingException e) {
-                        json = String.valueOf(v);
-                    }
-                    return Base64.getEncoder().encodeToString(json.getBytes(StandardCharsets.UTF_8));
-                }
-                return v.toString();
-            case TIMESTAMP:
-                return WireValues.formatTimestamp(v, format(m, null));
-            default:
-                return WireValues.format(t, v, null);
-        }
     }
 
     /** The member's timestamp format (or its list's), else the HTTP date that headers default to. */

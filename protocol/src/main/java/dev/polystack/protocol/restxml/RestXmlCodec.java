@@ -17,6 +17,7 @@ import dev.polystack.protocol.model.ShapeType;
 import dev.polystack.protocol.model.TimestampFormat;
 import dev.polystack.protocol.model.UriTemplate;
 import dev.polystack.protocol.model.XmlNamespace;
+import dev.polystack.protocol.rest.RestBinding;
 import dev.polystack.protocol.rest.RestRouter;
 import dev.polystack.protocol.xml.RequestBodies;
 import dev.polystack.protocol.xml.WireValues;
@@ -296,24 +297,10 @@ public class RestXmlCodec implements ProtocolCodec {
         return r;
     }
 
-    private void writeBoundMembers(HttpResponseData r, Shape shape, Map<String, Object> value) {
-        for (Member m : shape.nonBodyMembers()) {
-            Object v = value.get(m.name());
-            if (v == null) continue;
-            switch (m.location()) {
-                case HEADER -> {
-                    String text = HttpHeaderValues.format(m, v);
-                    if (text != null) r.header(m.wireName(), text);
-                }
-                case HEADERS -> {
-                    for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
-                        if (e.getValue() != null) r.header(m.wireName() + e.getKey(), e.getValue().toString());
-                    }
-                }
-                case STATUS_CODE -> r.status(((Number) v).intValue());
-                default -> { }
-            }
-        }
+    /** Headers, prefix headers and the status code, bound as rest-json binds them (one {@link RestBinding}). */
+    private static void writeBoundMembers(HttpResponseData r, Shape shape, Map<String, Object> value) {
+        int status = RestBinding.writeNonBody(shape, value, r);
+        if (status > 0) r.status(status);
     }
 
     private void writePayload(HttpResponseData r, Member p, Object v) {
