@@ -886,7 +886,6 @@ def test_aws_cli(aws_cli):
 
 # --- concurrency -----------------------------------------------------------------------------------------
 
-@pytest.mark.moto_deviation("moto under GraalPy's interpreter is too slow for this load's 60 s window on a busy machine (21 of 160 delivered; open bridge issue)")
 def test_concurrent_producers_and_consumers_standard(aws_client, queue):
     url = queue({"VisibilityTimeout": "30"})
     producers, per_producer = 4, 40
@@ -921,7 +920,6 @@ def test_concurrent_producers_and_consumers_standard(aws_client, queue):
     assert duplicates == []
 
 
-@pytest.mark.moto_deviation("moto under GraalPy's interpreter is too slow for this load's 60 s window on a busy machine (60 s read timeout; open bridge issue)")
 def test_concurrent_consumers_fifo_keep_group_order(aws_client, queue):
     url = queue({"VisibilityTimeout": "30", "ContentBasedDeduplication": "true"}, fifo=True)
     groups, per_group = 4, 30

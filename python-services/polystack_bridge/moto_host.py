@@ -11,7 +11,7 @@ import re
 import threading
 import traceback
 
-from polystack_bridge import shims
+from polystack_bridge import moto_speedups, shims
 
 shims.apply()
 
@@ -71,6 +71,7 @@ class MotoService:
         module = backends.ALT_SERVICE_NAMES.get(safe, safe)
         self.service = service
         self.backends = backends.get_backend(service)  # imports the models: the slow part, done at start
+        moto_speedups.apply(service)
         urls = importlib.import_module(f"moto.{module}.urls")
         self.routes = [(re.compile(path.format("")), handler) for path, handler in urls.url_paths.items()]
         self._warm_up()
