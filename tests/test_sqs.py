@@ -374,7 +374,6 @@ def test_visibility_timeout_receipt_handles_and_change_visibility(sqs, queue):
     sqs.delete_message(QueueUrl=url, ReceiptHandle=third["ReceiptHandle"])
 
 
-@pytest.mark.moto_deviation("moto does not count ApproximateNumberOfMessagesDelayed")
 def test_delay_queue_and_per_message_delay(sqs, queue):
     url = queue({"DelaySeconds": "1"})
     sqs.send_message(QueueUrl=url, MessageBody="queue delay")
