@@ -3,9 +3,11 @@
 
 For each run: launch ./polystack start with PROVIDER_OVERRIDE_SQS=moto (lazy loading), then time
 launch → health answering → first successful SQS call (moto-hosted) → first successful SES call (moto-only),
-and print the JVM's RSS afterwards. One request waits for its service's whole start
+each as wall time and as the JVM's CPU time (utime + stime from /proc, all threads: the figure that
+holds on a loaded machine), and print the JVM's RSS afterwards. A run gives up after --timeout seconds.
+One request waits for its service's whole start
 (POLYSTACK_PYTHON_START_TIMEOUT raised) so the figure is the true time to a first answer.
-    python3 bench/bridge_startup.py [--runs cold,warm,warm]
+    python3 bench/bridge_startup.py [--runs cold,warm,warm] [--timeout 1800]
 """
 import argparse
 import os
@@ -30,6 +32,12 @@ def free_port():
         return s.getsockname()[1]
 
 
+def cpu_s(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_mb(pid):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -38,13 +46,13 @@ def rss_mb(pid):
     return -1
 
 
-def run(label, cache_dir, extra_env):
+def run(label, cache_dir, extra_env, timeout):
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     data = tempfile.mkdtemp(prefix="bridge-startup-")
     env = dict(os.environ, GATEWAY_LISTEN=f"127.0.0.1:{port}", DATA_DIR=data, POLYSTACK_AOT="0",
                POLYSTACK_XMX="1g", PROVIDER_OVERRIDE_SQS="moto", POLYSTACK_PYTHON_CACHE=str(cache_dir),
-               POLYSTACK_PYTHON_START_TIMEOUT="1200", **extra_env)
+               POLYSTACK_PYTHON_START_TIMEOUT=str(int(timeout)), **extra_env)
     log = open(os.path.join(data, "server.log"), "wb")
     t0 = time.monotonic()
     proc = subprocess.Popen([str(ROOT / "polystack"), "start"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -57,20 +65,21 @@ def run(label, cache_dir, extra_env):
                 time.sleep(0.05)
             if proc.poll() is not None or time.monotonic() - t0 > 300:
                 raise SystemExit(f"server did not start: see {data}/server.log")
-        health = time.monotonic() - t0
-        cfg = Config(read_timeout=1300, retries={"max_attempts": 1})
+        health, health_cpu = time.monotonic() - t0, cpu_s(proc.pid)
+        cfg = Config(read_timeout=timeout + 60, retries={"max_attempts": 1})
         client = lambda s: boto3.client(s, endpoint_url=url, region_name="us-east-1", aws_access_key_id="test",
                                         aws_secret_access_key="test", config=cfg)
         client("sqs").list_queues()
-        sqs_first = time.monotonic() - t0
+        sqs_first, sqs_cpu = time.monotonic() - t0, cpu_s(proc.pid)
         client("ses").list_identities()
-        ses_first = time.monotonic() - t0
+        ses_first, ses_cpu = time.monotonic() - t0, cpu_s(proc.pid)
         t = time.monotonic()
         for _ in range(20):
             client("sqs").list_queues()
         per_call = (time.monotonic() - t) / 20
-        print(f"{label:6} health {health:6.1f}s | first moto SQS call {sqs_first:6.1f}s | first SES call "
-              f"{ses_first:6.1f}s | then ListQueues {per_call * 1000:5.0f} ms/call (client included) | RSS {rss_mb(proc.pid)} MB",
+        print(f"{label:6} health {health:6.1f}s (CPU {health_cpu:5.1f}s) | first moto SQS call {sqs_first:6.1f}s "
+              f"(CPU {sqs_cpu:6.1f}s) | first SES call {ses_first:6.1f}s (CPU {ses_cpu:6.1f}s) | then ListQueues "
+              f"{per_call * 1000:5.0f} ms/call (client included) | RSS {rss_mb(proc.pid)} MB | load {os.getloadavg()[0]:.1f}",
               flush=True)
     finally:
         proc.terminate()
@@ -84,6 +93,7 @@ def run(label, cache_dir, extra_env):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", default="cold,warm")
+    parser.add_argument("--timeout", type=float, default=1800, help="seconds one run may take before it gives up")
     args = parser.parse_args()
     cache = Path(tempfile.mkdtemp(prefix="bridge-pycache-"))
     try:
@@ -93,7 +103,7 @@ def main():
             if label == "cold":
                 shutil.rmtree(cache, ignore_errors=True)
                 cache.mkdir()
-            run(label, cache, {})
+            run(label, cache, {}, args.timeout)
     finally:
         shutil.rmtree(cache, ignore_errors=True)
 
