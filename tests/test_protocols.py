@@ -79,7 +79,8 @@ def cli(server, tmp_path_factory):
 def test_echo_provider_serves_the_overridden_services(server):
     import requests
     states = requests.get(server.endpoint_url + "/_localstack/health", timeout=10).json()["services"]
-    assert {s: states.get(s) for s in ECHO_SERVICES} == {s: "available" for s in ECHO_SERVICES}
+    # "available" until a service's first request creates its provider, "running" after.
+    assert all(states.get(s) in ("available", "running") for s in ECHO_SERVICES), states
 
 
 # --- query ----------------------------------------------------------------------------------------------
