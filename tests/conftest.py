@@ -23,7 +23,10 @@ from pathlib import Path
 import boto3
 import pytest
 import requests
+import urllib3
 from botocore.config import Config
+
+urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)  # USE_SSL servers: self-signed
 
 ROOT = Path(__file__).resolve().parent.parent
 LAUNCHER = ROOT / "polystack"
@@ -56,7 +59,9 @@ class Server:
         self.data_dir = str(data_dir or tempfile.mkdtemp(prefix="polystack-test-"))
         self._own_data_dir = data_dir is None
         self.port = port or free_port()
-        self.endpoint_url = f"http://127.0.0.1:{self.port}"
+        # USE_SSL=1 servers speak TLS with a self-signed certificate: checked by nobody here (verify=False).
+        self.tls = self.env.get("USE_SSL", "").lower() in ("1", "true", "yes", "on")
+        self.endpoint_url = f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
         self.process = None
         self.log_path = os.path.join(self.data_dir, "server.log")
 
@@ -78,7 +83,7 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError(f"Polystack exited with {self.process.returncode} while starting:\n{self.log_tail()}")
             try:
-                if requests.get(self.endpoint_url + "/_localstack/health", timeout=2).status_code == 200:
+                if requests.get(self.endpoint_url + "/_localstack/health", timeout=2, verify=False).status_code == 200:
                     return self.wait_until_services_started()
             except requests.RequestException:
                 pass
@@ -89,7 +94,8 @@ class Server:
     def wait_until_services_started(self, timeout=READY_TIMEOUT):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            services = requests.get(self.endpoint_url + "/_localstack/health", timeout=10).json().get("services", {})
+            services = requests.get(self.endpoint_url + "/_localstack/health", timeout=10,
+                                    verify=False).json().get("services", {})
             if "starting" not in services.values():
                 return self
             time.sleep(0.5)
@@ -118,6 +124,8 @@ class Server:
             self.process.wait()
 
     def client(self, service, region_name="us-east-1", **kwargs):
+        if self.tls:
+            kwargs.setdefault("verify", False)
         return make_client(self.endpoint_url, service, region_name, **kwargs)
 
     def log_tail(self, lines=60):

@@ -369,3 +369,43 @@ def test_unsigned_s3_request_takes_its_region_from_the_host(aws_client, endpoint
     assert r.status_code == 200, r.text
     location = aws_client("s3").get_bucket_location(Bucket="platform-host-region-b")["LocationConstraint"]
     assert location == "eu-central-1"
+
+
+# --- HTTP/2 and TLS -----------------------------------------------------------------------------------
+
+def _curl_http_version(*args):
+    import subprocess
+    out = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_version} %{http_code}", *args],
+                         capture_output=True, text=True, timeout=30)
+    return out.stdout.strip()
+
+
+def test_h2c_by_prior_knowledge_and_by_upgrade(endpoint_url):
+    assert _curl_http_version("--http2-prior-knowledge", endpoint_url + "/_localstack/health") == "2 200"
+    assert _curl_http_version("--http2", endpoint_url + "/_localstack/health") == "2 200"  # HTTP/1.1 Upgrade: h2c
+    assert _curl_http_version("--http1.1", endpoint_url + "/_localstack/health") == "1.1 200"
+    # a service request over h2c: an AWS-shaped answer, not just the platform endpoints
+    assert _curl_http_version("--http2-prior-knowledge", "-X", "POST", "-H", "Authorization: " + SIGNED_FOR.format(service="sts"),
+                              "-d", "Action=GetCallerIdentity&Version=2011-06-15", endpoint_url + "/") == "2 200"
+
+
+def test_use_ssl_serves_https_with_alpn_h2(start_server):
+    srv = start_server({"USE_SSL": "1"})
+    assert srv.endpoint_url.startswith("https://")
+    assert _curl_http_version("-k", "--http2", srv.endpoint_url + "/_localstack/health") == "2 200"
+    assert _curl_http_version("-k", "--http1.1", srv.endpoint_url + "/_localstack/health") == "1.1 200"
+    s3 = srv.client("s3")  # verify=False: the certificate is self-signed
+    s3.create_bucket(Bucket="platform-tls")
+    data = os.urandom(70_000)
+    s3.put_object(Bucket="platform-tls", Key="k", Body=data)  # boto3 sends aws-chunked with a trailer over https
+    assert s3.get_object(Bucket="platform-tls", Key="k")["Body"].read() == data
+    pem = os.path.join(srv.data_dir, "cache", "server.test.pem")
+    with open(pem) as f:
+        text = f.read()
+    assert "BEGIN CERTIFICATE" in text and "PRIVATE KEY" in text
+    first = text
+    srv.stop()
+    srv.start()  # the saved certificate is reused
+    with open(pem) as f:
+        assert f.read() == first
+    assert srv.client("sts").get_caller_identity()["Account"] == "000000000000"

@@ -3,7 +3,9 @@ package dev.polystack.gateway;
 import dev.polystack.api.HttpRequestData;
 import dev.polystack.api.HttpResponseData;
 import dev.polystack.gateway.http.HelidonExchange;
+import dev.polystack.gateway.http.ServerCertificate;
 import io.helidon.common.socket.SocketOptions;
+import io.helidon.common.tls.Tls;
 import io.helidon.http.encoding.ContentEncodingContext;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
@@ -12,6 +14,7 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.http1.Http1Config;
+import io.helidon.webserver.http2.Http2Config;
 
 import java.time.Duration;
 import java.util.List;
@@ -28,16 +31,32 @@ public final class GatewayServer {
 
     private final WebServer server;
     private final List<ListenAddress> addresses;
+    private final boolean tls;
 
-    /** @param gateway answers each request (the {@link Gateway}; tests pass a function) */
+    /** Plain HTTP (HTTP/1.1 and h2c) on every address. */
     public GatewayServer(List<ListenAddress> addresses, Function<HttpRequestData, HttpResponseData> gateway) {
+        this(addresses, gateway, null);
+    }
+
+    /**
+     * @param gateway     answers each request (the {@link Gateway}; tests pass a function)
+     * @param certificate when not null, every listener speaks TLS with it (HTTP/1.1, and h2 by ALPN)
+     */
+    public GatewayServer(List<ListenAddress> addresses, Function<HttpRequestData, HttpResponseData> gateway,
+                         ServerCertificate certificate) {
         this.addresses = addresses;
+        this.tls = certificate != null;
+        Tls serverTls = certificate == null ? null : Tls.builder()
+                .privateKey(certificate.key())
+                .privateKeyCertChain(certificate.chain())
+                .build();
         Handler handler = (req, res) -> handle(gateway, req, res);
         WebServerConfig.Builder builder = WebServer.builder()
                 .shutdownHook(false)
                 .featuresDiscoverServices(false);
         ListenAddress main = addresses.get(0);
         configure(builder, main);
+        if (serverTls != null) builder.tls(serverTls);
         builder.routing(r -> r.any(handler));
         for (int i = 1; i < addresses.size(); i++) {
             ListenAddress extra = addresses.get(i);
@@ -45,7 +64,8 @@ public final class GatewayServer {
             builder.putSocket(name, socket -> {
                 socket.host(extra.host()).port(extra.port());
                 socket.contentEncoding(noEncodings()).maxPayloadSize(-1).protocolsDiscoverServices(false)
-                        .connectionOptions(GatewayServer::noDelay).addProtocol(http1());
+                        .connectionOptions(GatewayServer::noDelay).addProtocol(http1()).addProtocol(http2());
+                if (serverTls != null) socket.tls(serverTls);
             });
             builder.routing(name, r -> r.any(handler));
         }
@@ -60,7 +80,8 @@ public final class GatewayServer {
                 .shutdownGracePeriod(Duration.ofMillis(500))
                 .protocolsDiscoverServices(false)
                 .connectionOptions(GatewayServer::noDelay)
-                .addProtocol(http1());
+                .addProtocol(http1())
+                .addProtocol(http2());
     }
 
     /**
@@ -86,6 +107,15 @@ public final class GatewayServer {
                 .build();
     }
 
+    /** HTTP/2 beside HTTP/1.1 on every listener: h2c by prior knowledge or Upgrade, h2 by ALPN under TLS. */
+    private static Http2Config http2() {
+        return Http2Config.builder()
+                .maxHeaderListSize(MAX_HEADERS)
+                .validatePath(false)
+                .sendErrorDetails(false)
+                .build();
+    }
+
     private static void handle(Function<HttpRequestData, HttpResponseData> gateway, ServerRequest req, ServerResponse res)
             throws Exception {
         HttpRequestData request = HelidonExchange.request(req);
@@ -104,7 +134,7 @@ public final class GatewayServer {
     }
 
     public String url() {
-        return addresses.get(0).url(port());
+        return addresses.get(0).url(port(), tls);
     }
 
     public void stop() {

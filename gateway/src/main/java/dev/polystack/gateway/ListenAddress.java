@@ -42,7 +42,12 @@ public record ListenAddress(String host, int port) {
 
     /** The URL clients use: a wildcard bind address is shown as localhost. */
     public String url(int actualPort) {
+        return url(actualPort, false);
+    }
+
+    /** The URL clients use, {@code https} when the listener speaks TLS. */
+    public String url(int actualPort, boolean tls) {
         String shown = host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host.contains(":") ? "[" + host + "]" : host;
-        return "http://" + shown + ":" + actualPort;
+        return (tls ? "https://" : "http://") + shown + ":" + actualPort;
     }
 }

@@ -6,6 +6,7 @@ import dev.polystack.gateway.dispatch.CatalogLoader;
 import dev.polystack.gateway.dispatch.GatewayEnvironment;
 import dev.polystack.gateway.dispatch.ProviderRegistry;
 import dev.polystack.gateway.dispatch.ServiceDispatcher;
+import dev.polystack.gateway.http.ServerCertificate;
 import dev.polystack.gateway.platform.Cors;
 import dev.polystack.gateway.platform.HealthEndpoint;
 import dev.polystack.gateway.platform.InfoEndpoint;
@@ -73,7 +74,7 @@ public final class Polystack {
                 new InitEndpoint(initHooks),
                 new InternalRoutes(registry, extraRoutes));
         Gateway gateway = new Gateway(new ServiceRouter(catalog), dispatcher, platform, new Cors(config), hooks);
-        this.server = new GatewayServer(addresses, gateway::handle);
+        this.server = new GatewayServer(addresses, gateway::handle, tlsCertificate(config));
     }
 
     /** Adds a participant in the life cycle (before {@link #start()}). */
@@ -134,10 +135,19 @@ public final class Polystack {
         environment.close();
     }
 
+    /**
+     * {@code USE_SSL=1}: the listeners speak TLS, with the certificate in {@code <DATA_DIR>/cache/server.test.pem}
+     * (made and saved on first use; replace it with your own). Null otherwise.
+     */
+    static ServerCertificate tlsCertificate(Config config) {
+        if (!config.flag("USE_SSL")) return null;
+        return ServerCertificate.loadOrCreate(SnapshotManager.dataDirectory(config).resolve("cache").resolve("server.test.pem"));
+    }
+
     private Map<String, String> scriptEnvironment() {
         Map<String, String> env = new HashMap<>();
         int port = config.gatewayPort();
-        env.put("AWS_ENDPOINT_URL", "http://localhost:" + port);
+        env.put("AWS_ENDPOINT_URL", (config.flag("USE_SSL") ? "https" : "http") + "://localhost:" + port);
         if (config.get("AWS_ACCESS_KEY_ID") == null) env.put("AWS_ACCESS_KEY_ID", "test");
         if (config.get("AWS_SECRET_ACCESS_KEY") == null) env.put("AWS_SECRET_ACCESS_KEY", "test");
         if (config.get("AWS_DEFAULT_REGION") == null) env.put("AWS_DEFAULT_REGION", Config.DEFAULT_REGION);
