@@ -569,6 +569,35 @@ def test_one_gib_round_trip_with_small_heap(start_server):
     assert server.running
 
 
+def test_eight_concurrent_eight_mib_round_trips_with_small_heap(start_server):
+    """The bench's 8 MiB PUT+GET at c=8 once took the server down: each worker writes and reads back its own
+    objects, several rounds, on a heap smaller than the launcher's default; every byte must come back and the
+    server must still be there."""
+    server = start_server(java_opts=["-Xmx256m"])
+    client = server.client("s3")
+    client.create_bucket(Bucket="large-concurrent")
+    size = 8 * 1024 * 1024
+
+    def worker(n):
+        for round_ in range(3):
+            body = hashlib.sha256(f"{n}-{round_}".encode()).digest() * (size // 32)
+            key = f"w{n}"
+            put = client.put_object(Bucket="large-concurrent", Key=key, Body=body)
+            assert put["ETag"] == f'"{hashlib.md5(body).hexdigest()}"'
+            got = client.get_object(Bucket="large-concurrent", Key=key)
+            assert got["ContentLength"] == size
+            data = got["Body"].read()
+            assert hashlib.md5(data).digest() == hashlib.md5(body).digest()
+        return n
+
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        assert sorted(pool.map(worker, range(8))) == list(range(8))
+    assert server.running, server.log_tail()
+    listed = client.list_objects_v2(Bucket="large-concurrent")["Contents"]
+    assert sorted(o["Key"] for o in listed) == [f"w{n}" for n in range(8)]
+    assert all(o["Size"] == size for o in listed)
+
+
 def test_persistence_keeps_buckets_objects_and_configs(start_server):
     server = start_server({"PERSISTENCE": "1"})
     client = server.client("s3")
