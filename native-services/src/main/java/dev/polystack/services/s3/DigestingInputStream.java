@@ -6,8 +6,14 @@ import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
-/** Passes bytes through while computing the MD5 (for the ETag) and, optionally, a flexible checksum. */
+/**
+ * Passes bytes through while computing the MD5 (for the ETag) and, optionally, a flexible checksum.
+ * A read fills the caller's whole buffer (or reaches the end), so large bodies are digested in large runs; a run of
+ * at least {@link #PARALLEL_RUN} bytes has its checksum computed on another thread while this one computes the MD5
+ * (both are serial over the bytes, and together they are most of a large PUT's CPU).
+ */
 final class DigestingInputStream extends FilterInputStream {
+    static final int PARALLEL_RUN = 256 * 1024;
     private final MessageDigest md5;
     private final ChecksumAlgorithm.Hasher checksum;
     private long count;
@@ -31,13 +37,28 @@ final class DigestingInputStream extends FilterInputStream {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-        int n = in.read(b, off, len);
-        if (n > 0) {
+        if (len == 0) return 0;
+        int n = in.readNBytes(b, off, len);
+        if (n == 0) return -1;
+        digest(b, off, n);
+        count += n;
+        return n;
+    }
+
+    private void digest(byte[] b, int off, int n) throws IOException {
+        if (checksum == null || n < PARALLEL_RUN) {
             md5.update(b, off, n);
             if (checksum != null) checksum.update(b, off, n);
-            count += n;
+            return;
         }
-        return n;
+        Thread other = Thread.ofVirtual().start(() -> checksum.update(b, off, n));
+        md5.update(b, off, n);
+        try {
+            other.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while digesting");
+        }
     }
 
     @Override

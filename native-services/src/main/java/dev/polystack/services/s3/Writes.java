@@ -73,7 +73,7 @@ final class Writes {
         DigestingInputStream digesting = new DigestingInputStream(body, checksum.algorithm());
         BlobStore.Blob blob;
         try (InputStream ignored = body) {
-            blob = state.blobs.write(digesting);
+            blob = state.blobs.write(digesting, bodyLength(in));
         } catch (MalformedBodyException e) {
             throw e.toServiceException();
         } catch (IOException e) {
@@ -95,6 +95,14 @@ final class Writes {
             throw e;
         }
         return new Written(blob, quote(HexFormat.of().formatHex(md5)), md5, checksum.algorithm(), computed, checksum.explicit());
+    }
+
+    /** The body's declared length, or -1. */
+    static long bodyLength(Map<String, Object> in) {
+        Object body = in.get("Body");
+        if (body instanceof StreamingBody s) return s.length();
+        if (body instanceof byte[] b) return b.length;
+        return -1;
     }
 
     static InputStream body(Map<String, Object> in) {

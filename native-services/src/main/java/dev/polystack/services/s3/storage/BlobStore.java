@@ -15,6 +15,14 @@ public interface BlobStore {
     Blob write(InputStream in) throws IOException;
 
     /**
+     * As {@link #write(InputStream)}, with the body's declared length ({@code -1} when unknown): a store may size
+     * its buffers from it. Only a hint: the stream's end decides the blob's size.
+     */
+    default Blob write(InputStream in, long sizeHint) throws IOException {
+        return write(in);
+    }
+
+    /**
      * Opens {@code length} bytes from {@code offset}. Throws {@link java.nio.file.NoSuchFileException}
      * when the blob is gone (deleted by a concurrent overwrite: the caller looks the key up again).
      */
