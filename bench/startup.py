@@ -127,7 +127,11 @@ def run_aws(cmd):
 
 
 def summary(name, values, unit, fmt="{:.2f}"):
-    return f"{name:7} median {fmt.format(statistics.median(values))} {unit}, min {fmt.format(min(values))} {unit}"
+    seen = [v for v in values if v == v]  # a run whose ready line was not read counts as missing, not as NaN
+    if not seen:
+        return f"{name:7} not measured"
+    missing = f" ({len(values) - len(seen)} runs without a value)" if len(seen) < len(values) else ""
+    return f"{name:7} median {fmt.format(statistics.median(seen))} {unit}, min {fmt.format(min(seen))} {unit}{missing}"
 
 
 def main():
