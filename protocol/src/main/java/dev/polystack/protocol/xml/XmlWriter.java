@@ -97,7 +97,10 @@ public final class XmlWriter {
                 from = i + 1;
             }
         }
-        sb.append(s, from, n);
+        // Most values need no escaping: append(String) copies the whole array, where append(s, from, n) goes
+        // char by char (a third of a 1,000-key listing's serialization).
+        if (from == 0) sb.append(s);
+        else sb.append(s, from, n);
     }
 
     public int length() { return sb.length(); }
