@@ -9,23 +9,33 @@ counts asks ``unix_time()`` twice, which goes through ``datetime`` arithmetic. G
 CPU there (microseconds in CPython): with 150 messages queued, one ReceiveMessage of 10 took seconds
 of CPU while every other request of the service waited for the interpreter.
 """
+import os
 import sys
 import time
+import warnings
 
 _applied = set()
 
 
 def apply(service):
-    """Applies the speed-ups that concern ``service`` (once each); moto's models must be imported."""
+    """Applies the speed-ups that concern ``service`` (once each); moto's models must be imported.
+    ``POLYSTACK_MOTO_SPEEDUPS=0`` leaves moto as it is (to measure the difference, or if a moto release
+    changes the internals patched here)."""
+    if os.environ.get("POLYSTACK_MOTO_SPEEDUPS", "1") == "0":
+        return
     _once("core", _core)
     if service == "sqs":
         _once("sqs", _sqs)
 
 
 def _once(name, patch):
-    if name not in _applied:
+    if name in _applied:
+        return
+    _applied.add(name)
+    try:
         patch()
-        _applied.add(name)
+    except (ImportError, AttributeError) as missing:  # another moto version: run it unpatched, just slower
+        warnings.warn(f"moto speed-up '{name}' not applied: {missing!r}", RuntimeWarning)
 
 
 def _core():
@@ -57,8 +67,12 @@ def _sqs():
     (moto's version builds the full attribute map, three passes over the queue's messages, per message)."""
     from moto.sqs.models import SQSBackend
 
+    original = SQSBackend.is_message_valid_based_on_retention_period
+
     def is_message_valid_based_on_retention_period(self, queue_name, message):
-        retention_period = int(self.get_queue(queue_name).message_retention_period)
-        return retention_period + message.sent_timestamp / 1000 > time.time()
+        retention_period = getattr(self.get_queue(queue_name), "message_retention_period", None)
+        if retention_period is None:
+            return original(self, queue_name, message)
+        return int(retention_period) + message.sent_timestamp / 1000 > time.time()
 
     SQSBackend.is_message_valid_based_on_retention_period = is_message_valid_based_on_retention_period
