@@ -399,6 +399,11 @@ def test_use_ssl_serves_https_with_alpn_h2(start_server):
     data = os.urandom(70_000)
     s3.put_object(Bucket="platform-tls", Key="k", Body=data)  # boto3 sends aws-chunked with a trailer over https
     assert s3.get_object(Bucket="platform-tls", Key="k")["Body"].read() == data
+    sqs = srv.client("sqs")  # queue URLs handed out carry the scheme clients reach the server with
+    url = sqs.create_queue(QueueName="platform-tls")["QueueUrl"]
+    assert url.startswith("https://sqs.us-east-1.localhost.localstack.cloud:"), url
+    sqs.send_message(QueueUrl=url, MessageBody="over tls")
+    assert sqs.receive_message(QueueUrl=url)["Messages"][0]["Body"] == "over tls"
     pem = os.path.join(srv.data_dir, "cache", "server.test.pem")
     with open(pem) as f:
         text = f.read()

@@ -66,6 +66,11 @@ public final class Config {
         return "localhost.localstack.cloud:" + gatewayPort();
     }
 
+    /** The URL scheme clients reach this server with: {@code https} when {@code USE_SSL} is on, else {@code http}. */
+    public String externalScheme() {
+        return flag("USE_SSL") ? "https" : "http";
+    }
+
     /** The port of the first {@code GATEWAY_LISTEN} address (default 4566). */
     public int gatewayPort() {
         String listen = get("GATEWAY_LISTEN", "127.0.0.1:4566").split(",")[0].trim();

@@ -74,7 +74,7 @@ final class SnsDelivery implements AutoCloseable {
 
     /** The base URL clients reach this server at (SubscribeURL, UnsubscribeURL, SigningCertURL). */
     String baseUrl() {
-        return "http://" + env.config().externalHost();
+        return env.config().externalScheme() + "://" + env.config().externalHost();
     }
 
     String unsubscribeUrl(String subscriptionArn) {

@@ -7,7 +7,7 @@ import java.util.Locale;
 /**
  * Queue URLs as LocalStack builds them ({@code SQS_ENDPOINT_STRATEGY}), and the reverse: any of these
  * forms, AWS's own ({@code https://sqs.eu-west-1.amazonaws.com/123456789012/q}) or a bare path, back to
- * (region, account, name).
+ * (region, account, name). The scheme is {@code https} with {@code USE_SSL}.
  * <ul>
  *   <li>{@code standard} (default): {@code http://sqs.<region>.<host>:<port>/<account>/<name>}</li>
  *   <li>{@code domain}: {@code http://<region>.queue.<host>:<port>/<account>/<name>} (no region label for us-east-1)</li>
@@ -24,6 +24,7 @@ final class QueueUrls {
 
     private final Strategy strategy;
     private final String externalHost;
+    private final String scheme;
 
     QueueUrls(Config config) {
         this.strategy = switch (config.get("SQS_ENDPOINT_STRATEGY", "standard").toLowerCase(Locale.ROOT)) {
@@ -33,6 +34,7 @@ final class QueueUrls {
             default -> Strategy.STANDARD;
         };
         this.externalHost = config.externalHost();
+        this.scheme = config.externalScheme() + "://";
     }
 
     Strategy strategy() {
@@ -42,11 +44,11 @@ final class QueueUrls {
     /** @param requestHost the request's Host header, used by the {@code off} strategy (may be null) */
     String url(String region, String accountId, String name, String requestHost) {
         return switch (strategy) {
-            case STANDARD -> "http://sqs." + region + "." + externalHost + "/" + accountId + "/" + name;
-            case DOMAIN -> "http://" + ("us-east-1".equals(region) ? "" : region + ".") + "queue." + externalHost
+            case STANDARD -> scheme + "sqs." + region + "." + externalHost + "/" + accountId + "/" + name;
+            case DOMAIN -> scheme + ("us-east-1".equals(region) ? "" : region + ".") + "queue." + externalHost
                     + "/" + accountId + "/" + name;
-            case PATH -> "http://" + externalHost + "/queue/" + region + "/" + accountId + "/" + name;
-            case OFF -> "http://" + (requestHost == null || requestHost.isBlank() ? externalHost : requestHost)
+            case PATH -> scheme + externalHost + "/queue/" + region + "/" + accountId + "/" + name;
+            case OFF -> scheme + (requestHost == null || requestHost.isBlank() ? externalHost : requestHost)
                     + "/" + accountId + "/" + name;
         };
     }
