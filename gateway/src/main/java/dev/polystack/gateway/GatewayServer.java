@@ -32,6 +32,7 @@ public final class GatewayServer {
     private final WebServer server;
     private final List<ListenAddress> addresses;
     private final boolean tls;
+    private volatile List<Thread> listenerThreads = List.of();
 
     /** Plain HTTP (HTTP/1.1 and h2c) on every address. */
     public GatewayServer(List<ListenAddress> addresses, Function<HttpRequestData, HttpResponseData> gateway) {
@@ -124,8 +125,25 @@ public final class GatewayServer {
     }
 
     public GatewayServer start() {
+        java.util.Set<Thread> before = listenerThreadsNow();
         server.start();
+        listenerThreads = listenerThreadsNow().stream().filter(t -> !before.contains(t)).toList();
         return this;
+    }
+
+    /**
+     * Whether every listener still accepts connections. Helidon's accept loop ends on any error it cannot handle
+     * (out of memory, out of file descriptors) after logging one line, while {@link WebServer#isRunning()} stays
+     * true; its listener threads are the only trace, so this watches them.
+     */
+    public boolean listening() {
+        return !listenerThreads.isEmpty() && listenerThreads.stream().allMatch(Thread::isAlive);
+    }
+
+    private static java.util.Set<Thread> listenerThreadsNow() {
+        java.util.Set<Thread> threads = new java.util.HashSet<>(Thread.getAllStackTraces().keySet());
+        threads.removeIf(t -> !(t.getName().startsWith("server-") && t.getName().endsWith("-listener")));  // Helidon's naming
+        return threads;
     }
 
     /** The port actually bound by the main listener (0 in GATEWAY_LISTEN picks a free one). */

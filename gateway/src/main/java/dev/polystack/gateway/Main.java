@@ -31,5 +31,14 @@ public final class Main {
         // Ends with "Ready." like LocalStack's own line: tools such as Testcontainers wait for exactly that.
         System.out.println("Polystack on " + polystack.url() + " started in " + millis + " ms. Ready.");
         System.out.flush();
+        try {
+            if (!polystack.awaitListenerFailure()) {
+                // Without this the JVM would end quietly with status 0 once Helidon's last listener thread is gone.
+                System.err.println("Polystack: the HTTP listener stopped unexpectedly (its error is logged above); exiting");
+                System.exit(2);  // shutdown hooks still run: SHUTDOWN init scripts, state saved
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -114,6 +114,18 @@ public final class Polystack {
         return server.url();
     }
 
+    /**
+     * Blocks while the gateway serves. Returns false if its listener died without {@link #stop()} being
+     * called (Helidon gives up its accept loop on errors such as running out of memory or file descriptors).
+     */
+    public boolean awaitListenerFailure() throws InterruptedException {
+        while (!stopped) {
+            if (!server.listening()) return stopped;
+            Thread.sleep(1000);
+        }
+        return true;
+    }
+
     public int port() {
         return server.port();
     }

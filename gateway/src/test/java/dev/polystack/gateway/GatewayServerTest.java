@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The Helidon configuration ARCHITECTURE §3 asks for, checked over raw sockets. */
@@ -52,6 +53,17 @@ class GatewayServerTest {
     @AfterAll
     static void stop() {
         server.stop();
+    }
+
+    @Test
+    void listeningFollowsTheListenerThreadsOfThisServerOnly() throws Exception {
+        GatewayServer other = new GatewayServer(List.of(new ListenAddress("127.0.0.1", 0)), GatewayServerTest::echo).start();
+        assertTrue(other.listening());
+        other.stop();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (other.listening() && System.nanoTime() < deadline) Thread.sleep(20);
+        assertFalse(other.listening(), "a stopped server's listener thread ended");
+        assertTrue(server.listening(), "another server's stop does not count against this one");
     }
 
     private static String exchange(String head, byte[] body) throws IOException {
