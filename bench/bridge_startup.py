@@ -12,7 +12,6 @@ One request waits for its service's whole start
 import argparse
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -22,28 +21,9 @@ from pathlib import Path
 import boto3
 import requests
 from botocore.config import Config
+from procstats import cpu_seconds, free_port, rss_mb
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def cpu_s(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def rss_mb(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS"):
-                return int(line.split()[1]) // 1024
-    return -1
 
 
 def run(label, cache_dir, extra_env, timeout):
@@ -65,14 +45,14 @@ def run(label, cache_dir, extra_env, timeout):
                 time.sleep(0.05)
             if proc.poll() is not None or time.monotonic() - t0 > 300:
                 raise SystemExit(f"server did not start: see {data}/server.log")
-        health, health_cpu = time.monotonic() - t0, cpu_s(proc.pid)
+        health, health_cpu = time.monotonic() - t0, cpu_seconds(proc.pid)
         cfg = Config(read_timeout=timeout + 60, retries={"max_attempts": 1})
         client = lambda s: boto3.client(s, endpoint_url=url, region_name="us-east-1", aws_access_key_id="test",
                                         aws_secret_access_key="test", config=cfg)
         client("sqs").list_queues()
-        sqs_first, sqs_cpu = time.monotonic() - t0, cpu_s(proc.pid)
+        sqs_first, sqs_cpu = time.monotonic() - t0, cpu_seconds(proc.pid)
         client("ses").list_identities()
-        ses_first, ses_cpu = time.monotonic() - t0, cpu_s(proc.pid)
+        ses_first, ses_cpu = time.monotonic() - t0, cpu_seconds(proc.pid)
         t = time.monotonic()
         for _ in range(20):
             client("sqs").list_queues()

@@ -15,12 +15,7 @@ import time
 import uuid
 
 import boto3
-
-
-def cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+from procstats import cpu_seconds
 
 
 def main():

@@ -12,7 +12,6 @@ as delivered when every subscribed queue holds it (checked through ApproximateNu
 import argparse
 import concurrent.futures
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -24,15 +23,10 @@ from pathlib import Path
 import boto3
 import requests
 from botocore.config import Config
+from procstats import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 WARM_UP = 100
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_until_up(url, probe, timeout=180):

@@ -25,30 +25,9 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from procstats import cpu_seconds, free_port, rss_mb
 
 ROOT = Path(__file__).resolve().parent.parent
-CLK_TCK = os.sysconf("SC_CLK_TCK")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def cpu_seconds(pid):
-    """utime + stime + the reaped children's (the launcher's subprocesses before it execs java)."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return sum(int(x) for x in fields[11:15]) / CLK_TCK
-
-
-def rss_mb(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS"):
-                return int(line.split()[1]) / 1024
-    return -1
 
 
 def health_ok(port):
@@ -96,7 +75,7 @@ def run_health(cmd):
                 raise SystemExit("server did not start")
             time.sleep(0.005)
         health = time.monotonic() - t0
-        cpu = cpu_seconds(proc.pid)
+        cpu = cpu_seconds(proc.pid, with_reaped_children=True)
         line = proc.stdout.readline()
         ready = time.monotonic() - t0 if b"Ready." in line else float("nan")
         time.sleep(2)
