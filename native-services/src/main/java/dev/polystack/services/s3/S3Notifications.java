@@ -277,12 +277,18 @@ final class S3Notifications implements AutoCloseable {
     /** ObjectRemoved:Delete (a version or an unversioned object is gone) or ObjectRemoved:DeleteMarkerCreated. */
     void objectRemoved(RequestContext ctx, Bucket bucket, String key, String versionId, boolean markerCreated) {
         if (!configured(bucket)) return;
+        Map<String, Object> object = removedObject(key, versionId, markerCreated);
+        emit(ctx, bucket, markerCreated ? "ObjectRemoved:DeleteMarkerCreated" : "ObjectRemoved:Delete", "2.1", key, object);
+    }
+
+    /** The record's {@code s3.object} for a removal: a delete marker has the empty body's ETag. */
+    private Map<String, Object> removedObject(String key, String versionId, boolean markerCreated) {
         Map<String, Object> object = new LinkedHashMap<>();
         object.put("key", encodeKey(key));
         if (markerCreated) object.put("eTag", EMPTY_ETAG);
         if (versionId != null && !"null".equals(versionId)) object.put("versionId", versionId);
         object.put("sequencer", nextSequencer());
-        emit(ctx, bucket, markerCreated ? "ObjectRemoved:DeleteMarkerCreated" : "ObjectRemoved:Delete", "2.1", key, object);
+        return object;
     }
 
     /** ObjectTagging:Put / Delete and ObjectAcl:Put: event version 2.3, no size and no sequencer. */
@@ -298,11 +304,7 @@ final class S3Notifications implements AutoCloseable {
     /** LifecycleExpiration:Delete / DeleteMarkerCreated: S3 itself is the actor. */
     void lifecycleExpired(Bucket bucket, String key, String versionId, boolean markerCreated) {
         if (!configured(bucket)) return;
-        Map<String, Object> object = new LinkedHashMap<>();
-        object.put("key", encodeKey(key));
-        if (markerCreated) object.put("eTag", EMPTY_ETAG);
-        if (versionId != null && !"null".equals(versionId)) object.put("versionId", versionId);
-        object.put("sequencer", nextSequencer());
+        Map<String, Object> object = removedObject(key, versionId, markerCreated);
         String requestId = UUID.randomUUID().toString();
         emit(new Actor("s3.amazonaws.com", "s3.amazonaws.com", requestId, Base64.getEncoder().encodeToString(requestId.getBytes(
                 StandardCharsets.UTF_8))), bucket, markerCreated ? "LifecycleExpiration:DeleteMarkerCreated" : "LifecycleExpiration:Delete",
