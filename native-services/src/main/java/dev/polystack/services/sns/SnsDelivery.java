@@ -36,7 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * subscribers. The backlog of fan-outs is bounded ({@code SNS_DELIVERY_BACKLOG}, default 20,000): past
  * it, Publish waits for room. A fixed pool of workers fans each message out; a FIFO topic's messages go through one
  * {@link SerialExecutor} per topic so subscribers see them in publish order. HTTP endpoints are
- * called from virtual threads (with the topic's retry policy) so a slow endpoint never holds a worker,
+ * called from virtual threads (following the {@link DeliveryPolicy}) so a slow endpoint never holds a worker,
  * except for FIFO topics where the order matters more.
  */
 final class SnsDelivery implements AutoCloseable {
@@ -238,13 +238,18 @@ final class SnsDelivery implements AutoCloseable {
         return b.build();
     }
 
+    /**
+     * POSTs a message to an HTTP(S) endpoint, retrying as the effective delivery policy says (topic policy,
+     * overridden by the subscription's). AWS counts any status from 200 to 499 as delivered; 5xx, connection
+     * failures and timeouts are retried. A notification that still fails goes to the RedrivePolicy queue;
+     * (un)subscribe confirmations don't.
+     */
     private void postHttp(Topic topic, Subscription s, SnsMessage m) {
         boolean raw = m.notification() && s.raw();
         String body = m.notification() ? body(s, m, s.protocol)
                 : m.envelope(s.protocol, s.arn, null, certUrl(), signer);
-        JsonNode policy = SnsAttributes.effectiveDeliveryPolicy(topic, s).path("http");
-        String contentType = policy.path("defaultRequestPolicy").path("headerContentType").asText("text/plain; charset=UTF-8");
-        int retries = policy.path("defaultHealthyRetryPolicy").path("numRetries").asInt(3);
+        DeliveryPolicy.Http policy = DeliveryPolicy.forDelivery(topic.attributes.get("DeliveryPolicy"), s.attributes.get("DeliveryPolicy"));
+        String contentType = m.notification() ? policy.contentType() : DeliveryPolicy.DEFAULT_CONTENT_TYPE;
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(s.endpoint))
                 .timeout(Duration.ofSeconds(15))
                 .header("Content-Type", contentType)
@@ -255,29 +260,47 @@ final class SnsDelivery implements AutoCloseable {
         if (m.notification()) request.header("x-amz-sns-subscription-arn", s.arn);
         if (raw) request.header("x-amz-sns-rawdelivery", "true");
         HttpRequest built = request.POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
-        long delayMillis = 200;
-        for (int attempt = 0; attempt <= retries; attempt++) {
-            try {
-                HttpResponse<Void> response = http().send(built, HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() / 100 == 2) return;
-                LOG.log(System.Logger.Level.DEBUG, "SNS → " + s.endpoint + ": HTTP " + response.statusCode());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (Exception e) {
-                LOG.log(System.Logger.Level.DEBUG, "SNS → " + s.endpoint + ": " + e);
+        List<Double> delays = policy.retry().delays();
+        try {
+            for (int attempt = 0; attempt <= delays.size(); attempt++) {
+                if (attempt > 0) sleepSeconds(delays.get(attempt - 1));
+                awaitThrottle(s, policy.maxReceivesPerSecond());
+                if (attemptHttp(s, built)) return;
             }
-            if (attempt < retries) {
-                try {
-                    Thread.sleep(delayMillis);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                delayMillis = Math.min(delayMillis * 2, 5_000);
-            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
         }
         if (m.notification()) redrive(s, m);
+    }
+
+    /** One delivery attempt; true when the endpoint took it (any status below 500). */
+    private boolean attemptHttp(Subscription s, HttpRequest request) throws InterruptedException {
+        try {
+            HttpResponse<Void> response = http().send(request, HttpResponse.BodyHandlers.discarding());
+            if (response.statusCode() < 500) return true;
+            LOG.log(System.Logger.Level.DEBUG, "SNS → " + s.endpoint + ": HTTP " + response.statusCode());
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.DEBUG, "SNS → " + s.endpoint + ": " + e);
+        }
+        return false;
+    }
+
+    private static void sleepSeconds(double seconds) throws InterruptedException {
+        long millis = Math.round(seconds * 1000);
+        if (millis > 0) Thread.sleep(millis);
+    }
+
+    /** Spaces attempts to one subscription at least 1/maxReceivesPerSecond apart (0 = unthrottled). */
+    private static void awaitThrottle(Subscription s, int maxReceivesPerSecond) throws InterruptedException {
+        if (maxReceivesPerSecond <= 0) return;
+        long interval = 1_000_000_000L / maxReceivesPerSecond;
+        long now = System.nanoTime();
+        long slot = Math.max(now, s.nextDeliverySlot.getAndUpdate(next -> Math.max(next, now) + interval));
+        long wait = slot - now;
+        if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
     }
 
     // ---------------------------------------------------------------- Lambda, Firehose

@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -204,7 +205,7 @@ public final class SnsProvider implements ServiceProvider, Persistable {
             if (!SnsAttributes.TOPIC_SETTABLE.contains(e.getKey())) throw invalid("Invalid parameter: Attributes Reason: Unknown attribute " + e.getKey());
             requested.put(e.getKey(), String.valueOf(e.getValue()));
         }
-        validateTopicAttributes(requested, fifo);
+        validateTopicAttributes(requested, fifo, "Attributes Reason: ");
         Map<String, String> tags = tags(list(in, "Tags"));
         String arn = partitionArn(ctx, "sns", name);
         SnsRegion region = store.get(ctx);
@@ -238,16 +239,23 @@ public final class SnsProvider implements ServiceProvider, Persistable {
         return Map.of("TopicArn", arn);
     }
 
-    private static void validateTopicAttributes(Map<String, String> attributes, boolean fifo) {
-        for (String policyName : List.of("Policy", "DeliveryPolicy")) {
-            String value = attributes.get(policyName);
-            if (value != null && !value.isEmpty()) {
-                try {
-                    JSON.readTree(value);
-                } catch (JsonProcessingException e) {
-                    throw invalid("Invalid parameter: Attributes Reason: " + policyName + ": failed to parse JSON. " + e.getOriginalMessage());
-                }
+    /**
+     * Validates topic attributes, replacing a DeliveryPolicy by the form AWS stores.
+     *
+     * @param reasonPrefix "Attributes Reason: " inside CreateTopic, "" in SetTopicAttributes (AWS's wording)
+     */
+    private static void validateTopicAttributes(Map<String, String> attributes, boolean fifo, String reasonPrefix) {
+        String policy = attributes.get("Policy");
+        if (policy != null && !policy.isEmpty()) {
+            try {
+                JSON.readTree(policy);
+            } catch (JsonProcessingException e) {
+                throw invalid("Invalid parameter: " + reasonPrefix + "Policy: failed to parse JSON. " + e.getOriginalMessage());
             }
+        }
+        String delivery = attributes.get("DeliveryPolicy");
+        if (delivery != null && !delivery.isEmpty()) {
+            attributes.put("DeliveryPolicy", DeliveryPolicy.normalizeTopic(delivery, reasonPrefix));
         }
         String cbd = attributes.get("ContentBasedDeduplication");
         if (cbd != null) {
@@ -309,7 +317,10 @@ public final class SnsProvider implements ServiceProvider, Persistable {
         String name = nullToEmpty(str(in, "AttributeName"));
         String value = str(in, "AttributeValue");
         if (!SnsAttributes.TOPIC_SETTABLE.contains(name)) throw invalid("Invalid parameter: AttributeName");
-        validateTopicAttributes(value == null ? Map.of() : Map.of(name, value), topic.fifo);
+        Map<String, String> checked = new HashMap<>();
+        if (value != null) checked.put(name, value);
+        validateTopicAttributes(checked, topic.fifo, "");
+        value = checked.get(name);
         if (name.equals("DataProtectionPolicy")) {
             topic.dataProtectionPolicy = value;
         } else if (value == null || value.isEmpty()) {
@@ -486,6 +497,10 @@ public final class SnsProvider implements ServiceProvider, Persistable {
                 throw invalid("Invalid parameter: " + reasonPrefix + "RedrivePolicy: must use a FIFO queue as DLQ for a FIFO Subscription to a FIFO Topic.");
             }
         }
+        String delivery = attributes.get("DeliveryPolicy");
+        if (delivery != null && !delivery.isEmpty()) {
+            attributes.put("DeliveryPolicy", DeliveryPolicy.normalizeSubscription(delivery, reasonPrefix));
+        }
         String policyText = attributes.get("FilterPolicy");
         if (policyText == null || policyText.isEmpty()) return null;
         FilterPolicy policy;
@@ -563,7 +578,8 @@ public final class SnsProvider implements ServiceProvider, Persistable {
         out.put("TopicArn", s.topicArn);
         Topic topic = regionOf(s.topicArn).topics.get(s.topicArn);
         if (topic != null && (s.protocol.equals("http") || s.protocol.equals("https"))) {
-            out.put("EffectiveDeliveryPolicy", SnsAttributes.effectiveDeliveryPolicy(topic, s).toString());
+            out.put("EffectiveDeliveryPolicy", DeliveryPolicy.effectiveSubscription(topic.attributes.get("DeliveryPolicy"),
+                    s.attributes.get("DeliveryPolicy")).toString());
         }
         return Map.of("Attributes", new LinkedHashMap<>(out));
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** A subscription of an endpoint to a topic. */
 public final class Subscription {
@@ -21,6 +22,10 @@ public final class Subscription {
     /** Compiled from the FilterPolicy attribute; rebuilt after loading. */
     @JsonIgnore
     public volatile FilterPolicy filterPolicy;
+
+    /** Throttling (the delivery policy's maxReceivesPerSecond): System.nanoTime() of the next free slot. */
+    @JsonIgnore
+    final AtomicLong nextDeliverySlot = new AtomicLong(Long.MIN_VALUE);
 
     public boolean raw() {
         return "true".equalsIgnoreCase(attributes.get("RawMessageDelivery"));
