@@ -6,7 +6,10 @@ for Polystack and (side by side) moto_server. Bounded: every phase has a message
     python3 bench/sns_fanout.py --polystack URL       # use a running server; --moto URL likewise, --no-moto to skip
 
 Latency is measured at the client (boto3, one connection, sequential calls), so it includes the client's own
-cost; what matters is the difference between 0 and N subscribers on the same server. A publish only counts
+cost; what matters is the difference between 0 and N subscribers on the same server. Both latency phases are
+warmed the same way before either is measured. When the script started the server itself it also reports the
+server's CPU per publish (from /proc, including the asynchronous fan-out), which a loaded box distorts less than
+wall-clock latency. A publish only counts
 as delivered when every subscribed queue holds it (checked through ApproximateNumberOfMessages).
 """
 import argparse
@@ -23,7 +26,7 @@ from pathlib import Path
 import boto3
 import requests
 from botocore.config import Config
-from procstats import free_port
+from procstats import cpu_seconds, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 WARM_UP = 100
@@ -95,14 +98,23 @@ def setup(url, subscribers):
     return sns, sqs, topic, urls
 
 
-def latency(url, subscribers, count):
-    sns, sqs, topic, urls = setup(url, subscribers)
+def warm(phase):
+    """WARM_UP publishes through a phase's topic; waits until its queues hold them (they stay: counts below are
+    taken relative to what the queues already hold, as PurgeQueue is allowed once a minute)."""
+    sns, sqs, topic, urls = phase
+    before = queued(sqs, urls)
     for _ in range(WARM_UP):
         sns.publish(TopicArn=topic, Message="warm-up")
     if urls:
-        wait_delivered(sqs, urls, WARM_UP * len(urls), 120)
-        for q in urls:
-            sqs.purge_queue(QueueUrl=q)
+        wait_delivered(sqs, urls, before + WARM_UP * len(urls), 120)
+
+
+def latency(phase, count, pid):
+    """Client-side Publish latency over `count` sequential publishes, and the server's CPU per publish from the
+    first publish until every queue holds every message (so the asynchronous fan-out is included)."""
+    sns, sqs, topic, urls = phase
+    before = queued(sqs, urls)
+    cpu0 = cpu_seconds(pid) if pid else None
     samples = []
     for i in range(count):
         t0 = time.perf_counter()
@@ -110,9 +122,10 @@ def latency(url, subscribers, count):
         samples.append((time.perf_counter() - t0) * 1000)
     delivered = None
     if urls:
-        delivered = wait_delivered(sqs, urls, count * len(urls), 120)
+        delivered = wait_delivered(sqs, urls, before + count * len(urls), 120)
+    cpu_ms = None if cpu0 is None else (cpu_seconds(pid) - cpu0) * 1000 / count
     return {"p50_ms": statistics.median(samples), "p99_ms": percentile(samples, 99), "mean_ms": statistics.mean(samples),
-            "all_delivered": None if not urls else delivered is not None}
+            "all_delivered": None if not urls else delivered is not None, "server_cpu_ms": cpu_ms}
 
 
 def throughput(url, subscribers, count, concurrency):
@@ -132,17 +145,28 @@ def throughput(url, subscribers, count, concurrency):
             "seconds_to_deliver_all": total, "all_delivered": waited is not None}
 
 
-def run(name, url, args, throughput_messages):
-    print(f"\n== {name} ({url})", flush=True)
-    for subs in (0, args.subscribers):
-        r = latency(url, subs, args.latency_messages)
+def load_average():
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def run(name, url, args, throughput_messages, pid=None):
+    print(f"\n== {name} ({url}); load average {load_average()}", flush=True)
+    phases = {0: setup(url, 0), args.subscribers: setup(url, args.subscribers)}
+    # Warm both phases the same way before measuring either: the first measured phase used to run on a colder
+    # server and client (JIT, connection pools) than the second, which inflated the 0-subscriber figure.
+    for phase in phases.values():
+        warm(phase)
+    for subs, phase in phases.items():
+        warm(phase)
+        r = latency(phase, args.latency_messages, pid)
+        cpu = "" if r["server_cpu_ms"] is None else f", server CPU {r['server_cpu_ms']:.2f} ms per publish"
         print(f"Publish latency, {subs:>2} SQS subscribers: p50 {r['p50_ms']:.2f} ms, p99 {r['p99_ms']:.2f} ms, "
-              f"mean {r['mean_ms']:.2f} ms" + ("" if r["all_delivered"] is None else f", every message in all {subs} queues: {r['all_delivered']}"),
+              f"mean {r['mean_ms']:.2f} ms{cpu}" + ("" if r["all_delivered"] is None else f", every message in all {subs} queues: {r['all_delivered']}"),
               flush=True)
     r = throughput(url, args.subscribers, throughput_messages, args.concurrency)
     print(f"Fan-out, {args.subscribers} subscribers, {throughput_messages} publishes at concurrency {args.concurrency}: "
           f"{r['publishes_per_s']:.0f} publishes/s, {r['deliveries_per_s']:.0f} deliveries/s end to end "
-          f"({r['seconds_to_deliver_all']:.2f} s, all delivered: {r['all_delivered']})", flush=True)
+          f"({r['seconds_to_deliver_all']:.2f} s, all delivered: {r['all_delivered']}); load average {load_average()}", flush=True)
 
 
 def main():
@@ -165,14 +189,14 @@ def main():
             polystack = f"http://127.0.0.1:{port}"
             started.append(start([str(ROOT / "polystack"), "start"], {"GATEWAY_LISTEN": f"127.0.0.1:{port}"},
                                  polystack, "/_localstack/health"))
-        run("Polystack", polystack, args, args.throughput_messages)
+        run("Polystack", polystack, args, args.throughput_messages, started[-1].pid if started else None)
         if not args.no_moto:
             moto = args.moto
             if not moto:
                 port = free_port()
                 moto = f"http://127.0.0.1:{port}"
                 started.append(start(["moto_server", "-H", "127.0.0.1", "-p", str(port)], {}, moto, "/moto-api/"))
-            run("moto_server", moto, args, args.moto_throughput_messages)
+            run("moto_server", moto, args, args.moto_throughput_messages, None if args.moto else started[-1].pid)
     finally:
         for process in started:
             process.terminate()
