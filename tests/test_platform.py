@@ -399,6 +399,13 @@ def test_use_ssl_serves_https_with_alpn_h2(start_server):
     data = os.urandom(70_000)
     s3.put_object(Bucket="platform-tls", Key="k", Body=data)  # boto3 sends aws-chunked with a trailer over https
     assert s3.get_object(Bucket="platform-tls", Key="k")["Body"].read() == data
+    located = s3.create_bucket(Bucket="platform-tls-eu", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    assert located["Location"].startswith("https://platform-tls-eu.s3.localhost.localstack.cloud:"), located
+    upload = s3.create_multipart_upload(Bucket="platform-tls", Key="mp")["UploadId"]
+    etag = s3.upload_part(Bucket="platform-tls", Key="mp", UploadId=upload, PartNumber=1, Body=b"part")["ETag"]
+    done = s3.complete_multipart_upload(Bucket="platform-tls", Key="mp", UploadId=upload,
+                                        MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": etag}]})
+    assert done["Location"].startswith("https://") and done["Location"].endswith("/platform-tls/mp"), done
     sqs = srv.client("sqs")  # queue URLs handed out carry the scheme clients reach the server with
     url = sqs.create_queue(QueueName="platform-tls")["QueueUrl"]
     assert url.startswith("https://sqs.us-east-1.localhost.localstack.cloud:"), url

@@ -23,7 +23,7 @@ final class BrowserPost {
     /** Form fields larger than this are refused (they are small in practice; the file part is streamed). */
     private static final int MAX_FIELD = 1024 * 1024;
 
-    static HttpResponseData handle(RequestContext ctx, String bucket, ObjectOps objects, java.time.Instant now) {
+    static HttpResponseData handle(RequestContext ctx, String bucket, ObjectOps objects, S3State state) {
         try {
             String type = ctx.request().header("Content-Type");
             String boundary = boundary(type);
@@ -52,7 +52,7 @@ final class BrowserPost {
             PostPolicy policy = null;
             if (fields.containsKey("policy")) {
                 requireSignatureFields(fields);
-                policy = PostPolicy.check(fields.get("policy"), fields, bucket, now);
+                policy = PostPolicy.check(fields.get("policy"), fields, bucket, state.clock.instant());
             }
             if (file == null) {
                 throw S3Errors.invalidArgument("POST requires exactly one file upload per request.", "file", "0");
@@ -87,7 +87,7 @@ final class BrowserPost {
             if (!metadata.isEmpty()) in.put("Metadata", metadata);
             Map<String, Object> out = objects.putObject(ctx, in, "Post");
             String etag = String.valueOf(out.get("ETag"));
-            String location = MultipartOps.location(ctx, bucket, key);
+            String location = MultipartOps.location(state, ctx, bucket, key);
             String redirect = fields.containsKey("success_action_redirect") ? fields.get("success_action_redirect") : fields.get("redirect");
             HttpResponseData res;
             if (redirect != null && (redirect.startsWith("http://") || redirect.startsWith("https://"))) {

@@ -80,10 +80,10 @@ final class BucketOps {
         return createOutput(ctx, bucket);
     }
 
-    private static Map<String, Object> createOutput(RequestContext ctx, Bucket bucket) {
+    private Map<String, Object> createOutput(RequestContext ctx, Bucket bucket) {
         Map<String, Object> out = new LinkedHashMap<>();
         if ("us-east-1".equals(bucket.region) && bucket.locationConstraint == null) out.put("Location", "/" + bucket.name);
-        else out.put("Location", "http://" + bucket.name + ".s3.localhost.localstack.cloud:"
+        else out.put("Location", state.urlScheme + "://" + bucket.name + ".s3.localhost.localstack.cloud:"
                 + portOf(ctx) + "/");
         out.put("BucketArn", arn(ctx, bucket.name));
         return out;

@@ -261,7 +261,7 @@ final class MultipartOps {
             if (!kept.contains(p.blobId())) state.blobs.delete(p.blobId());
         }
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("Location", location(ctx, bucket.name, u.key));
+        out.put("Location", location(state, ctx, bucket.name, u.key));
         out.put("Bucket", bucket.name);
         out.put("Key", u.key);
         out.put("ETag", etag);
@@ -272,10 +272,10 @@ final class MultipartOps {
         return out;
     }
 
-    static String location(RequestContext ctx, String bucket, String key) {
+    static String location(S3State state, RequestContext ctx, String bucket, String key) {
         String host = ctx.request() == null ? null : ctx.request().header("Host");
         if (host == null) host = "s3.localhost.localstack.cloud:4566";
-        return "http://" + host + "/" + bucket + "/" + ListOps.enc(key, true);
+        return state.urlScheme + "://" + host + "/" + bucket + "/" + ListOps.enc(key, true);
     }
 
     static String multipartEtag(List<MultipartUpload.Part> parts) {

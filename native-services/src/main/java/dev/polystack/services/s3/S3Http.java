@@ -41,7 +41,7 @@ final class S3Http {
             String type = req.header("Content-Type");
             if (type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
                 String[] path = bucketAndKey(req.path());
-                if (path != null && path[1].isEmpty()) return BrowserPost.handle(ctx, path[0], objects, state.clock.instant());
+                if (path != null && path[1].isEmpty()) return BrowserPost.handle(ctx, path[0], objects, state);
             }
         }
         return null;

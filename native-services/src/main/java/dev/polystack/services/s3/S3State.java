@@ -37,6 +37,8 @@ final class S3State {
     volatile java.time.Clock clock = java.time.Clock.systemUTC();
     /** Event notifications: object operations report what they changed here. */
     final S3Notifications notifications;
+    /** The scheme of the URLs S3 hands out (bucket and object locations): https under {@code USE_SSL}. */
+    final String urlScheme;
 
     S3State(BlobStore blobs) {
         this(blobs, null);
@@ -45,6 +47,7 @@ final class S3State {
     S3State(BlobStore blobs, dev.polystack.api.ProviderEnvironment env) {
         this.blobs = blobs;
         this.notifications = new S3Notifications(env);
+        this.urlScheme = env == null ? "http" : env.config().externalScheme();
     }
 
     ConcurrentHashMap<String, Bucket> buckets(String partition) {
