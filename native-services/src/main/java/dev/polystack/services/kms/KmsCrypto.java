@@ -87,10 +87,10 @@ public final class KmsCrypto {
     // ---------------------------------------------------------------- key generation
 
     /** Fresh material for a spec: raw secret bytes for SYMMETRIC/HMAC, a key pair for RSA/ECC. */
-    public static KmsKey.Material generate(KmsKeySpec spec) {
+    public static KmsKey.Material generate(KmsKeySpec spec, long createdMillis) {
         KmsKey.Material m = new KmsKey.Material();
         m.id = newMaterialId();
-        m.createdMillis = System.currentTimeMillis();
+        m.createdMillis = createdMillis;
         switch (spec.family) {
             case SYMMETRIC, HMAC -> m.secret = random(spec.bits / 8);
             case RSA, ECC, EDWARDS, ML_DSA -> {

@@ -134,6 +134,13 @@ public final class KmsKey {
         return null;
     }
 
+    /** Whether the current material can be used (imported material may have been deleted). */
+    @JsonIgnore
+    boolean hasUsableMaterial() {
+        Material current = current();
+        return current != null && current.secret != null;
+    }
+
     public synchronized void addMaterial(Material m) {
         List<Material> next = new ArrayList<>(materials);
         next.add(m);

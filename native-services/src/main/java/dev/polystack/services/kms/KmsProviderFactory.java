@@ -20,6 +20,6 @@ public final class KmsProviderFactory implements ProviderFactory {
 
     @Override
     public ServiceProvider create(String service, ProviderEnvironment environment) {
-        return new KmsProvider();
+        return new KmsProvider(environment);
     }
 }

@@ -36,7 +36,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class KmsProviderTest {
-    private final KmsProvider kms = new KmsProvider();
+    /** The provider's clock: tests move it forward instead of waiting days. */
+    private final java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(System.currentTimeMillis());
+    private final KmsProvider kms = new KmsProvider(now::get, null);
     private final RequestContext ctx = RequestContext.internal("111111111111", "us-east-1", "kms");
 
     private Map<String, Object> call(String op, Object... kv) {
@@ -440,6 +442,94 @@ class KmsProviderTest {
         assertEquals("Disabled", describe(id).get("KeyState"));
     }
 
+    private static final long DAY = 86_400_000L;
+
+    @SuppressWarnings("unchecked")
+    private List<String> listed(KmsProvider provider, String operation, String member, String field, Object... kv) {
+        Map<String, Object> in = new HashMap<>();
+        for (int i = 0; i < kv.length; i += 2) in.put((String) kv[i], kv[i + 1]);
+        return ((List<Map<String, Object>>) provider.invoke(ctx, operation, in).get(member)).stream()
+                .map(e -> (String) e.get(field)).toList();
+    }
+
+    @Test
+    void deletionTakesEffectOnItsDateInEveryListing() {
+        String id = (String) createKey().get("KeyId");
+        String kept = (String) createKey().get("KeyId");
+        call("CreateAlias", "AliasName", "alias/doomed", "TargetKeyId", id);
+        call("CreateGrant", "KeyId", id, "GranteePrincipal", "p", "RetiringPrincipal", "r", "Operations", List.of("Encrypt"));
+        call("ScheduleKeyDeletion", "KeyId", id, "PendingWindowInDays", 7);
+
+        now.addAndGet(7 * DAY - 1); // one millisecond early: still there, pending deletion
+        assertEquals(List.of(id, kept), listed(kms, "ListKeys", "Keys", "KeyId"));
+        assertTrue(listed(kms, "ListAliases", "Aliases", "AliasName").contains("alias/doomed"));
+        assertEquals(List.of(id), listed(kms, "ListRetirableGrants", "Grants", "KeyId", "RetiringPrincipal", "r").stream()
+                .map(arn -> arn.substring(arn.indexOf('/') + 1)).toList());
+
+        now.addAndGet(1);
+        assertEquals(List.of(kept), listed(kms, "ListKeys", "Keys", "KeyId"));
+        assertFalse(listed(kms, "ListAliases", "Aliases", "AliasName").contains("alias/doomed"));
+        assertEquals(List.of(), listed(kms, "ListRetirableGrants", "Grants", "KeyId", "RetiringPrincipal", "r"));
+        assertEquals("NotFoundException", error("DescribeKey", "KeyId", id).code());
+        assertEquals("NotFoundException", error("DescribeKey", "KeyId", "alias/doomed").code());
+    }
+
+    @Test
+    void sweepDropsDeletedKeysFromTheSavedStateAndALoadAppliesWhatCameDueMeanwhile() throws Exception {
+        String swept = (String) createKey().get("KeyId");
+        call("ScheduleKeyDeletion", "KeyId", swept, "PendingWindowInDays", 7);
+        String later = (String) createKey().get("KeyId");
+        call("ScheduleKeyDeletion", "KeyId", later, "PendingWindowInDays", 30);
+        String rotating = (String) createKey().get("KeyId");
+        call("EnableKeyRotation", "KeyId", rotating, "RotationPeriodInDays", 90);
+
+        now.addAndGet(8 * DAY);
+        kms.sweep(); // nobody asked about the key: the sweep removes it all the same
+        ByteArrayOutputStream saved = new ByteArrayOutputStream();
+        kms.saveState(saved);
+        String json = saved.toString(StandardCharsets.UTF_8);
+        assertFalse(json.contains(swept), "a key past its deletion date is not persisted");
+        assertTrue(json.contains(later));
+
+        // the server is down for 100 days: on load, the other deletion and a rotation have come due
+        now.addAndGet(100 * DAY);
+        KmsProvider restored = new KmsProvider(now::get, null);
+        restored.loadState(new ByteArrayInputStream(saved.toByteArray()), kms.stateVersion());
+        ByteArrayOutputStream resaved = new ByteArrayOutputStream();
+        restored.saveState(resaved);
+        assertFalse(resaved.toString(StandardCharsets.UTF_8).contains(later));
+        assertEquals(List.of(rotating), listed(restored, "ListKeys", "Keys", "KeyId"));
+        assertEquals(List.of("AUTOMATIC"), listed(restored, "ListKeyRotations", "Rotations", "RotationType", "KeyId", rotating));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void automaticRotationHappensOnItsDatesAndIsVisibleEverywhere() {
+        String id = (String) createKey().get("KeyId");
+        long enabledAt = now.get();
+        call("EnableKeyRotation", "KeyId", id, "RotationPeriodInDays", 90);
+        String original = (String) describe(id).get("CurrentKeyMaterialId");
+        byte[] blob = (byte[]) call("Encrypt", "KeyId", id, "Plaintext", bytes("old")).get("CiphertextBlob");
+        assertEquals(java.time.Instant.ofEpochMilli(enabledAt + 90 * DAY), call("GetKeyRotationStatus", "KeyId", id).get("NextRotationDate"));
+
+        now.addAndGet(90 * DAY - 1);
+        assertEquals(List.of(), listed(kms, "ListKeyRotations", "Rotations", "RotationType", "KeyId", id));
+        assertEquals(original, describe(id).get("CurrentKeyMaterialId"));
+
+        now.addAndGet(1 + 95 * DAY); // 185 days after enabling: two rotations, at day 90 and day 180
+        List<Map<String, Object>> rotations = (List<Map<String, Object>>) call("ListKeyRotations", "KeyId", id).get("Rotations");
+        assertEquals(2, rotations.size());
+        assertEquals(java.time.Instant.ofEpochMilli(enabledAt + 90 * DAY), rotations.get(0).get("RotationDate"));
+        assertEquals(java.time.Instant.ofEpochMilli(enabledAt + 180 * DAY), rotations.get(1).get("RotationDate"));
+        assertEquals(java.time.Instant.ofEpochMilli(enabledAt + 270 * DAY), call("GetKeyRotationStatus", "KeyId", id).get("NextRotationDate"));
+        assertEquals(rotations.get(1).get("KeyMaterialId"), describe(id).get("CurrentKeyMaterialId"));
+        Map<String, Object> encrypted = call("Encrypt", "KeyId", id, "Plaintext", bytes("new"));
+        assertArrayEquals(bytes("new"), (byte[]) call("Decrypt", "CiphertextBlob", encrypted.get("CiphertextBlob")).get("Plaintext"));
+        Map<String, Object> old = call("Decrypt", "CiphertextBlob", blob);
+        assertArrayEquals(bytes("old"), (byte[]) old.get("Plaintext"));
+        assertEquals(original, old.get("KeyMaterialId"));
+    }
+
     @Test
     void rotationKeepsOldCiphertextReadable() {
         String id = (String) createKey().get("KeyId");
@@ -576,7 +666,7 @@ class KmsProviderTest {
 
         ByteArrayOutputStream saved = new ByteArrayOutputStream();
         kms.saveState(saved);
-        KmsProvider restored = new KmsProvider();
+        KmsProvider restored = new KmsProvider(now::get, null);
         restored.loadState(new ByteArrayInputStream(saved.toByteArray()), kms.stateVersion());
 
         assertEquals(describedBefore, restored.invoke(ctx, "DescribeKey", Map.of("KeyId", "alias/p")).get("KeyMetadata"));

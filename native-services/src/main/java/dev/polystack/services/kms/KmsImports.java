@@ -1,0 +1,186 @@
+package dev.polystack.services.kms;
+
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import dev.polystack.api.RequestContext;
+import dev.polystack.api.ServiceException;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static dev.polystack.services.kms.KmsErrors.*;
+import static dev.polystack.services.kms.KmsInput.*;
+
+/** Imported key material (Origin EXTERNAL): wrapping parameters, import, deletion of the material. */
+final class KmsImports {
+    private static final long DAY_MILLIS = 86_400_000L;
+
+    private final KmsKeyStore keys;
+
+    KmsImports(KmsKeyStore keys) {
+        this.keys = keys;
+    }
+
+    static boolean hasUsableMaterial(KmsKey key) {
+        KmsKey.Material current = key.current();
+        return current != null && current.secret != null;
+    }
+
+    static void requireExternal(KmsKey key) {
+        if (!"EXTERNAL".equals(key.origin)) {
+            throw new ServiceException("UnsupportedOperationException",
+                    key.arn + " origin is " + key.origin + " which is not valid for this operation.");
+        }
+    }
+
+    Map<String, Object> getParametersForImport(RequestContext ctx, Map<String, Object> in) {
+        String algorithm = enumValue(in, "WrappingAlgorithm", List.of("RSAES_PKCS1_V1_5", "RSAES_OAEP_SHA_1",
+                "RSAES_OAEP_SHA_256", "RSA_AES_KEY_WRAP_SHA_1", "RSA_AES_KEY_WRAP_SHA_256", "SM2PKE"));
+        if (algorithm == null) required(in, "WrappingAlgorithm");
+        String wrappingSpec = enumValue(in, "WrappingKeySpec", List.of("RSA_2048", "RSA_3072", "RSA_4096", "SM2"));
+        if (wrappingSpec == null) required(in, "WrappingKeySpec");
+        if (algorithm.equals("SM2PKE") || wrappingSpec.equals("SM2")) {
+            throw validation("SM2 wrapping is only available in China Regions.");
+        }
+        KmsKey key = keys.findKey(ctx, required(in, "KeyId"), false);
+        requireExternal(key);
+        requireNotPendingDeletion(key);
+        KeyPair wrapping = KmsCrypto.generateKeyPair(KmsKeySpec.valueOf(wrappingSpec));
+        KmsKey.ImportParameters p = new KmsKey.ImportParameters();
+        p.importToken = KmsCrypto.random(128);
+        p.wrappingAlgorithm = algorithm;
+        p.wrappingKeySpec = wrappingSpec;
+        p.wrappingPrivateKey = wrapping.getPrivate().getEncoded();
+        p.validToMillis = keys.now() + DAY_MILLIS;
+        synchronized (key) {
+            key.importParameters = p;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("KeyId", key.arn);
+        out.put("ImportToken", p.importToken);
+        out.put("PublicKey", wrapping.getPublic().getEncoded());
+        out.put("ParametersValidTo", Instant.ofEpochMilli(p.validToMillis));
+        return out;
+    }
+
+    Map<String, Object> importKeyMaterial(RequestContext ctx, Map<String, Object> in) {
+        byte[] token = blob(in, "ImportToken");
+        byte[] wrapped = blob(in, "EncryptedKeyMaterial");
+        String expiration = enumValue(in, "ExpirationModel", List.of("KEY_MATERIAL_EXPIRES", "KEY_MATERIAL_DOES_NOT_EXPIRE"));
+        String importType = enumValue(in, "ImportType", List.of("EXISTING_KEY_MATERIAL", "NEW_KEY_MATERIAL"));
+        Object validTo = in.get("ValidTo");
+        if ("KEY_MATERIAL_EXPIRES".equals(expiration) && validTo == null) {
+            throw validation("A validTo date must be set if the ExpirationModel is KEY_MATERIAL_EXPIRES");
+        }
+        if ("KEY_MATERIAL_DOES_NOT_EXPIRE".equals(expiration) && validTo != null) {
+            throw validation("A validTo date must not be set if the ExpirationModel is KEY_MATERIAL_DOES_NOT_EXPIRE");
+        }
+        if (expiration == null) expiration = validTo == null ? "KEY_MATERIAL_DOES_NOT_EXPIRE" : "KEY_MATERIAL_EXPIRES";
+        KmsKey key = keys.findKey(ctx, required(in, "KeyId"), false);
+        requireExternal(key);
+        synchronized (key) {
+            requireNotPendingDeletion(key);
+            KmsKey.ImportParameters p = key.importParameters;
+            if (p == null || token == null || !java.security.MessageDigest.isEqual(p.importToken, token)) {
+                throw new ServiceException("InvalidImportTokenException", "The import token is not valid for this KMS key.");
+            }
+            if (keys.now() > p.validToMillis) {
+                throw new ServiceException("ExpiredImportTokenException", "The import token has expired.");
+            }
+            byte[] material;
+            try {
+                PrivateKeyHolder holder = new PrivateKeyHolder(p);
+                material = KmsCrypto.unwrapImported(holder.key, holder.modulusBytes, p.wrappingAlgorithm, wrapped == null ? new byte[0] : wrapped);
+            } catch (KmsCrypto.BadCiphertext e) {
+                throw invalidCiphertext();
+            }
+            KmsKey.Material m = importedMaterial(key, material);
+            KmsKey.Material known = key.material(m.id);
+            boolean firstImport = key.current() == null;
+            String materialId = m.id;
+            if (firstImport) {
+                key.addMaterial(m);
+            } else if (known != null) {
+                known.secret = m.secret;     // the same material, imported again after deletion
+                known.publicKey = m.publicKey;
+            } else if ("NEW_KEY_MATERIAL".equals(importType) && key.keySpec == KmsKeySpec.SYMMETRIC_DEFAULT) {
+                if (key.pendingMaterial != null && !key.pendingMaterial.id.equals(m.id)) {
+                    throw invalidState("New key material (id: " + m.id + ") cannot be imported into KMS key " + key.keyId
+                            + ", because another key material (id: " + key.pendingMaterial.id + ") is pending rotation.");
+                }
+                key.pendingMaterial = m;
+            } else {
+                throw new ServiceException("IncorrectKeyMaterialException",
+                        "The key material doesn't match the key material previously imported into this KMS key.");
+            }
+            key.expirationModel = expiration;
+            key.validToMillis = validTo instanceof Instant i ? i.toEpochMilli() : 0;
+            if ("PendingImport".equals(key.keyState) && hasUsableMaterial(key)) key.keyState = "Enabled";
+            return Map.of("KeyId", key.arn, "KeyMaterialId", materialId);
+        }
+    }
+
+    /** The wrapping key of an import, parsed. */
+    private record PrivateKeyHolder(java.security.PrivateKey key, int modulusBytes) {
+        PrivateKeyHolder(KmsKey.ImportParameters p) {
+            this(parse(p), KmsKeySpec.valueOf(p.wrappingKeySpec).bits / 8);
+        }
+
+        private static java.security.PrivateKey parse(KmsKey.ImportParameters p) {
+            try {
+                return KmsCrypto.privateKey(KmsKeySpec.valueOf(p.wrappingKeySpec), p.wrappingPrivateKey);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** Checks imported bytes against the key spec: AES-256 key, HMAC key, or a PKCS#8 key of the spec's size/curve. */
+    KmsKey.Material importedMaterial(KmsKey key, byte[] material) {
+        KmsKey.Material m = new KmsKey.Material();
+        m.createdMillis = keys.now();
+        m.secret = material;
+        switch (key.keySpec.family) {
+            case SYMMETRIC -> {
+                if (material.length != 32) throw incorrectMaterial(key);
+            }
+            case HMAC -> {
+                if (material.length < key.keySpec.bits / 8 || material.length > 128) throw incorrectMaterial(key);
+            }
+            case RSA, ECC, EDWARDS, ML_DSA -> {
+                m.publicKey = KmsCrypto.publicKeyOf(key.keySpec, material);
+                if (m.publicKey == null) throw incorrectMaterial(key);
+            }
+        }
+        m.id = KmsCrypto.importedMaterialId(key.keyId, material);
+        return m;
+    }
+
+    static ServiceException incorrectMaterial(KmsKey key) {
+        return new ServiceException("IncorrectKeyMaterialException",
+                "The key material is not valid for a KMS key with key spec " + key.keySpec.name() + ".");
+    }
+
+    Map<String, Object> deleteImportedKeyMaterial(RequestContext ctx, Map<String, Object> in) {
+        KmsKey key = keys.findKey(ctx, required(in, "KeyId"), false);
+        requireExternal(key);
+        synchronized (key) {
+            requireNotPendingDeletion(key);
+            String only = str(in, "KeyMaterialId");
+            KmsKey.Material current = key.current();
+            for (KmsKey.Material m : key.materials) if (only == null || only.equals(m.id)) m.secret = null;
+            if (key.pendingMaterial != null && (only == null || only.equals(key.pendingMaterial.id))) key.pendingMaterial = null;
+            if (!hasUsableMaterial(key)) {
+                key.keyState = "PendingImport";
+                key.expirationModel = null;
+                key.validToMillis = 0;
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("KeyId", key.arn);
+            if (current != null) out.put("KeyMaterialId", only != null ? only : current.id);
+            return out;
+        }
+    }
+}
