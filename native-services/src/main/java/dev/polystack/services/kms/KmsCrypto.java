@@ -15,7 +15,6 @@ import org.bouncycastle.crypto.util.PrivateKeyFactory;
 import org.bouncycastle.crypto.util.PublicKeyFactory;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
-import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.KeyAgreement;
 import javax.crypto.Mac;
@@ -149,12 +148,17 @@ public final class KmsCrypto {
         byte[] header = header(keyId, material.id);
         byte[] iv = random(IV_LENGTH);
         try {
-            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher c = material.gcm();
             c.init(Cipher.ENCRYPT_MODE, material.aesKey(), new GCMParameterSpec(TAG_BITS, iv));
             c.updateAAD(header);
             c.updateAAD(canonicalContext(context));
-            byte[] sealed = c.doFinal(plaintext);
-            return ByteBuffer.allocate(header.length + IV_LENGTH + sealed.length).put(header).put(iv).put(sealed).array();
+            // the blob is written in place: header, IV, then the ciphertext and tag straight from the cipher
+            byte[] blob = new byte[header.length + IV_LENGTH + c.getOutputSize(plaintext.length)];
+            System.arraycopy(header, 0, blob, 0, header.length);
+            System.arraycopy(iv, 0, blob, header.length, IV_LENGTH);
+            c.doFinal(plaintext, 0, plaintext.length, blob, header.length + IV_LENGTH);
+            material.release(c);
+            return blob;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
@@ -179,17 +183,22 @@ public final class KmsCrypto {
     }
 
     public static byte[] open(KmsKey.Material material, byte[] blob, Map<String, String> context) throws BadCiphertext {
+        Cipher c;
         try {
-            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            c = material.gcm();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+        try {
             c.init(Cipher.DECRYPT_MODE, material.aesKey(), new GCMParameterSpec(TAG_BITS, blob, HEADER_LENGTH, IV_LENGTH));
             c.updateAAD(blob, 0, HEADER_LENGTH);
             c.updateAAD(canonicalContext(context));
             int offset = HEADER_LENGTH + IV_LENGTH;
             return c.doFinal(blob, offset, blob.length - offset);
-        } catch (AEADBadTagException e) {
+        } catch (GeneralSecurityException e) { // AEADBadTagException above all: altered, or another context
             throw new BadCiphertext();
-        } catch (GeneralSecurityException e) {
-            throw new BadCiphertext();
+        } finally {
+            material.release(c); // every use starts with init, so a failed one leaves nothing behind
         }
     }
 

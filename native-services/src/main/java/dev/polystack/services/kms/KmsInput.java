@@ -77,8 +77,11 @@ final class KmsInput {
         return v;
     }
 
+    /** Checks an enum member whose set AWS words in {@code values}' order (the message is built only on error). */
     static String enumValue(Map<String, Object> in, String member, List<String> values) {
-        return enumValue(in, member, values, "[" + String.join(", ", values) + "]");
+        String v = str(in, member);
+        if (v != null && !values.contains(v)) enumValue(in, member, values, "[" + String.join(", ", values) + "]");
+        return v;
     }
 
     static void range(String member, Integer value, int min, int max) {

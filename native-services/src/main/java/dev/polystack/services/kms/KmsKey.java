@@ -2,6 +2,7 @@ package dev.polystack.services.kms;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 
+import javax.crypto.Cipher;
 import javax.crypto.spec.SecretKeySpec;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -9,6 +10,7 @@ import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
 
 /**
  * One KMS key, its metadata and all its key material (the current one last; older ones stay to
@@ -80,11 +82,28 @@ public final class KmsKey {
         @JsonIgnore
         private transient volatile PublicKey publicKeyParsed;
 
+        /**
+         * AES-GCM ciphers kept for reuse with this material: a new Cipher costs a provider lookup, and
+         * initialising one with a key it has not seen computes the AES key schedule again.
+         */
+        @JsonIgnore
+        private final transient ArrayBlockingQueue<Cipher> gcmCiphers = new ArrayBlockingQueue<>(16);
+
         @JsonIgnore
         SecretKeySpec aesKey() {
             SecretKeySpec k = aesKey;
             if (k == null) aesKey = k = KmsCrypto.aes(secret);
             return k;
+        }
+
+        /** A GCM cipher to initialise and use, then to hand back with {@link #release}. */
+        Cipher gcm() throws GeneralSecurityException {
+            Cipher c = gcmCiphers.poll();
+            return c != null ? c : Cipher.getInstance("AES/GCM/NoPadding");
+        }
+
+        void release(Cipher c) {
+            gcmCiphers.offer(c); // dropped when 16 are already kept
         }
 
         @JsonIgnore
