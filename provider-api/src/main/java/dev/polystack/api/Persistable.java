@@ -21,6 +21,14 @@ public interface Persistable {
     void saveState(OutputStream out) throws IOException;
 
     /**
+     * Called once the bytes of the last {@link #saveState} are safely on disk (renamed into place). A provider
+     * that keeps data outside the snapshot (S3's object files) releases here what only older snapshots needed;
+     * until then it keeps whatever the snapshot on disk refers to, so that a crash can restore it.
+     */
+    default void stateSaved() {
+    }
+
+    /**
      * Replaces the current state with a saved one written by format {@code version}; the provider may
      * close {@code in}. On failure the manager calls {@link #resetState()}, so a half-read state never serves.
      */

@@ -121,6 +121,11 @@ public final class S3Provider implements ServiceProvider, Persistable {
     }
 
     @Override
+    public void stateSaved() {
+        S3Snapshot.saved(state);
+    }
+
+    @Override
     public void loadState(InputStream in, int version) throws IOException {
         S3Snapshot.load(state, in, version);
     }

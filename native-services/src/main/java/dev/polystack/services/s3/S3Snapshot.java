@@ -34,7 +34,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * </pre>
  * Trees keep their types: timestamps as {"$instant": ISO-8601}, blobs as {"$bytes": base64}.
  * With the on-disk store object bodies stay in their files; blob files no metadata refers to
- * (written after the last save, before a crash) are deleted on load.
+ * (written after the last save, before a crash) are deleted on load, and the files the snapshot on disk
+ * refers to are kept until a newer snapshot no longer does ({@link DiskBlobStore}).
  */
 final class S3Snapshot {
     static final int VERSION = 1;
@@ -46,6 +47,8 @@ final class S3Snapshot {
     static void save(S3State state, OutputStream out) throws IOException {
         boolean durable = state.blobs.durable();
         Set<String> referenced = new HashSet<>();
+        DiskBlobStore disk = state.blobs instanceof DiskBlobStore d ? d : null;
+        if (disk != null) disk.snapshotStarting(); // before listing: deletions from now on are held
         try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
             g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             g.writeStartObject();
@@ -71,6 +74,12 @@ final class S3Snapshot {
             }
             g.writeEndObject();
         }
+        if (disk != null) disk.snapshotListed(referenced);
+    }
+
+    /** The snapshot written by the last {@link #save} is safely on disk. */
+    static void saved(S3State state) {
+        if (state.blobs instanceof DiskBlobStore disk) disk.snapshotSaved();
     }
 
     private static void writeBucket(JsonGenerator g, String partition, Bucket b, Set<String> referenced) throws IOException {
@@ -231,7 +240,7 @@ final class S3Snapshot {
             }
             state.buckets(bn.path("partition").asText("aws")).put(b.name, b);
         }
-        if (state.blobs instanceof DiskBlobStore disk) disk.deleteUnreferenced(referenced);
+        if (state.blobs instanceof DiskBlobStore disk) disk.restored(referenced);
     }
 
     private static ObjectVersion readVersion(String key, JsonNode vn, boolean durableBlobs, Map<String, String> blobIds) {

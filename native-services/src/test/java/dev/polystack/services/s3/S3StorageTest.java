@@ -225,4 +225,58 @@ class S3StorageTest {
         after.resetState();
         error("NoSuchBucket", () -> get(after, "kept", "k"));
     }
+
+    /** A crash restores the last snapshot on disk: the bytes it refers to must still be there, whatever came after it. */
+    @Test
+    void blobsTheSnapshotOnDiskNeedsOutliveOverwritesUntilANewerSnapshotIsOnDisk() throws Exception {
+        Path data = dir.resolve("data");
+        S3Provider s3 = new S3Provider(new DiskBlobStore(data));
+        s3.invoke(ctx(), "CreateBucket", params("Bucket", "bkt"));
+        put(s3, "bkt", "k", "one".getBytes());
+        put(s3, "bkt", "gone", "doomed".getBytes());
+        byte[] first = saved(s3);
+        s3.stateSaved();
+
+        put(s3, "bkt", "k", "two".getBytes()); // overwrite and delete after the save: the old bytes are held
+        s3.invoke(ctx(), "DeleteObject", params("Bucket", "bkt", "Key", "gone"));
+        assertEquals("one", new String(get(restored(data, first), "bkt", "k")));
+        assertEquals("doomed", new String(get(restored(data, first), "bkt", "gone")));
+
+        byte[] second = saved(s3); // written, but never confirmed on disk (a failed save): still held
+        put(s3, "bkt", "k", "three".getBytes());
+        assertEquals("one", new String(get(restored(data, first), "bkt", "k")));
+        s3.resetState(); // a reset keeps what the snapshot on disk refers to as well
+        assertEquals("two", new String(get(restored(data, second), "bkt", "k")));
+
+        s3.invoke(ctx(), "CreateBucket", params("Bucket", "bkt"));
+        put(s3, "bkt", "fresh", "x".getBytes());
+        byte[] third = saved(s3);
+        s3.stateSaved(); // now on disk: everything only older snapshots needed is deleted
+        assertEquals(1, filesUnder(data.resolve("blobs")));
+        assertEquals("x", new String(get(restored(data, third), "bkt", "fresh")));
+    }
+
+    private static byte[] saved(S3Provider s3) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        s3.saveState(out);
+        return out.toByteArray();
+    }
+
+    /**
+     * What a restart after a kill -9 at this moment would see: a new provider over (a copy of) the folder as it
+     * is now, loading the given snapshot. A copy, so that the load's clean-up leaves the running provider's files alone.
+     */
+    private S3Provider restored(Path data, byte[] snapshot) throws IOException {
+        Path copy = Files.createTempDirectory(dir, "crash-");
+        try (Stream<Path> files = Files.walk(data)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path target = copy.resolve(data.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(target);
+                else Files.copy(p, target);
+            }
+        }
+        S3Provider after = new S3Provider(new DiskBlobStore(copy));
+        after.loadState(new ByteArrayInputStream(snapshot), after.stateVersion());
+        return after;
+    }
 }
