@@ -23,7 +23,7 @@ public interface GatewayHooks {
     default void afterRequest(RequestContext context, HttpResponseData response) {
     }
 
-    /** Shutdown: after SHUTDOWN init hooks, before the listener closes and providers are closed. */
+    /** Shutdown: after SHUTDOWN init hooks and after the listener closed (no more requests), before providers are closed. */
     default void beforeShutdown() {
     }
 

@@ -15,15 +15,11 @@ import java.util.Map;
 /** Connects the {@link SnapshotManager} (PERSISTENCE) to the gateway's life cycle and provider registry. */
 final class PersistenceHooks implements GatewayHooks {
     private final SnapshotManager snapshots;
+    private final ProviderAccess access;
 
     PersistenceHooks(SnapshotManager snapshots, ProviderRegistry registry) {
         this.snapshots = snapshots;
-        registry.onCreate(snapshots::afterCreate);
-    }
-
-    @Override
-    public void providersReady(ProviderRegistry registry) {
-        snapshots.startup(new ProviderAccess() {
+        this.access = new ProviderAccess() {
             @Override
             public Collection<String> services() {
                 return registry.offeredServices();
@@ -38,7 +34,14 @@ final class PersistenceHooks implements GatewayHooks {
             public ServiceProvider obtain(String service) {
                 return registry.obtain(service);
             }
-        });
+        };
+        registry.onCreate(snapshots::afterCreate);
+        snapshots.connect(access); // before the server listens: every change is tracked
+    }
+
+    @Override
+    public void providersReady(ProviderRegistry registry) {
+        snapshots.startup(access);
     }
 
     @Override

@@ -130,11 +130,15 @@ public final class Polystack {
         return server.port();
     }
 
-    /** SHUTDOWN hooks (server still answering), shutdown hooks of extensions (state saved), listener closed, providers closed. */
+    /**
+     * SHUTDOWN hooks (server still answering), listener closed, shutdown hooks of extensions (state saved: after
+     * the listener, so that no request changes state after the last save), providers closed.
+     */
     public synchronized void stop() {
         if (stopped) return;
         stopped = true;
         initHooks.run(InitHooks.Stage.SHUTDOWN);
+        server.stop();
         for (GatewayHooks h : hooks) {
             try {
                 h.beforeShutdown();
@@ -142,7 +146,6 @@ public final class Polystack {
                 LOG.log(Level.WARNING, "shutdown hook failed", e);
             }
         }
-        server.stop();
         registry.closeAll();
         environment.close();
     }

@@ -32,6 +32,9 @@ import java.util.Map;
 public final class SnapshotFile {
     static final String MAGIC = "polystack-snapshot";
     static final int FORMAT_VERSION = 1;
+    /** {@code <service>.snapshot}; a save in progress writes {@code <service>.snapshot<random>.tmp} beside it. */
+    static final String SUFFIX = ".snapshot";
+    private static final String TEMP_SUFFIX = ".tmp";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What a snapshot holds once read and verified. */
@@ -55,7 +58,7 @@ public final class SnapshotFile {
 
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), TEMP_SUFFIX);
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 writeFully(ch, head.toByteArray());
@@ -70,6 +73,20 @@ public final class SnapshotFile {
             syncDirectory(dir);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Deletes the temporary files of saves that never finished (a kill -9 between creating and renaming
+     * one). Called at start, before any save runs; the snapshots themselves are untouched.
+     */
+    static void deleteLeftovers(Path dir) {
+        if (!Files.isDirectory(dir)) return;
+        try (var leftovers = Files.newDirectoryStream(dir, "*" + SUFFIX + "*" + TEMP_SUFFIX)) {
+            for (Path p : leftovers) Files.deleteIfExists(p);
+        } catch (IOException e) {
+            System.getLogger(SnapshotFile.class.getName()).log(System.Logger.Level.WARNING,
+                    "Could not delete unfinished snapshot files in " + dir, e);
         }
     }
 

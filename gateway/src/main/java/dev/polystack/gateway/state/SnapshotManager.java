@@ -91,13 +91,18 @@ public final class SnapshotManager {
     public LoadStrategy loadStrategy() { return loadStrategy; }
 
     Path snapshotFile(String service) {
-        return dataDir.resolve("state").resolve(service + ".snapshot");
+        return dataDir.resolve("state").resolve(service + SnapshotFile.SUFFIX);
     }
 
-    /** Connects the manager to the gateway's providers and loads eagerly if {@code SNAPSHOT_LOAD_STRATEGY=ON_STARTUP}. */
-    public void startup(ProviderAccess access) {
+    /**
+     * Connects the manager to the gateway's providers: from now on changes are tracked and saved. Called before
+     * the server listens, so that no request's change goes unnoticed. Deletes temporary files a killed save left.
+     */
+    public synchronized void connect(ProviderAccess access) {
+        if (providers != null) return;
         this.providers = access;
         if (!enabled) return;
+        SnapshotFile.deleteLeftovers(dataDir.resolve("state"));
         saver = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "polystack-snapshots");
             t.setDaemon(true);
@@ -106,6 +111,12 @@ public final class SnapshotManager {
         if (saveStrategy == SaveStrategy.SCHEDULED) {
             saver.scheduleWithFixedDelay(this::saveDirty, flushIntervalSeconds, flushIntervalSeconds, TimeUnit.SECONDS);
         }
+    }
+
+    /** Once providers can be created: connects (if not yet) and loads eagerly if {@code SNAPSHOT_LOAD_STRATEGY=ON_STARTUP}. */
+    public void startup(ProviderAccess access) {
+        connect(access);
+        if (!enabled) return;
         if (loadStrategy == LoadStrategy.ON_STARTUP) {
             for (String service : access.services()) {
                 if (Files.exists(snapshotFile(service))) access.obtain(service); // creation loads it
@@ -124,10 +135,7 @@ public final class SnapshotManager {
     public void afterRequest(String service, String operation) {
         if (!enabled || operation == null || isReadOnly(operation)) return;
         ProviderAccess access = providers;
-        if (access == null || !(access.existing(service) instanceof Persistable)) return;
-        ServiceState st = state(service);
-        st.dirty.set(true);
-        if (saveStrategy == SaveStrategy.ON_REQUEST) scheduleSave(service, st);
+        if (access != null && access.existing(service) instanceof Persistable) changed(service);
     }
 
     /** Saves every changed service unless the strategy is MANUAL; stops the background saver. */
@@ -168,11 +176,7 @@ public final class SnapshotManager {
             if (provider instanceof Persistable p) {
                 p.resetState();
                 reset.add(service);
-                if (enabled) {
-                    ServiceState st = state(service);
-                    st.dirty.set(true);
-                    if (saveStrategy == SaveStrategy.ON_REQUEST) scheduleSave(service, st);
-                }
+                if (enabled) changed(service);
             }
         }
         return reset;
@@ -261,6 +265,13 @@ public final class SnapshotManager {
         return services.computeIfAbsent(service, s -> new ServiceState());
     }
 
+    /** The service's state changed: it needs saving (soon, with ON_REQUEST). */
+    private void changed(String service) {
+        ServiceState st = state(service);
+        st.dirty.set(true);
+        if (saveStrategy == SaveStrategy.ON_REQUEST) scheduleSave(service, st);
+    }
+
     private void scheduleSave(String service, ServiceState st) {
         if (saver == null || !st.saveQueued.compareAndSet(false, true)) return;
         long wait = Math.max(0, st.lastSaveMillis + MIN_SAVE_INTERVAL_MS - System.currentTimeMillis());
@@ -291,6 +302,7 @@ public final class SnapshotManager {
                 ByteArrayOutputStream out = new ByteArrayOutputStream(); // closing it is harmless
                 provider.saveState(out);
                 SnapshotFile.write(snapshotFile(service), service, provider.stateVersion(), out.toByteArray());
+                provider.stateSaved();
                 st.lastSaveMillis = System.currentTimeMillis();
                 st.lastSaved = Instant.now();
                 st.lastError = null;

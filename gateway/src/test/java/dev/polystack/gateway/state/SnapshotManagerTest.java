@@ -30,14 +30,21 @@ class SnapshotManagerTest {
     /** A provider whose whole state is a list of strings, saved one per line. */
     static final class ListProvider implements ServiceProvider, Persistable {
         final List<String> items = new CopyOnWriteArrayList<>();
+        /** What each confirmed save held, in order (the manager calls stateSaved once the file is in place). */
+        final List<String> confirmedSaves = new CopyOnWriteArrayList<>();
+        private volatile String lastWritten;
 
         public String service() { return "fake"; }
 
         public Map<String, Object> invoke(RequestContext c, String op, Map<String, Object> in) { return Map.of(); }
 
         public void saveState(OutputStream out) throws IOException {
-            out.write(String.join("\n", items).getBytes(StandardCharsets.UTF_8));
+            lastWritten = String.join("\n", items);
+            out.write(lastWritten.getBytes(StandardCharsets.UTF_8));
         }
+
+        @Override
+        public void stateSaved() { confirmedSaves.add(lastWritten); }
 
         public void loadState(InputStream in, int version) throws IOException {
             items.clear();
@@ -212,5 +219,40 @@ class SnapshotManagerTest {
         m.shutdown();
         assertFalse(Files.exists(m.snapshotFile("fake")));
         assertEquals(Map.of("enabled", false), m.status());
+    }
+
+    @Test
+    void theProviderHearsOfASaveOnlyOnceItsFileIsInPlace() throws Exception {
+        SnapshotManager m = manager("SNAPSHOT_SAVE_STRATEGY", "MANUAL");
+        Access a = new Access(m);
+        m.startup(a);
+        ListProvider p = (ListProvider) a.obtain("fake");
+        p.items.add("a");
+        assertEquals(List.of("fake"), m.save(null));
+        assertEquals(List.of("a"), p.confirmedSaves);
+        assertEquals("a", new String(SnapshotFile.read(m.snapshotFile("fake")).payload(), StandardCharsets.UTF_8));
+
+        Files.delete(m.snapshotFile("fake"));
+        Files.createDirectory(m.snapshotFile("fake")); // the rename cannot replace a folder: the save fails
+        p.items.add("b");
+        assertEquals(List.of(), m.save(null));
+        assertEquals(List.of("a"), p.confirmedSaves, "a failed save is not confirmed");
+    }
+
+    @Test
+    void unfinishedSavesOfAKilledServerAreDeletedAtStart() throws Exception {
+        Path state = dir.resolve("state");
+        Files.createDirectories(state);
+        SnapshotFile.write(state.resolve("fake.snapshot"), "fake", 1, "kept".getBytes(StandardCharsets.UTF_8));
+        Path unfinished = Files.writeString(state.resolve("fake.snapshot123456789.tmp"), "polystack-snapshot 1\n{\"serv");
+        Path foreign = Files.writeString(state.resolve("notes.txt"), "not ours");
+
+        SnapshotManager m = manager();
+        Access a = new Access(m);
+        m.startup(a);
+        assertFalse(Files.exists(unfinished));
+        assertTrue(Files.exists(foreign));
+        assertEquals(List.of("kept"), ((ListProvider) a.obtain("fake")).items);
+        m.shutdown();
     }
 }
