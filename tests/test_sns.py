@@ -312,3 +312,38 @@ def test_subscription_errors(sns, sqs):
     assert err["Message"] == "Invalid parameter: Empty message"
     err, _ = error_of(sns.publish, TopicArn=topic.replace("us-east-1", "eu-west-1"), Message="m")
     assert err["Message"] == "Invalid parameter: TopicArn"
+
+
+def test_sms_messages_inspection_endpoint(sns, endpoint_url):
+    direct, subscribed = "+1555" + str(uuid.uuid4().int)[:7], "+1556" + str(uuid.uuid4().int)[:7]
+    sns.publish(PhoneNumber=direct, Message="hello sms")
+    topic = sns.create_topic(Name=unique("sms"))["TopicArn"]
+    sub = sns.subscribe(TopicArn=topic, Protocol="sms", Endpoint=subscribed)["SubscriptionArn"]
+    sns.publish(TopicArn=topic, Message="to subscribers")
+    url = f"{endpoint_url}/_aws/sns/sms-messages?accountId=000000000000&region=us-east-1"
+    wait_for_condition = time.monotonic() + 15
+    while subscribed not in requests.get(url).json()["sms_messages"] and time.monotonic() < wait_for_condition:
+        time.sleep(0.05)
+    sent = requests.get(url).json()
+    assert sent["region"] == "us-east-1"
+    assert [m["Message"] for m in sent["sms_messages"][direct]] == ["hello sms"]
+    [m] = sent["sms_messages"][subscribed]
+    assert (m["Message"], m["SubscriptionArn"], m["TopicArn"]) == ("to subscribers", sub, topic)
+    assert requests.delete(url).status_code == 204
+    assert direct not in requests.get(url).json()["sms_messages"]
+
+
+def test_sms_attributes_and_phone_numbers(sns, aws_client):
+    err, status = error_of(sns.set_sms_attributes, attributes={"InvalidAttribute": "x"})
+    assert (err["Code"], err["Message"], status) == ("InvalidParameter", "InvalidAttribute is not a valid attribute", 400)
+    err, _ = error_of(sns.set_sms_attributes, attributes={"DefaultSMSType": "Invalid"})
+    assert err["Message"] == "DefaultSMSType is invalid"
+    sns.set_sms_attributes(attributes={"DefaultSMSType": "Promotional", "DefaultSenderID": "PSTest"})
+    assert sns.get_sms_attributes(attributes=["DefaultSMSType", "DefaultSenderID"])["attributes"] == {
+        "DefaultSMSType": "Promotional", "DefaultSenderID": "PSTest"}
+    assert sns.get_sms_attributes()["attributes"]["MonthlySpendLimit"] == "1"
+    err, _ = error_of(sns.opt_in_phone_number, phoneNumber="+1a234")
+    assert (err["Code"], err["Message"]) == ("InvalidParameter", "Invalid parameter: PhoneNumber Reason: input incorrectly formatted")
+    sns.opt_in_phone_number(phoneNumber="+15551234567")
+    # a region where nothing was set still reports the account's spend limit
+    assert aws_client("sns", region_name="ap-south-2").get_sms_attributes()["attributes"] == {"MonthlySpendLimit": "1"}

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -111,9 +112,10 @@ final class SnsDelivery implements AutoCloseable {
         else workers.execute(task);
     }
 
-    /** Sends a (un)subscribe confirmation to an HTTP(S) endpoint. */
+    /** Sends a (un)subscribe confirmation to an HTTP(S) or email endpoint. */
     void confirm(Topic topic, Subscription subscription, SnsMessage confirmation) {
-        blocking.execute(() -> postHttp(topic, subscription, confirmation));
+        if (subscription.protocol.startsWith("email")) blocking.execute(() -> toEmail(subscription, confirmation));
+        else blocking.execute(() -> postHttp(topic, subscription, confirmation));
     }
 
     void forgetLane(String topicArn) {
@@ -133,6 +135,7 @@ final class SnsDelivery implements AutoCloseable {
                 if (ordered) postHttp(topic, s, m);
                 else blocking.execute(() -> postHttp(topic, s, m));
             }
+            case "email", "email-json" -> blocking.execute(() -> toEmail(s, m));
             case "lambda" -> toLambda(s, m);
             case "firehose" -> toFirehose(s, m);
             case "sms" -> sent.sms(arnAccount(s.topicArn), arnRegion(s.topicArn), s.endpoint, m.messageFor("sms"), s.arn, m.topicArn);
@@ -303,6 +306,46 @@ final class SnsDelivery implements AutoCloseable {
         if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
     }
 
+    // ---------------------------------------------------------------- email (through SES)
+
+    /** The sender of AWS's SNS emails; verified with SES once per account and region before the first email. */
+    static final String EMAIL_SENDER = "no-reply@sns.amazonaws.com";
+    private final Map<String, Boolean> verifiedSenders = new ConcurrentHashMap<>();
+
+    /**
+     * Emails a message through whichever provider serves SES (so it shows wherever that service shows sent
+     * mail): "email" gets AWS's plain text with the unsubscribe footer, "email-json" the JSON envelope.
+     * Called on a virtual thread: SES may be a Python-hosted service that takes a while to start.
+     */
+    private void toEmail(Subscription s, SnsMessage m) {
+        String account = arnAccount(s.topicArn), region = arnRegion(s.topicArn);
+        RequestContext ctx = RequestContext.internal(account, region, "ses");
+        boolean json = s.protocol.equals("email-json");
+        String subject, text;
+        if (m.notification()) {
+            subject = m.subject != null ? m.subject : "AWS Notification Message";
+            text = json ? m.envelope(s.protocol, s.arn, unsubscribeUrl(s.arn), certUrl(), signer)
+                    : m.messageFor(s.protocol) + "\n\n--\nIf you wish to stop receiving notifications from this topic, please click or visit the link below to unsubscribe:\n"
+                    + unsubscribeUrl(s.arn) + "\n\nPlease do not reply directly to this email.";
+        } else {
+            subject = "AWS Notification - Subscription Confirmation";
+            text = json ? m.envelope(s.protocol, s.arn, null, certUrl(), signer)
+                    : m.message + "\n\nTo confirm, visit:\n" + m.subscribeUrl;
+        }
+        try {
+            verifiedSenders.computeIfAbsent(account + "/" + region, k -> {
+                env.call(ctx, "ses", "VerifyEmailIdentity", Map.of("EmailAddress", EMAIL_SENDER));
+                return true;
+            });
+            env.call(ctx, "ses", "SendEmail", Map.of("Source", EMAIL_SENDER,
+                    "Destination", Map.of("ToAddresses", List.of(s.endpoint)),
+                    "Message", Map.of("Subject", Map.of("Data", subject), "Body", Map.of("Text", Map.of("Data", text)))));
+        } catch (RuntimeException e) {
+            deliveryFailed("ses", s.endpoint, e);
+            if (m.notification()) redrive(s, m);
+        }
+    }
+
     // ---------------------------------------------------------------- Lambda, Firehose
 
     private void toLambda(Subscription s, SnsMessage m) {
@@ -321,7 +364,7 @@ final class SnsDelivery implements AutoCloseable {
             env.call(ctx, "lambda", "Invoke", Map.of("FunctionName", s.endpoint, "InvocationType", "Event",
                     "Payload", JSON.writeValueAsBytes(event)));
         } catch (Exception e) {
-            LOG.log(System.Logger.Level.DEBUG, "SNS → Lambda " + s.endpoint + " failed: " + e);
+            deliveryFailed("lambda", s.endpoint, e);
             redrive(s, m);
         }
     }
@@ -334,8 +377,23 @@ final class SnsDelivery implements AutoCloseable {
             env.call(ctx, "firehose", "PutRecord", Map.of("DeliveryStreamName", stream,
                     "Record", Map.of("Data", body(s, m, "firehose").getBytes(StandardCharsets.UTF_8))));
         } catch (Exception e) {
-            LOG.log(System.Logger.Level.DEBUG, "SNS → Firehose " + s.endpoint + " failed: " + e);
+            deliveryFailed("firehose", s.endpoint, e);
             redrive(s, m);
+        }
+    }
+
+    /** Services whose provider refused an in-process call, warned about once each. */
+    private final Set<String> unreachableServices = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Logs a failed delivery to another service. A provider that takes no in-process calls (a moto-hosted one
+     * answers raw HTTP only) gets one warning, so the reason a target never receives anything is visible.
+     */
+    private void deliveryFailed(String service, String endpoint, Exception e) {
+        if (e instanceof UnsupportedOperationException && unreachableServices.add(service)) {
+            LOG.log(System.Logger.Level.WARNING, "SNS cannot deliver to " + service + " (" + endpoint + "): " + e.getMessage());
+        } else {
+            LOG.log(System.Logger.Level.DEBUG, "SNS → " + service + " " + endpoint + " failed: " + e);
         }
     }
 

@@ -49,6 +49,8 @@ public final class SnsProvider implements ServiceProvider, Persistable {
     private static final Duration DEDUPLICATION_WINDOW = Duration.ofMinutes(5);
     private static final Pattern TOPIC_NAME = Pattern.compile("[A-Za-z0-9_-]{1,256}");
     private static final Pattern BATCH_ID = Pattern.compile("[A-Za-z0-9_-]+");
+    private static final Set<String> SMS_ATTRIBUTES = Set.of("DefaultSenderID", "DefaultSMSType", "MonthlySpendLimit",
+            "DeliveryStatusIAMRole", "DeliveryStatusSuccessSamplingRate", "UsageReportS3Bucket");
     private static final Pattern PHONE = Pattern.compile("\\+?[0-9]{1,15}");
     private static final Set<String> PROTOCOLS = Set.of("http", "https", "email", "email-json", "sms", "sqs",
             "application", "lambda", "firehose");
@@ -99,8 +101,10 @@ public final class SnsProvider implements ServiceProvider, Persistable {
                 yield Map.of();
             }
             case "SetSMSAttributes" -> {
-                Map<String, Object> attrs = map(in, "attributes");
-                attrs.forEach((k, v) -> store.get(ctx).smsAttributes.put(k, String.valueOf(v)));
+                Map<String, String> attrs = new LinkedHashMap<>();
+                map(in, "attributes").forEach((k, v) -> attrs.put(k, String.valueOf(v)));
+                validateSmsAttributes(attrs);
+                store.get(ctx).smsAttributes.putAll(attrs);
                 yield Map.of();
             }
             case "GetSMSAttributes" -> getSmsAttributes(ctx, in);
@@ -108,7 +112,9 @@ public final class SnsProvider implements ServiceProvider, Persistable {
                     store.get(ctx).optedOut.containsKey(str(in, "phoneNumber")));
             case "ListPhoneNumbersOptedOut" -> Map.of("phoneNumbers", new ArrayList<>(store.get(ctx).optedOut.keySet()));
             case "OptInPhoneNumber" -> {
-                store.get(ctx).optedOut.remove(str(in, "phoneNumber"));
+                String phone = nullToEmpty(str(in, "phoneNumber"));
+                if (!PHONE.matcher(phone).matches()) throw invalid("Invalid parameter: PhoneNumber Reason: input incorrectly formatted");
+                store.get(ctx).optedOut.remove(phone);
                 yield Map.of();
             }
             case "CreatePlatformApplication" -> platform.createApplication(ctx, in);
@@ -402,7 +408,7 @@ public final class SnsProvider implements ServiceProvider, Persistable {
             region.tokens.put(subscription.token, subscription.arn);
             topic.subscriptions.add(subscription.arn);
         }
-        if (protocol.equals("http") || protocol.equals("https")) {
+        if (protocol.equals("http") || protocol.equals("https") || protocol.startsWith("email")) {
             delivery.confirm(topic, subscription, confirmation(topic, subscription, SnsMessage.SUBSCRIPTION_CONFIRMATION));
         }
         return Map.of("SubscriptionArn", subscriptionArnForResponse(subscription, in));
@@ -1036,8 +1042,19 @@ public final class SnsProvider implements ServiceProvider, Persistable {
         }
     }
 
+    /** SetSMSAttributes' names, and AWS's answers (no "Invalid parameter:" prefix here, as recorded). */
+    private static void validateSmsAttributes(Map<String, String> attributes) {
+        for (Map.Entry<String, String> e : attributes.entrySet()) {
+            if (!SMS_ATTRIBUTES.contains(e.getKey())) throw invalid(e.getKey() + " is not a valid attribute");
+        }
+        String type = attributes.get("DefaultSMSType");
+        if (type != null && !type.equals("Promotional") && !type.equals("Transactional")) throw invalid("DefaultSMSType is invalid");
+    }
+
     private Map<String, Object> getSmsAttributes(RequestContext ctx, Map<String, Object> in) {
-        Map<String, String> all = store.get(ctx).smsAttributes;
+        // an account's spend limit is 1 USD until raised (AWS reports it even where nothing was set)
+        Map<String, String> all = new java.util.TreeMap<>(Map.of("MonthlySpendLimit", "1"));
+        all.putAll(store.get(ctx).smsAttributes);
         List<Object> wanted = list(in, "attributes");
         Map<String, Object> out = new LinkedHashMap<>();
         if (wanted.isEmpty()) out.putAll(all);

@@ -334,6 +334,56 @@ class SnsProviderTest {
                 "/_aws/sns/subscription-tokens/" + arn + ":00000000-0000-0000-0000-000000000000", Map.of(), null)).status());
     }
 
+    private List<RecordingEnvironment.Call> callsTo(String service, String operation, int atLeast) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        List<RecordingEnvironment.Call> found;
+        do {
+            found = env.calls.stream().filter(c -> c.service().equals(service) && c.operation().equals(operation)).toList();
+            if (found.size() >= atLeast) return found;
+            Thread.sleep(10);
+        } while (System.nanoTime() < deadline);
+        return found;
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void lambdaFirehoseAndEmailTargetsReceiveTheMessage() throws Exception {
+        String arn = topic("targets", Map.of());
+        String function = "arn:aws:lambda:us-east-1:" + ACCOUNT + ":function:handler";
+        call("Subscribe", "TopicArn", arn, "Protocol", "lambda", "Endpoint", function);
+        call("Subscribe", "TopicArn", arn, "Protocol", "firehose", "Endpoint", "arn:aws:firehose:us-east-1:" + ACCOUNT + ":deliverystream/stream",
+                "Attributes", Map.of("SubscriptionRoleArn", "arn:aws:iam::" + ACCOUNT + ":role/r", "RawMessageDelivery", "true"));
+        String mail = (String) call("Subscribe", "TopicArn", arn, "Protocol", "email", "Endpoint", "me@example.com",
+                "ReturnSubscriptionArn", true).get("SubscriptionArn");
+        // the confirmation email goes out at once; the token in it confirms
+        Map<String, Object> confirmation = callsTo("ses", "SendEmail", 1).get(0).input();
+        assertEquals(List.of("me@example.com"), ((Map<String, Object>) confirmation.get("Destination")).get("ToAddresses"));
+        String text = (String) ((Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) confirmation.get("Message"))
+                .get("Body")).get("Text")).get("Data");
+        String token = text.substring(text.indexOf("Token=") + 6).trim();
+        assertEquals(mail, call("ConfirmSubscription", "TopicArn", arn, "Token", token).get("SubscriptionArn"));
+        assertEquals(1, callsTo("ses", "VerifyEmailIdentity", 1).size());
+
+        call("Publish", "TopicArn", arn, "Message", "hello targets", "Subject", "Greetings");
+        settle();
+        var invoke = callsTo("lambda", "Invoke", 1).get(0).input();
+        assertEquals(function, invoke.get("FunctionName"));
+        assertEquals("Event", invoke.get("InvocationType"));
+        var record = JSON.readTree((byte[]) invoke.get("Payload")).get("Records").get(0);
+        assertEquals("aws:sns", record.get("EventSource").asText());
+        assertEquals("hello targets", record.get("Sns").get("Message").asText());
+        assertEquals("Greetings", record.get("Sns").get("Subject").asText());
+        var put = callsTo("firehose", "PutRecord", 1).get(0).input();
+        assertEquals("stream", put.get("DeliveryStreamName"));
+        assertEquals("hello targets", new String((byte[]) ((Map<String, Object>) put.get("Record")).get("Data"), java.nio.charset.StandardCharsets.UTF_8));
+        Map<String, Object> email = callsTo("ses", "SendEmail", 2).get(1).input();
+        assertEquals(SnsDelivery.EMAIL_SENDER, email.get("Source"));
+        Map<String, Object> message = (Map<String, Object>) email.get("Message");
+        assertEquals("Greetings", ((Map<String, Object>) message.get("Subject")).get("Data"));
+        assertTrue(((String) ((Map<String, Object>) ((Map<String, Object>) message.get("Body")).get("Text")).get("Data"))
+                .startsWith("hello targets\n"));
+    }
+
     @Test
     void stateRoundTrips() throws Exception {
         String arn = topic("persisted.fifo", Map.of("FifoTopic", "true", "DisplayName", "P"));
