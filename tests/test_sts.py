@@ -81,3 +81,77 @@ def test_invalid_parameters(sts):
         sts.assume_role(RoleArn="arn:aws:iam::000000000000:role/r", RoleSessionName="s1",
                         Tags=[{"Key": "a", "Value": "1"}, {"Key": "A", "Value": "2"}])
     assert info.value.response["Error"]["Code"] == "InvalidParameterValue"
+
+
+@pytest.mark.parametrize("role_arn", ["arn::b:::something/test-role", "arn:a::::something/test-role",
+                                      "arn:a:::something/test-role", "arn:a:a::aaaaaaaaaa:"])
+def test_malformed_role_arns(sts, role_arn):
+    with pytest.raises(ClientError) as info:
+        sts.assume_role(RoleArn=role_arn, RoleSessionName="s1")
+    assert info.value.response["Error"]["Code"] == "ValidationError"
+    assert info.value.response["Error"]["Message"] == f"{role_arn} is invalid"
+    assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+
+
+def test_transitive_session_tags_and_role_chaining(sts, aws_client):
+    with pytest.raises(ClientError) as info:
+        sts.assume_role(RoleArn="arn:aws:iam::000000000000:role/r1", RoleSessionName="s1",
+                        Tags=[{"Key": "team", "Value": "a"}], TransitiveTagKeys=["project"])
+    assert info.value.response["Error"] == {"Code": "InvalidParameterValue", "Type": "Sender",
+                                            "Message": "The specified transitive tag key must be included in the requested tags."}
+    first = sts.assume_role(RoleArn="arn:aws:iam::000000000000:role/r1", RoleSessionName="s1",
+                            Tags=[{"Key": "team", "Value": "a"}], TransitiveTagKeys=["team"])["Credentials"]
+    chained = as_client(aws_client, "sts", first)
+    for key in ("team", "TEAM"):  # tag keys compare without case
+        with pytest.raises(ClientError) as info:
+            chained.assume_role(RoleArn="arn:aws:iam::000000000000:role/r2", RoleSessionName="s2",
+                                Tags=[{"Key": key, "Value": "b"}], TransitiveTagKeys=[key])
+        assert info.value.response["Error"]["Message"] == ("One of the specified transitive tag keys can't be set "
+                                                           "because it conflicts with a transitive tag key from the calling session.")
+    second = chained.assume_role(RoleArn="arn:aws:iam::444455556666:role/r2", RoleSessionName="s2")
+    assert as_client(aws_client, "sts", second["Credentials"]).get_caller_identity()["Account"] == "444455556666"
+
+
+def test_saml_credentials_land_in_the_roles_account(sts, aws_client):
+    assertion = """<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion">
+  <saml:Issuer>https://idp.example/saml</saml:Issuer>
+  <saml:Assertion>
+    <saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:transient">alice</saml:NameID></saml:Subject>
+    <saml:Conditions><saml:AudienceRestriction><saml:Audience>https://signin.aws.amazon.com/saml</saml:Audience></saml:AudienceRestriction></saml:Conditions>
+    <saml:AttributeStatement>
+      <saml:Attribute Name="https://aws.amazon.com/SAML/Attributes/RoleSessionName"><saml:AttributeValue>alice-session</saml:AttributeValue></saml:Attribute>
+    </saml:AttributeStatement>
+  </saml:Assertion>
+</samlp:Response>"""
+    out = sts.assume_role_with_saml(RoleArn="arn:aws:iam::555566667777:role/saml-role",
+                                    PrincipalArn="arn:aws:iam::555566667777:saml-provider/idp",
+                                    SAMLAssertion=base64.b64encode(assertion.encode()).decode())
+    assert out["Subject"] == "alice"
+    assert out["SubjectType"] == "transient"
+    assert out["Issuer"] == "https://idp.example/saml"
+    assert out["AssumedRoleUser"]["Arn"] == "arn:aws:sts::555566667777:assumed-role/saml-role/alice-session"
+    identity = as_client(aws_client, "sts", out["Credentials"]).get_caller_identity()
+    assert (identity["Account"], identity["Arn"]) == ("555566667777", out["AssumedRoleUser"]["Arn"])
+    with pytest.raises(ClientError) as info:
+        sts.assume_role_with_saml(RoleArn="arn:aws:iam::555566667777:role/saml-role",
+                                  PrincipalArn="arn:aws:iam::555566667777:saml-provider/idp",
+                                  SAMLAssertion=base64.b64encode(b"<nothing/>").decode())
+    assert info.value.response["Error"]["Code"] == "InvalidIdentityToken"  # the awsQueryError code on the wire
+
+
+def test_temporary_credentials_own_kms_keys_in_the_roles_account(sts, aws_client):
+    credentials = sts.assume_role(RoleArn="arn:aws:iam::666677778888:role/kms-user", RoleSessionName="kms")["Credentials"]
+    kms = as_client(aws_client, "kms", credentials)
+    key = kms.create_key(Description="owned by the role's account")["KeyMetadata"]
+    assert key["AWSAccountId"] == "666677778888"
+    assert key["Arn"] == f"arn:aws:kms:us-east-1:666677778888:key/{key['KeyId']}"
+    blob = kms.encrypt(KeyId=key["KeyId"], Plaintext=b"x")["CiphertextBlob"]
+    assert kms.decrypt(CiphertextBlob=blob)["KeyId"] == key["Arn"]
+    # the default account does not see it by id ...
+    with pytest.raises(ClientError) as info:
+        aws_client("kms").describe_key(KeyId=key["KeyId"])
+    assert info.value.response["Error"]["Code"] == "NotFoundException"
+    # ... and does not decrypt with it (the ciphertext names a key of another account)
+    with pytest.raises(ClientError) as info:
+        aws_client("kms").decrypt(CiphertextBlob=blob)
+    assert info.value.response["Error"]["Code"] == "InvalidCiphertextException"

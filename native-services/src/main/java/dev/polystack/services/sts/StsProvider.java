@@ -34,6 +34,15 @@ import java.util.regex.Pattern;
  */
 public final class StsProvider implements ServiceProvider, Persistable {
     private static final Pattern SESSION_NAME = Pattern.compile("[\\w+=,.@-]*");
+    private static final Pattern FEDERATED_NAME = Pattern.compile("[\\w+=,.@-]+");
+    private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
+    // what AssumeRoleWithSAML reads from the assertion (compiled once, not per request)
+    private static final Pattern SAML_NAME_ID = Pattern.compile("<(?:\\w+:)?NameID[^>]*>([^<]+)<");
+    private static final Pattern SAML_NAME_ID_FORMAT = Pattern.compile("<(?:\\w+:)?NameID[^>]*Format=\"[^\"]*:([^\":]+)\"");
+    private static final Pattern SAML_ISSUER = Pattern.compile("<(?:\\w+:)?Issuer[^>]*>([^<]+)<");
+    private static final Pattern SAML_AUDIENCE = Pattern.compile("<(?:\\w+:)?Audience[^>]*>([^<]+)<");
+    private static final Pattern SAML_SESSION_NAME = Pattern.compile(
+            "Name=\"https://aws.amazon.com/SAML/Attributes/RoleSessionName\"[^>]*>\\s*<(?:\\w+:)?AttributeValue[^>]*>([^<]+)<");
     private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -112,7 +121,7 @@ public final class StsProvider implements ServiceProvider, Persistable {
         if (parts.length < 6 || !parts[0].equals("arn") || parts[1].isEmpty() || parts[2].isEmpty() || parts[5].isEmpty()) {
             throw validation(value + " is invalid");
         }
-        String account = parts[4].matches("\\d{12}") ? parts[4] : ctx.accountId();
+        String account = ACCOUNT_ID.matcher(parts[4]).matches() ? parts[4] : ctx.accountId();
         String resource = parts[5];
         String name = resource.substring(resource.lastIndexOf('/') + 1);
         return new Role(value, account, name, "AROA" + stableId(value, 17));
@@ -238,12 +247,11 @@ public final class StsProvider implements ServiceProvider, Persistable {
             throw new ServiceException("InvalidIdentityTokenException", "Invalid base64 SAML authentication response", 400);
         }
         if (!xml.contains("Assertion")) throw new ServiceException("InvalidIdentityTokenException", "Invalid SAML authentication response", 400);
-        String subject = firstMatch(xml, "<(?:\\w+:)?NameID[^>]*>([^<]+)<", "unknown");
-        String subjectType = firstMatch(xml, "<(?:\\w+:)?NameID[^>]*Format=\"[^\"]*:([^\":]+)\"", "persistent");
-        String issuer = firstMatch(xml, "<(?:\\w+:)?Issuer[^>]*>([^<]+)<", "");
-        String audience = firstMatch(xml, "<(?:\\w+:)?Audience[^>]*>([^<]+)<", "https://signin.aws.amazon.com/saml");
-        String sessionName = firstMatch(xml,
-                "Name=\"https://aws.amazon.com/SAML/Attributes/RoleSessionName\"[^>]*>\\s*<(?:\\w+:)?AttributeValue[^>]*>([^<]+)<", subject);
+        String subject = firstMatch(xml, SAML_NAME_ID, "unknown");
+        String subjectType = firstMatch(xml, SAML_NAME_ID_FORMAT, "persistent");
+        String issuer = firstMatch(xml, SAML_ISSUER, "");
+        String audience = firstMatch(xml, SAML_AUDIENCE, "https://signin.aws.amazon.com/saml");
+        String sessionName = firstMatch(xml, SAML_SESSION_NAME, subject);
         int seconds = duration(in, 3600, 43200);
         Session session = issue(role.account(), "arn:" + ctx.partition() + ":sts::" + role.account() + ":assumed-role/" + role.name() + "/" + sessionName,
                 role.id() + ":" + sessionName, seconds, Map.of());
@@ -261,8 +269,8 @@ public final class StsProvider implements ServiceProvider, Persistable {
         return out;
     }
 
-    private static String firstMatch(String text, String regex, String fallback) {
-        Matcher m = Pattern.compile(regex).matcher(text);
+    private static String firstMatch(String text, Pattern pattern, String fallback) {
+        Matcher m = pattern.matcher(text);
         return m.find() ? m.group(1).trim() : fallback;
     }
 
@@ -277,7 +285,7 @@ public final class StsProvider implements ServiceProvider, Persistable {
 
     private Map<String, Object> getFederationToken(RequestContext ctx, Map<String, Object> in) {
         String name = str(in, "Name");
-        if (name == null || !name.matches("[\\w+=,.@-]+")) {
+        if (name == null || !FEDERATED_NAME.matcher(name).matches()) {
             throw validation("1 validation error detected: Value '" + name + "' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+");
         }
         if (name.length() < 2 || name.length() > 32) {
