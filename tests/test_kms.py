@@ -573,6 +573,50 @@ def test_import_symmetric_key_material(kms):
 
 
 @needs_cryptography
+def test_on_demand_rotation_of_imported_material(kms):
+    key = new_key(kms, Origin="EXTERNAL")
+    with pytest.raises(ClientError) as e:
+        kms.rotate_key_on_demand(KeyId=key["KeyId"])
+    assert error_of(e) == ("KMSInvalidStateException", f"{key['Arn']} is pending import.")
+    with pytest.raises(ClientError) as e:
+        kms.get_parameters_for_import(KeyId=new_key(kms)["Arn"], WrappingAlgorithm="RSAES_OAEP_SHA_256", WrappingKeySpec="RSA_2048")
+    assert error_of(e)[1].endswith(" origin is AWS_KMS which is not valid for this operation.")
+
+    def import_material(material, **kwargs):
+        params = kms.get_parameters_for_import(KeyId=key["KeyId"], WrappingAlgorithm="RSA_AES_KEY_WRAP_SHA_256",
+                                               WrappingKeySpec="RSA_2048")
+        return kms.import_key_material(KeyId=key["KeyId"], ImportToken=params["ImportToken"],
+                                       EncryptedKeyMaterial=wrap_rsa_aes(params["PublicKey"], material),
+                                       ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE", **kwargs)["KeyMaterialId"]
+
+    first = import_material(bytes(32))
+    with pytest.raises(ClientError) as e:
+        kms.rotate_key_on_demand(KeyId=key["KeyId"])
+    assert error_of(e) == ("KMSInvalidStateException", f"No available key material pending rotation for the key: {key['Arn']}.")
+    old_blob = kms.encrypt(KeyId=key["KeyId"], Plaintext=b"before")["CiphertextBlob"]
+    pending = import_material(bytes([1]) * 32, ImportType="NEW_KEY_MATERIAL")
+    with pytest.raises(ClientError) as e:
+        import_material(bytes([2]) * 32, ImportType="NEW_KEY_MATERIAL")
+    code, message = error_of(e)
+    assert code == "KMSInvalidStateException"
+    assert message.startswith("New key material (id: ") and message.endswith(
+        f") cannot be imported into KMS key {key['KeyId']}, because another key material (id: {pending}) is pending rotation.")
+    assert kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["CurrentKeyMaterialId"] == first
+    kms.rotate_key_on_demand(KeyId=key["KeyId"])
+    assert kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["CurrentKeyMaterialId"] == pending
+    assert kms.decrypt(CiphertextBlob=old_blob)["KeyMaterialId"] == first
+
+
+def test_a_replica_cannot_be_replicated(kms, aws_client):
+    primary = new_key(kms, MultiRegion=True)
+    replica = kms.replicate_key(KeyId=primary["KeyId"], ReplicaRegion="eu-west-1")["ReplicaKeyMetadata"]
+    assert replica["Arn"] == primary["Arn"].replace("us-east-1", "eu-west-1")
+    with pytest.raises(ClientError) as e:
+        aws_client("kms", region_name="eu-west-1").replicate_key(KeyId=replica["Arn"], ReplicaRegion="us-west-2")
+    assert error_of(e) == ("UnsupportedOperationException", f"{replica['Arn']} is not a multi-region primary key.")
+
+
+@needs_cryptography
 def test_import_ecc_private_key_signs_like_the_original(kms):
     key = new_key(kms, Origin="EXTERNAL", KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")
     private = ec.generate_private_key(ec.SECP256R1())
