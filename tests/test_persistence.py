@@ -3,6 +3,7 @@ a corrupt snapshot is moved aside and only that service starts empty."""
 import base64
 import glob
 import os
+import time
 
 import pytest
 import requests
@@ -135,3 +136,35 @@ def test_without_persistence_nothing_is_kept(start_server):
     srv.stop()
     srv.start()
     assert srv.client("sqs").list_queues().get("QueueUrls", []) == []
+
+
+def _wait_until_saved(srv, services, newer_than=None, timeout=15):
+    """Polls health until each service was saved (after `newer_than`'s save times) with nothing left unsaved."""
+    deadline = time.monotonic() + timeout
+    while True:
+        health = requests.get(srv.endpoint_url + "/_localstack/health", timeout=10).json()["persistence"]
+        states = health.get("services", {})
+        if all(states.get(s, {}).get("unsaved_changes") is False and "last_saved" in states.get(s, {})
+               and states[s]["last_saved"] != (newer_than or {}).get(s, {}).get("last_saved") for s in services):
+            return health
+        if time.monotonic() > deadline:
+            return health
+        time.sleep(0.2)
+
+
+def test_default_strategy_saves_every_service_soon_after_a_change(start_server):
+    """ON_REQUEST (the default): changes reach the disk within moments, without a save call or a clean stop."""
+    srv = start_server(PERSIST)
+    made = _populate(srv)
+    natives = ("sqs", "s3", "sns", "kms", "sts")
+    health = _wait_until_saved(srv, natives)
+    assert health["save_strategy"] == "ON_REQUEST", health
+    assert all(health["services"][s]["unsaved_changes"] is False for s in natives), health
+    # A browser POST upload is answered by S3 over raw HTTP, outside botocore's operations: saved all the same.
+    post = srv.client("s3").generate_presigned_post("persisted-bucket", "posted.txt")
+    assert requests.post(post["url"], data=post["fields"], files={"file": b"posted"}, timeout=10).status_code == 204
+    _wait_until_saved(srv, ["s3"], newer_than=health["services"])
+    srv.kill()
+    srv.start()
+    _verify(srv, made)
+    assert srv.client("s3").get_object(Bucket="persisted-bucket", Key="posted.txt")["Body"].read() == b"posted"

@@ -46,7 +46,10 @@ final class PersistenceHooks implements GatewayHooks {
 
     @Override
     public void afterRequest(RequestContext context, HttpResponseData response) {
-        if (response.status() < 400) snapshots.afterRequest(context.service(), context.operation());
+        if (response.status() < 400) {
+            snapshots.afterRequest(context.service(), context.operation(),
+                    context.request() == null ? null : context.request().method());
+        }
     }
 
     @Override

@@ -131,9 +131,13 @@ public final class SnapshotManager {
         load(service, (Persistable) provider);
     }
 
-    /** Called after each successful request; marks the service changed unless the operation only reads. */
-    public void afterRequest(String service, String operation) {
-        if (!enabled || operation == null || isReadOnly(operation)) return;
+    /**
+     * Called after each successful request; marks the service changed unless the request only read. A request
+     * the provider answered over raw HTTP (S3's browser POST upload) has no operation: its method tells.
+     */
+    public void afterRequest(String service, String operation, String httpMethod) {
+        if (!enabled) return;
+        if (operation != null ? isReadOnly(operation) : httpMethod == null || isReadOnlyMethod(httpMethod)) return;
         ProviderAccess access = providers;
         if (access != null && access.existing(service) instanceof Persistable) changed(service);
     }
@@ -253,6 +257,10 @@ public final class SnapshotManager {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    static boolean isReadOnlyMethod(String httpMethod) {
+        return httpMethod.equals("GET") || httpMethod.equals("HEAD") || httpMethod.equals("OPTIONS");
     }
 
     static boolean isReadOnly(String operation) {

@@ -89,7 +89,7 @@ class SnapshotManagerTest {
         first.startup(a);
         ListProvider p = (ListProvider) a.obtain("fake");
         p.items.addAll(List.of("one", "two"));
-        first.afterRequest("fake", "SendMessage");
+        first.afterRequest("fake", "SendMessage", "POST");
         first.shutdown();
 
         SnapshotManager second = manager();
@@ -104,7 +104,7 @@ class SnapshotManagerTest {
         Access a = new Access(m);
         m.startup(a);
         ((ListProvider) a.obtain("fake")).items.add("x");
-        m.afterRequest("fake", "CreateQueue");
+        m.afterRequest("fake", "CreateQueue", "POST");
         Path file = m.snapshotFile("fake");
         for (int i = 0; i < 100 && !Files.exists(file); i++) Thread.sleep(20);
         assertEquals("x", new String(SnapshotFile.read(file).payload(), StandardCharsets.UTF_8));
@@ -116,10 +116,23 @@ class SnapshotManagerTest {
         Access a = new Access(m);
         m.startup(a);
         ((ListProvider) a.obtain("fake")).items.add("x");
-        m.afterRequest("fake", "ListQueues");
-        m.afterRequest("fake", "GetObject");
+        m.afterRequest("fake", "ListQueues", "POST");
+        m.afterRequest("fake", "GetObject", "POST");
+        m.afterRequest("fake", null, "GET"); // answered over raw HTTP (no operation): the method tells
+        m.afterRequest("fake", null, "OPTIONS");
         m.shutdown();
         assertFalse(Files.exists(m.snapshotFile("fake")));
+    }
+
+    @Test
+    void aChangeAnsweredOverRawHttpIsSavedToo() throws Exception {
+        SnapshotManager m = manager("SNAPSHOT_SAVE_STRATEGY", "ON_SHUTDOWN");
+        Access a = new Access(m);
+        m.startup(a);
+        ((ListProvider) a.obtain("fake")).items.add("posted");
+        m.afterRequest("fake", null, "POST"); // S3's browser POST upload has no botocore operation
+        m.shutdown();
+        assertEquals("posted", new String(SnapshotFile.read(m.snapshotFile("fake")).payload(), StandardCharsets.UTF_8));
     }
 
     @Test
@@ -128,7 +141,7 @@ class SnapshotManagerTest {
         Access a = new Access(m);
         m.startup(a);
         ((ListProvider) a.obtain("fake")).items.add("x");
-        m.afterRequest("fake", "CreateQueue");
+        m.afterRequest("fake", "CreateQueue", "POST");
         m.shutdown();
         assertFalse(Files.exists(m.snapshotFile("fake")));
         assertEquals(List.of("fake"), m.save(null));
@@ -215,7 +228,7 @@ class SnapshotManagerTest {
         Access a = new Access(m);
         m.startup(a);
         ((ListProvider) a.obtain("fake")).items.add("x");
-        m.afterRequest("fake", "CreateQueue");
+        m.afterRequest("fake", "CreateQueue", "POST");
         m.shutdown();
         assertFalse(Files.exists(m.snapshotFile("fake")));
         assertEquals(Map.of("enabled", false), m.status());
