@@ -26,6 +26,17 @@ def _populate(srv):
     s3.create_bucket(Bucket="persisted-bucket")
     s3.put_object(Bucket="persisted-bucket", Key="dir/a.txt", Body=b"alpha", Metadata={"k": "v"})
     s3.put_object(Bucket="persisted-bucket", Key="b.bin", Body=os.urandom(70_000))
+    # versions (and a delete marker) and bucket configurations
+    s3.create_bucket(Bucket="persisted-versions")
+    s3.put_bucket_versioning(Bucket="persisted-versions", VersioningConfiguration={"Status": "Enabled"})
+    v1 = s3.put_object(Bucket="persisted-versions", Key="v", Body=b"first")["VersionId"]
+    s3.put_object(Bucket="persisted-versions", Key="v", Body=b"second")
+    s3.delete_object(Bucket="persisted-versions", Key="v")
+    s3.put_bucket_tagging(Bucket="persisted-versions", Tagging={"TagSet": [{"Key": "team", "Value": "p"}]})
+    s3.put_bucket_cors(Bucket="persisted-versions", CORSConfiguration={"CORSRules": [
+        {"AllowedMethods": ["GET"], "AllowedOrigins": ["https://example.com"]}]})
+    s3.put_bucket_lifecycle_configuration(Bucket="persisted-versions", LifecycleConfiguration={"Rules": [
+        {"ID": "old", "Status": "Enabled", "Filter": {"Prefix": "tmp/"}, "Expiration": {"Days": 3}}]})
 
     sns = srv.client("sns")
     topic = sns.create_topic(Name="persisted-topic", Tags=[{"Key": "t", "Value": "1"}])["TopicArn"]
@@ -39,7 +50,7 @@ def _populate(srv):
 
     creds = srv.client("sts").assume_role(RoleArn="arn:aws:iam::111111111111:role/r",
                                           RoleSessionName="persisted-session")["Credentials"]
-    return {"queue": q, "fifo": fifo, "topic": topic, "key": key, "blob": blob, "creds": creds}
+    return {"queue": q, "fifo": fifo, "topic": topic, "key": key, "blob": blob, "creds": creds, "v1": v1}
 
 
 def _verify(srv, made, expect_messages=True):
@@ -62,6 +73,14 @@ def _verify(srv, made, expect_messages=True):
     obj = s3.get_object(Bucket="persisted-bucket", Key="dir/a.txt")
     assert obj["Body"].read() == b"alpha" and obj["Metadata"] == {"k": "v"}
     assert s3.head_object(Bucket="persisted-bucket", Key="b.bin")["ContentLength"] == 70_000
+    versions = s3.list_object_versions(Bucket="persisted-versions")
+    assert [v["IsLatest"] for v in versions["Versions"]] == [False, False]
+    assert [m["IsLatest"] for m in versions["DeleteMarkers"]] == [True]
+    assert s3.get_object(Bucket="persisted-versions", Key="v", VersionId=made["v1"])["Body"].read() == b"first"
+    assert s3.get_bucket_versioning(Bucket="persisted-versions")["Status"] == "Enabled"
+    assert s3.get_bucket_tagging(Bucket="persisted-versions")["TagSet"] == [{"Key": "team", "Value": "p"}]
+    assert s3.get_bucket_cors(Bucket="persisted-versions")["CORSRules"][0]["AllowedOrigins"] == ["https://example.com"]
+    assert s3.get_bucket_lifecycle_configuration(Bucket="persisted-versions")["Rules"][0]["ID"] == "old"
 
     sns = srv.client("sns")
     assert made["topic"] in [t["TopicArn"] for t in sns.list_topics()["Topics"]]
@@ -109,7 +128,11 @@ def test_corrupt_snapshot_starts_that_service_empty_and_keeps_the_others(start_s
         f.write(b"\x00garbage!\x00")
     srv.start()
     assert srv.client("sqs").list_queues().get("QueueUrls", []) == []
-    assert glob.glob(snapshot + ".corrupt-*")
+    aside = glob.glob(snapshot + ".corrupt-*")
+    assert aside
+    # one clear log line: which service, that it was moved aside (and where), that it starts empty
+    assert any("snapshot of sqs is unreadable" in line and aside[0] in line and "started sqs empty" in line
+               for line in srv.log_tail(200).splitlines()), srv.log_tail()
     assert "persisted-bucket" in [b["Name"] for b in srv.client("s3").list_buckets()["Buckets"]]
     assert srv.client("kms").describe_key(KeyId="alias/persisted")["KeyMetadata"]["KeyId"] == made["key"]
     health = requests.get(srv.endpoint_url + "/_localstack/health", timeout=10).json()

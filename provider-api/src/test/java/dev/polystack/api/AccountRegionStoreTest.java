@@ -50,6 +50,18 @@ class AccountRegionStoreTest {
     }
 
     @Test
+    void globalStateIsOnePerAccountAndPartitionWhateverTheRegion() {
+        AccountRegionStore<Map<String, String>> store = new AccountRegionStore<>((a, r) -> new ConcurrentHashMap<>());
+        store.global(RequestContext.internal("111111111111", "us-east-1", "iam")).put("role", "r");
+        assertEquals("r", store.global(RequestContext.internal("111111111111", "eu-west-1", "iam")).get("role"));
+        assertNull(store.global(RequestContext.internal("111111111111", "cn-north-1", "iam")).get("role"));
+        assertNull(store.global(RequestContext.internal("222222222222", "us-east-1", "iam")).get("role"));
+        assertNull(store.peek("111111111111", "us-east-1"), "not mixed with the regional state");
+        assertSame(store.peek("111111111111", AccountRegionStore.globalScope("aws")),
+                store.global(RequestContext.internal("111111111111", "us-west-2", "iam")));
+    }
+
+    @Test
     void peekDoesNotCreateAndClearDropsEverything() {
         AccountRegionStore<StringBuilder> store = new AccountRegionStore<>((a, r) -> new StringBuilder());
         assertNull(store.peek("000000000000", "us-east-1"));

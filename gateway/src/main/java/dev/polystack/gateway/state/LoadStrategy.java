@@ -16,6 +16,8 @@ public enum LoadStrategy {
         try {
             return valueOf(value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
+            System.getLogger(LoadStrategy.class.getName()).log(System.Logger.Level.WARNING,
+                    "SNAPSHOT_LOAD_STRATEGY={0} is not one of {1}: using {2}", value, java.util.Arrays.toString(values()), fallback);
             return fallback;
         }
     }

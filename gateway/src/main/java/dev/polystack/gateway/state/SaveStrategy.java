@@ -21,6 +21,8 @@ public enum SaveStrategy {
         try {
             return valueOf(value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
+            System.getLogger(SaveStrategy.class.getName()).log(System.Logger.Level.WARNING,
+                    "SNAPSHOT_SAVE_STRATEGY={0} is not one of {1}: using {2}", value, java.util.Arrays.toString(values()), fallback);
             return fallback;
         }
     }
