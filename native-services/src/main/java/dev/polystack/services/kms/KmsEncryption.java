@@ -108,10 +108,9 @@ final class KmsEncryption {
             if (!given.keyId.equals(keyId)) throw incorrectKey();
             key = given;
         } else {
-            KmsRegion state = keys.peek(ctx.accountId(), ctx.region());
-            key = state == null ? null : state.keys.get(keyId);
+            key = keys.settledKey(ctx.accountId(), ctx.region(), keyId);
+            // the blob names no key of the caller's (another account's, or one past its deletion date)
             if (key == null) throw invalidCiphertext();
-            key = keys.findKey(ctx, keyId, false); // applies lazy deletion and rotation
         }
         requireUsable(key);
         requireUsage(key, USAGE_ENCRYPT, operation);

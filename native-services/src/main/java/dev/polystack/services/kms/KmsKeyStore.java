@@ -134,12 +134,16 @@ final class KmsKeyStore {
         } else if (!isKeyId(id)) {
             throw notFound("Invalid keyId '" + ref + "'");
         }
-        KmsRegion state = store.peek(account, region);
-        KmsKey key = state == null ? null : state.keys.get(id);
-        if (key == null || !settle(state, key, now())) {
-            throw notFound("Key '" + keyArn(partition, region, account, id) + "' does not exist");
-        }
+        KmsKey key = settledKey(account, region, id);
+        if (key == null) throw notFound("Key '" + keyArn(partition, region, account, id) + "' does not exist");
         return key;
+    }
+
+    /** The key with this exact id in an account and region, settled; null if there is none (any more). */
+    KmsKey settledKey(String account, String region, String keyId) {
+        KmsRegion state = store.peek(account, region);
+        KmsKey key = state == null ? null : state.keys.get(keyId);
+        return key != null && settle(state, key, now()) ? key : null;
     }
 
     /** A key id: a UUID, or mrk- and 32 hex digits for multi-Region keys (both 36 characters). */

@@ -458,6 +458,7 @@ class KmsProviderTest {
         String kept = (String) createKey().get("KeyId");
         call("CreateAlias", "AliasName", "alias/doomed", "TargetKeyId", id);
         call("CreateGrant", "KeyId", id, "GranteePrincipal", "p", "RetiringPrincipal", "r", "Operations", List.of("Encrypt"));
+        byte[] blob = (byte[]) call("Encrypt", "KeyId", id, "Plaintext", bytes("x")).get("CiphertextBlob");
         call("ScheduleKeyDeletion", "KeyId", id, "PendingWindowInDays", 7);
 
         now.addAndGet(7 * DAY - 1); // one millisecond early: still there, pending deletion
@@ -467,11 +468,13 @@ class KmsProviderTest {
                 .map(arn -> arn.substring(arn.indexOf('/') + 1)).toList());
 
         now.addAndGet(1);
+        assertEquals("InvalidCiphertextException", error("Decrypt", "CiphertextBlob", blob).code()); // its key is gone
         assertEquals(List.of(kept), listed(kms, "ListKeys", "Keys", "KeyId"));
         assertFalse(listed(kms, "ListAliases", "Aliases", "AliasName").contains("alias/doomed"));
         assertEquals(List.of(), listed(kms, "ListRetirableGrants", "Grants", "KeyId", "RetiringPrincipal", "r"));
         assertEquals("NotFoundException", error("DescribeKey", "KeyId", id).code());
         assertEquals("NotFoundException", error("DescribeKey", "KeyId", "alias/doomed").code());
+        assertEquals("InvalidCiphertextException", error("Decrypt", "CiphertextBlob", blob).code()); // its key is gone
     }
 
     @Test
