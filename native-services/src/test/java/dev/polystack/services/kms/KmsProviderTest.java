@@ -453,6 +453,30 @@ class KmsProviderTest {
     }
 
     @Test
+    void theProviderSweepsOnTheEnvironmentsSchedulerUntilClosed() throws Exception {
+        var scheduler = new java.util.concurrent.ScheduledThreadPoolExecutor(1);
+        scheduler.setRemoveOnCancelPolicy(true);
+        try {
+            dev.polystack.api.ProviderEnvironment env = new dev.polystack.api.ProviderEnvironment() {
+                public dev.polystack.api.Config config() { throw new UnsupportedOperationException(); }
+                public Map<String, Object> call(RequestContext c, String service, String operation, Map<String, Object> input) {
+                    throw new UnsupportedOperationException();
+                }
+                public java.util.concurrent.ScheduledExecutorService scheduler() { return scheduler; }
+                public java.nio.file.Path dataDirectory(String service) { throw new UnsupportedOperationException(); }
+            };
+            KmsProvider scheduled = new KmsProvider(now::get, env);
+            assertEquals(1, scheduler.getQueue().size());
+            var sweep = (java.util.concurrent.ScheduledFuture<?>) scheduler.getQueue().peek();
+            assertEquals(60, sweep.getDelay(java.util.concurrent.TimeUnit.SECONDS), 1);
+            scheduled.close();
+            assertEquals(0, scheduler.getQueue().size());
+        } finally {
+            scheduler.shutdownNow();
+        }
+    }
+
+    @Test
     void deletionTakesEffectOnItsDateInEveryListing() {
         String id = (String) createKey().get("KeyId");
         String kept = (String) createKey().get("KeyId");
