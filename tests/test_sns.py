@@ -347,3 +347,37 @@ def test_sms_attributes_and_phone_numbers(sns, aws_client):
     sns.opt_in_phone_number(phoneNumber="+15551234567")
     # a region where nothing was set still reports the account's spend limit
     assert aws_client("sns", region_name="ap-south-2").get_sms_attributes()["attributes"] == {"MonthlySpendLimit": "1"}
+
+
+def test_email_subscription_delivers_through_ses(sns, aws_client, endpoint_url):
+    """email subscriptions: the confirmation and each notification are sent with SES (moto-hosted here, called
+    in process), from AWS's SNS sender address."""
+    ses = aws_client("ses")
+
+    def sent():
+        deadline = time.monotonic() + 300   # the first SES call may wait for its Python provider to start
+        while True:
+            try:
+                return ses.get_send_quota()["SentLast24Hours"]
+            except ClientError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(1)
+
+    before = sent()
+    topic = sns.create_topic(Name=unique("mail"))["TopicArn"]
+    sub = sns.subscribe(TopicArn=topic, Protocol="email", Endpoint="someone@example.com",
+                        ReturnSubscriptionArn=True)["SubscriptionArn"]
+    assert sns.get_subscription_attributes(SubscriptionArn=sub)["Attributes"]["PendingConfirmation"] == "true"
+    deadline = time.monotonic() + 60
+    while sent() < before + 1 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert sent() == before + 1   # the confirmation email
+    token = requests.get(f"{endpoint_url}/_aws/sns/subscription-tokens/{sub}").json()["subscription_token"]
+    sns.confirm_subscription(TopicArn=topic, Token=token)
+    sns.publish(TopicArn=topic, Message="by mail", Subject="Hello")
+    deadline = time.monotonic() + 60
+    while sent() < before + 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert sent() == before + 2
+    assert "no-reply@sns.amazonaws.com" in ses.list_identities()["Identities"]

@@ -11,7 +11,7 @@ import re
 import threading
 import traceback
 
-from polystack_bridge import moto_speedups, shims
+from polystack_bridge import moto_speedups, shims, treecodec
 
 shims.apply()
 
@@ -117,6 +117,55 @@ class MotoService:
         finally:
             _local.region = None
         return _response(result)
+
+    def invoke(self, operation, account, region, params_json):
+        """An in-process call from another provider (ProviderEnvironment.call): botocore serialises the
+        parameters into the request a client would send, handle() answers it, botocore parses the answer.
+
+        Returns treecodec JSON: {"output": {...}} or {"error": {"code", "message", "status", "sender_fault"}}."""
+        from botocore import parsers, serialize
+        from urllib.parse import urlencode
+
+        model = _service_model(self.service)
+        op = model.operation_model(operation)
+        protocol = model.metadata["protocol"]
+        request = serialize.create_serializer(protocol, include_validation=False).serialize_to_request(
+            treecodec.loads(params_json), op)
+        headers = dict(request.get("headers") or {})
+        body = request.get("body") or b""
+        if isinstance(body, dict):  # query/ec2 protocols: a form
+            body = urlencode(body, doseq=True)
+            headers.setdefault("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        query = request.get("query_string") or ""
+        if isinstance(query, dict):
+            query = urlencode(query, doseq=True)
+        flat = [item for pair in headers.items() for item in (str(pair[0]), str(pair[1]))]
+        status, out_headers, out_body, binary = self.handle(
+            request["method"], request["url_path"], query, "localhost", flat, body.decode("latin-1"), account, region)
+        raw = out_body.encode("latin-1" if binary else "utf-8")
+        parsed = parsers.create_parser(protocol).parse(
+            {"status_code": status, "headers": {k: v for k, v in out_headers}, "body": raw}, op.output_shape)
+        parsed.pop("ResponseMetadata", None)
+        if status >= 300:
+            error = parsed.get("Error", {})
+            return treecodec.dumps({"error": {"code": error.get("Code") or "InternalError",
+                                              "message": error.get("Message") or "", "status": status,
+                                              "sender_fault": status < 500}})
+        return treecodec.dumps({"output": parsed})
+
+
+_models = {}
+
+
+def _service_model(service):
+    model = _models.get(service)
+    if model is None:
+        import botocore.session
+
+        model = _models[service] = botocore.session.get_session().get_service_model(service)
+    return model
 
 
 def _response(result):

@@ -4,6 +4,7 @@ import dev.polystack.api.Config;
 import dev.polystack.api.HttpRequestData;
 import dev.polystack.api.HttpResponseData;
 import dev.polystack.api.RequestContext;
+import dev.polystack.api.ServiceException;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Value;
 
@@ -36,9 +37,33 @@ final class MotoServiceProvider extends PythonHostedProvider {
         return interpreter.importModule("polystack_bridge.moto_host").invokeMember("load", service);
     }
 
+    /**
+     * In-process calls from other providers (SNS delivering to SES, Lambda, Firehose): the Python side turns the
+     * parameters into the request a client would send, with botocore's serializer, and parses the answer.
+     * Requests from clients still go through {@link #handleHttp}.
+     */
     @Override
     public Map<String, Object> invoke(RequestContext context, String operation, Map<String, Object> input) {
-        throw new UnsupportedOperationException("moto-hosted " + service + " answers raw HTTP requests only");
+        Value host = host();
+        String answer;
+        try {
+            answer = host.invokeMember("invoke", operation, context.accountId(), context.region(), TreeCodec.write(input)).asString();
+        } catch (PolyglotException e) {
+            if (String.valueOf(e.getMessage()).startsWith("NotImplementedError")) {
+                throw new UnsupportedOperationException(e.getMessage());
+            }
+            throw internalError(operation, e.getMessage(), describe(e));
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> envelope = (Map<String, Object>) TreeCodec.read(answer);
+        if (envelope.get("error") instanceof Map<?, ?> error) {
+            int status = error.get("status") instanceof Number n ? n.intValue() : 400;
+            throw new ServiceException(String.valueOf(error.get("code")), String.valueOf(error.get("message")), status,
+                    Boolean.TRUE.equals(error.get("sender_fault")));
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> output = envelope.get("output") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+        return output;
     }
 
     @Override

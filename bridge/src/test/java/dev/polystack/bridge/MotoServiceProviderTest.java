@@ -73,6 +73,23 @@ class MotoServiceProviderTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void inProcessCallsSerialiseLikeAClient() {
+        // query protocol (SES) and JSON protocol (SQS), parameters in, parsed output or AWS's error out
+        var ctx = BridgeTestSupport.context("us-east-1", "POST", "/", Map.of(), "");
+        ses.invoke(ctx, "VerifyEmailIdentity", Map.of("EmailAddress", "b@example.com"));
+        assertTrue(((java.util.List<Object>) ses.invoke(ctx, "ListIdentities", Map.of()).get("Identities")).contains("b@example.com"));
+        ServiceException rejected = assertThrows(ServiceException.class, () -> ses.invoke(ctx, "SendEmail", Map.of(
+                "Source", "unverified@example.com", "Destination", Map.of("ToAddresses", java.util.List.of("x@example.com")),
+                "Message", Map.of("Subject", Map.of("Data", "s"), "Body", Map.of("Text", Map.of("Data", "t"))))));
+        assertEquals("MessageRejected", rejected.code());
+        String url = (String) sqs.invoke(ctx, "CreateQueue", Map.of("QueueName", "in-process")).get("QueueUrl");
+        assertTrue(url.endsWith("/in-process"), url);
+        ServiceException missing = assertThrows(ServiceException.class, () -> sqs.invoke(ctx, "GetQueueUrl", Map.of("QueueName", "nope")));
+        assertEquals(400, missing.status());
+    }
+
+    @Test
     void aPythonFailureInsideMotoIsInternalErrorAndTheServiceKeepsServing() {
         // A JSON body that is not an object makes moto's SQS handler raise (AttributeError) in Python.
         ServiceException e = assertThrows(ServiceException.class, () -> sqsCall("us-east-1", "ListQueues", "[1]"));

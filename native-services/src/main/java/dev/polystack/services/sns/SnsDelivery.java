@@ -136,8 +136,8 @@ final class SnsDelivery implements AutoCloseable {
                 else blocking.execute(() -> postHttp(topic, s, m));
             }
             case "email", "email-json" -> blocking.execute(() -> toEmail(s, m));
-            case "lambda" -> toLambda(s, m);
-            case "firehose" -> toFirehose(s, m);
+            case "lambda" -> blocking.execute(() -> toLambda(s, m));
+            case "firehose" -> blocking.execute(() -> toFirehose(s, m));
             case "sms" -> sent.sms(arnAccount(s.topicArn), arnRegion(s.topicArn), s.endpoint, m.messageFor("sms"), s.arn, m.topicArn);
             case "application" -> sent.platform(arnAccount(s.endpoint), arnRegion(s.endpoint), s.endpoint, m.messageFor(platformKey(s.endpoint)), m.messageId);
             default -> LOG.log(System.Logger.Level.DEBUG, "SNS: no delivery for protocol " + s.protocol + " (" + s.endpoint + ")");
@@ -333,13 +333,16 @@ final class SnsDelivery implements AutoCloseable {
                     : m.message + "\n\nTo confirm, visit:\n" + m.subscribeUrl;
         }
         try {
-            verifiedSenders.computeIfAbsent(account + "/" + region, k -> {
-                env.call(ctx, "ses", "VerifyEmailIdentity", Map.of("EmailAddress", EMAIL_SENDER));
-                return true;
-            });
-            env.call(ctx, "ses", "SendEmail", Map.of("Source", EMAIL_SENDER,
+            String key = account + "/" + region;
+            if (!verifiedSenders.containsKey(key)) {
+                callTarget(ctx, "ses", "VerifyEmailIdentity", Map.of("EmailAddress", EMAIL_SENDER));
+                verifiedSenders.put(key, true);
+            }
+            callTarget(ctx, "ses", "SendEmail", Map.of("Source", EMAIL_SENDER,
                     "Destination", Map.of("ToAddresses", List.of(s.endpoint)),
                     "Message", Map.of("Subject", Map.of("Data", subject), "Body", Map.of("Text", Map.of("Data", text)))));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             deliveryFailed("ses", s.endpoint, e);
             if (m.notification()) redrive(s, m);
@@ -361,7 +364,7 @@ final class SnsDelivery implements AutoCloseable {
             event.putArray("Records").add(record);
             String[] arn = s.endpoint.split(":");
             RequestContext ctx = RequestContext.internal(arn.length > 4 ? arn[4] : arnAccount(s.topicArn), arn.length > 3 ? arn[3] : arnRegion(s.topicArn), "lambda");
-            env.call(ctx, "lambda", "Invoke", Map.of("FunctionName", s.endpoint, "InvocationType", "Event",
+            callTarget(ctx, "lambda", "Invoke", Map.of("FunctionName", s.endpoint, "InvocationType", "Event",
                     "Payload", JSON.writeValueAsBytes(event)));
         } catch (Exception e) {
             deliveryFailed("lambda", s.endpoint, e);
@@ -374,11 +377,35 @@ final class SnsDelivery implements AutoCloseable {
             String[] arn = s.endpoint.split(":", 6);
             String stream = arn[5].substring(arn[5].indexOf('/') + 1);
             RequestContext ctx = RequestContext.internal(arn[4], arn[3], "firehose");
-            env.call(ctx, "firehose", "PutRecord", Map.of("DeliveryStreamName", stream,
+            callTarget(ctx, "firehose", "PutRecord", Map.of("DeliveryStreamName", stream,
                     "Record", Map.of("Data", body(s, m, "firehose").getBytes(StandardCharsets.UTF_8))));
         } catch (Exception e) {
             deliveryFailed("firehose", s.endpoint, e);
             redrive(s, m);
+        }
+    }
+
+    /** How long a delivery waits for a target service that is still starting (a Python-hosted one takes a while). */
+    private static final Duration TARGET_STARTING_PATIENCE = Duration.ofMinutes(5);
+
+    /**
+     * Calls another service for a delivery. AWS retries deliveries to its own services for days; here the only
+     * transient failure is a service still starting (ServiceUnavailable), retried with a doubling delay
+     * (1 s up to 20 s, AWS's managed-endpoint backoff) for at most {@link #TARGET_STARTING_PATIENCE}.
+     */
+    private Map<String, Object> callTarget(RequestContext ctx, String service, String operation, Map<String, Object> input)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TARGET_STARTING_PATIENCE.toNanos();
+        long delayMillis = 1_000;
+        while (true) {
+            try {
+                return env.call(ctx, service, operation, input);
+            } catch (ServiceException e) {
+                boolean starting = "ServiceUnavailable".equals(e.code());
+                if (!starting || System.nanoTime() + delayMillis * 1_000_000 > deadline) throw e;
+                Thread.sleep(delayMillis);
+                delayMillis = Math.min(delayMillis * 2, 20_000);
+            }
         }
     }
 
