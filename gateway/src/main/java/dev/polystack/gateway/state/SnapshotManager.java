@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -159,11 +160,8 @@ public final class SnapshotManager {
     /** Saves the named service (all created persistable services when null). Returns the services saved. */
     public List<String> save(String onlyService) {
         List<String> saved = new ArrayList<>();
-        ProviderAccess access = providers;
-        if (access == null) return saved;
-        for (String service : access.services()) {
-            if (onlyService != null && !onlyService.equals(service)) continue;
-            if (access.existing(service) instanceof Persistable p && saveNow(service, p)) saved.add(service);
+        for (String service : selected(onlyService)) {
+            if (providers.existing(service) instanceof Persistable p && saveNow(service, p)) saved.add(service);
         }
         return saved;
     }
@@ -171,12 +169,10 @@ public final class SnapshotManager {
     /** Drops the state of one service (all when null); the emptiness is persisted like any change. */
     public List<String> reset(String onlyService) {
         List<String> reset = new ArrayList<>();
-        ProviderAccess access = providers;
-        if (access == null) return reset;
-        for (String service : access.services()) {
-            if (onlyService != null && !onlyService.equals(service)) continue;
-            ServiceProvider provider = access.existing(service);
-            if (provider == null && enabled && Files.exists(snapshotFile(service))) provider = access.obtain(service);
+        for (String service : selected(onlyService)) {
+            ServiceProvider provider = providers.existing(service);
+            // not created yet but saved: create it (which loads the snapshot) so that the reset reaches the disk
+            if (provider == null && enabled && Files.exists(snapshotFile(service))) provider = providers.obtain(service);
             if (provider instanceof Persistable p) {
                 p.resetState();
                 reset.add(service);
@@ -189,14 +185,20 @@ public final class SnapshotManager {
     /** Reloads the named service (all when null) from disk: MANUAL load strategy. */
     public List<String> loadNow(String onlyService) {
         List<String> loaded = new ArrayList<>();
-        ProviderAccess access = providers;
-        if (access == null || !enabled) return loaded;
-        for (String service : access.services()) {
-            if (onlyService != null && !onlyService.equals(service)) continue;
+        if (!enabled) return loaded;
+        for (String service : selected(onlyService)) {
             if (!Files.exists(snapshotFile(service))) continue;
-            if (access.obtain(service) instanceof Persistable p && load(service, p)) loaded.add(service);
+            if (providers.obtain(service) instanceof Persistable p && load(service, p)) loaded.add(service);
         }
         return loaded;
+    }
+
+    /** The services an endpoint acts on: the named one, or every offered one when null; none before {@link #connect}. */
+    private Collection<String> selected(String onlyService) {
+        ProviderAccess access = providers;
+        if (access == null) return List.of();
+        if (onlyService == null) return access.services();
+        return access.services().contains(onlyService) ? List.of(onlyService) : List.of();
     }
 
     /** For /_localstack/health and /_localstack/state. */
