@@ -43,7 +43,7 @@ final class KmsAliases {
         return Map.of();
     }
 
-    static void validateAliasName(String name) {
+    private static void validateAliasName(String name) {
         if (!name.startsWith("alias/")) {
             throw validation("Alias must start with the prefix \"alias/\". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html");
         }

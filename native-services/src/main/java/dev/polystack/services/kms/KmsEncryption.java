@@ -14,8 +14,8 @@ import static dev.polystack.services.kms.KmsKeySpec.USAGE_ENCRYPT;
 
 /** Encrypt, Decrypt, ReEncrypt, data keys and data key pairs, GenerateRandom. */
 final class KmsEncryption {
-    static final List<String> ENCRYPTION_ALGORITHMS = List.of("SYMMETRIC_DEFAULT", "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256", "SM2PKE");
-    static final List<String> DATA_KEY_PAIR_SPECS = List.of("RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256",
+    private static final List<String> ENCRYPTION_ALGORITHMS = List.of("SYMMETRIC_DEFAULT", "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256", "SM2PKE");
+    private static final List<String> DATA_KEY_PAIR_SPECS = List.of("RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256",
             "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1", "SM2", "ECC_NIST_EDWARDS25519");
 
     private final KmsKeyStore keys;
@@ -45,7 +45,7 @@ final class KmsEncryption {
         return out;
     }
 
-    Encrypted encryptWith(KmsKey key, byte[] plaintext, Map<String, String> context, String algorithm,
+    private Encrypted encryptWith(KmsKey key, byte[] plaintext, Map<String, String> context, String algorithm,
                                   String operation, Map<String, Object> in) {
         if (algorithm == null) algorithm = "SYMMETRIC_DEFAULT";
         requireUsable(key);
@@ -78,7 +78,7 @@ final class KmsEncryption {
         return out;
     }
 
-    Decrypted decryptWith(RequestContext ctx, byte[] blob, Map<String, String> context, String keyRef,
+    private Decrypted decryptWith(RequestContext ctx, byte[] blob, Map<String, String> context, String keyRef,
                                   String algorithm, String operation, Map<String, Object> in) {
         if (blob == null) throw invalidCiphertext();
         if (algorithm == null) algorithm = "SYMMETRIC_DEFAULT";
@@ -151,7 +151,7 @@ final class KmsEncryption {
     }
 
     /** Data keys are sealed by symmetric encryption keys only. */
-    static void requireSymmetricEncryptionKey(KmsKey key, String operation) {
+    private static void requireSymmetricEncryptionKey(KmsKey key, String operation) {
         requireUsable(key);
         requireUsage(key, USAGE_ENCRYPT, operation);
         if (key.keySpec != KmsKeySpec.SYMMETRIC_DEFAULT) {

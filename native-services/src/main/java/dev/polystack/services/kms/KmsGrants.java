@@ -20,7 +20,7 @@ import static dev.polystack.services.kms.KmsPaging.page;
 /** Grants: created, listed, retired and revoked (stored as given; not enforced on use). */
 final class KmsGrants {
     private static final java.util.regex.Pattern GRANT_ID = java.util.regex.Pattern.compile("[0-9a-f]{64}");
-    static final List<String> GRANT_OPERATIONS = List.of("Decrypt", "Encrypt", "GenerateDataKey",
+    private static final List<String> GRANT_OPERATIONS = List.of("Decrypt", "Encrypt", "GenerateDataKey",
             "GenerateDataKeyWithoutPlaintext", "ReEncryptFrom", "ReEncryptTo", "Sign", "Verify", "GetPublicKey",
             "CreateGrant", "RetireGrant", "DescribeKey", "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext",
             "GenerateMac", "VerifyMac", "DeriveSharedSecret");
@@ -78,7 +78,7 @@ final class KmsGrants {
         }
     }
 
-    Map<String, Object> grantEntry(KmsKey key, KmsRegion.Grant g) {
+    private Map<String, Object> grantEntry(KmsKey key, KmsRegion.Grant g) {
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("KeyId", key.arn);
         e.put("GrantId", g.grantId);
@@ -92,7 +92,7 @@ final class KmsGrants {
         return e;
     }
 
-    static List<KmsRegion.Grant> grantsInOrder(KmsRegion state) {
+    private static List<KmsRegion.Grant> grantsInOrder(KmsRegion state) {
         List<KmsRegion.Grant> grants = new ArrayList<>(state.grants.values());
         grants.sort(Comparator.comparingLong((KmsRegion.Grant g) -> g.createdMillis).thenComparing(g -> g.grantId));
         return grants;
@@ -145,7 +145,7 @@ final class KmsGrants {
         return Map.of();
     }
 
-    KmsRegion.Grant findGrant(KmsRegion state, KmsKey key, String grantId) {
+    private KmsRegion.Grant findGrant(KmsRegion state, KmsKey key, String grantId) {
         if (!GRANT_ID.matcher(grantId).matches()) throw new ServiceException("InvalidGrantIdException", "Invalid grant ID " + grantId);
         KmsRegion.Grant g = state.grants.get(grantId);
         if (g == null || !g.keyId.equals(key.keyId)) throw notFound("Grant ID " + grantId + " not found");

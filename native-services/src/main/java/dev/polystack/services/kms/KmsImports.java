@@ -15,7 +15,6 @@ import static dev.polystack.services.kms.KmsInput.*;
 
 /** Imported key material (Origin EXTERNAL): wrapping parameters, import, deletion of the material. */
 final class KmsImports {
-    private static final long DAY_MILLIS = 86_400_000L;
 
     private final KmsKeyStore keys;
 
@@ -28,7 +27,7 @@ final class KmsImports {
         return current != null && current.secret != null;
     }
 
-    static void requireExternal(KmsKey key) {
+    private static void requireExternal(KmsKey key) {
         if (!"EXTERNAL".equals(key.origin)) {
             throw new ServiceException("UnsupportedOperationException",
                     key.arn + " origin is " + key.origin + " which is not valid for this operation.");
@@ -53,7 +52,7 @@ final class KmsImports {
         p.wrappingAlgorithm = algorithm;
         p.wrappingKeySpec = wrappingSpec;
         p.wrappingPrivateKey = wrapping.getPrivate().getEncoded();
-        p.validToMillis = keys.now() + DAY_MILLIS;
+        p.validToMillis = keys.now() + KmsKeyStore.DAY_MILLIS;
         synchronized (key) {
             key.importParameters = p;
         }
@@ -138,7 +137,7 @@ final class KmsImports {
     }
 
     /** Checks imported bytes against the key spec: AES-256 key, HMAC key, or a PKCS#8 key of the spec's size/curve. */
-    KmsKey.Material importedMaterial(KmsKey key, byte[] material) {
+    private KmsKey.Material importedMaterial(KmsKey key, byte[] material) {
         KmsKey.Material m = new KmsKey.Material();
         m.createdMillis = keys.now();
         m.secret = material;
@@ -158,7 +157,7 @@ final class KmsImports {
         return m;
     }
 
-    static ServiceException incorrectMaterial(KmsKey key) {
+    private static ServiceException incorrectMaterial(KmsKey key) {
         return new ServiceException("IncorrectKeyMaterialException",
                 "The key material is not valid for a KMS key with key spec " + key.keySpec.name() + ".");
     }

@@ -20,6 +20,7 @@ import static dev.polystack.services.kms.KmsKeySpec.USAGE_ENCRYPT;
  * never keeps a key past its deletion date.
  */
 final class KmsKeyStore {
+    static final long DAY_MILLIS = 86_400_000L;
     private static final Pattern KEY_ID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final Pattern MRK_ID = Pattern.compile("mrk-[0-9a-fA-F]{32}");
 

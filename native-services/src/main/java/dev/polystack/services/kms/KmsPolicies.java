@@ -37,7 +37,7 @@ final class KmsPolicies {
         KmsInput.stringLength("policy", policy, 1, 131072);
     }
 
-    static String policyName(Map<String, Object> in) {
+    private static String policyName(Map<String, Object> in) {
         String name = str(in, "PolicyName");
         if (name == null) return "default";
         if (!name.equals("default")) throw notFound("No such policy exists");

@@ -46,7 +46,6 @@ import static dev.polystack.services.kms.KmsPaging.page;
  */
 public final class KmsProvider implements ServiceProvider, Persistable {
     static final int STATE_VERSION = 1;
-    private static final long DAY_MILLIS = 86_400_000L;
     /** How often scheduled deletions and automatic rotations are applied to keys nobody asks about. */
     private static final long SWEEP_SECONDS = 60;
     private static final List<String> KEY_USAGES = List.of(USAGE_ENCRYPT, USAGE_SIGN, USAGE_MAC, USAGE_AGREEMENT);
@@ -299,7 +298,7 @@ public final class KmsProvider implements ServiceProvider, Persistable {
             requireNotPendingDeletion(key);
             key.keyState = "PendingDeletion";
             key.pendingWindowDays = window;
-            key.deletionMillis = keys.now() + window * DAY_MILLIS;
+            key.deletionMillis = keys.now() + window * KmsKeyStore.DAY_MILLIS;
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("KeyId", key.arn);

@@ -16,7 +16,6 @@ import static dev.polystack.services.kms.KmsPaging.page;
 /** Key rotation: automatic (period 90-2560 days, applied by {@link KmsKeyStore#settle}) and on demand. */
 final class KmsRotation {
     private static final int MAX_ON_DEMAND_ROTATIONS = 10;
-    private static final long DAY_MILLIS = 86_400_000L;
 
     private final KmsKeyStore keys;
 
@@ -24,7 +23,7 @@ final class KmsRotation {
         this.keys = keys;
     }
 
-    static void requireAutomaticallyRotatable(KmsKey key) {
+    private static void requireAutomaticallyRotatable(KmsKey key) {
         if (key.keySpec != KmsKeySpec.SYMMETRIC_DEFAULT) throw new ServiceException("UnsupportedOperationException", "");
         if (!"AWS_KMS".equals(key.origin)) {
             throw new ServiceException("UnsupportedOperationException",
@@ -67,10 +66,10 @@ final class KmsRotation {
         return out;
     }
 
-    static long nextRotationMillis(KmsKey key) {
+    private static long nextRotationMillis(KmsKey key) {
         long last = key.rotationEnabledMillis;
         for (KmsKey.Rotation r : key.rotations) if ("AUTOMATIC".equals(r.type)) last = Math.max(last, r.dateMillis);
-        return last + key.rotationPeriodDays * DAY_MILLIS;
+        return last + key.rotationPeriodDays * KmsKeyStore.DAY_MILLIS;
     }
 
     /** Adds the automatic rotations that came due by {@code now}, each dated when it was due. */
@@ -84,12 +83,12 @@ final class KmsRotation {
         }
     }
 
-    static void rotate(KmsKey key, String type, long when) {
+    private static void rotate(KmsKey key, String type, long when) {
         key.addMaterial(KmsCrypto.generate(key.keySpec, when));
         recordRotation(key, key.current().id, type, when);
     }
 
-    static void recordRotation(KmsKey key, String materialId, String type, long when) {
+    private static void recordRotation(KmsKey key, String materialId, String type, long when) {
         KmsKey.Rotation r = new KmsKey.Rotation();
         r.materialId = materialId;
         r.dateMillis = when;

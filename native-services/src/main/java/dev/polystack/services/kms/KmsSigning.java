@@ -16,10 +16,10 @@ import static dev.polystack.services.kms.KmsKeySpec.USAGE_SIGN;
 
 /** Sign and Verify (RAW and DIGEST), GenerateMac and VerifyMac, GetPublicKey, DeriveSharedSecret. */
 final class KmsSigning {
-    static final List<String> SIGNING_ALGORITHMS = List.of("RSASSA_PSS_SHA_256", "RSASSA_PSS_SHA_384", "RSASSA_PSS_SHA_512",
+    private static final List<String> SIGNING_ALGORITHMS = List.of("RSASSA_PSS_SHA_256", "RSASSA_PSS_SHA_384", "RSASSA_PSS_SHA_512",
             "RSASSA_PKCS1_V1_5_SHA_256", "RSASSA_PKCS1_V1_5_SHA_384", "RSASSA_PKCS1_V1_5_SHA_512",
             "ECDSA_SHA_256", "ECDSA_SHA_384", "ECDSA_SHA_512", "SM2DSA", "ML_DSA_SHAKE_256", "ED25519_SHA_512", "ED25519_PH_SHA_512");
-    static final List<String> MAC_ALGORITHMS = List.of("HMAC_SHA_224", "HMAC_SHA_256", "HMAC_SHA_384", "HMAC_SHA_512");
+    private static final List<String> MAC_ALGORITHMS = List.of("HMAC_SHA_224", "HMAC_SHA_256", "HMAC_SHA_384", "HMAC_SHA_512");
 
     private final KmsKeyStore keys;
 
@@ -27,7 +27,7 @@ final class KmsSigning {
         this.keys = keys;
     }
 
-    static byte[] digestToSign(Map<String, Object> in, String algorithm) {
+    private static byte[] digestToSign(Map<String, Object> in, String algorithm) {
         byte[] message = blob(in, "Message");
         if (message == null) message = new byte[0];
         blobLength("Message", message, 1, 4096);
@@ -48,7 +48,7 @@ final class KmsSigning {
         return KmsCrypto.digest(algorithm, message);
     }
 
-    KmsKey signingKey(RequestContext ctx, Map<String, Object> in, String algorithm, String operation) {
+    private KmsKey signingKey(RequestContext ctx, Map<String, Object> in, String algorithm, String operation) {
         KmsKey key = keys.findKey(ctx, required(in, "KeyId"), true);
         requireUsable(key);
         requireUsage(key, USAGE_SIGN, operation);
@@ -90,7 +90,7 @@ final class KmsSigning {
 
     private static final String MAC_ENUM_MESSAGE = "[HMAC_SHA_384, HMAC_SHA_256, HMAC_SHA_224, HMAC_SHA_512]";
 
-    KmsKey macKey(RequestContext ctx, Map<String, Object> in, String algorithm, String operation) {
+    private KmsKey macKey(RequestContext ctx, Map<String, Object> in, String algorithm, String operation) {
         byte[] message = blob(in, "Message");
         blobLength("Message", message == null ? new byte[0] : message, 1, 4096);
         KmsKey key = keys.findKey(ctx, required(in, "KeyId"), true);
