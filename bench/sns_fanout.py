@@ -7,7 +7,7 @@ for Polystack and (side by side) moto_server. Bounded: every phase has a message
 
 Latency is measured at the client (boto3, one connection, sequential calls), so it includes the client's own
 cost; what matters is the difference between 0 and N subscribers on the same server. Both latency phases are
-warmed the same way before either is measured. When the script started the server itself it also reports the
+warmed the same way, then measured in alternating rounds so neither runs on a colder server. When the script started the server itself it also reports the
 server's CPU per publish (from /proc, including the asynchronous fan-out), which a loaded box distorts less than
 wall-clock latency. A publish only counts
 as delivered when every subscribed queue holds it (checked through ApproximateNumberOfMessages).
@@ -30,6 +30,7 @@ from procstats import cpu_seconds, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 WARM_UP = 100
+ROUNDS = 4
 
 
 def wait_until_up(url, probe, timeout=180):
@@ -109,23 +110,28 @@ def warm(phase):
         wait_delivered(sqs, urls, before + WARM_UP * len(urls), 120)
 
 
-def latency(phase, count, pid):
-    """Client-side Publish latency over `count` sequential publishes, and the server's CPU per publish from the
-    first publish until every queue holds every message (so the asynchronous fan-out is included)."""
+def latency_round(phase, count, pid, totals):
+    """`count` sequential publishes: adds their client-side latencies to totals["samples"] and the server's CPU
+    from the first publish until every queue holds every message (the asynchronous fan-out included) to
+    totals["cpu"]; totals["delivered"] turns False when a round's messages did not all arrive."""
     sns, sqs, topic, urls = phase
     before = queued(sqs, urls)
     cpu0 = cpu_seconds(pid) if pid else None
-    samples = []
     for i in range(count):
         t0 = time.perf_counter()
         sns.publish(TopicArn=topic, Message=f"message {i}")
-        samples.append((time.perf_counter() - t0) * 1000)
-    delivered = None
-    if urls:
-        delivered = wait_delivered(sqs, urls, before + count * len(urls), 120)
-    cpu_ms = None if cpu0 is None else (cpu_seconds(pid) - cpu0) * 1000 / count
+        totals["samples"].append((time.perf_counter() - t0) * 1000)
+    if urls and wait_delivered(sqs, urls, before + count * len(urls), 120) is None:
+        totals["delivered"] = False
+    if cpu0 is not None:
+        totals["cpu"] += cpu_seconds(pid) - cpu0
+
+
+def summary(totals, urls, pid):
+    samples = totals["samples"]
     return {"p50_ms": statistics.median(samples), "p99_ms": percentile(samples, 99), "mean_ms": statistics.mean(samples),
-            "all_delivered": None if not urls else delivered is not None, "server_cpu_ms": cpu_ms}
+            "all_delivered": None if not urls else totals["delivered"],
+            "server_cpu_ms": totals["cpu"] * 1000 / len(samples) if pid else None}
 
 
 def throughput(url, subscribers, count, concurrency):
@@ -152,13 +158,18 @@ def load_average():
 def run(name, url, args, throughput_messages, pid=None):
     print(f"\n== {name} ({url}); load average {load_average()}", flush=True)
     phases = {0: setup(url, 0), args.subscribers: setup(url, args.subscribers)}
-    # Warm both phases the same way before measuring either: the first measured phase used to run on a colder
-    # server and client (JIT, connection pools) than the second, which inflated the 0-subscriber figure.
+    # Both phases are warmed alike, then measured in alternating rounds (0, N, 0, N ...): whatever warm-up is
+    # left (JIT, pools) and whatever the box's load does falls on both alike. Measuring one phase after the other
+    # made the first one look slower.
     for phase in phases.values():
         warm(phase)
+    totals = {subs: {"samples": [], "cpu": 0.0, "delivered": True} for subs in phases}
+    per_round = max(1, args.latency_messages // ROUNDS)
+    for _ in range(ROUNDS):
+        for subs, phase in phases.items():
+            latency_round(phase, per_round, pid, totals[subs])
     for subs, phase in phases.items():
-        warm(phase)
-        r = latency(phase, args.latency_messages, pid)
+        r = summary(totals[subs], phase[3], pid)
         cpu = "" if r["server_cpu_ms"] is None else f", server CPU {r['server_cpu_ms']:.2f} ms per publish"
         print(f"Publish latency, {subs:>2} SQS subscribers: p50 {r['p50_ms']:.2f} ms, p99 {r['p99_ms']:.2f} ms, "
               f"mean {r['mean_ms']:.2f} ms{cpu}" + ("" if r["all_delivered"] is None else f", every message in all {subs} queues: {r['all_delivered']}"),
