@@ -118,3 +118,20 @@ def test_s3_multipart_upload_completes_after_restarts(start_server):
     body = obj["Body"].read()
     assert hashlib.sha256(body).digest() == hashlib.sha256(b"".join(parts)).digest()
     assert s3.list_multipart_uploads(Bucket="mpu-persist").get("Uploads", []) == []
+
+
+def test_fifo_group_lock_and_deduplication_window_survive_a_restart(start_server):
+    srv = start_server(PERSIST)
+    sqs = srv.client("sqs")
+    url = sqs.create_queue(QueueName="timer.fifo", Attributes={"FifoQueue": "true",
+                                                               "ContentBasedDeduplication": "true"})["QueueUrl"]
+    ids = {body: sqs.send_message(QueueUrl=url, MessageBody=body, MessageGroupId=group)["MessageId"]
+           for body, group in (("a", "g"), ("b", "g"), ("c", "h"))}
+    assert [m["Body"] for m in sqs.receive_message(QueueUrl=url, VisibilityTimeout=60)["Messages"]] == ["a"]
+    srv.stop()
+    srv.start()
+    sqs = srv.client("sqs")
+    # "a" is within its 5-minute deduplication window: accepted and dropped, with the same message id
+    assert sqs.send_message(QueueUrl=url, MessageBody="a", MessageGroupId="g")["MessageId"] == ids["a"]
+    got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=60).get("Messages", [])
+    assert [m["Body"] for m in got] == ["c"]  # group g stays locked while "a" is in flight
