@@ -186,8 +186,23 @@ def test_default_strategy_saves_every_service_soon_after_a_change(start_server):
     # A browser POST upload is answered by S3 over raw HTTP, outside botocore's operations: saved all the same.
     post = srv.client("s3").generate_presigned_post("persisted-bucket", "posted.txt")
     assert requests.post(post["url"], data=post["fields"], files={"file": b"posted"}, timeout=10).status_code == 204
-    _wait_until_saved(srv, ["s3"], newer_than=health["services"])
+    health = _wait_until_saved(srv, ["s3"], newer_than=health["services"])
+    # A message SNS delivers to SQS changes SQS in process, without a request to SQS: saved all the same.
+    sqs, sns = srv.client("sqs"), srv.client("sns")
+    fanout_q = sqs.create_queue(QueueName="fanout-q")["QueueUrl"]
+    fanout_arn = sqs.get_queue_attributes(QueueUrl=fanout_q, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    fanout_topic = sns.create_topic(Name="fanout-topic")["TopicArn"]
+    sns.subscribe(TopicArn=fanout_topic, Protocol="sqs", Endpoint=fanout_arn, Attributes={"RawMessageDelivery": "true"})
+    health = _wait_until_saved(srv, ["sqs", "sns"], newer_than=health["services"])
+    sns.publish(TopicArn=fanout_topic, Message="delivered")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and sqs.get_queue_attributes(
+            QueueUrl=fanout_q, AttributeNames=["ApproximateNumberOfMessages"])["Attributes"]["ApproximateNumberOfMessages"] == "0":
+        time.sleep(0.1)
+    _wait_until_saved(srv, ["sqs"], newer_than=health["services"])
     srv.kill()
     srv.start()
     _verify(srv, made)
     assert srv.client("s3").get_object(Bucket="persisted-bucket", Key="posted.txt")["Body"].read() == b"posted"
+    got = srv.client("sqs").receive_message(QueueUrl=fanout_q, WaitTimeSeconds=2).get("Messages", [])
+    assert [m["Body"] for m in got] == ["delivered"]

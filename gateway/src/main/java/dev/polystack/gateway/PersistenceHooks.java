@@ -5,6 +5,7 @@ import dev.polystack.api.InternalRoute;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceProvider;
 import dev.polystack.gateway.dispatch.ProviderRegistry;
+import dev.polystack.gateway.dispatch.ServiceDispatcher;
 import dev.polystack.gateway.state.ProviderAccess;
 import dev.polystack.gateway.state.SnapshotManager;
 
@@ -17,7 +18,7 @@ final class PersistenceHooks implements GatewayHooks {
     private final SnapshotManager snapshots;
     private final ProviderAccess access;
 
-    PersistenceHooks(SnapshotManager snapshots, ProviderRegistry registry) {
+    PersistenceHooks(SnapshotManager snapshots, ProviderRegistry registry, ServiceDispatcher dispatcher) {
         this.snapshots = snapshots;
         this.access = new ProviderAccess() {
             @Override
@@ -36,6 +37,8 @@ final class PersistenceHooks implements GatewayHooks {
             }
         };
         registry.onCreate(snapshots::afterCreate);
+        // in-process calls (SNS delivering to SQS, S3 notifications) change the target service too
+        dispatcher.afterCall((service, operation) -> snapshots.afterRequest(service, operation, null));
         snapshots.connect(access); // before the server listens: every change is tracked
     }
 

@@ -53,7 +53,7 @@ public final class Polystack {
         ServiceDispatcher dispatcher = new ServiceDispatcher(catalog, registry);
         this.environment = new GatewayEnvironment(config, dispatcher, SnapshotManager.dataDirectory(config));
         registry.environment(environment);
-        hooks.add(new PersistenceHooks(new SnapshotManager(config), registry));
+        hooks.add(new PersistenceHooks(new SnapshotManager(config), registry, dispatcher));
 
         List<ListenAddress> addresses = ListenAddress.parseAll(config.get("GATEWAY_LISTEN"));
         this.initHooks = new InitHooks(Path.of(config.get("POLYSTACK_INIT_DIR", "/etc/localstack/init")), scriptEnvironment());

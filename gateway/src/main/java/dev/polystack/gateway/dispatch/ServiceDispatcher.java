@@ -9,7 +9,10 @@ import dev.polystack.protocol.ParsedRequest;
 import dev.polystack.protocol.ServiceCatalog;
 import dev.polystack.protocol.ServiceCodec;
 
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -25,9 +28,20 @@ public final class ServiceDispatcher {
     private final ServiceCatalog catalog;
     private final ProviderRegistry registry;
 
+    /** Observers of successful in-process calls (service, operation). */
+    private final List<BiConsumer<String, String>> callListeners = new CopyOnWriteArrayList<>();
+
     public ServiceDispatcher(ServiceCatalog catalog, ProviderRegistry registry) {
         this.catalog = catalog;
         this.registry = registry;
+    }
+
+    /**
+     * Observes each successful in-process call ({@link #call}): a change one service makes in another (SNS
+     * delivering to SQS) comes with no HTTP request, and the snapshot manager must still hear of it.
+     */
+    public void afterCall(BiConsumer<String, String> listener) {
+        callListeners.add(listener);
     }
 
     public HttpResponseData dispatch(RequestContext context) {
@@ -79,6 +93,7 @@ public final class ServiceDispatcher {
     public Map<String, Object> call(RequestContext context, String service, String operation, Map<String, Object> input) {
         context.operation(operation);
         Map<String, Object> output = registry.obtain(service).invoke(context, operation, input);
+        for (BiConsumer<String, String> listener : callListeners) listener.accept(service, operation);
         return output == null ? Map.of() : output;
     }
 
