@@ -274,3 +274,19 @@ def test_throttle_policy_spaces_deliveries(sns, endpoint_url, endpoint):
     times = sorted(a[0] for a in notifications(server.log, "/slow"))
     assert sorted(json.loads(a[3])["Message"] for a in notifications(server.log, "/slow")) == ["m0", "m1", "m2", "m3"]
     assert times[3] - times[0] >= 1.4   # 4 deliveries at 2 per second span at least 1.5 s
+
+
+def test_http_1_0_subscriber_gets_each_notification_on_its_first_attempt(sns, endpoint_url, endpoint):
+    # _Endpoint answers HTTP/1.0 and closes every connection (Python's default). Java's HTTP client used to send
+    # the next notification on such a connection as it closed now and then, and that attempt failed and waited
+    # out the default 20 s retry delay; here every notification must arrive at once, exactly once.
+    base, server = endpoint
+    topic = sns.create_topic(Name=unique("dp-http10"))["TopicArn"]
+    confirmed_subscription(sns, endpoint_url, topic, base + "/http10")
+    count = 400
+    for i in range(count):
+        sns.publish(TopicArn=topic, Message=f"n{i}")
+    assert wait_until(lambda: len(notifications(server.log, "/http10")) >= count, timeout=15), \
+        len(notifications(server.log, "/http10"))
+    bodies = sorted(json.loads(a[3])["Message"] for a in notifications(server.log, "/http10"))
+    assert bodies == sorted(f"n{i}" for i in range(count))

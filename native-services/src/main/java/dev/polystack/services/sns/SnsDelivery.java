@@ -56,6 +56,8 @@ final class SnsDelivery implements AutoCloseable {
     private final Map<String, SerialExecutor> fifoLanes = new ConcurrentHashMap<>();
     private final Map<String, String> queueUrls = new ConcurrentHashMap<>();
     private volatile HttpClient http;
+    /** Sends of one HTTP/S attempt when a pooled connection dies before answering (see attemptHttp). */
+    private static final int MAX_SENDS_PER_ATTEMPT = 3;
     /** Messages to targets that only exist here (SMS, platform endpoints), for the inspection endpoints. */
     final SentMessages sent = new SentMessages();
 
@@ -277,18 +279,34 @@ final class SnsDelivery implements AutoCloseable {
         if (m.notification()) redrive(s, m);
     }
 
-    /** One delivery attempt; true when the endpoint took it (any status below 500). */
+    /**
+     * One delivery attempt; true when the endpoint took it (any status below 500).
+     *
+     * <p>The client pools connections. A subscriber that answers HTTP/1.0 (Python's http.server by default) closes
+     * each one, and a request sent on a pooled connection as it closes fails with no answer (EOF, reset, broken
+     * pipe). That is the connection's fault, not the endpoint's, so it is sent again at once, on a new connection,
+     * as part of the same attempt; it used to cost the attempt and the retry delay (20 s by default). A refused
+     * connection or a timeout is the endpoint's failure and ends the attempt.
+     */
     private boolean attemptHttp(Subscription s, HttpRequest request) throws InterruptedException {
-        try {
-            HttpResponse<Void> response = http().send(request, HttpResponse.BodyHandlers.discarding());
-            if (response.statusCode() < 500) return true;
-            LOG.log(System.Logger.Level.DEBUG, "SNS → " + s.endpoint + ": HTTP " + response.statusCode());
-        } catch (InterruptedException e) {
-            throw e;
-        } catch (Exception e) {
-            LOG.log(System.Logger.Level.DEBUG, "SNS → " + s.endpoint + ": " + e);
+        for (int send = 1; ; send++) {
+            try {
+                HttpResponse<Void> response = http().send(request, HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() < 500) return true;
+                LOG.log(System.Logger.Level.DEBUG, "SNS → " + s.endpoint + ": HTTP " + response.statusCode());
+                return false;
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (java.io.IOException e) {
+                boolean endpointFailed = e instanceof java.net.ConnectException || e instanceof java.net.http.HttpTimeoutException;
+                if (!endpointFailed && send < MAX_SENDS_PER_ATTEMPT) continue;
+                LOG.log(System.Logger.Level.DEBUG, "SNS → " + s.endpoint + ": " + e);
+                return false;
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "SNS → " + s.endpoint + ": " + e);
+                return false;
+            }
         }
-        return false;
     }
 
     private static void sleepSeconds(double seconds) throws InterruptedException {
