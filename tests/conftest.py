@@ -175,6 +175,16 @@ class AwsCliError(Exception):
         self.stderr = stderr
 
 
+@pytest.fixture(scope="module")
+def sqs(aws_client):
+    return aws_client("sqs")
+
+
+@pytest.fixture(scope="module")
+def sns(aws_client):
+    return aws_client("sns")
+
+
 @pytest.fixture(scope="session")
 def aws_cli(endpoint_url):
     env = dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test", AWS_DEFAULT_REGION="us-east-1",

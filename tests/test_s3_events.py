@@ -8,21 +8,12 @@ import uuid
 import pytest
 import requests
 from botocore.exceptions import ClientError
+from helpers import error_of
 
 
 @pytest.fixture(scope="module")
 def s3(aws_client):
     return aws_client("s3")
-
-
-@pytest.fixture(scope="module")
-def sqs(aws_client):
-    return aws_client("sqs")
-
-
-@pytest.fixture(scope="module")
-def sns(aws_client):
-    return aws_client("sns")
 
 
 @pytest.fixture
@@ -195,12 +186,6 @@ def test_concurrent_writes_each_deliver_exactly_one_event(s3, sqs, bucket, queue
     sequencers = [r["s3"]["object"]["sequencer"] for r in got]
     assert len(set(sequencers)) == len(keys)
     assert receive(sqs, url, 1, timeout=2) == []
-
-
-def error_of(call):
-    with pytest.raises(ClientError) as e:
-        call()
-    return e.value.response["Error"], e.value.response["ResponseMetadata"]["HTTPStatusCode"]
 
 
 def test_configuration_validation(s3, sqs, bucket, queue):

@@ -10,20 +10,7 @@ import uuid
 import pytest
 import requests
 from botocore.exceptions import ClientError
-
-
-def unique(prefix):
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
-
-
-@pytest.fixture
-def sns(aws_client):
-    return aws_client("sns")
-
-
-@pytest.fixture
-def sqs(aws_client):
-    return aws_client("sqs")
+from helpers import error_of, unique
 
 
 def make_queue(sqs, name, **attributes):
@@ -42,12 +29,6 @@ def receive(sqs, url, count, timeout=15, **kwargs):
             messages.append(m)
             sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
     return messages
-
-
-def error_of(call, *args, **kwargs):
-    with pytest.raises(ClientError) as info:
-        call(*args, **kwargs)
-    return info.value.response["Error"], info.value.response["ResponseMetadata"]["HTTPStatusCode"]
 
 
 def test_topic_crud_and_errors(sns):

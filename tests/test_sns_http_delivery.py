@@ -7,31 +7,10 @@ import http.server
 import json
 import threading
 import time
-import uuid
 
 import pytest
 import requests
-from botocore.exceptions import ClientError
-
-
-def unique(prefix):
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
-
-
-@pytest.fixture
-def sns(aws_client):
-    return aws_client("sns")
-
-
-@pytest.fixture
-def sqs(aws_client):
-    return aws_client("sqs")
-
-
-def error_of(call, *args, **kwargs):
-    with pytest.raises(ClientError) as info:
-        call(*args, **kwargs)
-    return info.value.response["Error"], info.value.response["ResponseMetadata"]["HTTPStatusCode"]
+from helpers import error_of, unique
 
 
 class _Endpoint(http.server.BaseHTTPRequestHandler):

@@ -24,11 +24,6 @@ VERSION = "2012-11-05"
 
 # --- helpers ---------------------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def sqs(aws_client):
-    return aws_client("sqs")
-
-
 def name(prefix="q"):
     return f"{prefix}-{uuid.uuid4().hex[:10]}"
 
