@@ -48,12 +48,19 @@ final class KmsSigning {
         return KmsCrypto.digest(algorithm, message);
     }
 
-    private KmsKey signingKey(RequestContext ctx, Map<String, Object> in, String algorithm, String operation) {
+    /** The key of a Sign/Verify or GenerateMac/VerifyMac call: found, usable, of that usage, and able to run {@code algorithm}. */
+    private KmsKey keyFor(RequestContext ctx, Map<String, Object> in, String usage, String algorithm, String operation) {
         KmsKey key = keys.findKey(ctx, required(in, "KeyId"), true);
         requireUsable(key);
-        requireUsage(key, USAGE_SIGN, operation);
-        if (!key.keySpec.signingAlgorithms(key.keyUsage).contains(algorithm)) throw incompatible(algorithm, key);
+        requireUsage(key, usage, operation);
+        List<String> allowed = USAGE_MAC.equals(usage) ? key.keySpec.macAlgorithms(key.keyUsage)
+                : key.keySpec.signingAlgorithms(key.keyUsage);
+        if (!allowed.contains(algorithm)) throw incompatible(algorithm, key);
         return key;
+    }
+
+    private KmsKey signingKey(RequestContext ctx, Map<String, Object> in, String algorithm, String operation) {
+        return keyFor(ctx, in, USAGE_SIGN, algorithm, operation);
     }
 
     Map<String, Object> sign(RequestContext ctx, Map<String, Object> in) {
@@ -93,11 +100,7 @@ final class KmsSigning {
     private KmsKey macKey(RequestContext ctx, Map<String, Object> in, String algorithm, String operation) {
         byte[] message = blob(in, "Message");
         blobLength("Message", message == null ? new byte[0] : message, 1, 4096);
-        KmsKey key = keys.findKey(ctx, required(in, "KeyId"), true);
-        requireUsable(key);
-        requireUsage(key, USAGE_MAC, operation);
-        if (!key.keySpec.macAlgorithms(key.keyUsage).contains(algorithm)) throw incompatible(algorithm, key);
-        return key;
+        return keyFor(ctx, in, USAGE_MAC, algorithm, operation);
     }
 
     Map<String, Object> generateMac(RequestContext ctx, Map<String, Object> in) {
