@@ -1,2 +1,0 @@
-/** Native Java service providers, one package per service (sqs, s3, sns, kms, sts). */
-package dev.polystack.services;
