@@ -46,6 +46,7 @@ public final class InternalRoutes implements PlatformRoute {
         if (!path.startsWith("/_aws/")) return null;
         int end = path.indexOf('/', 6);
         String name = end < 0 ? path.substring(6) : path.substring(6, end);
+        if (name.equals("execute-api")) return "apigateway"; // /_aws/execute-api/<api-id>/<stage>/...
         return name.isEmpty() ? null : name;
     }
 

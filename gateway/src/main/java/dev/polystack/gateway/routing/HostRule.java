@@ -20,6 +20,7 @@ public final class HostRule implements RouteRule {
         for (String label : labels) {
             if (label.equals("s3") || label.startsWith("s3-website") || label.equals("s3-accelerate")) return "s3";
             if (label.equals("s3-control")) return "s3control";
+            if (label.equals("execute-api")) return "apigateway"; // <api-id>.execute-api...: a deployed API's invocation
         }
         if (labels[0].equals("queue")) return "sqs"; // legacy queue.amazonaws.com
         List<ServiceInfo> services = input.catalog().byEndpointPrefix(labels[0]);

@@ -22,6 +22,8 @@ public final class PathPrefixRule implements RouteRule {
             if (path.startsWith(e.getKey())) return e.getValue();
         }
         if (isQueuePath(path) && input.action() != null) return "sqs";
+        // LocalStack's path form of a deployed API: /restapis/<api-id>/<stage>/_user_request_/<path>
+        if (path.startsWith("/restapis/") && path.contains("/_user_request_")) return "apigateway";
         return null;
     }
 
