@@ -162,7 +162,16 @@ public final class RestJsonCodec implements ProtocolCodec {
         int status = RestBinding.writeNonBody(shape, values, r);
         if (status > 0) r.status(status);
         writeBody(shape, values, r);
-        return Responses.applyContext(context, r);
+        return withoutBodyIfNoContent(Responses.applyContext(context, r));
+    }
+
+    /** A 204 or 304 answer carries no body (HTTP forbids one; the server refuses to send it): Lambda's DeleteFunction. */
+    private static HttpResponseData withoutBodyIfNoContent(HttpResponseData r) {
+        if (r.status() == 204 || r.status() == 304) {
+            r.body(new byte[0]);
+            r.headers().keySet().removeIf(h -> h.equalsIgnoreCase("Content-Type"));
+        }
+        return r;
     }
 
     private static final byte[] EMPTY_OBJECT = {'{', '}'};

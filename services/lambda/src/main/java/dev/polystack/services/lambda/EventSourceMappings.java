@@ -1,0 +1,203 @@
+package dev.polystack.services.lambda;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.polystack.api.AccountRegionStore;
+import dev.polystack.api.ProviderEnvironment;
+import dev.polystack.api.RequestContext;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Event source mappings: their API (create, get, update, delete, list) and one running poller per enabled mapping. */
+final class EventSourceMappings implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final AccountRegionStore<LambdaState> store;
+    private final LambdaEngine engine;
+    private final Invoker invoker;
+    private final ProviderEnvironment env;
+    private final ConcurrentHashMap<String, EventSourcePoller> pollers = new ConcurrentHashMap<>();
+
+    EventSourceMappings(AccountRegionStore<LambdaState> store, LambdaEngine engine, Invoker invoker, ProviderEnvironment env) {
+        this.store = store;
+        this.engine = engine;
+        this.invoker = invoker;
+        this.env = env;
+    }
+
+    EventSourceMapping create(RequestContext ctx, Map<String, Object> in) {
+        String source = LambdaProvider.str(in, "EventSourceArn");
+        if (source == null) {
+            throw LambdaErrors.invalidParameter("Unrecognized event source, must be kafka or specify an EventSourceArn.");
+        }
+        String[] arn = source.split(":", 6);
+        if (arn.length < 6 || !arn[0].equals("arn")) {
+            throw LambdaErrors.validation(source, "eventSourceArn", "Member must satisfy regular expression pattern: "
+                    + "arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.*)");
+        }
+        String service = arn[2];
+        if (!service.equals("sqs") && !service.equals("kinesis") && !service.equals("dynamodb")) {
+            throw LambdaErrors.invalidParameter("Unrecognized event source.");
+        }
+        if (!service.equals("sqs")) {
+            throw LambdaErrors.invalidParameter("Polystack's Lambda polls SQS queues; " + service
+                    + " event sources are not supported yet (they need a native " + service + " provider).");
+        }
+        FunctionRef ref = FunctionRef.parse(LambdaProvider.str(in, "FunctionName"), null, ctx.accountId(), ctx.region());
+        LambdaEngine.Found found = engine.resolveForInvoke(ref);
+        String functionArn = ref.qualifier() == null ? found.function().arn() : found.function().arn() + ":" + ref.qualifier();
+        int batch = in.get("BatchSize") instanceof Number n ? n.intValue() : 10;
+        int window = in.get("MaximumBatchingWindowInSeconds") instanceof Number n ? n.intValue() : 0;
+        if (batch < 1 || batch > 10_000) {
+            throw LambdaErrors.validation(Integer.toString(batch), "batchSize", batch < 1
+                    ? "Member must have value greater than or equal to 1" : "Member must have value less than or equal to 10000");
+        }
+        if (batch > 10 && window == 0) {
+            throw LambdaErrors.invalidParameter("Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10");
+        }
+        List<Map<String, Object>> filters = filters(in);
+        boolean enabled = !Boolean.FALSE.equals(in.get("Enabled"));
+        EventSourceMapping m = new EventSourceMapping(UUID.randomUUID().toString(), ctx.accountId(), ctx.region(), source,
+                functionArn, batch, window, enabled, enabled ? "Enabled" : "Disabled",
+                LambdaProvider.strings(in.get("FunctionResponseTypes")), filters, LambdaProvider.str(in, "StartingPosition"),
+                (Integer) in.get("MaximumRetryAttempts"), null, Instant.now(), LambdaProvider.stringMap(in.get("Tags")));
+        store.get(ctx).mappings.put(m.uuid(), m);
+        if (enabled) startPoller(m);
+        return m.withState(enabled ? "Creating" : "Disabled", enabled);
+    }
+
+    EventSourceMapping get(RequestContext ctx, String uuid) {
+        EventSourceMapping m = store.get(ctx).mappings.get(uuid == null ? "" : uuid);
+        if (m == null) {
+            throw LambdaErrors.notFound("The resource you requested does not exist.");
+        }
+        return m;
+    }
+
+    EventSourceMapping update(RequestContext ctx, String uuid, Map<String, Object> in) {
+        EventSourceMapping old = get(ctx, uuid);
+        int batch = in.get("BatchSize") instanceof Number n ? n.intValue() : old.batchSize();
+        int window = in.get("MaximumBatchingWindowInSeconds") instanceof Number n ? n.intValue() : old.maximumBatchingWindowInSeconds();
+        boolean enabled = in.get("Enabled") instanceof Boolean b ? b : old.enabled();
+        String functionArn = old.functionArn();
+        if (in.get("FunctionName") != null) {
+            FunctionRef ref = FunctionRef.parse(LambdaProvider.str(in, "FunctionName"), null, ctx.accountId(), ctx.region());
+            LambdaEngine.Found f = engine.resolveForInvoke(ref);
+            functionArn = ref.qualifier() == null ? f.function().arn() : f.function().arn() + ":" + ref.qualifier();
+        }
+        EventSourceMapping m = new EventSourceMapping(old.uuid(), old.account(), old.region(), old.eventSourceArn(),
+                functionArn, batch, window, enabled, enabled ? "Enabled" : "Disabled",
+                in.containsKey("FunctionResponseTypes") ? LambdaProvider.strings(in.get("FunctionResponseTypes")) : old.functionResponseTypes(),
+                in.containsKey("FilterCriteria") ? filters(in) : old.filters(), old.startingPosition(),
+                in.get("MaximumRetryAttempts") instanceof Integer r ? r : old.maximumRetryAttempts(), old.onFailureDestination(),
+                Instant.now(), old.tags());
+        store.get(ctx).mappings.put(m.uuid(), m);
+        stopPoller(m.uuid());
+        if (enabled) startPoller(m);
+        return m.withState(enabled ? "Updating" : "Disabling", enabled);
+    }
+
+    EventSourceMapping delete(RequestContext ctx, String uuid) {
+        EventSourceMapping m = get(ctx, uuid);
+        store.get(ctx).mappings.remove(m.uuid());
+        stopPoller(m.uuid());
+        return m.withState("Deleting", m.enabled());
+    }
+
+    List<EventSourceMapping> list(RequestContext ctx, String sourceArn, String functionName) {
+        String fnArn = null;
+        if (functionName != null) {
+            FunctionRef ref = FunctionRef.parse(functionName, null, ctx.accountId(), ctx.region());
+            fnArn = ref.qualifiedArn();
+        }
+        List<EventSourceMapping> out = new ArrayList<>();
+        for (EventSourceMapping m : store.get(ctx).mappings.values()) {
+            if (sourceArn != null && !sourceArn.equals(m.eventSourceArn())) continue;
+            if (fnArn != null && !fnArn.equals(m.functionArn())) continue;
+            out.add(m);
+        }
+        out.sort(Comparator.comparing(EventSourceMapping::lastModified));
+        return out;
+    }
+
+    /** Restarts the pollers of every enabled mapping (after a restore). */
+    void resume() {
+        pollers.values().forEach(EventSourcePoller::close);
+        pollers.clear();
+        store.all().values().forEach(regions -> regions.values().forEach(state -> state.mappings.values().forEach(m -> {
+            if (m.enabled()) startPoller(m);
+        })));
+    }
+
+    Map<String, Object> view(EventSourceMapping m) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("UUID", m.uuid());
+        out.put("BatchSize", m.batchSize());
+        out.put("MaximumBatchingWindowInSeconds", m.maximumBatchingWindowInSeconds());
+        out.put("EventSourceArn", m.eventSourceArn());
+        if (!m.filters().isEmpty()) out.put("FilterCriteria", Map.of("Filters", m.filters()));
+        out.put("FunctionArn", m.functionArn());
+        out.put("LastModified", m.lastModified());
+        out.put("State", m.state());
+        out.put("StateTransitionReason", "USER_INITIATED");
+        out.put("FunctionResponseTypes", m.functionResponseTypes());
+        out.put("EventSourceMappingArn", m.arn());
+        if (m.startingPosition() != null) out.put("StartingPosition", m.startingPosition());
+        return out;
+    }
+
+    /** The poller for a mapping's kind of source; stream sources (Kinesis, DynamoDB Streams) are added here. */
+    EventSourcePoller pollerFor(EventSourceMapping m) {
+        String service = m.eventSourceArn().split(":")[2];
+        String uuid = m.uuid();
+        return switch (service) {
+            case "sqs" -> new SqsPoller(() -> store.get(m.account(), m.region()).mappings.get(uuid), env, invoker, engine);
+            default -> null;
+        };
+    }
+
+    private void startPoller(EventSourceMapping m) {
+        EventSourcePoller p = pollerFor(m);
+        if (p == null) return;
+        EventSourcePoller old = pollers.put(m.uuid(), p);
+        if (old != null) old.close();
+        p.start();
+    }
+
+    private void stopPoller(String uuid) {
+        EventSourcePoller p = pollers.remove(uuid);
+        if (p != null) p.close();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> filters(Map<String, Object> in) {
+        Map<String, Object> criteria = LambdaProvider.map(in.get("FilterCriteria"));
+        if (criteria == null || !(criteria.get("Filters") instanceof List<?> list)) return List.of();
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Object f : list) {
+            Map<String, Object> filter = (Map<String, Object>) f;
+            Object pattern = filter.get("Pattern");
+            if (pattern != null) {
+                try {
+                    if (!JSON.readTree(pattern.toString()).isObject()) throw new IllegalArgumentException();
+                } catch (Exception e) {
+                    throw LambdaErrors.invalidParameter("Invalid filter pattern definition.");
+                }
+            }
+            out.add(filter);
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        pollers.values().forEach(EventSourcePoller::close);
+        pollers.clear();
+    }
+}
