@@ -3,6 +3,7 @@ package dev.polystack.services.lambda;
 import dev.polystack.api.AccountRegionStore;
 import dev.polystack.api.HttpResponseData;
 import dev.polystack.api.InternalRoute;
+import dev.polystack.api.Persistable;
 import dev.polystack.api.ProviderEnvironment;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
@@ -13,6 +14,7 @@ import dev.polystack.services.lambda.executor.ProcessExecutor;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,7 +32,7 @@ import java.util.Map;
  * The Lambda service over rest-json: unpacks each operation's parameters, calls the engine ({@link LambdaEngine},
  * {@link Invoker}, {@link Layers}, {@link EventSourceMappings}) and shapes its answer. No semantics live here.
  */
-public final class LambdaProvider implements ServiceProvider {
+public final class LambdaProvider implements ServiceProvider, Persistable {
     private static final DateTimeFormatter LAST_MODIFIED = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ").withZone(ZoneOffset.UTC);
     static final String CODE_PATH = "/_aws/lambda/code/";
 
@@ -75,6 +77,26 @@ public final class LambdaProvider implements ServiceProvider {
                 throw new UncheckedIOException(e);
             }
         }));
+    }
+
+    @Override
+    public void saveState(OutputStream out) throws IOException {
+        LambdaSnapshot.save(store, out);
+    }
+
+    @Override
+    public void loadState(InputStream in, int version) throws IOException {
+        mappings.close();
+        executor.retire("");
+        LambdaSnapshot.load(store, in);
+        mappings.resume();
+    }
+
+    @Override
+    public void resetState() {
+        mappings.close();
+        executor.retire("");
+        store.clear();
     }
 
     @Override

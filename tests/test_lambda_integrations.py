@@ -1,0 +1,222 @@
+"""Native Lambda with other services: versions and aliases, layers, asynchronous invocations and destinations,
+SQS event source mappings, S3 and SNS triggers, and functions that call Polystack through boto3 inside them."""
+import json
+import time
+
+import pytest
+
+from helpers import unique
+from lambda_helpers import ECHO_PY, functions, lambda_client, zip_of  # noqa: F401  (fixtures)
+
+# Sends the event it receives to the queue named by $OUT through boto3 inside the function (AWS_ENDPOINT_URL).
+FORWARD_PY = """import json, os
+import boto3
+sqs = boto3.client("sqs")
+def handler(event, context):
+    sqs.send_message(QueueUrl=os.environ["OUT"], MessageBody=json.dumps(event))
+    return {"forwarded": True}
+"""
+
+
+def wait_for_messages(sqs, queue_url, count, timeout=60):
+    """Receives until `count` messages arrived (deleting them), or fails after `timeout` seconds."""
+    got = []
+    deadline = time.monotonic() + timeout
+    while len(got) < count and time.monotonic() < deadline:
+        answer = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1)
+        for m in answer.get("Messages", []):
+            got.append(json.loads(m["Body"]))
+            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=m["ReceiptHandle"])
+    assert len(got) >= count, f"only {len(got)} of {count} messages arrived"
+    return got
+
+
+def invoke(client, name, event=None, **kwargs):
+    answer = client.invoke(FunctionName=name, Payload=json.dumps(event or {}), **kwargs)
+    return answer, json.loads(answer["Payload"].read())
+
+
+@pytest.fixture
+def out_queue(sqs):
+    url = sqs.create_queue(QueueName=unique("lambda-out"))["QueueUrl"]
+    yield url
+    sqs.delete_queue(QueueUrl=url)
+
+
+def queue_arn(sqs, url):
+    return sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+
+
+def test_versions_and_aliases_with_routing(lambda_client, functions):
+    name, _ = functions.create(files={"index.py": "def handler(e, c):\n    return 'one'\n"})
+    v1 = lambda_client.publish_version(FunctionName=name)
+    assert v1["Version"] == "1" and v1["FunctionArn"].endswith(f":{name}:1")
+    lambda_client.update_function_code(FunctionName=name, ZipFile=zip_of({"index.py": "def handler(e, c):\n    return 'two'\n"}))
+    lambda_client.get_waiter("function_updated_v2").wait(FunctionName=name, WaiterConfig={"Delay": 1})
+    assert lambda_client.publish_version(FunctionName=name)["Version"] == "2"
+    versions = [v["Version"] for v in lambda_client.list_versions_by_function(FunctionName=name)["Versions"]]
+    assert versions == ["$LATEST", "1", "2"]
+
+    answer, payload = invoke(lambda_client, name, Qualifier="1")
+    assert payload == "one" and answer["ExecutedVersion"] == "1"
+    assert invoke(lambda_client, f"{name}:2")[1] == "two"
+
+    alias = lambda_client.create_alias(FunctionName=name, Name="live", FunctionVersion="1")
+    assert alias["AliasArn"].endswith(f":{name}:live")
+    answer, payload = invoke(lambda_client, name, Qualifier="live")
+    assert payload == "one" and answer["ExecutedVersion"] == "1"
+
+    lambda_client.update_alias(FunctionName=name, Name="live", RoutingConfig={"AdditionalVersionWeights": {"2": 0.5}})
+    executed = {invoke(lambda_client, name, Qualifier="live")[0]["ExecutedVersion"] for _ in range(30)}
+    assert executed == {"1", "2"}
+
+    error = pytest.raises(Exception, lambda_client.create_alias, FunctionName=name, Name="live", FunctionVersion="1")
+    assert error.value.response["Error"]["Code"] == "ResourceConflictException"
+    error = pytest.raises(Exception, lambda_client.update_alias, FunctionName=name, Name="live",
+                          RoutingConfig={"AdditionalVersionWeights": {"1": 0.5}})
+    assert error.value.response["Error"]["Message"] == \
+        "Invalid function version 1. Function version 1 is already included in routing configuration."
+
+
+def test_layer_contents_are_importable(lambda_client, functions):
+    layer = lambda_client.publish_layer_version(
+        LayerName=unique("layer"), CompatibleRuntimes=["python3.12"],
+        Content={"ZipFile": zip_of({"python/greeting.py": "WORD = 'from-layer'\n"})})
+    assert layer["Version"] == 1 and layer["LayerVersionArn"].endswith(":1")
+    source = "import greeting\ndef handler(e, c):\n    return greeting.WORD\n"
+    name, created = functions.create(files={"index.py": source}, Layers=[layer["LayerVersionArn"]])
+    assert created["Layers"][0]["Arn"] == layer["LayerVersionArn"]
+    assert invoke(lambda_client, name)[1] == "from-layer"
+    got = lambda_client.get_layer_version(LayerName=layer["LayerArn"].split(":")[-1], VersionNumber=1)
+    assert got["Content"]["CodeSha256"] == layer["Content"]["CodeSha256"]
+
+
+def test_async_invoke_with_destinations(lambda_client, functions, sqs, out_queue):
+    source = ("def handler(event, context):\n"
+              "    if event.get('fail'):\n"
+              "        raise ValueError('asked to fail')\n"
+              "    return {'done': event['n']}\n")
+    name, _ = functions.create(files={"index.py": source})
+    arn = queue_arn(sqs, out_queue)
+    lambda_client.put_function_event_invoke_config(
+        FunctionName=name, MaximumRetryAttempts=0,
+        DestinationConfig={"OnSuccess": {"Destination": arn}, "OnFailure": {"Destination": arn}})
+    answer = lambda_client.invoke(FunctionName=name, InvocationType="Event", Payload=json.dumps({"n": 1}))
+    assert answer["StatusCode"] == 202
+    lambda_client.invoke(FunctionName=name, InvocationType="Event", Payload=json.dumps({"n": 2, "fail": True}))
+    records = {r["requestContext"]["condition"]: r for r in wait_for_messages(sqs, out_queue, 2)}
+    ok = records["Success"]
+    assert ok["requestPayload"] == {"n": 1} and ok["responsePayload"] == {"done": 1}
+    assert ok["requestContext"]["functionArn"].endswith(f":{name}:$LATEST")
+    failed = records["RetriesExhausted"]
+    assert failed["responseContext"]["functionError"] == "Unhandled"
+    assert failed["responsePayload"]["errorMessage"] == "asked to fail"
+
+
+def test_function_calls_sqs_through_boto3(lambda_client, functions, sqs, out_queue):
+    name, _ = functions.create(files={"index.py": FORWARD_PY}, Environment={"Variables": {"OUT": out_queue}}, Timeout=30)
+    answer, payload = invoke(lambda_client, name, {"hello": "queue"})
+    assert payload == {"forwarded": True}, payload
+    assert wait_for_messages(sqs, out_queue, 1)[0] == {"hello": "queue"}
+
+
+def test_sqs_event_source_mapping_with_partial_batch_failure(lambda_client, functions, sqs, out_queue):
+    dlq = sqs.create_queue(QueueName=unique("esm-dlq"))["QueueUrl"]
+    source_queue = sqs.create_queue(QueueName=unique("esm-src"), Attributes={
+        "VisibilityTimeout": "1",
+        "RedrivePolicy": json.dumps({"deadLetterTargetArn": queue_arn(sqs, dlq), "maxReceiveCount": "1"})})["QueueUrl"]
+    source = ("import json, os, boto3\n"
+              "sqs = boto3.client('sqs')\n"
+              "def handler(event, context):\n"
+              "    failures = []\n"
+              "    for r in event['Records']:\n"
+              "        if r['body'] == 'bad':\n"
+              "            failures.append({'itemIdentifier': r['messageId']})\n"
+              "        else:\n"
+              "            sqs.send_message(QueueUrl=os.environ['OUT'], MessageBody=json.dumps(r['body']))\n"
+              "    return {'batchItemFailures': failures}\n")
+    name, _ = functions.create(files={"index.py": source}, Environment={"Variables": {"OUT": out_queue}}, Timeout=30)
+    mapping = lambda_client.create_event_source_mapping(
+        EventSourceArn=queue_arn(sqs, source_queue), FunctionName=name, BatchSize=5,
+        FunctionResponseTypes=["ReportBatchItemFailures"],
+        FilterCriteria={"Filters": [{"Pattern": json.dumps({"body": [{"anything-but": ["ignored"]}]})}]})
+    try:
+        assert mapping["State"] == "Creating" and mapping["BatchSize"] == 5
+        for body in ["good-1", "bad", "good-2", "ignored"]:
+            sqs.send_message(QueueUrl=source_queue, MessageBody=body)
+        delivered = sorted(wait_for_messages(sqs, out_queue, 2))
+        assert delivered == ["good-1", "good-2"]
+        # the failed item is not deleted: it comes back and, past maxReceiveCount, moves to the DLQ
+        deadline = time.monotonic() + 30
+        dead = []
+        while not dead and time.monotonic() < deadline:
+            dead = sqs.receive_message(QueueUrl=dlq, WaitTimeSeconds=1).get("Messages", [])
+        assert [m["Body"] for m in dead] == ["bad"]
+        got = lambda_client.get_event_source_mapping(UUID=mapping["UUID"])
+        assert got["State"] == "Enabled" and got["FunctionArn"].endswith(f":function:{name}")
+    finally:
+        lambda_client.delete_event_source_mapping(UUID=mapping["UUID"])
+        sqs.delete_queue(QueueUrl=source_queue)
+        sqs.delete_queue(QueueUrl=dlq)
+
+
+def test_s3_notification_invokes_function(lambda_client, functions, aws_client, sqs, out_queue):
+    s3 = aws_client("s3")
+    name, created = functions.create(files={"index.py": FORWARD_PY}, Environment={"Variables": {"OUT": out_queue}}, Timeout=30)
+    bucket = unique("lambda-bucket")
+    s3.create_bucket(Bucket=bucket)
+    lambda_client.add_permission(FunctionName=name, StatementId="s3", Action="lambda:InvokeFunction",
+                                 Principal="s3.amazonaws.com", SourceArn=f"arn:aws:s3:::{bucket}")
+    s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={
+        "LambdaFunctionConfigurations": [{"LambdaFunctionArn": created["FunctionArn"], "Events": ["s3:ObjectCreated:*"]}]})
+    s3.put_object(Bucket=bucket, Key="hello.txt", Body=b"hi")
+    event = wait_for_messages(sqs, out_queue, 1)[0]
+    record = event["Records"][0]
+    assert record["eventSource"] == "aws:s3"
+    assert record["s3"]["bucket"]["name"] == bucket and record["s3"]["object"]["key"] == "hello.txt"
+
+
+def test_sns_subscription_invokes_function(lambda_client, functions, sns, sqs, out_queue):
+    name, created = functions.create(files={"index.py": FORWARD_PY}, Environment={"Variables": {"OUT": out_queue}}, Timeout=30)
+    topic = sns.create_topic(Name=unique("lambda-topic"))["TopicArn"]
+    sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint=created["FunctionArn"])
+    sns.publish(TopicArn=topic, Message="to the function", Subject="s")
+    event = wait_for_messages(sqs, out_queue, 1)[0]
+    record = event["Records"][0]
+    assert record["EventSource"] == "aws:sns"
+    assert record["Sns"]["Message"] == "to the function" and record["Sns"]["TopicArn"] == topic
+
+
+def test_permissions_policy(lambda_client, functions):
+    name, _ = functions.create()
+    statement = json.loads(lambda_client.add_permission(
+        FunctionName=name, StatementId="s3", Action="lambda:InvokeFunction", Principal="s3.amazonaws.com",
+        SourceArn="arn:aws:s3:::b")["Statement"])
+    assert statement == {"Sid": "s3", "Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"},
+                         "Action": "lambda:InvokeFunction",
+                         "Resource": f"arn:aws:lambda:us-east-1:000000000000:function:{name}",
+                         "Condition": {"ArnLike": {"AWS:SourceArn": "arn:aws:s3:::b"}}}
+    policy = json.loads(lambda_client.get_policy(FunctionName=name)["Policy"])
+    assert policy["Statement"] == [statement]
+    error = pytest.raises(Exception, lambda_client.add_permission, FunctionName=name, StatementId="s3",
+                          Action="lambda:InvokeFunction", Principal="s3.amazonaws.com")
+    assert error.value.response["Error"]["Message"] == ("The statement id (s3) provided already exists. Please provide "
+                                                       "a new statement id, or remove the existing statement.")
+    lambda_client.remove_permission(FunctionName=name, StatementId="s3")
+    error = pytest.raises(Exception, lambda_client.get_policy, FunctionName=name)
+    assert error.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
+def test_tags_and_account_settings(lambda_client, functions):
+    name, created = functions.create(Tags={"team": "a"})
+    arn = created["FunctionArn"]
+    lambda_client.tag_resource(Resource=arn, Tags={"env": "test"})
+    assert lambda_client.list_tags(Resource=arn)["Tags"] == {"team": "a", "env": "test"}
+    lambda_client.untag_resource(Resource=arn, TagKeys=["team"])
+    assert lambda_client.list_tags(Resource=arn)["Tags"] == {"env": "test"}
+    error = pytest.raises(Exception, lambda_client.tag_resource, Resource=arn + ":1", Tags={"a": "b"})
+    assert error.value.response["Error"]["Message"] == \
+        "Tags on function aliases and versions are not supported. Please specify a function ARN."
+    settings = lambda_client.get_account_settings()
+    assert settings["AccountLimit"]["ConcurrentExecutions"] == 1000
+    assert settings["AccountUsage"]["FunctionCount"] >= 1
