@@ -63,7 +63,7 @@ public final class Gateway {
             ServiceException error = malformed != null ? malformed.toServiceException() : GatewayErrors.internalError();
             response = FallbackErrors.render(request, service, error, requestId);
         }
-        if (!"s3".equals(service)) cors.decorate(request, response);
+        if (service == null || !servesOwnCors(service, request)) cors.decorate(request, response);
         if (response.header("x-amzn-RequestId") == null) response.header("x-amzn-RequestId", requestId);
         if (response.header("x-amz-request-id") == null) response.header("x-amz-request-id", requestId);
         return response;
@@ -81,24 +81,36 @@ public final class Gateway {
         return null;
     }
 
+    /**
+     * Whether the service answers CORS itself instead of LocalStack's gateway-wide rules: S3 (bucket CORS rules) and
+     * requests to deployed API Gateway APIs (their OPTIONS methods and CORS configuration), as on AWS.
+     */
+    private static boolean servesOwnCors(String service, HttpRequestData request) {
+        if (service.equals("s3")) return true;
+        if (!service.equals("apigateway")) return false;
+        String host = request.header("Host");
+        return host != null && host.contains(".execute-api.") || request.path().contains("/_user_request_");
+    }
+
     private HttpResponseData serve(Route route, String requestId) {
         HttpRequestData request = route.request();
         if (!route.known()) {
             return FallbackErrors.render(request, null, GatewayErrors.unknownService(route.unknownName()), requestId);
         }
         String service = route.service();
-        boolean s3 = service.equals("s3");
-        if (!s3) {
+        boolean ownCors = servesOwnCors(service, request);
+        if (!ownCors) {
             if (Cors.isPreflight(request)) return cors.preflight(request);
             if (cors.refuses(request)) return cors.forbidden();
-            request = ContentDecoding.decodeGzip(request);
         }
+        if (!service.equals("s3")) request = ContentDecoding.decodeGzip(request);
         String accessKey = route.credential().accessKeyId();
         String region = route.region() != null ? route.region() : Config.DEFAULT_REGION;
         RequestContext context = new RequestContext(AccessKeys.accountFor(accessKey), region, service, requestId,
                 accessKey, request);
-        if (s3 && Cors.isPreflight(request)) {
-            // S3 answers preflights from the bucket's CORS rules in handleHttp; without an answer, LocalStack's default.
+        if (ownCors && Cors.isPreflight(request)) {
+            // S3 answers preflights from the bucket's CORS rules, a deployed API from its own OPTIONS method or CORS
+            // configuration, both in handleHttp; without an answer, LocalStack's default.
             HttpResponseData answer = dispatcher.rawAnswer(context);
             return answer != null ? answer : cors.preflight(request);
         }

@@ -7,13 +7,18 @@ import java.util.Map;
  * ({@code /<account>/<queue>}) when the request carries an {@code Action}.
  */
 public final class PathPrefixRule implements RouteRule {
-    private static final Map<String, String> PREFIXES = Map.of(
-            "/2015-03-31/functions", "lambda",
-            "/2015-03-31/event-source-mappings", "lambda",
-            "/2013-04-01/", "route53",
-            "/v20180820/", "s3control",
-            "/2017-03-25/", "cloudfront",
-            "/2020-05-31/", "cloudfront");
+    private static final Map<String, String> PREFIXES = Map.ofEntries(
+            Map.entry("/2015-03-31/functions", "lambda"),
+            Map.entry("/2015-03-31/event-source-mappings", "lambda"),
+            Map.entry("/2013-04-01/", "route53"),
+            Map.entry("/v20180820/", "s3control"),
+            Map.entry("/2017-03-25/", "cloudfront"),
+            Map.entry("/2020-05-31/", "cloudfront"),
+            // API Gateway v2 shares v1's signing name; its paths tell them apart.
+            Map.entry("/v2/apis", "apigatewayv2"),
+            Map.entry("/v2/domainnames", "apigatewayv2"),
+            Map.entry("/v2/vpclinks", "apigatewayv2"),
+            Map.entry("/v2/tags", "apigatewayv2"));
 
     @Override
     public String match(RouteInput input) {

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 
 /**
  * Native API Gateway (REST APIs, v1): the management API, and deployed APIs served on LocalStack's URLs:
@@ -31,8 +32,11 @@ public final class ApiGatewayProvider implements ServiceProvider, Persistable {
     private final AccountRegionStore<ApiGatewayState> store = new AccountRegionStore<>(ApiGatewayState::new);
     private final Map<String, BiFunction<ApiGatewayState, Map<String, Object>, Map<String, Object>>> operations = new HashMap<>();
 
-    public ApiGatewayProvider(ProviderEnvironment env) {
+    private final Supplier<ApiGatewayV2Provider> httpApis;
+
+    public ApiGatewayProvider(ProviderEnvironment env, Supplier<ApiGatewayV2Provider> httpApis) {
         this.env = env;
+        this.httpApis = httpApis;
         operations.put("CreateRestApi", RestApiOps::createRestApi);
         operations.put("GetRestApi", RestApiOps::getRestApi);
         operations.put("GetRestApis", RestApiOps::getRestApis);
@@ -130,6 +134,8 @@ public final class ApiGatewayProvider implements ServiceProvider, Persistable {
         String apiId = executeApiId(host);
         if (apiId != null) {
             String path = request.path();
+            HttpResponseData httpApi = serveHttpApi(request, apiId, path);
+            if (httpApi != null) return httpApi;
             int slash = path.indexOf('/', 1);
             String stage = slash < 0 ? path.substring(1) : path.substring(1, slash);
             return serve(request, apiId, stage, slash < 0 ? "/" : path.substring(slash));
@@ -147,6 +153,8 @@ public final class ApiGatewayProvider implements ServiceProvider, Persistable {
         return List.of(new InternalRoute(null, EXECUTE_API_PATH, request -> {
             String rest = request.path().substring(EXECUTE_API_PATH.length());
             String[] parts = rest.split("/", 3);
+            HttpResponseData httpApi = serveHttpApi(request, parts[0], rest.substring(parts[0].length()));
+            if (httpApi != null) return httpApi;
             if (parts.length < 2) return null;
             return serve(request, parts[0], parts[1], parts.length == 3 ? "/" + parts[2] : "/");
         }));
@@ -157,6 +165,22 @@ public final class ApiGatewayProvider implements ServiceProvider, Persistable {
         if (host == null) return null;
         int at = host.indexOf(".execute-api.");
         return at > 0 ? host.substring(0, at) : null;
+    }
+
+    /** An HTTP API (v2) with this id answers, or null when there is none. */
+    private HttpResponseData serveHttpApi(HttpRequestData request, String apiId, String path) {
+        ApiGatewayV2Provider v2 = httpApis.get();
+        if (v2 == null || state(apiId) != null) return null;
+        return v2.serve(request, apiId, path);
+    }
+
+    private ApiGatewayState state(String apiId) {
+        for (Map<String, ApiGatewayState> regions : store.all().values()) {
+            for (ApiGatewayState state : regions.values()) {
+                if (state.restApis.containsKey(apiId)) return state;
+            }
+        }
+        return null;
     }
 
     private HttpResponseData serve(HttpRequestData request, String apiId, String stage, String path) {

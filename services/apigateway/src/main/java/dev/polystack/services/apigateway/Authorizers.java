@@ -61,7 +61,7 @@ final class Authorizers {
         }
         String functionArn = functionArn(Invocation.str(authorizer, "authorizerUri"));
         if (functionArn == null) return inv.gatewayError("AUTHORIZER_CONFIGURATION_ERROR", null);
-        Invocation.LambdaResult result;
+        LambdaCalls.Result result;
         try {
             result = inv.invokeLambda(functionArn, Invocation.JSON.writeValueAsBytes(event));
         } catch (Invocation.IntegrationFailure | com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -85,7 +85,7 @@ final class Integrations {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        Invocation.LambdaResult result = inv.invokeLambda(functionArn, payload);
+        LambdaCalls.Result result = inv.invokeLambda(functionArn, payload);
         if (result.functionError() != null) return inv.plain(502, "{\"message\": \"Internal server error\"}");
         return ProxyEvents.restResponse(inv, result.payload());
     }
@@ -213,7 +213,7 @@ final class Integrations {
         String rendered = requestTemplate(integration);
         String body = rendered == null ? inv.bodyText() : rendered;
         if (lambda != null && lambda.matches()) {
-            Invocation.LambdaResult result = inv.invokeLambda(lambda.group(1), body.getBytes(StandardCharsets.UTF_8));
+            LambdaCalls.Result result = inv.invokeLambda(lambda.group(1), body.getBytes(StandardCharsets.UTF_8));
             if (result.functionError() != null) {
                 String errorMessage = "";
                 try {

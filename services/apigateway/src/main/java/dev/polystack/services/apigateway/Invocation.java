@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.polystack.api.HttpRequestData;
 import dev.polystack.api.HttpResponseData;
 import dev.polystack.api.ProviderEnvironment;
-import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
 import dev.polystack.services.apigateway.RestApi.FrozenResource;
 
@@ -165,41 +164,13 @@ final class Invocation {
     }
 
     /** Calls a Lambda function synchronously through whichever provider serves Lambda. */
-    LambdaResult invokeLambda(String functionArn, byte[] payload) {
-        String[] arn = functionArn.split(":");
-        String region = arn.length > 3 && !arn[3].isEmpty() ? arn[3] : state.region;
-        String account = arn.length > 4 && !arn[4].isEmpty() ? arn[4] : state.accountId;
-        Map<String, Object> input = new LinkedHashMap<>();
-        input.put("FunctionName", functionArn);
-        input.put("InvocationType", "RequestResponse");
-        input.put("Payload", payload);
+    LambdaCalls.Result invokeLambda(String functionArn, byte[] payload) {
         try {
-            Map<String, Object> out = env.call(RequestContext.internal(account, region, "lambda"), "lambda", "Invoke", input);
-            return new LambdaResult(bytes(out.get("Payload")), (String) out.get("FunctionError"));
+            return LambdaCalls.invoke(env, state.accountId, state.region, functionArn, payload);
         } catch (ServiceException e) {
             LOG.log(Level.FINE, "Lambda invocation from API Gateway failed", e);
             throw new IntegrationFailure("INTEGRATION_FAILURE", "Internal server error");
         }
-    }
-
-    record LambdaResult(byte[] payload, String functionError) {
-        String text() {
-            return new String(payload, StandardCharsets.UTF_8);
-        }
-    }
-
-    private static byte[] bytes(Object payload) {
-        if (payload == null) return new byte[0];
-        if (payload instanceof byte[] b) return b;
-        if (payload instanceof dev.polystack.api.StreamingBody s) {
-            try (var in = s.stream()) {
-                return in.readAllBytes();
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-        if (payload instanceof String s) return s.getBytes(StandardCharsets.UTF_8);
-        return payload.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     // ---- answers ----
