@@ -16,6 +16,20 @@ public interface ProviderEnvironment {
      */
     Map<String, Object> call(RequestContext context, String service, String operation, Map<String, Object> input);
 
+    /**
+     * A typed call of another service's operation ({@code SqsApi.client(env).sendMessage(ctx, request)} comes here):
+     * the request becomes a parameter tree, {@link #call(RequestContext, String, String, Map)} serves it through
+     * whichever provider serves the service, and its answer becomes the typed result (null for no output). The
+     * gateway's environment skips both conversions when the target implements the typed interface itself.
+     */
+    @SuppressWarnings("unchecked")
+    default Object call(RequestContext context, dev.polystack.api.model.Operation<?> operation, Object request) {
+        Map<String, Object> input = operation.input() == null ? Map.of()
+                : dev.polystack.api.model.TreeConverter.toTree((dev.polystack.api.model.Shape<Object>) operation.input(), request);
+        Map<String, Object> output = call(context, operation.service(), operation.name(), input);
+        return operation.output() == null ? null : dev.polystack.api.model.TreeConverter.fromTree(operation.output(), output);
+    }
+
     /** A shared scheduler for timers (visibility timeouts, delays, retries). Tasks must be short. */
     ScheduledExecutorService scheduler();
 

@@ -1,10 +1,9 @@
 package dev.polystack.services.sqs;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.polystack.services.sqs.api.MessageAttributeValue;
 
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * One message (or message system) attribute: a data type ({@code String}, {@code Number}, {@code Binary},
@@ -23,12 +22,9 @@ record MessageAttribute(String dataType, String stringValue, byte[] binaryValue)
         return name.getBytes(StandardCharsets.UTF_8).length + dataType.getBytes(StandardCharsets.UTF_8).length + value;
     }
 
-    /** The botocore MessageAttributeValue structure. */
-    Map<String, Object> toTree() {
-        Map<String, Object> m = new LinkedHashMap<>(4);
-        if (isBinary()) m.put("BinaryValue", binaryValue);
-        else m.put("StringValue", stringValue);
-        m.put("DataType", dataType);
-        return m;
+    /** The MessageAttributeValue structure of a received message. */
+    MessageAttributeValue toValue() {
+        MessageAttributeValue.Builder b = MessageAttributeValue.builder().dataType(dataType);
+        return (isBinary() ? b.binaryValue(binaryValue) : b.stringValue(stringValue)).build();
     }
 }

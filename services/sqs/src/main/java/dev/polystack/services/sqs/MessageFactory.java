@@ -1,5 +1,8 @@
 package dev.polystack.services.sqs;
 
+import dev.polystack.services.sqs.api.MessageAttributeValue;
+import dev.polystack.services.sqs.api.MessageSystemAttributeValue;
+
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -26,14 +29,15 @@ final class MessageFactory {
     /**
      * @param batch true for a SendMessageBatch entry (size errors are worded differently there)
      */
-    static Draft create(SqsQueue queue, Map<String, Object> in, String senderId, boolean batch, long now) {
-        String body = in.get("MessageBody") instanceof String s ? s : null;
+    static Draft create(SqsQueue queue, String body, Map<String, MessageAttributeValue> messageAttributes,
+                        Map<String, MessageSystemAttributeValue> messageSystemAttributes, Integer delay, String groupId,
+                        String dedupId, String senderId, boolean batch, long now) {
         if (body == null || body.isEmpty()) throw SqsErrors.missingParameter("MessageBody");
         int size = checkCharactersAndMeasure(body);
 
-        Map<String, MessageAttribute> attributes = attributes(in.get("MessageAttributes"));
+        Map<String, MessageAttribute> attributes = attributes(messageAttributes);
         for (Map.Entry<String, MessageAttribute> e : attributes.entrySet()) size += e.getValue().size(e.getKey());
-        Map<String, MessageAttribute> systemAttributes = systemAttributes(in.get("MessageSystemAttributes"));
+        Map<String, MessageAttribute> systemAttributes = systemAttributes(messageSystemAttributes);
 
         int maxSize = Integer.parseInt(queue.attribute("MaximumMessageSize"));
         if (size > maxSize) {
@@ -41,9 +45,6 @@ final class MessageFactory {
                     + ". Reason: Message must be shorter than " + maxSize + " bytes.");
         }
 
-        Integer delay = integerOrNull(in.get("DelaySeconds"), "DelaySeconds");
-        String groupId = in.get("MessageGroupId") instanceof String s ? s : null;
-        String dedupId = in.get("MessageDeduplicationId") instanceof String s ? s : null;
         if (groupId != null) checkId("MessageGroupId", groupId);
         if (dedupId != null) checkId("MessageDeduplicationId", dedupId);
         if (queue.fifo) {
@@ -99,32 +100,34 @@ final class MessageFactory {
         return size;
     }
 
-    @SuppressWarnings("unchecked")
-    static Map<String, MessageAttribute> attributes(Object tree) {
-        if (!(tree instanceof Map<?, ?> map) || map.isEmpty()) return Map.of();
+    static Map<String, MessageAttribute> attributes(Map<String, MessageAttributeValue> map) {
+        if (map == null || map.isEmpty()) return Map.of();
         if (map.size() > SqsLimits.MAX_MESSAGE_ATTRIBUTES) {
             throw SqsErrors.invalidParameterValue("Number of message attributes [" + map.size()
                     + "] exceeds the allowed maximum [" + SqsLimits.MAX_MESSAGE_ATTRIBUTES + "].");
         }
         Map<String, MessageAttribute> out = new LinkedHashMap<>();
-        for (Map.Entry<?, ?> e : map.entrySet()) {
-            String name = String.valueOf(e.getKey());
+        for (Map.Entry<String, MessageAttributeValue> e : map.entrySet()) {
+            String name = e.getKey();
             checkAttributeName(name);
-            out.put(name, attribute(name, (Map<String, Object>) e.getValue(), "user"));
+            MessageAttributeValue v = e.getValue();
+            out.put(name, v == null ? attribute(name, null, null, null, "user")
+                    : attribute(name, v.dataType(), v.stringValue(), v.binaryValue(), "user"));
         }
         return out;
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, MessageAttribute> systemAttributes(Object tree) {
-        if (!(tree instanceof Map<?, ?> map) || map.isEmpty()) return Map.of();
+    private static Map<String, MessageAttribute> systemAttributes(Map<String, MessageSystemAttributeValue> map) {
+        if (map == null || map.isEmpty()) return Map.of();
         Map<String, MessageAttribute> out = new LinkedHashMap<>();
-        for (Map.Entry<?, ?> e : map.entrySet()) {
-            String name = String.valueOf(e.getKey());
+        for (Map.Entry<String, MessageSystemAttributeValue> e : map.entrySet()) {
+            String name = e.getKey();
             if (!name.equals("AWSTraceHeader")) {
                 throw SqsErrors.invalidParameterValue("Message system attribute name '" + name + "' is invalid.");
             }
-            MessageAttribute a = attribute(name, (Map<String, Object>) e.getValue(), "system");
+            MessageSystemAttributeValue v = e.getValue();
+            MessageAttribute a = v == null ? attribute(name, null, null, null, "system")
+                    : attribute(name, v.dataType(), v.stringValue(), v.binaryValue(), "system");
             if (!a.dataType().equals("String")) {
                 throw SqsErrors.invalidParameterValue("Message system attribute '" + name + "' has an invalid data type: "
                         + a.dataType() + ". Only String is supported.");
@@ -134,16 +137,15 @@ final class MessageFactory {
         return out;
     }
 
-    private static MessageAttribute attribute(String name, Map<String, Object> value, String kind) {
-        Object type = value == null ? null : value.get("DataType");
-        if (!(type instanceof String dataType) || dataType.isEmpty()) {
+    private static MessageAttribute attribute(String name, String dataType, String stringValue, byte[] binaryValue, String kind) {
+        if (dataType == null || dataType.isEmpty()) {
             throw SqsErrors.invalidParameterValue("The message attribute '" + name + "' must contain non-empty message attribute type.");
         }
         String base = dataType.contains(".") ? dataType.substring(0, dataType.indexOf('.')) : dataType;
         switch (base) {
             case "String", "Number" -> {
-                Object v = value.get("StringValue");
-                if (!(v instanceof String s) || s.isEmpty()) {
+                String s = stringValue;
+                if (s == null || s.isEmpty()) {
                     throw SqsErrors.invalidParameterValue("Message (" + kind + ") attribute '" + name
                             + "' must contain a non-empty value of type '" + base + "'.");
                 }
@@ -151,8 +153,7 @@ final class MessageFactory {
                 return new MessageAttribute(dataType, s, null);
             }
             case "Binary" -> {
-                Object v = value.get("BinaryValue");
-                byte[] bytes = v instanceof byte[] b ? b : v instanceof String s ? s.getBytes(StandardCharsets.UTF_8) : null;
+                byte[] bytes = binaryValue;
                 if (bytes == null || bytes.length == 0) {
                     throw SqsErrors.invalidParameterValue("Message (" + kind + ") attribute '" + name
                             + "' must contain a non-empty value of type 'Binary'.");
@@ -200,16 +201,6 @@ final class MessageFactory {
         if (!valid) {
             throw SqsErrors.invalidParameter(parameter, value,
                     parameter + " can only include alphanumeric and punctuation characters. 1 to 128 in length.");
-        }
-    }
-
-    static Integer integerOrNull(Object v, String parameter) {
-        if (v == null) return null;
-        if (v instanceof Number n) return n.intValue();
-        try {
-            return Integer.parseInt(v.toString().trim());
-        } catch (NumberFormatException e) {
-            throw SqsErrors.invalidParameter(parameter, v, "Value must be an integer.");
         }
     }
 

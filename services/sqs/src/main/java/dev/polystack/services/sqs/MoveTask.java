@@ -1,5 +1,7 @@
 package dev.polystack.services.sqs;
 
+import dev.polystack.services.sqs.api.ListMessageMoveTasksResultEntry;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -56,18 +58,19 @@ final class MoveTask {
         }
     }
 
-    Map<String, Object> toTree() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        if (RUNNING.equals(status)) m.put("TaskHandle", handle());
-        m.put("Status", status);
-        m.put("SourceArn", sourceArn);
-        if (destinationArn != null) m.put("DestinationArn", destinationArn);
-        if (maxPerSecond != null) m.put("MaxNumberOfMessagesPerSecond", maxPerSecond);
-        m.put("ApproximateNumberOfMessagesMoved", moved.get());
-        m.put("ApproximateNumberOfMessagesToMove", toMove);
-        if (failureReason != null) m.put("FailureReason", failureReason);
-        m.put("StartedTimestamp", startedTimestamp);
-        return m;
+    /** This task as ListMessageMoveTasks lists it. */
+    ListMessageMoveTasksResultEntry toEntry() {
+        return ListMessageMoveTasksResultEntry.builder()
+                .taskHandle(RUNNING.equals(status) ? handle() : null)
+                .status(status)
+                .sourceArn(sourceArn)
+                .destinationArn(destinationArn)
+                .maxNumberOfMessagesPerSecond(maxPerSecond)
+                .approximateNumberOfMessagesMoved(moved.get())
+                .approximateNumberOfMessagesToMove(toMove)
+                .failureReason(failureReason)
+                .startedTimestamp(startedTimestamp)
+                .build();
     }
 
     SqsState.MoveTaskState save() {

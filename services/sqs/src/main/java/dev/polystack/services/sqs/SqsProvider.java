@@ -10,6 +10,55 @@ import dev.polystack.api.ProviderEnvironment;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
 import dev.polystack.api.ServiceProvider;
+import dev.polystack.services.sqs.api.AddPermissionRequest;
+import dev.polystack.services.sqs.api.BatchResultErrorEntry;
+import dev.polystack.services.sqs.api.CancelMessageMoveTaskRequest;
+import dev.polystack.services.sqs.api.CancelMessageMoveTaskResult;
+import dev.polystack.services.sqs.api.ChangeMessageVisibilityBatchRequest;
+import dev.polystack.services.sqs.api.ChangeMessageVisibilityBatchRequestEntry;
+import dev.polystack.services.sqs.api.ChangeMessageVisibilityBatchResult;
+import dev.polystack.services.sqs.api.ChangeMessageVisibilityBatchResultEntry;
+import dev.polystack.services.sqs.api.ChangeMessageVisibilityRequest;
+import dev.polystack.services.sqs.api.CreateQueueRequest;
+import dev.polystack.services.sqs.api.CreateQueueResult;
+import dev.polystack.services.sqs.api.DeleteMessageBatchRequest;
+import dev.polystack.services.sqs.api.DeleteMessageBatchRequestEntry;
+import dev.polystack.services.sqs.api.DeleteMessageBatchResult;
+import dev.polystack.services.sqs.api.DeleteMessageBatchResultEntry;
+import dev.polystack.services.sqs.api.DeleteMessageRequest;
+import dev.polystack.services.sqs.api.DeleteQueueRequest;
+import dev.polystack.services.sqs.api.GetQueueAttributesRequest;
+import dev.polystack.services.sqs.api.GetQueueAttributesResult;
+import dev.polystack.services.sqs.api.GetQueueUrlRequest;
+import dev.polystack.services.sqs.api.GetQueueUrlResult;
+import dev.polystack.services.sqs.api.ListDeadLetterSourceQueuesRequest;
+import dev.polystack.services.sqs.api.ListDeadLetterSourceQueuesResult;
+import dev.polystack.services.sqs.api.ListMessageMoveTasksRequest;
+import dev.polystack.services.sqs.api.ListMessageMoveTasksResult;
+import dev.polystack.services.sqs.api.ListMessageMoveTasksResultEntry;
+import dev.polystack.services.sqs.api.ListQueueTagsRequest;
+import dev.polystack.services.sqs.api.ListQueueTagsResult;
+import dev.polystack.services.sqs.api.ListQueuesRequest;
+import dev.polystack.services.sqs.api.ListQueuesResult;
+import dev.polystack.services.sqs.api.Message;
+import dev.polystack.services.sqs.api.MessageAttributeValue;
+import dev.polystack.services.sqs.api.PurgeQueueRequest;
+import dev.polystack.services.sqs.api.ReceiveMessageRequest;
+import dev.polystack.services.sqs.api.ReceiveMessageResult;
+import dev.polystack.services.sqs.api.RemovePermissionRequest;
+import dev.polystack.services.sqs.api.SendMessageBatchRequest;
+import dev.polystack.services.sqs.api.SendMessageBatchRequestEntry;
+import dev.polystack.services.sqs.api.SendMessageBatchResult;
+import dev.polystack.services.sqs.api.SendMessageBatchResultEntry;
+import dev.polystack.services.sqs.api.SendMessageRequest;
+import dev.polystack.services.sqs.api.SendMessageResult;
+import dev.polystack.services.sqs.api.SetQueueAttributesRequest;
+import dev.polystack.services.sqs.api.SqsApi;
+import dev.polystack.services.sqs.api.StartMessageMoveTaskRequest;
+import dev.polystack.services.sqs.api.StartMessageMoveTaskResult;
+import dev.polystack.services.sqs.api.TagQueueRequest;
+import dev.polystack.services.sqs.api.UntagQueueRequest;
+import dev.polystack.api.model.TreeConverter;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,12 +78,12 @@ import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
- * The native SQS provider: maps each operation's parameter tree onto the queue engine
- * ({@link SqsQueue}) and builds the output tree. Queues live in an {@link AccountRegionStore}, so
+ * The native SQS provider: implements the typed {@link SqsApi} (generated from botocore's specification) over the
+ * queue engine ({@link SqsQueue}); {@link #invoke} is the generic dispatch from the parameter tree. Queues live in an {@link AccountRegionStore}, so
  * accounts and regions are isolated; a queue URL names its account (and usually its region), so a
  * request may reach another account's queue by URL, as on AWS.
  */
-public final class SqsProvider implements ServiceProvider, Persistable {
+public final class SqsProvider implements SqsApi, ServiceProvider, Persistable {
     private static final Set<String> SYSTEM_ATTRIBUTE_NAMES = Set.of("SenderId", "SentTimestamp",
             "ApproximateReceiveCount", "ApproximateFirstReceiveTimestamp", "SequenceNumber", "MessageDeduplicationId",
             "MessageGroupId", "AWSTraceHeader", "DeadLetterQueueSourceArn");
@@ -69,40 +118,16 @@ public final class SqsProvider implements ServiceProvider, Persistable {
 
     @Override
     public Map<String, Object> invoke(RequestContext ctx, String operation, Map<String, Object> in) {
-        return switch (operation) {
-            case "CreateQueue" -> createQueue(ctx, in);
-            case "GetQueueUrl" -> getQueueUrl(ctx, in);
-            case "ListQueues" -> listQueues(ctx, in);
-            case "DeleteQueue" -> deleteQueue(ctx, in);
-            case "GetQueueAttributes" -> getQueueAttributes(ctx, in);
-            case "SetQueueAttributes" -> setQueueAttributes(ctx, in);
-            case "SendMessage" -> sendMessage(ctx, in);
-            case "SendMessageBatch" -> sendMessageBatch(ctx, in);
-            case "ReceiveMessage" -> receiveMessage(ctx, in);
-            case "DeleteMessage" -> deleteMessage(ctx, in);
-            case "DeleteMessageBatch" -> deleteMessageBatch(ctx, in);
-            case "ChangeMessageVisibility" -> changeMessageVisibility(ctx, in);
-            case "ChangeMessageVisibilityBatch" -> changeMessageVisibilityBatch(ctx, in);
-            case "PurgeQueue" -> purgeQueue(ctx, in);
-            case "TagQueue" -> tagQueue(ctx, in);
-            case "UntagQueue" -> untagQueue(ctx, in);
-            case "ListQueueTags" -> listQueueTags(ctx, in);
-            case "AddPermission" -> addPermission(ctx, in);
-            case "RemovePermission" -> removePermission(ctx, in);
-            case "ListDeadLetterSourceQueues" -> listDeadLetterSourceQueues(ctx, in);
-            case "StartMessageMoveTask" -> startMessageMoveTask(ctx, in);
-            case "CancelMessageMoveTask" -> cancelMessageMoveTask(ctx, in);
-            case "ListMessageMoveTasks" -> listMessageMoveTasks(ctx, in);
-            default -> throw new UnsupportedOperationException(operation);
-        };
+        return OPERATIONS.invoke(this, ctx, operation, in);
     }
 
     // ================================================================ queues
 
-    private Map<String, Object> createQueue(RequestContext ctx, Map<String, Object> in) {
-        String name = string(in, "QueueName");
+    @Override
+    public CreateQueueResult createQueue(RequestContext ctx, CreateQueueRequest in) {
+        String name = in.queueName();
         if (name == null) throw SqsErrors.missingParameter("QueueName");
-        Map<String, String> attributes = stringMap(in.get("Attributes"));
+        Map<String, String> attributes = orEmpty(in.attributes());
         boolean fifo = "true".equalsIgnoreCase(attributes.getOrDefault("FifoQueue", "").trim());
         checkQueueName(name, fifo);
         SqsStore store = stores.get(ctx);
@@ -115,14 +140,14 @@ public final class SqsProvider implements ServiceProvider, Persistable {
             }
             SqsQueue created = new SqsQueue(name, store.accountId, store.region, ctx.partition(), fifo, clock);
             created.setAttributes(attributes, true, store::byArn);
-            created.tag(stringMap(in.get("tags")));
+            created.tag(orEmpty(in.tags()));
             existing = store.queues.putIfAbsent(name, created);
-            if (existing == null) return Map.of("QueueUrl", url(ctx, created));
+            if (existing == null) return CreateQueueResult.builder().queueUrl(url(ctx, created)).build();
         }
         if (existing.fifo != fifo && attributes.containsKey("FifoQueue")) throw SqsErrors.queueNameExists("FifoQueue");
         String differing = existing.firstDifference(attributes);
         if (differing != null) throw SqsErrors.queueNameExists(differing);
-        return Map.of("QueueUrl", url(ctx, existing));
+        return CreateQueueResult.builder().queueUrl(url(ctx, existing)).build();
     }
 
     private static void checkQueueName(String name, boolean fifo) {
@@ -140,22 +165,24 @@ public final class SqsProvider implements ServiceProvider, Persistable {
         }
     }
 
-    private Map<String, Object> getQueueUrl(RequestContext ctx, Map<String, Object> in) {
-        String name = string(in, "QueueName");
-        String owner = string(in, "QueueOwnerAWSAccountId");
+    @Override
+    public GetQueueUrlResult getQueueUrl(RequestContext ctx, GetQueueUrlRequest in) {
+        String name = in.queueName();
+        String owner = in.queueOwnerAWSAccountId();
         SqsStore store = stores.peek(owner != null ? owner : ctx.accountId(), ctx.region());
         SqsQueue q = store == null || name == null ? null : store.byName(name);
         if (q == null) throw SqsErrors.queueDoesNotExist(isQuery(ctx));
-        return Map.of("QueueUrl", url(ctx, q));
+        return GetQueueUrlResult.builder().queueUrl(url(ctx, q)).build();
     }
 
-    private Map<String, Object> listQueues(RequestContext ctx, Map<String, Object> in) {
-        String prefix = string(in, "QueueNamePrefix");
-        Integer max = MessageFactory.integerOrNull(in.get("MaxResults"), "MaxResults");
+    @Override
+    public ListQueuesResult listQueues(RequestContext ctx, ListQueuesRequest in) {
+        String prefix = in.queueNamePrefix();
+        Integer max = in.maxResults();
         if (max != null && (max < 1 || max > 1000)) {
             throw SqsErrors.invalidParameter("MaxResults", max, "MaxResults must be an integer between 1 and 1000.");
         }
-        String after = decodeToken(string(in, "NextToken"));
+        String after = decodeToken(in.nextToken());
         SqsStore store = stores.peek(ctx.accountId(), ctx.region());
         List<String> all = new ArrayList<>();
         if (store != null) {
@@ -164,10 +191,15 @@ public final class SqsProvider implements ServiceProvider, Persistable {
             }
         }
         all.sort(null);
-        return paginate(all, after, max, "QueueUrls");
+        Page page = paginate(all, after, max);
+        return ListQueuesResult.builder().queueUrls(page.urls.isEmpty() ? null : page.urls).nextToken(page.nextToken).build();
     }
 
-    private static Map<String, Object> paginate(List<String> sortedUrls, String after, Integer max, String member) {
+    /** One page of queue URLs and the token of the next (null: last page). */
+    private record Page(List<String> urls, String nextToken) {
+    }
+
+    private static Page paginate(List<String> sortedUrls, String after, Integer max) {
         List<String> page = new ArrayList<>();
         int limit = max != null ? max : 1000;
         boolean more = false;
@@ -179,12 +211,9 @@ public final class SqsProvider implements ServiceProvider, Persistable {
             }
             page.add(u);
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        if (!page.isEmpty() || member.equals("queueUrls")) out.put(member, page);
-        if (more && max != null) {
-            out.put("NextToken", Base64.getEncoder().encodeToString(page.get(page.size() - 1).getBytes(StandardCharsets.UTF_8)));
-        }
-        return out;
+        String next = more && max != null
+                ? Base64.getEncoder().encodeToString(page.get(page.size() - 1).getBytes(StandardCharsets.UTF_8)) : null;
+        return new Page(page, next);
     }
 
     private static String decodeToken(String token) {
@@ -196,19 +225,20 @@ public final class SqsProvider implements ServiceProvider, Persistable {
         }
     }
 
-    private Map<String, Object> deleteQueue(RequestContext ctx, Map<String, Object> in) {
-        SqsQueue q = queue(ctx, in);
+    @Override
+    public void deleteQueue(RequestContext ctx, DeleteQueueRequest in) {
+        SqsQueue q = queue(ctx, in.queueUrl());
         SqsStore store = stores.get(q.accountId, q.region);
         if (store.queues.remove(q.name, q)) {
             store.recordDeletion(q.name, clock.getAsLong());
             q.markDeleted();
         }
-        return Map.of();
     }
 
-    private Map<String, Object> getQueueAttributes(RequestContext ctx, Map<String, Object> in) {
-        SqsQueue q = queue(ctx, in);
-        List<String> names = stringList(in.get("AttributeNames"));
+    @Override
+    public GetQueueAttributesResult getQueueAttributes(RequestContext ctx, GetQueueAttributesRequest in) {
+        SqsQueue q = queue(ctx, in.queueUrl());
+        List<String> names = orEmpty(in.attributeNamesAsStrings());
         Map<String, String> all = q.allAttributes();
         Map<String, String> selected = new LinkedHashMap<>();
         boolean everything = names.contains("All");
@@ -221,55 +251,59 @@ public final class SqsProvider implements ServiceProvider, Persistable {
         for (Map.Entry<String, String> e : all.entrySet()) {
             if (everything || names.contains(e.getKey())) selected.put(e.getKey(), e.getValue());
         }
-        return selected.isEmpty() ? Map.of() : Map.of("Attributes", selected);
+        return GetQueueAttributesResult.builder().attributes(selected.isEmpty() ? null : selected).build();
     }
 
-    private Map<String, Object> setQueueAttributes(RequestContext ctx, Map<String, Object> in) {
-        SqsQueue q = queue(ctx, in);
+    @Override
+    public void setQueueAttributes(RequestContext ctx, SetQueueAttributesRequest in) {
+        SqsQueue q = queue(ctx, in.queueUrl());
         SqsStore store = stores.get(q.accountId, q.region);
-        q.setAttributes(stringMap(in.get("Attributes")), false, store::byArn);
-        return Map.of();
+        q.setAttributes(orEmpty(in.attributes()), false, store::byArn);
     }
 
-    private Map<String, Object> purgeQueue(RequestContext ctx, Map<String, Object> in) {
-        queue(ctx, in).purge();
-        return Map.of();
+    @Override
+    public void purgeQueue(RequestContext ctx, PurgeQueueRequest in) {
+        queue(ctx, in.queueUrl()).purge();
     }
 
-    private Map<String, Object> tagQueue(RequestContext ctx, Map<String, Object> in) {
-        queue(ctx, in).tag(stringMap(in.get("Tags")));
-        return Map.of();
+    @Override
+    public void tagQueue(RequestContext ctx, TagQueueRequest in) {
+        queue(ctx, in.queueUrl()).tag(orEmpty(in.tags()));
     }
 
-    private Map<String, Object> untagQueue(RequestContext ctx, Map<String, Object> in) {
-        queue(ctx, in).untag(stringList(in.get("TagKeys")));
-        return Map.of();
+    @Override
+    public void untagQueue(RequestContext ctx, UntagQueueRequest in) {
+        queue(ctx, in.queueUrl()).untag(orEmpty(in.tagKeys()));
     }
 
-    private Map<String, Object> listQueueTags(RequestContext ctx, Map<String, Object> in) {
-        Map<String, String> tags = queue(ctx, in).tags();
-        return tags.isEmpty() ? Map.of() : Map.of("Tags", tags);
+    @Override
+    public ListQueueTagsResult listQueueTags(RequestContext ctx, ListQueueTagsRequest in) {
+        Map<String, String> tags = queue(ctx, in.queueUrl()).tags();
+        return ListQueueTagsResult.builder().tags(tags.isEmpty() ? null : tags).build();
     }
 
-    private Map<String, Object> listDeadLetterSourceQueues(RequestContext ctx, Map<String, Object> in) {
-        SqsQueue q = queue(ctx, in);
-        Integer max = MessageFactory.integerOrNull(in.get("MaxResults"), "MaxResults");
+    @Override
+    public ListDeadLetterSourceQueuesResult listDeadLetterSourceQueues(RequestContext ctx, ListDeadLetterSourceQueuesRequest in) {
+        SqsQueue q = queue(ctx, in.queueUrl());
+        Integer max = in.maxResults();
         if (max != null && (max < 1 || max > 1000)) {
             throw SqsErrors.invalidParameter("MaxResults", max, "MaxResults must be an integer between 1 and 1000.");
         }
         List<String> sources = new ArrayList<>();
         for (SqsQueue s : stores.get(q.accountId, q.region).deadLetterSources(q.arn)) sources.add(url(ctx, s));
         sources.sort(null);
-        return paginate(sources, decodeToken(string(in, "NextToken")), max, "queueUrls");
+        Page page = paginate(sources, decodeToken(in.nextToken()), max);
+        return ListDeadLetterSourceQueuesResult.builder().queueUrls(page.urls).nextToken(page.nextToken).build();
     }
 
     // ================================================================ permissions
 
-    private Map<String, Object> addPermission(RequestContext ctx, Map<String, Object> in) {
-        SqsQueue q = queue(ctx, in);
-        String label = string(in, "Label");
-        List<String> accounts = stringList(in.get("AWSAccountIds"));
-        List<String> actions = stringList(in.get("Actions"));
+    @Override
+    public void addPermission(RequestContext ctx, AddPermissionRequest in) {
+        SqsQueue q = queue(ctx, in.queueUrl());
+        String label = in.label();
+        List<String> accounts = orEmpty(in.awsAccountIds());
+        List<String> actions = orEmpty(in.actions());
         if (label == null) throw SqsErrors.missingParameter("Label");
         if (accounts.isEmpty()) throw SqsErrors.missingParameter("AWSAccountIds");
         if (actions.isEmpty()) throw SqsErrors.missingParameter("Actions");
@@ -290,12 +324,12 @@ public final class SqsProvider implements ServiceProvider, Persistable {
         else actions.forEach(a -> statement.withArray("Action").add("SQS:" + a));
         statement.put("Resource", q.arn);
         q.setAttributes(Map.of("Policy", policy.toString()), false, null);
-        return Map.of();
     }
 
-    private Map<String, Object> removePermission(RequestContext ctx, Map<String, Object> in) {
-        SqsQueue q = queue(ctx, in);
-        String label = string(in, "Label");
+    @Override
+    public void removePermission(RequestContext ctx, RemovePermissionRequest in) {
+        SqsQueue q = queue(ctx, in.queueUrl());
+        String label = in.label();
         ObjectNode policy = policyOf(q);
         ArrayNode statements = policy.withArray("Statement");
         int found = -1;
@@ -305,7 +339,6 @@ public final class SqsProvider implements ServiceProvider, Persistable {
         if (found < 0) throw SqsErrors.invalidParameter("Label", label, "can't find label.");
         statements.remove(found);
         q.setAttributes(Map.of("Policy", statements.isEmpty() ? "" : policy.toString()), false, null);
-        return Map.of();
     }
 
     private static ObjectNode policyOf(SqsQueue q) {
@@ -327,53 +360,53 @@ public final class SqsProvider implements ServiceProvider, Persistable {
 
     // ================================================================ messages
 
-    private Map<String, Object> sendMessage(RequestContext ctx, Map<String, Object> in) {
-        SqsQueue q = queue(ctx, in);
-        MessageFactory.Draft draft = MessageFactory.create(q, in, ctx.accountId(), false, clock.getAsLong());
+    @Override
+    public SendMessageResult sendMessage(RequestContext ctx, SendMessageRequest in) {
+        SqsQueue q = queue(ctx, in.queueUrl());
+        MessageFactory.Draft draft = MessageFactory.create(q, in.messageBody(), in.messageAttributes(),
+                in.messageSystemAttributes(), in.delaySeconds(), in.messageGroupId(), in.messageDeduplicationId(),
+                ctx.accountId(), false, clock.getAsLong());
         SqsQueue.SendResult r = q.send(draft.message(), draft.delaySeconds());
-        return sendResult(draft.message(), r, new LinkedHashMap<>());
+        SqsMessage m = draft.message();
+        return SendMessageResult.builder().md5OfMessageBody(m.md5OfBody).md5OfMessageAttributes(m.md5OfAttributes)
+                .md5OfMessageSystemAttributes(m.md5OfSystemAttributes).messageId(r.messageId())
+                .sequenceNumber(r.sequenceNumber()).build();
     }
 
-    private static Map<String, Object> sendResult(SqsMessage m, SqsQueue.SendResult r, Map<String, Object> out) {
-        out.put("MD5OfMessageBody", m.md5OfBody);
-        if (m.md5OfAttributes != null) out.put("MD5OfMessageAttributes", m.md5OfAttributes);
-        if (m.md5OfSystemAttributes != null) out.put("MD5OfMessageSystemAttributes", m.md5OfSystemAttributes);
-        out.put("MessageId", r.messageId());
-        if (r.sequenceNumber() != null) out.put("SequenceNumber", r.sequenceNumber());
-        return out;
-    }
-
-    private Map<String, Object> sendMessageBatch(RequestContext ctx, Map<String, Object> in) {
-        SqsQueue q = queue(ctx, in);
-        List<Map<String, Object>> entries = batchEntries(in, "SendMessageBatchRequestEntry");
+    @Override
+    public SendMessageBatchResult sendMessageBatch(RequestContext ctx, SendMessageBatchRequest in) {
+        SqsQueue q = queue(ctx, in.queueUrl());
+        List<SendMessageBatchRequestEntry> entries = batchEntries(in.entries(), SendMessageBatchRequestEntry::id,
+                "SendMessageBatchRequestEntry");
         long now = clock.getAsLong();
         // FIFO requirements fail the whole request, as on AWS.
         if (q.fifo) {
             boolean contentDedup = "true".equals(q.attribute("ContentBasedDeduplication"));
-            for (Map<String, Object> e : entries) {
-                if (e.get("MessageGroupId") == null) {
+            for (SendMessageBatchRequestEntry e : entries) {
+                if (e.messageGroupId() == null) {
                     throw SqsErrors.invalidParameterValue("The request must contain the parameter MessageGroupId.");
                 }
-                if (e.get("MessageDeduplicationId") == null && !contentDedup) {
+                if (e.messageDeduplicationId() == null && !contentDedup) {
                     throw SqsErrors.invalidParameterValue("The queue should either have ContentBasedDeduplication enabled "
                             + "or MessageDeduplicationId provided explicitly");
                 }
             }
         }
-        List<Object> successful = new ArrayList<>();
-        List<Object> failed = new ArrayList<>();
+        List<SendMessageBatchResultEntry> successful = new ArrayList<>();
+        List<BatchResultErrorEntry> failed = new ArrayList<>();
         List<MessageFactory.Draft> drafts = new ArrayList<>(entries.size());
         long total = 0;
-        for (Map<String, Object> e : entries) {
+        for (SendMessageBatchRequestEntry e : entries) {
             try {
-                MessageFactory.Draft d = MessageFactory.create(q, e, ctx.accountId(), true, now);
+                MessageFactory.Draft d = MessageFactory.create(q, e.messageBody(), e.messageAttributes(),
+                        e.messageSystemAttributes(), e.delaySeconds(), e.messageGroupId(), e.messageDeduplicationId(),
+                        ctx.accountId(), true, now);
                 drafts.add(d);
                 total += d.size();
             } catch (ServiceException ex) {
                 drafts.add(null);
-                failed.add(failure(string(e, "Id"), ex));
-                Object body = e.get("MessageBody");
-                if (body instanceof String s) total += s.length();
+                failed.add(failure(e.id(), ex));
+                if (e.messageBody() != null) total += e.messageBody().length();
             }
         }
         if (total > SqsLimits.MAX_MESSAGE_SIZE) throw SqsErrors.batchRequestTooLong(total);
@@ -382,54 +415,60 @@ public final class SqsProvider implements ServiceProvider, Persistable {
             if (d == null) continue;
             try {
                 SqsQueue.SendResult r = q.send(d.message(), d.delaySeconds());
-                Map<String, Object> ok = new LinkedHashMap<>();
-                ok.put("Id", string(entries.get(i), "Id"));
-                successful.add(sendResult(d.message(), r, ok));
+                SqsMessage m = d.message();
+                successful.add(SendMessageBatchResultEntry.builder().id(entries.get(i).id()).md5OfMessageBody(m.md5OfBody)
+                        .md5OfMessageAttributes(m.md5OfAttributes).md5OfMessageSystemAttributes(m.md5OfSystemAttributes)
+                        .messageId(r.messageId()).sequenceNumber(r.sequenceNumber()).build());
             } catch (ServiceException ex) {
-                failed.add(failure(string(entries.get(i), "Id"), ex));
+                failed.add(failure(entries.get(i).id(), ex));
             }
         }
-        return batchResult(successful, failed);
+        return SendMessageBatchResult.builder().successful(successful).failed(failed).build();
     }
 
-    private Map<String, Object> receiveMessage(RequestContext ctx, Map<String, Object> in) {
-        SqsQueue q = queue(ctx, in);
-        Integer max = MessageFactory.integerOrNull(in.get("MaxNumberOfMessages"), "MaxNumberOfMessages");
+    @Override
+    public ReceiveMessageResult receiveMessage(RequestContext ctx, ReceiveMessageRequest in) {
+        SqsQueue q = queue(ctx, in.queueUrl());
+        Integer max = in.maxNumberOfMessages();
         if (max != null && (max < 1 || max > SqsLimits.MAX_RECEIVE_MESSAGES)) {
             throw SqsErrors.invalidParameter("MaxNumberOfMessages", max, "Must be between 1 and 10, if provided.");
         }
-        Integer wait = MessageFactory.integerOrNull(in.get("WaitTimeSeconds"), "WaitTimeSeconds");
+        Integer wait = in.waitTimeSeconds();
         if (wait != null && (wait < 0 || wait > SqsLimits.MAX_WAIT_TIME_SECONDS)) {
             throw SqsErrors.invalidParameter("WaitTimeSeconds", wait, "Must be >= 0 and <= 20, if provided.");
         }
-        Integer visibility = MessageFactory.integerOrNull(in.get("VisibilityTimeout"), "VisibilityTimeout");
+        Integer visibility = in.visibilityTimeout();
         if (visibility != null && (visibility < 0 || visibility > SqsLimits.MAX_VISIBILITY_TIMEOUT)) {
             throw SqsErrors.invalidParameter("VisibilityTimeout", visibility, "Must be >= 0 and <= 43200, if provided.");
         }
         int waitSeconds = wait != null ? wait : Integer.parseInt(q.attribute("ReceiveMessageWaitTimeSeconds"));
         SqsStore store = stores.get(q.accountId, q.region);
         List<SqsQueue.Delivery> deliveries = q.receive(max != null ? max : 1, visibility, waitSeconds,
-                string(in, "ReceiveRequestAttemptId"), store::byArn);
-        if (deliveries.isEmpty()) return Map.of();
-        Set<String> systemNames = new HashSet<>(stringList(in.get("AttributeNames")));
-        systemNames.addAll(stringList(in.get("MessageSystemAttributeNames")));
-        List<String> attributeNames = stringList(in.get("MessageAttributeNames"));
-        List<Object> messages = new ArrayList<>(deliveries.size());
+                in.receiveRequestAttemptId(), store::byArn);
+        if (deliveries.isEmpty()) return ReceiveMessageResult.builder().build();
+        Set<String> systemNames = new HashSet<>(orEmpty(in.attributeNamesAsStrings()));
+        systemNames.addAll(orEmpty(in.messageSystemAttributeNamesAsStrings()));
+        List<String> attributeNames = orEmpty(in.messageAttributeNames());
+        List<Message> messages = new ArrayList<>(deliveries.size());
         for (SqsQueue.Delivery d : deliveries) {
-            messages.add(messageTree(d.message(), d.receiptHandle(), d.receiveCount(), d.firstReceiveTimestamp(),
+            messages.add(message(d.message(), d.receiptHandle(), d.receiveCount(), d.firstReceiveTimestamp(),
                     d.sequenceNumber(), systemNames, attributeNames));
         }
-        return Map.of("Messages", messages);
+        return ReceiveMessageResult.builder().messages(messages).build();
+    }
+
+    /** {@link #message} as a parameter tree, for the developer endpoint. */
+    static Map<String, Object> messageTree(SqsMessage m, String receiptHandle, int receiveCount, long firstReceive,
+                                           String sequenceNumber, Set<String> systemNames, List<String> attributeNames) {
+        return TreeConverter.toTree(Message.SHAPE,
+                message(m, receiptHandle, receiveCount, firstReceive, sequenceNumber, systemNames, attributeNames));
     }
 
     /** One Message structure of ReceiveMessage's output, with the attributes asked for. */
-    static Map<String, Object> messageTree(SqsMessage m, String receiptHandle, int receiveCount, long firstReceive,
-                                           String sequenceNumber, Set<String> systemNames, List<String> attributeNames) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("MessageId", m.messageId);
-        out.put("ReceiptHandle", receiptHandle);
-        out.put("MD5OfBody", m.md5OfBody);
-        out.put("Body", m.body);
+    static Message message(SqsMessage m, String receiptHandle, int receiveCount, long firstReceive,
+                           String sequenceNumber, Set<String> systemNames, List<String> attributeNames) {
+        Message.Builder out = Message.builder().messageId(m.messageId).receiptHandle(receiptHandle).md5OfBody(m.md5OfBody)
+                .body(m.body);
         if (!systemNames.isEmpty()) {
             boolean all = systemNames.contains("All");
             Map<String, String> attrs = new LinkedHashMap<>();
@@ -449,17 +488,17 @@ public final class SqsProvider implements ServiceProvider, Persistable {
             if (m.deadLetterSourceArn != null && (all || systemNames.contains("DeadLetterQueueSourceArn"))) {
                 attrs.put("DeadLetterQueueSourceArn", m.deadLetterSourceArn);
             }
-            if (!attrs.isEmpty()) out.put("Attributes", attrs);
+            if (!attrs.isEmpty()) out.attributes(attrs);
         }
         Map<String, MessageAttribute> selected = selectAttributes(m.attributes, attributeNames);
         if (!selected.isEmpty()) {
-            out.put("MD5OfMessageAttributes", selected.size() == m.attributes.size() ? m.md5OfAttributes
+            out.md5OfMessageAttributes(selected.size() == m.attributes.size() ? m.md5OfAttributes
                     : MessageMd5.ofAttributes(selected));
-            Map<String, Object> tree = new LinkedHashMap<>();
-            selected.forEach((k, v) -> tree.put(k, v.toTree()));
-            out.put("MessageAttributes", tree);
+            Map<String, MessageAttributeValue> values = new LinkedHashMap<>();
+            selected.forEach((k, v) -> values.put(k, v.toValue()));
+            out.messageAttributes(values);
         }
-        return out;
+        return out.build();
     }
 
     /** MessageAttributeNames: {@code All} or {@code .*} for all, {@code prefix.*} for a prefix, else exact names. */
@@ -479,42 +518,43 @@ public final class SqsProvider implements ServiceProvider, Persistable {
         return out;
     }
 
-    private Map<String, Object> deleteMessage(RequestContext ctx, Map<String, Object> in) {
-        SqsQueue q = queue(ctx, in);
-        String handle = string(in, "ReceiptHandle");
+    @Override
+    public void deleteMessage(RequestContext ctx, DeleteMessageRequest in) {
+        SqsQueue q = queue(ctx, in.queueUrl());
+        String handle = in.receiptHandle();
         if (handle == null) throw SqsErrors.missingParameter("ReceiptHandle");
         q.delete(handle);
-        return Map.of();
     }
 
-    private Map<String, Object> deleteMessageBatch(RequestContext ctx, Map<String, Object> in) {
-        SqsQueue q = queue(ctx, in);
-        List<Object> successful = new ArrayList<>();
-        List<Object> failed = new ArrayList<>();
-        for (Map<String, Object> e : batchEntries(in, "DeleteMessageBatchRequestEntry")) {
-            String id = string(e, "Id");
+    @Override
+    public DeleteMessageBatchResult deleteMessageBatch(RequestContext ctx, DeleteMessageBatchRequest in) {
+        SqsQueue q = queue(ctx, in.queueUrl());
+        List<DeleteMessageBatchResultEntry> successful = new ArrayList<>();
+        List<BatchResultErrorEntry> failed = new ArrayList<>();
+        for (DeleteMessageBatchRequestEntry e : batchEntries(in.entries(), DeleteMessageBatchRequestEntry::id,
+                "DeleteMessageBatchRequestEntry")) {
+            String id = e.id();
             try {
-                String handle = string(e, "ReceiptHandle");
+                String handle = e.receiptHandle();
                 if (handle == null) throw SqsErrors.missingParameter("ReceiptHandle");
                 q.delete(handle);
-                successful.add(Map.of("Id", id));
+                successful.add(DeleteMessageBatchResultEntry.builder().id(id).build());
             } catch (ServiceException ex) {
                 failed.add(failure(id, ex));
             }
         }
-        return batchResult(successful, failed);
+        return DeleteMessageBatchResult.builder().successful(successful).failed(failed).build();
     }
 
-    private Map<String, Object> changeMessageVisibility(RequestContext ctx, Map<String, Object> in) {
-        SqsQueue q = queue(ctx, in);
-        String handle = string(in, "ReceiptHandle");
+    @Override
+    public void changeMessageVisibility(RequestContext ctx, ChangeMessageVisibilityRequest in) {
+        SqsQueue q = queue(ctx, in.queueUrl());
+        String handle = in.receiptHandle();
         if (handle == null) throw SqsErrors.missingParameter("ReceiptHandle");
-        q.changeVisibility(handle, visibilityTimeout(in));
-        return Map.of();
+        q.changeVisibility(handle, visibilityTimeout(in.visibilityTimeout()));
     }
 
-    private static int visibilityTimeout(Map<String, Object> in) {
-        Integer t = MessageFactory.integerOrNull(in.get("VisibilityTimeout"), "VisibilityTimeout");
+    private static int visibilityTimeout(Integer t) {
         if (t == null) throw SqsErrors.missingParameter("VisibilityTimeout");
         if (t < 0 || t > SqsLimits.MAX_VISIBILITY_TIMEOUT) {
             throw SqsErrors.invalidParameter("VisibilityTimeout", t, "VisibilityTimeout must be an integer between 0 and 43200");
@@ -522,33 +562,34 @@ public final class SqsProvider implements ServiceProvider, Persistable {
         return t;
     }
 
-    private Map<String, Object> changeMessageVisibilityBatch(RequestContext ctx, Map<String, Object> in) {
-        SqsQueue q = queue(ctx, in);
-        List<Object> successful = new ArrayList<>();
-        List<Object> failed = new ArrayList<>();
-        for (Map<String, Object> e : batchEntries(in, "ChangeMessageVisibilityBatchRequestEntry")) {
-            String id = string(e, "Id");
+    @Override
+    public ChangeMessageVisibilityBatchResult changeMessageVisibilityBatch(RequestContext ctx, ChangeMessageVisibilityBatchRequest in) {
+        SqsQueue q = queue(ctx, in.queueUrl());
+        List<ChangeMessageVisibilityBatchResultEntry> successful = new ArrayList<>();
+        List<BatchResultErrorEntry> failed = new ArrayList<>();
+        for (ChangeMessageVisibilityBatchRequestEntry e : batchEntries(in.entries(), ChangeMessageVisibilityBatchRequestEntry::id,
+                "ChangeMessageVisibilityBatchRequestEntry")) {
+            String id = e.id();
             try {
-                String handle = string(e, "ReceiptHandle");
+                String handle = e.receiptHandle();
                 if (handle == null) throw SqsErrors.missingParameter("ReceiptHandle");
-                q.changeVisibility(handle, visibilityTimeout(e));
-                successful.add(Map.of("Id", id));
+                q.changeVisibility(handle, visibilityTimeout(e.visibilityTimeout()));
+                successful.add(ChangeMessageVisibilityBatchResultEntry.builder().id(id).build());
             } catch (ServiceException ex) {
                 failed.add(failure(id, ex));
             }
         }
-        return batchResult(successful, failed);
+        return ChangeMessageVisibilityBatchResult.builder().successful(successful).failed(failed).build();
     }
 
     /** Checks a batch's entries: present, at most 10, ids valid and distinct. */
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> batchEntries(Map<String, Object> in, String entryShape) {
-        List<Map<String, Object>> entries = in.get("Entries") instanceof List<?> l ? (List<Map<String, Object>>) l : List.of();
+    private static <E> List<E> batchEntries(List<E> given, Function<E, String> idOf, String entryShape) {
+        List<E> entries = given == null ? List.of() : given;
         if (entries.isEmpty()) throw SqsErrors.emptyBatch(entryShape);
         if (entries.size() > SqsLimits.MAX_BATCH_ENTRIES) throw SqsErrors.tooManyEntries(entries.size());
         Set<String> seen = new HashSet<>();
-        for (Map<String, Object> e : entries) {
-            String id = string(e, "Id");
+        for (E e : entries) {
+            String id = idOf.apply(e);
             if (!validBatchId(id)) throw SqsErrors.invalidBatchEntryId();
             if (!seen.add(id)) throw SqsErrors.batchIdsNotDistinct(id);
         }
@@ -564,28 +605,18 @@ public final class SqsProvider implements ServiceProvider, Persistable {
         return true;
     }
 
-    private static Map<String, Object> failure(String id, ServiceException e) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("Id", id);
-        m.put("SenderFault", e.senderFault());
-        m.put("Code", e.queryCode() != null ? e.queryCode() : e.code());
-        m.put("Message", e.getMessage());
-        return m;
-    }
-
-    private static Map<String, Object> batchResult(List<Object> successful, List<Object> failed) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("Successful", successful);
-        out.put("Failed", failed);
-        return out;
+    private static BatchResultErrorEntry failure(String id, ServiceException e) {
+        return BatchResultErrorEntry.builder().id(id).senderFault(e.senderFault())
+                .code(e.queryCode() != null ? e.queryCode() : e.code()).message(e.getMessage()).build();
     }
 
     // ================================================================ message move tasks
 
-    private Map<String, Object> startMessageMoveTask(RequestContext ctx, Map<String, Object> in) {
-        String sourceArn = string(in, "SourceArn");
-        String destinationArn = string(in, "DestinationArn");
-        Integer rate = MessageFactory.integerOrNull(in.get("MaxNumberOfMessagesPerSecond"), "MaxNumberOfMessagesPerSecond");
+    @Override
+    public StartMessageMoveTaskResult startMessageMoveTask(RequestContext ctx, StartMessageMoveTaskRequest in) {
+        String sourceArn = in.sourceArn();
+        String destinationArn = in.destinationArn();
+        Integer rate = in.maxNumberOfMessagesPerSecond();
         if (rate != null && (rate < 1 || rate > 500)) {
             throw SqsErrors.invalidParameter("MaxNumberOfMessagesPerSecond", rate,
                     "Must be an integer between 1 and 500, if provided.");
@@ -614,7 +645,7 @@ public final class SqsProvider implements ServiceProvider, Persistable {
             tasks.add(task);
         }
         schedule(task);
-        return Map.of("TaskHandle", task.handle());
+        return StartMessageMoveTaskResult.builder().taskHandle(task.handle()).build();
     }
 
     private void schedule(MoveTask task) {
@@ -671,8 +702,9 @@ public final class SqsProvider implements ServiceProvider, Persistable {
         if (f != null) f.cancel(false);
     }
 
-    private Map<String, Object> cancelMessageMoveTask(RequestContext ctx, Map<String, Object> in) {
-        String handle = string(in, "TaskHandle");
+    @Override
+    public CancelMessageMoveTaskResult cancelMessageMoveTask(RequestContext ctx, CancelMessageMoveTaskRequest in) {
+        String handle = in.taskHandle();
         String[] parsed = handle == null ? null : MoveTask.parseHandle(handle);
         if (parsed == null) throw SqsErrors.invalidParameterValue("Value for parameter TaskHandle is invalid.");
         SqsQueue source = queueByArn(parsed[1]);
@@ -683,39 +715,40 @@ public final class SqsProvider implements ServiceProvider, Persistable {
                 if (t.taskId.equals(parsed[0]) && MoveTask.RUNNING.equals(t.status)) {
                     t.status = MoveTask.CANCELLED;
                     finish(t);
-                    return Map.of("ApproximateNumberOfMessagesMoved", t.moved.get());
+                    return CancelMessageMoveTaskResult.builder().approximateNumberOfMessagesMoved(t.moved.get()).build();
                 }
             }
         }
         throw SqsErrors.resourceNotFound("Task does not exist.");
     }
 
-    private Map<String, Object> listMessageMoveTasks(RequestContext ctx, Map<String, Object> in) {
-        SqsQueue source = queueByArn(string(in, "SourceArn"));
+    @Override
+    public ListMessageMoveTasksResult listMessageMoveTasks(RequestContext ctx, ListMessageMoveTasksRequest in) {
+        SqsQueue source = queueByArn(in.sourceArn());
         if (source == null) throw SqsErrors.resourceNotFound("The resource that you specified for the SourceArn parameter doesn't exist.");
-        Integer max = MessageFactory.integerOrNull(in.get("MaxResults"), "MaxResults");
+        Integer max = in.maxResults();
         if (max != null && (max < 1 || max > 10)) {
             throw SqsErrors.invalidParameter("MaxResults", max, "Must be an integer between 1 and 10, if provided.");
         }
         List<MoveTask> tasks = stores.get(source.accountId, source.region).moveTasks.getOrDefault(source.arn, List.of());
-        List<Object> results = new ArrayList<>();
+        List<ListMessageMoveTasksResultEntry> results = new ArrayList<>();
         synchronized (tasks) {
             for (int i = tasks.size() - 1; i >= 0 && results.size() < (max != null ? max : 1); i--) {
-                results.add(tasks.get(i).toTree());
+                results.add(tasks.get(i).toEntry());
             }
         }
-        return Map.of("Results", results);
+        return ListMessageMoveTasksResult.builder().results(results).build();
     }
 
     // ================================================================ lookup helpers
 
     /** The queue a request names: its QueueUrl, or (query protocol) the path it was posted to. */
-    SqsQueue queue(RequestContext ctx, Map<String, Object> in) {
-        String url = string(in, "QueueUrl");
+    SqsQueue queue(RequestContext ctx, String queueUrl) {
+        String url = queueUrl;
         if (url == null && ctx.request() != null) url = ctx.request().path();
         QueueUrls.QueueAddress address = QueueUrls.parse(url);
         if (address == null) {
-            if (string(in, "QueueUrl") == null) throw SqsErrors.missingParameter("QueueUrl");
+            if (queueUrl == null) throw SqsErrors.missingParameter("QueueUrl");
             throw SqsErrors.queueDoesNotExist(isQuery(ctx));
         }
         SqsQueue q = find(address.accountId(), address.region() != null ? address.region() : ctx.region(), address.name());
@@ -746,22 +779,18 @@ public final class SqsProvider implements ServiceProvider, Persistable {
         return ctx.request() != null && ctx.request().header("X-Amz-Target") == null;
     }
 
-    private static String string(Map<String, Object> in, String key) {
-        Object v = in.get(key);
-        return v == null ? null : v.toString();
+    private static <T> List<T> orEmpty(List<T> list) {
+        return list == null ? List.of() : list;
     }
 
-    private static List<String> stringList(Object v) {
-        if (!(v instanceof List<?> l)) return List.of();
-        List<String> out = new ArrayList<>(l.size());
-        for (Object o : l) out.add(String.valueOf(o));
-        return out;
-    }
-
-    private static Map<String, String> stringMap(Object v) {
-        if (!(v instanceof Map<?, ?> m)) return Map.of();
+    /** A string map, empty for none; a null value (JSON {@code null}) reads as the empty string. */
+    private static Map<String, String> orEmpty(Map<String, String> map) {
+        if (map == null) return Map.of();
+        boolean nulls = false;
+        for (String v : map.values()) nulls |= v == null;
+        if (!nulls) return map;
         Map<String, String> out = new LinkedHashMap<>();
-        m.forEach((k, val) -> out.put(String.valueOf(k), val == null ? "" : String.valueOf(val)));
+        map.forEach((k, v) -> out.put(k, v == null ? "" : v));
         return out;
     }
 

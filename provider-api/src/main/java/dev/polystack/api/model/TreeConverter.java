@@ -1,0 +1,134 @@
+package dev.polystack.api.model;
+
+import dev.polystack.api.ServiceException;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one place that turns a parameter tree (see {@link dev.polystack.api.ServiceProvider}) into a typed request
+ * and a typed result back into a tree, driven by the generated {@link Shape}s. Values the protocol layer already
+ * typed pass through; lists and maps of scalars are wrapped, not copied.
+ */
+public final class TreeConverter {
+    private TreeConverter() {
+    }
+
+    /** The typed object of a tree (null for null). Members the shape does not have are ignored. */
+    public static <T> T fromTree(Shape<T> shape, Map<String, Object> tree) {
+        if (tree == null) return null;
+        Object builder = shape.newBuilder();
+        for (Map.Entry<String, Object> e : tree.entrySet()) {
+            Object value = e.getValue();
+            if (value == null) continue;
+            Member m = shape.member(e.getKey());
+            if (m != null) m.set(builder, fromValue(m.type(), value, m.name()));
+        }
+        return shape.build(builder);
+    }
+
+    /** The tree of a typed object (an empty map for null); absent members are absent keys. */
+    public static <T> Map<String, Object> toTree(Shape<T> shape, T typed) {
+        if (typed == null) return Map.of();
+        Member[] members = shape.memberArray();
+        Map<String, Object> out = new LinkedHashMap<>(members.length * 2);
+        for (Member m : members) {
+            Object value = m.get(typed);
+            if (value != null) out.put(m.name(), toValue(m.type(), value));
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object fromValue(Type type, Object v, String name) {
+        switch (type.kind()) {
+            case STRUCTURE:
+                return fromTree(type.shape(), (Map<String, Object>) expect(v, Map.class, name));
+            case LIST: {
+                List<Object> list = (List<Object>) expect(v, List.class, name);
+                if (type.element().scalar() && scalarsFit(type.element(), list)) return java.util.Collections.unmodifiableList(list);
+                List<Object> out = new ArrayList<>(list.size());
+                for (Object o : list) out.add(o == null ? null : fromValue(type.element(), o, name));
+                return out;
+            }
+            case MAP: {
+                Map<String, Object> map = (Map<String, Object>) expect(v, Map.class, name);
+                if (type.value().scalar() && scalarsFit(type.value(), map.values())) return java.util.Collections.unmodifiableMap(map);
+                Map<String, Object> out = new LinkedHashMap<>(map.size() * 2);
+                for (Map.Entry<String, Object> e : map.entrySet()) {
+                    out.put(String.valueOf(e.getKey()), e.getValue() == null ? null : fromValue(type.value(), e.getValue(), name));
+                }
+                return out;
+            }
+            default:
+                return scalar(type.kind(), v, name);
+        }
+    }
+
+    private static boolean scalarsFit(Type type, java.util.Collection<Object> values) {
+        for (Object o : values) {
+            if (o != null && scalar(type.kind(), o, null) != o) return false;
+        }
+        return true;
+    }
+
+    /** A scalar in the member's Java type: the value itself when it already is, else converted. */
+    private static Object scalar(Type.Kind kind, Object v, String name) {
+        try {
+            return switch (kind) {
+                case STRING -> v instanceof String ? v : v.toString();
+                case INTEGER -> v instanceof Integer ? v : v instanceof Number n ? (Object) n.intValue() : Integer.valueOf(v.toString().trim());
+                case LONG -> v instanceof Long ? v : v instanceof Number n ? (Object) n.longValue() : Long.valueOf(v.toString().trim());
+                case DOUBLE -> v instanceof Double ? v : v instanceof Number n ? (Object) n.doubleValue() : Double.valueOf(v.toString().trim());
+                case FLOAT -> v instanceof Float ? v : v instanceof Number n ? (Object) n.floatValue() : Float.valueOf(v.toString().trim());
+                case BOOLEAN -> v instanceof Boolean ? v : Boolean.valueOf(v.toString().trim());
+                case BLOB -> v instanceof byte[] ? v : Base64.getDecoder().decode(v.toString());
+                case TIMESTAMP -> v instanceof Instant ? v : Instant.parse(v.toString());
+                case STREAM, DOCUMENT -> v;
+                default -> throw new IllegalStateException(kind.toString());
+            };
+        } catch (IllegalArgumentException | java.time.DateTimeException e) {
+            if (name == null) return null; // only a fit check: "does not fit"
+            throw invalid(name, v);
+        }
+    }
+
+    private static Object expect(Object v, Class<?> type, String name) {
+        if (!type.isInstance(v)) throw invalid(name, v);
+        return v;
+    }
+
+    private static ServiceException invalid(String name, Object v) {
+        return new ServiceException("InvalidParameterValue", "Value " + v + " for parameter " + name + " is invalid.");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object toValue(Type type, Object v) {
+        switch (type.kind()) {
+            case STRUCTURE:
+                return toTree((Shape<Object>) type.shape(), v);
+            case LIST: {
+                List<Object> list = (List<Object>) v;
+                if (type.element().scalar()) return list;
+                List<Object> out = new ArrayList<>(list.size());
+                for (Object o : list) out.add(o == null ? null : toValue(type.element(), o));
+                return out;
+            }
+            case MAP: {
+                Map<String, Object> map = (Map<String, Object>) v;
+                if (type.value().scalar()) return map;
+                Map<String, Object> out = new LinkedHashMap<>(map.size() * 2);
+                for (Map.Entry<String, Object> e : map.entrySet()) {
+                    out.put(e.getKey(), e.getValue() == null ? null : toValue(type.value(), e.getValue()));
+                }
+                return out;
+            }
+            default:
+                return v;
+        }
+    }
+}
