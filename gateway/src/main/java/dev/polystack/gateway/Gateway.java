@@ -9,6 +9,7 @@ import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
 import dev.polystack.gateway.dispatch.FallbackErrors;
 import dev.polystack.gateway.dispatch.GatewayErrors;
+import dev.polystack.gateway.dispatch.MemoryGuard;
 import dev.polystack.gateway.dispatch.ServiceDispatcher;
 import dev.polystack.gateway.http.ContentDecoding;
 import dev.polystack.gateway.platform.Cors;
@@ -62,6 +63,11 @@ public final class Gateway {
             if (malformed == null) LOG.log(Level.SEVERE, "request " + requestId + " " + raw.method() + " " + raw.path() + " failed", e);
             ServiceException error = malformed != null ? malformed.toServiceException() : GatewayErrors.internalError();
             response = FallbackErrors.render(request, service, error, requestId);
+        } catch (OutOfMemoryError e) {
+            // Decoding or routing a request ran out of heap: the request fails, the server stays up.
+            MemoryGuard memory = MemoryGuard.get();
+            memory.outOfMemory(raw.method() + " " + raw.path(), e);
+            response = FallbackErrors.render(request, service, memory.refusal(), requestId);
         }
         if (service == null || !servesOwnCors(service, request)) cors.decorate(request, response);
         if (response.header("x-amzn-RequestId") == null) response.header("x-amzn-RequestId", requestId);

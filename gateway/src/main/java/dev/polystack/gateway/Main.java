@@ -2,12 +2,12 @@ package dev.polystack.gateway;
 
 import dev.polystack.api.Config;
 
-import java.time.Duration;
-import java.time.Instant;
+import java.lang.management.ManagementFactory;
 
 /**
  * Starts Polystack: {@code java -cp ... dev.polystack.gateway.Main}. Prints one ready line with the address and
- * the start-up time (from JVM start); SIGTERM or Ctrl-C stops it cleanly (SHUTDOWN hooks, state saved).
+ * the start-up time (from launch) once the listener answers and the READY init hooks ran; SIGTERM or Ctrl-C
+ * stops it cleanly (SHUTDOWN hooks, state saved).
  */
 public final class Main {
     private Main() {
@@ -26,8 +26,7 @@ public final class Main {
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(polystack::stop, "polystack-shutdown"));
-        long millis = ProcessHandle.current().info().startInstant()
-                .map(start -> Duration.between(start, Instant.now()).toMillis()).orElse(-1L);
+        long millis = System.currentTimeMillis() - launchedAtMillis();
         // Ends with "Ready." like LocalStack's own line: tools such as Testcontainers wait for exactly that.
         System.out.println("Polystack on " + polystack.url() + " started in " + millis + " ms. Ready.");
         System.out.flush();
@@ -40,5 +39,22 @@ public final class Main {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * When the launcher started ({@code POLYSTACK_LAUNCHED_AT_MS}, set by {@code ./polystack}), else when this JVM
+     * started. (ProcessHandle's start instant is no substitute: Linux gives the boot time in whole seconds, so it
+     * was up to a second off.)
+     */
+    private static long launchedAtMillis() {
+        String launched = System.getenv("POLYSTACK_LAUNCHED_AT_MS");
+        if (launched != null) {
+            try {
+                return Long.parseLong(launched.trim());
+            } catch (NumberFormatException e) {
+                // fall through: a malformed value only costs the figure's precision
+            }
+        }
+        return ManagementFactory.getRuntimeMXBean().getStartTime();
     }
 }

@@ -91,7 +91,11 @@ public final class Polystack {
         return config;
     }
 
-    /** BOOT and START hooks, listen, providers ready (eager loading if asked), then READY hooks in the background. */
+    /**
+     * BOOT and START hooks, listen, providers ready (eager loading if asked), then READY hooks: when this returns,
+     * the server answers and whatever the READY scripts create exists (the caller prints the ready line then,
+     * which is what Testcontainers and scripts wait for).
+     */
     public Polystack start() {
         initHooks.run(InitHooks.Stage.BOOT);
         initHooks.run(InitHooks.Stage.START);
@@ -106,7 +110,7 @@ public final class Polystack {
                 }
             }
         }
-        Thread.ofVirtual().name("init-ready").start(() -> initHooks.run(InitHooks.Stage.READY));
+        initHooks.run(InitHooks.Stage.READY);
         return this;
     }
 

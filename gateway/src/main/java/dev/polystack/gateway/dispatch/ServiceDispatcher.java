@@ -20,13 +20,15 @@ import java.util.logging.Logger;
  * One service request: provider → {@code handleHttp} → else parse → {@code invoke} → serialize. Every failure
  * becomes an AWS error in the service's protocol: {@link ServiceException} as thrown,
  * {@link UnsupportedOperationException} as 501 NotImplemented, a {@link MalformedBodyException} anywhere in the
- * cause chain as its 400, anything else as a logged 500 InternalError.
+ * cause chain as its 400, running out of memory as 503 ServiceUnavailable ({@link MemoryGuard}), anything else as a
+ * logged 500 InternalError.
  */
 public final class ServiceDispatcher {
     private static final Logger LOG = Logger.getLogger(ServiceDispatcher.class.getName());
 
     private final ServiceCatalog catalog;
     private final ProviderRegistry registry;
+    private final MemoryGuard memory = MemoryGuard.get();
 
     /** Observers of successful in-process calls (service, operation). */
     private final List<BiConsumer<String, String>> callListeners = new CopyOnWriteArrayList<>();
@@ -51,6 +53,7 @@ public final class ServiceDispatcher {
             codec = catalog.codec(service);
             ServiceProvider provider = providerOrNull(service);
             if (provider != null) {
+                memory.checkAdmits(null, context.request().method());
                 HttpResponseData raw = provider.handleHttp(context);
                 if (raw != null) return raw;
             }
@@ -61,6 +64,7 @@ public final class ServiceDispatcher {
             ParsedRequest parsed = codec.parse(context.request());
             context.operation(parsed.operation());
             if (provider == null) throw noProvider(service, parsed.operation());
+            memory.checkAdmits(parsed.operation(), null);
             Map<String, Object> output = provider.invoke(context, parsed.operation(), parsed.params());
             return codec.serialize(context, parsed.operation(), output == null ? Map.of() : output);
         } catch (ServiceException e) {
@@ -75,6 +79,9 @@ public final class ServiceDispatcher {
         } catch (LinkageError | StackOverflowError e) {
             LOG.log(Level.SEVERE, "request " + context.requestId() + " to " + service + "." + context.operation() + " failed", e);
             return error(codec, context, GatewayErrors.internalError());
+        } catch (OutOfMemoryError e) {
+            memory.outOfMemory(service + "." + context.operation(), e);
+            return error(codec, context, memory.refusal());
         }
     }
 
@@ -92,6 +99,7 @@ public final class ServiceDispatcher {
     /** Calls a provider in process (ProviderEnvironment.call): no HTTP, same provider selection. */
     public Map<String, Object> call(RequestContext context, String service, String operation, Map<String, Object> input) {
         context.operation(operation);
+        memory.checkAdmits(operation, null);
         Map<String, Object> output = registry.obtain(service).invoke(context, operation, input);
         for (BiConsumer<String, String> listener : callListeners) listener.accept(service, operation);
         return output == null ? Map.of() : output;

@@ -1,0 +1,123 @@
+package dev.polystack.gateway.dispatch;
+
+import dev.polystack.api.ServiceException;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
+import java.util.List;
+import java.util.Locale;
+import java.util.logging.Logger;
+
+/**
+ * Keeps the server alive when its state outgrows the heap (POLYSTACK_XMX, or half the memory of the machine or
+ * container). Once the heap is more than {@value #FULL_PERCENT}% full right after a collection, requests that add
+ * state are refused with a 503 ServiceUnavailable in the service's protocol (reads, receives and deletes still
+ * pass, so clients can drain queues and delete objects), and one log line says why and what to change; below
+ * {@value #RELIEVED_PERCENT}% they are accepted again. An OutOfMemoryError that still happens while serving a
+ * request becomes the same error instead of killing the server.
+ *
+ * <p>The figure is the heap in use after the most recent collection of each pool (live data plus what the last
+ * collection could not reach), read once a second by a daemon thread, so the request path reads one volatile field.
+ */
+public final class MemoryGuard {
+    private static final Logger LOG = Logger.getLogger(MemoryGuard.class.getName());
+    static final int FULL_PERCENT = 90;
+    static final int RELIEVED_PERCENT = 80;
+
+    /** Operations that only read or remove state: they pass while memory is short. */
+    private static final List<String> RELIEVING_PREFIXES = List.of("Get", "List", "Describe", "Head", "Receive",
+            "Delete", "Purge", "Remove", "Untag", "Change", "Query", "Scan", "BatchGet", "Select", "Check", "Lookup");
+
+    private static final MemoryGuard INSTANCE = new MemoryGuard();
+
+    private static final int RECHECK_SECONDS = 5;
+
+    private volatile boolean short_;
+    private long secondsShort;  // watcher thread only
+    private volatile String state = "";
+    private Thread watcher;
+
+    /** A guard fed only by {@link #update} (tests); the process's own is {@link #get()}. */
+    MemoryGuard() {
+    }
+
+    /** The process's guard; its watcher thread starts on first use. */
+    public static MemoryGuard get() {
+        INSTANCE.startWatching();
+        return INSTANCE;
+    }
+
+    private synchronized void startWatching() {
+        if (watcher != null) return;
+        watcher = Thread.ofPlatform().daemon().name("memory-guard").start(() -> {
+            List<MemoryPoolMXBean> pools = ManagementFactory.getMemoryPoolMXBeans().stream()
+                    .filter(p -> p.getType() == MemoryType.HEAP && p.isCollectionUsageThresholdSupported()).toList();
+            long max = Runtime.getRuntime().maxMemory();
+            while (true) {
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                // While short, a collection now and then finds out whether deletes freed memory (no requests may
+                // be allocating anything that would trigger one).
+                if (short_ && ++secondsShort % RECHECK_SECONDS == 0) System.gc();
+                if (!short_) secondsShort = 0;
+                long used = 0;
+                for (MemoryPoolMXBean pool : pools) {
+                    MemoryUsage after = pool.getCollectionUsage();
+                    if (after != null) used += after.getUsed();
+                }
+                update(used, max);
+            }
+        });
+    }
+
+    /** Takes one reading: heap bytes in use after the last collection, of at most {@code max}. */
+    void update(long usedAfterCollection, long max) {
+        long percent = max <= 0 ? 0 : usedAfterCollection * 100 / max;
+        state = String.format(Locale.ROOT, "%d of %d MB of heap in use after garbage collection",
+                usedAfterCollection >> 20, max >> 20);
+        if (!short_ && percent > FULL_PERCENT) {
+            short_ = true;
+            LOG.severe("Polystack is running out of memory (" + state + "): requests that add state are refused "
+                    + "with 503 ServiceUnavailable until memory frees; reads, receives and deletes still work. "
+                    + "Raise POLYSTACK_XMX (or the container's memory limit), or delete state.");
+        } else if (short_ && percent < RELIEVED_PERCENT) {
+            short_ = false;
+            LOG.warning("Polystack has memory again (" + state + "): requests that add state are accepted again");
+        }
+    }
+
+    public boolean isShort() {
+        return short_;
+    }
+
+    /**
+     * Throws the 503 for a request that would add state while memory is short. {@code operation} may be null
+     * (a raw HTTP request the provider answers itself): then the HTTP method decides (PUT adds state).
+     */
+    public void checkAdmits(String operation, String httpMethod) {
+        if (!short_) return;
+        if (operation == null ? "PUT".equals(httpMethod) : !relieving(operation)) throw refusal();
+    }
+
+    static boolean relieving(String operation) {
+        for (String prefix : RELIEVING_PREFIXES) if (operation.startsWith(prefix)) return true;
+        return false;
+    }
+
+    /** The AWS-shaped answer when memory is short, and for an OutOfMemoryError while serving a request. */
+    public ServiceException refusal() {
+        return new ServiceException("ServiceUnavailable", "Polystack is out of memory for new state (" + state
+                + "). Raise POLYSTACK_XMX or the container's memory limit, or delete state, then retry.", 503, false);
+    }
+
+    /** Logs an OutOfMemoryError caught while serving a request (the request gets {@link #refusal()}). */
+    public void outOfMemory(String what, OutOfMemoryError e) {
+        LOG.severe("Polystack ran out of memory serving " + what + " (" + e.getMessage() + "; " + state
+                + "): answered 503 ServiceUnavailable. Raise POLYSTACK_XMX or the container's memory limit.");
+    }
+}
