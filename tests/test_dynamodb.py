@@ -552,3 +552,26 @@ def test_tags_and_settings(ddb):
     assert err["Code"] == "ValidationException"
     ddb.update_table(TableName=name, DeletionProtectionEnabled=False)
     ddb.delete_table(TableName=name)
+
+
+def test_backups_and_restore(ddb):
+    name = make_table(ddb, range_key=("sk", "N"))
+    for i in range(3):
+        ddb.put_item(TableName=name, Item={"pk": {"S": "b"}, "sk": {"N": str(i)}})
+    details = ddb.create_backup(TableName=name, BackupName="nightly")["BackupDetails"]
+    assert (details["BackupName"], details["BackupStatus"], details["BackupType"]) == ("nightly", "AVAILABLE", "USER")
+    arn = details["BackupArn"]
+    ddb.put_item(TableName=name, Item={"pk": {"S": "b"}, "sk": {"N": "99"}})  # after the backup: not restored
+    described = ddb.describe_backup(BackupArn=arn)["BackupDescription"]
+    assert described["SourceTableDetails"]["TableName"] == name and described["SourceTableDetails"]["ItemCount"] == 3
+    assert arn in [b["BackupArn"] for b in ddb.list_backups(TableName=name)["BackupSummaries"]]
+    target = unique("restored")
+    restored = ddb.restore_table_from_backup(TargetTableName=target, BackupArn=arn)["TableDescription"]
+    assert restored["RestoreSummary"]["SourceBackupArn"] == arn
+    out = ddb.query(TableName=target, KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": {"S": "b"}})
+    assert [i["sk"]["N"] for i in out["Items"]] == ["0", "1", "2"]
+    err, _ = error_of(ddb.restore_table_from_backup, TargetTableName=target, BackupArn=arn)
+    assert err["Code"] == "TableAlreadyExistsException"
+    assert ddb.delete_backup(BackupArn=arn)["BackupDescription"]["BackupDetails"]["BackupStatus"] == "DELETED"
+    err, _ = error_of(ddb.describe_backup, BackupArn=arn)
+    assert (err["Code"], err["Message"]) == ("BackupNotFoundException", f"Backup not found: {arn}")

@@ -33,6 +33,7 @@ final class DynamoEngine {
         final String region;
         final ConcurrentSkipListMap<String, Table> tables = new ConcurrentSkipListMap<>();
         final Map<String, TokenUse> tokens = new ConcurrentHashMap<>();
+        final Map<String, Backups.Backup> backups = new java.util.concurrent.ConcurrentSkipListMap<>();
 
         Region(String accountId, String region) {
             this.accountId = accountId;

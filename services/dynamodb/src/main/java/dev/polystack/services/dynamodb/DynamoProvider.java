@@ -24,17 +24,19 @@ import static dev.polystack.services.dynamodb.Params.str;
  * The DynamoDB provider: unpacks each operation's parameters into typed values, calls {@link DynamoEngine}
  * (items, queries, transactions) or {@link TableOps} (the control plane), and renders the answer.
  */
-public final class DynamoProvider implements ServiceProvider {
+public final class DynamoProvider implements ServiceProvider, dev.polystack.api.Persistable {
     private static final Set<String> PUT_RETURN_VALUES = Set.of("NONE", "ALL_OLD");
     private static final Set<String> UPDATE_RETURN_VALUES = Set.of("NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW");
 
     final DynamoEngine engine;
     private final TableOps tables;
+    private final Backups backups;
     private final java.util.concurrent.ScheduledFuture<?> sweep;
 
     DynamoProvider(DynamoEngine engine, ProviderEnvironment environment) {
         this.engine = engine;
         this.tables = new TableOps(engine);
+        this.backups = new Backups(engine);
         this.sweep = environment == null ? null : environment.scheduler().scheduleWithFixedDelay(() -> {
             try {
                 engine.sweepExpired();
@@ -47,6 +49,28 @@ public final class DynamoProvider implements ServiceProvider {
     @Override
     public String service() {
         return "dynamodb";
+    }
+
+    @Override
+    public int stateVersion() {
+        return DynamoSnapshot.VERSION;
+    }
+
+    @Override
+    public void saveState(java.io.OutputStream out) throws java.io.IOException {
+        DynamoSnapshot.save(engine, out);
+    }
+
+    @Override
+    public void loadState(java.io.InputStream in, int version) throws java.io.IOException {
+        if (version != DynamoSnapshot.VERSION) throw new java.io.IOException("unsupported DynamoDB state version " + version);
+        resetState();
+        DynamoSnapshot.load(engine, in);
+    }
+
+    @Override
+    public void resetState() {
+        engine.stores.clear();
     }
 
     @Override
@@ -84,6 +108,11 @@ public final class DynamoProvider implements ServiceProvider {
             case "DescribeTimeToLive" -> describeTtl(r, in);
             case "DescribeContinuousBackups" -> continuousBackups(backupTable(r, in));
             case "UpdateContinuousBackups" -> updateContinuousBackups(r, in);
+            case "CreateBackup" -> backups.create(r, in);
+            case "DescribeBackup" -> backups.describe(r, in);
+            case "ListBackups" -> backups.list(r, in);
+            case "DeleteBackup" -> backups.delete(r, in);
+            case "RestoreTableFromBackup" -> Map.of("TableDescription", TableOps.describe(backups.restore(ctx, r, in), "create"));
             case "DescribeContributorInsights" -> contributorInsights(r, in, null);
             case "UpdateContributorInsights" -> contributorInsights(r, in, str(in, "ContributorInsightsAction"));
             default -> throw new UnsupportedOperationException(operation);

@@ -86,6 +86,9 @@ final class Table {
     volatile String contributorInsights = "DISABLED";
     volatile String status = "ACTIVE";
     volatile TableStream stream;
+    /** Set on tables made by RestoreTableFromBackup (DescribeTable's RestoreSummary). */
+    volatile String restoredFrom;
+    volatile String restoredFromTable;
     final List<TableStream> pastStreams = new ArrayList<>();
     final Map<String, String> tags = new java.util.concurrent.ConcurrentHashMap<>();
 

@@ -342,6 +342,14 @@ final class TableOps {
             d.put("LatestStreamArn", s.arn);
         }
         if (t.sseDescription != null) d.put("SSEDescription", t.sseDescription);
+        if (t.restoredFrom != null) {
+            Map<String, Object> restore = new LinkedHashMap<>();
+            restore.put("SourceBackupArn", t.restoredFrom);
+            restore.put("SourceTableArn", t.restoredFromTable);
+            restore.put("RestoreDateTime", Instant.ofEpochMilli(t.createdMillis));
+            restore.put("RestoreInProgress", false);
+            d.put("RestoreSummary", restore);
+        }
         if (t.tableClass != null) d.put("TableClassSummary", Map.of("TableClass", t.tableClass));
         d.put("DeletionProtectionEnabled", t.deletionProtection);
         if (phase.equals("describe")) d.put("WarmThroughput", warm(t.billingMode, t.readCapacity, t.writeCapacity));

@@ -35,14 +35,21 @@ final class TableStream {
     private long nextSequence;
 
     TableStream(String tableArn, String viewType, long createdMillis, long startingSequence) {
-        this.label = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS")
-                .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.ofEpochMilli(createdMillis));
-        this.arn = tableArn + "/stream/" + label;
+        this(tableArn + "/stream/" + java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS")
+                        .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.ofEpochMilli(createdMillis)),
+                viewType, createdMillis, startingSequence,
+                "shardId-" + String.format("%020d", createdMillis) + "-" + UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    /** A stream as restored from a snapshot. */
+    TableStream(String arn, String viewType, long createdMillis, long startingSequence, String shardId) {
+        this.arn = arn;
+        this.label = arn.substring(arn.lastIndexOf('/') + 1);
         this.viewType = viewType;
         this.createdMillis = createdMillis;
         this.startingSequence = startingSequence;
         this.nextSequence = startingSequence;
-        this.shardId = "shardId-" + String.format("%020d", createdMillis) + "-" + UUID.randomUUID().toString().substring(0, 8);
+        this.shardId = shardId;
     }
 
     /** Adds the record for one write (old and new item; null for none). No record when nothing changed. */
