@@ -20,7 +20,7 @@ def _populate(srv):
     ddb.put_item(TableName="persisted-table", Item=item)
     ddb.put_item(TableName="persisted-table", Item={"pk": {"S": "a"}, "sk": {"N": "2"}})
     ddb.update_time_to_live(TableName="persisted-table", TimeToLiveSpecification={"Enabled": True, "AttributeName": "exp"})
-    backup = ddb.create_backup(TableName="persisted-table", BackupName="b1")["BackupDetails"]["BackupArn"]
+    backup = ddb.create_backup(TableName="persisted-table", BackupName="backup-1")["BackupDetails"]["BackupArn"]
     return {"item": item, "backup": backup}
 
 

@@ -58,6 +58,13 @@ final class DynamoSnapshot {
                 }
             }
             g.writeEndArray();
+            g.writeArrayFieldStart("backups");
+            for (Map<String, DynamoEngine.Region> byRegion : engine.stores.all().values()) {
+                for (DynamoEngine.Region r : byRegion.values()) {
+                    for (Backups.Backup b : r.backups.values()) saveBackup(r, b, g);
+                }
+            }
+            g.writeEndArray();
             g.writeEndObject();
         }
     }
@@ -78,15 +85,7 @@ final class DynamoSnapshot {
                 streamStates.add(new StreamState(s.arn, s.viewType, s.createdMillis, s.startingSequence, s.shardId, s.enabled, s.nextSequence()));
                 records.add(s.all());
             }
-            List<IndexState> indexes = new ArrayList<>();
-            for (Table.Index i : t.indexes.values()) {
-                indexes.add(new IndexState(i.name, i.global, i.hash, i.range, i.projectionType, i.nonKeyAttributes, i.readCapacity, i.writeCapacity));
-            }
-            String partition = t.arn.split(":")[1];
-            state = new TableState(t.accountId, t.region, partition, t.name, t.id, t.createdMillis, t.hash, t.range,
-                    t.attributeDefinitions, indexes, t.billingMode, t.readCapacity, t.writeCapacity, t.billingModeChangedMillis,
-                    t.deletionProtection, t.tableClass, t.sseDescription, t.ttlAttribute, t.ttlEnabled, t.pointInTimeRecovery,
-                    t.contributorInsights, new LinkedHashMap<>(t.tags), streamStates);
+            state = state(t, streamStates);
         } finally {
             t.lock.unlock();
         }
@@ -122,6 +121,60 @@ final class DynamoSnapshot {
         }
         g.writeEndArray();
         g.writeEndObject();
+    }
+
+    private static TableState state(Table t, List<StreamState> streams) {
+        List<IndexState> indexes = new ArrayList<>();
+        for (Table.Index i : t.indexes.values()) {
+            indexes.add(new IndexState(i.name, i.global, i.hash, i.range, i.projectionType, i.nonKeyAttributes, i.readCapacity, i.writeCapacity));
+        }
+        String partition = t.arn.split(":")[1];
+        return new TableState(t.accountId, t.region, partition, t.name, t.id, t.createdMillis, t.hash, t.range,
+                t.attributeDefinitions, indexes, t.billingMode, t.readCapacity, t.writeCapacity, t.billingModeChangedMillis,
+                t.deletionProtection, t.tableClass, t.sseDescription, t.ttlAttribute, t.ttlEnabled, t.pointInTimeRecovery,
+                t.contributorInsights, new LinkedHashMap<>(t.tags), streams);
+    }
+
+    /** Backups keep their source table's settings (as it was) and its items. */
+    private static void saveBackup(DynamoEngine.Region r, Backups.Backup b, JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("accountId", r.accountId);
+        g.writeStringField("region", r.region);
+        g.writeStringField("arn", b.arn());
+        g.writeStringField("name", b.name());
+        g.writeNumberField("created", b.createdMillis());
+        g.writeNumberField("size", b.sizeBytes());
+        g.writeFieldName("table");
+        JSON.writeValue(g, state(b.source(), List.of()));
+        g.writeArrayFieldStart("items");
+        for (Map<String, AttrValue> item : b.items()) writeItem(g, item);
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    private static void loadBackup(DynamoEngine engine, JsonParser p) throws IOException {
+        String account = null, region = null, arn = null, name = null;
+        long created = 0, size = 0;
+        Table source = null;
+        List<Map<String, AttrValue>> items = new ArrayList<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String f = p.currentName();
+            p.nextToken();
+            switch (f) {
+                case "accountId" -> account = p.getText();
+                case "region" -> region = p.getText();
+                case "arn" -> arn = p.getText();
+                case "name" -> name = p.getText();
+                case "created" -> created = p.getLongValue();
+                case "size" -> size = p.getLongValue();
+                case "table" -> source = restore(JSON.readValue(p, TableState.class));
+                case "items" -> {
+                    while (p.nextToken() == JsonToken.START_OBJECT) items.add(source.compact(readItem(p)));
+                }
+                default -> p.skipChildren();
+            }
+        }
+        engine.stores.get(account, region).backups.put(arn, new Backups.Backup(arn, name, created, source, items, size));
     }
 
     private static void writeItem(JsonGenerator g, Map<String, AttrValue> item) throws IOException {
@@ -183,6 +236,9 @@ final class DynamoSnapshot {
                     case "tables" -> {
                         expect(p.currentToken(), JsonToken.START_ARRAY);
                         while (p.nextToken() == JsonToken.START_OBJECT) loadTable(engine, p);
+                    }
+                    case "backups" -> {
+                        while (p.nextToken() == JsonToken.START_OBJECT) loadBackup(engine, p);
                     }
                     default -> p.skipChildren();
                 }
