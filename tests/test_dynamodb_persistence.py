@@ -68,3 +68,20 @@ def test_dynamodb_saved_state_survives_kill_9(start_server):
     srv.start()
     _verify(srv, made)
     assert "Item" not in srv.client("dynamodb").get_item(TableName="persisted-table", Key={"pk": {"S": "not-saved"}, "sk": {"N": "0"}})
+
+
+def test_streams_first_after_restart_see_saved_records(start_server):
+    srv = start_server(PERSIST)
+    ddb = srv.client("dynamodb")
+    ddb.create_table(TableName="streams-first", BillingMode="PAY_PER_REQUEST",
+                     AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                     KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                     StreamSpecification={"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"})
+    ddb.put_item(TableName="streams-first", Item={"pk": {"S": "x"}})
+    srv.stop()
+    srv.start()
+    streams = srv.client("dynamodbstreams")  # the first request after the restart goes to Streams, not DynamoDB
+    [stream] = streams.list_streams(TableName="streams-first")["Streams"]
+    shard = streams.describe_stream(StreamArn=stream["StreamArn"])["StreamDescription"]["Shards"][0]["ShardId"]
+    it = streams.get_shard_iterator(StreamArn=stream["StreamArn"], ShardId=shard, ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+    assert [r["eventName"] for r in streams.get_records(ShardIterator=it)["Records"]] == ["INSERT"]

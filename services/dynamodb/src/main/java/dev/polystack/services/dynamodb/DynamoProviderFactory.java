@@ -26,6 +26,6 @@ public final class DynamoProviderFactory implements ProviderFactory {
     @Override
     public synchronized ServiceProvider create(String service, ProviderEnvironment environment) {
         if (engine == null) engine = new DynamoEngine(System::currentTimeMillis);
-        return service.equals("dynamodb") ? new DynamoProvider(engine, environment) : new StreamsProvider(engine);
+        return service.equals("dynamodb") ? new DynamoProvider(engine, environment) : new StreamsProvider(engine, environment);
     }
 }

@@ -15,12 +15,41 @@ import java.util.Map;
 import static dev.polystack.services.dynamodb.Params.integer;
 import static dev.polystack.services.dynamodb.Params.str;
 
-/** DynamoDB Streams (the {@code dynamodbstreams} API) over the streams the DynamoDB engine's tables keep. */
-public final class StreamsProvider implements ServiceProvider {
+/**
+ * DynamoDB Streams (the {@code dynamodbstreams} API) over the streams the DynamoDB engine's tables keep. The
+ * records are part of DynamoDB's state and snapshot; this provider's own snapshot is an empty marker, and its
+ * first request makes sure the DynamoDB provider exists (and so has loaded its saved state).
+ */
+public final class StreamsProvider implements ServiceProvider, dev.polystack.api.Persistable {
     private final DynamoEngine engine;
+    private final dev.polystack.api.ProviderEnvironment environment;
+    private volatile boolean dynamoReady;
 
-    StreamsProvider(DynamoEngine engine) {
+    StreamsProvider(DynamoEngine engine, dev.polystack.api.ProviderEnvironment environment) {
         this.engine = engine;
+        this.environment = environment;
+    }
+
+    @Override
+    public void saveState(java.io.OutputStream out) throws java.io.IOException {
+        out.write("{\"sharedWith\":\"dynamodb\"}".getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void loadState(java.io.InputStream in, int version) {
+        // Nothing of its own: the stream records come back with DynamoDB's snapshot.
+    }
+
+    @Override
+    public void resetState() {
+        // DynamoDB's reset clears the tables and with them their streams.
+    }
+
+    /** With PERSISTENCE=1 the DynamoDB provider loads its snapshot when created: create it before serving streams. */
+    private void ensureDynamoLoaded(RequestContext ctx) {
+        if (dynamoReady || environment == null) return;
+        environment.call(RequestContext.internal(ctx.accountId(), ctx.region(), "dynamodb"), "dynamodb", "DescribeLimits", Map.of());
+        dynamoReady = true;
     }
 
     @Override
@@ -30,6 +59,7 @@ public final class StreamsProvider implements ServiceProvider {
 
     @Override
     public Map<String, Object> invoke(RequestContext ctx, String operation, Map<String, Object> in) {
+        ensureDynamoLoaded(ctx);
         DynamoEngine.Region r = engine.stores.get(ctx);
         return switch (operation) {
             case "ListStreams" -> listStreams(r, in);
