@@ -220,3 +220,54 @@ def test_tags_and_account_settings(lambda_client, functions):
     settings = lambda_client.get_account_settings()
     assert settings["AccountLimit"]["ConcurrentExecutions"] == 1000
     assert settings["AccountUsage"]["FunctionCount"] >= 1
+
+
+def test_function_url_serves_payload_format_2(lambda_client, functions, endpoint_url):
+    import requests
+    source = ("import json\n"
+              "def handler(event, context):\n"
+              "    return {'statusCode': 201, 'headers': {'x-custom': 'yes'}, 'cookies': ['a=1'],\n"
+              "            'body': json.dumps({'method': event['requestContext']['http']['method'],\n"
+              "                                'path': event['rawPath'], 'query': event.get('queryStringParameters'),\n"
+              "                                'body': event.get('body'), 'version': event['version']})}\n")
+    name, _ = functions.create(files={"index.py": source})
+    config = lambda_client.create_function_url_config(FunctionName=name, AuthType="NONE")
+    assert config["ResponseMetadata"]["HTTPStatusCode"] == 201
+    url = config["FunctionUrl"]
+    assert ".lambda-url.us-east-1.localhost.localstack.cloud:" in url and url.endswith("/")
+    error = pytest.raises(Exception, lambda_client.create_function_url_config, FunctionName=name, AuthType="NONE")
+    assert error.value.response["Error"]["Code"] == "ResourceConflictException"
+    got = lambda_client.get_function_url_config(FunctionName=name)
+    assert got["FunctionUrl"] == url and got["InvokeMode"] == "BUFFERED"
+
+    host = url.split("//")[1].split("/")[0]
+    port = endpoint_url.rsplit(":", 1)[1]
+    answer = requests.post(f"http://127.0.0.1:{port}/some/path?a=1&a=2", data='{"k": "v"}',
+                           headers={"Host": host, "Content-Type": "application/json"}, timeout=60)
+    assert answer.status_code == 201
+    assert answer.headers["x-custom"] == "yes"
+    assert answer.json() == {"method": "POST", "path": "/some/path", "query": {"a": "1,2"}, "body": '{"k": "v"}',
+                             "version": "2.0"}
+
+    lambda_client.delete_function_url_config(FunctionName=name)
+    error = pytest.raises(Exception, lambda_client.get_function_url_config, FunctionName=name)
+    assert error.value.response["Error"]["Message"] == "The resource you requested does not exist."
+
+
+def test_custom_runtime_bootstrap(lambda_client, functions):
+    import shutil
+    if not shutil.which("curl"):
+        pytest.skip("the bootstrap of this test uses curl")
+    bootstrap = """#!/bin/sh
+set -eu
+while true; do
+  headers=$(mktemp)
+  event=$(curl -sS -D "$headers" "http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime/invocation/next")
+  id=$(grep -i Lambda-Runtime-Aws-Request-Id "$headers" | tr -d '[:space:]' | cut -d: -f2)
+  echo "custom runtime got $event"
+  curl -sS -X POST "http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime/invocation/$id/response" -d "{\\"echo\\": $event}" > /dev/null
+done
+"""
+    name, _ = functions.create(files={"bootstrap": bootstrap}, runtime="provided.al2023", handler="unused")
+    answer, payload = invoke(lambda_client, name, {"shell": 1})
+    assert payload == {"echo": {"shell": 1}}

@@ -23,6 +23,7 @@ public final class HostRule implements RouteRule {
             if (label.equals("execute-api")) return "apigateway"; // <api-id>.execute-api...: a deployed API's invocation
         }
         if (labels[0].equals("queue")) return "sqs"; // legacy queue.amazonaws.com
+        if (labels.length > 1 && labels[1].equals("lambda-url")) return "lambda"; // <url-id>.lambda-url.<region>...: function URLs
         List<ServiceInfo> services = input.catalog().byEndpointPrefix(labels[0]);
         if (services == null || services.isEmpty()) return null;
         for (ServiceInfo s : services) {

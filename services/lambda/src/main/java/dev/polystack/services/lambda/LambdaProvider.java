@@ -45,6 +45,7 @@ public final class LambdaProvider implements ServiceProvider, Persistable {
     private final InvocationLogs logs;
     private final Invoker invoker;
     private final EventSourceMappings mappings;
+    private final FunctionUrls urls;
 
     public LambdaProvider(ProviderEnvironment env) {
         this.env = env;
@@ -57,11 +58,20 @@ public final class LambdaProvider implements ServiceProvider, Persistable {
         this.logs = new InvocationLogs(env);
         this.invoker = new Invoker(engine, executor, code, layers, env, logs);
         this.mappings = new EventSourceMappings(store, engine, invoker, env);
+        this.urls = new FunctionUrls(engine, invoker, env.config().externalScheme(), env.config().externalHost());
     }
 
     @Override
     public String service() {
         return "lambda";
+    }
+
+    /** Requests to a function URL host ({@code <url-id>.lambda-url.<region>.localhost.localstack.cloud}). */
+    @Override
+    public HttpResponseData handleHttp(RequestContext ctx) {
+        String host = ctx.request().header("Host");
+        if (host == null || !host.contains(".lambda-url.")) return null;
+        return urls.serve(ctx.request());
     }
 
     @Override
@@ -81,14 +91,14 @@ public final class LambdaProvider implements ServiceProvider, Persistable {
 
     @Override
     public void saveState(OutputStream out) throws IOException {
-        LambdaSnapshot.save(store, out);
+        LambdaSnapshot.save(store, out, urls);
     }
 
     @Override
     public void loadState(InputStream in, int version) throws IOException {
         mappings.close();
         executor.retire("");
-        LambdaSnapshot.load(store, in);
+        LambdaSnapshot.load(store, in, urls);
         mappings.resume();
     }
 
@@ -97,6 +107,7 @@ public final class LambdaProvider implements ServiceProvider, Persistable {
         mappings.close();
         executor.retire("");
         store.clear();
+        urls.byId.clear();
     }
 
     @Override
@@ -115,7 +126,9 @@ public final class LambdaProvider implements ServiceProvider, Persistable {
             case "UpdateFunctionConfiguration" -> updateConfiguration(ctx, in);
             case "UpdateFunctionCode" -> updateCode(ctx, in);
             case "DeleteFunction" -> {
-                engine.deleteFunction(ref(ctx, in));
+                FunctionRef deleted = ref(ctx, in);
+                engine.deleteFunction(deleted);
+                if (deleted.qualifier() == null) urls.forget(deleted.account(), deleted.region(), deleted.name());
                 ctx.response().status(204);
                 yield Map.of("StatusCode", 204);
             }
@@ -252,6 +265,23 @@ public final class LambdaProvider implements ServiceProvider, Persistable {
                 List<Object> out = new ArrayList<>();
                 for (EventSourceMapping m : mappings.list(ctx, str(in, "EventSourceArn"), str(in, "FunctionName"))) out.add(mappings.view(m));
                 yield paged(out, in, "EventSourceMappings");
+            }
+            case "CreateFunctionUrlConfig" -> {
+                ctx.response().status(201);
+                yield urls.view(urls.create(ref(ctx, in), str(in, "AuthType"), map(in.get("Cors")), str(in, "InvokeMode")), false, false);
+            }
+            case "GetFunctionUrlConfig" -> urls.view(urls.get(ref(ctx, in)), true, true);
+            case "UpdateFunctionUrlConfig" -> urls.view(urls.update(ref(ctx, in), str(in, "AuthType"), map(in.get("Cors")),
+                    str(in, "InvokeMode")), true, false);
+            case "DeleteFunctionUrlConfig" -> {
+                urls.delete(ref(ctx, in));
+                ctx.response().status(204);
+                yield Map.of();
+            }
+            case "ListFunctionUrlConfigs" -> {
+                List<Object> out = new ArrayList<>();
+                for (FunctionUrls.UrlConfig c : urls.list(ref(ctx, in))) out.add(urls.view(c, true, true));
+                yield paged(out, in, "FunctionUrlConfigs");
             }
             default -> throw new UnsupportedOperationException(op);
         };

@@ -50,10 +50,18 @@ final class LambdaSnapshot {
                      List<LayerDto> layers, Map<String, Integer> layerHighWater) {
     }
 
+    record UrlDto(String urlId, String account, String region, String functionName, String qualifier, String authType,
+                  Map<String, Object> cors, String invokeMode, long created, long lastModified) {
+    }
+
+    /** The whole snapshot: regions' resources and the function URLs (indexed across regions by URL id). */
+    record SnapshotDto(List<RegionDto> regions, List<UrlDto> urls) {
+    }
+
     private LambdaSnapshot() {
     }
 
-    static void save(AccountRegionStore<LambdaState> store, OutputStream out) throws IOException {
+    static void save(AccountRegionStore<LambdaState> store, OutputStream out, FunctionUrls urls) throws IOException {
         List<RegionDto> regions = new ArrayList<>();
         store.all().forEach((account, byRegion) -> byRegion.forEach((region, state) -> {
             List<FunctionDto> fns = new ArrayList<>();
@@ -83,13 +91,22 @@ final class LambdaSnapshot {
             }
             regions.add(new RegionDto(account, region, fns, mappings, layers, new LinkedHashMap<>(state.layerHighWater)));
         }));
-        JSON.writeValue(out, regions);
+        List<UrlDto> urlDtos = new ArrayList<>();
+        urls.byId.values().forEach(c -> urlDtos.add(new UrlDto(c.urlId(), c.account(), c.region(), c.functionName(),
+                c.qualifier(), c.authType(), c.cors(), c.invokeMode(), c.created().toEpochMilli(), c.lastModified().toEpochMilli())));
+        JSON.writeValue(out, new SnapshotDto(regions, urlDtos));
     }
 
-    static void load(AccountRegionStore<LambdaState> store, InputStream in) throws IOException {
-        RegionDto[] regions = JSON.readValue(in, RegionDto[].class);
+    static void load(AccountRegionStore<LambdaState> store, InputStream in, FunctionUrls urls) throws IOException {
+        SnapshotDto snapshot = JSON.readValue(in, SnapshotDto.class);
         store.clear();
-        for (RegionDto r : regions) {
+        urls.byId.clear();
+        for (UrlDto u : snapshot.urls()) {
+            urls.byId.put(u.urlId(), new FunctionUrls.UrlConfig(u.urlId(), u.account(), u.region(), u.functionName(),
+                    u.qualifier(), u.authType(), u.cors(), u.invokeMode(), Instant.ofEpochMilli(u.created()),
+                    Instant.ofEpochMilli(u.lastModified())));
+        }
+        for (RegionDto r : snapshot.regions()) {
             LambdaState state = new LambdaState();
             for (FunctionDto f : r.functions()) {
                 LambdaFunction fn = new LambdaFunction(f.name(), r.account(), r.region());
