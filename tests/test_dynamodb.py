@@ -575,3 +575,55 @@ def test_backups_and_restore(ddb):
     assert ddb.delete_backup(BackupArn=arn)["BackupDescription"]["BackupDetails"]["BackupStatus"] == "DELETED"
     err, _ = error_of(ddb.describe_backup, BackupArn=arn)
     assert (err["Code"], err["Message"]) == ("BackupNotFoundException", f"Backup not found: {arn}")
+
+
+# ---- PartiQL --------------------------------------------------------------------------------------------------
+
+def test_partiql_statements(ddb, aws_client):
+    name = make_table(ddb, ("Username", "S"))
+    ddb.execute_statement(Statement=f'INSERT INTO "{name}" VALUE {{\'Username\': ?, \'FirstName\': ?}}',
+                          Parameters=[{"S": "Alice123"}, {"S": "Alice"}])
+    ddb.execute_statement(Statement=f"INSERT INTO \"{name}\" VALUE {{'Username': 'Bob', 'Age': 20, 'Tags': <<'a', 'b'>>}}")
+    err, _ = error_of(ddb.execute_statement, Statement=f"INSERT INTO \"{name}\" VALUE {{'Username': 'Bob'}}")
+    assert (err["Code"], err["Message"]) == ("DuplicateItemException", "Duplicate primary key exists in table")
+    items = ddb.execute_statement(Statement=f'SELECT * FROM "{name}" WHERE FirstName IS NOT MISSING')["Items"]
+    assert items == [{"FirstName": {"S": "Alice"}, "Username": {"S": "Alice123"}}]
+    items = ddb.execute_statement(Statement=f'SELECT Age FROM "{name}" WHERE Username = ?', Parameters=[{"S": "Bob"}])["Items"]
+    assert items == [{"Age": {"N": "20"}}]
+    ddb.execute_statement(Statement=f"UPDATE \"{name}\" SET Age = Age + 1 WHERE Username = 'Bob'")
+    assert ddb.get_item(TableName=name, Key={"Username": {"S": "Bob"}})["Item"]["Age"] == {"N": "21"}
+    with pytest.raises(ddb.exceptions.ConditionalCheckFailedException):
+        ddb.execute_statement(Statement=f"UPDATE \"{name}\" SET Age = 1 WHERE Username = 'Nobody'")
+    first = ddb.execute_statement(Statement=f'SELECT * FROM "{name}"', Limit=1)
+    assert len(first["Items"]) == 1 and "NextToken" in first
+    second = ddb.execute_statement(Statement=f'SELECT * FROM "{name}"', NextToken=first["NextToken"])
+    assert len(second["Items"]) == 1
+    ddb.execute_statement(Statement=f"DELETE FROM \"{name}\" WHERE Username = 'Bob'")
+    assert "Item" not in ddb.get_item(TableName=name, Key={"Username": {"S": "Bob"}})
+    unchecked = aws_client("dynamodb", config=Config(parameter_validation=False, retries={"max_attempts": 1}))
+    err, _ = error_of(unchecked.execute_statement, Statement=f'SELECT * FROM "{name}" WHERE Username = ?', Parameters=[])
+    assert err["Message"] == ("1 validation error detected: Value '[]' at 'parameters' failed to satisfy constraint: "
+                              "Member must have length greater than or equal to 1")
+
+
+def test_partiql_batch_and_transaction(ddb):
+    name = make_table(ddb, ("Username", "S"))
+    out = ddb.batch_execute_statement(Statements=[
+        {"Statement": f"INSERT INTO \"{name}\" VALUE {{'Username': 'user01'}}"},
+        {"Statement": f"INSERT INTO \"{name}\" VALUE {{'Username': 'user02', 'Age': ?}}", "Parameters": [{"N": "20"}]}])
+    assert out["Responses"] == [{"TableName": name}, {"TableName": name}]
+    out = ddb.batch_execute_statement(Statements=[
+        {"Statement": f"SELECT * FROM \"{name}\" WHERE Username = 'user02'"},
+        {"Statement": f"INSERT INTO \"{name}\" VALUE {{'Username': 'user01'}}"}])
+    assert out["Responses"][0]["Item"] == {"Age": {"N": "20"}, "Username": {"S": "user02"}}
+    assert out["Responses"][1]["Error"]["Code"] == "DuplicateItem"
+    out = ddb.execute_transaction(TransactStatements=[
+        {"Statement": f"INSERT INTO \"{name}\" VALUE {{'Username': 'user03'}}"},
+        {"Statement": f"UPDATE \"{name}\" SET Age = 30 WHERE Username = 'user01'"}])
+    assert out["Responses"] == []
+    assert ddb.scan(TableName=name)["Count"] == 3
+    with pytest.raises(ddb.exceptions.TransactionCanceledException):
+        ddb.execute_transaction(TransactStatements=[
+            {"Statement": f"INSERT INTO \"{name}\" VALUE {{'Username': 'user04'}}"},
+            {"Statement": f"UPDATE \"{name}\" SET Age = 1 WHERE Username = 'nobody'"}])
+    assert "Item" not in ddb.get_item(TableName=name, Key={"Username": {"S": "user04"}})

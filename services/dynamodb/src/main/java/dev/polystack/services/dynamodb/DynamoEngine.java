@@ -33,6 +33,8 @@ final class DynamoEngine {
         final String region;
         final ConcurrentSkipListMap<String, Table> tables = new ConcurrentSkipListMap<>();
         final Map<String, TokenUse> tokens = new ConcurrentHashMap<>();
+        /** ExecuteStatement's NextToken → where the next page starts. */
+        final Map<String, Map<String, AttrValue>> statementTokens = new ConcurrentHashMap<>();
         final Map<String, Backups.Backup> backups = new java.util.concurrent.ConcurrentSkipListMap<>();
 
         Region(String accountId, String region) {

@@ -31,12 +31,14 @@ public final class DynamoProvider implements ServiceProvider, dev.polystack.api.
     final DynamoEngine engine;
     private final TableOps tables;
     private final Backups backups;
+    private final PartiQLOps partiql;
     private final java.util.concurrent.ScheduledFuture<?> sweep;
 
     DynamoProvider(DynamoEngine engine, ProviderEnvironment environment) {
         this.engine = engine;
         this.tables = new TableOps(engine);
         this.backups = new Backups(engine);
+        this.partiql = new PartiQLOps(engine);
         this.sweep = environment == null ? null : environment.scheduler().scheduleWithFixedDelay(() -> {
             try {
                 engine.sweepExpired();
@@ -108,6 +110,9 @@ public final class DynamoProvider implements ServiceProvider, dev.polystack.api.
             case "DescribeTimeToLive" -> describeTtl(r, in);
             case "DescribeContinuousBackups" -> continuousBackups(backupTable(r, in));
             case "UpdateContinuousBackups" -> updateContinuousBackups(r, in);
+            case "ExecuteStatement" -> partiql.execute(r, in);
+            case "BatchExecuteStatement" -> partiql.batch(r, in);
+            case "ExecuteTransaction" -> partiql.transaction(r, in);
             case "CreateBackup" -> backups.create(r, in);
             case "DescribeBackup" -> backups.describe(r, in);
             case "ListBackups" -> backups.list(r, in);

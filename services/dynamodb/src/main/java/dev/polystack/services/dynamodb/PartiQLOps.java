@@ -1,0 +1,208 @@
+package dev.polystack.services.dynamodb;
+
+import dev.polystack.api.ServiceException;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static dev.polystack.services.dynamodb.Params.bool;
+import static dev.polystack.services.dynamodb.Params.integer;
+import static dev.polystack.services.dynamodb.Params.list;
+import static dev.polystack.services.dynamodb.Params.maps;
+import static dev.polystack.services.dynamodb.Params.str;
+
+/** ExecuteStatement, BatchExecuteStatement and ExecuteTransaction: PartiQL statements run by the engine. */
+final class PartiQLOps {
+    private final DynamoEngine engine;
+
+    PartiQLOps(DynamoEngine engine) {
+        this.engine = engine;
+    }
+
+    private static List<AttrValue> parameters(Map<String, Object> in) {
+        List<Object> raw = list(in, "Parameters");
+        if (raw == null) return List.of();
+        if (raw.isEmpty()) {
+            throw Errors.validation("1 validation error detected: Value '[]' at 'parameters' failed to satisfy constraint: Member must have length greater than or equal to 1");
+        }
+        List<AttrValue> out = new ArrayList<>();
+        for (Object o : raw) out.add(Items.value(o, 1));
+        return out;
+    }
+
+    Map<String, Object> execute(DynamoEngine.Region r, Map<String, Object> in) {
+        PartiQL.Statement s = PartiQL.parse(str(in, "Statement"), parameters(in));
+        Table t = engine.table(r, s.table());
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (s.kind().equals("SELECT")) {
+            Map<String, AttrValue> start = null;
+            String token = str(in, "NextToken");
+            if (token != null) {
+                start = r.statementTokens.remove(token);
+                if (start == null) throw Errors.validation("Invalid NextToken");
+            }
+            DynamoEngine.Read read = new DynamoEngine.Read(t, null, s.where(), s.projection(), false, integer(in, "Limit"),
+                    start, true, 0, 1);
+            DynamoEngine.Page page = engine.scan(read);
+            out.put("Items", Items.toWire(page.items()));
+            if (page.lastKey() != null) {
+                String next = UUID.randomUUID().toString();
+                r.statementTokens.put(next, page.lastKey());
+                out.put("NextToken", next);
+            }
+            return out;
+        }
+        run(write(t, s), s);
+        out.put("Items", List.of());
+        return out;
+    }
+
+    /** Runs one write; an INSERT over an existing key is DuplicateItemException, as AWS answers. */
+    private void run(DynamoEngine.Action a, PartiQL.Statement s) {
+        try {
+            engine.write(a.table(), a.key(), a.condition(), false, a.change());
+        } catch (ServiceException e) {
+            if (s.kind().equals("INSERT") && e.code().equals("ConditionalCheckFailedException")) {
+                throw new ServiceException("DuplicateItemException", "Duplicate primary key exists in table");
+            }
+            throw e;
+        }
+    }
+
+    /** An INSERT, UPDATE or DELETE as a conditional single-item write (the engine's transaction action). */
+    private static DynamoEngine.Action write(Table t, PartiQL.Statement s) {
+        switch (s.kind()) {
+            case "INSERT" -> {
+                Map<String, AttrValue> item = s.item();
+                t.checkItemKey(item);
+                Items.checkSize(item);
+                Expr.Cond absent = new Expr.AttributeExists(new Expr.Path(List.of(t.hash.name())), false);
+                return new DynamoEngine.Action(t, t.keyOf(item, false), absent, false, old -> item);
+            }
+            case "UPDATE", "DELETE" -> {
+                Map<String, AttrValue> key = new LinkedHashMap<>();
+                Expr.Cond rest = splitKey(t, s.where(), key);
+                Key k = t.keyOf(key, true);
+                Expr.Cond exists = new Expr.AttributeExists(new Expr.Path(List.of(t.hash.name())), true);
+                Expr.Cond cond = rest == null ? exists : new Expr.And(exists, rest);
+                if (s.kind().equals("DELETE")) return new DynamoEngine.Action(t, k, rest, false, old -> null);
+                DynamoProvider.checkKeyNotUpdated(t, s.update());
+                return new DynamoEngine.Action(t, k, cond, false, old -> {
+                    Map<String, AttrValue> next = s.update().apply(old);
+                    t.checkItemKey(next);
+                    return next;
+                });
+            }
+            default -> throw Errors.validation("Statement wasn't well formed, can't be processed: unsupported statement");
+        }
+    }
+
+    /** Takes the key attributes' equalities out of the WHERE clause; returns what remains (null when nothing). */
+    private static Expr.Cond splitKey(Table t, Expr.Cond where, Map<String, AttrValue> key) {
+        List<Expr.Cond> parts = new ArrayList<>();
+        flatten(where, parts);
+        Expr.Cond rest = null;
+        for (Expr.Cond c : parts) {
+            if (c instanceof Expr.Compare cmp && cmp.op().equals("=") && cmp.left() instanceof Expr.PathOperand p
+                    && p.path().isTopLevel() && t.keyNames().contains(p.path().head()) && cmp.right() instanceof Expr.ValueOperand v
+                    && !key.containsKey(p.path().head())) {
+                key.put(p.path().head(), v.value());
+            } else {
+                rest = rest == null ? c : new Expr.And(rest, c);
+            }
+        }
+        if (key.size() != t.keyNames().size()) {
+            throw Errors.validation("Where clause does not contain a mandatory equality on all key attributes");
+        }
+        return rest;
+    }
+
+    private static void flatten(Expr.Cond c, List<Expr.Cond> out) {
+        if (c instanceof Expr.And and) {
+            flatten(and.left(), out);
+            flatten(and.right(), out);
+        } else if (c != null) {
+            out.add(c);
+        }
+    }
+
+    Map<String, Object> batch(DynamoEngine.Region r, Map<String, Object> in) {
+        List<Map<String, Object>> statements = maps(in, "Statements");
+        if (statements == null || statements.isEmpty() || statements.size() > 25) {
+            throw Errors.validation("1 validation error detected: Value at 'statements' failed to satisfy constraint: Member must have length "
+                    + (statements == null || statements.isEmpty() ? "greater than or equal to 1" : "less than or equal to 25"));
+        }
+        List<Object> responses = new ArrayList<>();
+        for (Map<String, Object> st : statements) {
+            Map<String, Object> response = new LinkedHashMap<>();
+            try {
+                PartiQL.Statement s = PartiQL.parse(str(st, "Statement"), parameters(st));
+                Table t = engine.table(r, s.table());
+                response.put("TableName", t.name);
+                if (s.kind().equals("SELECT")) {
+                    Map<String, AttrValue> key = new LinkedHashMap<>();
+                    Expr.Cond rest = splitKey(t, s.where(), key);
+                    Map<String, AttrValue> item = engine.get(t, t.keyOf(key, true));
+                    if (item != null && (rest == null || rest.test(item))) response.put("Item", Items.toWire(Projection.apply(item, s.projection())));
+                } else {
+                    run(write(t, s), s);
+                }
+            } catch (ServiceException e) {
+                response.put("Error", Map.of("Code", errorCode(e), "Message", e.getMessage()));
+            }
+            responses.add(response);
+        }
+        return Map.of("Responses", responses);
+    }
+
+    private static String errorCode(ServiceException e) {
+        return switch (e.code()) {
+            case "ConditionalCheckFailedException" -> "ConditionalCheckFailed";
+            case "DuplicateItemException" -> "DuplicateItem";
+            case "ResourceNotFoundException" -> "ResourceNotFound";
+            default -> "ValidationError";
+        };
+    }
+
+    Map<String, Object> transaction(DynamoEngine.Region r, Map<String, Object> in) {
+        List<Map<String, Object>> statements = maps(in, "TransactStatements");
+        if (statements == null || statements.isEmpty() || statements.size() > 100) {
+            throw Errors.validation("1 validation error detected: Value at 'transactStatements' failed to satisfy constraint: Member must have length "
+                    + (statements == null || statements.isEmpty() ? "greater than or equal to 1" : "less than or equal to 100"));
+        }
+        List<PartiQL.Statement> parsed = new ArrayList<>();
+        List<Table> tables = new ArrayList<>();
+        for (Map<String, Object> st : statements) {
+            PartiQL.Statement s = PartiQL.parse(str(st, "Statement"), parameters(st));
+            parsed.add(s);
+            tables.add(engine.table(r, s.table()));
+        }
+        boolean reads = parsed.stream().allMatch(s -> s.kind().equals("SELECT"));
+        if (!reads && parsed.stream().anyMatch(s -> s.kind().equals("SELECT"))) {
+            throw Errors.validation("Transaction must contain either only read statements or only write statements");
+        }
+        List<Object> responses = new ArrayList<>();
+        if (reads) {
+            for (int i = 0; i < parsed.size(); i++) {
+                Table t = tables.get(i);
+                Map<String, AttrValue> key = new LinkedHashMap<>();
+                Expr.Cond rest = splitKey(t, parsed.get(i).where(), key);
+                Map<String, AttrValue> item = engine.get(t, t.keyOf(key, true));
+                responses.add(item != null && (rest == null || rest.test(item))
+                        ? Map.of("Item", Items.toWire(Projection.apply(item, parsed.get(i).projection()))) : Map.of());
+            }
+            return Map.of("Responses", responses);
+        }
+        List<DynamoEngine.Action> actions = new ArrayList<>();
+        for (int i = 0; i < parsed.size(); i++) actions.add(write(tables.get(i), parsed.get(i)));
+        if (!engine.seenToken(r, str(in, "ClientRequestToken"), statements.hashCode())) engine.transact(actions);
+        return Map.of("Responses", List.of());
+    }
+
+    static boolean consistent(Map<String, Object> in) {
+        return bool(in, "ConsistentRead", false);
+    }
+}
