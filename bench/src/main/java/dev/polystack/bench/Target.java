@@ -80,6 +80,13 @@ public final class Target {
         return execute(r);
     }
 
+    /** A REST-JSON call (API Gateway, Lambda ...) with a JSON body; returns the body, throws on a status >= 400. */
+    public String restJson(String service, String method, String path, String json) throws IOException {
+        ClassicHttpRequest r = request(method, path, service);
+        withBody(r, json.getBytes(StandardCharsets.UTF_8), "application/json");
+        return new String(execute(r), StandardCharsets.UTF_8);
+    }
+
     /** A plain GET of {@code path}; returns the body, throws on a status >= 400. */
     public String get(String path) throws IOException {
         ClassicHttpRequest r = new BasicClassicHttpRequest("GET", path);

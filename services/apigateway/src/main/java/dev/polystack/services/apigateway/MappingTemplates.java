@@ -7,10 +7,13 @@ import com.jayway.jsonpath.JsonPath;
 import com.jayway.jsonpath.Option;
 import com.jayway.jsonpath.spi.json.JacksonJsonProvider;
 import com.jayway.jsonpath.spi.mapper.JacksonMappingProvider;
+import org.apache.velocity.Template;
 import org.apache.velocity.VelocityContext;
-import org.apache.velocity.app.VelocityEngine;
 import org.apache.velocity.runtime.RuntimeConstants;
+import org.apache.velocity.runtime.RuntimeInstance;
+import org.apache.velocity.runtime.parser.ParseException;
 
+import java.io.StringReader;
 import java.io.StringWriter;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -19,6 +22,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Mapping templates: VTL (Apache Velocity) with the variables AWS documents, {@code $input}, {@code $util},
@@ -29,18 +33,38 @@ final class MappingTemplates {
     private static final Configuration JSON_PATH = Configuration.builder()
             .jsonProvider(new JacksonJsonProvider(JSON)).mappingProvider(new JacksonMappingProvider(JSON))
             .options(Option.SUPPRESS_EXCEPTIONS).build();
-    private static final VelocityEngine ENGINE = engine();
+    private static final RuntimeInstance RUNTIME = runtime();
+    /** Parsed templates by their text: parsing is most of a render's cost, and an API's templates are few. */
+    private static final Map<String, Template> PARSED = new ConcurrentHashMap<>();
+    private static final int MAX_PARSED = 2048;
 
     private MappingTemplates() {
     }
 
-    private static VelocityEngine engine() {
-        VelocityEngine engine = new VelocityEngine();
-        engine.setProperty(RuntimeConstants.RUNTIME_LOG_REFERENCE_LOG_INVALID, false);
-        engine.setProperty(RuntimeConstants.STRICT_MATH, false);
-        engine.setProperty("parser.space_gobbling", "bc");
-        engine.init();
-        return engine;
+    private static RuntimeInstance runtime() {
+        RuntimeInstance runtime = new RuntimeInstance();
+        runtime.setProperty(RuntimeConstants.RUNTIME_LOG_REFERENCE_LOG_INVALID, false);
+        runtime.setProperty(RuntimeConstants.STRICT_MATH, false);
+        runtime.setProperty("parser.space_gobbling", "bc");
+        runtime.init();
+        return runtime;
+    }
+
+    private static Template parsed(String text) {
+        Template cached = PARSED.get(text);
+        if (cached != null) return cached;
+        try {
+            Template template = new Template();
+            template.setName("mapping-template");
+            template.setRuntimeServices(RUNTIME);
+            template.setData(RUNTIME.parse(new StringReader(text), template));
+            template.initDocument();
+            if (PARSED.size() >= MAX_PARSED) PARSED.clear();
+            PARSED.put(text, template);
+            return template;
+        } catch (ParseException e) {
+            throw new IllegalArgumentException("mapping template does not parse: " + e.getMessage(), e);
+        }
     }
 
     /** Renders a template; a broken one yields a RuntimeException the caller maps to AWS's 500. */
@@ -51,7 +75,7 @@ final class MappingTemplates {
         vc.put("context", context);
         vc.put("stageVariables", stageVariables == null ? Map.of() : stageVariables);
         StringWriter out = new StringWriter();
-        ENGINE.evaluate(vc, out, "mapping-template", template);
+        parsed(template).merge(vc, out);
         return out.toString();
     }
 
