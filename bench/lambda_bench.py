@@ -52,7 +52,7 @@ def start_server():
     proc = subprocess.Popen([str(ROOT / "polystack"), "start"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    for _ in range(1200):
+    for _ in range(6000):  # a start that must build first takes minutes on a busy box
         try:
             http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/_localstack/health")
             return proc, url
