@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * sends the s3:TestEvent on configuration, and delivers the event records of object operations to SQS
  * queues, SNS topics and Lambda functions. Delivery is asynchronous (one background thread, so records of
  * a bucket keep their order) and goes through {@link ProviderEnvironment#call}, so S3 knows nothing of
- * the SQS/SNS/Lambda providers. An EventBridgeConfiguration is stored and returned, not delivered.
+ * the SQS/SNS/Lambda providers. With an EventBridgeConfiguration, object events also go to the default
+ * event bus through EventBridge's PutEvents, in its detail format.
  */
 final class S3Notifications implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(S3Notifications.class.getName());
@@ -344,6 +345,59 @@ final class S3Notifications implements AutoCloseable {
                 submit(() -> send(d.service(), arn, body));
             }
         }
+        if (((Map<String, Object>) config).containsKey("EventBridgeConfiguration")) {
+            Map<String, Object> entry = eventBridgeEntry(actor, bucket, eventName, key, object);
+            if (entry != null) submit(() -> env.call(RequestContext.internal(bucket.accountId, bucket.region, "events"), "events",
+                    "PutEvents", Map.of("Entries", List.of(entry))));
+        }
+    }
+
+    /**
+     * The PutEvents entry for a bucket with EventBridgeConfiguration, in EventBridge's detail format
+     * ("Object Created", "Object Deleted" ...; kebab-case members), or null for events S3 does not send there.
+     */
+    private static Map<String, Object> eventBridgeEntry(Actor actor, Bucket bucket, String eventName, String key,
+                                                        Map<String, Object> object) {
+        String detailType;
+        String reason;
+        String deletionType = null;
+        switch (eventName) {
+            case "ObjectCreated:Put" -> { detailType = "Object Created"; reason = "PutObject"; }
+            case "ObjectCreated:Post" -> { detailType = "Object Created"; reason = "POST Object"; }
+            case "ObjectCreated:Copy" -> { detailType = "Object Created"; reason = "CopyObject"; }
+            case "ObjectCreated:CompleteMultipartUpload" -> { detailType = "Object Created"; reason = "CompleteMultipartUpload"; }
+            case "ObjectRemoved:Delete", "ObjectRemoved:DeleteMarkerCreated" -> {
+                detailType = "Object Deleted";
+                reason = "DeleteObject";
+                deletionType = eventName.endsWith("MarkerCreated") ? "Delete Marker Created" : "Permanently Deleted";
+            }
+            case "LifecycleExpiration:Delete", "LifecycleExpiration:DeleteMarkerCreated" -> {
+                detailType = "Object Deleted";
+                reason = "Lifecycle Expiration";
+                deletionType = eventName.endsWith("MarkerCreated") ? "Delete Marker Created" : "Permanently Deleted";
+            }
+            case "ObjectTagging:Put" -> { detailType = "Object Tags Added"; reason = "PutObjectTagging"; }
+            case "ObjectTagging:Delete" -> { detailType = "Object Tags Deleted"; reason = "DeleteObjectTagging"; }
+            case "ObjectAcl:Put" -> { detailType = "Object ACL Updated"; reason = "PutObjectAcl"; }
+            default -> { return null; }
+        }
+        Map<String, Object> obj = new LinkedHashMap<>();
+        obj.put("key", key);
+        if (object.containsKey("size")) obj.put("size", object.get("size"));
+        if (object.containsKey("eTag")) obj.put("etag", object.get("eTag"));
+        if (object.containsKey("versionId")) obj.put("version-id", object.get("versionId"));
+        if (object.containsKey("sequencer")) obj.put("sequencer", object.get("sequencer"));
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("version", "0");
+        detail.put("bucket", Map.of("name", bucket.name));
+        detail.put("object", obj);
+        detail.put("request-id", actor.requestId());
+        detail.put("requester", bucket.accountId);
+        detail.put("source-ip-address", actor.sourceIp());
+        detail.put("reason", reason);
+        if (deletionType != null) detail.put("deletion-type", deletionType);
+        return Map.of("Source", "aws.s3", "DetailType", detailType, "Detail", json(detail),
+                "Resources", List.of("arn:" + partition(bucket.region) + ":s3:::" + bucket.name));
     }
 
     static boolean matchesEvent(List<Object> configured, String eventName) {

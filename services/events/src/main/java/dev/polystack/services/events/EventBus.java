@@ -1,0 +1,40 @@
+package dev.polystack.services.events;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * An event bus and its rules. The compiled matcher is rebuilt whenever the enabled pattern rules change
+ * ({@link #matcher}), so PutEvents reads one immutable machine without locks.
+ */
+public final class EventBus {
+    public String name;
+    public String arn;
+    public String description;
+    public String kmsKeyIdentifier;
+    public Map<String, Object> deadLetterConfig;
+    /** The resource policy as a JSON object (Version, Statement), null when none. */
+    public Map<String, Object> policy;
+    public long creationTime;
+    public long lastModifiedTime;
+    public Map<String, String> tags = new LinkedHashMap<>();
+    /** Rules by name, sorted as ListRules returns them; read by PutEvents without the lock. */
+    public ConcurrentSkipListMap<String, Rule> rules = new ConcurrentSkipListMap<>();
+
+    @JsonIgnore
+    public volatile EventPatterns.Matcher matcher = EventPatterns.Matcher.EMPTY;
+
+    /** Recompiles the matcher from the enabled pattern rules; call with the bus locked after any change. */
+    public void rebuildMatcher() {
+        matcher = EventPatterns.Matcher.of(rules.values().stream()
+                .filter(r -> r.enabled() && r.eventPattern != null).map(r -> Map.entry(r.name, r.eventPattern)).toList());
+    }
+
+    public List<Rule> rulesNamed(List<String> names) {
+        return names.stream().map(rules::get).filter(r -> r != null).toList();
+    }
+}
