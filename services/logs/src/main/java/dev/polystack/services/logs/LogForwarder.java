@@ -1,0 +1,166 @@
+package dev.polystack.services.logs;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.polystack.api.ProviderEnvironment;
+import dev.polystack.api.RequestContext;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * What happens to ingested events beyond storage, off the request thread: metric filters add data points
+ * to CloudWatch (PutMetricData), subscription filters send the matching events, gzip-compressed in AWS's
+ * DATA_MESSAGE format, to Lambda ({@code {"awslogs": {"data": base64}}}), Kinesis or Firehose. All through
+ * {@link ProviderEnvironment#call}.
+ */
+final class LogForwarder implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(LogForwarder.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ProviderEnvironment env;
+    private final ExecutorService worker;
+    private final AtomicInteger pending = new AtomicInteger();
+
+    LogForwarder(ProviderEnvironment env) {
+        this.env = env;
+        // one thread: a stream's batches reach subscribers in the order they were put
+        this.worker = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "logs-forwarder");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    void ingested(String account, String region, LogGroup group, LogStream stream, List<LogEvent> events) {
+        if (env == null || (group.metricFilters.isEmpty() && group.subscriptionFilters.isEmpty())) return;
+        List<LogGroup.MetricFilter> metricFilters = List.copyOf(group.metricFilters.values());
+        List<LogGroup.SubscriptionFilter> subscriptions = List.copyOf(group.subscriptionFilters.values());
+        pending.incrementAndGet();
+        worker.execute(() -> {
+            try {
+                for (LogGroup.MetricFilter f : metricFilters) metrics(account, region, f, events);
+                for (LogGroup.SubscriptionFilter s : subscriptions) subscription(account, region, group.name, stream.name, s, events);
+            } finally {
+                pending.decrementAndGet();
+            }
+        });
+    }
+
+    private void metrics(String account, String region, LogGroup.MetricFilter f, List<LogEvent> events) {
+        FilterPattern pattern = FilterPattern.compile(f.pattern());
+        for (LogGroup.Transformation t : f.transformations()) {
+            List<Object> data = new ArrayList<>();
+            for (LogEvent e : events) {
+                FilterPattern.Message m = new FilterPattern.Message(e.message());
+                Double value = pattern.matches(m) ? pattern.value(m, t.metricValue()) : t.defaultValue();
+                if (value == null) continue;
+                Map<String, Object> datum = new LinkedHashMap<>();
+                datum.put("MetricName", t.metricName());
+                datum.put("Timestamp", Instant.ofEpochMilli(e.timestamp()));
+                datum.put("Value", value);
+                if (t.unit() != null) datum.put("Unit", t.unit());
+                if (t.dimensions() != null && !t.dimensions().isEmpty()) {
+                    List<Object> dims = new ArrayList<>();
+                    t.dimensions().forEach((k, v) -> {
+                        String resolved = v.startsWith("$") ? String.valueOf(pattern.value(m, v)) : v;
+                        dims.add(Map.of("Name", k, "Value", resolved));
+                    });
+                    datum.put("Dimensions", dims);
+                }
+                data.add(datum);
+            }
+            if (data.isEmpty()) continue;
+            try {
+                for (int i = 0; i < data.size(); i += 1000) {
+                    env.call(RequestContext.internal(account, region, "cloudwatch"), "cloudwatch", "PutMetricData",
+                            Map.of("Namespace", t.metricNamespace(), "MetricData", data.subList(i, Math.min(data.size(), i + 1000))));
+                }
+            } catch (RuntimeException ex) {
+                LOG.log(System.Logger.Level.DEBUG, "Logs metric filter " + f.name() + " → CloudWatch failed: " + ex);
+            }
+        }
+    }
+
+    private void subscription(String account, String region, String group, String stream, LogGroup.SubscriptionFilter s,
+                              List<LogEvent> events) {
+        FilterPattern pattern = FilterPattern.compile(s.pattern());
+        ObjectNode message = JSON.createObjectNode();
+        message.put("messageType", "DATA_MESSAGE");
+        message.put("owner", account);
+        message.put("logGroup", group);
+        message.put("logStream", stream);
+        message.putArray("subscriptionFilters").add(s.name());
+        ArrayNode logEvents = message.putArray("logEvents");
+        for (LogEvent e : events) {
+            if (!pattern.matches(e.message())) continue;
+            ObjectNode le = logEvents.addObject();
+            le.put("id", e.id());
+            le.put("timestamp", e.timestamp());
+            le.put("message", e.message());
+        }
+        if (logEvents.isEmpty()) return;
+        byte[] data = gzip(message.toString().getBytes(StandardCharsets.UTF_8));
+        String arn = s.destinationArn();
+        String[] parts = arn.split(":", 6);
+        RequestContext ctx = RequestContext.internal(parts[4], parts[3], parts[2]);
+        try {
+            switch (parts[2]) {
+                case "lambda" -> env.call(ctx, "lambda", "Invoke", Map.of("FunctionName", arn, "InvocationType", "Event",
+                        "Payload", ("{\"awslogs\":{\"data\":\"" + Base64.getEncoder().encodeToString(data) + "\"}}")
+                                .getBytes(StandardCharsets.UTF_8)));
+                case "kinesis" -> env.call(ctx, "kinesis", "PutRecord", Map.of("StreamName",
+                        parts[5].substring(parts[5].indexOf('/') + 1), "Data", data, "PartitionKey", stream));
+                case "firehose" -> env.call(ctx, "firehose", "PutRecord", Map.of("DeliveryStreamName",
+                        parts[5].substring(parts[5].indexOf('/') + 1), "Record", Map.of("Data", data)));
+                default -> LOG.log(System.Logger.Level.DEBUG, "Logs subscription: no delivery to " + arn);
+            }
+        } catch (RuntimeException ex) {
+            LOG.log(System.Logger.Level.DEBUG, "Logs subscription " + s.name() + " → " + arn + " failed: " + ex);
+        }
+    }
+
+    static byte[] gzip(byte[] bytes) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length / 2 + 64);
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (pending.get() > 0) {
+            if (System.nanoTime() > deadline) return false;
+            Thread.sleep(5);
+        }
+        return true;
+    }
+
+    @Override
+    public void close() {
+        worker.shutdown();
+        try {
+            worker.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
