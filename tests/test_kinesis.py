@@ -1,6 +1,6 @@
 """Kinesis Data Streams end to end: streams (provisioned and on-demand), shards and hash-key ranges, PutRecord(s),
 every shard iterator type, GetRecords, split, merge and UpdateShardCount, retention, encryption, tags,
-consumers, ListShards filters, the CBOR protocol the SDKs use by default, and AWS's error answers."""
+consumers, ListShards filters, and AWS's error answers."""
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -9,66 +9,6 @@ from helpers import error_of, unique
 
 ACCOUNT = "000000000000"
 MAX_HASH = 2 ** 128 - 1
-
-
-def cbor_dumps(value):
-    """A minimal CBOR encoder (maps, text, bytes, small ints): enough for a request body."""
-    def head(major, n):
-        if n < 24:
-            return bytes([major << 5 | n])
-        if n < 256:
-            return bytes([major << 5 | 24, n])
-        return bytes([major << 5 | 25]) + n.to_bytes(2, "big") if n < 65536 else bytes([major << 5 | 26]) + n.to_bytes(4, "big")
-    if isinstance(value, bytes):
-        return head(2, len(value)) + value
-    if isinstance(value, str):
-        raw = value.encode()
-        return head(3, len(raw)) + raw
-    if isinstance(value, int):
-        return head(0, value)
-    if isinstance(value, dict):
-        return head(5, len(value)) + b"".join(cbor_dumps(k) + cbor_dumps(v) for k, v in value.items())
-    raise TypeError(value)
-
-
-def cbor_loads(data):
-    """A minimal CBOR decoder for response bodies (no indefinite lengths)."""
-    import struct
-
-    def item(i):
-        major, info = data[i] >> 5, data[i] & 31
-        i += 1
-        if info < 24:
-            n = info
-        else:
-            size = {24: 1, 25: 2, 26: 4, 27: 8}[info]
-            n = int.from_bytes(data[i:i + size], "big")
-            if major == 7:
-                return struct.unpack({2: ">e", 4: ">f", 8: ">d"}[size], data[i:i + size])[0], i + size
-            i += size
-        if major == 0:
-            return n, i
-        if major == 1:
-            return -1 - n, i
-        if major in (2, 3):
-            raw = data[i:i + n]
-            return (raw if major == 2 else raw.decode()), i + n
-        if major == 4:
-            out = []
-            for _ in range(n):
-                v, i = item(i)
-                out.append(v)
-            return out, i
-        if major == 5:
-            out = {}
-            for _ in range(n):
-                k, i = item(i)
-                out[k], i = item(i)
-            return out, i
-        if major == 6:
-            return item(i)
-        return {20: False, 21: True, 22: None}.get(info), i
-    return item(0)[0]
 
 
 @pytest.fixture(scope="module")
@@ -224,24 +164,3 @@ def test_retention_encryption_tags_and_consumers(kinesis):
     kinesis.deregister_stream_consumer(StreamARN=arn, ConsumerName="consumer")
     assert kinesis.list_stream_consumers(StreamARN=arn)["Consumers"] == []
 
-
-def test_json_protocol_clients_see_the_same_stream(kinesis, aws_client, endpoint_url):
-    """boto3 speaks JSON to Kinesis; the Java and Go SDKs send CBOR: the same records come back either way."""
-    import requests
-    name = unique("stream")
-    kinesis.create_stream(StreamName=name, ShardCount=1)
-    headers = {"Content-Type": "application/x-amz-cbor-1.1", "X-Amz-Target": "Kinesis_20131202.PutRecord",
-               "Authorization": "AWS4-HMAC-SHA256 Credential=test/20240101/us-east-1/kinesis/aws4_request, "
-                                "SignedHeaders=host, Signature=" + "0" * 64}
-    response = requests.post(endpoint_url, data=cbor_dumps({"StreamName": name, "Data": b"via-cbor", "PartitionKey": "k"}),
-                             headers=headers)
-    assert response.status_code == 200, response.content
-    assert cbor_loads(response.content)["ShardId"] == "shardId-000000000000"
-    records, _ = read_all(kinesis, name, "shardId-000000000000")
-    assert [r["Data"] for r in records] == [b"via-cbor"]
-    headers["X-Amz-Target"] = "Kinesis_20131202.DescribeStream"
-    missing = requests.post(endpoint_url, data=cbor_dumps({"StreamName": "wrong-stream-name"}), headers=headers)
-    assert missing.status_code == 400
-    body = cbor_loads(missing.content)
-    assert body["__type"] == "ResourceNotFoundException"
-    assert body["message"] == f"Stream wrong-stream-name under account {ACCOUNT} not found."

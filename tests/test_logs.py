@@ -101,11 +101,17 @@ def test_put_and_get_log_events(logs):
     err, _ = error_of(logs.put_log_events, logGroupName=group, logStreamName=stream,
                       logEvents=[{"timestamp": t + 10, "message": "b"}, {"timestamp": t, "message": "a"}])
     assert err["Message"] == "Log events in a single PutLogEvents request must be in chronological order."
-    rejected = logs.put_log_events(logGroupName=group, logStreamName=stream, logEvents=[
-        {"timestamp": t - 15 * 86_400_000, "message": "too old"},
-        {"timestamp": t, "message": "fine"},
-        {"timestamp": t + 3 * 3_600_000, "message": "too new"}])["rejectedLogEventsInfo"]
-    assert rejected == {"tooOldLogEventEndIndex": 0, "tooNewLogEventStartIndex": 2}
+    too_old = logs.put_log_events(logGroupName=group, logStreamName=stream, logEvents=[
+        {"timestamp": t - 15 * 86_400_000, "message": "too old"}])["rejectedLogEventsInfo"]
+    assert too_old == {"tooOldLogEventEndIndex": 0}
+    mixed = logs.put_log_events(logGroupName=group, logStreamName=stream, logEvents=[
+        {"timestamp": t, "message": "fine"}, {"timestamp": t + 3 * 3_600_000, "message": "too new"}])["rejectedLogEventsInfo"]
+    assert mixed == {"tooNewLogEventStartIndex": 1}
+    err, _ = error_of(logs.put_log_events, logGroupName=group, logStreamName=stream, logEvents=[
+        {"timestamp": t - 2 * 86_400_000, "message": "a"}, {"timestamp": t, "message": "b"}])
+    assert err["Message"] == "The batch of log events in a single PutLogEvents request cannot span more than 24 hours."
+    stored = [e["message"] for e in logs.get_log_events(logGroupName=group, logStreamName=stream)["events"]]
+    assert "fine" in stored and "too old" not in stored and "too new" not in stored
     err, _ = error_of(logs.put_log_events, logGroupName=group, logStreamName="missing",
                       logEvents=[{"timestamp": t, "message": "x"}])
     assert (err["Code"], err["Message"]) == ("ResourceNotFoundException", "The specified log stream does not exist.")
@@ -197,7 +203,7 @@ def test_logs_insights_common_commands(logs):
     group, stream = group_with_stream(logs)
     t = now_ms()
     lines = [json.dumps({"level": lvl, "ms": ms}) for lvl, ms in
-             [("error", 300), ("info", 10), ("error", 100), ("info", 30), ("warn", 50)]]
+             [("error", 300), ("info", 10), ("error", 100), ("error", 200), ("warn", 50)]]
     lines.append("plain user=alice action=login")
     logs.put_log_events(logGroupName=group, logStreamName=stream, logEvents=[{"timestamp": t + i, "message": m}
                                                                             for i, m in enumerate(lines)])
@@ -208,11 +214,11 @@ def test_logs_insights_common_commands(logs):
         assert out["status"] == "Complete"
         return [{f["field"]: f["value"] for f in row if f["field"] != "@ptr"} for row in out["results"]]
 
-    assert run("stats count(*) as n by level | sort n desc | limit 1") == [{"level": "error", "n": "2"}]
-    assert run("filter level = 'error' | stats sum(ms) as total, avg(ms) as mean") == [{"total": "400", "mean": "200"}]
+    assert run("stats count(*) as n by level | sort n desc | limit 1") == [{"level": "error", "n": "3"}]
+    assert run("filter level = 'error' | stats sum(ms) as total, avg(ms) as mean") == [{"total": "600", "mean": "200"}]
     assert run("fields @message | filter @message like /login/ | parse @message 'user=* action=*' as user, action "
                "| fields user, action") == [{"user": "alice", "action": "login"}]
-    assert [r["ms"] for r in run("fields ms | filter ms > 20 | sort ms asc")] == ["30", "50", "100", "300"]
+    assert [r["ms"] for r in run("fields ms | filter ms > 20 | sort ms asc")] == ["50", "100", "200", "300"]
     err, _ = error_of(logs.start_query, logGroupName=unique("missing"), startTime=0, endTime=1, queryString="fields @message")
     assert err["Code"] == "ResourceNotFoundException"
 

@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
 final class LogsInsights {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
-    private static final Pattern STAT = Pattern.compile("(count_distinct|count|sum|avg|min|max)\\(\\s*([^)]*)\\s*\\)(?:\\s+as\\s+(\\S+))?",
+    private static final Pattern STAT = Pattern.compile("(count_distinct|count|sum|avg|min|max)\\(\\s*([^)]*)\\s*\\)(?:\\s+as\\s+([A-Za-z0-9_@.]+))?",
             Pattern.CASE_INSENSITIVE);
 
     private record Query(String id, String account, String region, String logGroups, String queryString, long createTime,
@@ -86,8 +86,7 @@ final class LogsInsights {
                 String[] parts = c.substring(5).trim().split("\\s+");
                 boolean desc = parts.length < 2 || parts[1].equalsIgnoreCase("desc");
                 String field = parts[0];
-                Comparator<Map<String, Object>> cmp = Comparator.comparing(row -> sortKey(row.get(field)),
-                        Comparator.nullsFirst(Comparator.naturalOrder()));
+                Comparator<Map<String, Object>> cmp = (x, y) -> compareValues(x.get(field), y.get(field));
                 rows.sort(desc ? cmp.reversed() : cmp);
             } else if (lower.startsWith("limit ")) {
                 int n = Integer.parseInt(c.substring(6).trim());
@@ -322,15 +321,12 @@ final class LogsInsights {
         }
     }
 
-    private static Comparable<Object> sortKey(Object v) {
-        Double d = number(v);
-        Object key = d != null ? d : v == null ? null : v.toString();
-        if (key == null) return null;
-        return o -> {
-            if (o == null) return 1;
-            if (key instanceof Double a && o instanceof Double b) return a.compareTo(b);
-            return key.toString().compareTo(o.toString());
-        };
+    /** Sort order: missing values first, numbers by value, anything else by its text. */
+    private static int compareValues(Object x, Object y) {
+        if (x == null || y == null) return x == null ? (y == null ? 0 : -1) : 1;
+        Double dx = number(x), dy = number(y);
+        if (dx != null && dy != null) return Double.compare(dx, dy);
+        return text(x).compareTo(text(y));
     }
 
     private static String text(Object v) {
