@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class DynamoDbQueryPage implements Scenario {
     private static final int PARTITION = Integer.getInteger("bench.dynamodb.partition", 100_000);
+    private static final java.util.regex.Pattern COUNT_100 = java.util.regex.Pattern.compile("\"Count\":\\s*100[,}]");
     private final Map<String, String> tables = new ConcurrentHashMap<>();
 
     @Override
@@ -43,6 +44,7 @@ public final class DynamoDbQueryPage implements Scenario {
         String page = target.awsJson("dynamodb", "DynamoDB_20120810.Query", "{\"TableName\":\"" + tables.get(target.name())
                 + "\",\"KeyConditionExpression\":\"pk = :p AND sk >= :from\",\"Limit\":100,"
                 + "\"ExpressionAttributeValues\":{\":p\":{\"S\":\"big\"},\":from\":{\"N\":\"" + from + "\"}}}", "1.0");
-        if (!page.contains("\"Count\":100")) throw new IllegalStateException("short page: " + page.substring(0, Math.min(200, page.length())));
+        // moto writes "Count": 100 (with a space), Polystack "Count":100.
+        if (!COUNT_100.matcher(page).find()) throw new IllegalStateException("short page: " + page.substring(0, Math.min(200, page.length())));
     }
 }
