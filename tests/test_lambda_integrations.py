@@ -271,3 +271,24 @@ done
     name, _ = functions.create(files={"bootstrap": bootstrap}, runtime="provided.al2023", handler="unused")
     answer, payload = invoke(lambda_client, name, {"shell": 1})
     assert payload == {"echo": {"shell": 1}}
+
+
+def test_invocation_logs_reach_cloudwatch_logs(lambda_client, functions, aws_client):
+    marker = unique("log-marker")
+    name, _ = functions.create(files={"index.py": f"def handler(e, c):\n    print('{marker}')\n    return 1\n"})
+    invoke(lambda_client, name)
+    logs = aws_client("logs")
+    deadline = time.monotonic() + 60
+    messages = []
+    while time.monotonic() < deadline:
+        try:
+            events = logs.filter_log_events(logGroupName=f"/aws/lambda/{name}")["events"]
+        except logs.exceptions.ResourceNotFoundException:
+            events = []
+        messages = [e["message"] for e in events]
+        if any("REPORT RequestId:" in m for m in messages):
+            break
+        time.sleep(0.5)
+    assert marker in messages
+    assert any(m.startswith("START RequestId:") for m in messages)
+    assert any(m.startswith("REPORT RequestId:") for m in messages)
