@@ -47,7 +47,7 @@ final class EventSourceMappings implements AutoCloseable {
         }
         if (!service.equals("sqs")) {
             throw LambdaErrors.invalidParameter("Polystack's Lambda polls SQS queues; " + service
-                    + " event sources are not supported yet (they need a native " + service + " provider).");
+                    + " event sources are not supported by it yet.");
         }
         FunctionRef ref = FunctionRef.parse(LambdaProvider.str(in, "FunctionName"), null, ctx.accountId(), ctx.region());
         LambdaEngine.Found found = engine.resolveForInvoke(ref);
