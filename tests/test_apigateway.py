@@ -430,3 +430,73 @@ def test_state_survives_restart(start_server):
     assert apigw.get_rest_api(restApiId=api_id)["id"] == api_id
     port = urlparse(server.endpoint_url).port
     assert get(urls(port, api_id, "dev", "/")[1]).json() == {"persisted": True}
+
+
+PETSTORE_YAML = """
+openapi: 3.0.1
+info:
+  title: PetStore
+  version: "1.0"
+  description: Imported pets
+servers:
+  - url: https://example.com/{base}
+    variables:
+      base:
+        default: v1
+x-amazon-apigateway-binary-media-types: ["image/png"]
+paths:
+  /pets/{petId}:
+    get:
+      operationId: GetPet
+      parameters:
+        - name: petId
+          in: path
+          required: true
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                $ref: "#/components/schemas/Pet"
+      x-amazon-apigateway-integration:
+        type: mock
+        requestTemplates:
+          application/json: '{"statusCode": 200}'
+        responses:
+          default:
+            statusCode: "200"
+            responseTemplates:
+              application/json: '{"pet": "$input.params(''petId'')"}'
+components:
+  schemas:
+    Pet:
+      type: object
+      properties:
+        id:
+          type: integer
+"""
+
+
+def test_import_and_put_rest_api_from_openapi(apigw, port):
+    err, status = error_of(apigw.import_rest_api, body=b"not: [valid")
+    assert (err["Code"], err["Message"], status) == ("BadRequestException", "Invalid OpenAPI input.", 400)
+    api = apigw.import_rest_api(body=PETSTORE_YAML.encode())
+    assert (api["name"], api["version"], api["description"], api["binaryMediaTypes"]) == ("PetStore", "1.0", "Imported pets", ["image/png"])
+    resources = {r["path"]: r for r in apigw.get_resources(restApiId=api["id"])["items"]}
+    assert set(resources) == {"/", "/pets", "/pets/{petId}"}
+    pet = resources["/pets/{petId}"]
+    method = apigw.get_method(restApiId=api["id"], resourceId=pet["id"], httpMethod="GET")
+    assert method["operationName"] == "GetPet"
+    assert method["requestParameters"] == {"method.request.path.petId": True}
+    assert method["methodResponses"]["200"]["responseModels"] == {"application/json": "Pet"}
+    assert method["methodIntegration"]["type"] == "MOCK" and method["methodIntegration"]["passthroughBehavior"] == "WHEN_NO_MATCH"
+    assert "selectionPattern" not in method["methodIntegration"]["integrationResponses"]["200"]
+    assert [m["name"] for m in apigw.get_models(restApiId=api["id"])["items"]] == ["Pet"]
+    apigw.create_deployment(restApiId=api["id"], stageName="dev")
+    assert get(urls(port, api["id"], "dev", "/pets/5")[1]).json() == {"pet": "5"}
+
+    # basepath=prepend puts the server's base path in front of every path; overwrite replaces the API's resources.
+    apigw.put_rest_api(restApiId=api["id"], mode="overwrite", parameters={"basepath": "prepend"}, body=PETSTORE_YAML.encode())
+    paths = {r["path"] for r in apigw.get_resources(restApiId=api["id"])["items"]}
+    assert paths == {"/", "/v1", "/v1/pets", "/v1/pets/{petId}"}

@@ -110,6 +110,8 @@ public final class ApiGatewayProvider implements ServiceProvider, Persistable {
         operations.put("TagResource", TagOps::tagResource);
         operations.put("UntagResource", TagOps::untagResource);
         operations.put("GetTags", TagOps::getTags);
+        operations.put("ImportRestApi", OpenApiImport::importRestApi);
+        operations.put("PutRestApi", OpenApiImport::putRestApi);
         operations.put("GetAccount", TagOps::getAccount);
         operations.put("UpdateAccount", TagOps::updateAccount);
     }
