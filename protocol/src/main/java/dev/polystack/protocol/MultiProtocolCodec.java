@@ -19,6 +19,11 @@ final class MultiProtocolCodec implements ServiceCodec {
     private ProtocolCodec pick(HttpRequestData request) {
         if (request != null) {
             for (ProtocolCodec c : codecs) if (c.recognizes(request)) return c;
+            // A GET names no JSON target and carries no body: of the protocols, only query takes it (SQS's
+            // query API on a queue URL answers even a GET without an Action, in XML).
+            if ("GET".equals(request.method())) {
+                for (ProtocolCodec c : codecs) if ("query".equals(c.protocol())) return c;
+            }
         }
         return codecs[0];
     }

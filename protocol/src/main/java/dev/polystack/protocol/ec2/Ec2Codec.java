@@ -1,5 +1,7 @@
 package dev.polystack.protocol.ec2;
 
+import dev.polystack.api.RequestContext;
+
 import dev.polystack.api.ServiceException;
 import dev.polystack.protocol.ErrorDescriptor;
 import dev.polystack.protocol.model.Operation;
@@ -30,6 +32,12 @@ public final class Ec2Codec extends QueryCodec {
     @Override
     protected String contentType() {
         return "text/xml;charset=UTF-8";
+    }
+
+    /** EC2 answers in XML whatever the client accepts. */
+    @Override
+    protected boolean wantsJson(RequestContext context) {
+        return false;
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.polystack.protocol.model.Operation;
 import dev.polystack.protocol.model.ServiceModel;
 import dev.polystack.protocol.model.Shape;
 import dev.polystack.protocol.xml.XmlNames;
+import dev.polystack.protocol.xml.XmlToJson;
 import dev.polystack.protocol.xml.XmlTreeWriter;
 import dev.polystack.protocol.xml.XmlWriter;
 
@@ -35,6 +36,8 @@ public class QueryCodec implements ProtocolCodec {
     protected final ServiceModel model;
     protected final XmlNames names;
     protected final XmlTreeWriter writer;
+    /** The writer for answers in JSON ({@code Accept: application/json}): timestamps in epoch seconds. */
+    private final XmlTreeWriter jsonWriter;
     protected final QueryParser parser;
     /** SQS's query errors carry an empty {@code <Detail/>}. */
     private final boolean errorDetail;
@@ -47,6 +50,7 @@ public class QueryCodec implements ProtocolCodec {
         this.model = model;
         this.names = names;
         this.writer = new XmlTreeWriter(names);
+        this.jsonWriter = new XmlTreeWriter(names, true);
         this.parser = new QueryParser(names, ec2, MISSING_PARAMETER_SERVICES.contains(model.service())
                 ? QueryParser.Validation.MISSING_PARAMETER : QueryParser.Validation.VALIDATION_ERROR,
                 "sqs".equals(model.service()));
@@ -81,20 +85,45 @@ public class QueryCodec implements ProtocolCodec {
         Operation op = model.operation(operation);
         if (op == null) throw new IllegalArgumentException("unknown operation " + operation);
         XmlWriter w = new XmlWriter(512);
+        if (wantsJson(context)) {
+            writeResponse(w, jsonWriter, op, output, context.requestId());
+            HttpResponseData r = new HttpResponseData(successStatus(context, op));
+            copyProviderHeaders(context, r);
+            if (context.requestId() != null) r.header("x-amzn-RequestId", context.requestId());
+            return r.header("Content-Type", "application/json").body(XmlToJson.convertToBytes(w.toBytes()));
+        }
         writeResponse(w, op, output, context.requestId());
         return response(context, successStatus(context, op), w);
     }
 
+    /**
+     * Whether the client asked for JSON ({@code Accept: application/json}): AWS then answers a query API in
+     * JSON, the XML document's structure in JSON form. Not for the ec2 protocol, which has no JSON form.
+     */
+    protected boolean wantsJson(RequestContext context) {
+        if (context == null || context.request() == null) return false;
+        String accept = context.request().header("Accept");
+        return accept != null && accept.toLowerCase(java.util.Locale.ROOT).contains("application/json");
+    }
+
     /** Writes a success document. */
     protected void writeResponse(XmlWriter w, Operation op, Map<String, Object> output, String requestId) {
+        writeResponse(w, writer, op, output, requestId);
+    }
+
+    private void writeResponse(XmlWriter w, XmlTreeWriter writer, Operation op, Map<String, Object> output, String requestId) {
         String root = op.name() + "Response";
         w.start(root);
         if (names.xmlNamespace() != null) w.attribute("xmlns", names.xmlNamespace());
         if (op.output() != null) {
             String result = names.resultWrapper(op);
-            w.start(result);
-            writer.writeMembers(w, op.output(), output);
-            w.end(result);
+            if (output == null || output.isEmpty()) {
+                w.emptyElement(result); // AWS: <ReceiveMessageResult/> when nothing was received
+            } else {
+                w.start(result);
+                writer.writeMembers(w, op.output(), output);
+                w.end(result);
+            }
         }
         w.start("ResponseMetadata").element("RequestId", requestId == null ? "" : requestId).end("ResponseMetadata");
         w.end(root);
@@ -102,6 +131,10 @@ public class QueryCodec implements ProtocolCodec {
 
     @Override
     public HttpResponseData serializeError(RequestContext context, String operation, ServiceException error) {
+        if (QueryParser.UNKNOWN_OPERATION.equals(error.code()) && error.status() == 404) {
+            // AWS's exact answer, XML even when JSON was asked for.
+            return new HttpResponseData(404).header("Content-Type", "text/xml").body("<UnknownOperationException/>");
+        }
         ErrorDescriptor e = ErrorDescriptor.ofQuery(model, error);
         XmlWriter w = new XmlWriter(256);
         writeError(w, e, error, context == null ? null : context.requestId());
@@ -109,6 +142,11 @@ public class QueryCodec implements ProtocolCodec {
         if (context != null) {
             copyProviderHeaders(context, r);
             if (context.requestId() != null) r.header("x-amzn-RequestId", context.requestId());
+        }
+        if (wantsJson(context)) {
+            // AWS's JSON error has no ErrorResponse wrapper: {"Error": {...}, "RequestId": "..."}.
+            var json = XmlToJson.convert(w.toBytes()).get("ErrorResponse");
+            return r.header("Content-Type", "application/json").body(json.toString());
         }
         return r.header("Content-Type", contentType()).body(w.toBytes());
     }

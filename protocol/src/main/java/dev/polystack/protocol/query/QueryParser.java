@@ -68,19 +68,27 @@ public final class QueryParser {
         return all;
     }
 
+    /** The error of a queue-URL request without an Action; the codec writes it as AWS does, a bare element. */
+    public static final String UNKNOWN_OPERATION = "UnknownOperationException";
+
     public ParsedRequest parse(HttpRequestData request) {
         Map<String, List<String>> form = form(request);
-        if (queueUrlFromPath && !form.containsKey("QueueUrl")) {
-            String path = request.path();
-            if (path.length() > 1 && !path.startsWith("/_")) {
-                form = new LinkedHashMap<>(form);
-                form.put("QueueUrl", List.of(path));
-            }
+        String path = request.path();
+        boolean onQueueUrl = queueUrlFromPath && path.length() > 1 && !path.startsWith("/_");
+        if (onQueueUrl && !form.containsKey("QueueUrl")) {
+            form = new LinkedHashMap<>(form);
+            form.put("QueueUrl", List.of(path));
         }
         List<String> actions = form.get("Action");
         String action = actions == null || actions.isEmpty() ? null : actions.get(0);
         if (action == null || action.isEmpty()) {
+            // SQS's query API on a queue URL answers a request without an Action with a bare 404 document.
+            if (onQueueUrl) throw new ServiceException(UNKNOWN_OPERATION, "No Action on a queue URL", 404);
             throw new ServiceException("MissingAction", "The request must contain the parameter Action.");
+        }
+        // Operations on no queue are not taken at a queue URL (AWS answers InvalidAction there).
+        if (onQueueUrl && (action.equals("ListQueues") || action.equals("CreateQueue"))) {
+            throw new ServiceException("InvalidAction", "The action " + action + " is not valid for this endpoint.");
         }
         Operation op = names.model().operation(action);
         if (op == null) {
@@ -125,13 +133,23 @@ public final class QueryParser {
             FormNode child = node == null ? null : node.get(plan.keys[i]);
             String memberPath = errors.path(path, m, plan.keys[i]);
             if (child == null) {
-                if (m.isRequired()) errors.missing(memberPath);
+                if (m.isRequired() && emptyListWhenAbsent(m)) {
+                    // SQS: the query protocol writes an empty list as nothing at all, so an absent required list is
+                    // an empty one and the provider answers it as in JSON (SendMessageBatch: EmptyBatchRequest).
+                    out.put(m.name(), new ArrayList<>());
+                } else if (m.isRequired()) {
+                    errors.missing(memberPath);
+                }
                 continue;
             }
             Object v = parseValue(m, child, memberPath, errors);
             if (v != null) out.put(m.name(), v);
         }
         return out;
+    }
+
+    private boolean emptyListWhenAbsent(Member m) {
+        return !ec2 && validation == Validation.MISSING_PARAMETER && m.shape().type() == ShapeType.LIST;
     }
 
     private Object parseValue(Member ref, FormNode node, String path, Errors errors) {

@@ -15,9 +15,16 @@ import java.util.Map;
  */
 public final class XmlTreeWriter {
     private final XmlNames names;
+    /** Timestamps as epoch seconds whatever the member says (query answers in JSON, as AWS writes them there). */
+    private final boolean epochTimestamps;
 
     public XmlTreeWriter(XmlNames names) {
+        this(names, false);
+    }
+
+    public XmlTreeWriter(XmlNames names, boolean epochTimestamps) {
         this.names = names;
+        this.epochTimestamps = epochTimestamps;
     }
 
     public XmlNames names() { return names; }
@@ -104,7 +111,8 @@ public final class XmlTreeWriter {
             case DOCUMENT -> w.element(name, String.valueOf(value));
             default -> {
                 start(w, name, ns);
-                w.text(scalar(ref, value));
+                w.text(epochTimestamps && s.type() == ShapeType.TIMESTAMP
+                        ? WireValues.formatTimestamp(value, TimestampFormat.UNIX_TIMESTAMP) : scalar(ref, value));
                 w.end(name);
             }
         }

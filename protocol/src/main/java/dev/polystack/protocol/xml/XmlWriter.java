@@ -60,6 +60,13 @@ public final class XmlWriter {
         return this;
     }
 
+    /** {@code <name/>}: how AWS writes a query operation's empty result element. */
+    public XmlWriter emptyElement(String name) {
+        closeTag();
+        sb.append('<').append(name).append("/>");
+        return this;
+    }
+
     /** {@code <name>text</name>}. */
     public XmlWriter element(String name, String text) {
         start(name);

@@ -27,11 +27,15 @@ final class MessageFactory {
     }
 
     /**
-     * @param batch true for a SendMessageBatch entry (size errors are worded differently there)
+     * @param batch       true for a SendMessageBatch entry (size errors are worded differently there)
+     * @param traceHeader the request's {@code X-Amzn-Trace-Id} header (null if none): becomes the message's
+     *                    {@code AWSTraceHeader} system attribute unless the request sets that attribute itself. As on
+     *                    AWS it does not count towards {@code MD5OfMessageSystemAttributes}, which covers only the
+     *                    attributes sent.
      */
     static Draft create(SqsQueue queue, String body, Map<String, MessageAttributeValue> messageAttributes,
                         Map<String, MessageSystemAttributeValue> messageSystemAttributes, Integer delay, String groupId,
-                        String dedupId, String senderId, boolean batch, long now) {
+                        String dedupId, String senderId, boolean batch, long now, String traceHeader) {
         if (body == null || body.isEmpty()) throw SqsErrors.missingParameter("MessageBody");
         int size = checkCharactersAndMeasure(body);
 
@@ -73,10 +77,28 @@ final class MessageFactory {
                 throw SqsErrors.invalidParameter("DelaySeconds", delay, "DelaySeconds must be >= 0 and <= 900");
             }
         }
+        String md5OfSystemAttributes = MessageMd5.ofAttributes(systemAttributes);
+        if (traceHeader != null && !traceHeader.isBlank() && !systemAttributes.containsKey("AWSTraceHeader")) {
+            systemAttributes = new LinkedHashMap<>(systemAttributes);
+            systemAttributes.put("AWSTraceHeader", new MessageAttribute("String", traceHeader, null));
+        }
         SqsMessage m = new SqsMessage(newMessageId(), body, MessageMd5.ofBody(body), attributes,
-                MessageMd5.ofAttributes(attributes), systemAttributes, MessageMd5.ofAttributes(systemAttributes),
+                MessageMd5.ofAttributes(attributes), systemAttributes, md5OfSystemAttributes,
                 now, senderId, groupId, queue.fifo ? dedupId : null, null);
         return new Draft(m, delay, size);
+    }
+
+    /** The first code point outside SQS's allowed set (as for bodies), or -1. */
+    private static int firstInvalidCharacter(String value) {
+        for (int i = 0; i < value.length(); ) {
+            int cp = value.codePointAt(i);
+            i += Character.charCount(cp);
+            if ((cp < 0x20 && cp != 0x9 && cp != 0xA && cp != 0xD) || (cp >= 0xD800 && cp <= 0xDFFF)
+                    || cp == 0xFFFE || cp == 0xFFFF) {
+                return cp;
+            }
+        }
+        return -1;
     }
 
     /** UTF-8 size of the body; throws InvalidMessageContents for characters outside SQS's set. */
@@ -149,6 +171,8 @@ final class MessageFactory {
                     throw SqsErrors.invalidParameterValue("Message (" + kind + ") attribute '" + name
                             + "' must contain a non-empty value of type '" + base + "'.");
                 }
+                int bad = firstInvalidCharacter(s);
+                if (bad >= 0) throw SqsErrors.invalidAttributeValueCharacter(bad);
                 if (base.equals("Number")) checkNumber(name, s);
                 return new MessageAttribute(dataType, s, null);
             }

@@ -79,7 +79,8 @@ final class QueueAttributes {
             String value = e.getValue() == null ? "" : e.getValue().trim();
             if (name.equals("FifoQueue")) {
                 if (!fifo) throw SqsErrors.unknownAttribute(name);
-                if (!creating) throw SqsErrors.invalidAttributeValue(
+                // Restating the queue's own type is accepted; changing it is not.
+                if (!creating && !value.equalsIgnoreCase("true")) throw SqsErrors.invalidAttributeValue(
                         "Invalid value for the parameter FifoQueue. Reason: Modifying queue type is not supported.");
                 if (!value.equalsIgnoreCase("true")) throw SqsErrors.invalidAttributeValueFor(name);
                 continue;
@@ -133,9 +134,16 @@ final class QueueAttributes {
             next.remove("KmsMasterKeyId");
             next.remove("KmsDataKeyReusePeriodSeconds");
         }
+        // Without a KMS key, the default reuse period is not listed (AWS lists it again only with a key).
+        if (!next.containsKey("KmsMasterKeyId") && "300".equals(next.get("KmsDataKeyReusePeriodSeconds"))) {
+            next.remove("KmsDataKeyReusePeriodSeconds");
+        }
         values.clear();
         values.putAll(next);
         parse();
+        // The deduplication scope is fixed when the queue is created: AWS keeps deduplicating by the
+        // creation-time scope after SetQueueAttributes changes DeduplicationScope (recorded behaviour).
+        if (creating) deduplicationPerGroup = "messageGroup".equals(values.get("DeduplicationScope"));
     }
 
     /** Restores stored values exactly (persistence). */
@@ -143,6 +151,7 @@ final class QueueAttributes {
         values.clear();
         values.putAll(stored);
         parse();
+        deduplicationPerGroup = "messageGroup".equals(values.get("DeduplicationScope"));
     }
 
     private void parse() {
@@ -152,7 +161,6 @@ final class QueueAttributes {
         receiveWaitTimeSeconds = Integer.parseInt(values.get("ReceiveMessageWaitTimeSeconds"));
         visibilityTimeout = Integer.parseInt(values.get("VisibilityTimeout"));
         contentBasedDeduplication = "true".equals(values.get("ContentBasedDeduplication"));
-        deduplicationPerGroup = "messageGroup".equals(values.get("DeduplicationScope"));
         String policy = values.get("RedrivePolicy");
         redrive = null;
         if (policy != null) {

@@ -79,6 +79,11 @@ final class QueueUrls {
         return null;
     }
 
+    /** A queue name on its own (no scheme, no slash), as AWS accepts in place of a queue URL. */
+    static boolean isBareName(String value) {
+        return value != null && !value.isEmpty() && value.indexOf('/') < 0 && !value.contains("://");
+    }
+
     private static QueueAddress address(String region, String account, String name) {
         if (account.isEmpty() || name.isEmpty()) return null;
         return new QueueAddress(region, account, name);

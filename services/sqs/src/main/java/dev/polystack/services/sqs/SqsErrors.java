@@ -85,6 +85,14 @@ final class SqsErrors {
                         + "#x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF");
     }
 
+    /** A String/Number message attribute value with a character SQS does not allow (InvalidParameterValue). */
+    static ServiceException invalidAttributeValueCharacter(int codePoint) {
+        return invalidParameterValue("Invalid binary character '#x"
+                + Integer.toHexString(codePoint).toUpperCase(java.util.Locale.ROOT)
+                + "' was found in the message attribute value, the set of allowed characters is #x9 | #xA | #xD | "
+                + "#x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF");
+    }
+
     static ServiceException emptyBatch(String entryShape) {
         return error("EmptyBatchRequest", "AWS.SimpleQueueService.EmptyBatchRequest",
                 "There should be at least one " + entryShape + " in the request.");

@@ -32,6 +32,8 @@ final class SqsMessage {
     /** When the current receive happened (the 12-hour visibility limit counts from it). */
     long lastReceivedAt;
     String receiptHandle;
+    /** Arrival order in the queue holding it (standard queues serve visible messages oldest arrival first). */
+    long arrival;
     /** Bumped at every state change: timers scheduled for an older stamp are stale and ignored. */
     long stamp;
 

@@ -88,6 +88,10 @@ public final class SqsProvider implements SqsApi, ServiceProvider, Persistable {
             "ApproximateReceiveCount", "ApproximateFirstReceiveTimestamp", "SequenceNumber", "MessageDeduplicationId",
             "MessageGroupId", "AWSTraceHeader", "DeadLetterQueueSourceArn");
 
+    /** LocalStack's headers for ReceiveMessage beyond SQS's limits (see its SQS developer documentation). */
+    static final String OVERRIDE_MESSAGE_COUNT = "x-localstack-sqs-override-message-count";
+    static final String OVERRIDE_WAIT_TIME_SECONDS = "x-localstack-sqs-override-wait-time-seconds";
+
     private final AccountRegionStore<SqsStore> stores = new AccountRegionStore<>(SqsStore::new);
     private final QueueUrls urls;
     private final Config config;
@@ -113,7 +117,7 @@ public final class SqsProvider implements SqsApi, ServiceProvider, Persistable {
 
     @Override
     public List<InternalRoute> internalRoutes() {
-        return List.of(new InternalRoute("GET", "/_aws/sqs/messages", new PeekEndpoint(this)::handle));
+        return List.of(new InternalRoute(null, "/_aws/sqs/messages", new PeekEndpoint(this)::handle));
     }
 
     @Override
@@ -273,7 +277,9 @@ public final class SqsProvider implements SqsApi, ServiceProvider, Persistable {
 
     @Override
     public void untagQueue(RequestContext ctx, UntagQueueRequest in) {
-        queue(ctx, in.queueUrl()).untag(orEmpty(in.tagKeys()));
+        List<String> keys = orEmpty(in.tagKeys());
+        if (keys.isEmpty()) throw SqsErrors.missingParameter("TagKeys");
+        queue(ctx, in.queueUrl()).untag(keys);
     }
 
     @Override
@@ -365,7 +371,7 @@ public final class SqsProvider implements SqsApi, ServiceProvider, Persistable {
         SqsQueue q = queue(ctx, in.queueUrl());
         MessageFactory.Draft draft = MessageFactory.create(q, in.messageBody(), in.messageAttributes(),
                 in.messageSystemAttributes(), in.delaySeconds(), in.messageGroupId(), in.messageDeduplicationId(),
-                ctx.accountId(), false, clock.getAsLong());
+                ctx.accountId(), false, clock.getAsLong(), traceHeader(ctx));
         SqsQueue.SendResult r = q.send(draft.message(), draft.delaySeconds());
         SqsMessage m = draft.message();
         return SendMessageResult.builder().md5OfMessageBody(m.md5OfBody).md5OfMessageAttributes(m.md5OfAttributes)
@@ -376,7 +382,7 @@ public final class SqsProvider implements SqsApi, ServiceProvider, Persistable {
     @Override
     public SendMessageBatchResult sendMessageBatch(RequestContext ctx, SendMessageBatchRequest in) {
         SqsQueue q = queue(ctx, in.queueUrl());
-        List<SendMessageBatchRequestEntry> entries = batchEntries(in.entries(), SendMessageBatchRequestEntry::id,
+        List<SendMessageBatchRequestEntry> entries = batchEntries(ctx, in.entries(), SendMessageBatchRequestEntry::id,
                 "SendMessageBatchRequestEntry");
         long now = clock.getAsLong();
         // FIFO requirements fail the whole request, as on AWS.
@@ -400,7 +406,7 @@ public final class SqsProvider implements SqsApi, ServiceProvider, Persistable {
             try {
                 MessageFactory.Draft d = MessageFactory.create(q, e.messageBody(), e.messageAttributes(),
                         e.messageSystemAttributes(), e.delaySeconds(), e.messageGroupId(), e.messageDeduplicationId(),
-                        ctx.accountId(), true, now);
+                        ctx.accountId(), true, now, traceHeader(ctx));
                 drafts.add(d);
                 total += d.size();
             } catch (ServiceException ex) {
@@ -423,7 +429,7 @@ public final class SqsProvider implements SqsApi, ServiceProvider, Persistable {
                 failed.add(failure(entries.get(i).id(), ex));
             }
         }
-        return SendMessageBatchResult.builder().successful(successful).failed(failed).build();
+        return SendMessageBatchResult.builder().successful(successful).failed(failed.isEmpty() ? null : failed).build(); // AWS leaves an empty Failed out
     }
 
     @Override
@@ -442,9 +448,16 @@ public final class SqsProvider implements SqsApi, ServiceProvider, Persistable {
             throw SqsErrors.invalidParameter("VisibilityTimeout", visibility, "Must be >= 0 and <= 43200, if provided.");
         }
         int waitSeconds = wait != null ? wait : Integer.parseInt(q.attribute("ReceiveMessageWaitTimeSeconds"));
+        int count = max != null ? max : 1;
+        // LocalStack's override headers lift SQS's limits of 10 messages and 20 s (tests that drain big queues);
+        // with the wait override a long poll gathers messages until it has the count or the time is up.
+        Integer countOverride = overrideHeader(ctx, OVERRIDE_MESSAGE_COUNT);
+        Integer waitOverride = overrideHeader(ctx, OVERRIDE_WAIT_TIME_SECONDS);
+        if (countOverride != null) count = countOverride;
+        if (waitOverride != null) waitSeconds = waitOverride;
         SqsStore store = stores.get(q.accountId, q.region);
-        List<SqsQueue.Delivery> deliveries = q.receive(max != null ? max : 1, visibility, waitSeconds,
-                in.receiveRequestAttemptId(), store::byArn);
+        List<SqsQueue.Delivery> deliveries = q.receive(count, visibility, waitSeconds,
+                in.receiveRequestAttemptId(), store::byArn, waitOverride != null);
         if (deliveries.isEmpty()) return ReceiveMessageResult.builder().build();
         Set<String> systemNames = new HashSet<>(orEmpty(in.attributeNamesAsStrings()));
         systemNames.addAll(orEmpty(in.messageSystemAttributeNamesAsStrings()));
@@ -531,7 +544,7 @@ public final class SqsProvider implements SqsApi, ServiceProvider, Persistable {
         SqsQueue q = queue(ctx, in.queueUrl());
         List<DeleteMessageBatchResultEntry> successful = new ArrayList<>();
         List<BatchResultErrorEntry> failed = new ArrayList<>();
-        for (DeleteMessageBatchRequestEntry e : batchEntries(in.entries(), DeleteMessageBatchRequestEntry::id,
+        for (DeleteMessageBatchRequestEntry e : batchEntries(ctx, in.entries(), DeleteMessageBatchRequestEntry::id,
                 "DeleteMessageBatchRequestEntry")) {
             String id = e.id();
             try {
@@ -543,7 +556,7 @@ public final class SqsProvider implements SqsApi, ServiceProvider, Persistable {
                 failed.add(failure(id, ex));
             }
         }
-        return DeleteMessageBatchResult.builder().successful(successful).failed(failed).build();
+        return DeleteMessageBatchResult.builder().successful(successful).failed(failed.isEmpty() ? null : failed).build(); // AWS leaves an empty Failed out
     }
 
     @Override
@@ -567,7 +580,7 @@ public final class SqsProvider implements SqsApi, ServiceProvider, Persistable {
         SqsQueue q = queue(ctx, in.queueUrl());
         List<ChangeMessageVisibilityBatchResultEntry> successful = new ArrayList<>();
         List<BatchResultErrorEntry> failed = new ArrayList<>();
-        for (ChangeMessageVisibilityBatchRequestEntry e : batchEntries(in.entries(), ChangeMessageVisibilityBatchRequestEntry::id,
+        for (ChangeMessageVisibilityBatchRequestEntry e : batchEntries(ctx, in.entries(), ChangeMessageVisibilityBatchRequestEntry::id,
                 "ChangeMessageVisibilityBatchRequestEntry")) {
             String id = e.id();
             try {
@@ -579,14 +592,15 @@ public final class SqsProvider implements SqsApi, ServiceProvider, Persistable {
                 failed.add(failure(id, ex));
             }
         }
-        return ChangeMessageVisibilityBatchResult.builder().successful(successful).failed(failed).build();
+        return ChangeMessageVisibilityBatchResult.builder().successful(successful).failed(failed.isEmpty() ? null : failed).build(); // AWS leaves an empty Failed out
     }
 
-    /** Checks a batch's entries: present, at most 10, ids valid and distinct. */
-    private static <E> List<E> batchEntries(List<E> given, Function<E, String> idOf, String entryShape) {
+    /** Checks a batch's entries: present, at most 10 (or LocalStack's message-count override), ids valid and distinct. */
+    private static <E> List<E> batchEntries(RequestContext ctx, List<E> given, Function<E, String> idOf, String entryShape) {
         List<E> entries = given == null ? List.of() : given;
         if (entries.isEmpty()) throw SqsErrors.emptyBatch(entryShape);
-        if (entries.size() > SqsLimits.MAX_BATCH_ENTRIES) throw SqsErrors.tooManyEntries(entries.size());
+        Integer override = overrideHeader(ctx, OVERRIDE_MESSAGE_COUNT);
+        if (entries.size() > (override != null ? override : SqsLimits.MAX_BATCH_ENTRIES)) throw SqsErrors.tooManyEntries(entries.size());
         Set<String> seen = new HashSet<>();
         for (E e : entries) {
             String id = idOf.apply(e);
@@ -747,6 +761,10 @@ public final class SqsProvider implements SqsApi, ServiceProvider, Persistable {
         String url = queueUrl;
         if (url == null && ctx.request() != null) url = ctx.request().path();
         QueueUrls.QueueAddress address = QueueUrls.parse(url);
+        if (address == null && QueueUrls.isBareName(url)) {
+            // AWS accepts a queue's bare name as its QueueUrl: the caller's own account and region.
+            address = new QueueUrls.QueueAddress(ctx.region(), ctx.accountId(), url);
+        }
         if (address == null) {
             if (queueUrl == null) throw SqsErrors.missingParameter("QueueUrl");
             throw SqsErrors.queueDoesNotExist(isQuery(ctx));
@@ -772,6 +790,23 @@ public final class SqsProvider implements SqsApi, ServiceProvider, Persistable {
 
     String url(RequestContext ctx, SqsQueue q) {
         return urls.url(q.region, q.accountId, q.name, ctx == null || ctx.request() == null ? null : ctx.request().header("Host"));
+    }
+
+    /** A positive integer in one of LocalStack's override headers, else null (absent or not a positive number). */
+    private static Integer overrideHeader(RequestContext ctx, String name) {
+        String v = ctx.request() == null ? null : ctx.request().header(name);
+        if (v == null) return null;
+        try {
+            int n = Integer.parseInt(v.trim());
+            return n > 0 ? n : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** The X-Ray trace header of the request, if it has one (it becomes the message's AWSTraceHeader). */
+    private static String traceHeader(RequestContext ctx) {
+        return ctx.request() == null ? null : ctx.request().header("X-Amzn-Trace-Id");
     }
 
     /** Whether the request came in the query protocol (no JSON target header): some messages differ. */

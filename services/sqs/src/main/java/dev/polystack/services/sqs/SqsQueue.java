@@ -49,7 +49,8 @@ final class SqsQueue {
     private record Timer(long at, SqsMessage message, long stamp) {
     }
 
-    private record ReadyEntry(SqsMessage message, long stamp) {
+    /** A visible message of a standard queue; {@code order} is its arrival in this queue. */
+    private record ReadyEntry(SqsMessage message, long stamp, long order) {
     }
 
     private record DedupEntry(long expiresAt, String messageId, String sequenceNumber) {
@@ -84,7 +85,12 @@ final class SqsQueue {
 
     /** Every live message by id, in arrival order (retention expiry scans from the front). */
     private final LinkedHashMap<String, SqsMessage> messages = new LinkedHashMap<>();
-    private final ArrayDeque<ReadyEntry> ready = new ArrayDeque<>();
+    /**
+     * Visible messages of a standard queue, oldest arrival first: a message whose visibility timeout ran out
+     * is served before messages sent after it, as AWS serves them.
+     */
+    private final PriorityQueue<ReadyEntry> ready = new PriorityQueue<>((a, b) -> Long.compare(a.order, b.order));
+    private long arrivals;
     private final PriorityQueue<Timer> timers = new PriorityQueue<>((a, b) -> Long.compare(a.at, b.at));
     private final LinkedHashMap<String, MessageGroup> groups = new LinkedHashMap<>();
     private final LinkedHashMap<String, DedupEntry> deduplication = new LinkedHashMap<>();
@@ -258,6 +264,7 @@ final class SqsQueue {
 
     private void insert(SqsMessage m, int delaySeconds, long now) {
         messages.put(m.messageId, m);
+        m.arrival = ++arrivals;
         if (fifo) groups.computeIfAbsent(groupOf(m), g -> new MessageGroup()).messages.addLast(m);
         if (delaySeconds > 0) {
             m.state = SqsMessage.State.DELAYED;
@@ -291,9 +298,18 @@ final class SqsQueue {
      */
     List<Delivery> receive(int max, Integer visibilityTimeout, int waitSeconds, String attemptId,
                            Function<String, SqsQueue> queueByArn) {
+        return receive(max, visibilityTimeout, waitSeconds, attemptId, queueByArn, false);
+    }
+
+    /**
+     * @param waitForMax keep long-polling until {@code max} messages are taken or the wait ends (LocalStack's
+     *                   {@code x-localstack-sqs-override-wait-time-seconds}); otherwise the first message ends the wait
+     */
+    List<Delivery> receive(int max, Integer visibilityTimeout, int waitSeconds, String attemptId,
+                           Function<String, SqsQueue> queueByArn, boolean waitForMax) {
         long deadline = now() + waitSeconds * 1000L;
+        List<Delivery> out = new ArrayList<>(Math.min(max, 10));
         while (true) {
-            List<Delivery> out = new ArrayList<>(Math.min(max, 10));
             List<SqsMessage> deadLetters = null;
             SqsQueue dlq = null;
             lock.lock();
@@ -316,7 +332,7 @@ final class SqsQueue {
                     receiveAttempts.put(attemptId, new ReceiveAttempt(now + SqsLimits.DEDUPLICATION_INTERVAL_MILLIS,
                             List.copyOf(out)));
                 }
-                if (out.isEmpty() && deadLetters == null && !deleted && now < deadline) {
+                if ((out.isEmpty() || (waitForMax && out.size() < max)) && deadLetters == null && !deleted && now < deadline) {
                     long waitMillis = deadline - now;
                     Timer next = timers.peek();
                     if (next != null) waitMillis = Math.min(waitMillis, Math.max(1, next.at - now));
@@ -336,7 +352,7 @@ final class SqsQueue {
             }
             if (deadLetters != null) {
                 for (SqsMessage m : deadLetters) dlq.enqueueMoved(m.copyFor(arn));
-                if (out.isEmpty() && now() < deadline) continue;
+                if ((out.isEmpty() || (waitForMax && out.size() < max)) && now() < deadline) continue;
             }
             return out;
         }
@@ -346,7 +362,7 @@ final class SqsQueue {
                                           SqsQueue dlq, List<Delivery> out) {
         List<SqsMessage> deadLetters = null;
         while (out.size() < max && !ready.isEmpty()) {
-            ReadyEntry e = ready.pollFirst();
+            ReadyEntry e = ready.poll();
             SqsMessage m = e.message;
             if (m.stamp != e.stamp || m.state != SqsMessage.State.VISIBLE) continue;
             if (dlq != null && m.receiveCount >= redrive.maxReceiveCount()) {
@@ -483,10 +499,10 @@ final class SqsQueue {
                         "Message does not exist or is not available for visibility timeout change.");
             }
             boolean current = handle.equals(m.receiptHandle);
-            if (m.state != SqsMessage.State.INFLIGHT || !current) {
-                if (fifo) throw SqsErrors.receiptHandleExpired(handle);
-                return; // standard queues accept a change for a message whose visibility already lapsed
-            }
+            if (fifo && (m.state != SqsMessage.State.INFLIGHT || !current)) throw SqsErrors.receiptHandleExpired(handle);
+            // Standard queues: any receipt handle of the message changes its current visibility (an earlier
+            // one too, as on AWS); a message that is not in flight is left as it is and the call succeeds.
+            if (m.state != SqsMessage.State.INFLIGHT) return;
             long visibleAt = now + timeoutSeconds * 1000L;
             if (visibleAt - m.lastReceivedAt > SqsLimits.MAX_VISIBILITY_TIMEOUT * 1000L) {
                 throw SqsErrors.invalidParameter("VisibilityTimeout", timeoutSeconds,
@@ -520,6 +536,7 @@ final class SqsQueue {
             timers.clear();
             groups.clear();
             receiveAttempts.clear();
+            deduplication.clear(); // AWS forgets deduplication ids on purge: the same id may be sent again at once
             visibleCount = inflightCount = delayedCount = 0;
         } finally {
             lock.unlock();
@@ -631,7 +648,7 @@ final class SqsQueue {
         m.state = SqsMessage.State.VISIBLE;
         m.visibleAt = 0;
         m.stamp++;
-        if (!fifo) ready.addLast(new ReadyEntry(m, m.stamp));
+        if (!fifo) ready.add(new ReadyEntry(m, m.stamp, m.arrival));
         if (waiters > 0) available.signalAll();
     }
 
@@ -694,6 +711,7 @@ final class SqsQueue {
             for (SqsState.MessageState ms : s.messages()) {
                 SqsMessage m = ms.toMessage();
                 messages.put(m.messageId, m);
+                m.arrival = ++arrivals;
                 if (fifo) groups.computeIfAbsent(groupOf(m), g -> new MessageGroup()).messages.addLast(m);
                 SqsMessage.State state = SqsMessage.State.valueOf(ms.state());
                 if (state == SqsMessage.State.VISIBLE) {

@@ -436,7 +436,8 @@ class SqsProviderTest extends SqsTestSupport {
                 error("SendMessage", "QueueUrl", url, "MessageBody", "x", "MessageGroupId", "g", "MessageDeduplicationId", "d", "DelaySeconds", 2).getMessage());
         ServiceException batch = error("SendMessageBatch", "QueueUrl", url, "Entries", List.of(Map.of("Id", "1", "MessageBody", "x")));
         assertEquals("InvalidParameterValue", batch.queryCode());
-        ServiceException change = error("SetQueueAttributes", "QueueUrl", url, "Attributes", Map.of("FifoQueue", "true"));
+        call("SetQueueAttributes", "QueueUrl", url, "Attributes", Map.of("FifoQueue", "true")); // restating it is fine
+        ServiceException change = error("SetQueueAttributes", "QueueUrl", url, "Attributes", Map.of("FifoQueue", "false"));
         assertEquals("Invalid value for the parameter FifoQueue. Reason: Modifying queue type is not supported.", change.getMessage());
     }
 
