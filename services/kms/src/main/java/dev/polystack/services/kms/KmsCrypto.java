@@ -101,6 +101,51 @@ public final class KmsCrypto {
         return m;
     }
 
+    /**
+     * Material a caller chose (LocalStack's {@code _custom_key_material_} tag, for tests that need fixed keys): the
+     * raw AES or HMAC key for SYMMETRIC/HMAC specs, a PKCS#8 private key for RSA and ECC specs (its public key is
+     * derived). Null when the bytes do not fit the spec.
+     */
+    public static KmsKey.Material custom(KmsKeySpec spec, byte[] raw, long createdMillis) {
+        KmsKey.Material m = new KmsKey.Material();
+        m.id = newMaterialId();
+        m.createdMillis = createdMillis;
+        try {
+            switch (spec.family) {
+                case SYMMETRIC -> {
+                    if (raw.length != 16 && raw.length != 24 && raw.length != 32) return null;
+                    m.secret = raw.clone();
+                }
+                case HMAC -> {
+                    if (raw.length == 0) return null;
+                    m.secret = raw.clone();
+                }
+                case RSA -> {
+                    var key = (java.security.interfaces.RSAPrivateCrtKey) privateKey(spec, raw);
+                    if (key.getModulus().bitLength() != spec.bits) return null;
+                    m.secret = key.getEncoded();
+                    m.publicKey = KeyFactory.getInstance("RSA").generatePublic(
+                            new java.security.spec.RSAPublicKeySpec(key.getModulus(), key.getPublicExponent())).getEncoded();
+                }
+                case ECC -> {
+                    var key = (org.bouncycastle.jce.interfaces.ECPrivateKey) privateKey(spec, raw);
+                    var params = org.bouncycastle.jce.ECNamedCurveTable.getParameterSpec(spec.curve);
+                    if (!params.getCurve().equals(key.getParameters().getCurve())) return null;
+                    var q = params.getG().multiply(key.getD()).normalize();
+                    m.secret = key.getEncoded();
+                    m.publicKey = KeyFactory.getInstance("EC", BC).generatePublic(
+                            new org.bouncycastle.jce.spec.ECPublicKeySpec(q, params)).getEncoded();
+                }
+                default -> {
+                    return null;
+                }
+            }
+            return m;
+        } catch (GeneralSecurityException | ClassCastException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     /** An RSA or EC key pair; private key in PKCS#8, public in SubjectPublicKeyInfo encoding. */
     public static KeyPair generateKeyPair(KmsKeySpec spec) {
         try {

@@ -72,7 +72,9 @@ final class KmsEncryption {
         Decrypted d = decryptWith(ctx, blob, stringMap(in, "EncryptionContext"), str(in, "KeyId"), algorithm, "Decrypt", in);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("KeyId", d.key.arn);
-        out.put("Plaintext", d.plaintext);
+        java.security.PublicKey recipient = KmsRecipient.of(in);
+        if (recipient != null) out.put("CiphertextForRecipient", KmsRecipient.envelope(d.plaintext, recipient));
+        else out.put("Plaintext", d.plaintext);
         out.put("EncryptionAlgorithm", d.algorithm);
         if (d.materialId != null) out.put("KeyMaterialId", d.materialId);
         return out;
@@ -173,7 +175,9 @@ final class KmsEncryption {
         KmsKey.Material material = key.current();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("CiphertextBlob", KmsCrypto.seal(key.keyId, material, dataKey, stringMap(in, "EncryptionContext")));
-        if (withPlaintext) out.put("Plaintext", dataKey);
+        java.security.PublicKey recipient = withPlaintext ? KmsRecipient.of(in) : null;
+        if (recipient != null) out.put("CiphertextForRecipient", KmsRecipient.envelope(dataKey, recipient));
+        else if (withPlaintext) out.put("Plaintext", dataKey);
         out.put("KeyId", key.arn);
         out.put("KeyMaterialId", material.id);
         return out;
@@ -193,7 +197,9 @@ final class KmsEncryption {
         KmsKey.Material material = key.current();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("PrivateKeyCiphertextBlob", KmsCrypto.seal(key.keyId, material, privateKey, stringMap(in, "EncryptionContext")));
-        if (withPlaintext) out.put("PrivateKeyPlaintext", privateKey);
+        java.security.PublicKey recipient = withPlaintext ? KmsRecipient.of(in) : null;
+        if (recipient != null) out.put("CiphertextForRecipient", KmsRecipient.envelope(privateKey, recipient));
+        else if (withPlaintext) out.put("PrivateKeyPlaintext", privateKey);
         out.put("PublicKey", pair.getPublic().getEncoded());
         out.put("KeyId", key.arn);
         out.put("KeyPairSpec", pairSpec);
@@ -205,6 +211,9 @@ final class KmsEncryption {
         Integer bytes = integer(in, "NumberOfBytes");
         if (bytes == null) throw validation("NumberOfBytes is required.");
         range("NumberOfBytes", bytes, 1, 1024);
-        return Map.of("Plaintext", KmsCrypto.random(bytes));
+        java.security.PublicKey recipient = KmsRecipient.of(in);
+        byte[] random = KmsCrypto.random(bytes);
+        return recipient != null ? Map.of("CiphertextForRecipient", KmsRecipient.envelope(random, recipient))
+                : Map.of("Plaintext", random);
     }
 }

@@ -47,7 +47,7 @@ final class KmsErrors {
     }
 
     static ServiceException invalidCiphertext() {
-        return new ServiceException("InvalidCiphertextException", "");
+        return new ServiceException("InvalidCiphertextException", null);
     }
 
     static ServiceException incorrectKey() {

@@ -186,11 +186,20 @@ public final class KmsProvider implements ServiceProvider, Persistable {
         KmsInput.stringLength("description", description, 0, 8192);
         String policy = str(in, "Policy");
         if (policy != null) KmsPolicies.validatePolicy(policy);
-        LinkedHashMap<String, String> tags = KmsTags.validateTags(in.get("Tags"), new LinkedHashMap<>());
+        // LocalStack's conventions for tests that need fixed keys: the _custom_key_material_ tag (base64) sets the
+        // material and is not kept as a tag; the _custom_id_ tag sets the key id and is kept.
+        List<Object> requestTags = in.get("Tags") instanceof List<?> l ? new ArrayList<>(l) : null;
+        byte[] customMaterial = requestTags == null ? null : takeCustomMaterial(requestTags);
+        LinkedHashMap<String, String> tags = KmsTags.validateTags(requestTags, new LinkedHashMap<>());
         boolean multiRegion = bool(in, "MultiRegion");
+        String customId = tags.get(CUSTOM_ID_TAG);
+        if (customId != null && keys.region(ctx).keys.containsKey(customId)) {
+            throw new ServiceException("AlreadyExistsException", "A key with id " + customId + " already exists.");
+        }
 
         KmsKey key = new KmsKey();
-        key.keyId = multiRegion ? "mrk-" + UUID.randomUUID().toString().replace("-", "") : UUID.randomUUID().toString();
+        key.keyId = customId != null ? customId
+                : multiRegion ? "mrk-" + UUID.randomUUID().toString().replace("-", "") : UUID.randomUUID().toString();
         key.accountId = ctx.accountId();
         key.region = ctx.region();
         key.arn = keyArn(ctx.partition(), key.region, key.accountId, key.keyId);
@@ -208,6 +217,12 @@ public final class KmsProvider implements ServiceProvider, Persistable {
         }
         if (origin.equals("EXTERNAL")) {
             key.keyState = "PendingImport";
+        } else if (customMaterial != null) {
+            KmsKey.Material material = KmsCrypto.custom(spec, customMaterial, key.createdMillis);
+            if (material == null) {
+                throw validation("The " + CUSTOM_MATERIAL_TAG + " tag does not hold key material for key spec " + spec.name() + ".");
+            }
+            key.addMaterial(material);
         } else {
             key.addMaterial(KmsCrypto.generate(spec, key.createdMillis));
         }
@@ -215,6 +230,24 @@ public final class KmsProvider implements ServiceProvider, Persistable {
         key.sequence = region.sequence.incrementAndGet();
         region.keys.put(key.keyId, key);
         return Map.of("KeyMetadata", metadata(key));
+    }
+
+    static final String CUSTOM_ID_TAG = "_custom_id_";
+    static final String CUSTOM_MATERIAL_TAG = "_custom_key_material_";
+
+    /** Removes the _custom_key_material_ tag from {@code tags} and returns its decoded value, or null. */
+    private static byte[] takeCustomMaterial(List<Object> tags) {
+        for (int i = 0; i < tags.size(); i++) {
+            if (tags.get(i) instanceof Map<?, ?> tag && CUSTOM_MATERIAL_TAG.equals(tag.get("TagKey"))) {
+                tags.remove(i);
+                try {
+                    return java.util.Base64.getDecoder().decode(String.valueOf(tag.get("TagValue")).trim());
+                } catch (IllegalArgumentException e) {
+                    throw validation("The " + CUSTOM_MATERIAL_TAG + " tag must hold base64-encoded key material.");
+                }
+            }
+        }
+        return null;
     }
 
     private Map<String, Object> metadata(KmsKey k) {
@@ -368,8 +401,10 @@ public final class KmsProvider implements ServiceProvider, Persistable {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("ReplicaKeyMetadata", shown);
         out.put("ReplicaPolicy", replica.policy);
-        out.put("ReplicaTags", replica.tags.entrySet().stream()
-                .map(e -> (Object) Map.of("TagKey", e.getKey(), "TagValue", e.getValue())).toList());
+        if (in.get("Tags") != null) { // AWS answers ReplicaTags only when the request gave tags
+            out.put("ReplicaTags", replica.tags.entrySet().stream()
+                    .map(e -> (Object) Map.of("TagKey", e.getKey(), "TagValue", e.getValue())).toList());
+        }
         return out;
     }
 

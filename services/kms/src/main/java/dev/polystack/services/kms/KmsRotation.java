@@ -24,7 +24,7 @@ final class KmsRotation {
     }
 
     private static void requireAutomaticallyRotatable(KmsKey key) {
-        if (key.keySpec != KmsKeySpec.SYMMETRIC_DEFAULT) throw new ServiceException("UnsupportedOperationException", "");
+        if (key.keySpec != KmsKeySpec.SYMMETRIC_DEFAULT) throw new ServiceException("UnsupportedOperationException", null);
         if (!"AWS_KMS".equals(key.origin)) {
             throw new ServiceException("UnsupportedOperationException",
                     key.arn + " origin is " + key.origin + " which is not valid for this operation.");
@@ -53,7 +53,7 @@ final class KmsRotation {
     Map<String, Object> getKeyRotationStatus(RequestContext ctx, Map<String, Object> in) {
         KmsKey key = keys.findKey(ctx, required(in, "KeyId"), false);
         requireNotPendingDeletion(key);
-        if (key.keySpec != KmsKeySpec.SYMMETRIC_DEFAULT) throw new ServiceException("UnsupportedOperationException", "");
+        if (key.keySpec != KmsKeySpec.SYMMETRIC_DEFAULT) throw new ServiceException("UnsupportedOperationException", null);
         Map<String, Object> out = new LinkedHashMap<>();
         synchronized (key) {
             out.put("KeyRotationEnabled", key.rotationEnabled);
@@ -102,7 +102,7 @@ final class KmsRotation {
         KmsKey key = keys.findKey(ctx, required(in, "KeyId"), false);
         synchronized (key) {
             requireUsable(key);
-            if (key.keySpec != KmsKeySpec.SYMMETRIC_DEFAULT) throw new ServiceException("UnsupportedOperationException", "");
+            if (key.keySpec != KmsKeySpec.SYMMETRIC_DEFAULT) throw new ServiceException("UnsupportedOperationException", null);
             if ("EXTERNAL".equals(key.origin)) {
                 // imported material rotates to what was imported as NEW_KEY_MATERIAL
                 if (key.pendingMaterial == null) {
@@ -126,7 +126,7 @@ final class KmsRotation {
 
     Map<String, Object> listKeyRotations(RequestContext ctx, Map<String, Object> in) {
         KmsKey key = keys.findKey(ctx, required(in, "KeyId"), false);
-        if (key.keySpec != KmsKeySpec.SYMMETRIC_DEFAULT) throw new ServiceException("UnsupportedOperationException", "");
+        if (key.keySpec != KmsKeySpec.SYMMETRIC_DEFAULT) throw new ServiceException("UnsupportedOperationException", null);
         return page(in, List.copyOf(key.rotations), "Rotations", r -> {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("KeyId", key.arn);

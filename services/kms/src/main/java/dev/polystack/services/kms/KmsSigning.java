@@ -86,7 +86,7 @@ final class KmsSigning {
         byte[] digest = digestToSign(in, algorithm);
         dryRun(in);
         if (!KmsCrypto.verifyDigest(key.current().publicKey(key.keySpec), algorithm, digest, signature)) {
-            throw new ServiceException("KMSInvalidSignatureException", "");
+            throw new ServiceException("KMSInvalidSignatureException", null);
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("KeyId", key.arn);
@@ -123,7 +123,7 @@ final class KmsSigning {
         KmsKey key = macKey(ctx, in, algorithm, "VerifyMac");
         dryRun(in);
         byte[] expected = KmsCrypto.hmac(key.current().secret, algorithm, blob(in, "Message"));
-        if (!java.security.MessageDigest.isEqual(expected, mac)) throw new ServiceException("KMSInvalidMacException", "");
+        if (!java.security.MessageDigest.isEqual(expected, mac)) throw new ServiceException("KMSInvalidMacException", null);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("KeyId", key.arn);
         out.put("MacValid", true);
