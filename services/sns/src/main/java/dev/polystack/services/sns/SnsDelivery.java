@@ -175,6 +175,10 @@ final class SnsDelivery implements AutoCloseable {
             m.attributes.forEach((k, v) -> attrs.put(k, v.toSqs()));
             input.put("MessageAttributes", attrs);
         }
+        if (m.traceHeader != null) {
+            input.put("MessageSystemAttributes", Map.of("AWSTraceHeader",
+                    Map.of("DataType", "String", "StringValue", m.traceHeader)));
+        }
         if (fifoQueue) {
             if (m.groupId != null) input.put("MessageGroupId", m.groupId);
             if (m.deduplicationId != null) input.put("MessageDeduplicationId", m.deduplicationId);

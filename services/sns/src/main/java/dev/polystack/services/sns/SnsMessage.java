@@ -45,6 +45,9 @@ final class SnsMessage {
     final String token;
     final String subscribeUrl;
 
+    /** The publisher's X-Amzn-Trace-Id header, or null; set before the message is handed to delivery. */
+    volatile String traceHeader;
+
     private volatile JsonNode parsedBody;
     private volatile boolean bodyParsed;
     private final Map<String, String> signatures = new ConcurrentHashMap<>(2);

@@ -45,6 +45,9 @@ import java.util.regex.Pattern;
  */
 public final class SnsProvider implements ServiceProvider, Persistable {
     static final int MAX_MESSAGE_BYTES = 262_144;
+    /** Subscription attributes whose default a repeated Subscribe may restate (AWS returns the same ARN). */
+    private static final Map<String, String> SUBSCRIPTION_DEFAULTS = Map.of("RawMessageDelivery", "false",
+            "FilterPolicyScope", "MessageAttributes");
     private static final int PAGE_SIZE = 100;
     private static final Duration DEDUPLICATION_WINDOW = Duration.ofMinutes(5);
     private static final Pattern TOPIC_NAME = Pattern.compile("[A-Za-z0-9_-]{1,256}");
@@ -224,7 +227,9 @@ public final class SnsProvider implements ServiceProvider, Persistable {
                         throw invalid("Invalid parameter: Attributes Reason: Topic already exists with different attributes");
                     }
                 }
-                if (!tags.isEmpty() && !tags.equals(existing.tags)) {
+                // the same name again with some of its tags (each with the same value) is the same topic
+                boolean sameTags = tags.entrySet().stream().allMatch(t -> t.getValue().equals(existing.tags.get(t.getKey())));
+                if (!sameTags) {
                     throw invalid("Invalid parameter: Tags Reason: Topic already exists with different tags");
                 }
                 return Map.of("TopicArn", arn);
@@ -385,7 +390,9 @@ public final class SnsProvider implements ServiceProvider, Persistable {
                 Subscription existing = region.subscriptions.get(existingArn);
                 if (existing != null && existing.protocol.equals(protocol) && existing.endpoint.equals(endpoint)) {
                     for (Map.Entry<String, String> e : attributes.entrySet()) {
-                        if (!e.getValue().equals(existing.attributes.get(e.getKey()))) {
+                        // an attribute asked for with its default value matches one never set
+                        String current = existing.attributes.getOrDefault(e.getKey(), SUBSCRIPTION_DEFAULTS.get(e.getKey()));
+                        if (!e.getValue().equals(current)) {
                             throw invalid("Invalid parameter: Attributes Reason: Subscription already exists with different attributes");
                         }
                     }
@@ -827,27 +834,32 @@ public final class SnsProvider implements ServiceProvider, Persistable {
             throw notFound("Topic does not exist");
         }
         checkFifo(topic, entry);
-        SnsMessage message = accept(topic, prepared);
+        SnsMessage message = accept(topic, prepared, traceHeader(ctx));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("MessageId", message.messageId);
         if (message.sequenceNumber != null) out.put("SequenceNumber", message.sequenceNumber);
         return out;
     }
 
+    /** The X-Ray trace header of a Publish (it reaches SQS subscribers as the AWSTraceHeader system attribute). */
+    private static String traceHeader(RequestContext ctx) {
+        return ctx.request() == null ? null : ctx.request().header("X-Amzn-Trace-Id");
+    }
+
     /**
      * Assigns ids (or finds the FIFO duplicate) and hands the message to delivery. On a FIFO topic this
      * runs under the topic's lock so sequence numbers and delivery order agree.
      */
-    private SnsMessage accept(Topic topic, Prepared p) {
+    private SnsMessage accept(Topic topic, Prepared p, String traceHeader) {
         if (topic.fifo) {
             synchronized (topic) {
-                return acceptInOrder(topic, p);
+                return acceptInOrder(topic, p, traceHeader);
             }
         }
-        return acceptInOrder(topic, p);
+        return acceptInOrder(topic, p, traceHeader);
     }
 
-    private SnsMessage acceptInOrder(Topic topic, Prepared p) {
+    private SnsMessage acceptInOrder(Topic topic, Prepared p, String traceHeader) {
         Entry e = p.entry();
         String deduplicationId = null;
         String sequenceNumber = null;
@@ -869,6 +881,7 @@ public final class SnsProvider implements ServiceProvider, Persistable {
         SnsMessage message = new SnsMessage(SnsMessage.NOTIFICATION, messageId, topic.arn, e.subject(), e.message(), p.structured(),
                 p.attributes(), e.groupId(), deduplicationId, sequenceNumber, Instant.now(), topic.fifo,
                 topic.attributes.get("SignatureVersion"), null, null);
+        message.traceHeader = traceHeader;
         if (!duplicate) {
             SnsRegion region = regionOf(topic.arn);
             List<Subscription> targets = new ArrayList<>(topic.subscriptions.size());
@@ -926,7 +939,7 @@ public final class SnsProvider implements ServiceProvider, Persistable {
         }
         List<Object> successful = new ArrayList<>();
         for (int i = 0; i < prepared.size(); i++) {
-            SnsMessage m = accept(topic, prepared.get(i));
+            SnsMessage m = accept(topic, prepared.get(i), traceHeader(ctx));
             Map<String, Object> ok = new LinkedHashMap<>();
             ok.put("Id", str((Map<String, Object>) rawEntries.get(i), "Id"));
             ok.put("MessageId", m.messageId);

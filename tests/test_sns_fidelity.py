@@ -1,0 +1,116 @@
+"""SNS answers as AWS gives them (issue 14): idempotent CreateTopic/Subscribe, MessageStructure=json
+validation and delivery to SQS, the X-Ray trace header reaching SQS subscribers, and SNS (a query-protocol
+service) answering in JSON when asked. Quoted messages are AWS's, as recorded."""
+import json
+import time
+
+import requests
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+
+from helpers import error_of, unique
+
+
+def queue_with_arn(sqs, name):
+    url = sqs.create_queue(QueueName=name)["QueueUrl"]
+    return url, sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+
+
+def one_message(sqs, url, timeout=15, **kwargs):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        got = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1, **kwargs).get("Messages", [])
+        if got:
+            return got[0]
+    raise AssertionError("no message arrived")
+
+
+def test_create_topic_again_with_a_subset_of_its_tags(sns):
+    name = unique("tags")
+    tags = [{"Key": "a", "Value": "1"}, {"Key": "b", "Value": "2"}]
+    arn = sns.create_topic(Name=name, Tags=tags)["TopicArn"]
+    assert sns.create_topic(Name=name, Tags=tags[:1])["TopicArn"] == arn
+    assert sns.create_topic(Name=name)["TopicArn"] == arn
+    error, status = error_of(sns.create_topic, Name=name, Tags=[{"Key": "a", "Value": "other"}])
+    assert (error["Code"], error["Message"], status) == (
+        "InvalidParameter", "Invalid parameter: Tags Reason: Topic already exists with different tags", 400)
+
+
+def test_subscribe_again_with_default_attributes_returns_the_same_arn(sns, sqs):
+    arn = sns.create_topic(Name=unique("subs"))["TopicArn"]
+    _, queue_arn = queue_with_arn(sqs, unique("subs-q"))
+    first = sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=queue_arn)["SubscriptionArn"]
+    again = sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=queue_arn,
+                          Attributes={"RawMessageDelivery": "false"}, ReturnSubscriptionArn=True)["SubscriptionArn"]
+    assert again == first
+    error, _ = error_of(sns.subscribe, TopicArn=arn, Protocol="sqs", Endpoint=queue_arn,
+                        Attributes={"RawMessageDelivery": "true"})
+    assert error["Message"] == "Invalid parameter: Attributes Reason: Subscription already exists with different attributes"
+    attributes = sns.get_subscription_attributes(SubscriptionArn=first)["Attributes"]
+    assert "FilterPolicy" not in attributes and "FilterPolicyScope" not in attributes
+
+
+def test_message_structure_json_validation(sns):
+    arn = sns.create_topic(Name=unique("structure"))["TopicArn"]
+    error, _ = error_of(sns.publish, TopicArn=arn, Message=json.dumps({"sqs": "x"}), MessageStructure="json")
+    assert error["Message"] == "Invalid parameter: Message Structure - No default entry in JSON message body"
+    error, _ = error_of(sns.publish, TopicArn=arn, Message="not json", MessageStructure="json")
+    assert error["Message"] == "Invalid parameter: Message Structure - JSON message body failed to parse"
+
+
+def test_structured_message_to_sqs_uses_the_sqs_entry_else_default(sns, sqs):
+    arn = sns.create_topic(Name=unique("structure"))["TopicArn"]
+    url_a, queue_a = queue_with_arn(sqs, unique("structure-a"))
+    sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=queue_a, Attributes={"RawMessageDelivery": "true"})
+    sns.publish(TopicArn=arn, Message=json.dumps({"default": "for all", "sqs": "for sqs"}), MessageStructure="json")
+    assert one_message(sqs, url_a)["Body"] == "for sqs"
+    sns.publish(TopicArn=arn, Message=json.dumps({"default": "for all", "http": "for http"}), MessageStructure="json")
+    assert one_message(sqs, url_a)["Body"] == "for all"
+
+
+def test_publish_trace_header_reaches_sqs_as_aws_trace_header(sns, sqs):
+    arn = sns.create_topic(Name=unique("traced"))["TopicArn"]
+    url, queue_arn = queue_with_arn(sqs, unique("traced-q"))
+    sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=queue_arn)
+    trace = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
+
+    def add_header(request, **kwargs):
+        request.headers["X-Amzn-Trace-Id"] = trace
+
+    sns.meta.events.register("before-sign.sns.Publish", add_header)
+    try:
+        sns.publish(TopicArn=arn, Message="hello")
+    finally:
+        sns.meta.events.unregister("before-sign.sns.Publish", add_header)
+    message = one_message(sqs, url, MessageSystemAttributeNames=["AWSTraceHeader"])
+    assert message["Attributes"] == {"AWSTraceHeader": trace}
+
+
+def _signed_post(endpoint_url, service, form, headers):
+    request = AWSRequest(method="POST", url=endpoint_url + "/", data=form,
+                         headers={"Content-Type": "application/x-www-form-urlencoded", **headers})
+    SigV4Auth(Credentials("test", "test"), service, "us-east-1").add_auth(request)
+    prepared = request.prepare()
+    return requests.post(prepared.url, headers=dict(prepared.headers), data=prepared.body, timeout=30)
+
+
+def test_query_services_answer_in_json_when_asked(endpoint_url):
+    accept = {"Accept": "application/json"}
+    r = _signed_post(endpoint_url, "sts", {"Action": "GetCallerIdentity", "Version": "2011-06-15"}, accept)
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("application/json"), r.text
+    identity = r.json()["GetCallerIdentityResponse"]["GetCallerIdentityResult"]
+    assert identity["Account"] == "000000000000"
+    assert r.json()["GetCallerIdentityResponse"]["ResponseMetadata"]["RequestId"]
+
+    r = _signed_post(endpoint_url, "sts", {"Action": "GetSessionToken", "Version": "2011-06-15"}, accept)
+    expiration = r.json()["GetSessionTokenResponse"]["GetSessionTokenResult"]["Credentials"]["Expiration"]
+    assert float(expiration) > time.time()  # a number (epoch seconds) in JSON, as AWS writes it there
+
+    r = _signed_post(endpoint_url, "sts", {"Action": "AssumeRole", "Version": "2011-06-15"}, accept)
+    assert r.status_code == 400 and r.json()["Error"]["Code"] == "ValidationError"
+
+    r = _signed_post(endpoint_url, "sns", {"Action": "ListTopics", "Version": "2010-03-31"}, accept)
+    assert r.status_code == 200 and "ListTopicsResponse" in r.json()
+    r = _signed_post(endpoint_url, "sts", {"Action": "GetCallerIdentity", "Version": "2011-06-15"}, {})
+    assert r.headers["Content-Type"].startswith("text/xml") and b"<GetCallerIdentityResponse" in r.content
