@@ -184,8 +184,7 @@ def test_queue_attributes_defaults_and_updates(sqs, queue):
 
     err = error_of(sqs.set_queue_attributes, QueueUrl=url, Attributes={"VisibilityTimeout": "43201"})
     assert err["Error"]["Code"] == "InvalidAttributeValue"
-    sqs.set_queue_attributes(QueueUrl=url, Attributes={"FifoQueue": "true"})  # restating the type is accepted
-    err = error_of(sqs.set_queue_attributes, QueueUrl=url, Attributes={"FifoQueue": "false"})
+    err = error_of(sqs.set_queue_attributes, QueueUrl=url, Attributes={"FifoQueue": "true"})
     assert err["Error"] == {"Code": "InvalidAttributeName", "Message": "Unknown Attribute FifoQueue.",
                             "QueryErrorCode": "InvalidAttributeName", "Type": "Sender"}
 
