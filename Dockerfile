@@ -1,38 +1,55 @@
-# Polystack container: build on a JDK, run on a JRE. Same port, volume and environment variables as LocalStack.
-#   docker build -t polystack .
-#   docker run --rm -p 4566:4566 -v polystack-data:/var/lib/localstack polystack
+# Polystack's container image: a drop-in for localstack/localstack (port 4566, GATEWAY_LISTEN, /var/lib/localstack,
+# /etc/localstack/init/{boot,start,ready,shutdown}.d, the "Ready." line, /_localstack/health, SIGTERM saves state).
+#
+#   docker build -t polystack .                  # on any Docker host, from public base images
+#   docker run --rm -p 4566:4566 -v polystack-data:/var/lib/localstack -e PERSISTENCE=1 polystack
+#   container/build-local.sh                     # the same image with Podman and no registry (see README)
+#
+# Two build arguments choose where the pieces come from; the defaults build everything here from public images:
+#   DIST  the stage or image holding /opt/polystack (container/assemble.sh's output);
+#   BASE  the stage or image to run on: bash and curl on glibc (Debian slim here; build-local.sh makes one from
+#         the build machine's own programs).
+ARG DIST=dist-from-source
+ARG BASE=base-debian
 
-# --- build ------------------------------------------------------------------------------------------------------
-FROM eclipse-temurin:25-jdk AS build
-RUN apt-get update && apt-get install -y --no-install-recommends python3 python3-pip \
+# --- /opt/polystack from the sources: build, then a jlink runtime and the Python tier (container/assemble.sh) -----
+FROM eclipse-temurin:25-jdk AS dist-from-source
+RUN apt-get update && apt-get install -y --no-install-recommends python3 python3-pip binutils \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
-# pip (for botocore's specifications) must be allowed to install into vendor/python inside the image.
+# pip installs into vendor/ folders inside the image (Debian marks its own Python as externally managed).
 ENV PIP_BREAK_SYSTEM_PACKAGES=1
-RUN ./mvnw -q -B package -DskipTests \
-    && mkdir -p /opt/polystack/gateway/target /opt/polystack/scripts /opt/polystack/vendor \
-    && cp -r gateway/target/gateway-*.jar gateway/target/lib gateway/target/classpath.txt /opt/polystack/gateway/target/ \
-    && cp -r vendor/python /opt/polystack/vendor/ \
-    && cp scripts/find-jdk.sh /opt/polystack/scripts/ \
-    && cp polystack /opt/polystack/ \
-    && touch /opt/polystack/gateway/target/.polystack-built
+RUN ./mvnw -q -B package -DskipTests && container/assemble.sh /opt/polystack
 
-# --- run --------------------------------------------------------------------------------------------------------
-FROM eclipse-temurin:25-jre
+# --- the public base: Debian slim with curl (for the health check and init hooks) --------------------------------
+FROM debian:bookworm-slim AS base-debian
 RUN apt-get update && apt-get install -y --no-install-recommends curl \
-    && rm -rf /var/lib/apt/lists/* \
-    && mkdir -p /etc/localstack/init/boot.d /etc/localstack/init/start.d /etc/localstack/init/ready.d \
-       /etc/localstack/init/shutdown.d /var/lib/localstack
-COPY --from=build /opt/polystack /opt/polystack
-# Record the start-up cache with this image's JVM (it must be the same JVM that uses it).
-RUN POLYSTACK_RUNTIME_ONLY=1 /opt/polystack/polystack aot
-WORKDIR /opt/polystack
-ENV GATEWAY_LISTEN=0.0.0.0:4566 \
+    && rm -rf /var/lib/apt/lists/* /usr/share/doc /usr/share/man /usr/share/locale
+
+FROM ${DIST} AS dist
+
+# --- the image ---------------------------------------------------------------------------------------------------
+FROM ${BASE}
+COPY --from=dist /opt/polystack /opt/polystack
+ENV JAVA_HOME=/opt/polystack/jre \
+    POLYSTACK_RUNTIME_ONLY=1 \
+    POLYSTACK_MOTO_PATH=/opt/polystack/vendor/moto \
+    GATEWAY_LISTEN=0.0.0.0:4566 \
     DATA_DIR=/var/lib/localstack \
-    POLYSTACK_RUNTIME_ONLY=1
+    HOME=/root
+# The start-up cache is recorded here, by the image's own Java runtime with the image's paths, so that a
+# container is ready in well under a second from its first start.
+RUN mkdir -p /etc/localstack/init/boot.d /etc/localstack/init/start.d /etc/localstack/init/ready.d \
+       /etc/localstack/init/shutdown.d /var/lib/localstack /usr/local/bin \
+    && ln -s /opt/polystack/docker-entrypoint.sh /usr/local/bin/docker-entrypoint.sh \
+    && /opt/polystack/polystack aot \
+    && test -s /opt/polystack/gateway/target/polystack.aot
+WORKDIR /opt/polystack
 EXPOSE 4566
 VOLUME /var/lib/localstack
-HEALTHCHECK --interval=10s --timeout=3s --start-period=10s \
-    CMD curl -fs http://localhost:4566/_localstack/health > /dev/null || exit 1
-ENTRYPOINT ["/opt/polystack/polystack", "start"]
+HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
+    CMD curl -fs http://127.0.0.1:4566/_localstack/health > /dev/null || exit 1
+# LocalStack's entry point (Testcontainers' module runs it by this path). The launcher execs java, so the JVM is
+# process 1 and gets SIGTERM itself: SHUTDOWN hooks run, state is saved.
+ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]

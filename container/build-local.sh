@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Builds the container image on this kind of machine: Podman with runc, no image registry reachable, no Docker.
+# Same Dockerfile as `docker build .`, with both of its inputs made here instead of pulled:
+#   DIST  /opt/polystack assembled from this tree (container/assemble.sh: jlink runtime from this JDK, moto from
+#         pip's configured index), imported as the image localhost/polystack-dist;
+#   BASE  a base file system of this machine's own bash, curl, core utilities and the shared libraries they and
+#         the runtime load (container/make-base.sh), imported as localhost/polystack-base.
+#   container/build-local.sh [TAG]        # default tag: localhost/polystack:latest
+# Needs root and podman + runc (apt-get install -y podman runc). Podman settings: container/containers.conf.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+tag=${1:-localhost/polystack:latest}
+export CONTAINERS_CONF=${CONTAINERS_CONF:-$root/container/containers.conf}
+podman=(podman --runtime "${POLYSTACK_OCI_RUNTIME:-/usr/sbin/runc}")
+
+if [ ! -f gateway/target/.polystack-built ] || [ ! -f gateway/target/classpath.txt ]; then ./polystack build; fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+mkdir -p "$work/dist/opt"
+container/assemble.sh "$work/dist/opt/polystack"
+tar -C "$work/dist" --numeric-owner --owner=0 --group=0 -cf "$work/dist.tar" .
+"${podman[@]}" import --quiet "$work/dist.tar" localhost/polystack-dist:latest >/dev/null
+
+container/make-base.sh "$work/base.tar" "$work/dist/opt/polystack/jre"
+"${podman[@]}" import --quiet --change 'CMD ["/bin/bash"]' "$work/base.tar" localhost/polystack-base:latest >/dev/null
+
+mkdir -p "$work/empty-context"  # the Dockerfile copies only from DIST when DIST is given
+# --network host: the start-up cache's training run talks to itself over loopback; nothing is downloaded.
+"${podman[@]}" build --format docker --network host --pull=never --layers=false \
+  --build-arg DIST=localhost/polystack-dist:latest --build-arg BASE=localhost/polystack-base:latest \
+  -t "$tag" -f Dockerfile "$work/empty-context" 2>&1 | grep -v '^STEP\|^COMMIT\|^-->\|^Getting\|^Copying\|^Writing\|^Storing' || true
+"${podman[@]}" image exists "$tag"
+"${podman[@]}" image prune -f >/dev/null 2>&1 || true
+echo "built $tag: $("${podman[@]}" image inspect --format '{{.Size}}' "$tag" | awk '{printf "%.0f MB", $1/1000000}')" >&2

@@ -1,0 +1,249 @@
+"""The container image, run with Podman the way users run LocalStack's: AWS CLI and boto3 against it (SQS, S3,
+DynamoDB), an init hook creating a bucket before `Ready.`, persistence across a container restart with a volume,
+and a prompt stop on SIGTERM.
+
+The image is built once per session by container/build-local.sh (no registry needed), or taken from
+POLYSTACK_TEST_IMAGE. Needs root, podman and runc (.ci/run installs them); skipped when podman is missing.
+Containers use the host's network with their own port (GATEWAY_LISTEN), which works with every Podman network
+setup; Testcontainers' own port mapping is exercised by the Java test (container/testcontainers).
+"""
+import json
+import os
+import shutil
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from conftest import ROOT, free_port, make_client
+
+PODMAN_MISSING = shutil.which("podman") is None
+pytestmark = pytest.mark.skipif(PODMAN_MISSING, reason="podman is not installed (apt-get install -y podman runc)")
+
+RUNTIME = os.environ.get("POLYSTACK_OCI_RUNTIME", "/usr/sbin/runc")
+ENV = dict(os.environ, CONTAINERS_CONF=os.environ.get("CONTAINERS_CONF", str(ROOT / "container" / "containers.conf")))
+
+
+def podman(*args, check=True, timeout=120):
+    done = subprocess.run(["podman", "--runtime", RUNTIME, *map(str, args)], env=ENV, capture_output=True,
+                          text=True, timeout=timeout)
+    if check and done.returncode != 0:
+        raise AssertionError(f"podman {' '.join(map(str, args))} failed: {done.stderr[-2000:]}")
+    return done
+
+
+@pytest.fixture(scope="session")
+def image():
+    given = os.environ.get("POLYSTACK_TEST_IMAGE")
+    if given:
+        return given
+    tag = "localhost/polystack:latest"  # a version-like tag: Testcontainers reads it
+    done = subprocess.run([str(ROOT / "container" / "build-local.sh"), tag], env=ENV, capture_output=True,
+                          text=True, timeout=1200)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return tag
+
+
+class Container:
+    """One `podman run -d` of the image on the host's network, on its own port."""
+
+    def __init__(self, image, env=None, volumes=()):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.name = f"polystack-test-{uuid.uuid4().hex[:8]}"
+        args = ["run", "-d", "--name", self.name, "--network", "host", "-e", f"GATEWAY_LISTEN=127.0.0.1:{self.port}"]
+        for key, value in (env or {}).items():
+            args += ["-e", f"{key}={value}"]
+        for volume in volumes:
+            args += ["-v", volume]
+        self.started = time.monotonic()
+        podman(*args, image)
+        self.ready_seconds = self.wait_ready()
+
+    def logs(self):
+        done = podman("logs", self.name, check=False)
+        return done.stdout + done.stderr
+
+    def wait_ready(self, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if "Ready." in self.logs():
+                return time.monotonic() - self.started
+            state = podman("inspect", "--format", "{{.State.Running}}", self.name, check=False).stdout.strip()
+            if state == "false":
+                raise AssertionError(f"container exited while starting:\n{self.logs()[-3000:]}")
+            time.sleep(0.1)
+        raise AssertionError(f"no Ready. within {timeout}s:\n{self.logs()[-3000:]}")
+
+    def client(self, service):
+        return make_client(self.url, service)
+
+    def stop(self):
+        """SIGTERM to the container's process 1 (the JVM, which the entry point execs): returns the seconds until
+        that process was gone, and the container's exit code. Timed on the process itself, so the podman
+        command's own start-up and clean-up are not counted."""
+        pid = int(podman("inspect", "--format", "{{.State.Pid}}", self.name).stdout.strip())
+        start = time.monotonic()
+        os.kill(pid, 15)
+        while _alive(pid) and time.monotonic() - start < 30:
+            time.sleep(0.01)
+        took = time.monotonic() - start
+        podman("wait", self.name, timeout=60)
+        code = int(podman("inspect", "--format", "{{.State.ExitCode}}", self.name).stdout.strip())
+        return took, code
+
+    def remove(self):
+        podman("rm", "-f", self.name, check=False)
+
+
+def _alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def run(image):
+    started = []
+
+    def factory(**kwargs):
+        container = Container(image, **kwargs)
+        started.append(container)
+        return container
+    yield factory
+    for container in started:
+        container.remove()
+
+
+def aws_cli(url, *args):
+    env = dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test", AWS_DEFAULT_REGION="us-east-1",
+               AWS_PAGER="")
+    done = subprocess.run(["aws", "--endpoint-url", url, "--output", "json", *args], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout) if done.stdout.strip() else {}
+
+
+def until_started(call, timeout=600):
+    """Calls until the service has started (a Python-hosted one answers 503 '... is starting' meanwhile)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return call()
+        except ClientError as e:
+            if "is starting" not in str(e) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
+def test_sqs_s3_and_dynamodb_through_boto3_and_the_cli(run):
+    c = run()
+    health = requests.get(c.url + "/_localstack/health", timeout=10).json()
+    assert health["services"]["sqs"] in ("available", "running")
+
+    sqs = c.client("sqs")
+    queue = sqs.create_queue(QueueName="orders")["QueueUrl"]
+    sqs.send_message(QueueUrl=queue, MessageBody="hello")
+    assert sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=1)["Messages"][0]["Body"] == "hello"
+    assert any(u.endswith("/orders") for u in aws_cli(c.url, "sqs", "list-queues")["QueueUrls"])
+
+    s3 = c.client("s3")
+    s3.create_bucket(Bucket="files")
+    s3.put_object(Bucket="files", Key="a.txt", Body=b"contents")
+    assert s3.get_object(Bucket="files", Key="a.txt")["Body"].read() == b"contents"
+    assert [o["Key"] for o in aws_cli(c.url, "s3api", "list-objects-v2", "--bucket", "files")["Contents"]] == ["a.txt"]
+
+    # Moto-hosted until DynamoDB is native: the first call waits while Python loads (minutes on a busy machine).
+    dynamodb = make_client(c.url, "dynamodb", config=Config(read_timeout=600, retries={"max_attempts": 2}))
+    until_started(lambda: dynamodb.list_tables())
+    dynamodb.create_table(TableName="users", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                          AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                          BillingMode="PAY_PER_REQUEST")
+    dynamodb.put_item(TableName="users", Item={"id": {"S": "1"}, "name": {"S": "Ada"}})
+    assert dynamodb.get_item(TableName="users", Key={"id": {"S": "1"}})["Item"]["name"] == {"S": "Ada"}
+    assert "users" in aws_cli(c.url, "dynamodb", "list-tables")["TableNames"]
+
+
+def test_a_ready_hook_creates_a_bucket_before_ready(run, tmp_path):
+    hooks = tmp_path / "ready.d"
+    hooks.mkdir()
+    script = hooks / "01-bucket.sh"
+    # What users do with awslocal, in plain curl (the image has bash and curl): an unsigned PUT goes to S3.
+    script.write_text('#!/bin/bash\nset -e\ncurl -fsS -X PUT "$AWS_ENDPOINT_URL/made-by-hook" >/dev/null\n')
+    script.chmod(0o755)
+    c = run(volumes=[f"{hooks}:/etc/localstack/init/ready.d:Z"])
+    # Ready. came after the hook: the bucket is there at once.
+    c.client("s3").head_bucket(Bucket="made-by-hook")
+    status = requests.get(c.url + "/_localstack/init", timeout=10).json()
+    assert [(s["name"], s["state"]) for s in status["scripts"]] == [("01-bucket.sh", "SUCCESSFUL")]
+
+
+def test_state_survives_a_restart_with_a_volume_and_sigterm_stops_it_within_2s(run):
+    volume = f"polystack-test-{uuid.uuid4().hex[:8]}"
+    podman("volume", "create", volume)
+    try:
+        first = run(env={"PERSISTENCE": "1"}, volumes=[f"{volume}:/var/lib/localstack"])
+        sqs, s3 = first.client("sqs"), first.client("s3")
+        queue = sqs.create_queue(QueueName="kept")["QueueUrl"]
+        sqs.send_message(QueueUrl=queue, MessageBody="still here")
+        s3.create_bucket(Bucket="kept-bucket")
+        s3.put_object(Bucket="kept-bucket", Key="k", Body=b"v" * 5000)
+        took, code = first.stop()
+        assert took < 2.0, f"SIGTERM took {took:.2f}s"
+        assert code in (0, 143), first.logs()[-2000:]
+
+        second = run(env={"PERSISTENCE": "1"}, volumes=[f"{volume}:/var/lib/localstack"])
+        sqs, s3 = second.client("sqs"), second.client("s3")
+        queue = sqs.get_queue_url(QueueName="kept")["QueueUrl"]
+        assert sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=1)["Messages"][0]["Body"] == "still here"
+        assert s3.get_object(Bucket="kept-bucket", Key="k")["Body"].read() == b"v" * 5000
+    finally:
+        for container in podman("ps", "-aq", "--filter", f"volume={volume}", check=False).stdout.split():
+            podman("rm", "-f", container, check=False)
+        podman("volume", "rm", "-f", volume, check=False)
+
+
+def test_the_image_speaks_localstacks_conventions(image):
+    inspected = json.loads(podman("image", "inspect", image).stdout)[0]
+    config = inspected["Config"]
+    assert "4566/tcp" in config["ExposedPorts"]
+    assert "/var/lib/localstack" in config["Volumes"]
+    health = inspected.get("Healthcheck") or config.get("Healthcheck")  # (where Podman puts it / Docker's place)
+    assert health["Test"][-1].startswith("curl -fs http://127.0.0.1:4566/_localstack/health")
+    env = dict(e.split("=", 1) for e in config["Env"])
+    assert env["GATEWAY_LISTEN"] == "0.0.0.0:4566"
+    assert env["DATA_DIR"] == "/var/lib/localstack"
+
+
+@pytest.fixture(scope="session")
+def podman_socket(tmp_path_factory):
+    """Podman's Docker-compatible API on a unix socket of its own, as Testcontainers' DOCKER_HOST."""
+    sock = tmp_path_factory.mktemp("podman-api") / "podman.sock"
+    service = subprocess.Popen(["podman", "--runtime", RUNTIME, "system", "service", "--time=0", f"unix://{sock}"],
+                               env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while not sock.exists():
+            assert service.poll() is None and time.monotonic() < deadline, "podman system service did not start"
+            time.sleep(0.1)
+        yield f"unix://{sock}"
+    finally:
+        service.terminate()
+        service.wait(30)
+
+
+def test_testcontainers_localstack_module_starts_the_image(image, podman_socket):
+    """Testcontainers' own LocalStack module (Java) with this image as a substitute for localstack/localstack:
+    container/testcontainers/LocalStackModuleTest runs SQS, S3 and DynamoDB through the AWS SDK for Java v2."""
+    env = dict(ENV, DOCKER_HOST=podman_socket, TESTCONTAINERS_RYUK_DISABLED="true",
+               TESTCONTAINERS_CHECKS_DISABLE="true", POLYSTACK_IMAGE=image)
+    done = subprocess.run([str(ROOT / "mvnw"), "-q", "-B", "-f", "container/testcontainers/pom.xml", "test"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200)
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
