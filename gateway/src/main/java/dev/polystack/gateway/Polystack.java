@@ -51,6 +51,7 @@ public final class Polystack {
         this.config = config;
         this.registry = new ProviderRegistry(config, factories);
         ServiceDispatcher dispatcher = new ServiceDispatcher(catalog, registry);
+        if (config.flag("ENFORCE_IAM")) dispatcher.enforceIam(new dev.polystack.gateway.dispatch.IamEnforcement(registry, dispatcher));
         this.environment = new GatewayEnvironment(config, dispatcher, SnapshotManager.dataDirectory(config));
         registry.environment(environment);
         hooks.add(new PersistenceHooks(new SnapshotManager(config), registry, dispatcher));

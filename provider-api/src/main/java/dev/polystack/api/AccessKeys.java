@@ -10,12 +10,31 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class AccessKeys {
     private static final ConcurrentHashMap<String, String> ISSUED = new ConcurrentHashMap<>();
+    /** Key → the IAM user or STS session ARN it signs for (what ENFORCE_IAM checks); root keys have none. */
+    private static final ConcurrentHashMap<String, String> PRINCIPALS = new ConcurrentHashMap<>();
 
     private AccessKeys() {
     }
 
     public static void register(String accessKeyId, String accountId) {
         ISSUED.put(accessKeyId, accountId);
+    }
+
+    /** Registers a key together with the principal it belongs to (an IAM user, an STS assumed-role session ...). */
+    public static void register(String accessKeyId, String accountId, String principalArn) {
+        ISSUED.put(accessKeyId, accountId);
+        if (principalArn != null) PRINCIPALS.put(accessKeyId, principalArn);
+    }
+
+    /** Forgets a key (an IAM access key deleted). */
+    public static void unregister(String accessKeyId) {
+        ISSUED.remove(accessKeyId);
+        PRINCIPALS.remove(accessKeyId);
+    }
+
+    /** The principal ARN a key signs for, or null for root and unknown keys. */
+    public static String principalFor(String accessKeyId) {
+        return accessKeyId == null ? null : PRINCIPALS.get(accessKeyId);
     }
 
     public static String accountFor(String accessKeyId) {

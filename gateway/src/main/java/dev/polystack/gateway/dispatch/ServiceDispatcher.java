@@ -30,6 +30,9 @@ public final class ServiceDispatcher {
     private final ProviderRegistry registry;
     private final MemoryGuard memory = MemoryGuard.get();
 
+    /** Set with ENFORCE_IAM=1: identity policies checked before a provider sees a request. */
+    private volatile IamEnforcement iamEnforcement;
+
     /** Observers of successful in-process calls (service, operation). */
     private final List<BiConsumer<String, String>> callListeners = new CopyOnWriteArrayList<>();
 
@@ -44,6 +47,11 @@ public final class ServiceDispatcher {
      */
     public void afterCall(BiConsumer<String, String> listener) {
         callListeners.add(listener);
+    }
+
+    /** Turns on ENFORCE_IAM's check of every signed request (see {@link IamEnforcement}). */
+    public void enforceIam(IamEnforcement enforcement) {
+        this.iamEnforcement = enforcement;
     }
 
     public HttpResponseData dispatch(RequestContext context) {
@@ -65,6 +73,8 @@ public final class ServiceDispatcher {
             context.operation(parsed.operation());
             if (provider == null) throw noProvider(service, parsed.operation());
             memory.checkAdmits(parsed.operation(), null);
+            IamEnforcement enforcement = iamEnforcement;
+            if (enforcement != null) enforcement.check(context, codec, parsed.operation(), parsed.params());
             Map<String, Object> output = provider.invoke(context, parsed.operation(), parsed.params());
             return codec.serialize(context, parsed.operation(), output == null ? Map.of() : output);
         } catch (ServiceException e) {

@@ -61,6 +61,16 @@ public final class StsProvider implements ServiceProvider, Persistable {
     }
 
     private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
+    /** For the role lookup in IAM (null in unit tests: roles are then taken on trust, as before IAM was native). */
+    private final dev.polystack.api.ProviderEnvironment env;
+
+    public StsProvider() {
+        this(null);
+    }
+
+    public StsProvider(dev.polystack.api.ProviderEnvironment env) {
+        this.env = env;
+    }
 
     @Override
     public String service() {
@@ -127,6 +137,29 @@ public final class StsProvider implements ServiceProvider, Persistable {
         return new Role(value, account, name, "AROA" + stableId(value, 17));
     }
 
+    /**
+     * The role as IAM knows it: its RoleId when IAM has the role. A role IAM does not know is refused with
+     * ENFORCE_IAM=1 (as AWS refuses it); otherwise it is taken on trust with a derived id, as LocalStack does.
+     */
+    @SuppressWarnings("unchecked")
+    private Role iamRole(RequestContext ctx, Role role) {
+        if (env == null) return role;
+        try {
+            Map<String, Object> found = env.call(RequestContext.internal(role.account(), ctx.region(), "iam"), "iam", "GetRole",
+                    Map.of("RoleName", role.name()));
+            Object id = ((Map<String, Object>) found.get("Role")).get("RoleId");
+            return new Role(role.arn(), role.account(), role.name(), String.valueOf(id));
+        } catch (ServiceException e) {
+            if (env.config().flag("ENFORCE_IAM") && e.code().startsWith("NoSuchEntity")) {
+                throw new ServiceException("AccessDenied", "User: " + getCallerIdentity(ctx).get("Arn") + " is not authorized to perform: "
+                        + "sts:AssumeRole on resource: " + role.arn(), 403).queryCode("AccessDenied");
+            }
+            return role;
+        } catch (RuntimeException e) {
+            return role; // IAM not served natively: nothing to check against
+        }
+    }
+
     private static void checkSessionName(String name, String member) {
         if (name == null) throw validation("1 validation error detected: Value null at '" + member + "' failed to satisfy constraint: Member must not be null");
         if (!SESSION_NAME.matcher(name).matches()) {
@@ -158,7 +191,7 @@ public final class StsProvider implements ServiceProvider, Persistable {
 
     @SuppressWarnings("unchecked")
     private Map<String, Object> assumeRole(RequestContext ctx, Map<String, Object> in) {
-        Role role = role(ctx, str(in, "RoleArn"));
+        Role role = iamRole(ctx, role(ctx, str(in, "RoleArn")));
         String sessionName = str(in, "RoleSessionName");
         checkSessionName(sessionName, "roleSessionName");
         int seconds = duration(in, 3600, 43200);
@@ -321,7 +354,7 @@ public final class StsProvider implements ServiceProvider, Persistable {
         s.expiration = Instant.now().getEpochSecond() + seconds;
         s.transitiveTags = new LinkedHashMap<>(transitiveTags);
         sessions.put(s.accessKeyId, s);
-        AccessKeys.register(s.accessKeyId, account);
+        AccessKeys.register(s.accessKeyId, account, arn);
         return s;
     }
 
@@ -381,7 +414,7 @@ public final class StsProvider implements ServiceProvider, Persistable {
         sessions.clear();
         for (Session s : snapshot.sessions) {
             sessions.put(s.accessKeyId, s);
-            AccessKeys.register(s.accessKeyId, s.accountId);
+            AccessKeys.register(s.accessKeyId, s.accountId, s.arn);
         }
     }
 

@@ -20,6 +20,6 @@ public final class StsProviderFactory implements ProviderFactory {
 
     @Override
     public ServiceProvider create(String service, ProviderEnvironment environment) {
-        return new StsProvider();
+        return new StsProvider(environment);
     }
 }
