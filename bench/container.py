@@ -70,7 +70,7 @@ def main():
     for _ in range(args.runs):
         name, seconds = start_container(args.image, free_port())
         ready.append(seconds)
-        subprocess.run([*PODMAN, "rm", "-f", name], env=ENV, capture_output=True)
+        subprocess.run([*PODMAN, "rm", "-f", "-v", name], env=ENV, capture_output=True)
     print(f"podman run -> Ready.: median {statistics.median(ready):.2f} s, min {min(ready):.2f} s ({args.runs} runs)")
 
     c_port, b_port = free_port(), free_port()
@@ -90,7 +90,7 @@ def main():
         print(f"RSS after the load: container JVM {rss_mb(c_pid)} MB, bare JVM {rss_mb(bare.pid)} MB; "
               f"load average {open('/proc/loadavg').read().split()[0]}")
     finally:
-        subprocess.run([*PODMAN, "rm", "-f", name], env=ENV, capture_output=True)
+        subprocess.run([*PODMAN, "rm", "-f", "-v", name], env=ENV, capture_output=True)
         bare.terminate()
         bare.wait(30)
 

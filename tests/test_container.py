@@ -98,7 +98,7 @@ class Container:
         return took, code
 
     def remove(self):
-        podman("rm", "-f", self.name, check=False)
+        podman("rm", "-f", "-v", self.name, check=False)  # -v: its anonymous /var/lib/localstack volume too
 
 
 def _alive(pid):
@@ -206,7 +206,7 @@ def test_state_survives_a_restart_with_a_volume_and_sigterm_stops_it_within_2s(r
         assert s3.get_object(Bucket="kept-bucket", Key="k")["Body"].read() == b"v" * 5000
     finally:
         for container in podman("ps", "-aq", "--filter", f"volume={volume}", check=False).stdout.split():
-            podman("rm", "-f", container, check=False)
+            podman("rm", "-f", "-v", container, check=False)
         podman("volume", "rm", "-f", volume, check=False)
 
 
