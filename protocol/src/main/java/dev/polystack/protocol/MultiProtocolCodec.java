@@ -16,6 +16,11 @@ final class MultiProtocolCodec implements ServiceCodec {
         this.codecs = codecs.toArray(new ProtocolCodec[0]);
     }
 
+    @Override
+    public ProtocolCodec select(HttpRequestData request) {
+        return pick(request);
+    }
+
     private ProtocolCodec pick(HttpRequestData request) {
         if (request != null) {
             for (ProtocolCodec c : codecs) if (c.recognizes(request)) return c;

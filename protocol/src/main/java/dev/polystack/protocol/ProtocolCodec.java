@@ -7,6 +7,7 @@ import dev.polystack.protocol.model.ServiceModel;
 public interface ProtocolCodec extends ServiceCodec {
 
     /** botocore's protocol name: {@code json}, {@code rest-json}, {@code rest-xml}, {@code query}, {@code ec2}, {@code smithy-rpc-v2-cbor}. */
+    @Override
     String protocol();
 
     ServiceModel model();
@@ -20,4 +21,5 @@ public interface ProtocolCodec extends ServiceCodec {
 
     @Override
     default ServiceInfo info() { return model().info(); }
+
 }

@@ -16,6 +16,19 @@ public interface ServiceCodec {
     ServiceInfo info();
 
     /**
+     * The codec of the protocol this request is in: the gateway picks it once per request and parses and
+     * serializes with it (a service with one protocol is its own codec).
+     */
+    default ServiceCodec select(HttpRequestData request) {
+        return this;
+    }
+
+    /** botocore's name of this codec's protocol; null for a codec that picks among several per request. */
+    default String protocol() {
+        return null;
+    }
+
+    /**
      * Finds the operation and parses the request into a botocore-shaped parameter tree.
      *
      * @throws ServiceException the protocol's error for an unknown operation or invalid input

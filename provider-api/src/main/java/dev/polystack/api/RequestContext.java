@@ -16,6 +16,7 @@ public final class RequestContext {
     private final HttpRequestData request;
     private final HttpResponseData response = new HttpResponseData();
     private volatile String operation;
+    private volatile String protocol;
 
     public RequestContext(String accountId, String region, String service, String requestId,
                           String accessKeyId, HttpRequestData request) {
@@ -59,4 +60,13 @@ public final class RequestContext {
     public String operation() { return operation; }
 
     public void operation(String operation) { this.operation = operation; }
+
+    /**
+     * The protocol the request came in, as botocore names it ({@code json}, {@code query}, {@code rest-xml}, ...):
+     * chosen once per request by the gateway's codec, so that a provider whose service speaks several (SQS) can
+     * word its answers for it without reading headers. Null for in-process calls.
+     */
+    public String protocol() { return protocol; }
+
+    public void protocol(String protocol) { this.protocol = protocol; }
 }

@@ -3,6 +3,7 @@ package dev.polystack.gateway.dispatch;
 import dev.polystack.api.Config;
 import dev.polystack.api.ProviderEnvironment;
 import dev.polystack.api.RequestContext;
+import dev.polystack.api.model.Operation;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,6 +42,11 @@ public final class GatewayEnvironment implements ProviderEnvironment, AutoClosea
     @Override
     public Map<String, Object> call(RequestContext context, String service, String operation, Map<String, Object> input) {
         return dispatcher.call(context, service, operation, input);
+    }
+
+    @Override
+    public Object call(RequestContext context, Operation<?> operation, Object request) {
+        return dispatcher.call(context, operation, request);
     }
 
     @Override

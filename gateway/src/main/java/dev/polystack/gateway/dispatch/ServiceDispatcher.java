@@ -5,6 +5,9 @@ import dev.polystack.api.MalformedBodyException;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
 import dev.polystack.api.ServiceProvider;
+import dev.polystack.api.model.Operation;
+import dev.polystack.api.model.Shape;
+import dev.polystack.api.model.TreeConverter;
 import dev.polystack.protocol.ParsedRequest;
 import dev.polystack.protocol.ServiceCatalog;
 import dev.polystack.protocol.ServiceCodec;
@@ -69,6 +72,9 @@ public final class ServiceDispatcher {
                 if (provider == null) throw noProvider(service, null);
                 throw GatewayErrors.noSpecification(service);
             }
+            // The protocol is chosen once: parsing, the provider and the answer (or error) all use it.
+            codec = codec.select(context.request());
+            context.protocol(codec.protocol());
             ParsedRequest parsed = codec.parse(context.request());
             context.operation(parsed.operation());
             if (provider == null) throw noProvider(service, parsed.operation());
@@ -113,6 +119,26 @@ public final class ServiceDispatcher {
         Map<String, Object> output = registry.obtain(service).invoke(context, operation, input);
         for (BiConsumer<String, String> listener : callListeners) listener.accept(service, operation);
         return output == null ? Map.of() : output;
+    }
+
+    /**
+     * A typed call in process (the generated {@code client(env)} of a service interface): when the provider serving
+     * the service implements that interface, it is called directly with the typed request, with no conversion;
+     * any other provider (moto, Python, a map-based one) gets the parameter tree, as from a client.
+     */
+    @SuppressWarnings("unchecked")
+    public Object call(RequestContext context, Operation<?> operation, Object request) {
+        ServiceProvider provider = registry.obtain(operation.service());
+        if (!operation.api().isInstance(provider)) {
+            Map<String, Object> input = operation.input() == null ? Map.of()
+                    : TreeConverter.toTree((Shape<Object>) operation.input(), request);
+            Map<String, Object> output = call(context, operation.service(), operation.name(), input);
+            return operation.output() == null ? null : TreeConverter.fromTree(operation.output(), output);
+        }
+        context.operation(operation.name());
+        Object result = ((Operation<Object>) operation).invoke(provider, context, request);
+        for (BiConsumer<String, String> listener : callListeners) listener.accept(operation.service(), operation.name());
+        return result;
     }
 
     /**

@@ -22,6 +22,7 @@ public final class Operation<A> {
     private final Supplier<Shape<?>> input;
     private final Supplier<Shape<?>> output;
     private final Invoker<A> invoker;
+    private volatile ServiceApi<A> api;
 
     /**
      * @param input  the input shape (null: none), read on first use so that only the shapes of operations actually
@@ -34,6 +35,15 @@ public final class Operation<A> {
         this.input = input;
         this.output = output;
         this.invoker = invoker;
+    }
+
+    /** The service interface this operation belongs to (set by {@link ServiceApi}). */
+    public Class<A> api() {
+        return api.type();
+    }
+
+    void owner(ServiceApi<A> api) {
+        this.api = api;
     }
 
     /** The service's botocore name ({@code sqs}). */

@@ -26,7 +26,10 @@ public final class ServiceApi<A> {
         this.type = type;
         this.operations = List.of(operations);
         Map<String, Operation<A>> index = new HashMap<>(operations.length * 2);
-        for (Operation<A> op : operations) index.put(op.name(), op);
+        for (Operation<A> op : operations) {
+            op.owner(this);
+            index.put(op.name(), op);
+        }
         this.byName = index;
     }
 

@@ -2,6 +2,7 @@ package dev.polystack.services.sns;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.polystack.services.sqs.api.MessageAttributeValue;
 
 import java.util.ArrayList;
 import java.util.Base64;
@@ -22,13 +23,10 @@ public record MessageAttribute(String dataType, String stringValue, byte[] binar
         return binary() ? Base64.getEncoder().encodeToString(binaryValue) : stringValue;
     }
 
-    /** The SQS MessageAttributeValue tree for raw delivery. */
-    public Map<String, Object> toSqs() {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("DataType", dataType);
-        if (binary()) out.put("BinaryValue", binaryValue);
-        else out.put("StringValue", stringValue);
-        return out;
+    /** The SQS MessageAttributeValue for raw delivery. */
+    public MessageAttributeValue toSqs() {
+        MessageAttributeValue.Builder out = MessageAttributeValue.builder().dataType(dataType);
+        return (binary() ? out.binaryValue(binaryValue) : out.stringValue(stringValue)).build();
     }
 
     /**

@@ -6,6 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.polystack.api.ProviderEnvironment;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
+import dev.polystack.services.sqs.api.GetQueueUrlRequest;
+import dev.polystack.services.sqs.api.MessageAttributeValue;
+import dev.polystack.services.sqs.api.MessageSystemAttributeValue;
+import dev.polystack.services.sqs.api.SendMessageRequest;
+import dev.polystack.services.sqs.api.SqsApi;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
@@ -45,6 +50,8 @@ final class SnsDelivery implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ProviderEnvironment env;
+    /** SQS, whichever provider serves it (typed calls through the environment). */
+    private final SqsApi sqs;
     private final SnsSigner signer;
     private final ThreadPoolExecutor workers;
     /**
@@ -63,6 +70,7 @@ final class SnsDelivery implements AutoCloseable {
 
     SnsDelivery(ProviderEnvironment env, SnsSigner signer) {
         this.env = env;
+        this.sqs = SqsApi.client(env);
         this.signer = signer;
         int threads = env.config().integer("SNS_DELIVERY_THREADS", Math.max(2, Runtime.getRuntime().availableProcessors()));
         AtomicInteger n = new AtomicInteger();
@@ -168,27 +176,24 @@ final class SnsDelivery implements AutoCloseable {
         if (arn.length < 6) return;
         String region = arn[3], account = arn[4], name = arn[5];
         boolean fifoQueue = name.endsWith(".fifo");
-        Map<String, Object> input = new LinkedHashMap<>();
-        input.put("MessageBody", body(s, m, "sqs"));
+        SendMessageRequest.Builder input = SendMessageRequest.builder().messageBody(body(s, m, "sqs"));
         if (s.raw() && !m.attributes.isEmpty()) {
-            Map<String, Object> attrs = new LinkedHashMap<>();
+            Map<String, MessageAttributeValue> attrs = new LinkedHashMap<>();
             m.attributes.forEach((k, v) -> attrs.put(k, v.toSqs()));
-            input.put("MessageAttributes", attrs);
+            input.messageAttributes(attrs);
         }
         if (m.traceHeader != null) {
-            input.put("MessageSystemAttributes", Map.of("AWSTraceHeader",
-                    Map.of("DataType", "String", "StringValue", m.traceHeader)));
+            input.messageSystemAttributes(Map.of("AWSTraceHeader",
+                    MessageSystemAttributeValue.builder().dataType("String").stringValue(m.traceHeader).build()));
         }
         if (fifoQueue) {
-            if (m.groupId != null) input.put("MessageGroupId", m.groupId);
-            if (m.deduplicationId != null) input.put("MessageDeduplicationId", m.deduplicationId);
+            input.messageGroupId(m.groupId).messageDeduplicationId(m.deduplicationId);
         } else if (m.groupId != null && !m.fifoTopic) {
-            input.put("MessageGroupId", m.groupId);
+            input.messageGroupId(m.groupId);
         }
         RequestContext ctx = RequestContext.internal(account, region, "sqs");
         try {
-            input.put("QueueUrl", queueUrl(ctx, queueArn, account, name));
-            env.call(ctx, "sqs", "SendMessage", input);
+            sqs.sendMessage(ctx, input.queueUrl(queueUrl(ctx, queueArn, account, name)).build());
         } catch (RuntimeException e) {
             queueUrls.remove(queueArn);
             LOG.log(System.Logger.Level.DEBUG, "SNS → SQS " + queueArn + " failed: " + e);
@@ -199,8 +204,7 @@ final class SnsDelivery implements AutoCloseable {
     private String queueUrl(RequestContext ctx, String queueArn, String account, String name) {
         String url = queueUrls.get(queueArn);
         if (url != null) return url;
-        Map<String, Object> out = env.call(ctx, "sqs", "GetQueueUrl", Map.of("QueueName", name, "QueueOwnerAWSAccountId", account));
-        url = (String) out.get("QueueUrl");
+        url = sqs.getQueueUrl(ctx, GetQueueUrlRequest.builder().queueName(name).queueOwnerAWSAccountId(account).build()).queueUrl();
         if (url == null) throw new ServiceException("QueueDoesNotExist", "The specified queue does not exist.");
         queueUrls.put(queueArn, url);
         return url;

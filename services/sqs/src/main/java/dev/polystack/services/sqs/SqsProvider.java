@@ -809,9 +809,9 @@ public final class SqsProvider implements SqsApi, ServiceProvider, Persistable {
         return ctx.request() == null ? null : ctx.request().header("X-Amzn-Trace-Id");
     }
 
-    /** Whether the request came in the query protocol (no JSON target header): some messages differ. */
+    /** Whether the request came in the query protocol: some messages differ. */
     private static boolean isQuery(RequestContext ctx) {
-        return ctx.request() != null && ctx.request().header("X-Amz-Target") == null;
+        return "query".equals(ctx.protocol());
     }
 
     private static <T> List<T> orEmpty(List<T> list) {

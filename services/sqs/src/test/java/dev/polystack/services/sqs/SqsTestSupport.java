@@ -33,14 +33,18 @@ class SqsTestSupport {
     }
 
     static RequestContext ctx(String account, String region) {
-        return new RequestContext(account, region, "sqs", "req", "test",
+        RequestContext ctx = new RequestContext(account, region, "sqs", "req", "test",
                 HttpRequestData.of("POST", "/", Map.of("X-Amz-Target", "AmazonSQS.Op", "Host", "localhost:4566"), new byte[0]));
+        ctx.protocol("json");
+        return ctx;
     }
 
     /** A query-protocol context posted to {@code path}. */
     static RequestContext queryCtx(String path) {
-        return new RequestContext(ACCOUNT, REGION, "sqs", "req", "test",
+        RequestContext ctx = new RequestContext(ACCOUNT, REGION, "sqs", "req", "test",
                 HttpRequestData.of("POST", path, Map.of("Content-Type", "application/x-www-form-urlencoded"), new byte[0]));
+        ctx.protocol("query");
+        return ctx;
     }
 
     Map<String, Object> call(String op, Object... keyValues) {
