@@ -35,7 +35,6 @@ import dev.polystack.services.sqs.api.ListDeadLetterSourceQueuesRequest;
 import dev.polystack.services.sqs.api.ListDeadLetterSourceQueuesResult;
 import dev.polystack.services.sqs.api.ListMessageMoveTasksRequest;
 import dev.polystack.services.sqs.api.ListMessageMoveTasksResult;
-import dev.polystack.services.sqs.api.ListMessageMoveTasksResultEntry;
 import dev.polystack.services.sqs.api.ListQueueTagsRequest;
 import dev.polystack.services.sqs.api.ListQueueTagsResult;
 import dev.polystack.services.sqs.api.ListQueuesRequest;
@@ -71,9 +70,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
@@ -97,6 +94,7 @@ public final class SqsProvider implements SqsApi, ServiceProvider, Persistable {
     private final Config config;
     private final ScheduledExecutorService scheduler;
     private final LongSupplier clock;
+    private final MessageMoves moves;
 
     public SqsProvider(ProviderEnvironment environment) {
         this(environment.config(), environment.scheduler(), System::currentTimeMillis);
@@ -108,6 +106,7 @@ public final class SqsProvider implements SqsApi, ServiceProvider, Persistable {
         this.urls = new QueueUrls(config);
         this.scheduler = scheduler;
         this.clock = clock;
+        this.moves = new MessageMoves(stores, this::queueByArn, scheduler, clock);
     }
 
     @Override
@@ -624,134 +623,21 @@ public final class SqsProvider implements SqsApi, ServiceProvider, Persistable {
                 .code(e.queryCode() != null ? e.queryCode() : e.code()).message(e.getMessage()).build();
     }
 
-    // ================================================================ message move tasks
+    // ================================================================ message move tasks (MessageMoves)
 
     @Override
     public StartMessageMoveTaskResult startMessageMoveTask(RequestContext ctx, StartMessageMoveTaskRequest in) {
-        String sourceArn = in.sourceArn();
-        String destinationArn = in.destinationArn();
-        Integer rate = in.maxNumberOfMessagesPerSecond();
-        if (rate != null && (rate < 1 || rate > 500)) {
-            throw SqsErrors.invalidParameter("MaxNumberOfMessagesPerSecond", rate,
-                    "Must be an integer between 1 and 500, if provided.");
-        }
-        SqsQueue source = queueByArn(sourceArn);
-        if (source == null) throw SqsErrors.resourceNotFound("The resource that you specified for the SourceArn parameter doesn't exist.");
-        SqsStore store = stores.get(source.accountId, source.region);
-        if (store.deadLetterSources(source.arn).isEmpty()) {
-            throw SqsErrors.invalidParameterValue("Source queue must be configured as a Dead Letter Queue.");
-        }
-        if (destinationArn != null && queueByArn(destinationArn) == null) {
-            throw SqsErrors.resourceNotFound("The resource that you specified for the DestinationArn parameter doesn't exist.");
-        }
-        List<MoveTask> tasks = store.moveTasks.computeIfAbsent(source.arn, a -> new ArrayList<>());
-        MoveTask task;
-        synchronized (tasks) {
-            for (MoveTask t : tasks) {
-                if (MoveTask.RUNNING.equals(t.status)) {
-                    throw SqsErrors.invalidParameterValue("There is already a task running. Only one active task is "
-                            + "allowed for a source queue arn at a given time.");
-                }
-            }
-            SqsQueue.Counts counts = source.counts();
-            task = new MoveTask(MessageFactory.newMessageId(), source.arn, destinationArn, rate, clock.getAsLong(),
-                    counts.visible() + counts.inflight() + counts.delayed());
-            tasks.add(task);
-        }
-        schedule(task);
-        return StartMessageMoveTaskResult.builder().taskHandle(task.handle()).build();
-    }
-
-    private void schedule(MoveTask task) {
-        long period = task.maxPerSecond != null ? 1000 : 50;
-        task.future = scheduler.scheduleAtFixedRate(() -> runMoveStep(task), 0, period, TimeUnit.MILLISECONDS);
-    }
-
-    /** Moves the next slice of messages; ends the task when done, cancelled or failed. */
-    private void runMoveStep(MoveTask task) {
-        try {
-            if (!MoveTask.RUNNING.equals(task.status)) {
-                finish(task);
-                return;
-            }
-            SqsQueue source = queueByArn(task.sourceArn);
-            if (source == null) {
-                fail(task, "AWS.SimpleQueueService.NonExistentQueue");
-                return;
-            }
-            long remaining = task.toMove - task.moved.get();
-            int slice = (int) Math.min(remaining, task.maxPerSecond != null ? task.maxPerSecond : 1000);
-            List<SqsMessage> batch = slice > 0 ? source.takeForMove(slice) : List.of();
-            for (int i = 0; i < batch.size(); i++) {
-                SqsMessage m = batch.get(i);
-                SqsQueue destination = queueByArn(task.destinationArn != null ? task.destinationArn : m.deadLetterSourceArn);
-                if (destination == null) {
-                    for (int j = i; j < batch.size(); j++) source.enqueueMoved(batch.get(j).copyFor(batch.get(j).deadLetterSourceArn));
-                    fail(task, "AWS.SimpleQueueService.NonExistentQueue");
-                    return;
-                }
-                SqsMessage copy = m.copyFor(null);
-                copy.receiveCount = 0;
-                copy.firstReceiveTimestamp = 0;
-                destination.enqueueMoved(copy);
-                task.moved.incrementAndGet();
-            }
-            if (batch.isEmpty() || task.moved.get() >= task.toMove) {
-                task.status = MoveTask.COMPLETED;
-                finish(task);
-            }
-        } catch (RuntimeException e) {
-            fail(task, "InternalError");
-        }
-    }
-
-    private static void fail(MoveTask task, String reason) {
-        task.failureReason = reason;
-        task.status = MoveTask.FAILED;
-        finish(task);
-    }
-
-    private static void finish(MoveTask task) {
-        var f = task.future;
-        if (f != null) f.cancel(false);
+        return moves.start(in);
     }
 
     @Override
     public CancelMessageMoveTaskResult cancelMessageMoveTask(RequestContext ctx, CancelMessageMoveTaskRequest in) {
-        String handle = in.taskHandle();
-        String[] parsed = handle == null ? null : MoveTask.parseHandle(handle);
-        if (parsed == null) throw SqsErrors.invalidParameterValue("Value for parameter TaskHandle is invalid.");
-        SqsQueue source = queueByArn(parsed[1]);
-        if (source == null) throw SqsErrors.resourceNotFound("The resource that you specified for the SourceArn parameter doesn't exist.");
-        List<MoveTask> tasks = stores.get(source.accountId, source.region).moveTasks.getOrDefault(source.arn, List.of());
-        synchronized (tasks) {
-            for (MoveTask t : tasks) {
-                if (t.taskId.equals(parsed[0]) && MoveTask.RUNNING.equals(t.status)) {
-                    t.status = MoveTask.CANCELLED;
-                    finish(t);
-                    return CancelMessageMoveTaskResult.builder().approximateNumberOfMessagesMoved(t.moved.get()).build();
-                }
-            }
-        }
-        throw SqsErrors.resourceNotFound("Task does not exist.");
+        return moves.cancel(in);
     }
 
     @Override
     public ListMessageMoveTasksResult listMessageMoveTasks(RequestContext ctx, ListMessageMoveTasksRequest in) {
-        SqsQueue source = queueByArn(in.sourceArn());
-        if (source == null) throw SqsErrors.resourceNotFound("The resource that you specified for the SourceArn parameter doesn't exist.");
-        Integer max = in.maxResults();
-        if (max != null && (max < 1 || max > 10)) {
-            throw SqsErrors.invalidParameter("MaxResults", max, "Must be an integer between 1 and 10, if provided.");
-        }
-        List<MoveTask> tasks = stores.get(source.accountId, source.region).moveTasks.getOrDefault(source.arn, List.of());
-        List<ListMessageMoveTasksResultEntry> results = new ArrayList<>();
-        synchronized (tasks) {
-            for (int i = tasks.size() - 1; i >= 0 && results.size() < (max != null ? max : 1); i--) {
-                results.add(tasks.get(i).toEntry());
-            }
-        }
-        return ListMessageMoveTasksResult.builder().results(results).build();
+        return moves.list(in);
     }
 
     // ================================================================ lookup helpers
@@ -869,7 +755,7 @@ public final class SqsProvider implements SqsApi, ServiceProvider, Persistable {
             for (SqsState.MoveTaskState ts : r.moveTasks()) {
                 MoveTask t = MoveTask.restore(ts);
                 store.moveTasks.computeIfAbsent(t.sourceArn, a -> new ArrayList<>()).add(t);
-                if (MoveTask.RUNNING.equals(t.status)) schedule(t);
+                if (MoveTask.RUNNING.equals(t.status)) moves.schedule(t);
             }
         }
     }
@@ -879,7 +765,7 @@ public final class SqsProvider implements SqsApi, ServiceProvider, Persistable {
         stores.all().values().forEach(byRegion -> byRegion.values().forEach(store -> {
             store.moveTasks.values().forEach(list -> {
                 synchronized (list) {
-                    list.forEach(SqsProvider::finish);
+                    list.forEach(MessageMoves::finish);
                 }
             });
             store.queues.values().forEach(SqsQueue::markDeleted);

@@ -8,6 +8,25 @@ import dev.polystack.api.Persistable;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
 import dev.polystack.api.ServiceProvider;
+import dev.polystack.services.sts.api.AssumeRoleRequest;
+import dev.polystack.services.sts.api.AssumeRoleResponse;
+import dev.polystack.services.sts.api.AssumeRoleWithSAMLRequest;
+import dev.polystack.services.sts.api.AssumeRoleWithSAMLResponse;
+import dev.polystack.services.sts.api.AssumeRoleWithWebIdentityRequest;
+import dev.polystack.services.sts.api.AssumeRoleWithWebIdentityResponse;
+import dev.polystack.services.sts.api.AssumedRoleUser;
+import dev.polystack.services.sts.api.Credentials;
+import dev.polystack.services.sts.api.FederatedUser;
+import dev.polystack.services.sts.api.GetAccessKeyInfoRequest;
+import dev.polystack.services.sts.api.GetAccessKeyInfoResponse;
+import dev.polystack.services.sts.api.GetCallerIdentityRequest;
+import dev.polystack.services.sts.api.GetCallerIdentityResponse;
+import dev.polystack.services.sts.api.GetFederationTokenRequest;
+import dev.polystack.services.sts.api.GetFederationTokenResponse;
+import dev.polystack.services.sts.api.GetSessionTokenRequest;
+import dev.polystack.services.sts.api.GetSessionTokenResponse;
+import dev.polystack.services.sts.api.StsApi;
+import dev.polystack.services.sts.api.Tag;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,7 +51,7 @@ import java.util.regex.Pattern;
  * requests signed with it land in the account of the role (or caller) it was issued for, in every
  * service; GetCallerIdentity answers with the identity behind the key.
  */
-public final class StsProvider implements ServiceProvider, Persistable {
+public final class StsProvider implements StsApi, ServiceProvider, Persistable {
     private static final Pattern SESSION_NAME = Pattern.compile("[\\w+=,.@-]*");
     private static final Pattern FEDERATED_NAME = Pattern.compile("[\\w+=,.@-]+");
     private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
@@ -79,21 +98,12 @@ public final class StsProvider implements ServiceProvider, Persistable {
 
     @Override
     public Map<String, Object> invoke(RequestContext ctx, String operation, Map<String, Object> in) {
-        return switch (operation) {
-            case "GetCallerIdentity" -> getCallerIdentity(ctx);
-            case "AssumeRole" -> assumeRole(ctx, in);
-            case "AssumeRoleWithWebIdentity" -> assumeRoleWithWebIdentity(ctx, in);
-            case "AssumeRoleWithSAML" -> assumeRoleWithSaml(ctx, in);
-            case "GetSessionToken" -> getSessionToken(ctx, in);
-            case "GetFederationToken" -> getFederationToken(ctx, in);
-            case "GetAccessKeyInfo" -> Map.of("Account", AccessKeys.accountFor(str(in, "AccessKeyId")));
-            default -> throw new UnsupportedOperationException(operation);
-        };
+        return OPERATIONS.invoke(this, ctx, operation, in);
     }
 
-    private static String str(Map<String, Object> in, String key) {
-        Object v = in.get(key);
-        return v == null ? null : v.toString();
+    @Override
+    public GetAccessKeyInfoResponse getAccessKeyInfo(RequestContext ctx, GetAccessKeyInfoRequest in) {
+        return GetAccessKeyInfoResponse.builder().account(AccessKeys.accountFor(in.accessKeyId())).build();
     }
 
     private static ServiceException validation(String message) {
@@ -106,19 +116,14 @@ public final class StsProvider implements ServiceProvider, Persistable {
 
     // ---------------------------------------------------------------- identities
 
-    private Map<String, Object> getCallerIdentity(RequestContext ctx) {
+    @Override
+    public GetCallerIdentityResponse getCallerIdentity(RequestContext ctx, GetCallerIdentityRequest in) {
         Session session = ctx.accessKeyId() == null ? null : sessions.get(ctx.accessKeyId());
-        Map<String, Object> out = new LinkedHashMap<>();
         if (session != null) {
-            out.put("UserId", session.userId);
-            out.put("Account", session.accountId);
-            out.put("Arn", session.arn);
-        } else {
-            out.put("UserId", "AKIAIOSFODNN7EXAMPLE");
-            out.put("Account", ctx.accountId());
-            out.put("Arn", "arn:" + ctx.partition() + ":iam::" + ctx.accountId() + ":root");
+            return GetCallerIdentityResponse.builder().userId(session.userId).account(session.accountId).arn(session.arn).build();
         }
-        return out;
+        return GetCallerIdentityResponse.builder().userId("AKIAIOSFODNN7EXAMPLE").account(ctx.accountId())
+                .arn("arn:" + ctx.partition() + ":iam::" + ctx.accountId() + ":root").build();
     }
 
     /** Parsed role ARN: account (the caller's when the ARN has none) and role name. */
@@ -172,10 +177,9 @@ public final class StsProvider implements ServiceProvider, Persistable {
         }
     }
 
-    private static int duration(Map<String, Object> in, int fallback, int max) {
-        Object v = in.get("DurationSeconds");
-        if (v == null) return fallback;
-        int seconds = v instanceof Number n ? n.intValue() : Integer.parseInt(v.toString());
+    private static int duration(Integer requested, int fallback, int max) {
+        if (requested == null) return fallback;
+        int seconds = requested;
         if (seconds < 900) {
             throw validation("1 validation error detected: Value '" + seconds
                     + "' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900");
@@ -189,24 +193,23 @@ public final class StsProvider implements ServiceProvider, Persistable {
 
     // ---------------------------------------------------------------- operations
 
-    @SuppressWarnings("unchecked")
-    private Map<String, Object> assumeRole(RequestContext ctx, Map<String, Object> in) {
-        Role role = iamRole(ctx, role(ctx, str(in, "RoleArn")));
-        String sessionName = str(in, "RoleSessionName");
+    @Override
+    public AssumeRoleResponse assumeRole(RequestContext ctx, AssumeRoleRequest in) {
+        Role role = iamRole(ctx, role(ctx, in.roleArn()));
+        String sessionName = in.roleSessionName();
         checkSessionName(sessionName, "roleSessionName");
-        int seconds = duration(in, 3600, 43200);
+        int seconds = duration(in.durationSeconds(), 3600, 43200);
         Map<String, String> tags = new LinkedHashMap<>(); // lower-cased key → value
         Map<String, String> tagCase = new LinkedHashMap<>();
-        for (Object o : in.get("Tags") instanceof List<?> l ? l : List.of()) {
-            Map<String, Object> tag = (Map<String, Object>) o;
-            String key = String.valueOf(tag.get("Key"));
+        for (Tag tag : in.tags() == null ? List.<Tag>of() : in.tags()) {
+            String key = String.valueOf(tag.key());
             String lower = key.toLowerCase(Locale.ROOT);
             if (tags.containsKey(lower)) throw invalidValue("Duplicate tag keys found. Please note that Tag keys are case insensitive.");
-            tags.put(lower, String.valueOf(tag.get("Value")));
+            tags.put(lower, String.valueOf(tag.value()));
             tagCase.put(lower, key);
         }
         Map<String, String> transitive = new LinkedHashMap<>();
-        for (Object o : in.get("TransitiveTagKeys") instanceof List<?> l ? l : List.of()) {
+        for (String o : in.transitiveTagKeys() == null ? List.<String>of() : in.transitiveTagKeys()) {
             String lower = String.valueOf(o).toLowerCase(Locale.ROOT);
             if (!tags.containsKey(lower)) throw invalidValue("The specified transitive tag key must be included in the requested tags.");
             transitive.put(lower, tags.get(lower));
@@ -224,37 +227,32 @@ public final class StsProvider implements ServiceProvider, Persistable {
         }
         Session session = issue(role.account(), "arn:" + ctx.partition() + ":sts::" + role.account() + ":assumed-role/" + role.name() + "/" + sessionName,
                 role.id() + ":" + sessionName, seconds, transitive);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("Credentials", credentials(session));
-        out.put("AssumedRoleUser", Map.of("AssumedRoleId", session.userId, "Arn", session.arn));
-        Integer packed = packedPolicySize(str(in, "Policy"), tags.size());
-        if (packed != null) out.put("PackedPolicySize", packed);
-        if (in.get("SourceIdentity") != null) out.put("SourceIdentity", str(in, "SourceIdentity"));
-        return out;
+        return AssumeRoleResponse.builder().credentials(credentials(session)).assumedRoleUser(assumedRoleUser(session))
+                .packedPolicySize(packedPolicySize(in.policy(), tags.size())).sourceIdentity(in.sourceIdentity()).build();
     }
 
-    private Map<String, Object> assumeRoleWithWebIdentity(RequestContext ctx, Map<String, Object> in) {
-        Role role = role(ctx, str(in, "RoleArn"));
-        String sessionName = str(in, "RoleSessionName");
+    private static AssumedRoleUser assumedRoleUser(Session session) {
+        return AssumedRoleUser.builder().assumedRoleId(session.userId).arn(session.arn).build();
+    }
+
+    @Override
+    public AssumeRoleWithWebIdentityResponse assumeRoleWithWebIdentity(RequestContext ctx, AssumeRoleWithWebIdentityRequest in) {
+        Role role = role(ctx, in.roleArn());
+        String sessionName = in.roleSessionName();
         checkSessionName(sessionName, "roleSessionName");
-        String token = str(in, "WebIdentityToken");
+        String token = in.webIdentityToken();
         if (token == null || token.length() < 4) throw new ServiceException("InvalidIdentityTokenException", "The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)", 400);
-        int seconds = duration(in, 3600, 43200);
+        int seconds = duration(in.durationSeconds(), 3600, 43200);
         JsonNode claims = jwtClaims(token);
         String subject = claims.path("sub").asText(stableId(token, 20).toLowerCase(Locale.ROOT));
         String audience = claims.path("aud").isArray() ? claims.path("aud").path(0).asText("sts.amazonaws.com") : claims.path("aud").asText("sts.amazonaws.com");
-        String provider = str(in, "ProviderId") != null ? str(in, "ProviderId") : claims.path("iss").asText("localhost");
+        String provider = in.providerId() != null ? in.providerId() : claims.path("iss").asText("localhost");
         Session session = issue(role.account(), "arn:" + ctx.partition() + ":sts::" + role.account() + ":assumed-role/" + role.name() + "/" + sessionName,
                 role.id() + ":" + sessionName, seconds, Map.of());
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("Credentials", credentials(session));
-        out.put("SubjectFromWebIdentityToken", subject);
-        out.put("AssumedRoleUser", Map.of("AssumedRoleId", session.userId, "Arn", session.arn));
-        Integer packed = packedPolicySize(str(in, "Policy"), 0);
-        if (packed != null) out.put("PackedPolicySize", packed);
-        out.put("Provider", provider.replaceFirst("^https://", ""));
-        out.put("Audience", audience);
-        return out;
+        return AssumeRoleWithWebIdentityResponse.builder().credentials(credentials(session))
+                .subjectFromWebIdentityToken(subject).assumedRoleUser(assumedRoleUser(session))
+                .packedPolicySize(packedPolicySize(in.policy(), 0)).provider(provider.replaceFirst("^https://", ""))
+                .audience(audience).build();
     }
 
     private static JsonNode jwtClaims(String token) {
@@ -269,10 +267,11 @@ public final class StsProvider implements ServiceProvider, Persistable {
         return JSON.createObjectNode();
     }
 
-    private Map<String, Object> assumeRoleWithSaml(RequestContext ctx, Map<String, Object> in) {
-        Role role = role(ctx, str(in, "RoleArn"));
-        String principal = str(in, "PrincipalArn");
-        String assertion = str(in, "SAMLAssertion");
+    @Override
+    public AssumeRoleWithSAMLResponse assumeRoleWithSAML(RequestContext ctx, AssumeRoleWithSAMLRequest in) {
+        Role role = role(ctx, in.roleArn());
+        String principal = in.principalArn();
+        String assertion = in.samlAssertion();
         String xml;
         try {
             xml = new String(Base64.getMimeDecoder().decode(assertion == null ? "" : assertion), StandardCharsets.UTF_8);
@@ -285,21 +284,14 @@ public final class StsProvider implements ServiceProvider, Persistable {
         String issuer = firstMatch(xml, SAML_ISSUER, "");
         String audience = firstMatch(xml, SAML_AUDIENCE, "https://signin.aws.amazon.com/saml");
         String sessionName = firstMatch(xml, SAML_SESSION_NAME, subject);
-        int seconds = duration(in, 3600, 43200);
+        int seconds = duration(in.durationSeconds(), 3600, 43200);
         Session session = issue(role.account(), "arn:" + ctx.partition() + ":sts::" + role.account() + ":assumed-role/" + role.name() + "/" + sessionName,
                 role.id() + ":" + sessionName, seconds, Map.of());
         String providerName = principal == null ? "" : principal.substring(principal.lastIndexOf('/') + 1);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("Credentials", credentials(session));
-        out.put("AssumedRoleUser", Map.of("AssumedRoleId", session.userId, "Arn", session.arn));
-        Integer packed = packedPolicySize(str(in, "Policy"), 0);
-        if (packed != null) out.put("PackedPolicySize", packed);
-        out.put("Subject", subject);
-        out.put("SubjectType", subjectType);
-        out.put("Issuer", issuer);
-        out.put("Audience", audience);
-        out.put("NameQualifier", Base64.getEncoder().encodeToString(sha1(issuer + role.account() + "/" + providerName)));
-        return out;
+        return AssumeRoleWithSAMLResponse.builder().credentials(credentials(session)).assumedRoleUser(assumedRoleUser(session))
+                .packedPolicySize(packedPolicySize(in.policy(), 0)).subject(subject).subjectType(subjectType).issuer(issuer)
+                .audience(audience)
+                .nameQualifier(Base64.getEncoder().encodeToString(sha1(issuer + role.account() + "/" + providerName))).build();
     }
 
     private static String firstMatch(String text, Pattern pattern, String fallback) {
@@ -307,17 +299,19 @@ public final class StsProvider implements ServiceProvider, Persistable {
         return m.find() ? m.group(1).trim() : fallback;
     }
 
-    private Map<String, Object> getSessionToken(RequestContext ctx, Map<String, Object> in) {
-        int seconds = duration(in, 43200, 129600);
-        Map<String, Object> identity = getCallerIdentity(ctx);
+    @Override
+    public GetSessionTokenResponse getSessionToken(RequestContext ctx, GetSessionTokenRequest in) {
+        int seconds = duration(in.durationSeconds(), 43200, 129600);
+        GetCallerIdentityResponse identity = getCallerIdentity(ctx, GetCallerIdentityRequest.builder().build());
         Session caller = ctx.accessKeyId() == null ? null : sessions.get(ctx.accessKeyId());
-        Session session = issue(ctx.accountId(), (String) identity.get("Arn"), (String) identity.get("UserId"), seconds,
+        Session session = issue(ctx.accountId(), identity.arn(), identity.userId(), seconds,
                 caller == null ? Map.of() : caller.transitiveTags);
-        return Map.of("Credentials", credentials(session));
+        return GetSessionTokenResponse.builder().credentials(credentials(session)).build();
     }
 
-    private Map<String, Object> getFederationToken(RequestContext ctx, Map<String, Object> in) {
-        String name = str(in, "Name");
+    @Override
+    public GetFederationTokenResponse getFederationToken(RequestContext ctx, GetFederationTokenRequest in) {
+        String name = in.name();
         if (name == null || !FEDERATED_NAME.matcher(name).matches()) {
             throw validation("1 validation error detected: Value '" + name + "' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+");
         }
@@ -325,15 +319,13 @@ public final class StsProvider implements ServiceProvider, Persistable {
             throw validation("1 validation error detected: Value '" + name + "' at 'name' failed to satisfy constraint: Member must have length "
                     + (name.length() < 2 ? "greater than or equal to 2" : "less than or equal to 32"));
         }
-        int seconds = duration(in, 43200, 129600);
+        int seconds = duration(in.durationSeconds(), 43200, 129600);
         String arn = "arn:" + ctx.partition() + ":sts::" + ctx.accountId() + ":federated-user/" + name;
         Session session = issue(ctx.accountId(), arn, ctx.accountId() + ":" + name, seconds, Map.of());
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("Credentials", credentials(session));
-        out.put("FederatedUser", Map.of("FederatedUserId", session.userId, "Arn", arn));
-        Integer packed = packedPolicySize(str(in, "Policy"), 0);
-        out.put("PackedPolicySize", packed == null ? 0 : packed);
-        return out;
+        Integer packed = packedPolicySize(in.policy(), 0);
+        return GetFederationTokenResponse.builder().credentials(credentials(session))
+                .federatedUser(FederatedUser.builder().federatedUserId(session.userId).arn(arn).build())
+                .packedPolicySize(packed == null ? 0 : packed).build();
     }
 
     /** A rough percentage of the packed-policy limit, present only when a session policy or tags were passed. */
@@ -358,17 +350,14 @@ public final class StsProvider implements ServiceProvider, Persistable {
         return s;
     }
 
-    private static Map<String, Object> credentials(Session s) {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("AccessKeyId", s.accessKeyId);
+    private static Credentials credentials(Session s) {
         byte[] secret = new byte[30];
         RANDOM.nextBytes(secret);
-        c.put("SecretAccessKey", Base64.getEncoder().encodeToString(secret));
         byte[] token = new byte[192];
         RANDOM.nextBytes(token);
-        c.put("SessionToken", "FQoGZXIvYXdzE" + Base64.getEncoder().encodeToString(token));
-        c.put("Expiration", Instant.ofEpochSecond(s.expiration));
-        return c;
+        return Credentials.builder().accessKeyId(s.accessKeyId).secretAccessKey(Base64.getEncoder().encodeToString(secret))
+                .sessionToken("FQoGZXIvYXdzE" + Base64.getEncoder().encodeToString(token))
+                .expiration(Instant.ofEpochSecond(s.expiration)).build();
     }
 
     private static String random(int length) {
