@@ -156,7 +156,7 @@ public final class StsProvider implements StsApi, ServiceProvider, Persistable {
             return new Role(role.arn(), role.account(), role.name(), String.valueOf(id));
         } catch (ServiceException e) {
             if (env.config().flag("ENFORCE_IAM") && e.code().startsWith("NoSuchEntity")) {
-                throw new ServiceException("AccessDenied", "User: " + getCallerIdentity(ctx).get("Arn") + " is not authorized to perform: "
+                throw new ServiceException("AccessDenied", "User: " + getCallerIdentity(ctx, GetCallerIdentityRequest.builder().build()).arn() + " is not authorized to perform: "
                         + "sts:AssumeRole on resource: " + role.arn(), 403).queryCode("AccessDenied");
             }
             return role;
