@@ -70,7 +70,15 @@ public final class Gateway {
             response = FallbackErrors.render(request, service, memory.refusal(), requestId);
         }
         if (service == null || !servesOwnCors(service, request)) cors.decorate(request, response);
-        if (response.header("x-amzn-RequestId") == null) response.header("x-amzn-RequestId", requestId);
+        if ("s3".equals(service)) {
+            // S3 names itself and identifies requests with x-amz-request-id / x-amz-id-2 only
+            if (response.header("Server") == null) response.header("Server", "AmazonS3");
+            if (response.header("x-amz-id-2") == null) {
+                response.header("x-amz-id-2", dev.polystack.protocol.restxml.S3Quirks.hostId(requestId));
+            }
+        } else if (response.header("x-amzn-RequestId") == null) {
+            response.header("x-amzn-RequestId", requestId);
+        }
         if (response.header("x-amz-request-id") == null) response.header("x-amz-request-id", requestId);
         return response;
     }

@@ -26,7 +26,7 @@ public final class HelidonExchange {
     public static HttpRequestData request(ServerRequest request) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (Header h : request.headers()) {
-            headers.computeIfAbsent(h.name(), k -> new ArrayList<>()).addAll(h.allValues());
+            headers.computeIfAbsent(h.name(), k -> new ArrayList<>()).addAll(RawHeaderValues.of(h));
         }
         String method = request.prologue().method().text();
         InputStream body = hasBody(request) ? new ClientBody(request.content().inputStream()) : InputStream.nullInputStream();
@@ -35,6 +35,40 @@ public final class HelidonExchange {
 
     private static boolean hasBody(ServerRequest request) {
         return request.content().hasEntity();
+    }
+
+    /**
+     * Header values as HTTP can carry them: a character Helidon would refuse (controls, beyond ISO-8859-1)
+     * becomes a space, as S3 does, and the value is trimmed, so that no stored value can turn a response into a 500.
+     */
+    static List<String> writable(List<String> values) {
+        List<String> out = null;
+        for (int i = 0; i < values.size(); i++) {
+            String v = values.get(i);
+            String clean = v == null ? "" : writable(v);
+            if (clean != v && out == null) out = new ArrayList<>(values);
+            if (out != null) out.set(i, clean);
+        }
+        return out == null ? values : out;
+    }
+
+    private static String writable(String v) {
+        StringBuilder b = null;
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            boolean ok = c == '\t' || (c >= 0x20 && c != 0x7F && c <= 0xFF);
+            if (ok && b == null) continue;
+            if (b == null) b = new StringBuilder(v.length()).append(v, 0, i);
+            b.append(ok ? c : ' ');
+        }
+        String clean = b == null ? v : b.toString();
+        // nor may a value start or end with whitespace (RFC 9110 field-value)
+        if (!clean.isEmpty() && (isBlank(clean.charAt(0)) || isBlank(clean.charAt(clean.length() - 1)))) clean = clean.strip();
+        return clean;
+    }
+
+    private static boolean isBlank(char c) {
+        return c == ' ' || c == '\t';
     }
 
     /** Writes the response; a streamed body is copied and closed; HEAD responses keep their Content-Length. */
@@ -47,7 +81,7 @@ public final class HelidonExchange {
                 continue;
             }
             if (e.getValue().isEmpty()) continue;
-            response.header(HeaderValues.create(HeaderNames.create(e.getKey()), e.getValue()));
+            response.header(HeaderValues.create(HeaderNames.create(e.getKey()), writable(e.getValue())));
         }
         if (head) {
             long length = contentLength != null ? parseLength(contentLength) : data.bodyLength();

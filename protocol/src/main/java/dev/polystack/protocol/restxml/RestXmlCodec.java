@@ -68,7 +68,7 @@ public class RestXmlCodec implements ProtocolCodec {
     public RestXmlCodec(ServiceModel model) {
         this.model = model;
         this.names = new XmlNames(model);
-        this.writer = new XmlTreeWriter(names);
+        this.writer = new XmlTreeWriter(names, false, S3Quirks.isS3(model));
         this.reader = new XmlTreeReader(names);
         this.s3 = S3Quirks.isS3(model);
         this.unwrappedErrors = s3 || model.isNoErrorWrapping();
@@ -280,7 +280,7 @@ public class RestXmlCodec implements ProtocolCodec {
                 if (ns != null && ns.uri() != null) w.attribute(ns.attributeName(), ns.uri());
                 else if (namespace != null) w.attribute("xmlns", namespace);
                 writeAttributes(w, out, output);
-                writer.writeMembers(w, out, output);
+                writer.writeMembers(w, s3 ? S3Quirks.memberOrder(op.name(), out.memberArray()) : out.memberArray(), output);
                 w.end(root);
                 xmlBody(r, w);
             } else if (!s3) {

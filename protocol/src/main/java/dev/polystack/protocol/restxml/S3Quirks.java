@@ -1,9 +1,12 @@
 package dev.polystack.protocol.restxml;
 
+import dev.polystack.protocol.model.Member;
 import dev.polystack.protocol.model.Operation;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,7 +14,7 @@ import java.util.Map;
  * ignores it, other SDKs and tools do not), {@code GetBucketLocation}'s bare {@code <LocationConstraint>},
  * unwrapped {@code <Error>} documents with {@code RequestId} and {@code HostId}.
  */
-final class S3Quirks {
+public final class S3Quirks {
     static final String NAMESPACE = "http://s3.amazonaws.com/doc/2006-03-01/";
 
     private static final Map<String, String> ROOTS = Map.ofEntries(
@@ -63,8 +66,32 @@ final class S3Quirks {
         return s3 && "GetBucketLocation".equals(op.name());
     }
 
+    /** Members written after all others in S3's listings (the AWS Java SDK reads Name before Contents). */
+    private static final java.util.Set<String> LISTED_LAST = java.util.Set.of("Contents", "CommonPrefixes", "Versions",
+            "DeleteMarkers", "Uploads", "Parts");
+
+    /**
+     * The order S3 writes an output's members in: ListAllMyBucketsResult starts with Owner (the Java SDK
+     * counts on it); listings end with their entries. Otherwise the specification's order.
+     */
+    static Member[] memberOrder(String operation, Member[] members) {
+        List<Member> first = new ArrayList<>();
+        List<Member> rest = new ArrayList<>();
+        List<Member> last = new ArrayList<>();
+        boolean listBuckets = operation.equals("ListBuckets");
+        for (Member m : members) {
+            if (listBuckets && m.name().equals("Owner")) first.add(m);
+            else if (LISTED_LAST.contains(m.name())) last.add(m);
+            else rest.add(m);
+        }
+        if (first.isEmpty() && last.isEmpty()) return members;
+        first.addAll(rest);
+        first.addAll(last);
+        return first.toArray(new Member[0]);
+    }
+
     /** {@code x-amz-id-2} / {@code HostId}: an opaque token derived from the request id. */
-    static String hostId(String requestId) {
+    public static String hostId(String requestId) {
         return Base64.getEncoder().encodeToString(("polystack/" + requestId).getBytes(StandardCharsets.UTF_8));
     }
 }

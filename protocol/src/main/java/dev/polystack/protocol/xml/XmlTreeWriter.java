@@ -17,14 +17,21 @@ public final class XmlTreeWriter {
     private final XmlNames names;
     /** Timestamps as epoch seconds whatever the member says (query answers in JSON, as AWS writes them there). */
     private final boolean epochTimestamps;
+    /** ISO 8601 timestamps always with milliseconds ({@code .000Z}), as S3 writes them; otherwise only when non-zero. */
+    private final boolean millisTimestamps;
 
     public XmlTreeWriter(XmlNames names) {
         this(names, false);
     }
 
     public XmlTreeWriter(XmlNames names, boolean epochTimestamps) {
+        this(names, epochTimestamps, false);
+    }
+
+    public XmlTreeWriter(XmlNames names, boolean epochTimestamps, boolean millisTimestamps) {
         this.names = names;
         this.epochTimestamps = epochTimestamps;
+        this.millisTimestamps = millisTimestamps;
     }
 
     public XmlNames names() { return names; }
@@ -32,8 +39,13 @@ public final class XmlTreeWriter {
     /** Writes the child elements of a structure value (members in specification order, attributes skipped). */
     @SuppressWarnings("unchecked")
     public void writeMembers(XmlWriter w, Shape structure, Map<String, Object> value) {
+        writeMembers(w, structure.memberArray(), value);
+    }
+
+    /** Writes the child elements of a structure value, members in the given order (attributes skipped). */
+    public void writeMembers(XmlWriter w, Member[] members, Map<String, Object> value) {
         if (value == null || value.isEmpty()) return;
-        for (Member m : structure.memberArray()) {
+        for (Member m : members) {
             if (m.isXmlAttribute() || !inBody(m)) continue;
             Object v = value.get(m.name());
             if (v == null) continue;
@@ -112,7 +124,9 @@ public final class XmlTreeWriter {
             default -> {
                 start(w, name, ns);
                 w.text(epochTimestamps && s.type() == ShapeType.TIMESTAMP
-                        ? WireValues.formatTimestamp(value, TimestampFormat.UNIX_TIMESTAMP) : scalar(ref, value));
+                        ? WireValues.formatTimestamp(value, TimestampFormat.UNIX_TIMESTAMP)
+                        : millisTimestamps && s.type() == ShapeType.TIMESTAMP && ref.timestampFormat() == null
+                        ? millis(value) : scalar(ref, value));
                 w.end(name);
             }
         }
@@ -137,6 +151,11 @@ public final class XmlTreeWriter {
     private static void start(XmlWriter w, String name, XmlNamespace ns) {
         w.start(name);
         if (ns != null && ns.uri() != null) w.attribute(ns.attributeName(), ns.uri());
+    }
+
+    private static String millis(Object value) {
+        java.time.Instant t = value instanceof java.time.Instant i ? i : null;
+        return t == null ? WireValues.formatTimestamp(value, TimestampFormat.ISO8601) : dev.polystack.protocol.Timestamps.iso8601Millis(t);
     }
 
     /** A scalar as body text: timestamps ISO 8601 unless the member says otherwise. */

@@ -104,7 +104,7 @@ class RestXmlCodecTest {
     }
 
     @Test
-    void serializesListBucketResultWithS3RootNamespaceAndFlattenedContents() {
+    void serializesListBucketResultWithS3RootNamespaceAndFlattenedContentsLast() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("IsTruncated", false);
         out.put("Contents", List.of(Map.of("Key", "a&b", "LastModified", Instant.parse("2024-01-02T03:04:05.120Z"), "Size", 3L)));
@@ -114,9 +114,19 @@ class RestXmlCodecTest {
         assertEquals(200, r.status());
         assertEquals("application/xml", r.header("Content-Type"));
         assertEquals("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
-                + "<IsTruncated>false</IsTruncated><Contents><Key>a&amp;b</Key><LastModified>2024-01-02T03:04:05.120Z</LastModified>"
-                + "<Size>3</Size></Contents><Name>b</Name><KeyCount>1</KeyCount></ListBucketResult>", body(r));
+                + "<IsTruncated>false</IsTruncated><Name>b</Name><KeyCount>1</KeyCount><Contents><Key>a&amp;b</Key>"
+                + "<LastModified>2024-01-02T03:04:05.120Z</LastModified><Size>3</Size></Contents></ListBucketResult>", body(r));
         assertEquals("req-1", r.header("x-amz-request-id"));
+    }
+
+    @Test
+    void listAllMyBucketsResultStartsWithOwner() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("Buckets", List.of(Map.of("Name", "b", "CreationDate", Instant.parse("2024-01-02T03:04:05Z"))));
+        out.put("Owner", Map.of("ID", "abc"));
+        String xml = body(S3.serialize(context(req("GET", "/", Map.of(), null)), "ListBuckets", out));
+        assertTrue(xml.contains("<ListAllMyBucketsResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Owner><ID>abc</ID></Owner>"
+                + "<Buckets><Bucket><Name>b</Name><CreationDate>2024-01-02T03:04:05.000Z</CreationDate></Bucket></Buckets>"), xml);
     }
 
     @Test
@@ -160,7 +170,7 @@ class RestXmlCodecTest {
         HttpResponseData copy = S3.serialize(context(null), "CopyObject", Map.of("CopyObjectResult",
                 Map.of("ETag", "\"e\"", "LastModified", Instant.parse("2020-01-01T00:00:00Z"))));
         assertEquals("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CopyObjectResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
-                + "<ETag>\"e\"</ETag><LastModified>2020-01-01T00:00:00Z</LastModified></CopyObjectResult>", body(copy));
+                + "<ETag>\"e\"</ETag><LastModified>2020-01-01T00:00:00.000Z</LastModified></CopyObjectResult>", body(copy));
         HttpResponseData loc = S3.serialize(context(null), "GetBucketLocation", Map.of("LocationConstraint", "eu-west-1"));
         assertEquals("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<LocationConstraint xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
                 + "eu-west-1</LocationConstraint>", body(loc));

@@ -138,7 +138,6 @@ final class Acls {
 
     private static Map<String, Object> user(String accountId) {
         Map<String, Object> u = new LinkedHashMap<>();
-        u.put("DisplayName", "webfile");
         u.put("ID", S3State.canonicalId(accountId));
         u.put("Type", "CanonicalUser");
         return u;

@@ -78,7 +78,7 @@ final class BrowserPost {
                     case "x-amz-website-redirect-location" -> in.put("WebsiteRedirectLocation", value);
                     case "x-amz-server-side-encryption" -> in.put("ServerSideEncryption", value);
                     default -> {
-                        if (name.startsWith("x-amz-meta-")) metadata.put(name.substring(11), value);
+                        if (name.startsWith("x-amz-meta-")) metadata.put(name.substring(11), UserMetadata.asHeader(value));
                         ChecksumAlgorithm a = ChecksumAlgorithm.fromHeader(name);
                         if (a != null) in.put(a.member, value);
                     }

@@ -19,6 +19,8 @@ final class Conditions {
         String ifMatch = In.str(in, "IfMatch");
         String ifNoneMatch = In.str(in, "IfNoneMatch");
         Instant ifModifiedSince = In.instant(in, "IfModifiedSince");
+        // a date in the future cannot be a copy the client holds: S3 ignores it (RFC 7232 says so too)
+        if (ifModifiedSince != null && ifModifiedSince.isAfter(Instant.now())) ifModifiedSince = null;
         Instant ifUnmodifiedSince = In.instant(in, "IfUnmodifiedSince");
         if (ifMatch != null) {
             if (!etagMatches(ifMatch, v.etag)) throw S3Errors.preconditionFailed("If-Match");

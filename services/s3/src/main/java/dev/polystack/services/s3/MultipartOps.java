@@ -346,7 +346,7 @@ final class MultipartOps {
         out.put("Key", u.key);
         out.put("UploadId", u.uploadId);
         out.put("PartNumberMarker", marker == null ? 0 : marker);
-        if (truncated) out.put("NextPartNumberMarker", last);
+        out.put("NextPartNumberMarker", last); // the last part listed, 0 when none (AWS sends it even untruncated)
         out.put("MaxParts", maxParts == null ? 1000 : maxParts);
         out.put("IsTruncated", truncated);
         if (!parts.isEmpty()) out.put("Parts", parts);
@@ -360,9 +360,12 @@ final class MultipartOps {
         return out;
     }
 
+    /** AWS still names the initiator (unlike the Owner, which lost its DisplayName in 2025). */
     private static Map<String, Object> initiator(String account) {
-        Map<String, Object> owner = S3State.owner(account);
-        return owner;
+        Map<String, Object> initiator = new LinkedHashMap<>();
+        initiator.put("DisplayName", "webfile");
+        initiator.putAll(S3State.owner(account));
+        return initiator;
     }
 
     Map<String, Object> listUploads(RequestContext ctx, Map<String, Object> in) {

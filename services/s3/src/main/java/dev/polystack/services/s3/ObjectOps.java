@@ -118,7 +118,7 @@ final class ObjectOps {
 
     static Map<String, String> metadata(Map<String, Object> in) {
         Map<String, String> m = new LinkedHashMap<>();
-        In.stringMap(in, "Metadata").forEach((k, v) -> m.put(k.toLowerCase(Locale.ROOT), v));
+        In.stringMap(in, "Metadata").forEach((k, v) -> m.put(k.toLowerCase(Locale.ROOT), UserMetadata.fromHeader(v)));
         return m;
     }
 
@@ -183,7 +183,7 @@ final class ObjectOps {
                     partial = true;
                 }
             }
-            describe(out, v, ctx, in, !partial && partNumber == null);
+            describe(out, v, bucket, in, !partial && partNumber == null);
             out.put("ContentLength", length);
             if (partial) {
                 out.put("ContentRange", "bytes " + start + "-" + (start + length - 1) + "/" + v.size);
@@ -223,11 +223,11 @@ final class ObjectOps {
     }
 
     /** The headers GetObject and HeadObject return for a version. */
-    static void describe(Map<String, Object> out, ObjectVersion v, RequestContext ctx, Map<String, Object> in, boolean whole) {
+    static void describe(Map<String, Object> out, ObjectVersion v, Bucket bucket, Map<String, Object> in, boolean whole) {
         out.put("AcceptRanges", "bytes");
         out.put("LastModified", v.lastModified);
         out.put("ETag", v.etag);
-        if (!"null".equals(v.versionId)) out.put("VersionId", v.versionId);
+        putVersionId(out, v, bucket);
         out.put("ContentType", v.headers.getOrDefault("ContentType", DEFAULT_CONTENT_TYPE));
         v.headers.forEach((k, val) -> {
             if (k.equals("ContentType")) return;
@@ -255,6 +255,11 @@ final class ObjectOps {
         if (in.get("ResponseExpires") != null) out.put("Expires", in.get("ResponseExpires"));
     }
 
+    /** A version id, "null" included once the bucket has had versioning (AWS omits it only for never-versioned buckets). */
+    static void putVersionId(Map<String, Object> out, ObjectVersion v, Bucket bucket) {
+        if (!"null".equals(v.versionId) || bucket.versioning != null) out.put("VersionId", v.versionId);
+    }
+
     private static void override(Map<String, Object> out, Map<String, Object> in, String param, String member) {
         String v = In.str(in, param);
         if (v != null) out.put(member, v);
@@ -271,7 +276,7 @@ final class ObjectOps {
             ObjectVersion v = e.latest();
             if (v.deleteMarker) {
                 ctx.response().header("x-amz-delete-marker", "true");
-                if (!"null".equals(v.versionId)) ctx.response().header("x-amz-version-id", v.versionId);
+                if (!"null".equals(v.versionId) || bucket.versioning != null) ctx.response().header("x-amz-version-id", v.versionId);
                 throw S3Errors.noSuchKey(key);
             }
             return v;
@@ -499,7 +504,7 @@ final class ObjectOps {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("CopyObjectResult", result);
         if (!"null".equals(source.versionId)) out.put("CopySourceVersionId", source.versionId);
-        if (!"null".equals(v.versionId)) out.put("VersionId", v.versionId);
+        putVersionId(out, v, bucket);
         putEncryption(out, v);
         return out;
     }

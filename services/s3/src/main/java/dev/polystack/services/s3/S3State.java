@@ -88,9 +88,9 @@ final class S3State {
         }
     }
 
+    /** An Owner / Initiator element: AWS no longer sends DisplayName (2025), only the canonical ID. */
     static java.util.Map<String, Object> owner(String accountId) {
         java.util.LinkedHashMap<String, Object> o = new java.util.LinkedHashMap<>();
-        o.put("DisplayName", "webfile");
         o.put("ID", canonicalId(accountId));
         return o;
     }
