@@ -17,6 +17,10 @@ final class Acls {
             {"GrantReadACP", "READ_ACP", "x-amz-grant-read-acp"}, {"GrantWrite", "WRITE", "x-amz-grant-write"},
             {"GrantWriteACP", "WRITE_ACP", "x-amz-grant-write-acp"}};
 
+    /** A canonical user id: 64 hex digits. */
+    private static final java.util.regex.Pattern CANONICAL_ID = java.util.regex.Pattern.compile("[0-9a-fA-F]{64}");
+    private static final java.util.Set<String> PERMISSIONS = java.util.Set.of("FULL_CONTROL", "WRITE", "WRITE_ACP", "READ", "READ_ACP");
+
     private Acls() {
     }
 
@@ -36,23 +40,39 @@ final class Acls {
     static Map<String, Object> fromPut(Map<String, Object> in, String ownerAccount) {
         Map<String, Object> fromHeaders = fromRequest(in, ownerAccount, ownerAccount);
         Map<String, Object> body = In.map(in, "AccessControlPolicy");
+        if (fromHeaders != null && body != null) {
+            throw new ServiceException("UnexpectedContent", "This request does not support content", 400);
+        }
         if (fromHeaders != null) return fromHeaders;
         if (body == null) {
             throw new ServiceException("MissingSecurityHeader", "Your request was missing a required header", 400)
                     .with("MissingHeaderName", "x-amz-acl");
         }
+        Map<String, Object> owner = In.map(body, "Owner");
+        if (owner == null) throw malformedAcl();
+        String ownerId = In.str(owner, "ID");
+        if (ownerId == null || !CANONICAL_ID.matcher(ownerId).matches()) {
+            throw S3Errors.invalidArgument("Invalid id", "CanonicalUser/ID", ownerId);
+        }
         List<Object> grants = new ArrayList<>();
         for (Object g : In.list(body, "Grants")) {
             @SuppressWarnings("unchecked") Map<String, Object> grant = (Map<String, Object>) g;
             Map<String, Object> grantee = In.map(grant, "Grantee");
-            if (grantee == null || In.str(grant, "Permission") == null) throw malformedAcl();
-            String uri = In.str(grantee, "URI");
-            if (uri != null && !uri.equals(ALL_USERS) && !uri.equals(AUTHENTICATED_USERS) && !uri.equals(LOG_DELIVERY)) {
-                throw S3Errors.invalidArgument("Invalid group uri", "uri", uri);
+            if (grantee == null || !PERMISSIONS.contains(String.valueOf(In.str(grant, "Permission")))) throw malformedAcl();
+            String type = In.str(grantee, "Type");
+            if ("Group".equals(type)) {
+                String uri = In.str(grantee, "URI");
+                if (uri == null || !uri.equals(ALL_USERS) && !uri.equals(AUTHENTICATED_USERS) && !uri.equals(LOG_DELIVERY)) {
+                    throw S3Errors.invalidArgument("Invalid group uri", "Group/URI", uri);
+                }
+            } else if ("CanonicalUser".equals(type)) {
+                String id = In.str(grantee, "ID");
+                if (id == null || !CANONICAL_ID.matcher(id).matches()) throw S3Errors.invalidArgument("Invalid id", "CanonicalUser/ID", id);
+            } else if (!"AmazonCustomerByEmail".equals(type)) {
+                throw malformedAcl();
             }
             grants.add(grant);
         }
-        Map<String, Object> owner = In.map(body, "Owner");
         Map<String, Object> acl = new LinkedHashMap<>();
         acl.put("Owner", owner != null ? owner : S3State.owner(ownerAccount));
         acl.put("Grants", grants);
@@ -106,8 +126,16 @@ final class Acls {
                 String type = p.substring(0, eq).trim();
                 String v = p.substring(eq + 1).trim().replace("\"", "");
                 Map<String, Object> grantee = switch (type) {
-                    case "id" -> userId(v);
-                    case "uri" -> group(v);
+                    case "id" -> {
+                        if (!CANONICAL_ID.matcher(v).matches()) throw S3Errors.invalidArgument("Invalid id", "id", v);
+                        yield userId(v);
+                    }
+                    case "uri" -> {
+                        if (!v.equals(ALL_USERS) && !v.equals(AUTHENTICATED_USERS) && !v.equals(LOG_DELIVERY)) {
+                            throw S3Errors.invalidArgument("Invalid group uri", "uri", v);
+                        }
+                        yield group(v);
+                    }
                     case "emailAddress" -> {
                         Map<String, Object> e = new LinkedHashMap<>();
                         e.put("Type", "AmazonCustomerByEmail");

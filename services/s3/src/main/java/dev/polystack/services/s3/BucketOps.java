@@ -23,6 +23,9 @@ final class BucketOps {
     private static final java.util.regex.Pattern IP_ADDRESS = java.util.regex.Pattern.compile("\\d+\\.\\d+\\.\\d+\\.\\d+");
     private final S3State state;
 
+    /** Characters AWS allows in tag keys and values (letters, digits, spaces and + - = . _ : / @). */
+    private static final java.util.regex.Pattern TAG_TEXT = java.util.regex.Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*");
+
     BucketOps(S3State state) {
         this.state = state;
     }
@@ -46,6 +49,7 @@ final class BucketOps {
         Map<String, Object> configuration = In.map(in, "CreateBucketConfiguration");
         String constraint = configuration == null ? null : In.str(configuration, "LocationConstraint");
         String region = bucketRegion(ctx.region(), constraint);
+        List<Map<String, Object>> tags = configuration == null ? List.of() : createTags(In.list(configuration, "Tags"));
         String ownership = In.str(in, "ObjectOwnership");
         if (ownership != null && !Set.of("BucketOwnerPreferred", "ObjectWriter", "BucketOwnerEnforced").contains(ownership)) {
             throw S3Errors.invalidArgument("Invalid x-amz-object-ownership header: " + ownership, "x-amz-object-ownership", null);
@@ -60,7 +64,8 @@ final class BucketOps {
                         .with("BucketName", name);
             }
             // us-east-1 (the legacy global endpoint) answers a repeated create by the owner with success
-            if (!("us-east-1".equals(ctx.region()) && "us-east-1".equals(existing.region))) {
+            // (not when it asks for tags, recorded)
+            if (!("us-east-1".equals(ctx.region()) && "us-east-1".equals(existing.region)) || !tags.isEmpty()) {
                 throw new ServiceException("BucketAlreadyOwnedByYou", "Your previous request to create the named bucket succeeded "
                         + "and you already own it.", 409).with("BucketName", name);
             }
@@ -73,11 +78,44 @@ final class BucketOps {
                 "BlockPublicPolicy", true, "RestrictPublicBuckets", true));
         Map<String, Object> acl = Acls.fromRequest(in, ctx.accountId(), ctx.accountId());
         if (acl != null) bucket.configurations.put("acl", acl);
+        if (!tags.isEmpty()) bucket.configurations.put("tagging", new LinkedHashMap<>(Map.of("TagSet", new ArrayList<>(tags))));
         if (bucket.objectLockEnabled) {
             bucket.versioning = "Enabled";
             bucket.configurations.put("objectLock", Map.of("ObjectLockEnabled", "Enabled"));
         }
         return createOutput(ctx, bucket);
+    }
+
+    /** CreateBucketConfiguration's Tags, validated as S3 validates them at creation. */
+    static List<Map<String, Object>> createTags(List<Object> tags) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (Object o : tags) {
+            @SuppressWarnings("unchecked") Map<String, Object> t = o instanceof Map<?, ?> ? (Map<String, Object>) o : Map.of();
+            String key = In.str(t, "Key");
+            String value = In.str(t, "Value");
+            if (key == null || value == null) throw S3Errors.malformedXml();
+            if (key.startsWith("aws:")) {
+                throw new ServiceException("InvalidTag", "User-defined tag keys can't start with \"aws:\". This prefix is reserved "
+                        + "for system tags. Remove \"aws:\" from your tag keys and try again.", 400);
+            }
+            if (!TAG_TEXT.matcher(key).matches()) {
+                throw new ServiceException("InvalidTag", "The TagKey you have provided is invalid", 400).with("TagKey", key);
+            }
+            if (!TAG_TEXT.matcher(value).matches()) {
+                throw new ServiceException("InvalidTag", "The TagValue you have provided is invalid", 400)
+                        .with("TagKey", key).with("TagValue", value);
+            }
+            // AWS answers a repeated key with a 500 InternalError (recorded November 2025); a 400 is what it means
+            if (!seen.add(key)) {
+                throw new ServiceException("InvalidTag", "Cannot provide multiple Tags with the same key", 400).with("TagKey", key);
+            }
+            Map<String, Object> tag = new LinkedHashMap<>();
+            tag.put("Key", key);
+            tag.put("Value", value);
+            out.add(tag);
+        }
+        return out;
     }
 
     private Map<String, Object> createOutput(RequestContext ctx, Bucket bucket) {

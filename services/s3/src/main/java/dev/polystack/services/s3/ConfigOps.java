@@ -145,6 +145,32 @@ final class ConfigOps {
         return members;
     }
 
+    /** A replication configuration: a role, at least one rule, each with a status and a versioned destination bucket. */
+    @SuppressWarnings("unchecked")
+    private void validateReplication(Bucket bucket, Map<String, Object> config) {
+        List<Object> rules = In.list(config, "Rules");
+        if (In.str(config, "Role") == null || rules.isEmpty()) throw S3Errors.malformedXml();
+        for (Object r : rules) {
+            Map<String, Object> rule = (Map<String, Object>) r;
+            String status = In.str(rule, "Status");
+            if (!"Enabled".equals(status) && !"Disabled".equals(status)) throw S3Errors.malformedXml();
+            Map<String, Object> destination = In.map(rule, "Destination");
+            String target = destination == null ? null : In.str(destination, "Bucket");
+            if (target == null) throw S3Errors.malformedXml();
+            if (target.startsWith("arn:")) target = target.substring(target.lastIndexOf(':') + 1);
+            Bucket dest = state.buckets(partitionOf(bucket)).get(target);
+            if (dest == null || !dest.versioningEnabled()) {
+                throw S3Errors.invalidRequest("Destination bucket must have versioning enabled.");
+            }
+        }
+    }
+
+    /** The partition a bucket lives in (buckets are looked up per partition). */
+    private String partitionOf(Bucket bucket) {
+        for (String p : state.partitions.keySet()) if (state.buckets(p).get(bucket.name) == bucket) return p;
+        return "aws";
+    }
+
     /** What S3 returns for a configuration nobody put. */
     private static Object fallback(Kind kind, Bucket bucket) {
         return switch (kind.name()) {
@@ -186,7 +212,7 @@ final class ConfigOps {
     }
 
     @SuppressWarnings("unchecked")
-    private static void validate(Kind kind, Bucket bucket, Object value, Map<String, Object> in) {
+    private void validate(Kind kind, Bucket bucket, Object value, Map<String, Object> in) {
         switch (kind.name()) {
             case "tagging" -> Tagging.validate(In.list((Map<String, Object>) value, "TagSet"), false);
             case "policy" -> {
@@ -232,6 +258,7 @@ final class ConfigOps {
                 }
             }
             case "objectLock" -> {
+                ObjectLocks.validateConfiguration((Map<String, Object>) value);
                 if (!bucket.versioningEnabled()) {
                     throw new ServiceException("InvalidBucketState",
                             "Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration", 409);
@@ -241,6 +268,12 @@ final class ConfigOps {
                 if (!bucket.versioningEnabled()) {
                     throw S3Errors.invalidRequest("Versioning must be 'Enabled' on the bucket to apply a replication configuration");
                 }
+                validateReplication(bucket, (Map<String, Object>) value);
+            }
+            case "lifecycle" -> LifecycleValidation.validate((Map<String, Object>) value);
+            case "requestPayment" -> {
+                String payer = In.str((Map<String, Object>) value, "Payer");
+                if (!"Requester".equals(payer) && !"BucketOwner".equals(payer)) throw S3Errors.malformedXml();
             }
             case "encryption" -> {
                 for (Object r : In.list((Map<String, Object>) value, "Rules")) {

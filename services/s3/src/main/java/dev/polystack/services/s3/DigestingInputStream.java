@@ -18,7 +18,14 @@ final class DigestingInputStream extends FilterInputStream {
     private final ChecksumAlgorithm.Hasher checksum;
     private long count;
 
+    /** A second checksum, of another algorithm, that the client sent and that must be verified too; may be null. */
+    private final ChecksumAlgorithm.Hasher second;
+
     DigestingInputStream(InputStream in, ChecksumAlgorithm algorithm) {
+        this(in, algorithm, null);
+    }
+
+    DigestingInputStream(InputStream in, ChecksumAlgorithm algorithm, ChecksumAlgorithm secondAlgorithm) {
         super(in);
         try {
             this.md5 = MessageDigest.getInstance("MD5");
@@ -26,6 +33,7 @@ final class DigestingInputStream extends FilterInputStream {
             throw new IllegalStateException(e);
         }
         this.checksum = algorithm == null ? null : algorithm.newHasher();
+        this.second = secondAlgorithm == null ? null : secondAlgorithm.newHasher();
     }
 
     @Override
@@ -49,9 +57,13 @@ final class DigestingInputStream extends FilterInputStream {
         if (checksum == null || n < PARALLEL_RUN) {
             md5.update(b, off, n);
             if (checksum != null) checksum.update(b, off, n);
+            if (second != null) second.update(b, off, n);
             return;
         }
-        Thread other = Thread.ofVirtual().start(() -> checksum.update(b, off, n));
+        Thread other = Thread.ofVirtual().start(() -> {
+            checksum.update(b, off, n);
+            if (second != null) second.update(b, off, n);
+        });
         md5.update(b, off, n);
         try {
             other.join();
@@ -78,6 +90,11 @@ final class DigestingInputStream extends FilterInputStream {
     /** The checksum, base64; null without an algorithm. Call once, after the stream ended. */
     String checksum() {
         return checksum == null ? null : checksum.base64();
+    }
+
+    /** The second algorithm's checksum (base64), or null without one. */
+    String secondChecksum() {
+        return second == null ? null : second.base64();
     }
 
     long count() {

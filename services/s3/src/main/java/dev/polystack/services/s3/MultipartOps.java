@@ -69,8 +69,9 @@ final class MultipartOps {
         }
         MultipartUpload u = new MultipartUpload(S3State.newUploadId(), key, S3State.now(), ctx.accountId(),
                 ObjectOps.standardHeaders(in), ObjectOps.metadata(in), ObjectOps.storageClass(in),
-                ObjectOps.encryption(bucket, in), algorithm, requested, type,
+                ObjectOps.encryption(state, ctx, bucket, in), algorithm, requested, type,
                 Tagging.parseHeader(In.str(in, "Tagging")), Acls.fromRequest(in, ctx.accountId(), bucket.accountId));
+        u.lock = ObjectLocks.forWrite(bucket, in, state.clock.instant());
         bucket.uploads.put(u.uploadId, u);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("Bucket", bucket.name);
@@ -102,11 +103,13 @@ final class MultipartOps {
             throw S3Errors.invalidRequest("Checksum Type mismatch occurred, expected checksum Type: "
                     + u.checksumAlgorithm.name().toLowerCase() + ", actual checksum Type: " + checksum.algorithm().name().toLowerCase());
         }
+        Writes.ChecksumRequest sent = null;
         if (checksum.algorithm() != u.checksumAlgorithm) {
             // the part must carry the upload's checksum; compute that one, and still verify what the client sent
+            if (checksum.explicit()) sent = checksum;
             checksum = new Writes.ChecksumRequest(u.checksumAlgorithm, null, false, false);
         }
-        Writes.Written w = Writes.write(state, ctx, in, checksum);
+        Writes.Written w = Writes.write(state, ctx, in, checksum, sent);
         MultipartUpload.Part part = new MultipartUpload.Part(number, w.etag(), w.blob().size(), S3State.now(), w.blob().id(),
                 w.checksum());
         storePart(bucket, u, part);
@@ -244,7 +247,8 @@ final class MultipartOps {
         for (MultipartUpload.Part p : chosen) segments.add(new ObjectVersion.Segment(p.blobId(), p.size()));
         ObjectVersion v = new ObjectVersion(u.key, ObjectOps.newVersionId(bucket), false, S3State.now(), etag, total,
                 u.ownerAccount, segments, u.headers, u.metadata, u.storageClass, u.encryption, u.checksumAlgorithm, checksum,
-                u.checksumType, chosen.size(), u.tags, u.acl);
+                u.checksumType, chosen.size(), u.tags, u.acl)
+                .lock(u.lock != null ? u.lock : ObjectLocks.forWrite(bucket, Map.of(), state.clock.instant()));
         try {
             state.publish(bucket, v, condition == null ? null : old -> {
                 condition.check(old);

@@ -24,6 +24,8 @@ public final class MultipartUpload {
     public final List<Map<String, Object>> tags;
     public final Map<String, Object> acl;
     final ConcurrentSkipListMap<Integer, Part> parts = new ConcurrentSkipListMap<>();
+    /** The Object Lock the completed object gets, from CreateMultipartUpload's headers (not kept in snapshots). */
+    volatile ObjectVersion.Lock lock;
 
     public MultipartUpload(String uploadId, String key, Instant initiated, String ownerAccount, Map<String, String> headers,
                            Map<String, String> metadata, String storageClass, Map<String, String> encryption,

@@ -46,16 +46,17 @@ final class ObjectOps {
         String key = In.str(in, "Key");
         String storageClass = storageClass(in);
         Map<String, String> headers = standardHeaders(in);
-        Map<String, String> encryption = encryption(bucket, in);
+        Map<String, String> encryption = encryption(state, ctx, bucket, in);
         List<Map<String, Object>> tags = Tagging.parseHeader(In.str(in, "Tagging"));
         Map<String, Object> acl = Acls.fromRequest(in, bucket.accountId, bucket.accountId);
+        ObjectVersion.Lock lock = ObjectLocks.forWrite(bucket, in, state.clock.instant());
         Conditions.WriteCondition condition = Conditions.write(in, key);
         if (condition != null) condition.check(bucket.objects.get(key)); // fail fast, before reading the body
         Writes.ChecksumRequest checksum = Writes.checksumRequest(ctx, in, ChecksumAlgorithm.CRC64NVME);
         Writes.Written w = Writes.write(state, ctx, in, checksum);
         ObjectVersion v = new ObjectVersion(key, newVersionId(bucket), false, S3State.now(), w.etag(), w.blob().size(),
                 ctx.accountId(), List.of(new ObjectVersion.Segment(w.blob().id(), w.blob().size())), headers,
-                metadata(in), storageClass, encryption, w.algorithm(), w.checksum(), "FULL_OBJECT", 0, tags, acl);
+                metadata(in), storageClass, encryption, w.algorithm(), w.checksum(), "FULL_OBJECT", 0, tags, acl).lock(lock);
         publishOrFree(bucket, v, condition);
         state.notifications.objectCreated(ctx, bucket, v, createdBy);
         Map<String, Object> out = new LinkedHashMap<>();
@@ -64,6 +65,8 @@ final class ObjectOps {
         out.put("ChecksumType", "FULL_OBJECT");
         putEncryption(out, v);
         if (!"null".equals(v.versionId)) out.put("VersionId", v.versionId);
+        String expiration = S3Lifecycle.expirationHeader(bucket, v);
+        if (expiration != null) out.put("Expiration", expiration);
         return out;
     }
 
@@ -123,6 +126,11 @@ final class ObjectOps {
     }
 
     static Map<String, String> encryption(Bucket bucket, Map<String, Object> in) {
+        Map<String, String> customer = SseC.fromRequest(in, "");
+        if (customer != null) {
+            if (in.get("ServerSideEncryption") != null) throw SseC.incompatible(In.str(in, "ServerSideEncryption"));
+            return customer;
+        }
         Map<String, String> e = new LinkedHashMap<>();
         String sse = In.str(in, "ServerSideEncryption");
         if (sse == null) {
@@ -144,6 +152,17 @@ final class ObjectOps {
         return e;
     }
 
+    /** {@link #encryption(Bucket, Map)} with a requested KMS key checked in KMS and named by its full ARN. */
+    static Map<String, String> encryption(S3State state, RequestContext ctx, Bucket bucket, Map<String, Object> in) {
+        Map<String, String> e = encryption(bucket, in);
+        String requested = In.str(in, "SSEKMSKeyId");
+        if (requested != null && e.get("ServerSideEncryption") != null && e.get("ServerSideEncryption").startsWith("aws:kms")) {
+            e = new LinkedHashMap<>(e);
+            e.put("SSEKMSKeyId", SseKms.resolve(state, ctx, bucket, requested));
+        }
+        return e;
+    }
+
     static void putEncryption(Map<String, Object> out, ObjectVersion v) {
         v.encryption.forEach((k, val) -> out.put(k, k.equals("BucketKeyEnabled") ? Boolean.valueOf(val) : val));
     }
@@ -160,9 +179,10 @@ final class ObjectOps {
         }
         for (int attempt = 0; ; attempt++) {
             ObjectVersion v = resolve(ctx, bucket, key, In.str(in, "VersionId"), head ? "HEAD" : "GET");
+            SseC.checkRead(v, in, "");
             Map<String, Object> out = new LinkedHashMap<>();
             if (Conditions.read(ctx, in, v, out)) return out; // 304
-            if (!head && ("GLACIER".equals(v.storageClass) || "DEEP_ARCHIVE".equals(v.storageClass))) {
+            if (!head && archivedAndNotRestored(v)) {
                 throw new ServiceException("InvalidObjectState", "The operation is not valid for the object's storage class", 403)
                         .with("StorageClass", v.storageClass);
             }
@@ -205,6 +225,30 @@ final class ObjectOps {
         }
     }
 
+    private boolean archivedAndNotRestored(ObjectVersion v) {
+        boolean archived = "GLACIER".equals(v.storageClass) || "DEEP_ARCHIVE".equals(v.storageClass);
+        return archived && (v.restoredUntil() == null || !v.restoredUntil().isAfter(state.clock.instant()));
+    }
+
+    // ---- RestoreObject ---------------------------------------------------------------------------------------
+
+    /** Restores an archived version at once (no retrieval delay here): 202 the first time, 200 when already restored. */
+    Map<String, Object> restoreObject(RequestContext ctx, Map<String, Object> in) {
+        Bucket bucket = state.bucket(ctx, In.str(in, "Bucket"));
+        ObjectVersion v = resolve(ctx, bucket, In.str(in, "Key"), In.str(in, "VersionId"), "POST");
+        if (!"GLACIER".equals(v.storageClass) && !"DEEP_ARCHIVE".equals(v.storageClass)) {
+            throw new ServiceException("InvalidObjectState", "Restore is not allowed for the object's current storage class", 403)
+                    .with("StorageClass", v.storageClass);
+        }
+        Map<String, Object> request = In.map(in, "RestoreRequest");
+        Integer days = request == null ? null : In.integer(request, "Days");
+        if (days == null || days < 1) throw S3Errors.malformedXml();
+        boolean already = !archivedAndNotRestored(v);
+        v.restoredUntil(S3Lifecycle.expiry(state.clock.instant(), days));
+        ctx.response().status(already ? 200 : 202);
+        return new LinkedHashMap<>();
+    }
+
     /** [start, length] of a part of a multipart object; part 1 of a simple object is the whole object. */
     private static long[] partRange(ObjectVersion v, int partNumber) {
         int count = Math.max(1, v.partsCount);
@@ -242,6 +286,12 @@ final class ObjectOps {
         out.put("Metadata", new LinkedHashMap<>(v.metadata));
         if (!"STANDARD".equals(v.storageClass)) out.put("StorageClass", v.storageClass);
         putEncryption(out, v);
+        ObjectLocks.describe(out, v);
+        if (v.restoredUntil() != null) {
+            out.put("Restore", "ongoing-request=\"false\", expiry-date=\"" + HttpDates.format(v.restoredUntil()) + "\"");
+        }
+        String expiration = S3Lifecycle.expirationHeader(bucket, v);
+        if (expiration != null) out.put("Expiration", expiration);
         if (whole && v.checksumAlgorithm != null && "ENABLED".equalsIgnoreCase(In.str(in, "ChecksumMode"))) {
             out.put(v.checksumAlgorithm.member, v.checksumValue);
             out.put("ChecksumType", v.checksumType);
@@ -308,25 +358,33 @@ final class ObjectOps {
         Bucket bucket = state.bucket(ctx, In.str(in, "Bucket"));
         Map<String, Object> out = new LinkedHashMap<>();
         Conditions.deleteCondition(in, bucket.objects.get(In.str(in, "Key")));
-        delete(ctx, bucket, In.str(in, "Key"), In.str(in, "VersionId"), out);
+        delete(ctx, bucket, In.str(in, "Key"), In.str(in, "VersionId"), ObjectLocks.bypass(bucket, in), false, out);
         ctx.response().status(204);
         return out;
     }
 
     /** Deletes a key or one version of it; fills DeleteMarker / VersionId like DeleteObject's output. */
-    void delete(RequestContext ctx, Bucket bucket, String key, String versionId, Map<String, Object> out) {
+    void delete(RequestContext ctx, Bucket bucket, String key, String versionId, boolean bypassGovernance, boolean batch,
+                Map<String, Object> out) {
         if (versionId != null) {
             ObjectVersion[] gone = new ObjectVersion[1];
+            Instant now = state.clock.instant();
             state.update(bucket, key, (old, removed) -> {
                 gone[0] = null;
                 if (old == null) return null;
                 ObjectVersion v = old.version(versionId);
                 if (v == null) return old;
+                ObjectLocks.checkDelete(v, bypassGovernance, now);
                 gone[0] = v;
                 return old.without(versionId, removed);
             });
-            if (gone[0] == null && !"null".equals(versionId) && !looksLikeVersionId(versionId)) {
-                throw S3Errors.invalidArgument("Invalid version id specified", "versionId", versionId);
+            if (gone[0] == null && !"null".equals(versionId)) {
+                // a malformed id, or any unknown id in a bucket that never had versioning, is invalid (recorded);
+                // DeleteObjects reports an unknown id as NoSuchVersion for its key
+                if (!looksLikeVersionId(versionId) || (bucket.versioning == null && !batch)) {
+                    throw S3Errors.invalidArgument("Invalid version id specified", "versionId", versionId);
+                }
+                if (batch) throw S3Errors.noSuchVersion(key, versionId);
             }
             out.put("VersionId", versionId);
             if (gone[0] != null && gone[0].deleteMarker) out.put("DeleteMarker", true);
@@ -357,6 +415,7 @@ final class ObjectOps {
         List<Object> objects = In.list(delete, "Objects");
         if (objects.isEmpty() || objects.size() > 1000) throw S3Errors.malformedXml();
         boolean quiet = In.bool(delete, "Quiet");
+        boolean bypass = ObjectLocks.bypass(bucket, in);
         List<Object> deleted = new ArrayList<>();
         List<Object> errors = new ArrayList<>();
         for (Object o : objects) {
@@ -365,7 +424,7 @@ final class ObjectOps {
             String versionId = In.str(id, "VersionId");
             Map<String, Object> result = new LinkedHashMap<>();
             try {
-                delete(ctx, bucket, key, versionId, result);
+                delete(ctx, bucket, key, versionId, bypass, true, result);
             } catch (ServiceException e) {
                 Map<String, Object> err = new LinkedHashMap<>();
                 err.put("Key", key);
@@ -439,6 +498,11 @@ final class ObjectOps {
             if (e == null || e.latest().deleteMarker) throw S3Errors.noSuchKey(src.key());
             v = e.latest();
         }
+        SseC.checkRead(v, in, "CopySource");
+        if (archivedAndNotRestored(v)) {
+            throw new ServiceException("InvalidObjectState", "Operation is not valid for the source object's storage class", 403)
+                    .with("StorageClass", v.storageClass);
+        }
         Conditions.copySource(in, v);
         return v;
     }
@@ -454,7 +518,8 @@ final class ObjectOps {
         String storageClass = in.get("StorageClass") == null ? source.storageClass : storageClass(in);
         boolean sameObject = sourceBucket == bucket && source.key.equals(key) && src.versionId() == null;
         if (sameObject && !replaceMetadata && in.get("StorageClass") == null && in.get("WebsiteRedirectLocation") == null
-                && in.get("ServerSideEncryption") == null && in.get("SSEKMSKeyId") == null && in.get("ChecksumAlgorithm") == null) {
+                && in.get("ServerSideEncryption") == null && in.get("SSEKMSKeyId") == null && in.get("ChecksumAlgorithm") == null
+                && in.get("SSECustomerAlgorithm") == null && !source.encryption.containsKey(SseC.KEY_MD5)) {
             throw S3Errors.invalidRequest("This copy request is illegal because it is trying to copy an object to itself without "
                     + "changing the object's metadata, storage class, website redirect location or encryption attributes.");
         }
@@ -469,8 +534,11 @@ final class ObjectOps {
             metadata = source.metadata;
         }
         List<Map<String, Object>> tags = replaceTags ? Tagging.parseHeader(In.str(in, "Tagging")) : source.tags();
+        // a customer key is the copy's own; a source encrypted with one gives the target the bucket's default
         Map<String, String> encryption = in.get("ServerSideEncryption") != null || in.get("SSEKMSKeyId") != null
-                ? encryption(bucket, in) : source.encryption.isEmpty() ? encryption(bucket, in) : source.encryption;
+                || in.get("SSECustomerAlgorithm") != null || in.get("SSECustomerKey") != null
+                || source.encryption.isEmpty() || source.encryption.containsKey(SseC.KEY_MD5)
+                ? encryption(state, ctx, bucket, in) : source.encryption;
         ChecksumAlgorithm algorithm = source.checksumAlgorithm == null ? ChecksumAlgorithm.CRC64NVME : source.checksumAlgorithm;
         String requested = In.str(in, "ChecksumAlgorithm");
         if (requested != null) {
@@ -481,6 +549,7 @@ final class ObjectOps {
                         + "types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]");
             }
         }
+        ObjectVersion.Lock lock = ObjectLocks.forWrite(bucket, in, state.clock.instant()); // the source's lock is not copied
         Conditions.WriteCondition condition = Conditions.write(in, key);
         if (condition != null) condition.check(bucket.objects.get(key));
         Writes.Written w;
@@ -493,7 +562,7 @@ final class ObjectOps {
         String etag = source.partsCount > 0 ? source.etag : w.etag();
         ObjectVersion v = new ObjectVersion(key, newVersionId(bucket), false, S3State.now(), etag, w.blob().size(),
                 ctx.accountId(), List.of(new ObjectVersion.Segment(w.blob().id(), w.blob().size())), headers, metadata,
-                storageClass, encryption, algorithm, w.checksum(), "FULL_OBJECT", 0, tags, source.acl());
+                storageClass, encryption, algorithm, w.checksum(), "FULL_OBJECT", 0, tags, source.acl()).lock(lock);
         publishOrFree(bucket, v, condition);
         state.notifications.objectCreated(ctx, bucket, v, "Copy");
         Map<String, Object> result = new LinkedHashMap<>();
@@ -557,6 +626,7 @@ final class ObjectOps {
 
     Map<String, Object> getObjectAttributes(RequestContext ctx, Map<String, Object> in) {
         ObjectVersion v = target(ctx, in, "GET");
+        SseC.checkRead(v, in, "");
         Set<String> wanted = new LinkedHashSet<>();
         for (Object a : In.list(in, "ObjectAttributes")) wanted.add(a.toString());
         Map<String, Object> out = new LinkedHashMap<>();

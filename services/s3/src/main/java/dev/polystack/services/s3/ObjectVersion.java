@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One version of an object (or a delete marker). Immutable except for tags and ACL, which have their
+ * One version of an object (or a delete marker). Immutable except for tags, ACL and lock, which have their
  * own operations; the bytes are one or more blobs ({@link #segments}: one for a simple PUT, the parts
  * of a completed multipart upload, with no copying at completion).
  */
@@ -35,6 +35,10 @@ public final class ObjectVersion {
     public final int partsCount;
     private volatile List<Map<String, Object>> tags;
     private volatile Map<String, Object> acl;
+    /** Object Lock retention and legal hold; null when neither was ever set. */
+    private volatile Lock lock;
+    /** Until when a restored copy of an archived (GLACIER, DEEP_ARCHIVE) version is readable; null if never restored. */
+    private volatile Instant restoredUntil;
 
     public ObjectVersion(String key, String versionId, boolean deleteMarker, Instant lastModified, String etag, long size,
                          String ownerAccount, List<Segment> segments, Map<String, String> headers,
@@ -80,6 +84,28 @@ public final class ObjectVersion {
 
     public void acl(Map<String, Object> acl) {
         this.acl = acl;
+    }
+
+    public Lock lock() {
+        return lock;
+    }
+
+    public ObjectVersion lock(Lock lock) {
+        this.lock = lock;
+        return this;
+    }
+
+    public Instant restoredUntil() {
+        return restoredUntil;
+    }
+
+    public ObjectVersion restoredUntil(Instant until) {
+        this.restoredUntil = until;
+        return this;
+    }
+
+    /** Object Lock state: mode GOVERNANCE/COMPLIANCE with its date (both or neither), legal hold ON/OFF or null. */
+    public record Lock(String mode, Instant retainUntil, String legalHold) {
     }
 
     /** A run of object bytes stored as one blob. */

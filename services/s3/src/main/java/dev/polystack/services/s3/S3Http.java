@@ -26,15 +26,18 @@ final class S3Http {
             + "whitelisted by the resource's CORS spec.";
     private final S3State state;
     private final ObjectOps objects;
+    private final S3Website website;
 
     S3Http(S3State state, ObjectOps objects) {
         this.state = state;
         this.objects = objects;
+        this.website = new S3Website(state);
     }
 
     HttpResponseData handle(RequestContext ctx) {
         HttpRequestData req = ctx.request();
         if (req == null) return null;
+        if (S3Website.isWebsiteHost(req)) return website.serve(ctx);
         String method = req.method();
         if (method.equals("OPTIONS")) return preflight(ctx);
         if (method.equals("POST")) {

@@ -103,6 +103,25 @@ final class S3Lifecycle implements AutoCloseable {
         return rules;
     }
 
+    /**
+     * The x-amz-expiration value (PutObject, HeadObject, GetObject) for a current version a rule will expire:
+     * {@code expiry-date="Fri, 23 Dec 2012 00:00:00 GMT", rule-id="rule"} (the earliest rule); null when none does.
+     */
+    static String expirationHeader(Bucket bucket, ObjectVersion v) {
+        Instant earliest = null;
+        String ruleId = null;
+        for (Rule r : rules(bucket)) {
+            if ((r.days() == null && r.date() == null) || !r.matches(v)) continue;
+            Instant t = r.days() != null ? expiry(v.lastModified, r.days()) : r.date();
+            if (earliest == null || t.isBefore(earliest)) {
+                earliest = t;
+                ruleId = r.id();
+            }
+        }
+        if (earliest == null) return null;
+        return "expiry-date=\"" + HttpDates.format(earliest) + "\", rule-id=\"" + (ruleId == null ? "" : ruleId) + "\"";
+    }
+
     private static Long number(Object o) {
         return o instanceof Number n ? n.longValue() : o == null ? null : Long.valueOf(o.toString());
     }

@@ -24,6 +24,7 @@ public final class S3Provider implements ServiceProvider, Persistable {
     private final ListOps lists;
     private final MultipartOps multipart;
     private final ConfigOps configs;
+    private final IdConfigOps idConfigs;
     private final S3Http http;
     private final S3Lifecycle lifecycle;
 
@@ -39,6 +40,7 @@ public final class S3Provider implements ServiceProvider, Persistable {
         this.lists = new ListOps(state);
         this.multipart = new MultipartOps(state);
         this.configs = new ConfigOps(state);
+        this.idConfigs = new IdConfigOps(state);
         this.http = new S3Http(state, objects);
         this.lifecycle = new S3Lifecycle(state);
         if (env != null) lifecycle.start(env.scheduler(), env.config().integer("S3_LIFECYCLE_SWEEP_SECONDS", 60));
@@ -71,6 +73,11 @@ public final class S3Provider implements ServiceProvider, Persistable {
             case "PutObjectAcl" -> objects.putObjectAcl(ctx, input);
             case "GetObjectAcl" -> objects.getObjectAcl(ctx, input);
             case "GetObjectAttributes" -> objects.getObjectAttributes(ctx, input);
+            case "RestoreObject" -> objects.restoreObject(ctx, input);
+            case "PutObjectRetention" -> ObjectLocks.putRetention(ctx, state, objects, input);
+            case "GetObjectRetention" -> ObjectLocks.getRetention(ctx, state, objects, input);
+            case "PutObjectLegalHold" -> ObjectLocks.putLegalHold(ctx, state, objects, input);
+            case "GetObjectLegalHold" -> ObjectLocks.getLegalHold(ctx, state, objects, input);
             case "ListObjects" -> lists.listObjects(ctx, input);
             case "ListObjectsV2" -> lists.listObjectsV2(ctx, input);
             case "ListObjectVersions" -> lists.listObjectVersions(ctx, input);
@@ -83,6 +90,7 @@ public final class S3Provider implements ServiceProvider, Persistable {
             case "ListMultipartUploads" -> multipart.listUploads(ctx, input);
             default -> {
                 if (ConfigOps.handles(operation)) yield configs.invoke(ctx, operation, input);
+                if (IdConfigOps.kindOf(operation) != null) yield idConfigs.invoke(ctx, operation, input);
                 throw new UnsupportedOperationException(operation);
             }
         };

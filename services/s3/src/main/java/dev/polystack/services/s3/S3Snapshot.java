@@ -183,6 +183,15 @@ final class S3Snapshot {
             g.writeFieldName("acl");
             g.writeTree(toJson(v.acl()));
         }
+        if (v.restoredUntil() != null) g.writeStringField("restoredUntil", v.restoredUntil().toString());
+        ObjectVersion.Lock lock = v.lock();
+        if (lock != null) {
+            g.writeObjectFieldStart("lock");
+            if (lock.mode() != null) g.writeStringField("mode", lock.mode());
+            if (lock.retainUntil() != null) g.writeStringField("retainUntil", lock.retainUntil().toString());
+            if (lock.legalHold() != null) g.writeStringField("legalHold", lock.legalHold());
+            g.writeEndObject();
+        }
         g.writeEndObject();
     }
 
@@ -256,7 +265,14 @@ final class S3Snapshot {
                 vn.path("ownerAccount").asText(), segments, strings(vn.path("headers")), strings(vn.path("metadata")),
                 text(vn, "storageClass"), strings(vn.path("encryption")), alg == null ? null : ChecksumAlgorithm.valueOf(alg),
                 text(vn, "checksumValue"), text(vn, "checksumType"), vn.path("partsCount").asInt(), tagList(vn.path("tags")),
-                aclTree(vn.path("acl")));
+                aclTree(vn.path("acl"))).lock(lock(vn.path("lock")))
+                .restoredUntil(text(vn, "restoredUntil") == null ? null : Instant.parse(text(vn, "restoredUntil")));
+    }
+
+    private static ObjectVersion.Lock lock(JsonNode n) {
+        if (!n.isObject()) return null;
+        String until = text(n, "retainUntil");
+        return new ObjectVersion.Lock(text(n, "mode"), until == null ? null : Instant.parse(until), text(n, "legalHold"));
     }
 
     private static String blobId(String saved, boolean durableBlobs, Map<String, String> blobIds) {

@@ -44,8 +44,12 @@ final class S3State {
         this(blobs, null);
     }
 
+    /** In-process calls to other services (KMS key checks); null in unit tests without an environment. */
+    final dev.polystack.api.ProviderEnvironment env;
+
     S3State(BlobStore blobs, dev.polystack.api.ProviderEnvironment env) {
         this.blobs = blobs;
+        this.env = env;
         this.notifications = new S3Notifications(env);
         this.urlScheme = env == null ? "http" : env.config().externalScheme();
     }

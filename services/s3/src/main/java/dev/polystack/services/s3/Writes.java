@@ -68,9 +68,18 @@ final class Writes {
 
     /** Reads the body of {@code in} ("Body" member) into a blob, verifying Content-MD5 and the checksum. */
     static Written write(S3State state, RequestContext ctx, Map<String, Object> in, ChecksumRequest checksum) {
+        return write(state, ctx, in, checksum, null);
+    }
+
+    /**
+     * @param alsoVerify a checksum of another algorithm the client sent (an UploadPart's CRC32 for an upload whose
+     *                   objects get CRC64NVME): verified while the body streams, not kept
+     */
+    static Written write(S3State state, RequestContext ctx, Map<String, Object> in, ChecksumRequest checksum, ChecksumRequest alsoVerify) {
         byte[] expectedMd5 = contentMd5(In.str(in, "ContentMD5"));
         InputStream body = body(in);
-        DigestingInputStream digesting = new DigestingInputStream(body, checksum.algorithm());
+        DigestingInputStream digesting = new DigestingInputStream(body, checksum.algorithm(),
+                alsoVerify == null ? null : alsoVerify.algorithm());
         BlobStore.Blob blob;
         try (InputStream ignored = body) {
             blob = state.blobs.write(digesting, bodyLength(in));
@@ -90,6 +99,11 @@ final class Writes {
                         .with("CalculatedDigest", Base64.getEncoder().encodeToString(md5));
             }
             if (expected != null && !expected.trim().equals(computed)) throw S3Errors.badDigest(checksum.algorithm());
+            if (alsoVerify != null) {
+                String other = alsoVerify.expected();
+                if (alsoVerify.trailer() && ctx.request() != null) other = ctx.request().header(alsoVerify.algorithm().header);
+                if (other != null && !other.trim().equals(digesting.secondChecksum())) throw S3Errors.badDigest(alsoVerify.algorithm());
+            }
         } catch (ServiceException e) {
             state.blobs.delete(blob.id());
             throw e;

@@ -1,0 +1,196 @@
+package dev.polystack.services.s3;
+
+import dev.polystack.api.RequestContext;
+import dev.polystack.api.ServiceException;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Object Lock: retention (GOVERNANCE, COMPLIANCE) and legal holds on object versions, set on write (headers or
+ * the bucket's default retention) or by PutObjectRetention / PutObjectLegalHold, and enforced on deletes of a
+ * version as S3 enforces them: a legal hold or COMPLIANCE retention refuses, GOVERNANCE refuses unless
+ * {@code x-amz-bypass-governance-retention}. Retention may be extended, not shortened or weakened, unless bypassed
+ * in GOVERNANCE mode.
+ */
+final class ObjectLocks {
+    private static final DateTimeFormatter JAVA_DATE = DateTimeFormatter.ofPattern("EEE MMM dd HH:mm:ss zzz yyyy", Locale.US);
+
+    private ObjectLocks() {
+    }
+
+    static boolean enabled(Bucket bucket) {
+        return bucket.objectLockEnabled || bucket.configurations.containsKey("objectLock");
+    }
+
+    static ServiceException locked() {
+        return new ServiceException("AccessDenied", "Access Denied because object protected by object lock.", 403);
+    }
+
+    private static ServiceException missingConfiguration() {
+        return S3Errors.invalidRequest("Bucket is missing Object Lock Configuration");
+    }
+
+    private static ServiceException notFound() {
+        return new ServiceException("NoSuchObjectLockConfiguration", "The specified object does not have a ObjectLock configuration", 404);
+    }
+
+    /** The lock a new version gets: from x-amz-object-lock-* headers, else the bucket's default retention; null for none. */
+    static ObjectVersion.Lock forWrite(Bucket bucket, Map<String, Object> in, Instant now) {
+        String mode = In.str(in, "ObjectLockMode");
+        Instant until = In.instant(in, "ObjectLockRetainUntilDate");
+        String hold = In.str(in, "ObjectLockLegalHoldStatus");
+        if (mode != null && !mode.equals("GOVERNANCE") && !mode.equals("COMPLIANCE")) {
+            throw S3Errors.invalidArgument("Unknown wormMode directive.", "x-amz-object-lock-mode", mode);
+        }
+        if ((mode == null) != (until == null)) {
+            throw S3Errors.invalidArgument("x-amz-object-lock-retain-until-date and x-amz-object-lock-mode must both be supplied",
+                    mode == null ? "x-amz-object-lock-mode" : "x-amz-object-lock-retain-until-date", null);
+        }
+        if (hold != null && !hold.equals("ON") && !hold.equals("OFF")) {
+            throw S3Errors.invalidArgument("Legal Hold must be either of 'ON' or 'OFF'", "x-amz-object-lock-legal-hold", hold);
+        }
+        if (!enabled(bucket)) {
+            if (mode != null || hold != null) throw missingConfiguration();
+            return null;
+        }
+        if (mode == null) {
+            Map<String, Object> retention = defaultRetention(bucket);
+            if (retention != null) {
+                mode = In.str(retention, "Mode");
+                Integer days = In.integer(retention, "Days");
+                Integer years = In.integer(retention, "Years");
+                ZonedDateTime t = now.atZone(ZoneOffset.UTC);
+                until = (days != null ? t.plusDays(days) : t.plusYears(years == null ? 0 : years)).toInstant();
+            }
+        }
+        return mode == null && hold == null ? null : new ObjectVersion.Lock(mode, until, hold);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> defaultRetention(Bucket bucket) {
+        Object config = bucket.configurations.get("objectLock");
+        if (!(config instanceof Map<?, ?> c)) return null;
+        Map<String, Object> rule = In.map((Map<String, Object>) c, "Rule");
+        return rule == null ? null : In.map(rule, "DefaultRetention");
+    }
+
+    /** HeadObject / GetObject members of a version's lock. */
+    static void describe(Map<String, Object> out, ObjectVersion v) {
+        ObjectVersion.Lock lock = v.lock();
+        if (lock == null) return;
+        if (lock.mode() != null) {
+            out.put("ObjectLockMode", lock.mode());
+            out.put("ObjectLockRetainUntilDate", lock.retainUntil());
+        }
+        if (lock.legalHold() != null) out.put("ObjectLockLegalHoldStatus", lock.legalHold());
+    }
+
+    /** x-amz-bypass-governance-retention is refused on buckets without Object Lock, true or false. */
+    static boolean bypass(Bucket bucket, Map<String, Object> in) {
+        if (in.get("BypassGovernanceRetention") == null) return false;
+        if (!enabled(bucket)) {
+            throw S3Errors.invalidArgument("x-amz-bypass-governance-retention is only applicable to Object Lock enabled buckets.",
+                    "x-amz-bypass-governance-retention", null);
+        }
+        return In.bool(in, "BypassGovernanceRetention");
+    }
+
+    /** Refuses to delete a version a legal hold or an unexpired retention protects. */
+    static void checkDelete(ObjectVersion v, boolean bypass, Instant now) {
+        ObjectVersion.Lock lock = v.lock();
+        if (lock == null) return;
+        if ("ON".equals(lock.legalHold())) throw locked();
+        if (lock.mode() == null || lock.retainUntil() == null || !lock.retainUntil().isAfter(now)) return;
+        if (lock.mode().equals("COMPLIANCE") || !bypass) throw locked();
+    }
+
+    // ---- PutObjectRetention / GetObjectRetention / PutObjectLegalHold / GetObjectLegalHold ------------------------
+
+    static Map<String, Object> putRetention(RequestContext ctx, S3State state, ObjectOps objects, Map<String, Object> in) {
+        Bucket bucket = state.bucket(ctx, In.str(in, "Bucket"));
+        boolean bypass = In.bool(in, "BypassGovernanceRetention");
+        if (!enabled(bucket)) throw missingConfiguration();
+        ObjectVersion v = objects.resolve(ctx, bucket, In.str(in, "Key"), In.str(in, "VersionId"), "PUT");
+        Map<String, Object> retention = In.map(in, "Retention");
+        if (retention == null) throw S3Errors.malformedXml();
+        String mode = In.str(retention, "Mode");
+        Instant until = In.instant(retention, "RetainUntilDate");
+        if ((mode == null) != (until == null)) throw S3Errors.malformedXml();
+        if (mode != null && !mode.equals("GOVERNANCE") && !mode.equals("COMPLIANCE")) throw S3Errors.malformedXml();
+        Instant now = state.clock.instant();
+        if (until != null && !until.isAfter(now)) {
+            throw S3Errors.invalidArgument("The retain until date must be in the future!", "RetainUntilDate",
+                    JAVA_DATE.format(until.atZone(ZoneOffset.UTC)));
+        }
+        ObjectVersion.Lock old = v.lock();
+        boolean active = old != null && old.mode() != null && old.retainUntil() != null && old.retainUntil().isAfter(now);
+        if (active) {
+            boolean weaker = mode == null || until.isBefore(old.retainUntil())
+                    || (old.mode().equals("COMPLIANCE") && !mode.equals("COMPLIANCE"));
+            if (weaker && (old.mode().equals("COMPLIANCE") || !bypass)) throw locked();
+        }
+        v.lock(new ObjectVersion.Lock(mode, until, old == null ? null : old.legalHold()));
+        return new LinkedHashMap<>();
+    }
+
+    static Map<String, Object> getRetention(RequestContext ctx, S3State state, ObjectOps objects, Map<String, Object> in) {
+        Bucket bucket = state.bucket(ctx, In.str(in, "Bucket"));
+        if (!enabled(bucket)) throw missingConfiguration();
+        ObjectVersion v = objects.resolve(ctx, bucket, In.str(in, "Key"), In.str(in, "VersionId"), "GET");
+        ObjectVersion.Lock lock = v.lock();
+        if (lock == null || lock.mode() == null) throw notFound();
+        Map<String, Object> retention = new LinkedHashMap<>();
+        retention.put("Mode", lock.mode());
+        retention.put("RetainUntilDate", lock.retainUntil());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("Retention", retention);
+        return out;
+    }
+
+    static Map<String, Object> putLegalHold(RequestContext ctx, S3State state, ObjectOps objects, Map<String, Object> in) {
+        Bucket bucket = state.bucket(ctx, In.str(in, "Bucket"));
+        if (!enabled(bucket)) throw missingConfiguration();
+        ObjectVersion v = objects.resolve(ctx, bucket, In.str(in, "Key"), In.str(in, "VersionId"), "PUT");
+        Map<String, Object> hold = In.map(in, "LegalHold");
+        String status = hold == null ? null : In.str(hold, "Status");
+        if (!"ON".equals(status) && !"OFF".equals(status)) throw S3Errors.malformedXml();
+        ObjectVersion.Lock old = v.lock();
+        v.lock(new ObjectVersion.Lock(old == null ? null : old.mode(), old == null ? null : old.retainUntil(), status));
+        return new LinkedHashMap<>();
+    }
+
+    static Map<String, Object> getLegalHold(RequestContext ctx, S3State state, ObjectOps objects, Map<String, Object> in) {
+        Bucket bucket = state.bucket(ctx, In.str(in, "Bucket"));
+        if (!enabled(bucket)) throw missingConfiguration();
+        ObjectVersion v = objects.resolve(ctx, bucket, In.str(in, "Key"), In.str(in, "VersionId"), "GET");
+        ObjectVersion.Lock lock = v.lock();
+        if (lock == null || lock.legalHold() == null) throw notFound();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("LegalHold", new LinkedHashMap<>(Map.of("Status", lock.legalHold())));
+        return out;
+    }
+
+    /** PutObjectLockConfiguration's body: S3 answers MalformedXML for any shape it does not accept. */
+    static void validateConfiguration(Map<String, Object> config) {
+        if (!"Enabled".equals(In.str(config, "ObjectLockEnabled"))) throw S3Errors.malformedXml();
+        if (!config.containsKey("Rule")) return;
+        Map<String, Object> rule = In.map(config, "Rule");
+        Map<String, Object> retention = rule == null ? null : In.map(rule, "DefaultRetention");
+        if (retention == null) throw S3Errors.malformedXml();
+        String mode = In.str(retention, "Mode");
+        if (!"GOVERNANCE".equals(mode) && !"COMPLIANCE".equals(mode)) throw S3Errors.malformedXml();
+        boolean days = retention.get("Days") != null;
+        boolean years = retention.get("Years") != null;
+        if (days == years) throw S3Errors.malformedXml();
+        Integer n = In.integer(retention, days ? "Days" : "Years");
+        if (n == null || n <= 0) {
+            throw S3Errors.invalidArgument("Default retention period must be a positive integer value.", "DefaultRetention", null);
+        }
+    }
+}

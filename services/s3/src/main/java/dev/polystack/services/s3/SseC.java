@@ -1,0 +1,90 @@
+package dev.polystack.services.s3;
+
+import dev.polystack.api.ServiceException;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Server-side encryption with customer-provided keys (SSE-C). S3 keeps only the key's MD5: an object written
+ * with a key is read, headed and copied only with that key (400 without one, 403 with another), and answers
+ * echo the algorithm and the key MD5. Validation messages are AWS's (recorded).
+ */
+final class SseC {
+    static final String ALGORITHM = "SSECustomerAlgorithm";
+    static final String KEY_MD5 = "SSECustomerKeyMD5";
+    private static final String ARGUMENT = "x-amz-server-side-encryption";
+
+    private SseC() {
+    }
+
+    /**
+     * The {SSECustomerAlgorithm, SSECustomerKeyMD5} a request's SSE-C headers ask for, validated; null without them.
+     * @param prefix "" for the object written or read, "CopySource" for a copy's source
+     */
+    static Map<String, String> fromRequest(Map<String, Object> in, String prefix) {
+        String algorithm = In.str(in, prefix + "SSECustomerAlgorithm");
+        String key = In.str(in, prefix + "SSECustomerKey");
+        String md5 = In.str(in, prefix + "SSECustomerKeyMD5");
+        if (algorithm == null && key == null && md5 == null) return null;
+        if (algorithm == null) {
+            throw invalid("Requests specifying Server Side Encryption with Customer provided keys must provide a valid encryption algorithm.");
+        }
+        if (!algorithm.equals("AES256")) {
+            throw new ServiceException("InvalidEncryptionAlgorithmError",
+                    "The Encryption request you specified is not valid. Supported value: AES256.", 400)
+                    .with("ArgumentName", ARGUMENT).with("ArgumentValue", algorithm);
+        }
+        if (key == null) {
+            throw invalid("Requests specifying Server Side Encryption with Customer provided keys must provide an appropriate secret key.");
+        }
+        byte[] raw;
+        try {
+            raw = Base64.getDecoder().decode(key.trim());
+        } catch (IllegalArgumentException e) {
+            throw invalid("The secret key was invalid for the specified algorithm.");
+        }
+        if (raw.length != 32 || md5 == null) throw invalid("The secret key was invalid for the specified algorithm.");
+        String actual = Base64.getEncoder().encodeToString(md5(raw));
+        if (!actual.equals(md5.trim())) throw invalid("The calculated MD5 hash of the key did not match the hash that was provided.");
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put(ALGORITHM, algorithm);
+        out.put(KEY_MD5, actual);
+        return out;
+    }
+
+    /** Refuses to read (or copy from) a version stored with a customer key unless the request brings that key. */
+    static void checkRead(ObjectVersion v, Map<String, Object> in, String prefix) {
+        Map<String, String> given = fromRequest(in, prefix);
+        String stored = v.encryption.get(KEY_MD5);
+        if (stored == null) return;
+        if (given == null) {
+            throw S3Errors.invalidRequest("The object was stored using a form of Server Side Encryption. The correct parameters "
+                    + "must be provided to retrieve the object.");
+        }
+        if (!stored.equals(given.get(KEY_MD5))) {
+            throw new ServiceException("AccessDenied", "Requests specifying Server Side Encryption with Customer provided keys must "
+                    + "provide the correct secret key.", 403);
+        }
+    }
+
+    static ServiceException incompatible(String sse) {
+        return new ServiceException("InvalidArgument", "Server Side Encryption with Customer provided key is incompatible with "
+                + "the encryption method specified", 400).with("ArgumentName", ARGUMENT).with("ArgumentValue", sse);
+    }
+
+    private static ServiceException invalid(String message) {
+        return new ServiceException("InvalidArgument", message, 400).with("ArgumentName", ARGUMENT);
+    }
+
+    private static byte[] md5(byte[] b) {
+        try {
+            return MessageDigest.getInstance("MD5").digest(b);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.polystack.services.s3;
+
+import dev.polystack.api.RequestContext;
+import dev.polystack.api.ServiceException;
+
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * SSE-KMS keys as S3 checks them: the key named in {@code x-amz-server-side-encryption-aws-kms-key-id} must exist
+ * in KMS (the in-process KMS provider) in the bucket's region, and answers carry its full ARN. An unknown key is
+ * {@code KMS.NotFoundException} with AWS's messages.
+ */
+final class SseKms {
+    private static final Pattern KEY_UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final Pattern KEY_ARN = Pattern.compile("arn:[a-z-]+:kms:([a-z0-9-]+):(\\d{12}):(key|alias)/(.+)");
+
+    private SseKms() {
+    }
+
+    /** The full ARN of the KMS key a write names; throws KMS.NotFoundException when KMS does not know it. */
+    static String resolve(S3State state, RequestContext ctx, Bucket bucket, String keyId) {
+        if (state.env == null) return keyId; // no KMS in process (unit tests): keep the id as given
+        var arn = KEY_ARN.matcher(keyId);
+        String region = bucket.region;
+        if (arn.matches()) {
+            if (!arn.group(1).equals(region)) throw notFound("Invalid arn " + arn.group(1));
+        } else if (!KEY_UUID.matcher(keyId).matches() && !keyId.startsWith("alias/")) {
+            throw notFound("Invalid keyId '" + keyId + "'");
+        }
+        try {
+            Map<String, Object> out = state.env.call(RequestContext.internal(ctx.accountId(), region, "kms"), "kms", "DescribeKey",
+                    Map.of("KeyId", keyId));
+            Object metadata = out.get("KeyMetadata");
+            if (metadata instanceof Map<?, ?> m && m.get("Arn") != null) return m.get("Arn").toString();
+            return keyId;
+        } catch (ServiceException e) {
+            if (!e.code().contains("NotFound")) throw e;
+            String full = arn.matches() ? keyId : keyId.startsWith("alias/")
+                    ? "arn:aws:kms:" + region + ":" + ctx.accountId() + ":" + keyId
+                    : "arn:aws:kms:" + region + ":" + ctx.accountId() + ":key/" + keyId;
+            throw notFound("Key '" + full + "' does not exist");
+        }
+    }
+
+    private static ServiceException notFound(String message) {
+        return new ServiceException("KMS.NotFoundException", message, 400);
+    }
+}
