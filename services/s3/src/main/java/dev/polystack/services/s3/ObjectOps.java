@@ -611,7 +611,12 @@ final class ObjectOps {
 
     Map<String, Object> putObjectAcl(RequestContext ctx, Map<String, Object> in) {
         Bucket bucket = state.bucket(ctx, In.str(in, "Bucket"));
-        ObjectVersion v = resolve(ctx, bucket, In.str(in, "Key"), In.str(in, "VersionId"), "PUT");
+        String versionId = In.str(in, "VersionId");
+        KeyEntry entry = bucket.objects.get(In.str(in, "Key"));
+        if (versionId == null && entry != null && entry.latest().deleteMarker) {
+            versionId = entry.latest().versionId; // S3 answers an ACL put on a deleted key as one on its marker: 405 (recorded)
+        }
+        ObjectVersion v = resolve(ctx, bucket, In.str(in, "Key"), versionId, "PUT");
         v.acl(Acls.fromPut(in, bucket.accountId));
         state.notifications.objectSubresource(ctx, bucket, v, "ObjectAcl:Put");
         return new LinkedHashMap<>();

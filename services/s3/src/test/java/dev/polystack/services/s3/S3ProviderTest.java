@@ -447,7 +447,7 @@ class S3ProviderTest {
         error("InvalidRequest", () -> s3.invoke(ctx(), "PutBucketCors", params("Bucket", "bkt", "CORSConfiguration",
                 Map.of("CORSRules", List.of(Map.of("AllowedMethods", List.of("MYMETHOD"), "AllowedOrigins", List.of("*")))))));
         s3.invoke(ctx(), "PutBucketLifecycleConfiguration", params("Bucket", "bkt", "LifecycleConfiguration",
-                Map.of("Rules", List.of(Map.of("ID", "r", "Status", "Enabled", "Expiration", Map.of("Days", 1))))));
+                Map.of("Rules", List.of(Map.of("ID", "r", "Filter", Map.of(), "Status", "Enabled", "Expiration", Map.of("Days", 1))))));
         assertEquals(1, ((List<?>) s3.invoke(ctx(), "GetBucketLifecycleConfiguration", params("Bucket", "bkt")).get("Rules")).size());
         assertEquals(1, ((List<?>) s3.invoke(ctx(), "GetBucketLifecycle", params("Bucket", "bkt")).get("Rules")).size());
         error("NoSuchWebsiteConfiguration", () -> s3.invoke(ctx(), "GetBucketWebsite", params("Bucket", "bkt")));

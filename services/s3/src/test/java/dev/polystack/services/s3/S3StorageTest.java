@@ -165,7 +165,7 @@ class S3StorageTest {
         put(s3, "kept", "k", "second".getBytes(), "Metadata", Map.of("m", "v"), "ContentType", "text/plain", "Tagging", "t=1");
         s3.invoke(ctx(), "DeleteObject", params("Bucket", "kept", "Key", "gone"));
         s3.invoke(ctx(), "PutBucketLifecycleConfiguration", params("Bucket", "kept", "LifecycleConfiguration",
-                Map.of("Rules", List.of(Map.of("ID", "r", "Status", "Enabled", "Expiration",
+                Map.of("Rules", List.of(Map.of("ID", "r", "Filter", Map.of(), "Status", "Enabled", "Expiration",
                         Map.of("Date", java.time.Instant.parse("2030-01-01T00:00:00Z")))))));
         String upload = (String) s3.invoke(ctx(), "CreateMultipartUpload", params("Bucket", "kept", "Key", "mp")).get("UploadId");
         s3.invoke(ctx(), "UploadPart", params("Bucket", "kept", "Key", "mp", "UploadId", upload, "PartNumber", 1,
