@@ -318,7 +318,10 @@ def test_malformed_aws_chunked_body_is_a_400_and_the_server_keeps_serving(aws_cl
         assert r.status_code == 400, r.text
         assert r.headers["Content-Type"].startswith("application/xml")
         assert _xml_code(r) == code, r.text
-        _assert_request_id(r)
+        # S3 names the request x-amz-request-id (and x-amz-id-2, no x-amzn-RequestId) once routed to S3; a body that
+        # fails while the router reads it as a form has no service yet and gets the gateway's generic ids
+        assert len(r.headers.get("x-amz-request-id", "")) >= 16
+        assert r.headers.get("x-amzn-RequestId", r.headers["x-amz-request-id"]) == r.headers["x-amz-request-id"]
     with pytest.raises(s3.exceptions.ClientError) as e:
         s3.head_object(Bucket="platform-bad-chunks", Key="broken")
     assert e.value.response["Error"]["Code"] == "404"
