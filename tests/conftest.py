@@ -223,6 +223,9 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(config, items):
+    # The container tests run last: Podman's bridge networking (Testcontainers' port mappings) reloads the host's
+    # firewall rules, which stalled the shared server's pooled loopback connections for the tests right after them.
+    items.sort(key=lambda item: item.nodeid.startswith("tests/test_container.py") or "test_container.py::" in item.nodeid)
     server_env = _server_env_from_environment()
     for item in items:
         for mark in item.iter_markers("moto_deviation"):
