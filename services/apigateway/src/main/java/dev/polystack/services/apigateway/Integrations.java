@@ -17,6 +17,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -187,12 +188,9 @@ final class Integrations {
 
     /** Percent-encodes each segment; slashes (a greedy parameter's value) stay separators. */
     private static String encodePath(String value) {
-        StringBuilder out = new StringBuilder();
-        for (String segment : value.split("/", -1)) {
-            if (out.length() > 0 || value.startsWith("/")) out.append('/');
-            out.append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
-        }
-        return value.startsWith("/") ? out.substring(1) : out.toString();
+        StringJoiner out = new StringJoiner("/");
+        for (String segment : value.split("/", -1)) out.add(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
+        return out.toString();
     }
 
     private void addMappedHeaders(Map<String, Object> integration, HttpRequest.Builder b) {
