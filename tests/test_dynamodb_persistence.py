@@ -85,3 +85,29 @@ def test_streams_first_after_restart_see_saved_records(start_server):
     shard = streams.describe_stream(StreamArn=stream["StreamArn"])["StreamDescription"]["Shards"][0]["ShardId"]
     it = streams.get_shard_iterator(StreamArn=stream["StreamArn"], ShardId=shard, ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
     assert [r["eventName"] for r in streams.get_records(ShardIterator=it)["Records"]] == ["INSERT"]
+
+
+def test_global_table_and_kinesis_destination_survive_restart(start_server):
+    srv = start_server(PERSIST)
+    ddb, eu = srv.client("dynamodb"), srv.client("dynamodb", region_name="eu-west-1")
+    ddb.create_table(TableName="global-persisted", BillingMode="PAY_PER_REQUEST",
+                     AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                     KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
+    ddb.update_table(TableName="global-persisted", ReplicaUpdates=[{"Create": {"RegionName": "eu-west-1", "KMSMasterKeyId": "k1"}}])
+    ddb.put_item(TableName="global-persisted", Item={"pk": {"S": "before"}})
+    kinesis = srv.client("kinesis")
+    kinesis.create_stream(StreamName="kds-persisted", ShardCount=1)
+    stream_arn = kinesis.describe_stream(StreamName="kds-persisted")["StreamDescription"]["StreamARN"]
+    ddb.enable_kinesis_streaming_destination(TableName="global-persisted", StreamArn=stream_arn)
+    srv.stop()
+    srv.start()
+    ddb, eu = srv.client("dynamodb"), srv.client("dynamodb", region_name="eu-west-1")
+    assert [(r["RegionName"], r["KMSMasterKeyId"]) for r in ddb.describe_table(TableName="global-persisted")["Table"]["Replicas"]] == [
+        ("eu-west-1", "k1")]
+    assert [r["RegionName"] for r in eu.describe_table(TableName="global-persisted")["Table"]["Replicas"]] == ["us-east-1"]
+    assert "Item" in eu.get_item(TableName="global-persisted", Key={"pk": {"S": "before"}})
+    # still one global table after the restart: a write in either region reaches the other
+    eu.put_item(TableName="global-persisted", Item={"pk": {"S": "after"}})
+    assert "Item" in ddb.get_item(TableName="global-persisted", Key={"pk": {"S": "after"}})
+    destinations = ddb.describe_kinesis_streaming_destination(TableName="global-persisted")["KinesisDataStreamDestinations"]
+    assert destinations == [{"StreamArn": stream_arn, "DestinationStatus": "ACTIVE"}]

@@ -49,6 +49,8 @@ final class DynamoEngine {
     final AccountRegionStore<Region> stores = new AccountRegionStore<>(Region::new);
     final LongSupplier clock;
     final AtomicLong sequences = new AtomicLong(100_000_000_000_000_000L);
+    /** Delivery to Kinesis streaming destinations; null without a gateway (unit tests). */
+    volatile KinesisForwarder kinesis;
 
     DynamoEngine(LongSupplier clock) {
         this.clock = clock;
@@ -92,10 +94,28 @@ final class DynamoEngine {
             throw Errors.validation("Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.");
         }
         r.tables.remove(t.name, t);
+        leaveReplicaGroup(t);
         t.status = "DELETING";
         TableStream s = t.stream;
         if (s != null) s.enabled = false;
         return t;
+    }
+
+    /** A deleted replica leaves its global table; the last member left is a regional table again. */
+    void leaveReplicaGroup(Table t) {
+        ReplicaGroup group = t.replicas;
+        if (group == null) return;
+        t.lock.lock();
+        try {
+            group.members.remove(t.region);
+            t.replicas = null;
+            if (group.members.size() == 1) {
+                group.members.firstEntry().getValue().table().replicas = null;
+                group.members.clear();
+            }
+        } finally {
+            t.lock.unlock();
+        }
     }
 
     TableStream newStream(Table t, String viewType) {
@@ -145,12 +165,33 @@ final class DynamoEngine {
         }
     }
 
-    /** Stores one change and records it in the stream. Caller holds the table's lock. */
+    /**
+     * Stores one change, records it in the stream and the Kinesis destinations, and replicates it to the other
+     * replicas of a global table (which share the lock). Caller holds the table's lock.
+     */
     void apply(Table t, Key key, Map<String, AttrValue> old, Map<String, AttrValue> updated, boolean ttlDeletion) {
         if (old == null && updated == null) return;
+        long now = clock.getAsLong();
+        record(t, key, old, updated, now, ttlDeletion);
+        ReplicaGroup group = t.replicas;
+        if (group == null) return;
+        for (ReplicaGroup.Replica replica : group.others(t)) {
+            Table other = replica.table();
+            Map<String, AttrValue> before = other.items.get(key);
+            // A replica's change is an ordinary write there (an expiry is the service's only where it expired).
+            if (before != null || updated != null) record(other, key, before, updated, now, false);
+        }
+    }
+
+    private void record(Table t, Key key, Map<String, AttrValue> old, Map<String, AttrValue> updated, long now, boolean ttlDeletion) {
         t.store(key, old, updated);
         TableStream s = t.stream;
-        if (s != null) s.append(t.keyAttributes(updated != null ? updated : old), old, updated, clock.getAsLong(), ttlDeletion);
+        boolean toKinesis = kinesis != null && !t.kinesisDestinations.isEmpty();
+        if (s == null && !toKinesis) return;
+        if (old != null && old.equals(updated)) return; // nothing changed: no record anywhere
+        Map<String, AttrValue> keys = t.keyAttributes(updated != null ? updated : old);
+        if (s != null) s.append(keys, old, updated, now, ttlDeletion);
+        if (toKinesis) kinesis.offer(t, keys, old, updated, now, ttlDeletion);
     }
 
     Map<String, AttrValue> get(Table t, Key key) {

@@ -32,6 +32,7 @@ public final class DynamoProvider implements ServiceProvider, dev.polystack.api.
     private final TableOps tables;
     private final Backups backups;
     private final PartiQLOps partiql;
+    private final KinesisStreaming kinesisStreaming;
     private final java.util.concurrent.ScheduledFuture<?> sweep;
 
     DynamoProvider(DynamoEngine engine, ProviderEnvironment environment) {
@@ -39,6 +40,8 @@ public final class DynamoProvider implements ServiceProvider, dev.polystack.api.
         this.tables = new TableOps(engine);
         this.backups = new Backups(engine);
         this.partiql = new PartiQLOps(engine);
+        this.kinesisStreaming = new KinesisStreaming(engine, environment);
+        if (environment != null) engine.kinesis = new KinesisForwarder(environment);
         this.sweep = environment == null ? null : environment.scheduler().scheduleWithFixedDelay(() -> {
             try {
                 engine.sweepExpired();
@@ -118,6 +121,10 @@ public final class DynamoProvider implements ServiceProvider, dev.polystack.api.
             case "ListBackups" -> backups.list(r, in);
             case "DeleteBackup" -> backups.delete(r, in);
             case "RestoreTableFromBackup" -> Map.of("TableDescription", TableOps.describe(backups.restore(ctx, r, in), "create"));
+            case "EnableKinesisStreamingDestination" -> kinesisStreaming.enable(r, in);
+            case "DisableKinesisStreamingDestination" -> kinesisStreaming.disable(r, in);
+            case "DescribeKinesisStreamingDestination" -> kinesisStreaming.describe(r, in);
+            case "UpdateKinesisStreamingDestination" -> kinesisStreaming.update(r, in);
             case "DescribeContributorInsights" -> contributorInsights(r, in, null);
             case "UpdateContributorInsights" -> contributorInsights(r, in, str(in, "ContributorInsightsAction"));
             default -> throw new UnsupportedOperationException(operation);

@@ -38,7 +38,12 @@ final class DynamoSnapshot {
                       long billingModeChangedMillis, boolean deletionProtection, String tableClass,
                       Map<String, Object> sseDescription, String ttlAttribute, boolean ttlEnabled,
                       boolean pointInTimeRecovery, String contributorInsights, Map<String, String> tags,
-                      List<StreamState> streams) {
+                      List<StreamState> streams, Map<String, String> replicaKeys,
+                      List<KinesisDestinationState> kinesisDestinations) {
+    }
+
+    /** A Kinesis streaming destination. */
+    record KinesisDestinationState(String streamArn, String status, String precision) {
     }
 
     private DynamoSnapshot() {
@@ -132,7 +137,17 @@ final class DynamoSnapshot {
         return new TableState(t.accountId, t.region, partition, t.name, t.id, t.createdMillis, t.hash, t.range,
                 t.attributeDefinitions, indexes, t.billingMode, t.readCapacity, t.writeCapacity, t.billingModeChangedMillis,
                 t.deletionProtection, t.tableClass, t.sseDescription, t.ttlAttribute, t.ttlEnabled, t.pointInTimeRecovery,
-                t.contributorInsights, new LinkedHashMap<>(t.tags), streams);
+                t.contributorInsights, new LinkedHashMap<>(t.tags), streams, replicaKeys(t),
+                t.kinesisDestinations.stream().map(d -> new KinesisDestinationState(d.streamArn, d.status, d.precision)).toList());
+    }
+
+    /** The global table's members (region → the KMS key its replica was created with, "" for none); null if regional. */
+    private static Map<String, String> replicaKeys(Table t) {
+        ReplicaGroup group = t.replicas;
+        if (group == null) return null;
+        Map<String, String> keys = new LinkedHashMap<>();
+        group.members.forEach((region, m) -> keys.put(region, m.kmsMasterKeyId() == null ? "" : m.kmsMasterKeyId()));
+        return keys;
     }
 
     /** Backups keep their source table's settings (as it was) and its items. */
@@ -167,7 +182,7 @@ final class DynamoSnapshot {
                 case "name" -> name = p.getText();
                 case "created" -> created = p.getLongValue();
                 case "size" -> size = p.getLongValue();
-                case "table" -> source = restore(JSON.readValue(p, TableState.class));
+                case "table" -> source = restore(JSON.readValue(p, TableState.class), null);
                 case "items" -> {
                     while (p.nextToken() == JsonToken.START_OBJECT) items.add(source.compact(readItem(p)));
                 }
@@ -255,7 +270,7 @@ final class DynamoSnapshot {
             switch (field) {
                 case "table" -> {
                     state = JSON.readValue(p, TableState.class);
-                    t = restore(state);
+                    t = restore(state, engine);
                     engine.stores.get(state.accountId(), state.region()).tables.put(t.name, t);
                 }
                 case "items" -> {
@@ -281,9 +296,34 @@ final class DynamoSnapshot {
         }
     }
 
-    private static Table restore(TableState s) {
+    private static Table restore(TableState s, DynamoEngine engine) {
+        // A replica of a global table shares the lock and the group of the members restored before it. (A backup's
+        // copy of its source table, restored without an engine, joins nothing.)
+        boolean replica = s.replicaKeys() != null && engine != null;
+        Table member = null;
+        if (replica) {
+            for (String region : s.replicaKeys().keySet()) {
+                DynamoEngine.Region r = engine.stores.peek(s.accountId(), region);
+                Table other = r == null || region.equals(s.region()) ? null : r.tables.get(s.name());
+                if (other != null && other.replicas != null) member = other;
+            }
+        }
         Table t = new Table(s.name(), s.accountId(), s.region(), s.partition(), s.id(), s.createdMillis(), s.hash(), s.range(),
-                new LinkedHashMap<>(s.attributeDefinitions()));
+                new LinkedHashMap<>(s.attributeDefinitions()),
+                member != null ? member.lock : new java.util.concurrent.locks.ReentrantLock());
+        if (replica) {
+            ReplicaGroup group = member != null ? member.replicas : new ReplicaGroup();
+            String key = s.replicaKeys().get(s.region());
+            group.members.put(s.region(), new ReplicaGroup.Replica(t, key == null || key.isEmpty() ? null : key));
+            t.replicas = group;
+        }
+        if (s.kinesisDestinations() != null) {
+            for (KinesisDestinationState d : s.kinesisDestinations()) {
+                KinesisDestination k = new KinesisDestination(d.streamArn(), d.precision());
+                k.status = d.status();
+                t.kinesisDestinations.add(k);
+            }
+        }
         for (IndexState i : s.indexes()) {
             Table.Index idx = new Table.Index(i.name(), i.global(), i.hash(), i.range(), i.projectionType(), i.nonKeyAttributes());
             idx.readCapacity = i.readCapacity();

@@ -68,7 +68,11 @@ final class Table {
     final Map<String, String> attributeDefinitions;
     final Map<String, Index> indexes = new LinkedHashMap<>();
     final ConcurrentSkipListMap<Key, Map<String, AttrValue>> items = new ConcurrentSkipListMap<>(Key.ORDER);
-    final ReentrantLock lock = new ReentrantLock();
+    /**
+     * Guards writes. The replicas of a global table share one lock (a new replica takes its source's before it is
+     * visible), so a write and its replication to every region are one atomic step.
+     */
+    final ReentrantLock lock;
     final AtomicLong sizeBytes = new AtomicLong();
     /** Interned attribute names: a million items share one String per name instead of holding a million copies. */
     private final Map<String, String> names = new java.util.concurrent.ConcurrentHashMap<>();
@@ -91,9 +95,20 @@ final class Table {
     volatile String restoredFromTable;
     final List<TableStream> pastStreams = new ArrayList<>();
     final Map<String, String> tags = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The global table (version 2019.11.21) this table is a replica of; null for a regional table. */
+    volatile ReplicaGroup replicas;
+    /** Kinesis data streams receiving this table's changes (EnableKinesisStreamingDestination). */
+    final List<KinesisDestination> kinesisDestinations = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     Table(String name, String accountId, String region, String partition, String id, long createdMillis,
           KeyAttr hash, KeyAttr range, Map<String, String> attributeDefinitions) {
+        this(name, accountId, region, partition, id, createdMillis, hash, range, attributeDefinitions, new ReentrantLock());
+    }
+
+    /** A table guarded by the given lock (a replica shares its global table's). */
+    Table(String name, String accountId, String region, String partition, String id, long createdMillis,
+          KeyAttr hash, KeyAttr range, Map<String, String> attributeDefinitions, ReentrantLock lock) {
+        this.lock = lock;
         this.name = name;
         this.accountId = accountId;
         this.region = region;
@@ -211,6 +226,10 @@ final class Table {
     /** The sorted entries a Query or Scan reads: the table's own, or an index's. */
     NavigableMap<Key, Map<String, AttrValue>> source(Index idx) {
         return idx == null ? items : idx.entries;
+    }
+
+    String partition() {
+        return arn.substring(4, arn.indexOf(':', 4));
     }
 
     long itemCount() {

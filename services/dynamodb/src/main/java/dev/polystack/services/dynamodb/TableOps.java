@@ -22,8 +22,11 @@ import static dev.polystack.services.dynamodb.Params.str;
 final class TableOps {
     private final DynamoEngine engine;
 
+    private final GlobalTables globalTables;
+
     TableOps(DynamoEngine engine) {
         this.engine = engine;
+        this.globalTables = new GlobalTables(engine);
     }
 
     // ---- CreateTable -----------------------------------------------------------------------------------------
@@ -240,6 +243,8 @@ final class TableOps {
         List<Map<String, Object>> defsIn = maps(in, "AttributeDefinitions");
         Map<String, String> defs = new LinkedHashMap<>(t.attributeDefinitions);
         if (defsIn != null) for (Map<String, Object> d : defsIn) defs.put(str(d, "AttributeName"), str(d, "AttributeType"));
+        List<Map<String, Object>> replicaUpdates = maps(in, "ReplicaUpdates");
+        if (replicaUpdates != null) globalTables.update(ctx, t, replicaUpdates);
         List<Map<String, Object>> gsiUpdates = maps(in, "GlobalSecondaryIndexUpdates");
         if (gsiUpdates != null) {
             for (Map<String, Object> u : gsiUpdates) {
@@ -341,6 +346,7 @@ final class TableOps {
             d.put("LatestStreamLabel", s.label);
             d.put("LatestStreamArn", s.arn);
         }
+        GlobalTables.describe(t, d);
         if (t.sseDescription != null) d.put("SSEDescription", t.sseDescription);
         if (t.restoredFrom != null) {
             Map<String, Object> restore = new LinkedHashMap<>();
