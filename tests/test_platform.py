@@ -1,5 +1,6 @@
 """Platform behaviour of the gateway: LocalStack's endpoints, init hooks, CORS, request ids, error shapes,
 routing, clean shutdown. Service-specific behaviour lives in each service's own test module."""
+import json
 import os
 import stat
 import textwrap
@@ -424,3 +425,24 @@ def test_use_ssl_serves_https_with_alpn_h2(start_server):
     with open(pem) as f:
         assert f.read() == first
     assert srv.client("sts").get_caller_identity()["Account"] == "000000000000"
+
+
+def test_warm_lambda_runtimes_do_not_hold_the_gateways_threads(start_server):
+    # Requests run on virtual threads; a blocking native read (a runtime's output pipe) pins the carrier it runs
+    # on. With one carrier, a single warm function whose output reader pinned it froze the whole server (seen in
+    # CI on 2 cores, where the default is two carriers: two warm functions stopped every request for minutes).
+    srv = start_server(java_opts=["-Djdk.virtualThreadScheduler.parallelism=1",
+                                  "-Djdk.virtualThreadScheduler.maxPoolSize=1"])
+    lam = srv.client("lambda")
+    from lambda_helpers import ROLE, ECHO_PY, zip_of
+    for name in ("carrier-a", "carrier-b"):
+        lam.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE, Handler="index.handler",
+                            Code={"ZipFile": zip_of({"index.py": ECHO_PY})})
+        lam.get_waiter("function_active_v2").wait(FunctionName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 30})
+        answer = lam.invoke(FunctionName=name, Payload=b'{"n": 1}')
+        assert json.loads(answer["Payload"].read()) == {"n": 1}
+    # both runtimes stay warm (waiting for their next event); the gateway must still serve everything else
+    for _ in range(3):
+        assert requests.get(srv.endpoint_url + "/_localstack/health", timeout=10).status_code == 200
+    assert srv.client("sts").get_caller_identity()["Account"] == "000000000000"
+    assert json.loads(lam.invoke(FunctionName="carrier-a", Payload=b'{"n": 2}')["Payload"].read()) == {"n": 2}

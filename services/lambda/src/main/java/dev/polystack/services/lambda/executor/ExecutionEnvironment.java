@@ -83,7 +83,10 @@ final class ExecutionEnvironment {
             throw e;
         }
         env.process.getOutputStream().close();
-        env.outputReader = Thread.ofVirtual().name("lambda-output-" + spec.functionName()).start(env::readOutput);
+        // A platform thread: reading a process pipe blocks in native code, which pins a virtual thread's carrier
+        // for as long as the runtime lives (the JDK does not compensate pipe reads); a few warm functions would
+        // otherwise hold every carrier and freeze the whole gateway.
+        env.outputReader = Thread.ofPlatform().daemon().name("lambda-output-" + spec.functionName()).start(env::readOutput);
         env.process.onExit().thenRun(env::exited);
         return env;
     }
