@@ -48,8 +48,8 @@ public final class SecretsEngine {
     public interface Rotator {
         boolean exists(String account, String region, String functionArn);
 
-        /** Runs one step ({@code createSecret} ...); returns normally even when the function reports an error. */
-        void invoke(String account, String region, String functionArn, String step, String secretArn, String token);
+        /** Runs one step ({@code createSecret} ...); false when the function failed (the rotation stops there). */
+        boolean invoke(String account, String region, String functionArn, String step, String secretArn, String token);
     }
 
     /** A secret value: exactly one of the two is set. */
@@ -678,13 +678,13 @@ public final class SecretsEngine {
     /**
      * RotateSecret: records the rotation configuration, adds a value-less AWSPENDING version and runs the rotation
      * function's steps (createSecret, setSecret, testSecret, finishSecret; only testSecret when not immediate), outside
-     * the lock: the function calls back into Secrets Manager.
+     * the lock: the function calls back into Secrets Manager. A failing step stops the rotation and leaves AWSPENDING
+     * where it is, for the next attempt (with the same token); a completed one takes AWSPENDING off the new
+     * AWSCURRENT version, as AWS does.
      */
     public Written rotate(Scope scope, String secretId, String token, String lambdaArn, Integer days, String duration,
                           String schedule, boolean immediately, Rotator rotator, long now) {
-        if (days != null && (days < 1 || days > 1000)) {
-            throw SecretsErrors.invalidParameter("RotationRules.AutomaticallyAfterDays must be within 1-1000.");
-        }
+        RotationSchedule.validate(days, duration, schedule);
         String functionArn;
         String pendingId;
         Scope owner;
@@ -711,11 +711,18 @@ public final class SecretsEngine {
                 throw SecretsErrors.invalidRequest("A previous rotation isn't complete. That rotation will be reattempted.");
             }
             s.rotationLambdaArn = functionArn;
-            if (days != null) s.rotationDays = days;
+            // one rule replaces the other: AutomaticallyAfterDays or ScheduleExpression
+            if (days != null) {
+                s.rotationDays = days;
+                s.rotationSchedule = null;
+            }
+            if (schedule != null) {
+                s.rotationSchedule = schedule;
+                s.rotationDays = null;
+            }
             if (duration != null) s.rotationDuration = duration;
-            if (schedule != null) s.rotationSchedule = schedule;
             s.rotationEnabled = true;
-            if (s.rotationDays != null) s.nextRotation = now + s.rotationDays * DAY;
+            s.nextRotation = RotationSchedule.next(s, now);
             s.lastChanged = now;
             if (immediately) {
                 SecretVersion existing = token == null ? null : s.versions.get(token);
@@ -728,15 +735,68 @@ public final class SecretsEngine {
             lock.writeLock().unlock();
         }
         List<String> steps = immediately ? List.of("createSecret", "setSecret", "testSecret", "finishSecret") : List.of("testSecret");
-        for (String step : steps) rotator.invoke(owner.account(), owner.region(), functionArn, step, secretArn, pendingId);
+        boolean completed = true;
+        for (String step : steps) {
+            if (!rotator.invoke(owner.account(), owner.region(), functionArn, step, secretArn, pendingId)) {
+                completed = false;
+                break;
+            }
+        }
         lock.writeLock().lock();
         try {
             Secret s = find(scope, secretId, now);
-            if (immediately) s.lastRotated = now;
-            return new Written(s.copy(), pendingId == null ? null : s.versions.get(pendingId) == null ? null : s.versions.get(pendingId).copy());
+            SecretVersion rotated = pendingId == null ? null : s.versions.get(pendingId);
+            if (immediately && completed) {
+                s.lastRotated = now;
+                s.nextRotation = RotationSchedule.next(s, now);
+                if (rotated != null && rotated.stages.contains("AWSCURRENT")) rotated.stages.remove("AWSPENDING");
+            }
+            return new Written(s.copy(), rotated == null ? null : rotated.copy());
         } finally {
             lock.writeLock().unlock();
         }
+    }
+
+    /** A secret whose scheduled rotation is due: where it lives, and the token of a rotation left unfinished. */
+    public record DueRotation(Scope scope, String arn, String pendingToken) {
+    }
+
+    /** The secrets (primaries, not deleted, rotation enabled) whose next rotation is at or before {@code now}. */
+    public List<DueRotation> dueRotations(long now) {
+        List<DueRotation> due = new ArrayList<>();
+        lock.readLock().lock();
+        try {
+            stores.all().forEach((account, regions) -> regions.forEach((region, secrets) -> {
+                for (Secret s : secrets.values()) {
+                    if (!Boolean.TRUE.equals(s.rotationEnabled) || s.deleted() || s.replica() || s.nextRotation == 0 || s.nextRotation > now) {
+                        continue;
+                    }
+                    SecretVersion pending = s.staged("AWSPENDING");
+                    String token = pending != null && !pending.stages.contains("AWSCURRENT") ? pending.versionId : null;
+                    due.add(new DueRotation(scopeOf(s), s.arn, token));
+                }
+            }));
+        } finally {
+            lock.readLock().unlock();
+        }
+        return due;
+    }
+
+    /**
+     * Runs every due scheduled rotation (an unfinished one is reattempted with its token); a rotation that fails
+     * stays scheduled for its next window. Returns how many ran.
+     */
+    public int rotateDue(Rotator rotator, long now) {
+        int ran = 0;
+        for (DueRotation due : dueRotations(now)) {
+            try {
+                rotate(due.scope(), due.arn(), due.pendingToken(), null, null, null, null, true, rotator, now);
+                ran++;
+            } catch (ServiceException e) {
+                // deleted meanwhile, or the function is gone: the secret keeps its schedule, as on AWS
+            }
+        }
+        return ran;
     }
 
     public Written cancelRotation(Scope scope, String secretId, long now) {

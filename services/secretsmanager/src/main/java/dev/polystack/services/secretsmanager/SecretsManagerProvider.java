@@ -21,6 +21,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Secrets Manager over JSON 1.1: unpacks parameter trees, calls {@link SecretsEngine}, packs the answers. Values
@@ -32,10 +35,38 @@ public final class SecretsManagerProvider implements ServiceProvider, Persistabl
 
     private final ProviderEnvironment env;
     private final SecretsEngine engine;
+    /** How often due scheduled rotations are looked for (AWS's windows are hours long). */
+    private static final long ROTATION_SWEEP_SECONDS = 60;
+    private final ScheduledFuture<?> rotationSweep;
+    private final AtomicBoolean rotating = new AtomicBoolean();
 
     public SecretsManagerProvider(ProviderEnvironment env) {
         this.env = env;
         this.engine = new SecretsEngine(new KmsCrypto());
+        this.rotationSweep = env.scheduler().scheduleWithFixedDelay(this::startDueRotations,
+                ROTATION_SWEEP_SECONDS, ROTATION_SWEEP_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Scheduled rotations (RotationRules) run on a virtual thread: the rotation function's steps block on Lambda and
+     * must not hold the shared timer thread. One sweep at a time.
+     */
+    private void startDueRotations() {
+        if (!rotating.compareAndSet(false, true)) return;
+        Thread.ofVirtual().name("secretsmanager-rotation").start(() -> {
+            try {
+                engine.rotateDue(new LambdaRotator(), System.currentTimeMillis());
+            } catch (RuntimeException e) {
+                System.getLogger("secretsmanager").log(System.Logger.Level.WARNING, "scheduled rotation failed", e);
+            } finally {
+                rotating.set(false);
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        rotationSweep.cancel(false);
     }
 
     @Override
@@ -422,17 +453,19 @@ public final class SecretsManagerProvider implements ServiceProvider, Persistabl
         }
 
         @Override
-        public void invoke(String account, String region, String functionArn, String step, String secretArn, String token) {
+        public boolean invoke(String account, String region, String functionArn, String step, String secretArn, String token) {
             Map<String, Object> payload = new LinkedHashMap<>();
             payload.put("Step", step);
             payload.put("SecretId", secretArn);
             payload.put("ClientRequestToken", token);
             payload.put("RotationToken", token);
             try {
-                env.call(RequestContext.internal(account, region, "lambda"), "lambda", "Invoke",
+                Map<String, Object> out = env.call(RequestContext.internal(account, region, "lambda"), "lambda", "Invoke",
                         Map.of("FunctionName", functionArn, "Payload", JSON.writeValueAsBytes(payload)));
+                return out.get("FunctionError") == null;
             } catch (IOException | ServiceException e) {
                 // AWS rotates asynchronously: a failing step leaves the AWSPENDING version for the next attempt
+                return false;
             }
         }
     }

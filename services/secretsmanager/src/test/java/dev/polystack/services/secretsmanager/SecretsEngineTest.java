@@ -40,7 +40,7 @@ class SecretsEngineTest {
         }
 
         @Override
-        public void invoke(String account, String region, String functionArn, String step, String secretArn, String token) {
+        public boolean invoke(String account, String region, String functionArn, String step, String secretArn, String token) {
             steps.add(step);
             if (step.equals("createSecret")) {
                 engine.putValue(SCOPE, secretArn, token, new SecretsEngine.Value("rotated", null), List.of("AWSPENDING"), 2L);
@@ -48,6 +48,7 @@ class SecretsEngineTest {
                 String current = engine.getValue(SCOPE, secretArn, null, "AWSCURRENT", null, 2L).version().versionId;
                 engine.updateStage(SCOPE, secretArn, "AWSCURRENT", current, token, 2L);
             }
+            return true;
         }
     }
 
@@ -65,6 +66,44 @@ class SecretsEngineTest {
         Secret s = engine.describe(SCOPE, "db", 3L);
         assertTrue(s.rotationEnabled);
         assertEquals(30, s.rotationDays);
+        // a completed rotation leaves the new version AWSCURRENT only
+        assertEquals(List.of("AWSCURRENT"), s.versions.get("t".repeat(32)).stages);
+        assertEquals(2L + 30 * DAY, s.nextRotation);
+    }
+
+    private static final long DAY = 86_400_000L;
+
+    @Test
+    void scheduledRotationRunsWhenDueAndMovesTheScheduleOn() {
+        engine.create(SCOPE, "db", null, null, null, new SecretsEngine.Value("initial", null), Map.of(), Map.of(), false, 1L);
+        TemplateRotator rotator = new TemplateRotator();
+        String fn = "arn:aws:lambda:us-east-1:000000000000:function:rotator";
+        engine.rotate(SCOPE, "db", null, fn, 1, null, null, false, rotator, 1L);
+        assertEquals(List.of("testSecret"), rotator.steps);
+        assertEquals(List.of(), engine.dueRotations(DAY));
+        assertEquals(0, engine.rotateDue(rotator, DAY));
+        assertEquals(1, engine.rotateDue(rotator, DAY + 1));
+        assertEquals(List.of("testSecret", "createSecret", "setSecret", "testSecret", "finishSecret"), rotator.steps);
+        assertEquals("rotated", engine.getValue(SCOPE, "db", null, null, null, DAY + 2).value().string());
+        Secret s = engine.describe(SCOPE, "db", DAY + 2);
+        assertEquals(DAY + 1, s.lastRotated);
+        assertEquals(2 * DAY + 1, s.nextRotation);
+        assertEquals(List.of(), engine.dueRotations(DAY + 2));
+    }
+
+    @Test
+    void scheduleExpressions() {
+        long noon = java.time.Instant.parse("2026-03-10T12:34:00Z").toEpochMilli();
+        assertEquals(java.time.Instant.parse("2026-03-20T00:00:00Z").toEpochMilli(), RotationSchedule.nextAfter("rate(10 days)", noon));
+        assertEquals(java.time.Instant.parse("2026-03-10T16:00:00Z").toEpochMilli(), RotationSchedule.nextAfter("rate(4 hours)", noon));
+        assertEquals(java.time.Instant.parse("2026-03-11T08:00:00Z").toEpochMilli(), RotationSchedule.nextAfter("cron(0 8 * * ? *)", noon));
+        for (String bad : new String[]{"rate(2 hours)", "rate(0 days)", "every day", "cron(0 8 * *)", "rate(1001 days)"}) {
+            ServiceException e = assertThrows(ServiceException.class, () -> RotationSchedule.validate(null, null, bad), bad);
+            assertEquals("InvalidParameterException", e.code());
+        }
+        assertThrows(ServiceException.class, () -> RotationSchedule.validate(3, null, "rate(4 days)"));
+        assertThrows(ServiceException.class, () -> RotationSchedule.validate(null, "25h", null));
+        RotationSchedule.validate(null, "3h", "cron(0 8 ? * MON *)");
     }
 
     @Test
@@ -77,8 +116,8 @@ class SecretsEngineTest {
             }
 
             @Override
-            public void invoke(String account, String region, String functionArn, String step, String secretArn, String token) {
-                // the function fails: AWSPENDING stays on the value-less version
+            public boolean invoke(String account, String region, String functionArn, String step, String secretArn, String token) {
+                return false; // the function fails: AWSPENDING stays on the value-less version
             }
         };
         engine.rotate(SCOPE, "db", null, "arn:aws:lambda:us-east-1:000000000000:function:f", null, null, null, true, failing, 2L);
