@@ -5,27 +5,41 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An event source mapping: a poller reads batches from the source (an SQS queue today; a stream source plugs in
- * through {@link EventSourcePoller}) and invokes the function with them.
+ * An event source mapping: a poller reads batches from the source (an SQS queue, a Kinesis stream or a DynamoDB
+ * stream, see {@link EventSourcePoller}) and invokes the function with them. The stream settings (starting position,
+ * retries, record age, bisection, the on-failure destination) only apply to stream sources.
  */
 record EventSourceMapping(String uuid, String account, String region, String eventSourceArn, String functionArn,
                           int batchSize, int maximumBatchingWindowInSeconds, boolean enabled, String state,
                           List<String> functionResponseTypes, List<Map<String, Object>> filters,
                           String startingPosition, Integer maximumRetryAttempts, String onFailureDestination,
-                          Instant lastModified, Map<String, String> tags) {
+                          Instant lastModified, Map<String, String> tags, Instant startingPositionTimestamp,
+                          Integer maximumRecordAgeInSeconds, boolean bisectBatchOnFunctionError,
+                          int parallelizationFactor) {
     EventSourceMapping {
         functionResponseTypes = functionResponseTypes == null ? List.of() : List.copyOf(functionResponseTypes);
         filters = filters == null ? List.of() : List.copyOf(filters);
         tags = tags == null ? Map.of() : Map.copyOf(tags);
+        if (parallelizationFactor < 1) parallelizationFactor = 1;
     }
 
     String arn() {
         return "arn:" + FunctionRef.partition(region) + ":lambda:" + region + ":" + account + ":event-source-mapping:" + uuid;
     }
 
+    /** The source's service as its ARN names it: {@code sqs}, {@code kinesis} or {@code dynamodb}. */
+    String sourceService() {
+        return eventSourceArn.split(":")[2];
+    }
+
+    boolean isStream() {
+        return !sourceService().equals("sqs");
+    }
+
     EventSourceMapping withState(String newState, boolean isEnabled) {
         return new EventSourceMapping(uuid, account, region, eventSourceArn, functionArn, batchSize,
                 maximumBatchingWindowInSeconds, isEnabled, newState, functionResponseTypes, filters, startingPosition,
-                maximumRetryAttempts, onFailureDestination, Instant.now(), tags);
+                maximumRetryAttempts, onFailureDestination, Instant.now(), tags, startingPositionTimestamp,
+                maximumRecordAgeInSeconds, bisectBatchOnFunctionError, parallelizationFactor);
     }
 }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /** Event source mappings: their API (create, get, update, delete, list) and one running poller per enabled mapping. */
 final class EventSourceMappings implements AutoCloseable {
@@ -23,6 +24,8 @@ final class EventSourceMappings implements AutoCloseable {
     private final Invoker invoker;
     private final ProviderEnvironment env;
     private final ConcurrentHashMap<String, EventSourcePoller> pollers = new ConcurrentHashMap<>();
+    /** Per stream mapping, the last sequence number handled per shard (an updated mapping resumes there). */
+    private final ConcurrentHashMap<String, Map<String, String>> checkpoints = new ConcurrentHashMap<>();
 
     EventSourceMappings(AccountRegionStore<LambdaState> store, LambdaEngine engine, Invoker invoker, ProviderEnvironment env) {
         this.store = store;
@@ -45,28 +48,33 @@ final class EventSourceMappings implements AutoCloseable {
         if (!service.equals("sqs") && !service.equals("kinesis") && !service.equals("dynamodb")) {
             throw LambdaErrors.invalidParameter("Unrecognized event source.");
         }
-        if (!service.equals("sqs")) {
-            throw LambdaErrors.invalidParameter("Polystack's Lambda polls SQS queues; " + service
-                    + " event sources are not supported by it yet.");
-        }
+        boolean stream = !service.equals("sqs");
+        String position = LambdaProvider.str(in, "StartingPosition");
+        Instant positionTime = in.get("StartingPositionTimestamp") instanceof Instant t ? t : null;
+        if (stream) checkStreamSettings(source, service, position);
         FunctionRef ref = FunctionRef.parse(LambdaProvider.str(in, "FunctionName"), null, ctx.accountId(), ctx.region());
         LambdaEngine.Found found = engine.resolveForInvoke(ref);
         String functionArn = ref.qualifier() == null ? found.function().arn() : found.function().arn() + ":" + ref.qualifier();
-        int batch = in.get("BatchSize") instanceof Number n ? n.intValue() : 10;
+        int batch = in.get("BatchSize") instanceof Number n ? n.intValue() : stream ? 100 : 10;
         int window = in.get("MaximumBatchingWindowInSeconds") instanceof Number n ? n.intValue() : 0;
         if (batch < 1 || batch > 10_000) {
             throw LambdaErrors.validation(Integer.toString(batch), "batchSize", batch < 1
                     ? "Member must have value greater than or equal to 1" : "Member must have value less than or equal to 10000");
         }
-        if (batch > 10 && window == 0) {
+        if (!stream && batch > 10 && window == 0) {
             throw LambdaErrors.invalidParameter("Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10");
         }
+        if (stream) sourceFor(service, source).check();
         List<Map<String, Object>> filters = filters(in);
         boolean enabled = !Boolean.FALSE.equals(in.get("Enabled"));
+        Integer retries = in.get("MaximumRetryAttempts") instanceof Number n ? n.intValue() : stream ? -1 : null;
+        Integer maxAge = in.get("MaximumRecordAgeInSeconds") instanceof Number n ? n.intValue() : stream ? -1 : null;
+        int parallel = in.get("ParallelizationFactor") instanceof Number n ? n.intValue() : 1;
         EventSourceMapping m = new EventSourceMapping(UUID.randomUUID().toString(), ctx.accountId(), ctx.region(), source,
                 functionArn, batch, window, enabled, enabled ? "Enabled" : "Disabled",
-                LambdaProvider.strings(in.get("FunctionResponseTypes")), filters, LambdaProvider.str(in, "StartingPosition"),
-                (Integer) in.get("MaximumRetryAttempts"), null, Instant.now(), LambdaProvider.stringMap(in.get("Tags")));
+                LambdaProvider.strings(in.get("FunctionResponseTypes")), filters, position, retries,
+                onFailure(in, null), Instant.now(), LambdaProvider.stringMap(in.get("Tags")), positionTime, maxAge,
+                Boolean.TRUE.equals(in.get("BisectBatchOnFunctionError")), parallel);
         store.get(ctx).mappings.put(m.uuid(), m);
         if (enabled) startPoller(m);
         return m.withState(enabled ? "Creating" : "Disabled", enabled);
@@ -95,8 +103,11 @@ final class EventSourceMappings implements AutoCloseable {
                 functionArn, batch, window, enabled, enabled ? "Enabled" : "Disabled",
                 in.containsKey("FunctionResponseTypes") ? LambdaProvider.strings(in.get("FunctionResponseTypes")) : old.functionResponseTypes(),
                 in.containsKey("FilterCriteria") ? filters(in) : old.filters(), old.startingPosition(),
-                in.get("MaximumRetryAttempts") instanceof Integer r ? r : old.maximumRetryAttempts(), old.onFailureDestination(),
-                Instant.now(), old.tags());
+                in.get("MaximumRetryAttempts") instanceof Number r ? Integer.valueOf(r.intValue()) : old.maximumRetryAttempts(),
+                onFailure(in, old.onFailureDestination()), Instant.now(), old.tags(), old.startingPositionTimestamp(),
+                in.get("MaximumRecordAgeInSeconds") instanceof Number a ? Integer.valueOf(a.intValue()) : old.maximumRecordAgeInSeconds(),
+                in.get("BisectBatchOnFunctionError") instanceof Boolean b ? b : old.bisectBatchOnFunctionError(),
+                in.get("ParallelizationFactor") instanceof Number p ? p.intValue() : old.parallelizationFactor());
         store.get(ctx).mappings.put(m.uuid(), m);
         stopPoller(m.uuid());
         if (enabled) startPoller(m);
@@ -107,6 +118,7 @@ final class EventSourceMappings implements AutoCloseable {
         EventSourceMapping m = get(ctx, uuid);
         store.get(ctx).mappings.remove(m.uuid());
         stopPoller(m.uuid());
+        checkpoints.remove(m.uuid());
         return m.withState("Deleting", m.enabled());
     }
 
@@ -145,21 +157,58 @@ final class EventSourceMappings implements AutoCloseable {
         out.put("FunctionArn", m.functionArn());
         out.put("LastModified", m.lastModified());
         out.put("State", m.state());
-        out.put("StateTransitionReason", "USER_INITIATED");
+        out.put("StateTransitionReason", m.isStream() ? "User action" : "USER_INITIATED");
         out.put("FunctionResponseTypes", m.functionResponseTypes());
         out.put("EventSourceMappingArn", m.arn());
         if (m.startingPosition() != null) out.put("StartingPosition", m.startingPosition());
+        if (m.startingPositionTimestamp() != null) out.put("StartingPositionTimestamp", m.startingPositionTimestamp());
+        if (m.isStream()) {
+            out.put("LastProcessingResult", "No records processed");
+            out.put("ParallelizationFactor", m.parallelizationFactor());
+            out.put("DestinationConfig", Map.of("OnFailure", m.onFailureDestination() == null ? Map.of()
+                    : Map.of("Destination", m.onFailureDestination())));
+            out.put("MaximumRecordAgeInSeconds", m.maximumRecordAgeInSeconds() == null ? -1 : m.maximumRecordAgeInSeconds());
+            out.put("BisectBatchOnFunctionError", m.bisectBatchOnFunctionError());
+            out.put("MaximumRetryAttempts", m.maximumRetryAttempts() == null ? -1 : m.maximumRetryAttempts());
+            out.put("TumblingWindowInSeconds", 0);
+        }
         return out;
     }
 
-    /** The poller for a mapping's kind of source; stream sources (Kinesis, DynamoDB Streams) are added here. */
+    /** The poller for a mapping's kind of source. */
     EventSourcePoller pollerFor(EventSourceMapping m) {
-        String service = m.eventSourceArn().split(":")[2];
         String uuid = m.uuid();
-        return switch (service) {
-            case "sqs" -> new SqsPoller(() -> store.get(m.account(), m.region()).mappings.get(uuid), env, invoker, engine);
-            default -> null;
-        };
+        Supplier<EventSourceMapping> current = () -> store.get(m.account(), m.region()).mappings.get(uuid);
+        if (!m.isStream()) return new SqsPoller(current, env, invoker, engine);
+        return new StreamPoller(current, sourceFor(m.sourceService(), m.eventSourceArn()), invoker, engine,
+                checkpoints.computeIfAbsent(uuid, k -> new ConcurrentHashMap<>()));
+    }
+
+    private StreamSource sourceFor(String service, String arn) {
+        return service.equals("kinesis") ? new KinesisSource(env, arn) : new DynamoStreamSource(env, arn);
+    }
+
+    /** AWS's checks of a stream mapping's starting position, in AWS's order. */
+    private static void checkStreamSettings(String arn, String service, String position) {
+        if (position != null && !List.of("LATEST", "AT_TIMESTAMP", "TRIM_HORIZON").contains(position)) {
+            throw LambdaErrors.validation(position, "startingPosition",
+                    "Member must satisfy enum value set: [LATEST, AT_TIMESTAMP, TRIM_HORIZON]");
+        }
+        if (position == null) {
+            throw LambdaErrors.invalidParameter("1 validation error detected: Value null at 'startingPosition' failed to "
+                    + "satisfy constraint: Member must not be null.");
+        }
+        if (service.equals("dynamodb") && position.equals("AT_TIMESTAMP")) {
+            throw LambdaErrors.invalidParameter("Unsupported starting position for arn type: " + arn);
+        }
+    }
+
+    /** The on-failure destination of {@code DestinationConfig}, else {@code current}. */
+    private static String onFailure(Map<String, Object> in, String current) {
+        Map<String, Object> config = LambdaProvider.map(in.get("DestinationConfig"));
+        if (config == null) return current;
+        Map<String, Object> failure = LambdaProvider.map(config.get("OnFailure"));
+        return failure == null ? null : LambdaProvider.str(failure, "Destination");
     }
 
     private void startPoller(EventSourceMapping m) {

@@ -267,7 +267,7 @@ final class Invoker {
     }
 
     /** Sends a record to an SQS queue, SNS topic, Lambda function or EventBridge bus, through the service's provider. */
-    private void send(LambdaFunction fn, String arn, String body, boolean success) {
+    void send(LambdaFunction fn, String arn, String body, boolean success) {
         String[] p = arn.split(":", 6);
         if (p.length < 6) return;
         String service = p[2];

@@ -254,6 +254,23 @@ public final class LambdaProvider implements ServiceProvider, Persistable {
                 }
                 yield paged(out, in, "Layers");
             }
+            case "AddLayerVersionPermission" -> {
+                Map<String, Object> added = layers.addPermission(ctx.accountId(), ctx.region(), str(in, "LayerName"),
+                        integer(in, "VersionNumber"), str(in, "StatementId"), str(in, "Action"), str(in, "Principal"),
+                        str(in, "OrganizationId"), str(in, "RevisionId"));
+                ctx.response().status(201);
+                yield Map.of("Statement", Json.write(added.get("Statement")), "RevisionId", added.get("RevisionId"));
+            }
+            case "RemoveLayerVersionPermission" -> {
+                layers.removePermission(ctx.accountId(), ctx.region(), str(in, "LayerName"), integer(in, "VersionNumber"),
+                        str(in, "StatementId"), str(in, "RevisionId"));
+                ctx.response().status(204);
+                yield Map.of();
+            }
+            case "GetLayerVersionPolicy" -> {
+                Map<String, Object> p = layers.policy(ctx.accountId(), ctx.region(), str(in, "LayerName"), integer(in, "VersionNumber"));
+                yield Map.of("Policy", Json.write(p.get("Policy")), "RevisionId", p.get("RevisionId"));
+            }
             case "CreateEventSourceMapping" -> mappings.view(mappings.create(ctx, in));
             case "GetEventSourceMapping" -> mappings.view(mappings.get(ctx, str(in, "UUID")));
             case "UpdateEventSourceMapping" -> mappings.view(mappings.update(ctx, str(in, "UUID"), in));

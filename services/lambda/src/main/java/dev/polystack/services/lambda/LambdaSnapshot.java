@@ -39,11 +39,14 @@ final class LambdaSnapshot {
 
     record MappingDto(String uuid, String eventSourceArn, String functionArn, int batchSize, int window, boolean enabled,
                       List<String> functionResponseTypes, List<Map<String, Object>> filters, String startingPosition,
-                      Integer maximumRetryAttempts, long lastModified, Map<String, String> tags) {
+                      Integer maximumRetryAttempts, long lastModified, Map<String, String> tags,
+                      String onFailureDestination, Long startingPositionTimestamp, Integer maximumRecordAgeInSeconds,
+                      Boolean bisectBatchOnFunctionError, Integer parallelizationFactor) {
     }
 
     record LayerDto(String name, int version, CodeRef content, String description, List<String> compatibleRuntimes,
-                    List<String> compatibleArchitectures, String licenseInfo, long created) {
+                    List<String> compatibleArchitectures, String licenseInfo, long created,
+                    Map<String, Map<String, Object>> policy, String policyRevisionId) {
     }
 
     record RegionDto(String account, String region, List<FunctionDto> functions, List<MappingDto> mappings,
@@ -81,13 +84,15 @@ final class LambdaSnapshot {
             for (EventSourceMapping m : state.mappings.values()) {
                 mappings.add(new MappingDto(m.uuid(), m.eventSourceArn(), m.functionArn(), m.batchSize(),
                         m.maximumBatchingWindowInSeconds(), m.enabled(), m.functionResponseTypes(), m.filters(),
-                        m.startingPosition(), m.maximumRetryAttempts(), m.lastModified().toEpochMilli(), m.tags()));
+                        m.startingPosition(), m.maximumRetryAttempts(), m.lastModified().toEpochMilli(), m.tags(),
+                        m.onFailureDestination(), m.startingPositionTimestamp() == null ? null : m.startingPositionTimestamp().toEpochMilli(),
+                        m.maximumRecordAgeInSeconds(), m.bisectBatchOnFunctionError(), m.parallelizationFactor()));
             }
             List<LayerDto> layers = new ArrayList<>();
             synchronized (state.layers) {
                 state.layers.values().forEach(vs -> vs.values().forEach(l -> layers.add(new LayerDto(l.name(), l.version(),
                         l.content(), l.description(), l.compatibleRuntimes(), l.compatibleArchitectures(), l.licenseInfo(),
-                        l.created().toEpochMilli()))));
+                        l.created().toEpochMilli(), l.policy(), l.policyRevisionId()))));
             }
             regions.add(new RegionDto(account, region, fns, mappings, layers, new LinkedHashMap<>(state.layerHighWater)));
         }));
@@ -127,13 +132,17 @@ final class LambdaSnapshot {
             for (MappingDto m : r.mappings()) {
                 state.mappings.put(m.uuid(), new EventSourceMapping(m.uuid(), r.account(), r.region(), m.eventSourceArn(),
                         m.functionArn(), m.batchSize(), m.window(), m.enabled(), m.enabled() ? "Enabled" : "Disabled",
-                        m.functionResponseTypes(), m.filters(), m.startingPosition(), m.maximumRetryAttempts(), null,
-                        Instant.ofEpochMilli(m.lastModified()), m.tags()));
+                        m.functionResponseTypes(), m.filters(), m.startingPosition(), m.maximumRetryAttempts(),
+                        m.onFailureDestination(), Instant.ofEpochMilli(m.lastModified()), m.tags(),
+                        m.startingPositionTimestamp() == null ? null : Instant.ofEpochMilli(m.startingPositionTimestamp()),
+                        m.maximumRecordAgeInSeconds(), Boolean.TRUE.equals(m.bisectBatchOnFunctionError()),
+                        m.parallelizationFactor() == null ? 1 : m.parallelizationFactor()));
             }
             for (LayerDto l : r.layers()) {
                 state.layers.computeIfAbsent(l.name(), k -> new TreeMap<>()).put(l.version(), new LayerVersion(l.name(),
                         l.version(), r.account(), r.region(), l.content(), l.description(), l.compatibleRuntimes(),
-                        l.compatibleArchitectures(), l.licenseInfo(), Instant.ofEpochMilli(l.created()), new LinkedHashMap<>(), null));
+                        l.compatibleArchitectures(), l.licenseInfo(), Instant.ofEpochMilli(l.created()),
+                        l.policy() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(l.policy()), l.policyRevisionId()));
             }
             state.layerHighWater.putAll(r.layerHighWater());
             store.put(r.account(), r.region(), state);

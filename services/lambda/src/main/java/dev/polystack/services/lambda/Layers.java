@@ -113,6 +113,90 @@ final class Layers {
         }
     }
 
+    // ------------------------------------------------------------------ layer version permissions
+
+    /** Adds a statement granting {@code lambda:GetLayerVersion}; answers the statement and the policy's new revision. */
+    Map<String, Object> addPermission(String account, String region, String name, int version, String statementId,
+                                      String action, String principal, String organizationId, String revisionId) {
+        if (!"lambda:GetLayerVersion".equals(action)) {
+            throw LambdaErrors.validation(String.valueOf(action), "action",
+                    "Member must satisfy regular expression pattern: lambda:GetLayerVersion");
+        }
+        synchronized (store.get(account, region).layers) {
+            LayerVersion v = existing(account, region, name, version);
+            checkRevision(v, revisionId);
+            if (v.policy().containsKey(statementId)) {
+                throw LambdaErrors.conflict("The statement id (" + statementId + ") provided already exists. Please provide "
+                        + "a new statement id, or remove the existing statement.");
+            }
+            Map<String, Object> statement = new LinkedHashMap<>();
+            statement.put("Sid", statementId);
+            statement.put("Effect", "Allow");
+            statement.put("Principal", principal != null && principal.matches("\\d{12}")
+                    ? Map.of("AWS", "arn:" + FunctionRef.partition(region) + ":iam::" + principal + ":root") : principal);
+            statement.put("Action", action);
+            statement.put("Resource", v.arn());
+            if (organizationId != null) {
+                statement.put("Condition", Map.of("StringEquals", Map.of("aws:PrincipalOrgID", organizationId)));
+            }
+            Map<String, Map<String, Object>> policy = new LinkedHashMap<>(v.policy());
+            policy.put(statementId, statement);
+            LayerVersion changed = withPolicy(v, policy);
+            replace(changed);
+            return Map.of("Statement", statement, "RevisionId", changed.policyRevisionId());
+        }
+    }
+
+    void removePermission(String account, String region, String name, int version, String statementId, String revisionId) {
+        synchronized (store.get(account, region).layers) {
+            LayerVersion v = existing(account, region, name, version);
+            checkRevision(v, revisionId);
+            if (!v.policy().containsKey(statementId)) {
+                throw LambdaErrors.notFound("Statement " + statementId + " is not found in resource policy.");
+            }
+            Map<String, Map<String, Object>> policy = new LinkedHashMap<>(v.policy());
+            policy.remove(statementId);
+            replace(withPolicy(v, policy));
+        }
+    }
+
+    /** The policy document and its revision; AWS answers 404 for a version without statements. */
+    Map<String, Object> policy(String account, String region, String name, int version) {
+        synchronized (store.get(account, region).layers) {
+            LayerVersion v = existing(account, region, name, version);
+            if (v.policy().isEmpty()) throw LambdaErrors.notFound("No policy is associated with the given resource.");
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("Version", "2012-10-17");
+            doc.put("Id", "default");
+            doc.put("Statement", new ArrayList<>(v.policy().values()));
+            return Map.of("Policy", doc, "RevisionId", v.policyRevisionId());
+        }
+    }
+
+    /** A layer version for the permission operations, whose not-found message names the version's ARN. */
+    private LayerVersion existing(String account, String region, String name, int version) {
+        TreeMap<Integer, LayerVersion> versions = store.get(account, region).layers.get(name);
+        LayerVersion v = versions == null ? null : versions.get(version);
+        if (v == null) {
+            throw LambdaErrors.notFound("Layer version arn:" + FunctionRef.partition(region) + ":lambda:" + region + ":"
+                    + account + ":layer:" + name + ":" + version + " does not exist.");
+        }
+        return v;
+    }
+
+    private static void checkRevision(LayerVersion v, String revisionId) {
+        if (revisionId != null && !revisionId.equals(v.policyRevisionId())) {
+            throw LambdaErrors.preconditionFailed("The Revision Id provided does not match the latest Revision Id. "
+                    + "Call the GetLayerPolicy API to retrieve the latest Revision Id");
+        }
+    }
+
+    private static LayerVersion withPolicy(LayerVersion v, Map<String, Map<String, Object>> policy) {
+        return new LayerVersion(v.name(), v.version(), v.account(), v.region(), v.content(), v.description(),
+                v.compatibleRuntimes(), v.compatibleArchitectures(), v.licenseInfo(), v.created(), policy,
+                java.util.UUID.randomUUID().toString());
+    }
+
     /** Checks a function's layer list: each must exist (AWS answers with the ARN it could not find). */
     void validate(List<String> arns) {
         if (arns == null) return;
