@@ -37,7 +37,7 @@ public final class DynamoProvider implements ServiceProvider, dev.polystack.api.
 
     DynamoProvider(DynamoEngine engine, ProviderEnvironment environment) {
         this.engine = engine;
-        this.tables = new TableOps(engine);
+        this.tables = new TableOps(engine, new SseKeys(environment));
         this.backups = new Backups(engine);
         this.partiql = new PartiQLOps(engine);
         this.kinesisStreaming = new KinesisStreaming(engine, environment);
@@ -89,7 +89,7 @@ public final class DynamoProvider implements ServiceProvider, dev.polystack.api.
         return switch (operation) {
             case "CreateTable" -> Map.of("TableDescription", TableOps.describe(tables.create(ctx, in), "create"));
             case "DescribeTable" -> Map.of("Table", TableOps.describe(engine.namedTable(r, str(in, "TableName")), "describe"));
-            case "UpdateTable" -> Map.of("TableDescription", TableOps.describe(tables.update(ctx, in), "describe"));
+            case "UpdateTable" -> Map.of("TableDescription", tables.update(ctx, in));
             case "DeleteTable" -> Map.of("TableDescription", TableOps.describe(engine.deleteTable(r, str(in, "TableName")), "delete"));
             case "ListTables" -> listTables(r, in);
             case "PutItem" -> putItem(r, in);

@@ -17,8 +17,8 @@ import java.util.Map;
 final class PartiQL {
 
     /** A statement reduced to the engine's terms. */
-    record Statement(String kind, String table, List<Expr.Path> projection, Expr.Cond where,
-                     Map<String, AttrValue> item, Update update) {
+    record Statement(String kind, String table, String index, List<Expr.Path> projection, Expr.Cond where,
+                     Map<String, AttrValue> item, Update update, String returning) {
     }
 
     private record Tok(String type, String text) {
@@ -64,10 +64,26 @@ final class PartiQL {
                 }
                 keyword("FROM");
                 String table = identifier();
+                String index = accept(".") ? identifier() : null; // SELECT ... FROM "table"."index"
                 Expr.Cond where = null;
                 if (acceptWord("WHERE")) where = condition();
                 end();
-                return new Statement("SELECT", table, projection, where, null, null);
+                return new Statement("SELECT", table, index, projection, where, null, null, null);
+            }
+            case "EXISTS" -> {
+                // A transaction's condition check: EXISTS(SELECT * FROM "table" WHERE key = ... [AND condition])
+                if (!accept("(")) throw syntax();
+                keyword("SELECT");
+                if (!accept("*")) throw syntax();
+                keyword("FROM");
+                String table = identifier();
+                keyword("WHERE");
+                int close = toks.size() - 1;
+                if (close <= pos || !toks.get(close).text.equals(")")) throw syntax();
+                Expr.Cond where = conditionUntil(close);
+                pos = close + 1;
+                end();
+                return new Statement("EXISTS", table, null, null, where, null, null, null);
             }
             case "INSERT" -> {
                 keyword("INTO");
@@ -76,18 +92,32 @@ final class PartiQL {
                 AttrValue v = literal();
                 if (!(v instanceof AttrValue.M m)) throw syntax();
                 end();
-                return new Statement("INSERT", table, null, null, m.values(), null);
+                return new Statement("INSERT", table, null, null, null, m.values(), null, null);
             }
             case "UPDATE" -> {
                 String table = identifier();
-                StringBuilder sets = new StringBuilder(), removes = new StringBuilder();
+                StringBuilder sets = new StringBuilder(), removes = new StringBuilder(), adds = new StringBuilder(), deletes = new StringBuilder();
                 while (true) {
                     if (acceptWord("SET")) {
                         do {
-                            if (sets.length() > 0) sets.append(", ");
-                            sets.append(path());
+                            String target = path();
                             if (!accept("=")) throw syntax();
-                            sets.append(" = ").append(operand());
+                            // SET a = set_add(a, <<...>>) and set_delete(a, <<...>>) are the expression language's ADD and DELETE.
+                            Tok fn = pos < toks.size() ? toks.get(pos) : null;
+                            if (fn != null && fn.type.equals("word") && (fn.text.equalsIgnoreCase("set_add") || fn.text.equalsIgnoreCase("set_delete"))
+                                    && pos + 1 < toks.size() && toks.get(pos + 1).text.equals("(")) {
+                                pos += 2;
+                                String of = path();
+                                if (!of.equals(target) || !accept(",")) throw syntax();
+                                String v = value();
+                                if (!accept(")")) throw syntax();
+                                StringBuilder into = fn.text.equalsIgnoreCase("set_add") ? adds : deletes;
+                                if (into.length() > 0) into.append(", ");
+                                into.append(target).append(' ').append(v);
+                                continue;
+                            }
+                            if (sets.length() > 0) sets.append(", ");
+                            sets.append(target).append(" = ").append(operand());
                             if (peekIs("+") || peekIs("-")) sets.append(' ').append(next().text).append(' ').append(operand());
                         } while (accept(","));
                     } else if (acceptWord("REMOVE")) {
@@ -100,19 +130,23 @@ final class PartiQL {
                     }
                 }
                 keyword("WHERE");
+                String returning = returningClause();
                 Expr.Cond where = condition();
                 end();
-                String text = (sets.length() > 0 ? "SET " + sets : "") + (removes.length() > 0 ? " REMOVE " + removes : "");
+                String text = (sets.length() > 0 ? "SET " + sets : "") + (removes.length() > 0 ? " REMOVE " + removes : "")
+                        + (adds.length() > 0 ? " ADD " + adds : "") + (deletes.length() > 0 ? " DELETE " + deletes : "");
                 if (text.isBlank()) throw syntax();
-                return new Statement("UPDATE", table, null, where, null, ExpressionParser.update(text, placeholders()));
+                return new Statement("UPDATE", table, null, null, where, null, ExpressionParser.update(text, placeholders()), returning);
             }
             case "DELETE" -> {
                 keyword("FROM");
                 String table = identifier();
                 keyword("WHERE");
+                String returning = returningClause();
+                if (returning != null && !returning.equals("ALL_OLD")) throw syntax();
                 Expr.Cond where = condition();
                 end();
-                return new Statement("DELETE", table, null, where, null, null);
+                return new Statement("DELETE", table, null, null, where, null, null, returning);
             }
             default -> throw Errors.validation("Statement wasn't well formed, can't be processed: unsupported statement");
         }
@@ -122,10 +156,32 @@ final class PartiQL {
         return new ExpressionParser.Placeholders(names, values);
     }
 
-    /** The rest of a WHERE clause rewritten into expression syntax (keywords and operators kept, values bound). */
+    /**
+     * A trailing {@code RETURNING (ALL|MODIFIED) (OLD|NEW) *} (ReturnValues for UPDATE and DELETE): found at the end
+     * of the statement and cut off it, so the WHERE clause before it parses alone. Null when there is none.
+     */
+    private String returningClause() {
+        int n = toks.size();
+        for (int i = pos; i < n; i++) {
+            Tok t = toks.get(i);
+            if (!t.type.equals("word") || !t.text.equalsIgnoreCase("RETURNING")) continue;
+            if (i + 4 != n || !toks.get(i + 3).text.equals("*")) throw syntax();
+            String which = toks.get(i + 1).text.toUpperCase(Locale.ROOT), image = toks.get(i + 2).text.toUpperCase(Locale.ROOT);
+            if (!List.of("ALL", "MODIFIED").contains(which) || !List.of("OLD", "NEW").contains(image)) throw syntax();
+            toks.subList(i, n).clear();
+            return (which.equals("ALL") ? "ALL_" : "UPDATED_") + image;
+        }
+        return null;
+    }
+
     private Expr.Cond condition() {
+        return conditionUntil(toks.size());
+    }
+
+    /** The WHERE clause up to token {@code end}, rewritten into expression syntax (keywords and operators kept, values bound). */
+    private Expr.Cond conditionUntil(int end) {
         StringBuilder b = new StringBuilder();
-        while (pos < toks.size()) {
+        while (pos < end) {
             Tok t = toks.get(pos);
             if (t.type.equals("word") && t.text.equalsIgnoreCase("IS")) {
                 pos++;

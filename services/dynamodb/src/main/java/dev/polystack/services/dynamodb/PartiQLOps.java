@@ -44,9 +44,13 @@ final class PartiQLOps {
                 start = r.statementTokens.remove(token);
                 if (start == null) throw Errors.validation("Invalid NextToken");
             }
-            DynamoEngine.Read read = new DynamoEngine.Read(t, null, s.where(), s.projection(), false, integer(in, "Limit"),
+            Table.Index idx = index(t, s.index());
+            DynamoEngine.Read read = new DynamoEngine.Read(t, idx, s.where(), s.projection(), false, integer(in, "Limit"),
                     start, true, 0, 1);
-            DynamoEngine.Page page = engine.scan(read);
+            // WHERE with an equality on the partition key reads that partition only (a Query), as DynamoDB does.
+            AttrValue partition = partitionOf(s.where(), idx == null ? t.hash : idx.hash);
+            DynamoEngine.Page page = partition != null ? engine.query(read, new DynamoEngine.KeyCondition(partition, null, null, null))
+                    : engine.scan(read);
             out.put("Items", Items.toWire(page.items()));
             if (page.lastKey() != null) {
                 String next = UUID.randomUUID().toString();
@@ -55,15 +59,54 @@ final class PartiQLOps {
             }
             return out;
         }
-        run(write(t, s), s);
-        out.put("Items", List.of());
+        DynamoEngine.Change c = run(write(t, s), s, "ALL_OLD".equals(str(in, "ReturnValuesOnConditionCheckFailure")));
+        Map<String, AttrValue> returned = returned(s, c);
+        out.put("Items", returned == null || returned.isEmpty() ? List.of() : List.of(Items.toWire(returned)));
         return out;
     }
 
+    /** What a RETURNING clause asks for. */
+    private static Map<String, AttrValue> returned(PartiQL.Statement s, DynamoEngine.Change c) {
+        if (s.returning() == null) return null;
+        return switch (s.returning()) {
+            case "ALL_OLD" -> c.before();
+            case "ALL_NEW" -> c.after();
+            case "UPDATED_OLD" -> c.before() == null ? null : Projection.apply(c.before(), s.update().targets());
+            case "UPDATED_NEW" -> c.after() == null ? null : Projection.apply(c.after(), s.update().targets());
+            default -> null;
+        };
+    }
+
+    /** The index a SELECT names ({@code FROM "table"."index"}), or null for the table itself. */
+    private static Table.Index index(Table t, String name) {
+        if (name == null) return null;
+        Table.Index idx = t.indexes.get(name);
+        if (idx == null) throw Errors.validation("The table does not have the specified index: " + name);
+        return idx;
+    }
+
+    /** The value the WHERE clause's top-level conjunction sets the partition key to, or null. */
+    private static AttrValue partitionOf(Expr.Cond where, Table.KeyAttr hash) {
+        List<Expr.Cond> parts = new ArrayList<>();
+        flatten(where, parts);
+        for (Expr.Cond c : parts) {
+            if (c instanceof Expr.Compare cmp && cmp.op().equals("=") && cmp.left() instanceof Expr.PathOperand p
+                    && p.path().isTopLevel() && p.path().head().equals(hash.name()) && cmp.right() instanceof Expr.ValueOperand v
+                    && v.value().type().equals(hash.type())) {
+                return v.value();
+            }
+        }
+        return null;
+    }
+
     /** Runs one write; an INSERT over an existing key is DuplicateItemException, as AWS answers. */
-    private void run(DynamoEngine.Action a, PartiQL.Statement s) {
+    private DynamoEngine.Change run(DynamoEngine.Action a, PartiQL.Statement s, boolean returnItemOnFailure) {
+        if (a.change() == null) {
+            // EXISTS(...) is a condition check: it only means something inside ExecuteTransaction.
+            throw Errors.validation("Statement wasn't well formed, can't be processed: EXISTS is only supported in ExecuteTransaction");
+        }
         try {
-            engine.write(a.table(), a.key(), a.condition(), false, a.change());
+            return engine.write(a.table(), a.key(), a.condition(), returnItemOnFailure, a.change());
         } catch (ServiceException e) {
             if (s.kind().equals("INSERT") && e.code().equals("ConditionalCheckFailedException")) {
                 throw new ServiceException("DuplicateItemException", "Duplicate primary key exists in table");
@@ -81,6 +124,12 @@ final class PartiQLOps {
                 Items.checkSize(item);
                 Expr.Cond absent = new Expr.AttributeExists(new Expr.Path(List.of(t.hash.name())), false);
                 return new DynamoEngine.Action(t, t.keyOf(item, false), absent, false, old -> item);
+            }
+            case "EXISTS" -> {
+                Map<String, AttrValue> key = new LinkedHashMap<>();
+                Expr.Cond rest = splitKey(t, s.where(), key);
+                Expr.Cond exists = new Expr.AttributeExists(new Expr.Path(List.of(t.hash.name())), true);
+                return new DynamoEngine.Action(t, t.keyOf(key, true), rest == null ? exists : new Expr.And(exists, rest), false, null);
             }
             case "UPDATE", "DELETE" -> {
                 Map<String, AttrValue> key = new LinkedHashMap<>();
@@ -148,7 +197,7 @@ final class PartiQLOps {
                     Map<String, AttrValue> item = engine.get(t, t.keyOf(key, true));
                     if (item != null && (rest == null || rest.test(item))) response.put("Item", Items.toWire(Projection.apply(item, s.projection())));
                 } else {
-                    run(write(t, s), s);
+                    run(write(t, s), s, false);
                 }
             } catch (ServiceException e) {
                 response.put("Error", Map.of("Code", errorCode(e), "Message", e.getMessage()));

@@ -23,9 +23,11 @@ final class TableOps {
     private final DynamoEngine engine;
 
     private final GlobalTables globalTables;
+    private final SseKeys sse;
 
-    TableOps(DynamoEngine engine) {
+    TableOps(DynamoEngine engine, SseKeys sse) {
         this.engine = engine;
+        this.sse = sse;
         this.globalTables = new GlobalTables(engine);
     }
 
@@ -87,7 +89,7 @@ final class TableOps {
         t.writeCapacity = capacity[1];
         t.deletionProtection = bool(in, "DeletionProtectionEnabled", false);
         t.tableClass = str(in, "TableClass");
-        t.sseDescription = sse(map(in, "SSESpecification"), ctx);
+        t.sseDescription = sse.describe(map(in, "SSESpecification"), ctx, "ENABLED");
         for (Map<String, Object> tag : maps(in, "Tags") == null ? List.<Map<String, Object>>of() : maps(in, "Tags")) {
             t.tags.put(str(tag, "Key"), str(tag, "Value"));
         }
@@ -188,26 +190,34 @@ final class TableOps {
         return capacity("PROVISIONED", throughput);
     }
 
-    /** SSESpecification: KMS encryption names a key (or the account's AWS-managed one); AES256 is the default. */
-    private Map<String, Object> sse(Map<String, Object> spec, RequestContext ctx) {
-        if (spec == null || !bool(spec, "Enabled", false)) return null;
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("Status", "ENABLED");
-        d.put("SSEType", "KMS");
-        String keyId = str(spec, "KMSMasterKeyId");
-        d.put("KMSMasterKeyArn", keyId != null && keyId.startsWith("arn:") ? keyId
-                : "arn:" + ctx.partition() + ":kms:" + ctx.region() + ":" + ctx.accountId() + ":key/"
-                + (keyId != null ? keyId : UUID_FOR_MANAGED_KEY));
-        return d;
-    }
-
-    private static final String UUID_FOR_MANAGED_KEY = java.util.UUID.nameUUIDFromBytes("aws/dynamodb".getBytes()).toString();
 
     // ---- UpdateTable -----------------------------------------------------------------------------------------
 
-    Table update(RequestContext ctx, Map<String, Object> in) {
+    /** UpdateTable: applies the changes and answers the TableDescription (SSE changes show as UPDATING, as on AWS). */
+    Map<String, Object> update(RequestContext ctx, Map<String, Object> in) {
         DynamoEngine.Region r = engine.stores.get(ctx);
         Table t = engine.namedTable(r, str(in, "TableName"));
+        // The KMS key is checked before anything changes: an unusable key leaves the table as it was.
+        Map<String, Object> sseSpec = map(in, "SSESpecification");
+        Map<String, Object> sseAnswer = null;
+        if (sseSpec != null) {
+            Map<String, Object> next = sse.describe(sseSpec, ctx, "ENABLED");
+            Map<String, Object> shown = next != null ? next : t.sseDescription;
+            if (shown != null) {
+                sseAnswer = new LinkedHashMap<>(shown);
+                sseAnswer.put("Status", "UPDATING");
+            }
+            applyUpdate(ctx, r, t, in);
+            t.sseDescription = next;
+        } else {
+            applyUpdate(ctx, r, t, in);
+        }
+        Map<String, Object> d = describe(t, "describe");
+        if (sseAnswer != null) d.put("SSEDescription", sseAnswer);
+        return d;
+    }
+
+    private void applyUpdate(RequestContext ctx, DynamoEngine.Region r, Table t, Map<String, Object> in) {
         String billing = str(in, "BillingMode");
         Map<String, Object> throughput = map(in, "ProvisionedThroughput");
         if (billing != null || throughput != null) {
@@ -223,7 +233,7 @@ final class TableOps {
         }
         if (in.containsKey("DeletionProtectionEnabled")) t.deletionProtection = bool(in, "DeletionProtectionEnabled", false);
         if (str(in, "TableClass") != null) t.tableClass = str(in, "TableClass");
-        if (map(in, "SSESpecification") != null) t.sseDescription = sse(map(in, "SSESpecification"), ctx);
+        if (map(in, "SSESpecification") != null) t.sseDescription = sse.describe(map(in, "SSESpecification"), ctx, "ENABLED");
         Map<String, Object> streamSpec = map(in, "StreamSpecification");
         if (streamSpec != null) {
             boolean enable = bool(streamSpec, "StreamEnabled", false);
@@ -285,7 +295,6 @@ final class TableOps {
                 }
             }
         }
-        return t;
     }
 
     // ---- DescribeTable ---------------------------------------------------------------------------------------
