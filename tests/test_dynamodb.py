@@ -62,6 +62,18 @@ def test_table_crud_shapes(ddb):
         "ResourceNotFoundException", "Requested resource not found: Table: non-existent not found", 400)
 
 
+def test_warm_throughput_asked_at_creation(ddb):
+    name = unique("warm")
+    created = ddb.create_table(TableName=name, AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                               KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                               ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5},
+                               WarmThroughput={"ReadUnitsPerSecond": 1000, "WriteUnitsPerSecond": 1200})["TableDescription"]
+    assert created["WarmThroughput"] == {"ReadUnitsPerSecond": 1000, "WriteUnitsPerSecond": 1200, "Status": "UPDATING"}
+    table = ddb.describe_table(TableName=name)["Table"]
+    assert table["WarmThroughput"] == {"ReadUnitsPerSecond": 1000, "WriteUnitsPerSecond": 1200, "Status": "ACTIVE"}
+    assert table["ProvisionedThroughput"] == {"NumberOfDecreasesToday": 0, "ReadCapacityUnits": 5, "WriteCapacityUnits": 5}
+
+
 def test_create_table_errors(ddb):
     name = make_table(ddb)
     err, _ = error_of(ddb.create_table, TableName=name, AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],

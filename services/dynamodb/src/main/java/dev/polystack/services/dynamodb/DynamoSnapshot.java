@@ -39,7 +39,7 @@ final class DynamoSnapshot {
                       Map<String, Object> sseDescription, String ttlAttribute, boolean ttlEnabled,
                       boolean pointInTimeRecovery, String contributorInsights, Map<String, String> tags,
                       List<StreamState> streams, Map<String, String> replicaKeys,
-                      List<KinesisDestinationState> kinesisDestinations) {
+                      List<KinesisDestinationState> kinesisDestinations, long warmRead, long warmWrite) {
     }
 
     /** A Kinesis streaming destination. */
@@ -138,7 +138,8 @@ final class DynamoSnapshot {
                 t.attributeDefinitions, indexes, t.billingMode, t.readCapacity, t.writeCapacity, t.billingModeChangedMillis,
                 t.deletionProtection, t.tableClass, t.sseDescription, t.ttlAttribute, t.ttlEnabled, t.pointInTimeRecovery,
                 t.contributorInsights, new LinkedHashMap<>(t.tags), streams, replicaKeys(t),
-                t.kinesisDestinations.stream().map(d -> new KinesisDestinationState(d.streamArn, d.status, d.precision)).toList());
+                t.kinesisDestinations.stream().map(d -> new KinesisDestinationState(d.streamArn, d.status, d.precision)).toList(),
+                t.warmRead, t.warmWrite);
     }
 
     /** The global table's members (region → the KMS key its replica was created with, "" for none); null if regional. */
@@ -336,6 +337,8 @@ final class DynamoSnapshot {
         t.billingModeChangedMillis = s.billingModeChangedMillis();
         t.deletionProtection = s.deletionProtection();
         t.tableClass = s.tableClass();
+        t.warmRead = s.warmRead();
+        t.warmWrite = s.warmWrite();
         t.sseDescription = s.sseDescription();
         t.ttlAttribute = s.ttlAttribute();
         t.ttlEnabled = s.ttlEnabled();

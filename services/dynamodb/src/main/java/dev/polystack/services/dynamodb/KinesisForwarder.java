@@ -29,6 +29,7 @@ final class KinesisForwarder {
     private static final int MAX_BATCH = 500;
     private static final System.Logger LOG = System.getLogger("dynamodb");
 
+    /** One change for one destination; {@code precision} null: never set (milliseconds, not named in the record). */
     private record Pending(String accountId, String region, String tableName, String streamArn, String precision,
                            String eventName, long atMillis, Map<String, AttrValue> keys, Map<String, AttrValue> newImage,
                            Map<String, AttrValue> oldImage, boolean ttlDeletion) {
@@ -48,7 +49,7 @@ final class KinesisForwarder {
         String event = oldItem == null ? "INSERT" : newItem == null ? "REMOVE" : "MODIFY";
         for (KinesisDestination d : t.kinesisDestinations) {
             if (!d.active()) continue;
-            queue.add(new Pending(t.accountId, t.region, t.name, d.streamArn, d.effectivePrecision(), event, now, keys,
+            queue.add(new Pending(t.accountId, t.region, t.name, d.streamArn, d.precision, event, now, keys,
                     newItem, oldItem, ttlDeletion));
         }
         if (!queue.isEmpty() && draining.compareAndSet(false, true)) env.scheduler().execute(this::drain);
@@ -95,7 +96,8 @@ final class KinesisForwarder {
         if (p.oldImage != null) ddb.put("OldImage", Items.toWire(p.oldImage));
         int size = Items.size(p.keys) + (p.newImage == null ? 0 : Items.size(p.newImage)) + (p.oldImage == null ? 0 : Items.size(p.oldImage));
         ddb.put("SizeBytes", size);
-        ddb.put("ApproximateCreationDateTimePrecision", p.precision);
+        // Named only once UpdateKinesisStreamingDestination chose a precision (recorded: absent by default).
+        if (p.precision != null) ddb.put("ApproximateCreationDateTimePrecision", p.precision);
         Map<String, Object> rec = new LinkedHashMap<>();
         rec.put("awsRegion", p.region);
         rec.put("eventID", UUID.randomUUID().toString());

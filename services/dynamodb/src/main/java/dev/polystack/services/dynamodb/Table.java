@@ -83,6 +83,9 @@ final class Table {
     volatile long billingModeChangedMillis;
     volatile boolean deletionProtection;
     volatile String tableClass;
+    /** WarmThroughput asked for (0: not asked), read and write units per second. */
+    volatile long warmRead;
+    volatile long warmWrite;
     volatile Map<String, Object> sseDescription;
     volatile String ttlAttribute;
     volatile boolean ttlEnabled;

@@ -89,6 +89,11 @@ final class TableOps {
         t.writeCapacity = capacity[1];
         t.deletionProtection = bool(in, "DeletionProtectionEnabled", false);
         t.tableClass = str(in, "TableClass");
+        Map<String, Object> warmSpec = map(in, "WarmThroughput");
+        if (warmSpec != null) {
+            t.warmRead = longValue(warmSpec, "ReadUnitsPerSecond") == null ? 0 : longValue(warmSpec, "ReadUnitsPerSecond");
+            t.warmWrite = longValue(warmSpec, "WriteUnitsPerSecond") == null ? 0 : longValue(warmSpec, "WriteUnitsPerSecond");
+        }
         t.sseDescription = sse.describe(map(in, "SSESpecification"), ctx, "ENABLED");
         for (Map<String, Object> tag : maps(in, "Tags") == null ? List.<Map<String, Object>>of() : maps(in, "Tags")) {
             t.tags.put(str(tag, "Key"), str(tag, "Value"));
@@ -367,7 +372,20 @@ final class TableOps {
         }
         if (t.tableClass != null) d.put("TableClassSummary", Map.of("TableClass", t.tableClass));
         d.put("DeletionProtectionEnabled", t.deletionProtection);
-        if (phase.equals("describe")) d.put("WarmThroughput", warm(t.billingMode, t.readCapacity, t.writeCapacity));
+        if (phase.equals("describe")) {
+            Map<String, Object> w = warm(t.billingMode, t.readCapacity, t.writeCapacity);
+            // Warm throughput asked for at creation raises the table's (never lowers it).
+            if (t.warmRead > 0) w.put("ReadUnitsPerSecond", Math.max(t.warmRead, (Long) w.get("ReadUnitsPerSecond")));
+            if (t.warmWrite > 0) w.put("WriteUnitsPerSecond", Math.max(t.warmWrite, (Long) w.get("WriteUnitsPerSecond")));
+            d.put("WarmThroughput", w);
+        } else if (phase.equals("create") && (t.warmRead > 0 || t.warmWrite > 0)) {
+            // CreateTable with WarmThroughput answers the values asked for, still UPDATING (recorded).
+            Map<String, Object> w = new LinkedHashMap<>();
+            w.put("ReadUnitsPerSecond", t.warmRead);
+            w.put("WriteUnitsPerSecond", t.warmWrite);
+            w.put("Status", "UPDATING");
+            d.put("WarmThroughput", w);
+        }
         return d;
     }
 
