@@ -185,3 +185,49 @@ def test_upload_part_checksum_must_match_the_body(s3, bucket):
         assert [p["PartNumber"] for p in s3.list_parts(Bucket=bucket, Key="mp", UploadId=upload)["Parts"]] == [1]
     finally:
         s3.abort_multipart_upload(Bucket=bucket, Key="mp", UploadId=upload)
+
+
+def test_object_tagging_on_a_delete_marker_is_405_even_as_latest(s3, versioned):
+    s3.put_object(Bucket=versioned, Key="t", Body=b"x", Tagging="a=b")
+    marker = s3.delete_object(Bucket=versioned, Key="t")["VersionId"]
+    for version in ({}, {"VersionId": marker}):  # AWS answers the latest delete marker as it answers it by id
+        for call, method in ((s3.get_object_tagging, "GET"), (s3.delete_object_tagging, "DELETE")):
+            error, status = error_of(call, Bucket=versioned, Key="t", **version)
+            assert (error["Code"], error["Method"], error["ResourceType"], status) == (
+                "MethodNotAllowed", method, "DeleteMarker", 405)
+        error, status = error_of(s3.put_object_tagging, Bucket=versioned, Key="t", Tagging={"TagSet": []}, **version)
+        assert (error["Code"], error["Method"], status) == ("MethodNotAllowed", "PUT", 405)
+    # the version under the marker keeps its tags
+    versions = s3.list_object_versions(Bucket=versioned, Prefix="t")["Versions"]
+    tags = s3.get_object_tagging(Bucket=versioned, Key="t", VersionId=versions[0]["VersionId"])["TagSet"]
+    assert tags == [{"Key": "a", "Value": "b"}]
+
+
+def test_listing_tokens_and_start_after(s3, bucket):
+    for i in range(12):
+        s3.put_object(Bucket=bucket, Key=f"test_{i}", Body=b"x")
+    first = s3.list_objects_v2(Bucket=bucket, MaxKeys=5)
+    token = first["NextContinuationToken"]
+    # StartAfter is echoed only when no continuation token supersedes it
+    page = s3.list_objects_v2(Bucket=bucket, StartAfter="test_7", MaxKeys=2)
+    assert page["StartAfter"] == "test_7" and [c["Key"] for c in page["Contents"]] == ["test_8", "test_9"]
+    page = s3.list_objects_v2(Bucket=bucket, StartAfter="test_7", ContinuationToken=token)
+    assert "StartAfter" not in page and page["ContinuationToken"] == token and page["KeyCount"] == 7
+    error, status = _err(s3.list_objects_v2, Bucket=bucket, ContinuationToken="")
+    assert (error, status) == ({"Code": "InvalidArgument", "Message": "The continuation token provided is incorrect",
+                                "ArgumentName": "continuation-token"}, 400)
+    # ListBuckets takes an empty token as none
+    listed = s3.list_buckets(ContinuationToken="", MaxBuckets=1)
+    assert len(listed["Buckets"]) == 1
+
+
+def test_empty_numeric_query_parameters_are_ignored(s3_unvalidated, bucket):
+    s3 = s3_unvalidated
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="e")["UploadId"]
+    try:
+        s3.upload_part(Bucket=bucket, Key="e", UploadId=upload, PartNumber=1, Body=b"data")
+        for params in ({"PartNumberMarker": ""}, {"MaxParts": ""}):
+            parts = s3.list_parts(Bucket=bucket, Key="e", UploadId=upload, **params)
+            assert (parts["PartNumberMarker"], parts["MaxParts"], len(parts["Parts"])) == (0, 1000, 1)
+    finally:
+        s3.abort_multipart_upload(Bucket=bucket, Key="e", UploadId=upload)

@@ -114,6 +114,8 @@ public class RestXmlCodec implements ProtocolCodec {
                     Member item = m.shape().listMember();
                     for (String s : v) list.add(WireValues.parse(item.shape().type(), s, timestampFormat(item, m, TimestampFormat.ISO8601)));
                     params.put(m.name(), list);
+                } else if (v.get(0).isBlank() && isNumber(m.shape().type())) {
+                    continue; // S3 ignores an empty numeric query parameter (?part-number-marker=, ?max-parts=), as if absent
                 } else {
                     params.put(m.name(), WireValues.parse(m.shape().type(), v.get(0), timestampFormat(m, null, TimestampFormat.ISO8601)));
                 }
@@ -454,5 +456,9 @@ public class RestXmlCodec implements ProtocolCodec {
             else if (!common.equals(ns.uri())) return null;
         }
         return common;
+    }
+
+    private static boolean isNumber(ShapeType type) {
+        return type == ShapeType.INTEGER || type == ShapeType.LONG || type == ShapeType.SHORT || type == ShapeType.BYTE;
     }
 }

@@ -180,7 +180,9 @@ final class BucketOps {
         String prefix = In.str(in, "Prefix");
         String regionFilter = In.str(in, "BucketRegion");
         Integer max = In.integer(in, "MaxBuckets");
-        String after = In.str(in, "ContinuationToken") == null ? null : ListOps.decodeToken(In.str(in, "ContinuationToken"));
+        // an empty token starts from the beginning here (ListObjectsV2 refuses one)
+        String token = ListOps.emptyToNull(In.str(in, "ContinuationToken"));
+        String after = token == null ? null : ListOps.decodeToken(token);
         List<Bucket> mine = new ArrayList<>();
         for (Bucket b : state.buckets(ctx.partition()).values()) {
             if (!b.accountId.equals(ctx.accountId())) continue;

@@ -73,6 +73,21 @@ final class Conditions {
         }
     }
 
+    /**
+     * CompleteMultipartUpload's conditions: as {@link WriteCondition#check}, and then, when the key was written or
+     * deleted after the upload began, 409 ConditionalRequestConflict even though the condition holds (as AWS answers).
+     */
+    static void checkCompletion(WriteCondition condition, KeyEntry current, MultipartUpload u) {
+        condition.check(current);
+        if (!u.keyStateKnown) return;
+        ObjectVersion latest = current == null ? null : current.latest();
+        if (latest != u.keyAtStart) {
+            throw new ServiceException("ConditionalRequestConflict", "The conditional request cannot succeed due to a conflicting "
+                    + "operation against this resource.", 409)
+                    .with("Condition", condition.ifMatch() != null ? "If-Match" : "If-None-Match").with("Key", condition.key());
+        }
+    }
+
     static WriteCondition write(Map<String, Object> in, String key) {
         String ifMatch = In.str(in, "IfMatch");
         String ifNoneMatch = In.str(in, "IfNoneMatch");

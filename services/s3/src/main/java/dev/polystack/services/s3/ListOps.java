@@ -120,7 +120,7 @@ final class ListOps {
         out.put("KeyCount", page.items().size());
         if (token != null) out.put("ContinuationToken", token);
         if (page.truncated()) out.put("NextContinuationToken", encodeToken(page.lastItem()));
-        if (startAfter != null) out.put("StartAfter", enc(startAfter, url));
+        if (startAfter != null && token == null) out.put("StartAfter", enc(startAfter, url)); // a token supersedes it: not echoed
         fill(out, page, url, fetchOwner);
         return out;
     }

@@ -72,6 +72,9 @@ final class MultipartOps {
                 ObjectOps.encryption(state, ctx, bucket, in), algorithm, requested, type,
                 Tagging.parseHeader(In.str(in, "Tagging")), Acls.fromRequest(in, ctx.accountId(), bucket.accountId));
         u.lock = ObjectLocks.forWrite(bucket, in, state.clock.instant());
+        KeyEntry current = bucket.objects.get(key);
+        u.keyAtStart = current == null ? null : current.latest();
+        u.keyStateKnown = true;
         bucket.uploads.put(u.uploadId, u);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("Bucket", bucket.name);
@@ -98,6 +101,7 @@ final class MultipartOps {
         Bucket bucket = state.bucket(ctx, In.str(in, "Bucket"));
         MultipartUpload u = upload(bucket, in);
         int number = partNumber(in);
+        SseC.checkPart(u.encryption, in);
         Writes.ChecksumRequest checksum = Writes.checksumRequest(ctx, in, u.checksumAlgorithm);
         if (u.checksumRequested && checksum.explicit() && checksum.algorithm() != u.checksumAlgorithm) {
             throw S3Errors.invalidRequest("Checksum Type mismatch occurred, expected checksum Type: "
@@ -110,8 +114,8 @@ final class MultipartOps {
             checksum = new Writes.ChecksumRequest(u.checksumAlgorithm, null, false, false);
         }
         Writes.Written w = Writes.write(state, ctx, in, checksum, sent);
-        MultipartUpload.Part part = new MultipartUpload.Part(number, w.etag(), w.blob().size(), S3State.now(), w.blob().id(),
-                w.checksum());
+        MultipartUpload.Part part = new MultipartUpload.Part(number, SseC.etag(u.encryption, w.etag()), w.blob().size(),
+                S3State.now(), w.blob().id(), w.checksum());
         storePart(bucket, u, part);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("ETag", part.etag());
@@ -134,6 +138,7 @@ final class MultipartOps {
         Bucket bucket = state.bucket(ctx, In.str(in, "Bucket"));
         MultipartUpload u = upload(bucket, in);
         int number = partNumber(in);
+        SseC.checkPart(u.encryption, in);
         ObjectOps.CopySource src = ObjectOps.CopySource.parse(In.str(in, "CopySource"));
         ObjectVersion source = objects.copySource(ctx, src, in);
         long start = 0;
@@ -141,13 +146,15 @@ final class MultipartOps {
         String range = In.str(in, "CopySourceRange");
         if (range != null) {
             java.util.regex.Matcher m = COPY_RANGE.matcher(range.trim());
-            if (!m.matches()) {
+            if (!m.matches() || Long.parseLong(m.group(1)) > Long.parseLong(m.group(2))) {
                 throw S3Errors.invalidArgument("The x-amz-copy-source-range value must be of the form bytes=first-last where first "
                         + "and last are the zero-based offsets of the first and last bytes to copy", "x-amz-copy-source-range", range);
             }
             start = Long.parseLong(m.group(1));
             long last = Long.parseLong(m.group(2));
-            if (last >= source.size || start > last) {
+            // AWS's two answers (recorded): a range starting past the end, and one only ending past it
+            if (start >= source.size) throw S3Errors.invalidRequest("The specified copy range is invalid for the source object size");
+            if (last >= source.size) {
                 throw S3Errors.invalidArgument("Range specified is not valid for source object of size: " + source.size,
                         "x-amz-copy-source-range", range);
             }
@@ -159,8 +166,8 @@ final class MultipartOps {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        MultipartUpload.Part part = new MultipartUpload.Part(number, w.etag(), w.blob().size(), S3State.now(), w.blob().id(),
-                w.checksum());
+        MultipartUpload.Part part = new MultipartUpload.Part(number, SseC.etag(u.encryption, w.etag()), w.blob().size(),
+                S3State.now(), w.blob().id(), w.checksum());
         storePart(bucket, u, part);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("ETag", part.etag());
@@ -169,6 +176,8 @@ final class MultipartOps {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("CopyPartResult", result);
         if (!"null".equals(source.versionId)) out.put("CopySourceVersionId", source.versionId);
+        // the upload's encryption, as UploadPart answers it
+        u.encryption.forEach((k, v) -> out.put(k, k.equals("BucketKeyEnabled") ? Boolean.valueOf(v) : v));
         return out;
     }
 
@@ -191,7 +200,7 @@ final class MultipartOps {
                     + "same checksum mode.");
         }
         Conditions.WriteCondition condition = Conditions.write(in, u.key);
-        if (condition != null) condition.check(bucket.objects.get(u.key));
+        if (condition != null) Conditions.checkCompletion(condition, bucket.objects.get(u.key), u);
         List<MultipartUpload.Part> chosen = new ArrayList<>();
         int previous = 0;
         for (Object o : requested) {
@@ -242,16 +251,18 @@ final class MultipartOps {
         // claim the upload: from here on it no longer exists for other requests
         if (!bucket.uploads.remove(u.uploadId, u)) throw S3Errors.noSuchUpload(u.uploadId);
         String etag = multipartEtag(chosen);
-        String checksum = checksum(u, chosen);
+        // an SSE-C upload gets no default checksum: AWS answers none for it (recorded)
+        boolean checksummed = u.checksumRequested || !u.encryption.containsKey(SseC.KEY_MD5);
+        String checksum = checksummed ? checksum(u, chosen) : null;
         List<ObjectVersion.Segment> segments = new ArrayList<>();
-        for (MultipartUpload.Part p : chosen) segments.add(new ObjectVersion.Segment(p.blobId(), p.size()));
+        for (MultipartUpload.Part p : chosen) segments.add(new ObjectVersion.Segment(p.blobId(), p.size(), p.checksum()));
         ObjectVersion v = new ObjectVersion(u.key, ObjectOps.newVersionId(bucket), false, S3State.now(), etag, total,
-                u.ownerAccount, segments, u.headers, u.metadata, u.storageClass, u.encryption, u.checksumAlgorithm, checksum,
-                u.checksumType, chosen.size(), u.tags, u.acl)
+                u.ownerAccount, segments, u.headers, u.metadata, u.storageClass, u.encryption,
+                checksummed ? u.checksumAlgorithm : null, checksum, checksummed ? u.checksumType : null, chosen.size(), u.tags, u.acl)
                 .lock(u.lock != null ? u.lock : ObjectLocks.forWrite(bucket, Map.of(), state.clock.instant()));
         try {
             state.publish(bucket, v, condition == null ? null : old -> {
-                condition.check(old);
+                Conditions.checkCompletion(condition, old, u);
                 return old;
             });
         } catch (RuntimeException e) {
@@ -269,8 +280,10 @@ final class MultipartOps {
         out.put("Bucket", bucket.name);
         out.put("Key", u.key);
         out.put("ETag", etag);
-        out.put(u.checksumAlgorithm.member, checksum);
-        out.put("ChecksumType", u.checksumType);
+        if (checksummed) {
+            out.put(u.checksumAlgorithm.member, checksum);
+            out.put("ChecksumType", u.checksumType);
+        }
         if (!"null".equals(v.versionId)) out.put("VersionId", v.versionId);
         u.encryption.forEach((k, val) -> out.put(k, k.equals("BucketKeyEnabled") ? Boolean.valueOf(val) : val));
         return out;
@@ -405,20 +418,20 @@ final class MultipartOps {
                 int idx = key.indexOf(delimiter, prefix.length());
                 if (idx >= 0) {
                     String cp = key.substring(0, idx + delimiter.length());
-                    if (seenPrefixes.add(cp)) {
+                    // a prefix at or before the key marker was listed on an earlier page (AWS skips it)
+                    boolean listedBefore = keyMarker != null && KeyOrder.INSTANCE.compare(cp, keyMarker) <= 0;
+                    if (!listedBefore && seenPrefixes.add(cp)) {
                         if (uploads.size() + prefixes.size() >= max) {
                             truncated = true;
                             break;
                         }
                         prefixes.add(Map.of("Prefix", ListOps.enc(cp, url)));
-                        nextKey = cp;
-                        nextUpload = null;
                     }
                     continue;
                 }
             }
             List<MultipartUpload> list = e.getValue();
-            list.sort(java.util.Comparator.comparing((MultipartUpload u) -> u.initiated).thenComparing(u -> u.uploadId));
+            list.sort(java.util.Comparator.comparingLong(u -> u.sequence));
             boolean past = !(key.equals(keyMarker) && uploadIdMarker != null);
             for (MultipartUpload u : list) {
                 if (!past) {
@@ -449,11 +462,11 @@ final class MultipartOps {
         out.put("Bucket", bucket.name);
         out.put("KeyMarker", ListOps.enc(ListOps.orEmpty(keyMarker), url));
         out.put("UploadIdMarker", ListOps.orEmpty(uploadIdMarker));
-        if (truncated) {
-            out.put("NextKeyMarker", ListOps.enc(nextKey, url));
-            if (nextUpload != null) out.put("NextUploadIdMarker", nextUpload);
-        }
-        out.put("Prefix", ListOps.enc(prefix, url));
+        // AWS always names the last upload listed (even untruncated), "" when the page holds none: a page of
+        // common prefixes only gives no marker to go on from
+        out.put("NextKeyMarker", nextKey == null ? "" : ListOps.enc(nextKey, url));
+        out.put("NextUploadIdMarker", ListOps.orEmpty(nextUpload));
+        if (In.str(in, "Prefix") != null) out.put("Prefix", ListOps.enc(prefix, url)); // AWS omits it when not asked
         if (delimiter != null) out.put("Delimiter", ListOps.enc(delimiter, url));
         out.put("MaxUploads", maxUploads == null ? 1000 : maxUploads);
         out.put("IsTruncated", truncated);

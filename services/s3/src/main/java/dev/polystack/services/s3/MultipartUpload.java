@@ -24,8 +24,21 @@ public final class MultipartUpload {
     public final List<Map<String, Object>> tags;
     public final Map<String, Object> acl;
     final ConcurrentSkipListMap<Integer, Part> parts = new ConcurrentSkipListMap<>();
+    /**
+     * Creation order, for listing uploads of one key in the order they began (initiation times have whole seconds).
+     * Snapshots save uploads in this order, so restored ones get it again.
+     */
+    final long sequence = SEQUENCE.incrementAndGet();
+    private static final java.util.concurrent.atomic.AtomicLong SEQUENCE = new java.util.concurrent.atomic.AtomicLong();
     /** The Object Lock the completed object gets, from CreateMultipartUpload's headers (not kept in snapshots). */
     volatile ObjectVersion.Lock lock;
+    /**
+     * The key's newest version when the upload began (null: none), so a conditional completion can tell that
+     * the key was written or deleted meanwhile (AWS's 409 ConditionalRequestConflict). Not kept in snapshots:
+     * {@link #keyStateKnown} is false for uploads restored from one, which then skip that check.
+     */
+    volatile ObjectVersion keyAtStart;
+    volatile boolean keyStateKnown;
 
     public MultipartUpload(String uploadId, String key, Instant initiated, String ownerAccount, Map<String, String> headers,
                            Map<String, String> metadata, String storageClass, Map<String, String> encryption,

@@ -54,7 +54,7 @@ final class ObjectOps {
         if (condition != null) condition.check(bucket.objects.get(key)); // fail fast, before reading the body
         Writes.ChecksumRequest checksum = Writes.checksumRequest(ctx, in, ChecksumAlgorithm.CRC64NVME);
         Writes.Written w = Writes.write(state, ctx, in, checksum);
-        ObjectVersion v = new ObjectVersion(key, newVersionId(bucket), false, S3State.now(), w.etag(), w.blob().size(),
+        ObjectVersion v = new ObjectVersion(key, newVersionId(bucket), false, S3State.now(), SseC.etag(encryption, w.etag()), w.blob().size(),
                 ctx.accountId(), List.of(new ObjectVersion.Segment(w.blob().id(), w.blob().size())), headers,
                 metadata(in), storageClass, encryption, w.algorithm(), w.checksum(), "FULL_OBJECT", 0, tags, acl).lock(lock);
         publishOrFree(bucket, v, condition);
@@ -155,10 +155,17 @@ final class ObjectOps {
     /** {@link #encryption(Bucket, Map)} with a requested KMS key checked in KMS and named by its full ARN. */
     static Map<String, String> encryption(S3State state, RequestContext ctx, Bucket bucket, Map<String, Object> in) {
         Map<String, String> e = encryption(bucket, in);
-        String requested = In.str(in, "SSEKMSKeyId");
-        if (requested != null && e.get("ServerSideEncryption") != null && e.get("ServerSideEncryption").startsWith("aws:kms")) {
+        if (e.get("ServerSideEncryption") != null && e.get("ServerSideEncryption").startsWith("aws:kms")) {
+            // the requested key, else the bucket's default key, else the AWS managed aws/s3 key (made on first use):
+            // answered by its key ARN, as AWS does
+            String requested = In.str(in, "SSEKMSKeyId");
+            String configured = e.get("SSEKMSKeyId");
+            String arn;
+            if (requested != null) arn = SseKms.resolve(state, ctx, bucket, requested);
+            else if (configured.endsWith(":alias/aws/s3")) arn = SseKms.resolve(state, ctx, bucket, "alias/aws/s3");
+            else arn = SseKms.resolveOrKeep(state, ctx, bucket, configured); // the bucket's default key
             e = new LinkedHashMap<>(e);
-            e.put("SSEKMSKeyId", SseKms.resolve(state, ctx, bucket, requested));
+            e.put("SSEKMSKeyId", arn);
         }
         return e;
     }
@@ -204,6 +211,7 @@ final class ObjectOps {
                 }
             }
             describe(out, v, bucket, in, !partial && partNumber == null);
+            if (partNumber != null) partChecksum(out, v, partNumber, in);
             out.put("ContentLength", length);
             if (partial) {
                 out.put("ContentRange", "bytes " + start + "-" + (start + length - 1) + "/" + v.size);
@@ -247,6 +255,20 @@ final class ObjectOps {
         v.restoredUntil(S3Lifecycle.expiry(state.clock.instant(), days));
         ctx.response().status(already ? 200 : 202);
         return new LinkedHashMap<>();
+    }
+
+    /**
+     * GetObject/HeadObject of one part with checksum mode: a COMPOSITE object answers that part's checksum; a
+     * FULL_OBJECT one answers its checksum only when the part is the whole object (AWS keeps no per-part CRC for it).
+     */
+    private static void partChecksum(Map<String, Object> out, ObjectVersion v, int partNumber, Map<String, Object> in) {
+        if (v.checksumAlgorithm == null || !"ENABLED".equalsIgnoreCase(In.str(in, "ChecksumMode"))) return;
+        String value = null;
+        if (v.partsCount <= 1) value = v.partsCount == 1 && "COMPOSITE".equals(v.checksumType) ? v.segments.get(0).checksum() : v.checksumValue;
+        else if ("COMPOSITE".equals(v.checksumType)) value = v.segments.get(partNumber - 1).checksum();
+        if (value == null) return;
+        out.put(v.checksumAlgorithm.member, value);
+        out.put("ChecksumType", v.checksumType);
     }
 
     /** [start, length] of a part of a multipart object; part 1 of a simple object is the whole object. */
@@ -558,8 +580,9 @@ final class ObjectOps {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        // a multipart source keeps its multipart ETag (S3 copies it); the new checksum describes the whole object
-        String etag = source.partsCount > 0 ? source.etag : w.etag();
+        // the copy is one new object: a multipart source's "-N" ETag becomes the MD5 of the bytes (as recorded), and
+        // its checksum a FULL_OBJECT one over the whole object
+        String etag = SseC.etag(encryption, w.etag());
         ObjectVersion v = new ObjectVersion(key, newVersionId(bucket), false, S3State.now(), etag, w.blob().size(),
                 ctx.accountId(), List.of(new ObjectVersion.Segment(w.blob().id(), w.blob().size())), headers, metadata,
                 storageClass, encryption, algorithm, w.checksum(), "FULL_OBJECT", 0, tags, source.acl()).lock(lock);
@@ -585,8 +608,20 @@ final class ObjectOps {
         return resolve(ctx, bucket, In.str(in, "Key"), In.str(in, "VersionId"), method);
     }
 
+    /**
+     * As {@link #target}, but a key whose latest version is a delete marker addresses that marker (405
+     * MethodNotAllowed, not 404): AWS answers so for object tagging and PutObjectAcl (recorded).
+     */
+    private ObjectVersion targetOrMarker(RequestContext ctx, Map<String, Object> in, String method) {
+        Bucket bucket = state.bucket(ctx, In.str(in, "Bucket"));
+        String versionId = In.str(in, "VersionId");
+        KeyEntry entry = bucket.objects.get(In.str(in, "Key"));
+        if (versionId == null && entry != null && entry.latest().deleteMarker) versionId = entry.latest().versionId;
+        return resolve(ctx, bucket, In.str(in, "Key"), versionId, method);
+    }
+
     Map<String, Object> putObjectTagging(RequestContext ctx, Map<String, Object> in) {
-        ObjectVersion v = target(ctx, in, "PUT");
+        ObjectVersion v = targetOrMarker(ctx, in, "PUT");
         Map<String, Object> tagging = In.map(in, "Tagging");
         if (tagging == null) throw S3Errors.malformedXml();
         v.tags(Tagging.validate(In.list(tagging, "TagSet"), true));
@@ -595,14 +630,14 @@ final class ObjectOps {
     }
 
     Map<String, Object> getObjectTagging(RequestContext ctx, Map<String, Object> in) {
-        ObjectVersion v = target(ctx, in, "GET");
+        ObjectVersion v = targetOrMarker(ctx, in, "GET");
         Map<String, Object> out = versionOut(v);
         out.put("TagSet", new ArrayList<>(v.tags()));
         return out;
     }
 
     Map<String, Object> deleteObjectTagging(RequestContext ctx, Map<String, Object> in) {
-        ObjectVersion v = target(ctx, in, "DELETE");
+        ObjectVersion v = targetOrMarker(ctx, in, "DELETE");
         v.tags(List.of());
         state.notifications.objectSubresource(ctx, state.bucket(ctx, In.str(in, "Bucket")), v, "ObjectTagging:Delete");
         ctx.response().status(204);
@@ -611,12 +646,7 @@ final class ObjectOps {
 
     Map<String, Object> putObjectAcl(RequestContext ctx, Map<String, Object> in) {
         Bucket bucket = state.bucket(ctx, In.str(in, "Bucket"));
-        String versionId = In.str(in, "VersionId");
-        KeyEntry entry = bucket.objects.get(In.str(in, "Key"));
-        if (versionId == null && entry != null && entry.latest().deleteMarker) {
-            versionId = entry.latest().versionId; // S3 answers an ACL put on a deleted key as one on its marker: 405 (recorded)
-        }
-        ObjectVersion v = resolve(ctx, bucket, In.str(in, "Key"), versionId, "PUT");
+        ObjectVersion v = targetOrMarker(ctx, in, "PUT");
         v.acl(Acls.fromPut(in, bucket.accountId));
         state.notifications.objectSubresource(ctx, bucket, v, "ObjectAcl:Put");
         return new LinkedHashMap<>();
@@ -642,16 +672,53 @@ final class ObjectOps {
         if (wanted.contains("StorageClass")) out.put("StorageClass", v.storageClass);
         if (wanted.contains("Checksum") && v.checksumAlgorithm != null) {
             Map<String, Object> c = new LinkedHashMap<>();
-            c.put(v.checksumAlgorithm.member, v.checksumValue);
+            // a COMPOSITE checksum is given here without the "-N" part count its headers carry (as recorded)
+            String value = v.checksumValue;
+            if ("COMPOSITE".equals(v.checksumType) && value != null && value.lastIndexOf('-') > 0) {
+                value = value.substring(0, value.lastIndexOf('-'));
+            }
+            c.put(v.checksumAlgorithm.member, value);
             c.put("ChecksumType", v.checksumType);
             out.put("Checksum", c);
         }
-        if (wanted.contains("ObjectParts") && v.partsCount > 0) {
-            Map<String, Object> parts = new LinkedHashMap<>();
-            parts.put("TotalPartsCount", v.partsCount);
-            out.put("ObjectParts", parts);
-        }
+        if (wanted.contains("ObjectParts") && v.partsCount > 0) out.put("ObjectParts", objectParts(v, in));
         return out;
+    }
+
+    /**
+     * GetObjectAttributes' ObjectParts: the part count, and for a COMPOSITE object (whose parts keep their own
+     * checksums) a page of parts after PartNumberMarker, as AWS lists them.
+     */
+    private static Map<String, Object> objectParts(ObjectVersion v, Map<String, Object> in) {
+        Map<String, Object> parts = new LinkedHashMap<>();
+        parts.put("TotalPartsCount", v.partsCount);
+        if (!"COMPOSITE".equals(v.checksumType)) return parts;
+        Integer markerIn = In.integer(in, "PartNumberMarker");
+        int marker = markerIn == null ? 0 : markerIn;
+        Integer maxIn = In.integer(in, "MaxParts");
+        int max = maxIn == null ? 1000 : Math.min(Math.max(maxIn, 0), 1000);
+        List<Object> listed = new ArrayList<>();
+        int last = 0;
+        boolean truncated = false;
+        for (int n = marker + 1; n <= v.segments.size(); n++) {
+            if (listed.size() >= max) {
+                truncated = true;
+                break;
+            }
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("PartNumber", n);
+            p.put("Size", v.segments.get(n - 1).size());
+            String checksum = v.segments.get(n - 1).checksum();
+            if (checksum != null) p.put(v.checksumAlgorithm.member, checksum);
+            listed.add(p);
+            last = n;
+        }
+        parts.put("PartNumberMarker", marker);
+        parts.put("NextPartNumberMarker", last);
+        parts.put("MaxParts", maxIn == null ? 1000 : maxIn);
+        parts.put("IsTruncated", truncated);
+        if (!listed.isEmpty()) parts.put("Parts", listed);
+        return parts;
     }
 
     private static Map<String, Object> versionOut(ObjectVersion v) {

@@ -108,7 +108,13 @@ public final class ObjectVersion {
     public record Lock(String mode, Instant retainUntil, String legalHold) {
     }
 
-    /** A run of object bytes stored as one blob. */
-    public record Segment(String blobId, long size) {
+    /**
+     * A run of object bytes stored as one blob; for a multipart object one part, with the part's checksum
+     * (in the object's algorithm; null for single-part objects), which GetObject with a part number answers.
+     */
+    public record Segment(String blobId, long size, String checksum) {
+        public Segment(String blobId, long size) {
+            this(blobId, size, null);
+        }
     }
 }

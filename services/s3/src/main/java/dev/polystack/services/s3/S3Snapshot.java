@@ -109,7 +109,9 @@ final class S3Snapshot {
         }
         g.writeEndArray();
         g.writeArrayFieldStart("uploads");
-        for (MultipartUpload u : b.uploads.values()) {
+        List<MultipartUpload> uploads = new ArrayList<>(b.uploads.values());
+        uploads.sort(java.util.Comparator.comparingLong(u -> u.sequence));
+        for (MultipartUpload u : uploads) {
             g.writeStartObject();
             g.writeStringField("uploadId", u.uploadId);
             g.writeStringField("key", u.key);
@@ -161,6 +163,7 @@ final class S3Snapshot {
             g.writeStartObject();
             g.writeStringField("blobId", s.blobId());
             g.writeNumberField("size", s.size());
+            if (s.checksum() != null) g.writeStringField("checksum", s.checksum());
             g.writeEndObject();
         }
         g.writeEndArray();
@@ -257,7 +260,7 @@ final class S3Snapshot {
         for (JsonNode sn : vn.path("segments")) {
             String blob = blobId(sn.path("blobId").asText(), durableBlobs, blobIds);
             if (blob == null) return null; // its bytes were not saved (overwritten during the save): drop the version
-            segments.add(new ObjectVersion.Segment(blob, sn.path("size").asLong()));
+            segments.add(new ObjectVersion.Segment(blob, sn.path("size").asLong(), text(sn, "checksum")));
         }
         String alg = text(vn, "checksumAlgorithm");
         return new ObjectVersion(key, vn.path("versionId").asText(), vn.path("deleteMarker").asBoolean(),

@@ -4,6 +4,8 @@ import dev.polystack.api.ServiceException;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,6 +19,7 @@ final class SseC {
     static final String ALGORITHM = "SSECustomerAlgorithm";
     static final String KEY_MD5 = "SSECustomerKeyMD5";
     private static final String ARGUMENT = "x-amz-server-side-encryption";
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private SseC() {
     }
@@ -68,6 +71,33 @@ final class SseC {
         if (!stored.equals(given.get(KEY_MD5))) {
             throw new ServiceException("AccessDenied", "Requests specifying Server Side Encryption with Customer provided keys must "
                     + "provide the correct secret key.", 403);
+        }
+    }
+
+    /**
+     * The ETag of bytes stored with a customer key: S3 does not reveal their MD5, it answers an opaque value that is
+     * new for every write, even of the same bytes (recorded for PutObject, UploadPart and CopyObject).
+     */
+    static String etag(Map<String, String> encryption, String plainEtag) {
+        if (!encryption.containsKey(KEY_MD5)) return plainEtag;
+        byte[] opaque = new byte[16];
+        RANDOM.nextBytes(opaque);
+        return "\"" + HexFormat.of().formatHex(opaque) + "\"";
+    }
+
+    /**
+     * UploadPart must bring the customer key its upload was created with, and only then (AWS's messages). The
+     * key's validity itself is checked by {@link #fromRequest}.
+     */
+    static void checkPart(Map<String, String> uploadEncryption, Map<String, Object> in) {
+        Map<String, String> given = fromRequest(in, "");
+        String expected = uploadEncryption.get(KEY_MD5);
+        if ((expected == null) != (given == null)) {
+            throw S3Errors.invalidRequest("The multipart upload initiate requested encryption. Subsequent part requests must "
+                    + "include the appropriate encryption parameters.");
+        }
+        if (expected != null && !expected.equals(given.get(KEY_MD5))) {
+            throw S3Errors.invalidRequest("The provided encryption parameters did not match the ones used originally.");
         }
     }
 

@@ -43,6 +43,16 @@ final class SseKms {
         }
     }
 
+    /** {@link #resolve}, keeping {@code keyId} as given when KMS does not know it (a bucket's configured default key). */
+    static String resolveOrKeep(S3State state, RequestContext ctx, Bucket bucket, String keyId) {
+        try {
+            return resolve(state, ctx, bucket, keyId);
+        } catch (ServiceException e) {
+            if (e.code().equals("KMS.NotFoundException")) return keyId;
+            throw e;
+        }
+    }
+
     private static ServiceException notFound(String message) {
         return new ServiceException("KMS.NotFoundException", message, 400);
     }
