@@ -102,6 +102,14 @@ final class ObjectLocks {
     }
 
     /** Refuses to delete a version a legal hold or an unexpired retention protects. */
+    /** Whether a retention (of either mode, until its date) or a legal hold protects this version now. */
+    static boolean protects(ObjectVersion v, Instant now) {
+        ObjectVersion.Lock lock = v.lock();
+        if (lock == null) return false;
+        if ("ON".equals(lock.legalHold())) return true;
+        return lock.mode() != null && lock.retainUntil() != null && lock.retainUntil().isAfter(now);
+    }
+
     static void checkDelete(ObjectVersion v, boolean bypass, Instant now) {
         ObjectVersion.Lock lock = v.lock();
         if (lock == null) return;

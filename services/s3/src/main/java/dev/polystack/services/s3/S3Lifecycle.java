@@ -199,7 +199,10 @@ final class S3Lifecycle implements AutoCloseable {
                 noncurrentSeen++;
                 // a version became noncurrent when its successor was written
                 Instant since = versions.get(i - 1).lastModified;
-                if (noncurrentSeen > keep && !now.isBefore(expiry(since, r.noncurrentDays()))) actions += removeVersion(bucket, v, true);
+                // lifecycle never removes a version Object Lock protects (AWS skips it until the lock ends)
+                if (noncurrentSeen > keep && !now.isBefore(expiry(since, r.noncurrentDays())) && !ObjectLocks.protects(v, now)) {
+                    actions += removeVersion(bucket, v, true);
+                }
             }
         }
         return actions;

@@ -53,9 +53,18 @@ public final class S3Provider implements ServiceProvider, Persistable {
 
     @Override
     public Map<String, Object> invoke(RequestContext ctx, String operation, Map<String, Object> input) {
-        PresignedExpiry.check(ctx.request(), state.clock.instant());
-        checkExpectedOwner(ctx, input);
-        Map<String, Object> out = switch (operation) {
+        try {
+            PresignedExpiry.check(ctx.request(), state.clock.instant());
+            checkExpectedOwner(ctx, input);
+            return dispatch(ctx, operation, input);
+        } finally {
+            // a bucket's CORS rule applies to every answer, errors and empty ones included
+            http.addCorsHeaders(ctx, input);
+        }
+    }
+
+    private Map<String, Object> dispatch(RequestContext ctx, String operation, Map<String, Object> input) {
+        return switch (operation) {
             case "CreateBucket" -> buckets.create(ctx, input);
             case "DeleteBucket" -> buckets.delete(ctx, input);
             case "HeadBucket" -> buckets.head(ctx, input);
@@ -94,8 +103,6 @@ public final class S3Provider implements ServiceProvider, Persistable {
                 throw new UnsupportedOperationException(operation);
             }
         };
-        http.addCorsHeaders(ctx, input);
-        return out;
     }
 
     /** x-amz-expected-bucket-owner: a malformed account id is refused; another owner's bucket is AccessDenied. */

@@ -153,6 +153,32 @@ class S3LifecycleTest {
     }
 
     @Test
+    void lifecycleNeverRemovesVersionsObjectLockProtects() {
+        s3.invoke(ctx(), "CreateBucket", params("Bucket", "locked", "ObjectLockEnabledForBucket", true));
+        s3.invoke(ctx(), "PutBucketLifecycleConfiguration", params("Bucket", "locked", "LifecycleConfiguration",
+                Map.of("Rules", List.of(Map.of("ID", "all", "Status", "Enabled", "Filter", Map.of("Prefix", ""),
+                        "Expiration", Map.of("Days", 1), "NoncurrentVersionExpiration", Map.of("NoncurrentDays", 1))))));
+        // "held" under a legal hold, "kept" retained for 10 days, "free" unprotected
+        s3.invoke(ctx(), "PutObject", params("Bucket", "locked", "Key", "held", "Body", "a".getBytes(StandardCharsets.UTF_8),
+                "ObjectLockLegalHoldStatus", "ON"));
+        s3.invoke(ctx(), "PutObject", params("Bucket", "locked", "Key", "kept", "Body", "b".getBytes(StandardCharsets.UTF_8),
+                "ObjectLockMode", "GOVERNANCE", "ObjectLockRetainUntilDate", Instant.now().plus(Duration.ofDays(10))));
+        s3.invoke(ctx(), "PutObject", params("Bucket", "locked", "Key", "free", "Body", "c".getBytes(StandardCharsets.UTF_8)));
+        later(Duration.ofDays(3));
+        s3.sweepLifecycle(); // current versions are hidden behind delete markers (allowed on locked versions)
+        s3.sweepLifecycle(); // noncurrent: only the unprotected one goes
+        Map<String, Object> out = s3.invoke(ctx(), "ListObjectVersions", params("Bucket", "locked"));
+        List<String> left = ((List<Map<String, Object>>) out.getOrDefault("Versions", List.of())).stream()
+                .map(v -> v.get("Key").toString()).sorted().toList();
+        assertEquals(List.of("held", "kept"), left);
+        later(Duration.ofDays(12)); // the retention has ended; the legal hold has not
+        s3.sweepLifecycle();
+        out = s3.invoke(ctx(), "ListObjectVersions", params("Bucket", "locked"));
+        left = ((List<Map<String, Object>>) out.getOrDefault("Versions", List.of())).stream().map(v -> v.get("Key").toString()).toList();
+        assertEquals(List.of("held"), left);
+    }
+
+    @Test
     void staleMultipartUploadsAreAborted() {
         lifecycle(Map.of("ID", "mpu", "Status", "Enabled", "Filter", Map.of("Prefix", ""),
                 "AbortIncompleteMultipartUpload", Map.of("DaysAfterInitiation", 7)));
