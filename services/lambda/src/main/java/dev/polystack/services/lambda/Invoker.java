@@ -62,13 +62,15 @@ final class Invoker {
     record Outcome(InvocationResult result, String executedVersion) {
     }
 
-    Outcome invokeSync(FunctionRef ref, byte[] payload, String clientContext) {
+    /** A synchronous invocation; its request id is the API request's, as on AWS (the function's context shows it). */
+    Outcome invokeSync(FunctionRef ref, byte[] payload, String clientContext, String requestId) {
         if (payload.length > SYNC_PAYLOAD_LIMIT) {
             throw LambdaErrors.requestTooLarge("Request must be smaller than " + SYNC_PAYLOAD_LIMIT + " bytes for the InvokeFunction operation");
         }
         checkJson(payload);
         LambdaEngine.Found found = engine.resolveForInvoke(ref);
-        InvocationResult r = run(found, ref, UUID.randomUUID().toString(), payload, clientContext, true);
+        InvocationResult r = run(found, ref, requestId == null ? UUID.randomUUID().toString() : requestId, payload,
+                clientContext, true);
         return new Outcome(r, found.version().version());
     }
 

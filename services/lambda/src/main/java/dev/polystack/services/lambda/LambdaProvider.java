@@ -411,7 +411,7 @@ public final class LambdaProvider implements ServiceProvider, Persistable {
             out.put("Payload", new byte[0]);
             return out;
         }
-        Invoker.Outcome o = invoker.invokeSync(ref, payload, str(in, "ClientContext"));
+        Invoker.Outcome o = invoker.invokeSync(ref, payload, str(in, "ClientContext"), ctx.requestId());
         InvocationResult r = o.result();
         out.put("StatusCode", 200);
         if (r.functionError() != null) out.put("FunctionError", r.functionError());

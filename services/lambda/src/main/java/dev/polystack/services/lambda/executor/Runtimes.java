@@ -22,7 +22,15 @@ final class Runtimes {
         this.clientDir = clientDir;
         extract("python/bootstrap.py");
         extract("node/bootstrap.js");
+        for (String name : JAVA_CLIENT_CLASSES) {
+            copy("/" + JAVA_CLIENT_PACKAGE + "/" + name + ".class", clientDir.resolve("java/" + JAVA_CLIENT_PACKAGE + "/" + name + ".class"));
+        }
     }
+
+    /** The Java runtime client's classes (src/main/runtime-java, compiled for release 17). */
+    private static final String JAVA_CLIENT_PACKAGE = "dev/polystack/lambda/runtime";
+    private static final List<String> JAVA_CLIENT_CLASSES = List.of("JavaRuntime", "JavaRuntime$Handler",
+            "JavaRuntime$InitError", "JavaRuntime$ContextValues", "Json");
 
     /** The command that starts an environment of {@code spec}'s runtime. */
     List<String> command(LaunchSpec spec) {
@@ -33,6 +41,9 @@ final class Runtimes {
         if (runtime.startsWith("nodejs")) {
             return List.of(binary("node", runtime), clientDir.resolve("node/bootstrap.js").toString());
         }
+        if (runtime.startsWith("java")) {
+            return javaCommand(spec, runtime);
+        }
         if (runtime.startsWith("provided")) {
             List<Path> candidates = new ArrayList<>(List.of(spec.taskRoot().resolve("bootstrap")));
             if (spec.optDir() != null) candidates.add(spec.optDir().resolve("bootstrap"));
@@ -41,8 +52,32 @@ final class Runtimes {
             }
             return null; // the caller reports Runtime.InvalidEntrypoint like AWS
         }
-        throw new RuntimeUnavailableException("Polystack runs Python, Node.js and OS-only (provided) functions as local "
+        throw new RuntimeUnavailableException("Polystack runs Python, Node.js, Java and OS-only (provided) functions as local "
                 + "processes; the runtime " + runtime + " is not supported by its process executor.");
+    }
+
+    /**
+     * A JVM of the runtime's major version or newer, started the way AWS starts Java functions for a quick start
+     * (C1 only, serial GC, heap from the memory size), with the client, the code and its {@code lib/} jars (and a
+     * layer's {@code java/lib}) on the class path.
+     */
+    private List<String> javaCommand(LaunchSpec spec, String runtime) {
+        int major;
+        try {
+            major = Integer.parseInt(runtime.substring(4).replaceAll("\\..*", ""));
+        } catch (NumberFormatException e) {
+            throw new RuntimeUnavailableException("Unknown Java runtime " + runtime);
+        }
+        Path java = Jdks.find(major).orElseThrow(() -> new RuntimeUnavailableException("Cannot run a " + runtime
+                + " function: no Java " + major + " or newer was found on the machine running Polystack (JAVA_HOME, "
+                + "/usr/lib/jvm, the PATH). Install one to run this runtime."));
+        StringBuilder cp = new StringBuilder(clientDir.resolve("java").toString());
+        cp.append(File.pathSeparator).append(spec.taskRoot()).append(File.pathSeparator).append(spec.taskRoot().resolve("lib/*"));
+        if (spec.optDir() != null) cp.append(File.pathSeparator).append(spec.optDir().resolve("java/lib/*"));
+        int heap = Math.max(64, spec.memorySize() * 85 / 100);
+        return List.of(java.toString(), "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-Xshare:auto", "-Xmx" + heap + "m", "-Dfile.encoding=UTF-8", "-cp", cp.toString(),
+                "dev.polystack.lambda.runtime.JavaRuntime");
     }
 
     /** The absolute path of {@code name} on the PATH, or a clear error naming what is missing. */
@@ -59,8 +94,11 @@ final class Runtimes {
     }
 
     private void extract(String resource) {
-        Path target = clientDir.resolve(resource);
-        try (InputStream in = Runtimes.class.getResourceAsStream("/dev/polystack/services/lambda/runtime/" + resource)) {
+        copy("/dev/polystack/services/lambda/runtime/" + resource, clientDir.resolve(resource));
+    }
+
+    private static void copy(String resource, Path target) {
+        try (InputStream in = Runtimes.class.getResourceAsStream(resource)) {
             if (in == null) throw new IllegalStateException("missing runtime client resource " + resource);
             Files.createDirectories(target.getParent());
             Path tmp = Files.createTempFile(target.getParent(), "client", ".tmp");

@@ -1,0 +1,265 @@
+package dev.polystack.lambda.runtime;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON the Java runtime client needs, without dependencies (a function's class path is its own): parse to
+ * plain values (Map, List, String, Long/BigDecimal, Boolean, null), write them, and convert between plain values
+ * and a handler's declared types (numbers, beans with setters or public fields, and back through getters).
+ */
+final class Json {
+    private final String s;
+    private int i;
+
+    private Json(String s) {
+        this.s = s;
+    }
+
+    static Object read(String text) {
+        if (text.isBlank()) return null;
+        Json p = new Json(text);
+        Object v = p.value();
+        p.ws();
+        if (p.i != text.length()) throw new IllegalArgumentException("Unexpected character at " + p.i);
+        return v;
+    }
+
+    private Object value() {
+        ws();
+        char c = s.charAt(i);
+        switch (c) {
+            case '{': {
+                Map<String, Object> m = new LinkedHashMap<>();
+                i++;
+                ws();
+                if (s.charAt(i) == '}') { i++; return m; }
+                while (true) {
+                    ws();
+                    String k = string();
+                    ws();
+                    expect(':');
+                    m.put(k, value());
+                    ws();
+                    if (s.charAt(i) == ',') { i++; continue; }
+                    expect('}');
+                    return m;
+                }
+            }
+            case '[': {
+                List<Object> l = new ArrayList<>();
+                i++;
+                ws();
+                if (s.charAt(i) == ']') { i++; return l; }
+                while (true) {
+                    l.add(value());
+                    ws();
+                    if (s.charAt(i) == ',') { i++; continue; }
+                    expect(']');
+                    return l;
+                }
+            }
+            case '"':
+                return string();
+            case 't': i += 4; return Boolean.TRUE;
+            case 'f': i += 5; return Boolean.FALSE;
+            case 'n': i += 4; return null;
+            default: {
+                int start = i;
+                while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) i++;
+                String n = s.substring(start, i);
+                if (n.isEmpty()) throw new IllegalArgumentException("Unexpected character '" + c + "' at " + start);
+                if (n.contains(".") || n.contains("e") || n.contains("E")) return new BigDecimal(n);
+                BigInteger big = new BigInteger(n);
+                return big.bitLength() < 64 ? (Object) big.longValue() : big;
+            }
+        }
+    }
+
+    private String string() {
+        expect('"');
+        StringBuilder b = new StringBuilder();
+        while (true) {
+            char c = s.charAt(i++);
+            if (c == '"') return b.toString();
+            if (c != '\\') { b.append(c); continue; }
+            char e = s.charAt(i++);
+            switch (e) {
+                case 'n' -> b.append('\n');
+                case 't' -> b.append('\t');
+                case 'r' -> b.append('\r');
+                case 'b' -> b.append('\b');
+                case 'f' -> b.append('\f');
+                case 'u' -> { b.append((char) Integer.parseInt(s.substring(i, i + 4), 16)); i += 4; }
+                default -> b.append(e);
+            }
+        }
+    }
+
+    private void expect(char c) {
+        if (s.charAt(i) != c) throw new IllegalArgumentException("Expected '" + c + "' at " + i);
+        i++;
+    }
+
+    private void ws() {
+        while (i < s.length() && Character.isWhitespace(s.charAt(i))) i++;
+    }
+
+    static String write(Object v) {
+        StringBuilder b = new StringBuilder();
+        write(b, v);
+        return b.toString();
+    }
+
+    private static void write(StringBuilder b, Object v) {
+        if (v == null) {
+            b.append("null");
+        } else if (v instanceof String str) {
+            b.append('"');
+            for (char c : str.toCharArray()) {
+                switch (c) {
+                    case '"' -> b.append("\\\"");
+                    case '\\' -> b.append("\\\\");
+                    case '\n' -> b.append("\\n");
+                    case '\r' -> b.append("\\r");
+                    case '\t' -> b.append("\\t");
+                    default -> {
+                        if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
+                        else b.append(c);
+                    }
+                }
+            }
+            b.append('"');
+        } else if (v instanceof Number || v instanceof Boolean) {
+            b.append(v);
+        } else if (v instanceof Map<?, ?> m) {
+            b.append('{');
+            boolean first = true;
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                if (!first) b.append(',');
+                first = false;
+                write(b, String.valueOf(e.getKey()));
+                b.append(':');
+                write(b, e.getValue());
+            }
+            b.append('}');
+        } else if (v instanceof Collection<?> c) {
+            b.append('[');
+            boolean first = true;
+            for (Object o : c) {
+                if (!first) b.append(',');
+                first = false;
+                write(b, o);
+            }
+            b.append(']');
+        } else {
+            write(b, String.valueOf(v));
+        }
+    }
+
+    /** A plain value as the handler's parameter type. */
+    static Object convert(Object v, Class<?> type, Type generic) throws ReflectiveOperationException {
+        if (v == null) return type.isPrimitive() ? convert(0L, type, type) : null;
+        if (type == Object.class || type.isInstance(v) && !(v instanceof Map<?, ?> || v instanceof List<?>)) return v;
+        if (type == String.class) return v instanceof String ? v : write(v);
+        if (v instanceof Number n) {
+            if (type == int.class || type == Integer.class) return n.intValue();
+            if (type == long.class || type == Long.class) return n.longValue();
+            if (type == double.class || type == Double.class) return n.doubleValue();
+            if (type == float.class || type == Float.class) return n.floatValue();
+            if (type == short.class || type == Short.class) return n.shortValue();
+            if (type == BigDecimal.class) return new BigDecimal(n.toString());
+        }
+        if ((type == boolean.class || type == Boolean.class) && v instanceof Boolean) return v;
+        if (Map.class.isAssignableFrom(type) && v instanceof Map<?, ?> m) {
+            Type valueType = generic instanceof ParameterizedType p ? p.getActualTypeArguments()[1] : Object.class;
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : m.entrySet()) out.put(String.valueOf(e.getKey()), convert(e.getValue(), raw(valueType), valueType));
+            return out;
+        }
+        if (Collection.class.isAssignableFrom(type) && v instanceof List<?> l) {
+            Type itemType = generic instanceof ParameterizedType p ? p.getActualTypeArguments()[0] : Object.class;
+            List<Object> out = new ArrayList<>();
+            for (Object o : l) out.add(convert(o, raw(itemType), itemType));
+            return out;
+        }
+        if (v instanceof Map<?, ?> m) return bean(m, type);
+        throw new IllegalArgumentException("Cannot convert " + write(v) + " to " + type.getName());
+    }
+
+    private static Class<?> raw(Type t) {
+        if (t instanceof Class<?> c) return c;
+        if (t instanceof ParameterizedType p) return (Class<?>) p.getRawType();
+        return Object.class;
+    }
+
+    /** A bean from a JSON object: its setters, else its public fields, matched by name. */
+    private static Object bean(Map<?, ?> m, Class<?> type) throws ReflectiveOperationException {
+        Object bean = type.getDeclaredConstructor().newInstance();
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            String name = String.valueOf(e.getKey());
+            String setter = "set" + Character.toUpperCase(name.charAt(0)) + name.substring(1);
+            Method found = null;
+            for (Method method : type.getMethods()) {
+                if (method.getParameterCount() == 1 && method.getName().equalsIgnoreCase(setter)) found = method;
+            }
+            if (found != null) {
+                found.invoke(bean, convert(e.getValue(), found.getParameterTypes()[0], found.getGenericParameterTypes()[0]));
+                continue;
+            }
+            try {
+                Field f = type.getField(name);
+                f.set(bean, convert(e.getValue(), f.getType(), f.getGenericType()));
+            } catch (NoSuchFieldException ignored) {
+                // unknown members are ignored, as AWS's serializer does
+            }
+        }
+        return bean;
+    }
+
+    /** A handler's answer as plain values: beans through their getters and public fields. */
+    static Object toPlain(Object v) throws ReflectiveOperationException {
+        if (v == null || v instanceof String || v instanceof Number || v instanceof Boolean) return v;
+        if (v instanceof Map<?, ?> m) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : m.entrySet()) out.put(String.valueOf(e.getKey()), toPlain(e.getValue()));
+            return out;
+        }
+        if (v instanceof Collection<?> c) {
+            List<Object> out = new ArrayList<>();
+            for (Object o : c) out.add(toPlain(o));
+            return out;
+        }
+        if (v.getClass().isArray() && !v.getClass().getComponentType().isPrimitive()) {
+            return toPlain(List.of((Object[]) v));
+        }
+        if (v instanceof Enum<?> e) return e.name();
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (v.getClass().isRecord()) {
+            for (var c : v.getClass().getRecordComponents()) out.put(c.getName(), toPlain(c.getAccessor().invoke(v)));
+            return out;
+        }
+        for (Method m : v.getClass().getMethods()) {
+            if (m.getParameterCount() != 0 || m.getDeclaringClass() == Object.class || Modifier.isStatic(m.getModifiers())) continue;
+            String n = m.getName();
+            String prop = n.startsWith("get") && n.length() > 3 ? n.substring(3)
+                    : n.startsWith("is") && n.length() > 2 && m.getReturnType() == boolean.class ? n.substring(2) : null;
+            if (prop == null) continue;
+            out.put(Character.toLowerCase(prop.charAt(0)) + prop.substring(1), toPlain(m.invoke(v)));
+        }
+        for (Field f : v.getClass().getFields()) {
+            if (!Modifier.isStatic(f.getModifiers())) out.putIfAbsent(f.getName(), toPlain(f.get(v)));
+        }
+        return out;
+    }
+}

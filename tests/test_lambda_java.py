@@ -1,0 +1,170 @@
+"""Native Lambda's Java runtimes (java17, java21): handlers compiled here with the machine's javac, run by
+Polystack's own Java runtime client on a JDK found on the machine. The function is compiled against a minimal copy
+of aws-lambda-java-core's interfaces (Context, LambdaLogger, RequestHandler), as real functions bundle that jar.
+Skipped, with the reason, when the machine has no javac."""
+import base64
+import glob
+import io
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import zipfile
+
+import pytest
+
+from helpers import unique
+from lambda_helpers import ROLE, functions, lambda_client  # noqa: F401  (fixtures)
+
+CORE = {
+    "com/amazonaws/services/lambda/runtime/Context.java": """package com.amazonaws.services.lambda.runtime;
+public interface Context {
+    String getAwsRequestId();
+    String getFunctionName();
+    String getInvokedFunctionArn();
+    int getRemainingTimeInMillis();
+    int getMemoryLimitInMB();
+    LambdaLogger getLogger();
+}""",
+    "com/amazonaws/services/lambda/runtime/LambdaLogger.java": """package com.amazonaws.services.lambda.runtime;
+public interface LambdaLogger {
+    void log(String message);
+}""",
+    "com/amazonaws/services/lambda/runtime/RequestHandler.java": """package com.amazonaws.services.lambda.runtime;
+public interface RequestHandler<I, O> {
+    O handleRequest(I input, Context context);
+}""",
+}
+
+FUNCTIONS = {
+    "example/Echo.java": """package example;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import java.util.LinkedHashMap;
+import java.util.Map;
+public class Echo implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+    public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
+        context.getLogger().log("hello from java\\n");
+        System.out.println("printed by " + System.getProperty("java.specification.version"));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("event", event);
+        out.put("requestId", context.getAwsRequestId());
+        out.put("function", context.getFunctionName());
+        out.put("remainingPositive", context.getRemainingTimeInMillis() > 0);
+        out.put("region", System.getenv("AWS_REGION"));
+        return out;
+    }
+}""",
+    "example/Streams.java": """package example;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.IOException;
+public class Streams {
+    public void shout(InputStream in, OutputStream out) throws IOException {
+        out.write(new String(in.readAllBytes()).toUpperCase().getBytes());
+    }
+}""",
+    "example/Greeter.java": """package example;
+public class Greeter {
+    public static class Person {
+        private String name;
+        private int age;
+        public void setName(String name) { this.name = name; }
+        public void setAge(int age) { this.age = age; }
+        public String getName() { return name; }
+        public int getAge() { return age; }
+    }
+    public record Greeting(String message, boolean adult) {}
+    public Greeting greet(Person p) {
+        return new Greeting("Hello " + p.getName(), p.getAge() >= 18);
+    }
+}""",
+    "example/Fails.java": """package example;
+import java.util.Map;
+public class Fails {
+    public String handleRequest(Map<String, Object> event) {
+        throw new IllegalStateException("boom: " + event.get("why"));
+    }
+}""",
+}
+
+
+def find_javac():
+    candidates = [shutil.which("javac")] + sorted(glob.glob("/usr/lib/jvm/*/bin/javac"))
+    return next((c for c in candidates if c and os.access(c, os.X_OK)), None)
+
+
+@pytest.fixture(scope="module")
+def java_package():
+    javac = find_javac()
+    if javac is None:
+        pytest.skip("no javac on this machine to compile the Java test functions")
+    with tempfile.TemporaryDirectory() as tmp:
+        sources = []
+        for path, text in {**CORE, **FUNCTIONS}.items():
+            file = os.path.join(tmp, "src", path)
+            os.makedirs(os.path.dirname(file), exist_ok=True)
+            with open(file, "w") as f:
+                f.write(text)
+            sources.append(file)
+        classes = os.path.join(tmp, "classes")
+        subprocess.run([javac, "--release", "17", "-d", classes, *sources], check=True, capture_output=True)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as z:
+            for root, _, files in os.walk(classes):
+                for name in files:
+                    full = os.path.join(root, name)
+                    z.write(full, os.path.relpath(full, classes))
+        return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def java_function(functions, java_package):
+    def make(handler, runtime="java17"):
+        name = unique("java")
+        functions.client.create_function(FunctionName=name, Runtime=runtime, Role=ROLE, Handler=handler,
+                                         Code={"ZipFile": java_package}, Timeout=30, MemorySize=256)
+        functions.names.append(name)
+        functions.client.get_waiter("function_active_v2").wait(FunctionName=name,
+                                                               WaiterConfig={"Delay": 1, "MaxAttempts": 30})
+        return name
+    return make
+
+
+@pytest.mark.parametrize("runtime", ["java17", "java21"])
+def test_request_handler_with_context_and_logger(lambda_client, java_function, runtime):
+    name = java_function("example.Echo::handleRequest", runtime)
+    answer = lambda_client.invoke(FunctionName=name, Payload=json.dumps({"a": 1, "b": ["x"]}), LogType="Tail")
+    assert answer["StatusCode"] == 200 and "FunctionError" not in answer
+    payload = json.loads(answer["Payload"].read())
+    assert payload["event"] == {"a": 1, "b": ["x"]}
+    assert payload["function"] == name and payload["remainingPositive"] is True and payload["region"] == "us-east-1"
+    assert payload["requestId"] == answer["ResponseMetadata"]["RequestId"]
+    log = base64.b64decode(answer["LogResult"]).decode()
+    assert "hello from java" in log and "printed by " + ("17" if runtime == "java17" else "2") in log
+    assert "START RequestId:" in log and "REPORT RequestId:" in log
+    # a warm second invoke in the same JVM
+    again = json.loads(lambda_client.invoke(FunctionName=name, Payload=b'{"n": 2}')["Payload"].read())
+    assert again["event"] == {"n": 2}
+
+
+def test_stream_handler_and_bean_handler(lambda_client, java_function):
+    shout = java_function("example.Streams::shout")
+    assert lambda_client.invoke(FunctionName=shout, Payload=b'"quiet"')["Payload"].read() == b'"QUIET"'
+    greet = java_function("example.Greeter::greet")
+    answer = lambda_client.invoke(FunctionName=greet, Payload=json.dumps({"name": "Ada", "age": 36, "extra": 1}))
+    assert json.loads(answer["Payload"].read()) == {"message": "Hello Ada", "adult": True}
+
+
+def test_exception_and_missing_class(lambda_client, java_function):
+    fails = java_function("example.Fails")
+    answer = lambda_client.invoke(FunctionName=fails, Payload=b'{"why": "testing"}')
+    assert answer["FunctionError"] == "Unhandled"
+    error = json.loads(answer["Payload"].read())
+    assert error["errorType"] == "java.lang.IllegalStateException" and error["errorMessage"] == "boom: testing"
+    assert any("example.Fails.handleRequest" in line for line in error["stackTrace"])
+    missing = java_function("example.Missing::handleRequest")
+    answer = lambda_client.invoke(FunctionName=missing, Payload=b"{}")
+    assert answer["FunctionError"] == "Unhandled"
+    assert json.loads(answer["Payload"].read())["errorMessage"] == "Class not found: example.Missing"
