@@ -20,7 +20,8 @@ import java.util.Map;
 /**
  * Reads a JSON (or, with a CBOR factory, CBOR) body into a botocore-shaped tree, driven by the shape (Jackson
  * streaming, no intermediate tree). Type mismatches throw {@link MalformedInputException}. Thread-safe and
- * stateless. The CBOR dialect takes blobs as byte strings and timestamps as (tag 1) epoch seconds.
+ * stateless. The CBOR dialect takes blobs as byte strings and timestamps as (tag 1) epoch seconds, or epoch
+ * milliseconds with {@link TimestampFormat#UNIX_TIMESTAMP_MILLIS} as the default format.
  */
 public final class JsonReader {
     static final JsonFactory FACTORY = new JsonFactory();
@@ -241,6 +242,11 @@ public final class JsonReader {
         if (f == null || cbor) f = defaultTimestampFormat;
         try {
             switch (f) {
+                case UNIX_TIMESTAMP_MILLIS -> {
+                    if (t == JsonToken.VALUE_NUMBER_INT) return Instant.ofEpochMilli(p.getLongValue());
+                    if (t == JsonToken.VALUE_NUMBER_FLOAT) return Timestamps.fromEpochSeconds(p.getDecimalValue().movePointLeft(3));
+                    throw mismatch(shape, p);
+                }
                 case UNIX_TIMESTAMP -> {
                     if (t == JsonToken.VALUE_NUMBER_INT) return Instant.ofEpochSecond(p.getLongValue());
                     if (t == JsonToken.VALUE_NUMBER_FLOAT) return Timestamps.fromEpochSeconds(p.getDecimalValue());

@@ -161,13 +161,15 @@ public final class JsonWriter {
                 Instant t = Timestamps.toInstant(v);
                 if (cbor) {
                     ((com.fasterxml.jackson.dataformat.cbor.CBORGenerator) g).writeTag(1);
-                    if (t.getNano() < 1_000_000) g.writeNumber(t.getEpochSecond());
+                    if (defaultTimestampFormat == TimestampFormat.UNIX_TIMESTAMP_MILLIS) g.writeNumber(t.toEpochMilli());
+                    else if (t.getNano() < 1_000_000) g.writeNumber(t.getEpochSecond());
                     else g.writeNumber(t.getEpochSecond() + (t.getNano() / 1_000_000) / 1000.0);
                     return;
                 }
                 TimestampFormat f = ref != null ? ref.timestampFormat() : shape.timestampFormat();
                 if (f == null) f = defaultTimestampFormat;
                 switch (f) {
+                    case UNIX_TIMESTAMP_MILLIS -> g.writeNumber(t.toEpochMilli());
                     case UNIX_TIMESTAMP -> {
                         if (t.getNano() < 1_000_000) g.writeNumber(t.getEpochSecond());
                         else g.writeNumber(Timestamps.epochSeconds(t));

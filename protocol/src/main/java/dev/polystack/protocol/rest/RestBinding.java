@@ -250,6 +250,7 @@ public final class RestBinding {
             return switch (f) {
                 case ISO8601 -> Timestamps.parseIso8601Strict(s);
                 case RFC822 -> Timestamps.parseHttpDate(s);
+                case UNIX_TIMESTAMP_MILLIS -> Instant.ofEpochMilli(Long.parseLong(s));
                 case UNIX_TIMESTAMP -> {
                     for (int i = 0; i < s.length(); i++) {
                         char c = s.charAt(i);
@@ -361,6 +362,7 @@ public final class RestBinding {
                     case ISO8601 -> Timestamps.iso8601(t);
                     case RFC822 -> Timestamps.httpDate(t);
                     case UNIX_TIMESTAMP -> Timestamps.epochSecondsText(t);
+                    case UNIX_TIMESTAMP_MILLIS -> Long.toString(t.toEpochMilli());
                 };
             }
             case BLOB -> Base64.getEncoder().encodeToString(v instanceof byte[] b ? b : v.toString().getBytes(StandardCharsets.UTF_8));

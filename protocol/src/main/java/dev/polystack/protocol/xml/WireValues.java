@@ -68,6 +68,7 @@ public final class WireValues {
             case ISO8601 -> iso8601(t);
             case RFC822 -> HTTP_DATE.format(t);
             case UNIX_TIMESTAMP -> epochSeconds(t);
+            case UNIX_TIMESTAMP_MILLIS -> Long.toString(t.toEpochMilli());
         };
     }
 
