@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.polystack.api.ProviderEnvironment;
 import dev.polystack.api.RequestContext;
+import dev.polystack.services.cloudwatch.api.CloudWatchApi;
+import dev.polystack.services.cloudwatch.api.Dimension;
+import dev.polystack.services.cloudwatch.api.MetricDatum;
+import dev.polystack.services.cloudwatch.api.PutMetricDataInput;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,19 +30,21 @@ import java.util.zip.GZIPOutputStream;
 /**
  * What happens to ingested events beyond storage, off the request thread: metric filters add data points
  * to CloudWatch (PutMetricData), subscription filters send the matching events, gzip-compressed in AWS's
- * DATA_MESSAGE format, to Lambda ({@code {"awslogs": {"data": base64}}}), Kinesis or Firehose. All through
- * {@link ProviderEnvironment#call}.
+ * DATA_MESSAGE format, to Lambda ({@code {"awslogs": {"data": base64}}}), Kinesis or Firehose. Metrics go through
+ * CloudWatch's typed client, the rest through {@link ProviderEnvironment#call}.
  */
 final class LogForwarder implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(LogForwarder.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ProviderEnvironment env;
+    private final CloudWatchApi cloudWatch;
     private final ExecutorService worker;
     private final AtomicInteger pending = new AtomicInteger();
 
     LogForwarder(ProviderEnvironment env) {
         this.env = env;
+        this.cloudWatch = env == null ? null : CloudWatchApi.client(env);
         // one thread: a stream's batches reach subscribers in the order they were put
         this.worker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "logs-forwarder");
@@ -65,31 +71,28 @@ final class LogForwarder implements AutoCloseable {
     private void metrics(String account, String region, LogGroup.MetricFilter f, List<LogEvent> events) {
         FilterPattern pattern = FilterPattern.compile(f.pattern());
         for (LogGroup.Transformation t : f.transformations()) {
-            List<Object> data = new ArrayList<>();
+            List<MetricDatum> data = new ArrayList<>();
             for (LogEvent e : events) {
                 FilterPattern.Message m = new FilterPattern.Message(e.message());
                 Double value = pattern.matches(m) ? pattern.value(m, t.metricValue()) : t.defaultValue();
                 if (value == null) continue;
-                Map<String, Object> datum = new LinkedHashMap<>();
-                datum.put("MetricName", t.metricName());
-                datum.put("Timestamp", Instant.ofEpochMilli(e.timestamp()));
-                datum.put("Value", value);
-                if (t.unit() != null) datum.put("Unit", t.unit());
+                MetricDatum.Builder datum = MetricDatum.builder().metricName(t.metricName())
+                        .timestamp(Instant.ofEpochMilli(e.timestamp())).value(value).unit(t.unit());
                 if (t.dimensions() != null && !t.dimensions().isEmpty()) {
-                    List<Object> dims = new ArrayList<>();
+                    List<Dimension> dims = new ArrayList<>();
                     t.dimensions().forEach((k, v) -> {
                         String resolved = v.startsWith("$") ? String.valueOf(pattern.value(m, v)) : v;
-                        dims.add(Map.of("Name", k, "Value", resolved));
+                        dims.add(Dimension.builder().name(k).value(resolved).build());
                     });
-                    datum.put("Dimensions", dims);
+                    datum.dimensions(dims);
                 }
-                data.add(datum);
+                data.add(datum.build());
             }
             if (data.isEmpty()) continue;
             try {
                 for (int i = 0; i < data.size(); i += 1000) {
-                    env.call(RequestContext.internal(account, region, "cloudwatch"), "cloudwatch", "PutMetricData",
-                            Map.of("Namespace", t.metricNamespace(), "MetricData", data.subList(i, Math.min(data.size(), i + 1000))));
+                    cloudWatch.putMetricData(RequestContext.internal(account, region, "cloudwatch"), PutMetricDataInput.builder()
+                            .namespace(t.metricNamespace()).metricData(data.subList(i, Math.min(data.size(), i + 1000))).build());
                 }
             } catch (RuntimeException ex) {
                 LOG.log(System.Logger.Level.DEBUG, "Logs metric filter " + f.name() + " → CloudWatch failed: " + ex);
