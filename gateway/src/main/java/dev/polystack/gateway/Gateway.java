@@ -7,12 +7,14 @@ import dev.polystack.api.HttpResponseData;
 import dev.polystack.api.MalformedBodyException;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
+import dev.polystack.api.WebSocketUpgrade;
 import dev.polystack.gateway.dispatch.FallbackErrors;
 import dev.polystack.gateway.dispatch.GatewayErrors;
 import dev.polystack.gateway.dispatch.MemoryGuard;
 import dev.polystack.gateway.dispatch.ServiceDispatcher;
 import dev.polystack.gateway.http.ContentDecoding;
 import dev.polystack.gateway.platform.Cors;
+import dev.polystack.gateway.platform.InternalRoutes;
 import dev.polystack.gateway.platform.PlatformRoute;
 import dev.polystack.gateway.routing.Route;
 import dev.polystack.gateway.routing.ServiceRouter;
@@ -81,6 +83,30 @@ public final class Gateway {
         }
         if (response.header("x-amz-request-id") == null) response.header("x-amz-request-id", requestId);
         return response;
+    }
+
+    /**
+     * A WebSocket upgrade request: routed as an HTTP request would be ({@code /_aws/<service>/...} to that service),
+     * then offered to the provider. Null when no provider serves a WebSocket there: the request is then served as
+     * plain HTTP.
+     */
+    public WebSocketUpgrade acceptWebSocket(HttpRequestData request) {
+        try {
+            String service = InternalRoutes.awsPathService(request.path());
+            Route route = router.route(request);
+            if (service == null) {
+                if (!route.known()) return null;
+                service = route.service();
+            }
+            String accessKey = route.credential().accessKeyId();
+            String region = route.region() != null ? route.region() : Config.DEFAULT_REGION;
+            RequestContext context = new RequestContext(AccessKeys.accountFor(accessKey), region, service,
+                    RequestIds.next(), accessKey, route.request());
+            return dispatcher.acceptWebSocket(context);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "WebSocket upgrade " + request.path() + " failed", e);
+            return null;
+        }
     }
 
     private HttpResponseData platform(HttpRequestData request) {

@@ -2,7 +2,9 @@ package dev.polystack.gateway;
 
 import dev.polystack.api.HttpRequestData;
 import dev.polystack.api.HttpResponseData;
+import dev.polystack.api.WebSocketUpgrade;
 import dev.polystack.gateway.http.HelidonExchange;
+import dev.polystack.gateway.http.WebSocketBridge;
 import dev.polystack.gateway.http.ServerCertificate;
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.common.tls.Tls;
@@ -15,6 +17,8 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http2.Http2Config;
+import io.helidon.webserver.websocket.WsConfig;
+import io.helidon.webserver.websocket.WsRouting;
 
 import java.time.Duration;
 import java.util.List;
@@ -45,6 +49,15 @@ public final class GatewayServer {
      */
     public GatewayServer(List<ListenAddress> addresses, Function<HttpRequestData, HttpResponseData> gateway,
                          ServerCertificate certificate) {
+        this(addresses, gateway, certificate, request -> null);
+    }
+
+    /**
+     * @param webSockets answers WebSocket upgrade requests (the {@link Gateway}'s {@code acceptWebSocket}): null lets
+     *                   the request be served as plain HTTP
+     */
+    public GatewayServer(List<ListenAddress> addresses, Function<HttpRequestData, HttpResponseData> gateway,
+                         ServerCertificate certificate, Function<HttpRequestData, WebSocketUpgrade> webSockets) {
         this.addresses = addresses;
         this.tls = certificate != null;
         Tls serverTls = certificate == null ? null : Tls.builder()
@@ -59,13 +72,15 @@ public final class GatewayServer {
         configure(builder, main);
         if (serverTls != null) builder.tls(serverTls);
         builder.routing(r -> r.any(handler));
+        builder.addRouting(webSocketRouting(webSockets));
         for (int i = 1; i < addresses.size(); i++) {
             ListenAddress extra = addresses.get(i);
             String name = "listen-" + i;
             builder.putSocket(name, socket -> {
                 socket.host(extra.host()).port(extra.port());
                 socket.contentEncoding(noEncodings()).maxPayloadSize(-1).protocolsDiscoverServices(false)
-                        .connectionOptions(GatewayServer::noDelay).addProtocol(http1()).addProtocol(http2());
+                        .connectionOptions(GatewayServer::noDelay).addProtocol(http1()).addProtocol(http2())
+                        .addProtocol(webSocket()).addRouting(webSocketRouting(webSockets));
                 if (serverTls != null) socket.tls(serverTls);
             });
             builder.routing(name, r -> r.any(handler));
@@ -82,7 +97,8 @@ public final class GatewayServer {
                 .protocolsDiscoverServices(false)
                 .connectionOptions(GatewayServer::noDelay)
                 .addProtocol(http1())
-                .addProtocol(http2());
+                .addProtocol(http2())
+                .addProtocol(webSocket());
     }
 
     /**
@@ -108,6 +124,19 @@ public final class GatewayServer {
                 .build();
     }
 
+    /** WebSocket upgrades of HTTP/1.1 requests, with no origin check (as LocalStack: any client may connect). */
+    private static WsConfig webSocket() {
+        return WsConfig.builder().name("websocket").build();
+    }
+
+    /**
+     * Every path may be a WebSocket (API Gateway's WebSocket APIs are served on their execute-api hosts): each
+     * upgrade request gets its own {@link WebSocketBridge}, which asks the gateway whether a provider serves it.
+     */
+    private static WsRouting.Builder webSocketRouting(Function<HttpRequestData, WebSocketUpgrade> webSockets) {
+        return WsRouting.builder().endpoint("/*", () -> new WebSocketBridge(webSockets));
+    }
+
     /** HTTP/2 beside HTTP/1.1 on every listener: h2c by prior knowledge or Upgrade, h2 by ALPN under TLS. */
     private static Http2Config http2() {
         return Http2Config.builder()
@@ -120,7 +149,8 @@ public final class GatewayServer {
     private static void handle(Function<HttpRequestData, HttpResponseData> gateway, ServerRequest req, ServerResponse res)
             throws Exception {
         HttpRequestData request = HelidonExchange.request(req);
-        HttpResponseData response = gateway.apply(request);
+        HttpResponseData refused = WebSocketBridge.takeRefusal(); // a WebSocket upgrade of this request the provider refused
+        HttpResponseData response = refused != null ? refused : gateway.apply(request);
         HelidonExchange.send(response, res, request.method().equals("HEAD"));
     }
 

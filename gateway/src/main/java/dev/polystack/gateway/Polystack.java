@@ -75,7 +75,7 @@ public final class Polystack {
                 new InitEndpoint(initHooks),
                 new InternalRoutes(registry, extraRoutes));
         Gateway gateway = new Gateway(new ServiceRouter(catalog), dispatcher, platform, new Cors(config), hooks);
-        this.server = new GatewayServer(addresses, gateway::handle, tlsCertificate(config));
+        this.server = new GatewayServer(addresses, gateway::handle, tlsCertificate(config), gateway::acceptWebSocket);
     }
 
     /** Adds a participant in the life cycle (before {@link #start()}). */

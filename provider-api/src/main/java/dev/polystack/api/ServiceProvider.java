@@ -41,6 +41,16 @@ public interface ServiceProvider {
         return null;
     }
 
+    /**
+     * Answers a WebSocket upgrade request ({@code GET} with {@code Upgrade: websocket}) routed to this service, as
+     * {@link #handleHttp} would route it: a handler for the connection, a refusal, or null when this provider serves
+     * no WebSocket there (the request is then answered as plain HTTP). Runs before the handshake completes, so it may
+     * take as long as an ordinary request.
+     */
+    default WebSocketUpgrade acceptWebSocket(RequestContext context) {
+        return null;
+    }
+
     /** Internal endpoints this provider adds (LocalStack's {@code /_aws/<service>/...} routes). */
     default java.util.List<InternalRoute> internalRoutes() {
         return java.util.List.of();

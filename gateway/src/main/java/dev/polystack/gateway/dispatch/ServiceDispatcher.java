@@ -112,6 +112,12 @@ public final class ServiceDispatcher {
         }
     }
 
+    /** A WebSocket upgrade routed to a service: its provider's answer, or null when it serves no WebSocket there. */
+    public dev.polystack.api.WebSocketUpgrade acceptWebSocket(RequestContext context) {
+        ServiceProvider provider = providerOrNull(context.service());
+        return provider == null ? null : provider.acceptWebSocket(context);
+    }
+
     /** Calls a provider in process (ProviderEnvironment.call): no HTTP, same provider selection. */
     public Map<String, Object> call(RequestContext context, String service, String operation, Map<String, Object> input) {
         context.operation(operation);

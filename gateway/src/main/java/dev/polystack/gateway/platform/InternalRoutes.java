@@ -42,7 +42,7 @@ public final class InternalRoutes implements PlatformRoute {
     }
 
     /** {@code /_aws/sqs/messages} → {@code sqs}. */
-    static String awsPathService(String path) {
+    public static String awsPathService(String path) {
         if (!path.startsWith("/_aws/")) return null;
         int end = path.indexOf('/', 6);
         String name = end < 0 ? path.substring(6) : path.substring(6, end);

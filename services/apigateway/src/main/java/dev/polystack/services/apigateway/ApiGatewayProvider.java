@@ -8,6 +8,7 @@ import dev.polystack.api.Persistable;
 import dev.polystack.api.ProviderEnvironment;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceProvider;
+import dev.polystack.api.WebSocketUpgrade;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -148,6 +149,23 @@ public final class ApiGatewayProvider implements ServiceProvider, Persistable {
             if (head.length == 2) return serve(request, head[0], head[1], request.path().substring(marker + USER_REQUEST.length()));
         }
         return null;
+    }
+
+    /**
+     * A WebSocket client connecting to a WebSocket API: {@code ws://<api-id>.execute-api.localhost.localstack.cloud:4566/<stage>}
+     * or {@code ws://localhost:4566/_aws/execute-api/<api-id>/<stage>}.
+     */
+    @Override
+    public WebSocketUpgrade acceptWebSocket(RequestContext context) {
+        ApiGatewayV2Provider v2 = httpApis.get();
+        if (v2 == null) return null;
+        HttpRequestData request = context.request();
+        String apiId = executeApiId(request.header("Host"));
+        if (apiId != null) return v2.openWebSocket(request, apiId, request.path());
+        if (!request.path().startsWith(EXECUTE_API_PATH)) return null;
+        String rest = request.path().substring(EXECUTE_API_PATH.length());
+        int slash = rest.indexOf('/');
+        return slash < 0 ? null : v2.openWebSocket(request, rest.substring(0, slash), rest.substring(slash));
     }
 
     @Override

@@ -6,10 +6,15 @@ import dev.polystack.api.ServiceProvider;
 
 import java.util.Set;
 
-/** The native API Gateway providers: REST APIs ({@code apigateway}) and HTTP APIs ({@code apigatewayv2}). */
+/**
+ * The native API Gateway providers: REST APIs ({@code apigateway}), HTTP and WebSocket APIs ({@code apigatewayv2}), and
+ * the WebSocket management API ({@code apigatewaymanagementapi}, {@code @connections}).
+ */
 public final class ApiGatewayProviderFactory implements ProviderFactory {
     /** REST and HTTP APIs share the execute-api URLs: the REST provider hands over ids it does not know. */
     private volatile ApiGatewayV2Provider v2;
+    /** The open WebSocket connections: served by v2, written to through the management API ({@code @connections}). */
+    private final WebSocketConnections connections = new WebSocketConnections();
 
     @Override
     public String kind() {
@@ -18,15 +23,16 @@ public final class ApiGatewayProviderFactory implements ProviderFactory {
 
     @Override
     public Set<String> services() {
-        return Set.of("apigateway", "apigatewayv2");
+        return Set.of("apigateway", "apigatewayv2", "apigatewaymanagementapi");
     }
 
     @Override
     public ServiceProvider create(String service, ProviderEnvironment environment) {
         if (service.equals("apigatewayv2")) {
-            v2 = new ApiGatewayV2Provider(environment);
+            v2 = new ApiGatewayV2Provider(environment, connections);
             return v2;
         }
+        if (service.equals("apigatewaymanagementapi")) return new ConnectionsProvider(connections);
         return new ApiGatewayProvider(environment, () -> v2);
     }
 }

@@ -9,6 +9,7 @@ import dev.polystack.api.Persistable;
 import dev.polystack.api.ProviderEnvironment;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceProvider;
+import dev.polystack.api.WebSocketUpgrade;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,18 +22,21 @@ import java.util.Map;
 import java.util.function.BiFunction;
 
 /**
- * Native API Gateway v2: HTTP APIs (managed and served) and WebSocket APIs (managed only). Deployed HTTP APIs are
- * served on the same execute-api URLs as REST APIs; the REST provider hands their requests over ({@link #serve}).
+ * Native API Gateway v2: HTTP APIs and WebSocket APIs, managed and served. Deployed APIs are served on the same
+ * execute-api URLs as REST APIs; the REST provider hands their requests ({@link #serve}) and WebSocket upgrades
+ * ({@link #openWebSocket}) over.
  */
 public final class ApiGatewayV2Provider implements ServiceProvider, Persistable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ProviderEnvironment env;
+    private final WebSocketConnections connections;
     private final AccountRegionStore<HttpApiState> store = new AccountRegionStore<>(HttpApiState::new);
     private final Map<String, BiFunction<HttpApiState, Map<String, Object>, Map<String, Object>>> operations = new HashMap<>();
 
-    public ApiGatewayV2Provider(ProviderEnvironment env) {
+    public ApiGatewayV2Provider(ProviderEnvironment env, WebSocketConnections connections) {
         this.env = env;
+        this.connections = connections;
         HttpApiOps ops = new HttpApiOps(env.config());
         operations.put("CreateApi", ops::createApi);
         operations.put("GetApi", ops::getApi);
@@ -64,6 +68,16 @@ public final class ApiGatewayV2Provider implements ServiceProvider, Persistable 
         operations.put("GetAuthorizers", ops::getAuthorizers);
         operations.put("UpdateAuthorizer", ops::updateAuthorizer);
         operations.put("DeleteAuthorizer", ops::deleteAuthorizer);
+        operations.put("CreateRouteResponse", WebSocketResponseOps::createRouteResponse);
+        operations.put("GetRouteResponse", WebSocketResponseOps::getRouteResponse);
+        operations.put("GetRouteResponses", WebSocketResponseOps::getRouteResponses);
+        operations.put("UpdateRouteResponse", WebSocketResponseOps::updateRouteResponse);
+        operations.put("DeleteRouteResponse", WebSocketResponseOps::deleteRouteResponse);
+        operations.put("CreateIntegrationResponse", WebSocketResponseOps::createIntegrationResponse);
+        operations.put("GetIntegrationResponse", WebSocketResponseOps::getIntegrationResponse);
+        operations.put("GetIntegrationResponses", WebSocketResponseOps::getIntegrationResponses);
+        operations.put("UpdateIntegrationResponse", WebSocketResponseOps::updateIntegrationResponse);
+        operations.put("DeleteIntegrationResponse", WebSocketResponseOps::deleteIntegrationResponse);
         operations.put("TagResource", ops::tagResource);
         operations.put("UntagResource", ops::untagResource);
         operations.put("GetTags", ops::getTags);
@@ -81,12 +95,31 @@ public final class ApiGatewayV2Provider implements ServiceProvider, Persistable 
         return op.apply(store.get(context), input);
     }
 
-    /** Serves a request for an HTTP API with this id, or returns null when no account has one. */
+    /**
+     * Serves a request for an HTTP API with this id, or the {@code @connections} management API of a WebSocket API
+     * with this id; null when no account has such an API.
+     */
     HttpResponseData serve(HttpRequestData request, String apiId, String path) {
         for (Map<String, HttpApiState> regions : store.all().values()) {
             for (HttpApiState state : regions.values()) {
                 HttpApi api = state.apis.get(apiId);
-                if (api != null && api.isHttp()) return new HttpApiInvocation(state, api, env, request).serve(path);
+                if (api == null) continue;
+                if (api.isHttp()) return new HttpApiInvocation(state, api, env, request).serve(path);
+                if (WebSocketConnections.isManagement(path)) return connections.manage(request);
+            }
+        }
+        return null;
+    }
+
+    /** A client connects to a WebSocket API at {@code /<stage>}; null when no account has a WebSocket API with this id. */
+    WebSocketUpgrade openWebSocket(HttpRequestData request, String apiId, String path) {
+        for (Map<String, HttpApiState> regions : store.all().values()) {
+            for (HttpApiState state : regions.values()) {
+                HttpApi api = state.apis.get(apiId);
+                if (api == null || api.isHttp()) continue;
+                String stage = path.startsWith("/") ? path.substring(1) : path;
+                if (stage.endsWith("/")) stage = stage.substring(0, stage.length() - 1);
+                return WebSocketConnection.open(connections, env, state, api, stage, request);
             }
         }
         return null;
@@ -107,6 +140,8 @@ public final class ApiGatewayV2Provider implements ServiceProvider, Persistable 
                     a.put("integrations", Docs.copy(api.integrations));
                     a.put("stages", Docs.copy(api.stages));
                     a.put("authorizers", Docs.copy(api.authorizers));
+                    a.put("routeResponses", Docs.copy(api.routeResponses));
+                    a.put("integrationResponses", Docs.copy(api.integrationResponses));
                     List<Map<String, Object>> deployments = new ArrayList<>();
                     api.deployments.values().forEach(d -> deployments.add(Map.of("doc", Docs.copy(d.doc()),
                             "routes", Docs.copy(d.routes()), "integrations", Docs.copy(d.integrations()))));
@@ -135,6 +170,8 @@ public final class ApiGatewayV2Provider implements ServiceProvider, Persistable 
                 api.integrations.putAll((Map<String, Map<String, Object>>) a.get("integrations"));
                 api.stages.putAll((Map<String, Map<String, Object>>) a.get("stages"));
                 api.authorizers.putAll((Map<String, Map<String, Object>>) a.get("authorizers"));
+                api.routeResponses.putAll((Map<String, Map<String, Map<String, Object>>>) a.getOrDefault("routeResponses", Map.of()));
+                api.integrationResponses.putAll((Map<String, Map<String, Map<String, Object>>>) a.getOrDefault("integrationResponses", Map.of()));
                 for (Object d : (List<Object>) a.get("deployments")) {
                     Map<String, Object> dm = (Map<String, Object>) d;
                     Map<String, Object> ddoc = (Map<String, Object>) dm.get("doc");

@@ -166,8 +166,7 @@ final class HttpApiInvocation {
 
     private HttpResponseData lambda(Map<String, Object> integration, Target target, RouteMatch match, Map<String, Object> authorizer) {
         String uri = Docs.str(integration, "IntegrationUri");
-        String functionArn = uri != null && uri.contains("/functions/") && uri.endsWith("/invocations")
-                ? uri.substring(uri.indexOf("/functions/") + "/functions/".length(), uri.length() - "/invocations".length()) : uri;
+        String functionArn = LambdaCalls.functionArn(uri);
         boolean v2 = "2.0".equals(integration.get("PayloadFormatVersion"));
         ObjectNode event = v2 ? eventV2(target, match, authorizer) : eventV1(target, match, authorizer);
         LambdaCalls.Result result;
@@ -427,8 +426,7 @@ final class HttpApiInvocation {
             if (value == null || value.isEmpty()) return json(401, "{\"message\":\"Unauthorized\"}");
         }
         String uri = Docs.str(authorizer, "AuthorizerUri");
-        String functionArn = uri != null && uri.contains("/functions/") && uri.endsWith("/invocations")
-                ? uri.substring(uri.indexOf("/functions/") + "/functions/".length(), uri.length() - "/invocations".length()) : uri;
+        String functionArn = LambdaCalls.functionArn(uri);
         boolean v2 = "2.0".equals(authorizer.get("AuthorizerPayloadFormatVersion"));
         ObjectNode event = v2 ? eventV2(target, match, null) : eventV1(target, match, null);
         event.put("type", "REQUEST");

@@ -33,7 +33,7 @@ final class HttpApiOps {
         this.config = config;
     }
 
-    private static void copyFields(Map<String, Object> in, Map<String, Object> doc, List<String> fields) {
+    static void copyFields(Map<String, Object> in, Map<String, Object> doc, List<String> fields) {
         for (String f : fields) {
             Object v = in.get(f);
             if (v != null) doc.put(f, Docs.copy(v));
@@ -178,7 +178,7 @@ final class HttpApiOps {
         }
     }
 
-    private static Map<String, Object> route(HttpApi api, String id) {
+    static Map<String, Object> route(HttpApi api, String id) {
         Map<String, Object> r = id == null ? null : api.routes.get(id);
         if (r == null) throw ApiGatewayErrors.notFound("Invalid Route identifier specified " + id);
         return r;
@@ -254,7 +254,7 @@ final class HttpApiOps {
         }
     }
 
-    private static Map<String, Object> integration(HttpApi api, String id) {
+    static Map<String, Object> integration(HttpApi api, String id) {
         Map<String, Object> i = id == null ? null : api.integrations.get(id);
         if (i == null) throw ApiGatewayErrors.notFound("Invalid Integration identifier specified " + id);
         return i;
@@ -539,7 +539,7 @@ final class HttpApiOps {
     }
 
     /** v2 listings: {@code Items} and {@code NextToken} (an offset), {@code MaxResults} as a string. */
-    private static Map<String, Object> page(List<Map<String, Object>> all, Map<String, Object> in) {
+    static Map<String, Object> page(List<Map<String, Object>> all, Map<String, Object> in) {
         int start = 0;
         String token = str(in, "NextToken");
         if (token != null) {

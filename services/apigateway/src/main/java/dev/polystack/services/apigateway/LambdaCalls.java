@@ -22,6 +22,18 @@ final class LambdaCalls {
         }
     }
 
+    /**
+     * The function an integration or authorizer URI names: the ARN inside
+     * {@code arn:aws:apigateway:<region>:lambda:path/2015-03-31/functions/<arn>/invocations}, or the URI itself
+     * (HTTP and WebSocket APIs also take a function ARN as it is).
+     */
+    static String functionArn(String uri) {
+        if (uri == null) return null;
+        int start = uri.indexOf("/functions/");
+        if (start < 0 || !uri.endsWith("/invocations")) return uri;
+        return uri.substring(start + "/functions/".length(), uri.length() - "/invocations".length());
+    }
+
     /** The function's account and region come from its ARN when it has them, else the API's. */
     static Result invoke(ProviderEnvironment env, String accountId, String region, String functionArn, byte[] payload) {
         String[] arn = functionArn.split(":");
