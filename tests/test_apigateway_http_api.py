@@ -1,5 +1,6 @@
 """Native API Gateway v2 HTTP APIs: management shapes, quick create, auto-deployed $default stage, named stages
-with deployments, route matching, CORS, JWT routes refusing requests without a token."""
+with deployments, route matching, CORS, JWT routes refusing requests without a valid token (verification against a
+JWKS served here: tests/test_apigateway_jwt.py)."""
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -127,4 +128,6 @@ def test_cors_and_jwt_route(apigw2, port, backend):
     apigw2.create_route(ApiId=api_id, RouteKey="GET /secure", AuthorizationType="JWT", AuthorizerId=authorizer["AuthorizerId"],
                         Target=f"integrations/{integration['IntegrationId']}")
     assert (call(port, api_id, "/secure").status_code, call(port, api_id, "/secure").json()) == (401, {"message": "Unauthorized"})
-    assert call(port, api_id, "/secure", headers={"Authorization": "Bearer x"}).status_code == 200
+    invalid = call(port, api_id, "/secure", headers={"Authorization": "Bearer x"})
+    assert (invalid.status_code, invalid.json()) == (401, {"message": "Unauthorized"})
+    assert invalid.headers["www-authenticate"] == 'Bearer scope="" error="invalid_token" error_description="the token is invalid"'

@@ -78,8 +78,8 @@ final class HttpApiInvocation {
         Map<String, Object> authorizerContext = null;
         String authType = String.valueOf(route.getOrDefault("AuthorizationType", "NONE"));
         if (authType.equals("JWT")) {
-            // JWT authorizers are stored; the token's presence is checked, its signature and claims are not verified.
-            if (request.header("Authorization") == null) return withCors(cors, json(401, "{\"message\":\"Unauthorized\"}"));
+            HttpResponseData denied = authorizeJwt(Docs.str(route, "AuthorizerId"), Docs.list(route, "AuthorizationScopes"));
+            if (denied != null) return withCors(cors, denied);
         } else if (authType.equals("CUSTOM")) {
             Object result = authorize(Docs.str(route, "AuthorizerId"), target, match);
             if (result instanceof HttpResponseData denied) return withCors(cors, denied);
@@ -185,6 +185,9 @@ final class HttpApiInvocation {
         ctx.put("apiId", api.id);
         if (authorizer != null) ctx.set("authorizer", v2 ? Invocation.JSON.createObjectNode().set("lambda", Invocation.JSON.valueToTree(authorizer))
                 : Invocation.JSON.valueToTree(authorizer));
+        // a JWT authorizer's claims: authorizer.jwt.{claims,scopes} in payload 2.0, authorizer.{claims,scopes} in 1.0
+        if (jwt != null) ctx.set("authorizer", v2 ? Invocation.JSON.createObjectNode().set("jwt", Invocation.JSON.valueToTree(jwt))
+                : Invocation.JSON.valueToTree(jwt));
         String host = request.header("Host");
         ctx.put("domainName", host);
         ctx.put("domainPrefix", api.id);
@@ -412,6 +415,40 @@ final class HttpApiInvocation {
     // ---- authorizers ----
 
     /** A Lambda REQUEST authorizer: simple responses ({@code isAuthorized}) or an IAM policy; returns the context or a refusal. */
+    /** The verified JWT's claims and scopes, for the integration's request context ({@code authorizer.jwt}). */
+    private Map<String, Object> jwt;
+
+    /** A JWT authorizer: null when the token passes (its claims kept in {@link #jwt}), else AWS's 401 or 403. */
+    @SuppressWarnings("unchecked")
+    private HttpResponseData authorizeJwt(String authorizerId, List<Object> routeScopes) {
+        Map<String, Object> authorizer;
+        synchronized (api) {
+            authorizer = Docs.copy(api.authorizers.get(authorizerId));
+        }
+        if (authorizer == null) return json(500, "{\"message\":\"Internal Server Error\"}");
+        List<Object> sources = Docs.list(authorizer, "IdentitySource");
+        String source = sources == null || sources.isEmpty() ? "$request.header.Authorization" : String.valueOf(sources.get(0));
+        String token = source.startsWith("$request.header.") ? request.header(source.substring("$request.header.".length()))
+                : source.startsWith("$request.querystring.") ? request.queryParameter(source.substring("$request.querystring.".length())) : null;
+        Map<String, Object> config = Docs.map(authorizer, "JwtConfiguration");
+        List<Object> audiences = config == null ? null : Docs.list(config, "Audience");
+        JwtAuthorizer.Outcome outcome = JwtAuthorizer.verify(token, config == null ? null : Docs.str(config, "Issuer"),
+                audiences == null ? List.of() : audiences.stream().map(String::valueOf).toList(),
+                routeScopes == null ? List.of() : routeScopes.stream().map(String::valueOf).toList());
+        if (outcome.status() == 403) return json(403, "{\"message\":\"Forbidden\"}");
+        if (!outcome.allowed()) {
+            HttpResponseData out = json(401, "{\"message\":\"Unauthorized\"}");
+            if (outcome.error() != null) {
+                out.header("www-authenticate", "Bearer scope=\"\" error=\"invalid_token\" error_description=\"" + outcome.error() + "\"");
+            }
+            return out;
+        }
+        jwt = new LinkedHashMap<>();
+        jwt.put("claims", outcome.claims());
+        jwt.put("scopes", outcome.scopes().isEmpty() ? null : outcome.scopes());
+        return null;
+    }
+
     private Object authorize(String authorizerId, Target target, RouteMatch match) {
         Map<String, Object> authorizer;
         synchronized (api) {

@@ -84,6 +84,8 @@ final class Invocation {
                 HttpResponseData denied = new Authorizers(this).authorize(str(method, "authorizerId"), resource.path());
                 if (denied != null) return denied;
             }
+            HttpResponseData invalid = RequestValidation.check(this, method);
+            if (invalid != null) return invalid;
             Map<String, Object> integration = Docs.map(method, "methodIntegration");
             if (integration == null) return gatewayError("API_CONFIGURATION_ERROR", "Internal server error");
             return new Integrations(this).run(integration, resource.path());

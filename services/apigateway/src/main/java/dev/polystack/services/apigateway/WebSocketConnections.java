@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -49,6 +50,11 @@ final class WebSocketConnections {
 
     WebSocketConnection get(String id) {
         return id == null ? null : open.get(id);
+    }
+
+    /** Closes every open connection (a state reset). */
+    void closeAll() {
+        for (WebSocketConnection connection : List.copyOf(open.values())) connection.disconnect();
     }
 
     /** Whether the path addresses the management API: {@code [/<stage>]/@connections/<id>}. */
