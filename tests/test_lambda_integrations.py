@@ -254,6 +254,31 @@ def test_function_url_serves_payload_format_2(lambda_client, functions, endpoint
     assert error.value.response["Error"]["Message"] == "The resource you requested does not exist."
 
 
+def test_function_url_with_aws_iam_auth(lambda_client, functions, endpoint_url):
+    import requests
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+    source = ("def handler(event, context):\n"
+              "    return {'statusCode': 200, 'body': __import__('json').dumps(event['requestContext']['authorizer'])}\n")
+    name, _ = functions.create(files={"index.py": source})
+    url = lambda_client.create_function_url_config(FunctionName=name, AuthType="AWS_IAM")["FunctionUrl"]
+    host = url.split("//")[1].split("/")[0]
+    port = endpoint_url.rsplit(":", 1)[1]
+    target = f"http://127.0.0.1:{port}/"
+
+    unsigned = requests.get(target, headers={"Host": host}, timeout=60)
+    assert unsigned.status_code == 403 and unsigned.json() == {"Message": "Forbidden"}
+
+    request = AWSRequest(method="GET", url=f"http://{host}/", headers={"Host": host})
+    SigV4Auth(Credentials("111122223333", "secret"), "lambda", "us-east-1").add_auth(request)
+    signed = requests.get(target, headers=dict(request.headers), timeout=60)
+    assert signed.status_code == 200
+    iam = signed.json()["iam"]
+    assert iam["accessKey"] == "111122223333" and iam["accountId"] == "111122223333"
+    assert iam["userArn"] == "arn:aws:iam::111122223333:root"
+
+
 def test_custom_runtime_bootstrap(lambda_client, functions):
     import shutil
     if not shutil.which("curl"):

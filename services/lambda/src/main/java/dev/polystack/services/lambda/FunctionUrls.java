@@ -158,8 +158,15 @@ final class FunctionUrls {
         if (c == null) {
             return json(404, "{\"Message\":null}");
         }
+        String accessKey = null;
+        if ("AWS_IAM".equals(c.authType())) {
+            // AWS answers an unsigned request to an AWS_IAM URL 403; signatures are not verified (as everywhere here)
+            accessKey = signingAccessKey(request);
+            if (accessKey == null) return json(403, "{\"Message\":\"Forbidden\"}");
+        }
         byte[] body = request.bodyBytes();
         ObjectNode event = event(request, c, body);
+        if (accessKey != null) iamAuthorizer((ObjectNode) event.get("requestContext"), accessKey, c.account());
         FunctionRef ref = new FunctionRef(c.account(), c.region(), c.functionName(), c.qualifier());
         InvocationResult r;
         try {
@@ -170,6 +177,34 @@ final class FunctionUrls {
         }
         if (r.failed()) return json(502, "{\"Message\":\"Internal Server Error\"}");
         return response(r.payload());
+    }
+
+    /** The access key of a SigV4 signature, in the Authorization header or a presigned URL's query; null if unsigned. */
+    static String signingAccessKey(HttpRequestData request) {
+        String auth = request.header("Authorization");
+        String credential = null;
+        if (auth != null && auth.startsWith("AWS4-HMAC-SHA256") && auth.contains("Credential=")) {
+            credential = auth.substring(auth.indexOf("Credential=") + "Credential=".length());
+        } else if (request.queryParameter("X-Amz-Credential") != null && request.queryParameter("X-Amz-Signature") != null) {
+            credential = request.queryParameter("X-Amz-Credential");
+        }
+        if (credential == null) return null;
+        int slash = credential.indexOf('/');
+        return slash <= 0 ? null : credential.substring(0, slash);
+    }
+
+    /** What AWS puts in {@code requestContext.authorizer.iam} for a signed call (the caller's account by its key). */
+    private static void iamAuthorizer(ObjectNode requestContext, String accessKey, String urlAccount) {
+        String account = accessKey.matches("\\d{12}") ? accessKey : urlAccount;
+        requestContext.put("accountId", account);
+        ObjectNode iam = requestContext.putObject("authorizer").putObject("iam");
+        iam.put("accessKey", accessKey);
+        iam.put("accountId", account);
+        iam.put("callerId", accessKey);
+        iam.putNull("cognitoIdentity");
+        iam.putNull("principalOrgId");
+        iam.put("userArn", "arn:aws:iam::" + account + ":root");
+        iam.put("userId", account);
     }
 
     private ObjectNode event(HttpRequestData request, UrlConfig c, byte[] body) {
