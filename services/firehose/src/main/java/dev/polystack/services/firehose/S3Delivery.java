@@ -1,0 +1,76 @@
+package dev.polystack.services.firehose;
+
+import dev.polystack.api.ProviderEnvironment;
+import dev.polystack.api.RequestContext;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Writes a buffer to S3 as AWS names its objects: {@code <Prefix>YYYY/MM/DD/HH/<stream>-<version>-<yyyy-MM-dd-HH-mm-ss>-<uuid>}
+ * (the UTC hour folders are added to a prefix without {@code !{...}} expressions), records concatenated as sent
+ * (Firehose adds no delimiter). A write S3 refuses (no such bucket) throws; the caller keeps the buffer and retries,
+ * as Firehose retries S3 delivery.
+ */
+final class S3Delivery {
+    private static final DateTimeFormatter HOUR_FOLDERS = DateTimeFormatter.ofPattern("yyyy/MM/dd/HH/").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd-HH-mm-ss").withZone(ZoneOffset.UTC);
+
+    private S3Delivery() {
+    }
+
+    static String key(DeliveryStream s, String prefix, long now) {
+        Instant t = Instant.ofEpochMilli(now);
+        String p = prefix == null ? "" : expand(prefix, t);
+        if (prefix == null || !prefix.contains("!{")) p += HOUR_FOLDERS.format(t);
+        return p + s.name + "-" + s.versionId + "-" + STAMP.format(t) + "-" + UUID.randomUUID();
+    }
+
+    /** The timestamp namespace of custom prefixes: {@code !{timestamp:yyyy}} and friends. */
+    private static String expand(String prefix, Instant t) {
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        while (i < prefix.length()) {
+            int open = prefix.indexOf("!{timestamp:", i);
+            if (open < 0) {
+                out.append(prefix, i, prefix.length());
+                break;
+            }
+            int close = prefix.indexOf('}', open);
+            if (close < 0) {
+                out.append(prefix, i, prefix.length());
+                break;
+            }
+            out.append(prefix, i, open);
+            String pattern = prefix.substring(open + 12, close);
+            try {
+                out.append(DateTimeFormatter.ofPattern(pattern).withZone(ZoneOffset.UTC).format(t));
+            } catch (IllegalArgumentException e) {
+                out.append(prefix, open, close + 1);
+            }
+            i = close + 1;
+        }
+        return out.toString();
+    }
+
+    static String bucket(DeliveryStream s) {
+        Object arn = s.s3 == null ? null : s.s3.get("BucketARN");
+        String a = arn == null ? "" : arn.toString();
+        int i = a.indexOf(":::");
+        return i >= 0 ? a.substring(i + 3) : a;
+    }
+
+    /** Delivers one buffer as one object; throws the S3 error when S3 refuses it. */
+    static void deliver(ProviderEnvironment env, String account, String region, DeliveryStream s, byte[] data, long now) {
+        Map<String, Object> in = new LinkedHashMap<>();
+        in.put("Bucket", bucket(s));
+        in.put("Key", key(s, (String) s.s3.get("Prefix"), now));
+        in.put("Body", data);
+        // S3 has no typed interface yet; its provider takes the parameter tree.
+        env.call(RequestContext.internal(account, region, "s3"), "s3", "PutObject", in);
+    }
+}
