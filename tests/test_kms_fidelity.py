@@ -237,3 +237,13 @@ def test_replica_tags_only_when_given(kms, aws_client):
     other = kms.create_key(MultiRegion=True)["KeyMetadata"]["KeyId"]
     answer = kms.replicate_key(KeyId=other, ReplicaRegion="us-west-2", Tags=[{"TagKey": "k", "TagValue": "v"}])
     assert answer["ReplicaTags"] == [{"TagKey": "k", "TagValue": "v"}]
+
+
+def test_aws_managed_keys_describe_what_they_protect_as_aws_does(aws_client):
+    # a fresh region: the managed keys come into being on this first use
+    kms = aws_client("kms", region_name="ap-southeast-2")
+    s3_key = kms.describe_key(KeyId="alias/aws/s3")["KeyMetadata"]
+    assert s3_key["Description"] == "Default key that protects my S3 objects when no other key is defined"
+    assert s3_key["KeyManager"] == "AWS"
+    ddb_key = kms.describe_key(KeyId="alias/aws/dynamodb")["KeyMetadata"]
+    assert ddb_key["Description"] == "Default key that protects my DynamoDB data when no other key is defined"

@@ -5,6 +5,7 @@ import dev.polystack.api.RequestContext;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
@@ -152,6 +153,16 @@ final class KmsKeyStore {
         return id.length() == 36 && (KEY_ID.matcher(id).matches() || MRK_ID.matcher(id).matches());
     }
 
+    /** What AWS names each service's data in its managed key's description (recorded for s3 and dynamodb). */
+    private static final Map<String, String> MANAGED_KEY_PROTECTS = Map.of(
+            "s3", "S3 objects",
+            "dynamodb", "DynamoDB data");
+
+    static String awsManagedKeyDescription(String service) {
+        String what = MANAGED_KEY_PROTECTS.getOrDefault(service, service + " resources");
+        return "Default key that protects my " + what + " when no other key is defined";
+    }
+
     /** AWS managed keys (alias/aws/s3 ...) come into being on first use, as in AWS and LocalStack. */
     private KmsRegion.Alias awsManagedAlias(RequestContext ctx, KmsRegion state, String aliasName) {
         synchronized (state) {
@@ -163,8 +174,7 @@ final class KmsKeyStore {
             key.region = ctx.region();
             key.arn = keyArn(ctx.partition(), key.region, key.accountId, key.keyId);
             key.createdMillis = now();
-            key.description = "Default key that protects my " + aliasName.substring("alias/aws/".length())
-                    + " resources when no other key is defined";
+            key.description = awsManagedKeyDescription(aliasName.substring("alias/aws/".length()));
             key.keySpec = KmsKeySpec.SYMMETRIC_DEFAULT;
             key.keyUsage = USAGE_ENCRYPT;
             key.keyManager = "AWS";
