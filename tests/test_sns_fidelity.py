@@ -114,3 +114,53 @@ def test_query_services_answer_in_json_when_asked(endpoint_url):
     assert r.status_code == 200 and "ListTopicsResponse" in r.json()
     r = _signed_post(endpoint_url, "sts", {"Action": "GetCallerIdentity", "Version": "2011-06-15"}, {})
     assert r.headers["Content-Type"].startswith("text/xml") and b"<GetCallerIdentityResponse" in r.content
+
+
+def test_message_attribute_data_type_needs_a_label_after_its_dot(sns):
+    """AWS's prefixes, as recorded: "String." and "Stringprefixed" are no type; "String.prefixed" is one."""
+    arn = sns.create_topic(Name=unique("datatype"))["TopicArn"]
+    for data_type in ("String.", "Stringprefixed", "Number.", "Binary."):
+        value = {"BinaryValue": b"x"} if data_type.startswith("Binary") else {"StringValue": "1"}
+        error, status = error_of(sns.publish, TopicArn=arn, Message="m",
+                                 MessageAttributes={"attr1": {"DataType": data_type, **value}})
+        assert (error["Code"], error["Message"], status) == (
+            "ParameterValueInvalid", "The message attribute 'attr1' has an invalid message attribute type, the set of "
+            "supported type prefixes is Binary, Number, and String.", 400), data_type
+    for data_type in ("String.prefixed", "String.  prefixed."):
+        assert sns.publish(TopicArn=arn, Message="m", MessageAttributes={
+            "attr1": {"DataType": data_type, "StringValue": "prefixed-1"}})["MessageId"]
+
+
+def test_unsubscribe_with_an_empty_arn_names_the_parameter(sns):
+    error, status = error_of(sns.unsubscribe, SubscriptionArn="")
+    assert (error["Code"], error["Message"], status) == (
+        "InvalidParameter", "Invalid parameter: SubscriptionArn Reason: no value for required parameter", 400)
+    error, _ = error_of(sns.publish, TopicArn="", Message="m")
+    assert (error["Code"], error["Message"]) == (
+        "InvalidParameter", "Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter")
+
+
+def test_platform_endpoint_messages_by_endpoint(sns, endpoint_url):
+    """LocalStack's /_aws/sns/platform-endpoint-messages: what was pushed to each endpoint, narrowed by endpointArn
+    (GET and DELETE); a disabled endpoint is refused as AWS refuses it."""
+    app = sns.create_platform_application(Name=unique("app"), Platform="GCM",
+                                          Attributes={"PlatformCredential": "key", "PlatformPrincipal": "principal"})["PlatformApplicationArn"]
+    first = sns.create_platform_endpoint(PlatformApplicationArn=app, Token=unique("t1"),
+                                         CustomUserData="user-1")["EndpointArn"]
+    second = sns.create_platform_endpoint(PlatformApplicationArn=app, Token=unique("t2"))["EndpointArn"]
+    assert sns.get_endpoint_attributes(EndpointArn=first)["Attributes"]["CustomUserData"] == "user-1"
+    sns.publish(TargetArn=first, Message="to first")
+    sns.publish(TargetArn=second, Message=json.dumps({"default": "plain", "GCM": "for gcm"}), MessageStructure="json")
+    url = f"{endpoint_url}/_aws/sns/platform-endpoint-messages"
+    sent = requests.get(url).json()
+    assert [m["Message"] for m in sent["platform_endpoint_messages"][first]] == ["to first"]
+    assert [m["Message"] for m in sent["platform_endpoint_messages"][second]] == ["for gcm"]
+    only_first = requests.get(url, params={"endpointArn": first}).json()["platform_endpoint_messages"]
+    assert list(only_first) == [first]
+    assert requests.delete(url, params={"endpointArn": first}).status_code == 204
+    left = requests.get(url).json()["platform_endpoint_messages"]
+    assert first not in left and second in left
+    sns.set_endpoint_attributes(EndpointArn=second, Attributes={"Enabled": "false"})
+    error, status = error_of(sns.publish, TargetArn=second, Message="m")
+    assert (error["Code"], error["Message"], status) == ("EndpointDisabled", "Endpoint is disabled", 400)
+    sns.delete_platform_application(PlatformApplicationArn=app)

@@ -234,7 +234,7 @@ final class DeliveryPolicy {
     }
 
     private static RuntimeException invalid(String prefix, String reason) {
-        return SnsProvider.invalid("Invalid parameter: " + prefix + "DeliveryPolicy: " + reason);
+        return SnsErrors.invalid("Invalid parameter: " + prefix + "DeliveryPolicy: " + reason);
     }
 
     // ---------------------------------------------------------------- effective policies

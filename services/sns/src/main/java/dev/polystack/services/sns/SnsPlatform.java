@@ -1,8 +1,17 @@
 package dev.polystack.services.sns;
 
-import dev.polystack.api.AccountRegionStore;
 import dev.polystack.api.RequestContext;
-import dev.polystack.api.ServiceException;
+import dev.polystack.services.sns.api.CreateEndpointResponse;
+import dev.polystack.services.sns.api.CreatePlatformApplicationInput;
+import dev.polystack.services.sns.api.CreatePlatformApplicationResponse;
+import dev.polystack.services.sns.api.CreatePlatformEndpointInput;
+import dev.polystack.services.sns.api.GetEndpointAttributesResponse;
+import dev.polystack.services.sns.api.GetPlatformApplicationAttributesResponse;
+import dev.polystack.services.sns.api.ListEndpointsByPlatformApplicationResponse;
+import dev.polystack.services.sns.api.ListPlatformApplicationsResponse;
+import dev.polystack.services.sns.api.PlatformApplication;
+import dev.polystack.services.sns.api.SetEndpointAttributesInput;
+import dev.polystack.services.sns.api.SetPlatformApplicationAttributesInput;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -16,8 +25,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
-import static dev.polystack.services.sns.SnsProvider.invalid;
-import static dev.polystack.services.sns.SnsProvider.notFound;
+import static dev.polystack.services.sns.SnsErrors.invalid;
+import static dev.polystack.services.sns.SnsErrors.notFound;
 
 /**
  * Mobile push: platform applications and their endpoints. Nothing reaches a real push service;
@@ -48,44 +57,21 @@ final class SnsPlatform {
         public ConcurrentHashMap<String, String> attributes = new ConcurrentHashMap<>();
     }
 
-    private final AccountRegionStore<SnsRegion> store;
+    private final SnsResources resources;
 
-    SnsPlatform(AccountRegionStore<SnsRegion> store) {
-        this.store = store;
-    }
-
-    private static String str(Map<String, Object> in, String key) {
-        Object v = in.get(key);
-        return v == null ? null : v.toString();
+    SnsPlatform(SnsResources resources) {
+        this.resources = resources;
     }
 
     /** The Attributes map, or AWS's validation error when the member is missing. */
-    private static Map<String, String> requiredAttributes(Map<String, Object> in) {
-        Object raw = in.get("Attributes");
-        if (!(raw instanceof Map<?, ?> m)) {
-            throw new ServiceException("ValidationError",
-                    "1 validation error detected: Value null at 'attributes' failed to satisfy constraint: Member must not be null", 400);
-        }
-        Map<String, String> out = new LinkedHashMap<>();
-        m.forEach((k, v) -> out.put(String.valueOf(k), String.valueOf(v)));
-        return out;
-    }
-
-    private static Map<String, String> optionalAttributes(Map<String, Object> in) {
-        return in.get("Attributes") instanceof Map<?, ?> ? requiredAttributes(in) : new LinkedHashMap<>();
-    }
-
-    private static String[] arnParts(String arn, String parameter) {
-        String[] parts = (arn == null ? "" : arn).split(":", -1);
-        if (parts.length < 6) {
-            throw invalid("Invalid parameter: " + parameter + " Reason: An ARN must have at least 6 elements, not " + parts.length);
-        }
-        return parts;
+    private static Map<String, String> requiredAttributes(Map<String, String> attributes) {
+        if (attributes == null) throw SnsErrors.mustNotBeNull("attributes");
+        return new LinkedHashMap<>(attributes);
     }
 
     Application application(String arn) {
-        String[] parts = arnParts(arn, "PlatformApplicationArn");
-        SnsRegion region = store.peek(parts[4], parts[3]);
+        String[] parts = SnsResources.arnParts(arn, "PlatformApplicationArn");
+        SnsRegion region = resources.peekRegion(parts);
         Application app = region == null ? null : region.applications.get(arn);
         if (app == null) throw notFound("PlatformApplication does not exist");
         return app;
@@ -95,14 +81,14 @@ final class SnsPlatform {
     Endpoint findEndpoint(String arn) {
         String[] parts = arn.split(":", -1);
         if (parts.length < 6) return null;
-        SnsRegion region = store.peek(parts[4], parts[3]);
+        SnsRegion region = resources.peekRegion(parts);
         return region == null ? null : region.endpoints.get(arn);
     }
 
-    Map<String, Object> createApplication(RequestContext ctx, Map<String, Object> in) {
-        String name = str(in, "Name") == null ? "" : str(in, "Name");
-        String platform = str(in, "Platform");
-        Map<String, String> attributes = requiredAttributes(in);
+    CreatePlatformApplicationResponse createApplication(RequestContext ctx, CreatePlatformApplicationInput in) {
+        String name = in.name() == null ? "" : in.name();
+        String platform = in.platform();
+        Map<String, String> attributes = requiredAttributes(in.attributes());
         if (name.isEmpty()) throw invalid("Invalid parameter:  Reason: cannot be empty");
         if (name.length() > 256) throw invalid("Invalid parameter: " + name + " Reason: must be at most 256 characters long");
         if (!NAME.matcher(name).matches()) {
@@ -110,9 +96,8 @@ final class SnsPlatform {
         }
         if (platform == null || !PLATFORMS.contains(platform)) throw invalid("Invalid parameter: Platform Reason: " + platform + " is not supported");
         checkCredentialPair(attributes);
-        String arn = "arn:" + ctx.partition() + ":sns:" + ctx.region() + ":" + ctx.accountId() + ":app/" + platform + "/" + name;
-        SnsRegion region = store.get(ctx);
-        Application app = region.applications.computeIfAbsent(arn, k -> {
+        String arn = SnsResources.arn(ctx, "app/" + platform + "/" + name);
+        Application app = resources.region(ctx).applications.computeIfAbsent(arn, k -> {
             Application a = new Application();
             a.arn = arn;
             a.name = name;
@@ -122,7 +107,7 @@ final class SnsPlatform {
             return a;
         });
         app.attributes.putAll(attributes);
-        return Map.of("PlatformApplicationArn", arn);
+        return CreatePlatformApplicationResponse.builder().platformApplicationArn(arn).build();
     }
 
     private static void checkCredentialPair(Map<String, String> attributes) {
@@ -138,36 +123,34 @@ final class SnsPlatform {
         return out;
     }
 
-    Map<String, Object> getApplicationAttributes(Map<String, Object> in) {
-        return Map.of("Attributes", visible(application(str(in, "PlatformApplicationArn")).attributes));
+    GetPlatformApplicationAttributesResponse getApplicationAttributes(String arn) {
+        return GetPlatformApplicationAttributesResponse.builder().attributes(visible(application(arn).attributes)).build();
     }
 
-    Map<String, Object> setApplicationAttributes(Map<String, Object> in) {
-        String arn = str(in, "PlatformApplicationArn");
-        arnParts(arn, "PlatformApplicationArn");
-        Map<String, String> attributes = requiredAttributes(in);
+    void setApplicationAttributes(SetPlatformApplicationAttributesInput in) {
+        String arn = in.platformApplicationArn();
+        SnsResources.arnParts(arn, "PlatformApplicationArn");
+        Map<String, String> attributes = requiredAttributes(in.attributes());
         Application app = application(arn);
         checkCredentialPair(attributes);
         app.attributes.putAll(attributes);
-        return Map.of();
     }
 
-    Map<String, Object> listApplications(RequestContext ctx) {
-        List<Application> apps = new ArrayList<>(store.get(ctx).applications.values());
+    ListPlatformApplicationsResponse listApplications(RequestContext ctx, String nextToken) {
+        List<Application> apps = new ArrayList<>(resources.region(ctx).applications.values());
         apps.sort(Comparator.comparingLong(a -> a.created));
-        List<Object> out = new ArrayList<>();
-        for (Application a : apps) out.add(Map.of("PlatformApplicationArn", a.arn, "Attributes", visible(a.attributes)));
-        return Map.of("PlatformApplications", out);
+        List<PlatformApplication> page = new ArrayList<>();
+        String next = SnsPages.page(apps, nextToken, a -> page.add(PlatformApplication.builder()
+                .platformApplicationArn(a.arn).attributes(visible(a.attributes)).build()));
+        return ListPlatformApplicationsResponse.builder().platformApplications(page).nextToken(next).build();
     }
 
-    Map<String, Object> deleteApplication(Map<String, Object> in) {
-        String arn = str(in, "PlatformApplicationArn");
-        String[] parts = arnParts(arn, "PlatformApplicationArn");
-        SnsRegion region = store.peek(parts[4], parts[3]);
+    void deleteApplication(String arn) {
+        String[] parts = SnsResources.arnParts(arn, "PlatformApplicationArn");
+        SnsRegion region = resources.peekRegion(parts);
         if (region != null && region.applications.remove(arn) != null) {
             region.endpoints.values().removeIf(e -> e.applicationArn.equals(arn));
         }
-        return Map.of();
     }
 
     private static void checkEndpointAttributes(Map<String, String> attributes) {
@@ -180,15 +163,15 @@ final class SnsPlatform {
         }
     }
 
-    Map<String, Object> createEndpoint(Map<String, Object> in) {
-        Application app = application(str(in, "PlatformApplicationArn"));
-        String token = str(in, "Token");
-        Map<String, String> attributes = optionalAttributes(in);
+    CreateEndpointResponse createEndpoint(CreatePlatformEndpointInput in) {
+        Application app = application(in.platformApplicationArn());
+        String token = in.token();
+        Map<String, String> attributes = in.attributes() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(in.attributes());
         checkEndpointAttributes(attributes);
-        if (str(in, "CustomUserData") != null) attributes.put("CustomUserData", str(in, "CustomUserData"));
+        if (in.customUserData() != null) attributes.put("CustomUserData", in.customUserData());
         checkEndpointAttributes(attributes);
         String[] parts = app.arn.split(":", -1);
-        SnsRegion region = store.get(parts[4], parts[3]);
+        SnsRegion region = resources.regionOf(app.arn);
         synchronized (region) {
             for (Endpoint existing : region.endpoints.values()) {
                 if (existing.applicationArn.equals(app.arn) && token != null && token.equals(existing.attributes.get("Token"))) {
@@ -198,7 +181,7 @@ final class SnsPlatform {
                                     + " already exists with the same Token, but different attributes.");
                         }
                     }
-                    return Map.of("EndpointArn", existing.arn);
+                    return CreateEndpointResponse.builder().endpointArn(existing.arn).build();
                 }
             }
             Endpoint endpoint = new Endpoint();
@@ -210,57 +193,55 @@ final class SnsPlatform {
             if (token != null) endpoint.attributes.put("Token", token);
             endpoint.attributes.putAll(attributes);
             region.endpoints.put(endpoint.arn, endpoint);
-            return Map.of("EndpointArn", endpoint.arn);
+            return CreateEndpointResponse.builder().endpointArn(endpoint.arn).build();
         }
     }
 
-    private Endpoint endpoint(String arn) {
+    /** Checks the form of an endpoint ARN (AWS complains about the slashes before looking it up). */
+    private static void checkEndpointArn(String arn) {
         String[] parts = (arn == null ? "" : arn).split(":", -1);
         if (parts.length < 6 || parts[5].split("/", -1).length != 4) {
             throw invalid("Invalid parameter: EndpointArn Reason: Wrong number of slashes in relative portion of the ARN.");
         }
+    }
+
+    private Endpoint endpoint(String arn) {
+        checkEndpointArn(arn);
         Endpoint e = findEndpoint(arn);
         if (e == null) throw notFound("Endpoint does not exist");
         return e;
     }
 
-    Map<String, Object> getEndpointAttributes(Map<String, Object> in) {
-        return Map.of("Attributes", new TreeMap<>(endpoint(str(in, "EndpointArn")).attributes));
+    GetEndpointAttributesResponse getEndpointAttributes(String arn) {
+        return GetEndpointAttributesResponse.builder().attributes(new TreeMap<>(endpoint(arn).attributes)).build();
     }
 
-    Map<String, Object> setEndpointAttributes(Map<String, Object> in) {
-        String arn = str(in, "EndpointArn");
-        String[] parts = (arn == null ? "" : arn).split(":", -1);
-        if (parts.length < 6 || parts[5].split("/", -1).length != 4) {
-            throw invalid("Invalid parameter: EndpointArn Reason: Wrong number of slashes in relative portion of the ARN.");
-        }
-        Map<String, String> attributes = requiredAttributes(in);
-        Endpoint e = endpoint(arn);
+    void setEndpointAttributes(SetEndpointAttributesInput in) {
+        checkEndpointArn(in.endpointArn());
+        Map<String, String> attributes = requiredAttributes(in.attributes());
+        Endpoint e = endpoint(in.endpointArn());
         checkEndpointAttributes(attributes);
         e.attributes.putAll(attributes);
-        return Map.of();
     }
 
-    Map<String, Object> deleteEndpoint(Map<String, Object> in) {
-        String arn = str(in, "EndpointArn");
+    void deleteEndpoint(String arn) {
         String[] parts = (arn == null ? "" : arn).split(":", -1);
         if (parts.length >= 6) {
-            SnsRegion region = store.peek(parts[4], parts[3]);
+            SnsRegion region = resources.peekRegion(parts);
             if (region != null) region.endpoints.remove(arn);
         }
-        return Map.of();
     }
 
-    Map<String, Object> listEndpoints(Map<String, Object> in) {
-        Application app = application(str(in, "PlatformApplicationArn"));
-        String[] parts = app.arn.split(":", -1);
+    ListEndpointsByPlatformApplicationResponse listEndpoints(String applicationArn, String nextToken) {
+        Application app = application(applicationArn);
         List<Endpoint> endpoints = new ArrayList<>();
-        for (Endpoint e : store.get(parts[4], parts[3]).endpoints.values()) {
+        for (Endpoint e : resources.regionOf(app.arn).endpoints.values()) {
             if (e.applicationArn.equals(app.arn)) endpoints.add(e);
         }
         endpoints.sort(Comparator.comparingLong(e -> e.created));
-        List<Object> out = new ArrayList<>();
-        for (Endpoint e : endpoints) out.add(Map.of("EndpointArn", e.arn, "Attributes", new TreeMap<>(e.attributes)));
-        return Map.of("Endpoints", out);
+        List<dev.polystack.services.sns.api.Endpoint> page = new ArrayList<>();
+        String next = SnsPages.page(endpoints, nextToken, e -> page.add(dev.polystack.services.sns.api.Endpoint.builder()
+                .endpointArn(e.arn).attributes(new TreeMap<>(e.attributes)).build()));
+        return ListEndpointsByPlatformApplicationResponse.builder().endpoints(page).nextToken(next).build();
     }
 }
