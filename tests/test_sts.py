@@ -1,6 +1,7 @@
 """STS end to end: identities, temporary credentials that land in the right account in every service."""
 import base64
 import json
+import uuid
 
 import pytest
 from botocore.exceptions import ClientError
@@ -155,3 +156,18 @@ def test_temporary_credentials_own_kms_keys_in_the_roles_account(sts, aws_client
     with pytest.raises(ClientError) as info:
         aws_client("kms").decrypt(CiphertextBlob=blob)
     assert info.value.response["Error"]["Code"] == "InvalidCiphertextException"
+
+
+def test_caller_identity_of_an_iam_users_key(aws_client):
+    """A key IAM issued to a user answers GetCallerIdentity as that user (ARN and UserId as IAM has them), in the
+    user's account."""
+    iam = aws_client("iam", aws_access_key_id="222233334444")
+    name = f"caller-{uuid.uuid4().hex[:8]}"
+    user = iam.create_user(UserName=name)["User"]
+    key = iam.create_access_key(UserName=name)["AccessKey"]
+    sts = aws_client("sts", aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"])
+    identity = sts.get_caller_identity()
+    assert (identity["Account"], identity["Arn"], identity["UserId"]) == (
+        "222233334444", f"arn:aws:iam::222233334444:user/{name}", user["UserId"])
+    iam.delete_access_key(UserName=name, AccessKeyId=key["AccessKeyId"])
+    iam.delete_user(UserName=name)

@@ -122,8 +122,35 @@ public final class StsProvider implements StsApi, ServiceProvider, Persistable {
         if (session != null) {
             return GetCallerIdentityResponse.builder().userId(session.userId).account(session.accountId).arn(session.arn).build();
         }
+        // a key IAM issued to a user: that user, with the id IAM gave it (AWS answers the user, not the account root)
+        String principal = AccessKeys.principalFor(ctx.accessKeyId());
+        if (principal != null && principal.contains(":user/")) {
+            String userId = iamUserId(ctx, principal);
+            if (userId != null) {
+                return GetCallerIdentityResponse.builder().userId(userId).account(ctx.accountId()).arn(principal).build();
+            }
+        }
         return GetCallerIdentityResponse.builder().userId("AKIAIOSFODNN7EXAMPLE").account(ctx.accountId())
                 .arn("arn:" + ctx.partition() + ":iam::" + ctx.accountId() + ":root").build();
+    }
+
+    /**
+     * The UserId IAM gave the user an ARN names, or null when IAM does not know it. IAM has no generated typed
+     * interface yet, so this (like the role lookup below) is an untyped call through the environment.
+     */
+    @SuppressWarnings("unchecked")
+    private String iamUserId(RequestContext ctx, String userArn) {
+        if (env == null) return null;
+        String[] parts = userArn.split(":", 6);
+        String name = parts[5].substring(parts[5].lastIndexOf('/') + 1);
+        try {
+            Map<String, Object> found = env.call(RequestContext.internal(parts[4], ctx.region(), "iam"), "iam", "GetUser",
+                    Map.of("UserName", name));
+            Object id = ((Map<String, Object>) found.get("User")).get("UserId");
+            return id == null ? null : id.toString();
+        } catch (RuntimeException e) {
+            return null; // IAM not served natively, or the user is gone: the account's root answers, as before
+        }
     }
 
     /** Parsed role ARN: account (the caller's when the ARN has none) and role name. */
