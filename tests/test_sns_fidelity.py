@@ -164,3 +164,21 @@ def test_platform_endpoint_messages_by_endpoint(sns, endpoint_url):
     error, status = error_of(sns.publish, TargetArn=second, Message="m")
     assert (error["Code"], error["Message"], status) == ("EndpointDisabled", "Endpoint is disabled", 400)
     sns.delete_platform_application(PlatformApplicationArn=app)
+
+
+def test_filter_policy_limits_count_nesting_as_aws_does(sns, sqs):
+    """AWS's limits, as recorded: each key's values count times its nesting depth, $or branches add up (160 > 150
+    here, though the flat count is 40), and of a nested policy only the top-level keys count against 5."""
+    arn = sns.create_topic(Name=unique("limits"))["TopicArn"]
+    _, queue_arn = queue_with_arn(sqs, unique("limits-q"))
+    nested = {"$or": [{"metricName": ["CPUUtilization", "ReadLatency", "TestValue"]}, {"namespace": ["AWS/EC2", "AWS/ES"]}],
+              "detail": {"scope": ["Service", "Test"],
+                         "$or": [{"source": ["aws.cloudwatch"]}, {"type": ["Alarm", "TestValue", "TestValue2"]}]}}
+    error, status = error_of(sns.subscribe, TopicArn=arn, Protocol="sqs", Endpoint=queue_arn, Attributes={
+        "FilterPolicy": json.dumps(nested), "FilterPolicyScope": "MessageBody"})
+    assert (error["Code"], error["Message"], status) == (
+        "InvalidParameter", "Invalid parameter: Attributes Reason: FilterPolicy: Filter policy is too complex", 400)
+    wide = {"detail": {f"k{i}": [i] for i in range(6)}}
+    sub = sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=queue_arn, ReturnSubscriptionArn=True, Attributes={
+        "FilterPolicy": json.dumps(wide), "FilterPolicyScope": "MessageBody"})["SubscriptionArn"]
+    assert json.loads(sns.get_subscription_attributes(SubscriptionArn=sub)["Attributes"]["FilterPolicy"]) == wide

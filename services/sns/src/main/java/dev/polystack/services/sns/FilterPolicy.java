@@ -13,10 +13,12 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A compiled SNS subscription filter policy.
@@ -75,16 +77,21 @@ public final class FilterPolicy {
             if (first != JsonToken.START_OBJECT) {
                 throw parser.error("Filter policy must be a JSON object");
             }
-            List<Map<String, List<Condition>>> alternatives = parser.object("");
+            List<Map<String, List<Condition>>> alternatives = parser.object("", 1, null);
             if (p.nextToken() != null) throw parser.error("Unexpected content after the filter policy");
+            // AWS's limits: at most 5 keys (of a nested policy only the top-level ones count), and at most 150
+            // combinations, each key contributing its number of values times its nesting depth
             int combinations = 0;
             for (Map<String, List<Condition>> alternative : alternatives) {
-                if (alternative.size() > MAX_KEYS) {
-                    throw new InvalidPolicy("Filter policy can not have more than " + MAX_KEYS + " keys", false);
-                }
+                Set<String> topLevelKeys = new HashSet<>();
                 int product = 1;
-                for (List<Condition> conditions : alternative.values()) {
-                    product = (int) Math.min((long) product * conditions.size(), Integer.MAX_VALUE);
+                for (Map.Entry<String, List<Condition>> leaf : alternative.entrySet()) {
+                    topLevelKeys.add(parser.roots.get(leaf.getKey()));
+                    long weight = (long) leaf.getValue().size() * parser.depths.get(leaf.getKey());
+                    product = (int) Math.min(product * weight, Integer.MAX_VALUE);
+                }
+                if (topLevelKeys.size() > MAX_KEYS) {
+                    throw new InvalidPolicy("Filter policy can not have more than " + MAX_KEYS + " keys", false);
                 }
                 combinations = (int) Math.min((long) combinations + product, Integer.MAX_VALUE);
             }
@@ -101,6 +108,9 @@ public final class FilterPolicy {
         private final JsonParser p;
         private final String source;
         boolean nested;
+        /** Each leaf path's nesting depth (1 at the top) and its top-level key, for AWS's limits. */
+        final Map<String, Integer> depths = new HashMap<>();
+        final Map<String, String> roots = new HashMap<>();
 
         Parser(JsonParser p, String source) {
             this.p = p;
@@ -114,7 +124,7 @@ public final class FilterPolicy {
         }
 
         /** Parses an object whose START_OBJECT was just read; returns its alternatives. */
-        List<Map<String, List<Condition>>> object(String prefix) throws IOException, InvalidPolicy {
+        List<Map<String, List<Condition>>> object(String prefix, int depth, String root) throws IOException, InvalidPolicy {
             List<Map<String, List<Condition>>> result = new ArrayList<>();
             result.add(new LinkedHashMap<>());
             while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -122,15 +132,17 @@ public final class FilterPolicy {
                 JsonToken value = p.nextToken();
                 List<Map<String, List<Condition>>> part;
                 if (key.equals("$or")) {
-                    part = or(prefix);
+                    part = or(prefix, depth, root);
                 } else {
                     String path = prefix.isEmpty() ? key : prefix + "." + key;
                     if (value == JsonToken.START_OBJECT) {
                         nested = true;
-                        part = object(path);
+                        part = object(path, depth + 1, root == null ? key : root);
                     } else if (value == JsonToken.START_ARRAY) {
                         Map<String, List<Condition>> leaf = new LinkedHashMap<>();
                         leaf.put(path, conditions());
+                        depths.put(path, depth);
+                        roots.put(path, root == null ? key : root);
                         part = List.of(leaf);
                     } else {
                         throw error("\"" + key + "\" must be an object or an array");
@@ -141,13 +153,13 @@ public final class FilterPolicy {
             return result;
         }
 
-        private List<Map<String, List<Condition>>> or(String prefix) throws IOException, InvalidPolicy {
+        private List<Map<String, List<Condition>>> or(String prefix, int depth, String root) throws IOException, InvalidPolicy {
             if (p.currentToken() != JsonToken.START_ARRAY) throw error("Or operator must be an array");
             List<Map<String, List<Condition>>> branches = new ArrayList<>();
             int count = 0;
             while (p.nextToken() != JsonToken.END_ARRAY) {
                 if (p.currentToken() != JsonToken.START_OBJECT) throw error("Or operator must contain objects");
-                branches.addAll(object(prefix));
+                branches.addAll(object(prefix, depth, root));
                 count++;
             }
             if (count < 2) throw error("Or operator must have at least two alternatives");

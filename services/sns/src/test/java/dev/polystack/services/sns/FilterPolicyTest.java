@@ -182,4 +182,36 @@ class FilterPolicyTest {
         assertTrue(syntax.getMessage().startsWith("failed to parse JSON. Unexpected character ('i' (code 105)): was expecting double-quote to start field name"),
                 syntax.getMessage());
     }
+
+    /** AWS's complexity rule (recorded): values times nesting depth per key, multiplied, summed over $or branches. */
+    @Test
+    void complexityCountsNestingDepthAndOrBranches() throws Exception {
+        // (4 * 6) + (4 * 4 * 4) + (4 * 4 * 4) = 152
+        String flat = """
+                {"source": ["aws.cloudwatch", "aws.events", "aws.test", "aws.test2"],
+                 "$or": [{"metricName": ["CPUUtilization", "ReadLatency", "t1", "t2", "t3", "t4"]},
+                         {"metricType": ["MetricType", "TestType", "TestType2", "TestType3"],
+                          "$or": [{"metricId": [1234, 4321, 5678, 9012]}, {"spaceId": [1, 2, 3, 4]}]}]}""";
+        assertEquals("Filter policy is too complex", assertThrows(FilterPolicy.InvalidPolicy.class, () -> FilterPolicy.parse(flat)).getMessage());
+        // (3 * 4 * 2) + (3 * 4 * 6) + (2 * 4 * 2) + (2 * 4 * 6) = 160: keys under "detail" count twice
+        String nested = """
+                {"$or": [{"metricName": ["CPUUtilization", "ReadLatency", "TestValue"]}, {"namespace": ["AWS/EC2", "AWS/ES"]}],
+                 "detail": {"scope": ["Service", "Test"],
+                            "$or": [{"source": ["aws.cloudwatch"]}, {"type": ["CloudWatch Alarm State Change", "TestValue", "TestValue2"]}]}}""";
+        assertEquals("Filter policy is too complex", assertThrows(FilterPolicy.InvalidPolicy.class, () -> FilterPolicy.parse(nested)).getMessage());
+        // (3 * 6) + (3 * 4 * 4) + (3 * 4 * 7) = 150: at the limit, accepted
+        FilterPolicy.parse("""
+                {"source": ["aws.cloudwatch", "aws.events", "aws.test"],
+                 "$or": [{"metricName": ["CPUUtilization", "ReadLatency", "TestVal", "TestVal2", "TestVal3", "TestVal4"]},
+                         {"metricType": ["MetricType", "TestType", "TestType2", "TestType3"],
+                          "$or": [{"metricId": [1234, 4321, 5678, 9012]}, {"spaceId": [1, 2, 3, 4, 5, 6, 7]}]}]}""");
+    }
+
+    /** Of a nested policy only the top-level keys count against the limit of 5. */
+    @Test
+    void keyLimitCountsTopLevelKeys() throws Exception {
+        FilterPolicy.parse("{\"a\": {\"k1\": [1], \"k2\": [2], \"k3\": [3], \"k4\": [4], \"k5\": [5], \"k6\": [6]}}");
+        assertEquals("Filter policy can not have more than 5 keys", assertThrows(FilterPolicy.InvalidPolicy.class, () ->
+                FilterPolicy.parse("{\"k1\": [1], \"k2\": [2], \"k3\": [3], \"k4\": [4], \"k5\": [5], \"k6\": {\"x\": [6]}}")).getMessage());
+    }
 }
