@@ -119,6 +119,7 @@ def body_of(message):
 
 # --- /_aws/sqs/messages ------------------------------------------------------------------------------------
 
+@pytest.mark.moto_deviation("the developer endpoint /_aws/sqs/messages is the native provider's")
 def test_developer_endpoint_as_endpoint_url_returns_every_message_without_side_effects(
         client, make_queue, endpoint_url, query_model_dir):
     url = make_queue()
@@ -136,6 +137,7 @@ def test_developer_endpoint_as_endpoint_url_returns_every_message_without_side_e
     assert "Messages" not in peek.receive_message(QueueUrl=url)
 
 
+@pytest.mark.moto_deviation("the developer endpoint /_aws/sqs/messages is the native provider's")
 def test_developer_endpoint_refuses_other_actions(client, make_queue, endpoint_url, query_model_dir):
     url = make_queue()
     peek = _client(endpoint_url + "/_aws/sqs/messages", client.protocol, query_model_dir)
@@ -145,6 +147,7 @@ def test_developer_endpoint_refuses_other_actions(client, make_queue, endpoint_u
     assert "Messages" not in client.receive_message(QueueUrl=url)
 
 
+@pytest.mark.moto_deviation("the developer endpoint /_aws/sqs/messages is the native provider's")
 def test_developer_endpoint_fifo_lists_every_group(client, make_queue, endpoint_url, query_model_dir):
     url = make_queue({"ContentBasedDeduplication": "true"}, fifo=True)
     for body, group in (("message-1", "1"), ("message-2", "1"), ("message-3", "2")):
@@ -155,6 +158,7 @@ def test_developer_endpoint_fifo_lists_every_group(client, make_queue, endpoint_
         ("message-1", "1"), ("message-2", "1"), ("message-3", "2")]
 
 
+@pytest.mark.moto_deviation("the developer endpoint /_aws/sqs/messages is the native provider's")
 def test_developer_endpoint_show_invisible_and_delayed_as_json(sqs, queue_url_factory, endpoint_url):
     url = queue_url_factory()
     sqs.send_message(QueueUrl=url, MessageBody="message-1")
@@ -193,6 +197,7 @@ def test_developer_endpoint_show_invisible_and_delayed_as_json(sqs, queue_url_fa
     "http://queue.localhost.localstack.cloud:4566/{account}/{name}",
     "http://localhost.localstack.cloud:4566/queue/us-east-1/{account}/{name}",
 ])
+@pytest.mark.moto_deviation("the developer endpoint /_aws/sqs/messages is the native provider's")
 def test_developer_endpoint_takes_every_url_strategy(sqs, queue_url_factory, endpoint_url, strategy_url):
     url = queue_url_factory()
     sqs.send_message(QueueUrl=url, MessageBody="hello")
@@ -202,6 +207,7 @@ def test_developer_endpoint_takes_every_url_strategy(sqs, queue_url_factory, end
     assert r.status_code == 200 and "<Body>hello</Body>" in r.text, r.text
 
 
+@pytest.mark.moto_deviation("the developer endpoint /_aws/sqs/messages is the native provider's")
 def test_developer_endpoint_errors(sqs, queue_url_factory, endpoint_url):
     accept = {"Accept": "application/json"}
     base = endpoint_url + "/_aws/sqs/messages"
@@ -243,6 +249,7 @@ def queue_url_factory(sqs):
 
 # --- the query API over GET on queue URLs, and query answers in JSON -----------------------------------------
 
+@pytest.mark.moto_deviation("moto answers a GET without Action differently")
 def test_get_on_a_queue_url_without_action_is_unknown_operation_in_xml(client, make_queue, endpoint_url):
     url = on_server(endpoint_url, make_queue())
     for headers in ({}, {"Accept": "application/json"}):
@@ -250,6 +257,7 @@ def test_get_on_a_queue_url_without_action_is_unknown_operation_in_xml(client, m
         assert r.status_code == 404 and "<UnknownOperationException" in r.text, r.text
 
 
+@pytest.mark.moto_deviation("moto accepts CreateQueue/ListQueues by GET on a queue URL")
 def test_queue_level_actions_only_at_a_queue_url(client, make_queue, endpoint_url):
     url = on_server(endpoint_url, make_queue())
     for action, extra in (("ListQueues", {}), ("CreateQueue", {"QueueName": unique("other")})):
@@ -263,12 +271,14 @@ def test_queue_level_actions_only_at_a_queue_url(client, make_queue, endpoint_ur
     assert "by GET" in r.text
 
 
+@pytest.mark.moto_deviation("moto writes an empty receive differently")
 def test_empty_receive_is_written_as_aws_writes_it(client, make_queue, endpoint_url):
     url = on_server(endpoint_url, make_queue())
     r = signed("GET", url, params={"Action": "ReceiveMessage"})
     assert r.status_code == 200 and "<ReceiveMessageResult/>" in r.text, r.text
 
 
+@pytest.mark.moto_deviation("moto answers query requests in XML whatever Accept says")
 def test_query_answers_in_json_when_asked(client, make_queue, endpoint_url):
     url = make_queue()
     r = signed("GET", endpoint_url + "/", params={"Action": "ListQueues", "Version": "2012-11-05"},
@@ -299,6 +309,7 @@ def test_query_authenticated_get(client, make_queue, endpoint_url):
     assert r.status_code == 200 and url in r.text, r.text
 
 
+@pytest.mark.moto_deviation("moto accepts a batch without entries")
 def test_empty_batches_in_both_protocols(client, make_queue, endpoint_url):
     url = make_queue()
     for call in (client.send_message_batch, client.delete_message_batch, client.change_message_visibility_batch):
@@ -310,6 +321,7 @@ def test_empty_batches_in_both_protocols(client, make_queue, endpoint_url):
     assert "There should be at least one SendMessageBatchRequestEntry in the request." in r.text
 
 
+@pytest.mark.moto_deviation("moto writes an empty Failed list")
 def test_batch_answers_leave_out_an_empty_failed_list(client, make_queue, endpoint_url):
     url = make_queue()
     answer = client.send_message_batch(QueueUrl=url, Entries=[{"Id": "a", "MessageBody": "one"}])
@@ -379,6 +391,7 @@ def test_a_message_back_from_flight_comes_before_newer_ones(client, make_queue):
     assert [m["Body"] for m in got] == ["first", "second", "third"]
 
 
+@pytest.mark.moto_deviation("moto applies a changed DeduplicationScope to messages already deduplicated")
 def test_deduplication_scope_is_fixed_at_creation(client, make_queue):
     """Recorded on AWS: SetQueueAttributes may switch DeduplicationScope/FifoThroughputLimit and GetQueueAttributes
     shows it, but deduplication keeps the scope the queue was created with."""
@@ -400,6 +413,7 @@ def test_deduplication_scope_is_fixed_at_creation(client, make_queue):
     assert sorted(m["Body"] for m in got) == ["Test1", "Test2"]
 
 
+@pytest.mark.moto_deviation("moto refuses FifoQueue=true on an existing FIFO queue")
 def test_fifo_queue_true_may_be_restated(client, make_queue):
     url = make_queue(fifo=True)
     client.set_queue_attributes(QueueUrl=url, Attributes={"FifoQueue": "true"})
@@ -409,6 +423,7 @@ def test_fifo_queue_true_may_be_restated(client, make_queue):
 
 # --- validation and attributes -----------------------------------------------------------------------------------
 
+@pytest.mark.moto_deviation("moto accepts attribute values with characters outside SQS's allowed set")
 def test_attribute_values_with_characters_sqs_does_not_allow(client, make_queue):
     url = make_queue()
     client.send_message(QueueUrl=url, MessageBody="ok",
@@ -420,6 +435,7 @@ def test_attribute_values_with_characters_sqs_does_not_allow(client, make_queue)
         assert error["Message"].startswith(f"Invalid binary character '#x{ord(value[-1]):X}' was found")
 
 
+@pytest.mark.moto_deviation("moto does not expand MessageAttributeNames wildcards as SQS does")
 def test_message_attribute_name_wildcards(client, make_queue):
     url = make_queue()
     attributes = {name: {"StringValue": name, "DataType": "String"} for name in ("foo.a", "foo.b", "bar", "food")}
@@ -435,6 +451,7 @@ def test_message_attribute_name_wildcards(client, make_queue):
     assert names(["All"]) == ["bar", "foo.a", "foo.b", "food"]
 
 
+@pytest.mark.moto_deviation("moto does not keep X-Amzn-Trace-Id as AWSTraceHeader")
 def test_trace_header_becomes_aws_trace_header(client, make_queue):
     url = make_queue()
     trace = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
@@ -452,6 +469,7 @@ def test_trace_header_becomes_aws_trace_header(client, make_queue):
     assert got["Attributes"] == {"AWSTraceHeader": trace}
 
 
+@pytest.mark.moto_deviation("moto keeps listing an attribute reset to its default")
 def test_kms_reuse_period_reset_to_default_is_not_listed(client, make_queue):
     url = make_queue()
     client.set_queue_attributes(QueueUrl=url, Attributes={"KmsMasterKeyId": "testKeyId",
@@ -473,6 +491,7 @@ def _with_header(client, operation, name, value):
     return lambda: client.meta.events.unregister(f"before-sign.sqs.{operation}", add)
 
 
+@pytest.mark.moto_deviation("LocalStack's x-localstack-sqs-override-* headers are the native provider's")
 def test_override_message_count(client, make_queue):
     url = make_queue()
     for start in range(0, 20, 10):
@@ -485,6 +504,7 @@ def test_override_message_count(client, make_queue):
     assert len(got) == 20
 
 
+@pytest.mark.moto_deviation("LocalStack's x-localstack-sqs-override-* headers are the native provider's")
 def test_override_wait_time_gathers_until_the_count(client, make_queue):
     url = make_queue()
     client.send_message(QueueUrl=url, MessageBody="early")
