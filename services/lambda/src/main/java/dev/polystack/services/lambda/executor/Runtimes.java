@@ -36,10 +36,10 @@ final class Runtimes {
     List<String> command(LaunchSpec spec) {
         String runtime = spec.runtime() == null ? "" : spec.runtime();
         if (runtime.startsWith("python")) {
-            return List.of(binary("python3", runtime), "-X", "utf8", clientDir.resolve("python/bootstrap.py").toString());
+            return List.of(interpreter("python3", runtime, "import sys; print(sys.executable)"), "-X", "utf8", clientDir.resolve("python/bootstrap.py").toString());
         }
         if (runtime.startsWith("nodejs")) {
-            return List.of(binary("node", runtime), clientDir.resolve("node/bootstrap.js").toString());
+            return List.of(interpreter("node", runtime, "console.log(process.execPath)"), clientDir.resolve("node/bootstrap.js").toString());
         }
         if (runtime.startsWith("java")) {
             return javaCommand(spec, runtime);
@@ -78,6 +78,38 @@ final class Runtimes {
         return List.of(java.toString(), "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-Xshare:auto", "-Xmx" + heap + "m", "-Dfile.encoding=UTF-8", "-cp", cp.toString(),
                 "dev.polystack.lambda.runtime.JavaRuntime");
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<String, String> interpreters = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The interpreter's real executable, asked once ({@code script} prints it): the {@code python3} or {@code node}
+     * on the PATH is often a version manager's shim (pyenv, nvm, asdf), a shell script that costs hundreds of
+     * milliseconds on every cold start.
+     */
+    private String interpreter(String name, String runtime, String script) {
+        String onPath = binary(name, runtime);
+        return interpreters.computeIfAbsent(onPath, p -> {
+            Path answer = null;
+            try {
+                answer = Files.createTempFile("polystack-interpreter", ".txt");
+                Process probe = new ProcessBuilder(p, name.equals("node") ? "-e" : "-c", script)
+                        .redirectErrorStream(true).redirectOutput(answer.toFile()).start();
+                probe.getOutputStream().close();
+                if (!probe.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) probe.destroyForcibly();
+                else if (probe.exitValue() == 0) {
+                    String out = Files.readString(answer).trim();
+                    if (!out.isEmpty() && !out.contains("\n") && Files.isExecutable(Path.of(out))) return out;
+                }
+            } catch (IOException | RuntimeException e) {
+                // keep the one on the PATH
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                if (answer != null) answer.toFile().delete();
+            }
+            return p;
+        });
     }
 
     /** The absolute path of {@code name} on the PATH, or a clear error naming what is missing. */
