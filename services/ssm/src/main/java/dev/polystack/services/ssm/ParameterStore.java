@@ -218,35 +218,50 @@ public final class ParameterStore {
         return tier;
     }
 
-    public void delete(String nameOrArn) {
+    /** @return the latest version of the parameter deleted (a copy) */
+    public ParameterVersion delete(String nameOrArn) {
         lock.writeLock().lock();
         try {
             String name = resolve(nameOrArn);
-            if (name == null || parameters.remove(name) == null) throw SsmErrors.notFound(nameOrArn);
+            StoredParameter removed = name == null ? null : parameters.remove(name);
+            if (removed == null) throw SsmErrors.notFound(nameOrArn);
+            return removed.latest().copy();
         } finally {
             lock.writeLock().unlock();
         }
     }
 
-    /** @return [deleted names, invalid names] in request order */
-    public List<List<String>> deleteMany(List<String> names) {
+    /** DeleteParameters' answer: names deleted and invalid, in request order, and the latest versions removed. */
+    public record Deleted(List<String> deleted, List<String> invalid, List<ParameterVersion> removed) {
+    }
+
+    public Deleted deleteMany(List<String> names) {
         List<String> deleted = new ArrayList<>();
         List<String> invalid = new ArrayList<>();
+        List<ParameterVersion> removed = new ArrayList<>();
         lock.writeLock().lock();
         try {
             for (String n : names) {
                 String name = resolve(n);
-                if (name != null && parameters.remove(name) != null) deleted.add(n);
-                else invalid.add(n);
+                StoredParameter p = name == null ? null : parameters.remove(name);
+                if (p != null) {
+                    deleted.add(n);
+                    removed.add(p.latest().copy());
+                } else {
+                    invalid.add(n);
+                }
             }
         } finally {
             lock.writeLock().unlock();
         }
-        return List.of(deleted, invalid);
+        return new Deleted(deleted, invalid, removed);
     }
 
-    /** @return [invalid labels, the version labelled] */
-    public Object[] label(String nameOrArn, Long version, List<String> labels) {
+    /** LabelParameterVersion's answer: the labels refused and the version labelled. */
+    public record Labelled(List<String> invalid, long version) {
+    }
+
+    public Labelled label(String nameOrArn, Long version, List<String> labels) {
         lock.writeLock().lock();
         try {
             StoredParameter p = existing(nameOrArn);
@@ -270,14 +285,17 @@ public final class ParameterStore {
             }
             for (ParameterVersion other : p.versions) if (other != target) other.labels.removeAll(valid);
             for (String l : valid) if (!target.labels.contains(l)) target.labels.add(l);
-            return new Object[]{invalid, target.version};
+            return new Labelled(invalid, target.version);
         } finally {
             lock.writeLock().unlock();
         }
     }
 
-    /** @return [removed labels, invalid labels] */
-    public List<List<String>> unlabel(String nameOrArn, long version, List<String> labels) {
+    /** UnlabelParameterVersion's answer: the labels removed and those the version did not have. */
+    public record Unlabelled(List<String> removed, List<String> invalid) {
+    }
+
+    public Unlabelled unlabel(String nameOrArn, long version, List<String> labels) {
         lock.writeLock().lock();
         try {
             StoredParameter p = existing(nameOrArn);
@@ -289,7 +307,7 @@ public final class ParameterStore {
                 if (target.labels.remove(l)) removed.add(l);
                 else invalid.add(l);
             }
-            return List.of(removed, invalid);
+            return new Unlabelled(removed, invalid);
         } finally {
             lock.writeLock().unlock();
         }
@@ -386,8 +404,11 @@ public final class ParameterStore {
     public record Selected(ParameterVersion version, String selector) {
     }
 
-    /** GetParameters: [found (request order, no duplicates), invalid names]. */
-    public Object[] getMany(List<String> names, boolean decrypt, Crypto crypto) {
+    /** GetParameters' answer: found (request order, no duplicates) and invalid names. */
+    public record Found(List<Selected> found, List<String> invalid) {
+    }
+
+    public Found getMany(List<String> names, boolean decrypt, Crypto crypto) {
         List<Selected> found = new ArrayList<>();
         List<String> invalid = new ArrayList<>();
         for (String n : new java.util.LinkedHashSet<>(names)) {
@@ -398,7 +419,7 @@ public final class ParameterStore {
                 invalid.add(n);
             }
         }
-        return new Object[]{found, invalid};
+        return new Found(found, invalid);
     }
 
     private ParameterVersion reveal(ParameterVersion v, boolean decrypt, Crypto crypto) {

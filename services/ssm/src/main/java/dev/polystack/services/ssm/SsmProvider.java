@@ -7,6 +7,7 @@ import dev.polystack.api.ProviderEnvironment;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
 import dev.polystack.api.ServiceProvider;
+import dev.polystack.services.ssm.api.*;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,23 +21,29 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * SSM's Parameter Store over JSON 1.1. A thin layer: unpacks parameter trees, calls {@link ParameterStore} (one
- * per account and region), packs the answers. SecureString values are encrypted by the KMS provider and
- * {@code /aws/reference/secretsmanager/<secret>} is read from Secrets Manager, both in process. Operations
- * outside Parameter Store (documents, Run Command ...) answer 501 NotImplemented.
+ * SSM on its typed {@link SsmApi}. Parameter Store: reads the typed request, calls {@link ParameterStore} (one per
+ * account and region), builds the typed result; SecureString values are encrypted by the KMS provider,
+ * {@code /aws/reference/secretsmanager/<secret>} is read from Secrets Manager, changes go to EventBridge
+ * ({@link ParameterEvents}). Documents ({@link SsmDocuments}), Run Command ({@link RunCommands}) and maintenance
+ * windows ({@link MaintenanceWindows}) answer as LocalStack (moto) does. Other operations answer NotImplemented.
  */
-public final class SsmProvider implements ServiceProvider, Persistable {
+public final class SsmProvider implements SsmApi, ServiceProvider, Persistable {
     static final String SECRET_REFERENCE = "/aws/reference/secretsmanager/";
 
     private final ProviderEnvironment env;
     private final AccountRegionStore<ParameterStore> stores;
+    private final ParameterEvents events;
+    private final SsmDocuments documents = new SsmDocuments();
+    private final RunCommands commands = new RunCommands();
+    private final MaintenanceWindows windows = new MaintenanceWindows();
 
     public SsmProvider(ProviderEnvironment env) {
         this.env = env;
         this.stores = new AccountRegionStore<>((account, region) -> new ParameterStore(partition(region), region, account));
+        this.events = new ParameterEvents(env);
     }
 
-    private static String partition(String region) {
+    static String partition(String region) {
         if (region.startsWith("cn-")) return "aws-cn";
         if (region.startsWith("us-gov-")) return "aws-us-gov";
         return "aws";
@@ -47,109 +54,79 @@ public final class SsmProvider implements ServiceProvider, Persistable {
         return "ssm";
     }
 
+    /** The gateway hands over a parameter tree; the generic dispatch does the rest. */
     @Override
     public Map<String, Object> invoke(RequestContext ctx, String operation, Map<String, Object> in) {
+        return OPERATIONS.invoke(this, ctx, operation, in);
+    }
+
+    // ---------------------------------------------------------------- Parameter Store: writes
+
+    @Override
+    public PutParameterResult putParameter(RequestContext ctx, PutParameterRequest in) {
         ParameterStore store = stores.get(ctx);
-        ParameterStore.Crypto crypto = new KmsCrypto(ctx);
-        return switch (operation) {
-            case "PutParameter" -> {
-                ParameterVersion v = store.put(new ParameterStore.PutRequest(str(in, "Name"), str(in, "Value"), str(in, "Type"),
-                        str(in, "Description"), str(in, "KeyId"), Boolean.TRUE.equals(in.get("Overwrite")), str(in, "AllowedPattern"),
-                        tags(in.get("Tags")), str(in, "Tier"), str(in, "Policies"), str(in, "DataType")), crypto, System.currentTimeMillis());
-                yield Map.of("Version", v.version, "Tier", v.tier);
-            }
-            case "GetParameter" -> getParameter(ctx, store, crypto, in);
-            case "GetParameters" -> getParameters(ctx, store, crypto, in);
-            case "GetParametersByPath" -> {
-                var page = store.byPath(str(in, "Path"), Boolean.TRUE.equals(in.get("Recursive")), filters(in.get("ParameterFilters")),
-                        Boolean.TRUE.equals(in.get("WithDecryption")), crypto, integer(in.get("MaxResults")), str(in, "NextToken"));
-                Map<String, Object> out = new LinkedHashMap<>();
-                out.put("Parameters", page.items().stream().map(v -> parameter(store, v, null, null)).toList());
-                if (page.nextToken() != null) out.put("NextToken", page.nextToken());
-                yield out;
-            }
-            case "DescribeParameters" -> {
-                var page = store.describe(filters(in.get("Filters")), filters(in.get("ParameterFilters")),
-                        integer(in.get("MaxResults")), str(in, "NextToken"));
-                Map<String, Object> out = new LinkedHashMap<>();
-                out.put("Parameters", page.items().stream().map(v -> metadata(store, v)).toList());
-                if (page.nextToken() != null) out.put("NextToken", page.nextToken());
-                yield out;
-            }
-            case "GetParameterHistory" -> {
-                var page = store.history(str(in, "Name"), Boolean.TRUE.equals(in.get("WithDecryption")), crypto,
-                        integer(in.get("MaxResults")), str(in, "NextToken"));
-                Map<String, Object> out = new LinkedHashMap<>();
-                out.put("Parameters", page.items().stream().map(this::history).toList());
-                if (page.nextToken() != null) out.put("NextToken", page.nextToken());
-                yield out;
-            }
-            case "LabelParameterVersion" -> {
-                Object[] r = store.label(str(in, "Name"), in.get("ParameterVersion") == null ? null : ((Number) in.get("ParameterVersion")).longValue(),
-                        strings(in.get("Labels")));
-                yield Map.of("InvalidLabels", r[0], "ParameterVersion", r[1]);
-            }
-            case "UnlabelParameterVersion" -> {
-                var r = store.unlabel(str(in, "Name"), ((Number) in.get("ParameterVersion")).longValue(), strings(in.get("Labels")));
-                yield Map.of("RemovedLabels", r.get(0), "InvalidLabels", r.get(1));
-            }
-            case "DeleteParameter" -> {
-                store.delete(str(in, "Name"));
-                yield Map.of();
-            }
-            case "DeleteParameters" -> {
-                var r = store.deleteMany(strings(in.get("Names")));
-                yield Map.of("DeletedParameters", r.get(0), "InvalidParameters", r.get(1));
-            }
-            case "AddTagsToResource" -> {
-                checkResourceType(in);
-                store.addTags(str(in, "ResourceId"), tags(in.get("Tags")));
-                yield Map.of();
-            }
-            case "RemoveTagsFromResource" -> {
-                checkResourceType(in);
-                store.removeTags(str(in, "ResourceId"), strings(in.get("TagKeys")));
-                yield Map.of();
-            }
-            case "ListTagsForResource" -> {
-                checkResourceType(in);
-                List<Object> list = new ArrayList<>();
-                store.tags(str(in, "ResourceId")).forEach((k, v) -> list.add(Map.of("Key", k, "Value", v)));
-                yield Map.of("TagList", list);
-            }
-            default -> throw new UnsupportedOperationException(operation);
-        };
+        ParameterVersion v = store.put(new ParameterStore.PutRequest(in.name(), in.value(), in.typeAsString(), in.description(), in.keyId(),
+                Boolean.TRUE.equals(in.overwrite()), in.allowedPattern(), tags(in.tags()), in.tierAsString(), in.policies(), in.dataType()),
+                new KmsCrypto(ctx), System.currentTimeMillis());
+        events.changed(ctx, store.arn(v.name), v.version == 1 ? "Create" : "Update", v);
+        return PutParameterResult.builder().version(v.version).tier(v.tier).build();
     }
 
-    private static void checkResourceType(Map<String, Object> in) {
-        String type = str(in, "ResourceType");
-        if (!"Parameter".equals(type)) {
-            // Documents, maintenance windows ... are not served natively (501 for their own operations too).
-            throw new ServiceException("InvalidResourceType", "The resource type " + type + " is not supported by Polystack's Parameter Store.");
-        }
+    @Override
+    public DeleteParameterResult deleteParameter(RequestContext ctx, DeleteParameterRequest in) {
+        ParameterStore store = stores.get(ctx);
+        ParameterVersion removed = store.delete(in.name());
+        events.changed(ctx, store.arn(removed.name), "Delete", removed);
+        return DeleteParameterResult.builder().build();
     }
 
-    // ---------------------------------------------------------------- reads with Secrets Manager references
+    @Override
+    public DeleteParametersResult deleteParameters(RequestContext ctx, DeleteParametersRequest in) {
+        ParameterStore store = stores.get(ctx);
+        ParameterStore.Deleted r = store.deleteMany(orEmpty(in.names()));
+        for (ParameterVersion removed : r.removed()) events.changed(ctx, store.arn(removed.name), "Delete", removed);
+        return DeleteParametersResult.builder().deletedParameters(r.deleted()).invalidParameters(r.invalid()).build();
+    }
 
-    private Map<String, Object> getParameter(RequestContext ctx, ParameterStore store, ParameterStore.Crypto crypto, Map<String, Object> in) {
-        String name = str(in, "Name");
-        boolean decrypt = Boolean.TRUE.equals(in.get("WithDecryption"));
+    @Override
+    public LabelParameterVersionResult labelParameterVersion(RequestContext ctx, LabelParameterVersionRequest in) {
+        ParameterStore store = stores.get(ctx);
+        ParameterStore.Labelled r = store.label(in.name(), in.parameterVersion(), orEmpty(in.labels()));
+        ParameterStore.Selected labelled = store.get(in.name() + ":" + r.version(), false, null);
+        events.changed(ctx, store.arn(labelled.version().name), "LabelParameterVersion", labelled.version());
+        return LabelParameterVersionResult.builder().invalidLabels(r.invalid()).parameterVersion(r.version()).build();
+    }
+
+    @Override
+    public UnlabelParameterVersionResult unlabelParameterVersion(RequestContext ctx, UnlabelParameterVersionRequest in) {
+        ParameterStore.Unlabelled r = stores.get(ctx).unlabel(in.name(), in.parameterVersion(), orEmpty(in.labels()));
+        return UnlabelParameterVersionResult.builder().removedLabels(r.removed()).invalidLabels(r.invalid()).build();
+    }
+
+    // ---------------------------------------------------------------- Parameter Store: reads
+
+    @Override
+    public GetParameterResult getParameter(RequestContext ctx, GetParameterRequest in) {
+        String name = in.name();
+        boolean decrypt = Boolean.TRUE.equals(in.withDecryption());
         if (name.startsWith(SECRET_REFERENCE)) {
             if (!decrypt) throw SsmErrors.validation("WithDecryption flag must be True for retrieving a Secret Manager secret.");
-            return Map.of("Parameter", secretReference(ctx, name));
+            return GetParameterResult.builder().parameter(secretReference(ctx, name)).build();
         }
-        ParameterStore.Selected s = store.get(name, decrypt, crypto);
-        return Map.of("Parameter", parameter(store, s.version(), s.selector(), null));
+        ParameterStore store = stores.get(ctx);
+        ParameterStore.Selected s = store.get(name, decrypt, new KmsCrypto(ctx));
+        return GetParameterResult.builder().parameter(parameter(store, s.version(), s.selector())).build();
     }
 
-    private Map<String, Object> getParameters(RequestContext ctx, ParameterStore store, ParameterStore.Crypto crypto, Map<String, Object> in) {
-        List<String> names = strings(in.get("Names"));
+    @Override
+    public GetParametersResult getParameters(RequestContext ctx, GetParametersRequest in) {
+        List<String> names = orEmpty(in.names());
         if (names.size() > 10) {
             throw SsmErrors.validation("1 validation error detected: Value '" + names + "' at 'names' failed to satisfy constraint: "
                     + "Member must have length less than or equal to 10");
         }
-        boolean decrypt = Boolean.TRUE.equals(in.get("WithDecryption"));
-        List<Object> found = new ArrayList<>();
+        boolean decrypt = Boolean.TRUE.equals(in.withDecryption());
+        List<Parameter> found = new ArrayList<>();
         List<String> invalid = new ArrayList<>();
         List<String> plain = new ArrayList<>();
         for (String name : names) {
@@ -165,18 +142,171 @@ public final class SsmProvider implements ServiceProvider, Persistable {
                 invalid.add(name);
             }
         }
-        Object[] r = store.getMany(plain, decrypt, crypto);
-        @SuppressWarnings("unchecked") List<ParameterStore.Selected> selected = (List<ParameterStore.Selected>) r[0];
-        for (ParameterStore.Selected s : selected) found.add(parameter(store, s.version(), s.selector(), null));
-        @SuppressWarnings("unchecked") List<String> missing = (List<String>) r[1];
-        invalid.addAll(missing);
-        return Map.of("Parameters", found, "InvalidParameters", invalid);
+        ParameterStore store = stores.get(ctx);
+        ParameterStore.Found r = store.getMany(plain, decrypt, new KmsCrypto(ctx));
+        for (ParameterStore.Selected s : r.found()) found.add(parameter(store, s.version(), s.selector()));
+        invalid.addAll(r.invalid());
+        return GetParametersResult.builder().parameters(found).invalidParameters(invalid).build();
     }
 
-    private Map<String, Object> secretReference(RequestContext ctx, String name) {
+    @Override
+    public GetParametersByPathResult getParametersByPath(RequestContext ctx, GetParametersByPathRequest in) {
+        ParameterStore store = stores.get(ctx);
+        var page = store.byPath(in.path(), Boolean.TRUE.equals(in.recursive()), filters(in.parameterFilters()),
+                Boolean.TRUE.equals(in.withDecryption()), new KmsCrypto(ctx), in.maxResults(), in.nextToken());
+        return GetParametersByPathResult.builder().parameters(page.items().stream().map(v -> parameter(store, v, null)).toList())
+                .nextToken(page.nextToken()).build();
+    }
+
+    @Override
+    public DescribeParametersResult describeParameters(RequestContext ctx, DescribeParametersRequest in) {
+        ParameterStore store = stores.get(ctx);
+        List<ParameterStore.Filter> legacy = new ArrayList<>();
+        for (ParametersFilter f : orEmpty(in.filters())) legacy.add(new ParameterStore.Filter(f.keyAsString(), null, orEmpty(f.values())));
+        var page = store.describe(legacy, filters(in.parameterFilters()), in.maxResults(), in.nextToken());
+        return DescribeParametersResult.builder().parameters(page.items().stream().map(v -> metadata(store, v)).toList())
+                .nextToken(page.nextToken()).build();
+    }
+
+    @Override
+    public GetParameterHistoryResult getParameterHistory(RequestContext ctx, GetParameterHistoryRequest in) {
+        var page = stores.get(ctx).history(in.name(), Boolean.TRUE.equals(in.withDecryption()), new KmsCrypto(ctx), in.maxResults(), in.nextToken());
+        return GetParameterHistoryResult.builder().parameters(page.items().stream().map(SsmProvider::history).toList())
+                .nextToken(page.nextToken()).build();
+    }
+
+    // ---------------------------------------------------------------- tags (parameters, documents, maintenance windows)
+
+    @Override
+    public AddTagsToResourceResult addTagsToResource(RequestContext ctx, AddTagsToResourceRequest in) {
+        Map<String, String> tags = tags(in.tags());
+        switch (resourceType(in.resourceTypeAsString())) {
+            case "Parameter" -> stores.get(ctx).addTags(in.resourceId(), tags);
+            case "Document" -> documents.addTags(ctx, in.resourceId(), tags);
+            default -> windows.addTags(ctx, in.resourceId(), tags);
+        }
+        return AddTagsToResourceResult.builder().build();
+    }
+
+    @Override
+    public RemoveTagsFromResourceResult removeTagsFromResource(RequestContext ctx, RemoveTagsFromResourceRequest in) {
+        List<String> keys = orEmpty(in.tagKeys());
+        switch (resourceType(in.resourceTypeAsString())) {
+            case "Parameter" -> stores.get(ctx).removeTags(in.resourceId(), keys);
+            case "Document" -> documents.removeTags(ctx, in.resourceId(), keys);
+            default -> windows.removeTags(ctx, in.resourceId(), keys);
+        }
+        return RemoveTagsFromResourceResult.builder().build();
+    }
+
+    @Override
+    public ListTagsForResourceResult listTagsForResource(RequestContext ctx, ListTagsForResourceRequest in) {
+        Map<String, String> tags = switch (resourceType(in.resourceTypeAsString())) {
+            case "Parameter" -> stores.get(ctx).tags(in.resourceId());
+            case "Document" -> documents.tags(ctx, in.resourceId());
+            default -> windows.tags(ctx, in.resourceId());
+        };
+        return ListTagsForResourceResult.builder().tagList(tagList(tags)).build();
+    }
+
+    private static String resourceType(String type) {
+        if ("Parameter".equals(type) || "Document".equals(type) || "MaintenanceWindow".equals(type)) return type;
+        throw new ServiceException("InvalidResourceType", "The resource type " + type + " is not supported by Polystack's SSM.");
+    }
+
+    // ---------------------------------------------------------------- documents, Run Command, maintenance windows
+
+    @Override
+    public CreateDocumentResult createDocument(RequestContext ctx, CreateDocumentRequest in) {
+        return CreateDocumentResult.builder().documentDescription(documents.create(ctx, in)).build();
+    }
+
+    @Override
+    public GetDocumentResult getDocument(RequestContext ctx, GetDocumentRequest in) {
+        return documents.get(ctx, in);
+    }
+
+    @Override
+    public DescribeDocumentResult describeDocument(RequestContext ctx, DescribeDocumentRequest in) {
+        return DescribeDocumentResult.builder().document(documents.describe(ctx, in.name(), in.documentVersion(), in.versionName())).build();
+    }
+
+    @Override
+    public UpdateDocumentResult updateDocument(RequestContext ctx, UpdateDocumentRequest in) {
+        return UpdateDocumentResult.builder().documentDescription(documents.update(ctx, in)).build();
+    }
+
+    @Override
+    public UpdateDocumentDefaultVersionResult updateDocumentDefaultVersion(RequestContext ctx, UpdateDocumentDefaultVersionRequest in) {
+        return UpdateDocumentDefaultVersionResult.builder().description(documents.setDefault(ctx, in.name(), in.documentVersion())).build();
+    }
+
+    @Override
+    public DeleteDocumentResult deleteDocument(RequestContext ctx, DeleteDocumentRequest in) {
+        documents.delete(ctx, in.name(), in.documentVersion(), in.versionName());
+        return DeleteDocumentResult.builder().build();
+    }
+
+    @Override
+    public ListDocumentsResult listDocuments(RequestContext ctx, ListDocumentsRequest in) {
+        return documents.list(ctx, in);
+    }
+
+    @Override
+    public ListDocumentVersionsResult listDocumentVersions(RequestContext ctx, ListDocumentVersionsRequest in) {
+        return ListDocumentVersionsResult.builder().documentVersions(documents.versions(ctx, in.name())).build();
+    }
+
+    @Override
+    public SendCommandResult sendCommand(RequestContext ctx, SendCommandRequest in) {
+        documents.requireRunnable(ctx, in.documentName());
+        return SendCommandResult.builder().command(commands.send(ctx, in)).build();
+    }
+
+    @Override
+    public ListCommandsResult listCommands(RequestContext ctx, ListCommandsRequest in) {
+        return ListCommandsResult.builder().commands(commands.list(ctx, in.commandId(), in.instanceId())).build();
+    }
+
+    @Override
+    public ListCommandInvocationsResult listCommandInvocations(RequestContext ctx, ListCommandInvocationsRequest in) {
+        return ListCommandInvocationsResult.builder().commandInvocations(commands.invocations(ctx, in.commandId(), in.instanceId(),
+                Boolean.TRUE.equals(in.details()))).build();
+    }
+
+    @Override
+    public GetCommandInvocationResult getCommandInvocation(RequestContext ctx, GetCommandInvocationRequest in) {
+        return commands.invocation(ctx, in.commandId(), in.instanceId(), in.pluginName());
+    }
+
+    @Override
+    public CreateMaintenanceWindowResult createMaintenanceWindow(RequestContext ctx, CreateMaintenanceWindowRequest in) {
+        return CreateMaintenanceWindowResult.builder().windowId(windows.create(ctx, in)).build();
+    }
+
+    @Override
+    public GetMaintenanceWindowResult getMaintenanceWindow(RequestContext ctx, GetMaintenanceWindowRequest in) {
+        return windows.get(ctx, in.windowId());
+    }
+
+    @Override
+    public DescribeMaintenanceWindowsResult describeMaintenanceWindows(RequestContext ctx, DescribeMaintenanceWindowsRequest in) {
+        return DescribeMaintenanceWindowsResult.builder().windowIdentities(windows.list(ctx, orEmpty(in.filters()))).build();
+    }
+
+    @Override
+    public DeleteMaintenanceWindowResult deleteMaintenanceWindow(RequestContext ctx, DeleteMaintenanceWindowRequest in) {
+        windows.delete(ctx, in.windowId());
+        return DeleteMaintenanceWindowResult.builder().windowId(in.windowId()).build();
+    }
+
+    // ---------------------------------------------------------------- reads with Secrets Manager references
+
+    private Parameter secretReference(RequestContext ctx, String name) {
         String secretId = name.substring(SECRET_REFERENCE.length());
         Map<String, Object> secret;
         try {
+            // Secrets Manager is not a typed module yet: GetSecretValue is called with the parameter tree
             secret = env.call(RequestContext.internal(ctx.accountId(), ctx.region(), "secretsmanager"), "secretsmanager",
                     "GetSecretValue", Map.of("SecretId", secretId));
         } catch (ServiceException e) {
@@ -190,86 +320,46 @@ public final class SsmProvider implements ServiceProvider, Persistable {
             if (value != null) source.put(key, value);
         }
         if (secret.get("SecretBinary") instanceof byte[] b) source.put("SecretBinary", Base64.getEncoder().encodeToString(b));
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("Name", name);
-        p.put("Type", "SecureString");
         Object value = secret.get("SecretString");
         if (value == null && secret.get("SecretBinary") instanceof byte[] b) value = Base64.getEncoder().encodeToString(b);
-        p.put("Value", value == null ? "" : value);
-        p.put("Version", 0);
         try {
-            p.put("SourceResult", Json.MAPPER.writeValueAsString(source));
+            return Parameter.builder().name(name).type("SecureString").value(value == null ? "" : value.toString()).version(0L)
+                    .sourceResult(Json.MAPPER.writeValueAsString(source))
+                    .lastModifiedDate(secret.get("CreatedDate") instanceof Instant created ? created : null)
+                    .arn((String) secret.get("ARN")).dataType("text").build();
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        if (secret.get("CreatedDate") != null) p.put("LastModifiedDate", secret.get("CreatedDate"));
-        p.put("ARN", secret.get("ARN"));
-        p.put("DataType", "text");
-        return p;
     }
 
     // ---------------------------------------------------------------- answers
 
-    private static Map<String, Object> parameter(ParameterStore store, ParameterVersion v, String selector, Object unused) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("Name", v.name);
-        p.put("Type", v.type);
-        p.put("Value", v.value);
-        p.put("Version", v.version);
-        if (selector != null) p.put("Selector", selector);
-        p.put("LastModifiedDate", Instant.ofEpochMilli(v.lastModified));
-        p.put("ARN", store.arn(v.name));
-        p.put("DataType", v.dataType);
-        return p;
+    private static Parameter parameter(ParameterStore store, ParameterVersion v, String selector) {
+        return Parameter.builder().name(v.name).type(v.type).value(v.value).version(v.version).selector(selector)
+                .lastModifiedDate(Instant.ofEpochMilli(v.lastModified)).arn(store.arn(v.name)).dataType(v.dataType).build();
     }
 
-    private static Map<String, Object> metadata(ParameterStore store, ParameterVersion v) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("Name", v.name);
-        p.put("ARN", store.arn(v.name));
-        p.put("Type", v.type);
-        if (v.keyId != null) p.put("KeyId", v.keyId);
-        p.put("LastModifiedDate", Instant.ofEpochMilli(v.lastModified));
-        p.put("LastModifiedUser", v.lastModifiedUser);
-        if (v.description != null) p.put("Description", v.description);
-        if (v.allowedPattern != null) p.put("AllowedPattern", v.allowedPattern);
-        p.put("Version", v.version);
-        p.put("Tier", v.tier);
-        p.put("Policies", policies(v.policies));
-        p.put("DataType", v.dataType);
-        return p;
+    private static ParameterMetadata metadata(ParameterStore store, ParameterVersion v) {
+        return ParameterMetadata.builder().name(v.name).arn(store.arn(v.name)).type(v.type).keyId(v.keyId)
+                .lastModifiedDate(Instant.ofEpochMilli(v.lastModified)).lastModifiedUser(v.lastModifiedUser).description(v.description)
+                .allowedPattern(v.allowedPattern).version(v.version).tier(v.tier).policies(policies(v.policies)).dataType(v.dataType).build();
     }
 
-    private Map<String, Object> history(ParameterVersion v) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("Name", v.name);
-        p.put("Type", v.type);
-        if (v.keyId != null) p.put("KeyId", v.keyId);
-        p.put("LastModifiedDate", Instant.ofEpochMilli(v.lastModified));
-        p.put("LastModifiedUser", v.lastModifiedUser);
-        if (v.description != null) p.put("Description", v.description);
-        p.put("Value", v.value);
-        if (v.allowedPattern != null) p.put("AllowedPattern", v.allowedPattern);
-        p.put("Version", v.version);
-        p.put("Labels", v.labels);
-        p.put("Tier", v.tier);
-        p.put("Policies", policies(v.policies));
-        p.put("DataType", v.dataType);
-        return p;
+    private static ParameterHistory history(ParameterVersion v) {
+        return ParameterHistory.builder().name(v.name).type(v.type).keyId(v.keyId).lastModifiedDate(Instant.ofEpochMilli(v.lastModified))
+                .lastModifiedUser(v.lastModifiedUser).description(v.description).value(v.value).allowedPattern(v.allowedPattern)
+                .version(v.version).labels(v.labels).tier(v.tier).policies(policies(v.policies)).dataType(v.dataType).build();
     }
 
     /** Stored policies as {@code ParameterInlinePolicy} entries (each pending: no scheduler acts on them). */
-    private static List<Object> policies(String policies) {
-        List<Object> out = new ArrayList<>();
+    private static List<ParameterInlinePolicy> policies(String policies) {
+        List<ParameterInlinePolicy> out = new ArrayList<>();
         if (policies == null) return out;
         try {
-            for (Object o : Json.MAPPER.readValue(policies, List.class)) {
-                Map<?, ?> policy = (Map<?, ?>) o;
-                Map<String, Object> entry = new LinkedHashMap<>();
-                entry.put("PolicyText", Json.MAPPER.writeValueAsString(policy));
-                entry.put("PolicyType", String.valueOf(policy.get("Type")));
-                entry.put("PolicyStatus", "Pending");
-                out.add(entry);
+            for (Map<String, Object> policy : Json.MAPPER.readValue(policies, new TypeReference<List<Map<String, Object>>>() {
+            })) {
+                out.add(ParameterInlinePolicy.builder().policyText(Json.MAPPER.writeValueAsString(policy))
+                        .policyType(String.valueOf(policy.get("Type"))).policyStatus("Pending").build());
             }
         } catch (IOException e) {
             // validated when stored; nothing to show otherwise
@@ -277,43 +367,27 @@ public final class SsmProvider implements ServiceProvider, Persistable {
         return out;
     }
 
-    // ---------------------------------------------------------------- unpacking
+    // ---------------------------------------------------------------- typed members to the engine's forms
 
-    private static String str(Map<String, Object> in, String key) {
-        Object v = in.get(key);
-        return v == null ? null : v.toString();
+    static <T> List<T> orEmpty(List<T> list) {
+        return list == null ? List.of() : list;
     }
 
-    private static Integer integer(Object v) {
-        return v instanceof Number n ? n.intValue() : null;
-    }
-
-    private static List<String> strings(Object v) {
-        List<String> out = new ArrayList<>();
-        if (v instanceof List<?> list) for (Object o : list) out.add(String.valueOf(o));
-        return out;
-    }
-
-    private static Map<String, String> tags(Object v) {
+    static Map<String, String> tags(List<Tag> tags) {
         Map<String, String> out = new LinkedHashMap<>();
-        if (v instanceof List<?> list) {
-            for (Object o : list) {
-                Map<?, ?> tag = (Map<?, ?>) o;
-                out.put(String.valueOf(tag.get("Key")), String.valueOf(tag.get("Value")));
-            }
-        }
+        for (Tag t : orEmpty(tags)) out.put(t.key(), t.value());
         return out;
     }
 
-    private static List<ParameterStore.Filter> filters(Object v) {
+    static List<Tag> tagList(Map<String, String> tags) {
+        List<Tag> out = new ArrayList<>();
+        tags.forEach((k, v) -> out.add(Tag.builder().key(k).value(v).build()));
+        return out;
+    }
+
+    private static List<ParameterStore.Filter> filters(List<ParameterStringFilter> filters) {
         List<ParameterStore.Filter> out = new ArrayList<>();
-        if (v instanceof List<?> list) {
-            for (Object o : list) {
-                Map<?, ?> f = (Map<?, ?>) o;
-                out.add(new ParameterStore.Filter(String.valueOf(f.get("Key")), f.get("Option") == null ? null : f.get("Option").toString(),
-                        strings(f.get("Values"))));
-            }
-        }
+        for (ParameterStringFilter f : orEmpty(filters)) out.add(new ParameterStore.Filter(f.key(), f.option(), orEmpty(f.values())));
         return out;
     }
 
@@ -341,6 +415,7 @@ public final class SsmProvider implements ServiceProvider, Persistable {
             return new String((byte[]) out.get("Plaintext"), StandardCharsets.UTF_8);
         }
 
+        /** KMS is not a typed module yet: called with the parameter tree. */
         private Map<String, Object> kms(String operation, Map<String, Object> input) {
             try {
                 return env.call(RequestContext.internal(ctx.accountId(), ctx.region(), "kms"), "kms", operation, input);
@@ -356,23 +431,44 @@ public final class SsmProvider implements ServiceProvider, Persistable {
 
     // ---------------------------------------------------------------- persistence
 
+    /** Version 2 adds documents, commands and maintenance windows beside the parameters (version 1: parameters only). */
+    @Override
+    public int stateVersion() {
+        return 2;
+    }
+
+    record Snapshot(Map<String, Map<String, Map<String, StoredParameter>>> parameters, SsmDocuments.Snapshot documents,
+                    RunCommands.Snapshot commands, MaintenanceWindows.Snapshot windows) {
+    }
+
     @Override
     public void saveState(OutputStream out) throws IOException {
-        Map<String, Map<String, Map<String, StoredParameter>>> snapshot = new LinkedHashMap<>();
+        Map<String, Map<String, Map<String, StoredParameter>>> parameters = new LinkedHashMap<>();
         stores.all().forEach((account, regions) -> regions.forEach((region, store) ->
-                snapshot.computeIfAbsent(account, a -> new LinkedHashMap<>()).put(region, store.snapshot())));
-        Json.MAPPER.writeValue(out, snapshot);
+                parameters.computeIfAbsent(account, a -> new LinkedHashMap<>()).put(region, store.snapshot())));
+        Json.MAPPER.writeValue(out, new Snapshot(parameters, documents.snapshot(), commands.snapshot(), windows.snapshot()));
     }
 
     @Override
     public void loadState(InputStream in, int version) throws IOException {
-        if (version != 1) throw new IOException("unsupported SSM state version " + version);
-        Map<String, Map<String, Map<String, StoredParameter>>> snapshot = Json.MAPPER.readValue(in, new TypeReference<>() {
-        });
-        stores.clear();
-        snapshot.forEach((account, regions) -> regions.forEach((region, parameters) -> {
+        Map<String, Map<String, Map<String, StoredParameter>>> parameters;
+        if (version == 1) {
+            parameters = Json.MAPPER.readValue(in, new TypeReference<>() {
+            });
+            resetState();
+        } else if (version == 2) {
+            Snapshot s = Json.MAPPER.readValue(in, Snapshot.class);
+            parameters = s.parameters();
+            resetState();
+            documents.restore(s.documents());
+            commands.restore(s.commands());
+            windows.restore(s.windows());
+        } else {
+            throw new IOException("unsupported SSM state version " + version);
+        }
+        parameters.forEach((account, regions) -> regions.forEach((region, saved) -> {
             ParameterStore store = new ParameterStore(partition(region), region, account);
-            store.restore(parameters);
+            store.restore(saved);
             stores.put(account, region, store);
         }));
     }
@@ -380,5 +476,8 @@ public final class SsmProvider implements ServiceProvider, Persistable {
     @Override
     public void resetState() {
         stores.clear();
+        documents.reset();
+        commands.reset();
+        windows.reset();
     }
 }
