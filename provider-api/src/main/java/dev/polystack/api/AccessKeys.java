@@ -12,6 +12,8 @@ public final class AccessKeys {
     private static final ConcurrentHashMap<String, String> ISSUED = new ConcurrentHashMap<>();
     /** Key → the IAM user or STS session ARN it signs for (what ENFORCE_IAM checks); root keys have none. */
     private static final ConcurrentHashMap<String, String> PRINCIPALS = new ConcurrentHashMap<>();
+    /** Key → the inline session policy an STS session was created with (it limits the session's permissions). */
+    private static final ConcurrentHashMap<String, String> SESSION_POLICIES = new ConcurrentHashMap<>();
 
     private AccessKeys() {
     }
@@ -26,10 +28,22 @@ public final class AccessKeys {
         if (principalArn != null) PRINCIPALS.put(accessKeyId, principalArn);
     }
 
+    /** Records the session policy of temporary credentials (AssumeRole's {@code Policy}); null or blank: none. */
+    public static void registerSessionPolicy(String accessKeyId, String policy) {
+        if (policy == null || policy.isBlank()) SESSION_POLICIES.remove(accessKeyId);
+        else SESSION_POLICIES.put(accessKeyId, policy);
+    }
+
+    /** The session policy a key's session was created with, or null. */
+    public static String sessionPolicyFor(String accessKeyId) {
+        return accessKeyId == null ? null : SESSION_POLICIES.get(accessKeyId);
+    }
+
     /** Forgets a key (an IAM access key deleted). */
     public static void unregister(String accessKeyId) {
         ISSUED.remove(accessKeyId);
         PRINCIPALS.remove(accessKeyId);
+        SESSION_POLICIES.remove(accessKeyId);
     }
 
     /** The principal ARN a key signs for, or null for root and unknown keys. */

@@ -4,18 +4,41 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Decides whether a principal's identity policies allow an action on a resource ({@code ENFORCE_IAM=1}).
- * Implemented by the IAM provider; the gateway asks it for every request signed with a user's or role's key.
+ * Policy decisions for {@code ENFORCE_IAM=1}, made by the IAM provider: a principal's identity policies (with its
+ * permissions boundary and an STS session policy), and resource-based policies (bucket, queue, topic, key, secret
+ * policies, role trust policies) judged for that principal. The gateway asks it for every request signed with a
+ * user's or role's key and combines the two as AWS does.
  */
 public interface IdentityAuthorizer {
 
+    /** What identity policies say about a request. */
+    enum Decision { ALLOW, EXPLICIT_DENY, IMPLICIT_DENY }
+
     /**
-     * @param accountId    the principal's account
-     * @param principalArn an IAM user ARN or an STS assumed-role session ARN
-     * @param action       {@code service:Operation}, for example {@code ssm:GetParameter}
-     * @param resource     the resource ARN, or {@code *} when the request names none
-     * @param context      condition keys (global keys such as {@code aws:SourceIp}) to values
-     * @return whether an identity policy allows it (explicit deny wins; no statement means deny)
+     * What a resource-based policy says about a request: granted to the principal itself, granted to its account
+     * (which defers to the account's identity policies), explicitly denied, or not mentioned.
      */
-    boolean allows(String accountId, String principalArn, String action, String resource, Map<String, List<String>> context);
+    enum ResourceDecision { ALLOW_PRINCIPAL, ALLOW_ACCOUNT, EXPLICIT_DENY, NONE }
+
+    /**
+     * @param accountId     the principal's account
+     * @param principalArn  an IAM user ARN or an STS assumed-role session ARN
+     * @param action        {@code service:Operation}, for example {@code ssm:GetParameter}
+     * @param resource      the resource ARN, or {@code *} when the request names none
+     * @param context       condition keys (global keys such as {@code aws:SourceIp}) to values
+     * @param sessionPolicy the inline session policy the session was created with, or null
+     * @return the identity-based decision: explicit deny wins; no statement means implicit deny; the permissions
+     * boundary and session policy, when present, must allow as well
+     */
+    Decision decide(String accountId, String principalArn, String action, String resource, Map<String, List<String>> context,
+                    String sessionPolicy);
+
+    /** Judges a resource-based policy (JSON) for the principal, action and resource. */
+    ResourceDecision resourcePolicy(String policy, String accountId, String principalArn, String action, String resource,
+                                    Map<String, List<String>> context);
+
+    /** Whether identity policies alone allow the request (no session policy). */
+    default boolean allows(String accountId, String principalArn, String action, String resource, Map<String, List<String>> context) {
+        return decide(accountId, principalArn, action, resource, context, null) == Decision.ALLOW;
+    }
 }

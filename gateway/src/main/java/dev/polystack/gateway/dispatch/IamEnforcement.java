@@ -14,10 +14,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code ENFORCE_IAM=1}: every request signed with an IAM user's key or an STS session's key is checked against the
- * principal's identity policies (by the IAM provider, an {@link IdentityAuthorizer}) before the provider sees it,
- * and refused with AccessDenied in the service's protocol. Requests with root or unknown credentials (the default
- * {@code test}/{@code test}, a 12-digit account key) are always allowed, as in LocalStack.
+ * {@code ENFORCE_IAM=1}: every request signed with an IAM user's key or an STS session's key is checked before the
+ * provider sees it, as AWS evaluates a request within one account: the principal's identity policies (with its
+ * permissions boundary and the session policy of an STS session), decided by the IAM provider (an
+ * {@link IdentityAuthorizer}), combined with the resource-based policy of what the request acts on
+ * ({@link ResourcePolicies}: S3 bucket policies, SQS and SNS access policies, secrets' resource policies, KMS key
+ * policies, role trust policies on AssumeRole). An explicit deny in either refuses; otherwise a grant in either
+ * allows, except that a KMS key policy and a role's trust policy must grant themselves (to the principal, or to its
+ * account, which then defers to its identity policies). Refusals are AccessDenied in the service's protocol.
+ * Requests with root or unknown credentials (the default {@code test}/{@code test}, a 12-digit account key), and
+ * calls between providers in process, are always allowed, as in LocalStack.
  */
 public final class IamEnforcement {
     private final ProviderRegistry registry;
@@ -39,16 +45,39 @@ public final class IamEnforcement {
         context.put("aws:CurrentTime", List.of(Instant.now().toString()));
         String forwarded = ctx.request() == null ? null : ctx.request().header("X-Forwarded-For");
         if (forwarded != null) context.put("aws:SourceIp", List.of(forwarded.split(",")[0].trim()));
+        String sessionPolicy = AccessKeys.sessionPolicyFor(ctx.accessKeyId());
         for (String resource : ResourceArns.of(ctx, ctx.service(), params, dispatcher)) {
-            if (!authorizer.allows(ctx.accountId(), principal, action, resource, context)) {
-                String message = "User: " + principal + " is not authorized to perform: " + action + " on resource: " + resource
-                        + " because no identity-based policy allows the " + action + " action";
+            IdentityAuthorizer.Decision identity = authorizer.decide(ctx.accountId(), principal, action, resource, context, sessionPolicy);
+            ResourcePolicies.Policy policy = identity == IdentityAuthorizer.Decision.EXPLICIT_DENY ? null
+                    : ResourcePolicies.of(ctx, ctx.service(), operation, params, dispatcher);
+            IdentityAuthorizer.ResourceDecision onResource = policy == null ? IdentityAuthorizer.ResourceDecision.NONE
+                    : authorizer.resourcePolicy(policy.document(), ctx.accountId(), principal, action, resource, context);
+            String refusal = refusal(identity, onResource, policy != null && policy.mandatory(), action);
+            if (refusal != null) {
+                String message = "User: " + principal + " is not authorized to perform: " + action + " on resource: " + resource + " " + refusal;
                 String protocol = codec.info().protocol();
                 throw protocol.equals("json") || protocol.equals("rest-json") || protocol.equals("smithy-rpc-v2-cbor")
                         ? new ServiceException("AccessDeniedException", message, 400)
                         : new ServiceException("AccessDenied", message, 403).queryCode("AccessDenied");
             }
         }
+    }
+
+    /** Why AWS refuses the request (the end of its message), or null when it is allowed. */
+    static String refusal(IdentityAuthorizer.Decision identity, IdentityAuthorizer.ResourceDecision onResource, boolean mandatory,
+                          String action) {
+        if (identity == IdentityAuthorizer.Decision.EXPLICIT_DENY) return "with an explicit deny in an identity-based policy";
+        if (onResource == IdentityAuthorizer.ResourceDecision.EXPLICIT_DENY) return "with an explicit deny in a resource-based policy";
+        boolean identityAllows = identity == IdentityAuthorizer.Decision.ALLOW;
+        if (mandatory) {
+            if (onResource == IdentityAuthorizer.ResourceDecision.ALLOW_PRINCIPAL) return null;
+            if (onResource == IdentityAuthorizer.ResourceDecision.ALLOW_ACCOUNT && identityAllows) return null;
+            return onResource == IdentityAuthorizer.ResourceDecision.NONE
+                    ? "because no resource-based policy allows the " + action + " action"
+                    : "because no identity-based policy allows the " + action + " action";
+        }
+        if (identityAllows || onResource == IdentityAuthorizer.ResourceDecision.ALLOW_PRINCIPAL) return null;
+        return "because no identity-based policy allows the " + action + " action";
     }
 
     /** The IAM action prefix: the signing name, except where IAM names the service differently. */

@@ -510,15 +510,50 @@ public final class IamProvider implements ServiceProvider, Persistable, Identity
     // ---------------------------------------------------------------- ENFORCE_IAM
 
     @Override
-    public boolean allows(String accountId, String principalArn, String action, String resource, Map<String, List<String>> context) {
-        String partition = principalArn.startsWith("arn:aws-cn:") ? "aws-cn" : principalArn.startsWith("arn:aws-us-gov:") ? "aws-us-gov" : "aws";
-        IamAccount a = accounts.get(accountId, AccountRegionStore.globalScope(partition));
+    public Decision decide(String accountId, String principalArn, String action, String resource, Map<String, List<String>> context,
+                           String sessionPolicy) {
+        IamAccount a = account(accountId, principalArn);
         List<PolicyEvaluator.Source> policies;
         String boundary;
-        Map<String, List<String>> full = new LinkedHashMap<>(context);
         synchronized (a) {
             policies = a.policiesOf(principalArn);
             boundary = a.boundaryOf(principalArn);
+        }
+        if (policies == null) return Decision.IMPLICIT_DENY;
+        Map<String, List<String>> full = principalContext(a, accountId, principalArn, context);
+        PolicyEvaluator.Decision identity = PolicyEvaluator.evaluate(policies, action, resource, full).decision();
+        if (identity == PolicyEvaluator.Decision.EXPLICIT_DENY) return Decision.EXPLICIT_DENY;
+        // the permissions boundary and the session policy limit what identity policies grant: each must allow too
+        List<PolicyEvaluator.Source> limits = new ArrayList<>();
+        if (boundary != null) limits.add(new PolicyEvaluator.Source("boundary", "PermissionsBoundary", boundary));
+        if (sessionPolicy != null && !sessionPolicy.isBlank()) limits.add(new PolicyEvaluator.Source("session", "SessionPolicy", sessionPolicy));
+        for (PolicyEvaluator.Source limit : limits) {
+            PolicyEvaluator.Decision d = PolicyEvaluator.evaluate(List.of(limit), action, resource, full).decision();
+            if (d == PolicyEvaluator.Decision.EXPLICIT_DENY) return Decision.EXPLICIT_DENY;
+            if (d != PolicyEvaluator.Decision.ALLOWED) return Decision.IMPLICIT_DENY;
+        }
+        return identity == PolicyEvaluator.Decision.ALLOWED ? Decision.ALLOW : Decision.IMPLICIT_DENY;
+    }
+
+    @Override
+    public ResourceDecision resourcePolicy(String policy, String accountId, String principalArn, String action, String resource,
+                                           Map<String, List<String>> context) {
+        IamAccount a = account(accountId, principalArn);
+        Map<String, List<String>> full = principalContext(a, accountId, principalArn, context);
+        // an assumed-role session is named by its session ARN or by its role's ARN
+        List<String> names = List.of(principalArn, full.get("aws:PrincipalArn").get(0));
+        return ResourcePolicyEvaluator.evaluate(policy, accountId, names, action, resource, full);
+    }
+
+    private IamAccount account(String accountId, String principalArn) {
+        String partition = principalArn.startsWith("arn:aws-cn:") ? "aws-cn" : principalArn.startsWith("arn:aws-us-gov:") ? "aws-us-gov" : "aws";
+        return accounts.get(accountId, AccountRegionStore.globalScope(partition));
+    }
+
+    /** The request's condition keys with the principal's own (tags, user name and id, ARN, account, type, time). */
+    private static Map<String, List<String>> principalContext(IamAccount a, String accountId, String principalArn, Map<String, List<String>> context) {
+        Map<String, List<String>> full = new LinkedHashMap<>(context);
+        synchronized (a) {
             Principal p = a.principalByArn(principalArn);
             if (p != null) {
                 p.tags.forEach((k, v) -> full.put("aws:PrincipalTag/" + k, List.of(v)));
@@ -526,16 +561,13 @@ public final class IamProvider implements ServiceProvider, Persistable, Identity
                 full.put("aws:userid", List.of(p.id));
             }
         }
-        if (policies == null) return false;
         full.put("aws:PrincipalArn", List.of(principalArn.contains(":assumed-role/") ? roleArnOf(a, principalArn) : principalArn));
         full.put("aws:PrincipalAccount", List.of(accountId));
         full.put("aws:PrincipalType", List.of(principalArn.contains(":assumed-role/") ? "AssumedRole" : "User"));
         long now = System.currentTimeMillis();
         full.putIfAbsent("aws:CurrentTime", List.of(Instant.ofEpochMilli(now).toString()));
         full.putIfAbsent("aws:EpochTime", List.of(String.valueOf(now / 1000)));
-        if (PolicyEvaluator.evaluate(policies, action, resource, full).decision() != PolicyEvaluator.Decision.ALLOWED) return false;
-        return boundary == null || PolicyEvaluator.evaluate(List.of(new PolicyEvaluator.Source("boundary", "PermissionsBoundary", boundary)),
-                action, resource, full).decision() == PolicyEvaluator.Decision.ALLOWED;
+        return full;
     }
 
     private static String roleArnOf(IamAccount a, String sessionArn) {

@@ -254,6 +254,8 @@ public final class StsProvider implements StsApi, ServiceProvider, Persistable {
         }
         Session session = issue(role.account(), "arn:" + ctx.partition() + ":sts::" + role.account() + ":assumed-role/" + role.name() + "/" + sessionName,
                 role.id() + ":" + sessionName, seconds, transitive);
+        // the session policy limits what the session may do (ENFORCE_IAM=1)
+        AccessKeys.registerSessionPolicy(session.accessKeyId, in.policy());
         return AssumeRoleResponse.builder().credentials(credentials(session)).assumedRoleUser(assumedRoleUser(session))
                 .packedPolicySize(packedPolicySize(in.policy(), tags.size())).sourceIdentity(in.sourceIdentity()).build();
     }
