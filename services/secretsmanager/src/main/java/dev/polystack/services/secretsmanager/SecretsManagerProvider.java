@@ -8,6 +8,7 @@ import dev.polystack.api.ProviderEnvironment;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
 import dev.polystack.api.ServiceProvider;
+import dev.polystack.services.secretsmanager.api.*;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,17 +27,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Secrets Manager over JSON 1.1: unpacks parameter trees, calls {@link SecretsEngine}, packs the answers. Values
- * are encrypted by the KMS provider (default key {@code alias/aws/secretsmanager}); rotation functions run
- * through the Lambda provider; both in process.
+ * Secrets Manager on its typed {@link SecretsManagerApi}: reads the typed request, calls {@link SecretsEngine},
+ * builds the typed result. Values are encrypted by the KMS provider (default key {@code alias/aws/secretsmanager});
+ * rotation functions run through the Lambda provider; both in process. Scheduled rotations run from a timer.
  */
-public final class SecretsManagerProvider implements ServiceProvider, Persistable {
+public final class SecretsManagerProvider implements SecretsManagerApi, ServiceProvider, Persistable {
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    /** How often due scheduled rotations are looked for (AWS's windows are hours long). */
+    private static final long ROTATION_SWEEP_SECONDS = 60;
 
     private final ProviderEnvironment env;
     private final SecretsEngine engine;
-    /** How often due scheduled rotations are looked for (AWS's windows are hours long). */
-    private static final long ROTATION_SWEEP_SECONDS = 60;
     private final ScheduledFuture<?> rotationSweep;
     private final AtomicBoolean rotating = new AtomicBoolean();
 
@@ -74,111 +75,247 @@ public final class SecretsManagerProvider implements ServiceProvider, Persistabl
         return "secretsmanager";
     }
 
+    /** The gateway hands over a parameter tree; the generic dispatch does the rest. */
     @Override
-    public Map<String, Object> invoke(RequestContext ctx, String op, Map<String, Object> in) {
-        SecretsEngine.Scope scope = new SecretsEngine.Scope(ctx.partition(), ctx.accountId(), ctx.region());
+    public Map<String, Object> invoke(RequestContext ctx, String operation, Map<String, Object> in) {
+        return OPERATIONS.invoke(this, ctx, operation, in);
+    }
+
+    private static SecretsEngine.Scope scope(RequestContext ctx) {
+        return new SecretsEngine.Scope(ctx.partition(), ctx.accountId(), ctx.region());
+    }
+
+    // ---------------------------------------------------------------- secrets and values
+
+    @Override
+    public CreateSecretResponse createSecret(RequestContext ctx, CreateSecretRequest in) {
+        requireToken(ctx, in.clientRequestToken(), "InvalidRequestException");
+        var w = engine.create(scope(ctx), in.name(), in.clientRequestToken(), in.description(), in.kmsKeyId(),
+                value(in.secretString(), in.secretBinary()), tags(in.tags()), replicaRegions(in.addReplicaRegions()),
+                Boolean.TRUE.equals(in.forceOverwriteReplicaSecret()), System.currentTimeMillis());
+        return CreateSecretResponse.builder().arn(w.secret().arn).name(w.secret().name)
+                .versionId(w.version() == null ? null : w.version().versionId)
+                .replicationStatus(w.secret().replicas.isEmpty() ? null : replicationStatus(w.secret())).build();
+    }
+
+    @Override
+    public GetSecretValueResponse getSecretValue(RequestContext ctx, GetSecretValueRequest in) {
+        SecretsEngine.Read r = engine.getValue(scope(ctx), in.secretId(), in.versionId(), in.versionStage(), caller(ctx), System.currentTimeMillis());
+        return GetSecretValueResponse.builder().arn(r.secret().arn).name(r.secret().name).versionId(r.version().versionId)
+                .secretBinary(r.value().binary()).secretString(r.value().binary() != null ? null : r.value().string())
+                .versionStages(sorted(r.version().stages)).createdDate(Instant.ofEpochMilli(r.version().created)).build();
+    }
+
+    @Override
+    public BatchGetSecretValueResponse batchGetSecretValue(RequestContext ctx, BatchGetSecretValueRequest in) {
         long now = System.currentTimeMillis();
-        String id = str(in, "SecretId");
-        return switch (op) {
-            case "CreateSecret" -> {
-                requireToken(ctx, in, "InvalidRequestException");
-                var w = engine.create(scope, str(in, "Name"), str(in, "ClientRequestToken"), str(in, "Description"), str(in, "KmsKeyId"),
-                        value(in), tags(in.get("Tags")), replicaRegions(in.get("AddReplicaRegions")),
-                        Boolean.TRUE.equals(in.get("ForceOverwriteReplicaSecret")), now);
-                Map<String, Object> out = arnName(w.secret());
-                if (w.version() != null) out.put("VersionId", w.version().versionId);
-                if (!w.secret().replicas.isEmpty()) out.put("ReplicationStatus", replicationStatus(w.secret()));
-                yield out;
+        List<String> ids = new ArrayList<>(orEmpty(in.secretIdList()));
+        if (!ids.isEmpty() && in.filters() != null) {
+            throw SecretsErrors.invalidParameter("Either 'SecretIdList' or 'Filters' must be provided, but not both.");
+        }
+        if (ids.isEmpty() && in.filters() == null && in.secretIdList() == null) {
+            throw SecretsErrors.invalidParameter("Either 'SecretIdList' or 'Filters' must be provided.");
+        }
+        if (in.maxResults() != null && in.filters() == null) {
+            throw SecretsErrors.invalidParameter("'Filters' not specified. 'Filters' must also be specified when 'MaxResults' is provided.");
+        }
+        if (ids.isEmpty()) for (Secret s : engine.list(scope(ctx), false, filters(in.filters()), now)) ids.add(s.arn);
+        Page<String> page = page(ids, in.maxResults(), in.nextToken(), 20);
+        List<SecretValueEntry> values = new ArrayList<>();
+        List<APIErrorType> errors = new ArrayList<>();
+        for (String secretId : page.items()) {
+            try {
+                SecretsEngine.Read r = engine.getValue(scope(ctx), secretId, null, null, caller(ctx), now);
+                values.add(SecretValueEntry.builder().arn(r.secret().arn).name(r.secret().name).versionId(r.version().versionId)
+                        .secretBinary(r.value().binary()).secretString(r.value().binary() != null ? null : r.value().string())
+                        .versionStages(sorted(r.version().stages)).createdDate(Instant.ofEpochMilli(r.version().created)).build());
+            } catch (ServiceException e) {
+                errors.add(APIErrorType.builder().secretId(secretId).errorCode(e.code()).message(e.getMessage()).build());
             }
-            case "GetSecretValue" -> valueEntry(engine.getValue(scope, id, str(in, "VersionId"), str(in, "VersionStage"), caller(ctx), now));
-            case "BatchGetSecretValue" -> batchGet(ctx, scope, in, now);
-            case "PutSecretValue" -> {
-                requireToken(ctx, in, "InvalidRequestException");
-                var w = engine.putValue(scope, id, str(in, "ClientRequestToken"), value(in), strings(in.get("VersionStages")), now);
-                Map<String, Object> out = arnName(w.secret());
-                out.put("VersionId", w.version().versionId);
-                out.put("VersionStages", sorted(w.version().stages));
-                yield out;
-            }
-            case "UpdateSecret" -> {
-                requireToken(ctx, in, "InvalidRequestException");
-                var w = engine.update(scope, id, str(in, "ClientRequestToken"), str(in, "Description"), str(in, "KmsKeyId"), value(in), now);
-                Map<String, Object> out = arnName(w.secret());
-                if (w.version() != null) out.put("VersionId", w.version().versionId);
-                yield out;
-            }
-            case "UpdateSecretVersionStage" -> arnName(engine.updateStage(scope, id, str(in, "VersionStage"), str(in, "RemoveFromVersionId"),
-                    str(in, "MoveToVersionId"), now));
-            case "DescribeSecret" -> describe(engine.describe(scope, id, now), false);
-            case "ListSecretVersionIds" -> listVersions(engine.describe(scope, id, now), in);
-            case "ListSecrets" -> listSecrets(scope, in, now);
-            case "DeleteSecret" -> {
-                Secret s = engine.delete(scope, id, integer(in.get("RecoveryWindowInDays")), Boolean.TRUE.equals(in.get("ForceDeleteWithoutRecovery")), now);
-                Map<String, Object> out = arnName(s);
-                out.put("DeletionDate", Instant.ofEpochMilli(s.deletionDate));
-                yield out;
-            }
-            case "RestoreSecret" -> arnName(engine.restore(scope, id, now));
-            case "TagResource" -> {
-                engine.tag(scope, id, tags(in.get("Tags")), now);
-                yield Map.of();
-            }
-            case "UntagResource" -> {
-                engine.untag(scope, id, strings(in.get("TagKeys")), now);
-                yield Map.of();
-            }
-            case "PutResourcePolicy" -> arnName(engine.putPolicy(scope, id, str(in, "ResourcePolicy"), now));
-            case "GetResourcePolicy" -> {
-                Secret s = engine.describe(scope, id, now);
-                Map<String, Object> out = arnName(s);
-                if (s.policy != null) out.put("ResourcePolicy", s.policy);
-                yield out;
-            }
-            case "DeleteResourcePolicy" -> arnName(engine.deletePolicy(scope, id, now));
-            case "ValidateResourcePolicy" -> {
-                Policies.check(str(in, "ResourcePolicy"));
-                if (id != null) engine.describe(scope, id, now);
-                yield Map.of("PolicyValidationPassed", true, "ValidationErrors", List.of());
-            }
-            case "GetRandomPassword" -> Map.of("RandomPassword", RandomPasswords.generate(integer(in.get("PasswordLength")),
-                    str(in, "ExcludeCharacters"), bool(in, "ExcludeNumbers"), bool(in, "ExcludePunctuation"), bool(in, "ExcludeUppercase"),
-                    bool(in, "ExcludeLowercase"), bool(in, "IncludeSpace"), !Boolean.FALSE.equals(in.get("RequireEachIncludedType"))));
-            case "ReplicateSecretToRegions" -> {
-                Secret s = engine.replicate(scope, id, replicaRegions(in.get("AddReplicaRegions")),
-                        Boolean.TRUE.equals(in.get("ForceOverwriteReplicaSecret")), now);
-                yield Map.of("ARN", s.arn, "ReplicationStatus", replicationStatus(s));
-            }
-            case "RemoveRegionsFromReplication" -> {
-                Secret s = engine.removeReplicas(scope, id, strings(in.get("RemoveReplicaRegions")), now);
-                yield Map.of("ARN", s.arn, "ReplicationStatus", replicationStatus(s));
-            }
-            case "StopReplicationToReplica" -> Map.of("ARN", engine.stopReplication(scope, id, now).arn);
-            case "RotateSecret" -> {
-                requireToken(ctx, in, "InvalidParameterException");
-                Map<?, ?> rules = in.get("RotationRules") instanceof Map<?, ?> m ? m : Map.of();
-                var w = engine.rotate(scope, id, str(in, "ClientRequestToken"), str(in, "RotationLambdaARN"),
-                        rules.get("AutomaticallyAfterDays") instanceof Number n ? n.intValue() : null,
-                        rules.get("Duration") == null ? null : rules.get("Duration").toString(),
-                        rules.get("ScheduleExpression") == null ? null : rules.get("ScheduleExpression").toString(),
-                        !Boolean.FALSE.equals(in.get("RotateImmediately")), new LambdaRotator(), now);
-                Map<String, Object> out = arnName(w.secret());
-                if (w.version() != null) out.put("VersionId", w.version().versionId);
-                yield out;
-            }
-            case "CancelRotateSecret" -> {
-                var w = engine.cancelRotation(scope, id, now);
-                Map<String, Object> out = arnName(w.secret());
-                if (w.version() != null) out.put("VersionId", w.version().versionId);
-                yield out;
-            }
-            default -> throw new UnsupportedOperationException(op);
+        }
+        return BatchGetSecretValueResponse.builder().secretValues(values).errors(errors).nextToken(page.next()).build();
+    }
+
+    @Override
+    public PutSecretValueResponse putSecretValue(RequestContext ctx, PutSecretValueRequest in) {
+        requireToken(ctx, in.clientRequestToken(), "InvalidRequestException");
+        var w = engine.putValue(scope(ctx), in.secretId(), in.clientRequestToken(), value(in.secretString(), in.secretBinary()),
+                orEmpty(in.versionStages()), System.currentTimeMillis());
+        return PutSecretValueResponse.builder().arn(w.secret().arn).name(w.secret().name).versionId(w.version().versionId)
+                .versionStages(sorted(w.version().stages)).build();
+    }
+
+    @Override
+    public UpdateSecretResponse updateSecret(RequestContext ctx, UpdateSecretRequest in) {
+        requireToken(ctx, in.clientRequestToken(), "InvalidRequestException");
+        var w = engine.update(scope(ctx), in.secretId(), in.clientRequestToken(), in.description(), in.kmsKeyId(),
+                value(in.secretString(), in.secretBinary()), System.currentTimeMillis());
+        return UpdateSecretResponse.builder().arn(w.secret().arn).name(w.secret().name)
+                .versionId(w.version() == null ? null : w.version().versionId).build();
+    }
+
+    @Override
+    public UpdateSecretVersionStageResponse updateSecretVersionStage(RequestContext ctx, UpdateSecretVersionStageRequest in) {
+        Secret s = engine.updateStage(scope(ctx), in.secretId(), in.versionStage(), in.removeFromVersionId(), in.moveToVersionId(),
+                System.currentTimeMillis());
+        return UpdateSecretVersionStageResponse.builder().arn(s.arn).name(s.name).build();
+    }
+
+    @Override
+    public DescribeSecretResponse describeSecret(RequestContext ctx, DescribeSecretRequest in) {
+        Secret s = engine.describe(scope(ctx), in.secretId(), System.currentTimeMillis());
+        return DescribeSecretResponse.builder().arn(s.arn).name(s.name).description(s.description).kmsKeyId(s.kmsKeyId)
+                .rotationEnabled(s.rotationEnabled).rotationLambdaARN(s.rotationLambdaArn).rotationRules(rotationRules(s))
+                .lastRotatedDate(date(s.lastRotated)).lastChangedDate(Instant.ofEpochMilli(s.lastChanged)).lastAccessedDate(date(s.lastAccessed))
+                .deletedDate(date(s.deletedDate)).nextRotationDate(nextRotation(s)).tags(s.tags.isEmpty() ? null : tagList(s.tags))
+                .versionIdsToStages(stages(s)).createdDate(Instant.ofEpochMilli(s.created)).primaryRegion(s.primaryRegion)
+                .replicationStatus(s.replicas.isEmpty() ? null : replicationStatus(s)).build();
+    }
+
+    @Override
+    public ListSecretVersionIdsResponse listSecretVersionIds(RequestContext ctx, ListSecretVersionIdsRequest in) {
+        Secret s = engine.describe(scope(ctx), in.secretId(), System.currentTimeMillis());
+        boolean deprecated = Boolean.TRUE.equals(in.includeDeprecated());
+        List<SecretVersionsListEntry> versions = new ArrayList<>();
+        for (SecretVersion v : s.versions.values()) {
+            if (v.stages.isEmpty() && !deprecated) continue;
+            versions.add(SecretVersionsListEntry.builder().versionId(v.versionId).versionStages(v.stages.isEmpty() ? null : sorted(v.stages))
+                    .lastAccessedDate(date(v.lastAccessed)).createdDate(Instant.ofEpochMilli(v.created))
+                    .kmsKeyIds(List.of(s.kmsKeyId == null ? "DefaultEncryptionKey" : s.kmsKeyId)).build());
+        }
+        Page<SecretVersionsListEntry> page = page(versions, in.maxResults(), in.nextToken(), 100);
+        return ListSecretVersionIdsResponse.builder().versions(page.items()).nextToken(page.next()).arn(s.arn).name(s.name).build();
+    }
+
+    @Override
+    public ListSecretsResponse listSecrets(RequestContext ctx, ListSecretsRequest in) {
+        List<Secret> secrets = new ArrayList<>(engine.list(scope(ctx), Boolean.TRUE.equals(in.includePlannedDeletion()), filters(in.filters()),
+                System.currentTimeMillis()));
+        String sortBy = in.sortByAsString();
+        Comparator<Secret> order = switch (sortBy == null ? "created-date" : sortBy) {
+            case "name" -> Comparator.comparing((Secret s) -> s.name);
+            case "last-changed-date" -> Comparator.comparingLong((Secret s) -> s.lastChanged);
+            case "last-accessed-date" -> Comparator.comparingLong((Secret s) -> s.lastAccessed);
+            default -> Comparator.comparingLong((Secret s) -> s.created);
         };
+        secrets.sort("desc".equals(in.sortOrderAsString()) ? order.reversed() : order);
+        List<SecretListEntry> entries = new ArrayList<>();
+        for (Secret s : secrets) {
+            entries.add(SecretListEntry.builder().arn(s.arn).name(s.name).description(s.description).kmsKeyId(s.kmsKeyId)
+                    .rotationEnabled(s.rotationEnabled).rotationLambdaARN(s.rotationLambdaArn).rotationRules(rotationRules(s))
+                    .lastRotatedDate(date(s.lastRotated)).lastChangedDate(Instant.ofEpochMilli(s.lastChanged))
+                    .lastAccessedDate(date(s.lastAccessed)).deletedDate(date(s.deletedDate)).nextRotationDate(nextRotation(s))
+                    .tags(s.tags.isEmpty() ? null : tagList(s.tags)).secretVersionsToStages(stages(s))
+                    .createdDate(Instant.ofEpochMilli(s.created)).primaryRegion(s.primaryRegion).build());
+        }
+        Page<SecretListEntry> page = page(entries, in.maxResults(), in.nextToken(), 100);
+        return ListSecretsResponse.builder().secretList(page.items()).nextToken(page.next()).build();
+    }
+
+    @Override
+    public DeleteSecretResponse deleteSecret(RequestContext ctx, DeleteSecretRequest in) {
+        Secret s = engine.delete(scope(ctx), in.secretId(), in.recoveryWindowInDays() == null ? null : in.recoveryWindowInDays().intValue(),
+                Boolean.TRUE.equals(in.forceDeleteWithoutRecovery()), System.currentTimeMillis());
+        return DeleteSecretResponse.builder().arn(s.arn).name(s.name).deletionDate(Instant.ofEpochMilli(s.deletionDate)).build();
+    }
+
+    @Override
+    public RestoreSecretResponse restoreSecret(RequestContext ctx, RestoreSecretRequest in) {
+        Secret s = engine.restore(scope(ctx), in.secretId(), System.currentTimeMillis());
+        return RestoreSecretResponse.builder().arn(s.arn).name(s.name).build();
+    }
+
+    @Override
+    public void tagResource(RequestContext ctx, TagResourceRequest in) {
+        engine.tag(scope(ctx), in.secretId(), tags(in.tags()), System.currentTimeMillis());
+    }
+
+    @Override
+    public void untagResource(RequestContext ctx, UntagResourceRequest in) {
+        engine.untag(scope(ctx), in.secretId(), orEmpty(in.tagKeys()), System.currentTimeMillis());
+    }
+
+    // ---------------------------------------------------------------- resource policies
+
+    @Override
+    public PutResourcePolicyResponse putResourcePolicy(RequestContext ctx, PutResourcePolicyRequest in) {
+        Secret s = engine.putPolicy(scope(ctx), in.secretId(), in.resourcePolicy(), System.currentTimeMillis());
+        return PutResourcePolicyResponse.builder().arn(s.arn).name(s.name).build();
+    }
+
+    @Override
+    public GetResourcePolicyResponse getResourcePolicy(RequestContext ctx, GetResourcePolicyRequest in) {
+        Secret s = engine.describe(scope(ctx), in.secretId(), System.currentTimeMillis());
+        return GetResourcePolicyResponse.builder().arn(s.arn).name(s.name).resourcePolicy(s.policy).build();
+    }
+
+    @Override
+    public DeleteResourcePolicyResponse deleteResourcePolicy(RequestContext ctx, DeleteResourcePolicyRequest in) {
+        Secret s = engine.deletePolicy(scope(ctx), in.secretId(), System.currentTimeMillis());
+        return DeleteResourcePolicyResponse.builder().arn(s.arn).name(s.name).build();
+    }
+
+    @Override
+    public ValidateResourcePolicyResponse validateResourcePolicy(RequestContext ctx, ValidateResourcePolicyRequest in) {
+        Policies.check(in.resourcePolicy());
+        if (in.secretId() != null) engine.describe(scope(ctx), in.secretId(), System.currentTimeMillis());
+        return ValidateResourcePolicyResponse.builder().policyValidationPassed(true).validationErrors(List.of()).build();
+    }
+
+    @Override
+    public GetRandomPasswordResponse getRandomPassword(RequestContext ctx, GetRandomPasswordRequest in) {
+        return GetRandomPasswordResponse.builder().randomPassword(RandomPasswords.generate(
+                in.passwordLength() == null ? null : in.passwordLength().intValue(), in.excludeCharacters(),
+                Boolean.TRUE.equals(in.excludeNumbers()), Boolean.TRUE.equals(in.excludePunctuation()), Boolean.TRUE.equals(in.excludeUppercase()),
+                Boolean.TRUE.equals(in.excludeLowercase()), Boolean.TRUE.equals(in.includeSpace()),
+                !Boolean.FALSE.equals(in.requireEachIncludedType()))).build();
+    }
+
+    // ---------------------------------------------------------------- replication
+
+    @Override
+    public ReplicateSecretToRegionsResponse replicateSecretToRegions(RequestContext ctx, ReplicateSecretToRegionsRequest in) {
+        Secret s = engine.replicate(scope(ctx), in.secretId(), replicaRegions(in.addReplicaRegions()),
+                Boolean.TRUE.equals(in.forceOverwriteReplicaSecret()), System.currentTimeMillis());
+        return ReplicateSecretToRegionsResponse.builder().arn(s.arn).replicationStatus(replicationStatus(s)).build();
+    }
+
+    @Override
+    public RemoveRegionsFromReplicationResponse removeRegionsFromReplication(RequestContext ctx, RemoveRegionsFromReplicationRequest in) {
+        Secret s = engine.removeReplicas(scope(ctx), in.secretId(), orEmpty(in.removeReplicaRegions()), System.currentTimeMillis());
+        return RemoveRegionsFromReplicationResponse.builder().arn(s.arn).replicationStatus(replicationStatus(s)).build();
+    }
+
+    @Override
+    public StopReplicationToReplicaResponse stopReplicationToReplica(RequestContext ctx, StopReplicationToReplicaRequest in) {
+        return StopReplicationToReplicaResponse.builder().arn(engine.stopReplication(scope(ctx), in.secretId(), System.currentTimeMillis()).arn).build();
+    }
+
+    // ---------------------------------------------------------------- rotation
+
+    @Override
+    public RotateSecretResponse rotateSecret(RequestContext ctx, RotateSecretRequest in) {
+        requireToken(ctx, in.clientRequestToken(), "InvalidParameterException");
+        RotationRulesType rules = in.rotationRules();
+        var w = engine.rotate(scope(ctx), in.secretId(), in.clientRequestToken(), in.rotationLambdaARN(),
+                rules == null || rules.automaticallyAfterDays() == null ? null : rules.automaticallyAfterDays().intValue(),
+                rules == null ? null : rules.duration(), rules == null ? null : rules.scheduleExpression(),
+                !Boolean.FALSE.equals(in.rotateImmediately()), new LambdaRotator(), System.currentTimeMillis());
+        return RotateSecretResponse.builder().arn(w.secret().arn).name(w.secret().name)
+                .versionId(w.version() == null ? null : w.version().versionId).build();
+    }
+
+    @Override
+    public CancelRotateSecretResponse cancelRotateSecret(RequestContext ctx, CancelRotateSecretRequest in) {
+        var w = engine.cancelRotation(scope(ctx), in.secretId(), System.currentTimeMillis());
+        return CancelRotateSecretResponse.builder().arn(w.secret().arn).name(w.secret().name)
+                .versionId(w.version() == null ? null : w.version().versionId).build();
     }
 
     /** Clients send a ClientRequestToken (SDKs fill it in); a raw request without one is refused, as AWS does. */
-    private static void requireToken(RequestContext ctx, Map<String, Object> in, String code) {
+    private static void requireToken(RequestContext ctx, String token, String code) {
         boolean overHttp = ctx.request() != null && ctx.request().header("X-Amz-Target") != null;
-        if (overHttp && in.get("ClientRequestToken") == null) {
+        if (overHttp && token == null) {
             throw new ServiceException(code, "You must provide a ClientRequestToken value. We recommend a UUID-type value.");
         }
     }
@@ -190,148 +327,45 @@ public final class SecretsManagerProvider implements ServiceProvider, Persistabl
 
     // ---------------------------------------------------------------- answers
 
-    private static Map<String, Object> arnName(Secret s) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("ARN", s.arn);
-        out.put("Name", s.name);
-        return out;
-    }
-
     private static List<String> sorted(List<String> stages) {
         return new ArrayList<>(new TreeSet<>(stages));
     }
 
-    private static Map<String, Object> valueEntry(SecretsEngine.Read r) {
-        Map<String, Object> out = arnName(r.secret());
-        out.put("VersionId", r.version().versionId);
-        if (r.value().binary() != null) out.put("SecretBinary", r.value().binary());
-        else out.put("SecretString", r.value().string());
-        out.put("VersionStages", sorted(r.version().stages));
-        out.put("CreatedDate", Instant.ofEpochMilli(r.version().created));
-        return out;
+    private static Instant date(long epochMillis) {
+        return epochMillis == 0 ? null : Instant.ofEpochMilli(epochMillis);
     }
 
-    private Map<String, Object> batchGet(RequestContext ctx, SecretsEngine.Scope scope, Map<String, Object> in, long now) {
-        List<String> ids = strings(in.get("SecretIdList"));
-        List<SecretsEngine.ListFilter> filters = filters(in.get("Filters"));
-        if (!ids.isEmpty() && in.get("Filters") != null) {
-            throw SecretsErrors.invalidParameter("Either 'SecretIdList' or 'Filters' must be provided, but not both.");
-        }
-        if (ids.isEmpty() && in.get("Filters") == null && in.get("SecretIdList") == null) {
-            throw SecretsErrors.invalidParameter("Either 'SecretIdList' or 'Filters' must be provided.");
-        }
-        if (in.get("MaxResults") != null && in.get("Filters") == null) {
-            throw SecretsErrors.invalidParameter("'Filters' not specified. 'Filters' must also be specified when 'MaxResults' is provided.");
-        }
-        if (ids.isEmpty()) for (Secret s : engine.list(scope, false, filters, now)) ids.add(s.arn);
-        Page page = page(ids, in, 20);
-        List<Object> values = new ArrayList<>();
-        List<Object> errors = new ArrayList<>();
-        for (Object secretId : page.items) {
-            try {
-                values.add(valueEntry(engine.getValue(scope, (String) secretId, null, null, caller(ctx), now)));
-            } catch (ServiceException e) {
-                errors.add(Map.of("SecretId", secretId, "ErrorCode", e.code(), "Message", e.getMessage()));
-            }
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("SecretValues", values);
-        out.put("Errors", errors);
-        if (page.next != null) out.put("NextToken", page.next);
-        return out;
+    private static Instant nextRotation(Secret s) {
+        return s.nextRotation != 0 && Boolean.TRUE.equals(s.rotationEnabled) ? Instant.ofEpochMilli(s.nextRotation) : null;
     }
 
-    private static Map<String, Object> describe(Secret s, boolean listEntry) {
-        Map<String, Object> out = arnName(s);
-        if (s.description != null) out.put("Description", s.description);
-        if (s.kmsKeyId != null) out.put("KmsKeyId", s.kmsKeyId);
-        if (s.rotationEnabled != null) out.put("RotationEnabled", s.rotationEnabled);
-        if (s.rotationLambdaArn != null) out.put("RotationLambdaARN", s.rotationLambdaArn);
-        if (s.rotationDays != null || s.rotationDuration != null || s.rotationSchedule != null) {
-            Map<String, Object> rules = new LinkedHashMap<>();
-            if (s.rotationDays != null) rules.put("AutomaticallyAfterDays", s.rotationDays.longValue());
-            if (s.rotationDuration != null) rules.put("Duration", s.rotationDuration);
-            if (s.rotationSchedule != null) rules.put("ScheduleExpression", s.rotationSchedule);
-            out.put("RotationRules", rules);
-        }
-        if (s.lastRotated != 0) out.put("LastRotatedDate", Instant.ofEpochMilli(s.lastRotated));
-        out.put("LastChangedDate", Instant.ofEpochMilli(s.lastChanged));
-        if (s.lastAccessed != 0) out.put("LastAccessedDate", Instant.ofEpochMilli(s.lastAccessed));
-        if (s.deletedDate != 0) out.put("DeletedDate", Instant.ofEpochMilli(s.deletedDate));
-        if (s.nextRotation != 0 && Boolean.TRUE.equals(s.rotationEnabled)) out.put("NextRotationDate", Instant.ofEpochMilli(s.nextRotation));
-        if (!s.tags.isEmpty()) out.put("Tags", tagList(s.tags));
-        Map<String, Object> stages = new LinkedHashMap<>();
+    private static RotationRulesType rotationRules(Secret s) {
+        if (s.rotationDays == null && s.rotationDuration == null && s.rotationSchedule == null) return null;
+        return RotationRulesType.builder().automaticallyAfterDays(s.rotationDays == null ? null : s.rotationDays.longValue())
+                .duration(s.rotationDuration).scheduleExpression(s.rotationSchedule).build();
+    }
+
+    /** Version id → its labels, for the versions that have any (null when none has). */
+    private static Map<String, List<String>> stages(Secret s) {
+        Map<String, List<String>> stages = new LinkedHashMap<>();
         for (SecretVersion v : s.versions.values()) if (!v.stages.isEmpty()) stages.put(v.versionId, sorted(v.stages));
-        if (!stages.isEmpty()) out.put(listEntry ? "SecretVersionsToStages" : "VersionIdsToStages", stages);
-        out.put("CreatedDate", Instant.ofEpochMilli(s.created));
-        if (s.primaryRegion != null) out.put("PrimaryRegion", s.primaryRegion);
-        if (!listEntry && !s.replicas.isEmpty()) out.put("ReplicationStatus", replicationStatus(s));
+        return stages.isEmpty() ? null : stages;
+    }
+
+    private static List<ReplicationStatusType> replicationStatus(Secret s) {
+        List<ReplicationStatusType> out = new ArrayList<>();
+        s.replicas.forEach((region, key) -> out.add(ReplicationStatusType.builder().region(region)
+                .kmsKeyId(key == null ? SecretsEngine.DEFAULT_KEY : key).status("InSync").statusMessage("Replication succeeded").build()));
         return out;
     }
 
-    private static List<Object> replicationStatus(Secret s) {
-        List<Object> out = new ArrayList<>();
-        s.replicas.forEach((region, key) -> {
-            Map<String, Object> status = new LinkedHashMap<>();
-            status.put("Region", region);
-            status.put("KmsKeyId", key == null ? SecretsEngine.DEFAULT_KEY : key);
-            status.put("Status", "InSync");
-            status.put("StatusMessage", "Replication succeeded");
-            out.add(status);
-        });
-        return out;
-    }
-
-    private Map<String, Object> listVersions(Secret s, Map<String, Object> in) {
-        boolean deprecated = Boolean.TRUE.equals(in.get("IncludeDeprecated"));
-        List<Object> versions = new ArrayList<>();
-        for (SecretVersion v : s.versions.values()) {
-            if (v.stages.isEmpty() && !deprecated) continue;
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("VersionId", v.versionId);
-            if (!v.stages.isEmpty()) entry.put("VersionStages", sorted(v.stages));
-            if (v.lastAccessed != 0) entry.put("LastAccessedDate", Instant.ofEpochMilli(v.lastAccessed));
-            entry.put("CreatedDate", Instant.ofEpochMilli(v.created));
-            entry.put("KmsKeyIds", List.of(s.kmsKeyId == null ? "DefaultEncryptionKey" : s.kmsKeyId));
-            versions.add(entry);
-        }
-        Page page = page(versions, in, 100);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("Versions", page.items);
-        if (page.next != null) out.put("NextToken", page.next);
-        out.put("ARN", s.arn);
-        out.put("Name", s.name);
-        return out;
-    }
-
-    private Map<String, Object> listSecrets(SecretsEngine.Scope scope, Map<String, Object> in, long now) {
-        List<SecretsEngine.ListFilter> filters = filters(in.get("Filters"));
-        List<Secret> secrets = new ArrayList<>(engine.list(scope, Boolean.TRUE.equals(in.get("IncludePlannedDeletion")), filters, now));
-        String sortBy = str(in, "SortBy");
-        Comparator<Secret> order = switch (sortBy == null ? "created-date" : sortBy) {
-            case "name" -> Comparator.comparing((Secret s) -> s.name);
-            case "last-changed-date" -> Comparator.comparingLong((Secret s) -> s.lastChanged);
-            case "last-accessed-date" -> Comparator.comparingLong((Secret s) -> s.lastAccessed);
-            default -> Comparator.comparingLong((Secret s) -> s.created);
-        };
-        secrets.sort("desc".equals(str(in, "SortOrder")) ? order.reversed() : order);
-        List<Object> entries = new ArrayList<>();
-        for (Secret s : secrets) entries.add(describe(s, true));
-        Page page = page(entries, in, 100);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("SecretList", page.items);
-        if (page.next != null) out.put("NextToken", page.next);
-        return out;
-    }
-
-    private record Page(List<Object> items, String next) {
+    private record Page<T>(List<T> items, String next) {
     }
 
     /** Offset tokens over an already ordered list. */
-    private static Page page(List<?> all, Map<String, Object> in, int defaultMax) {
-        int max = in.get("MaxResults") instanceof Number n ? n.intValue() : defaultMax;
+    private static <T> Page<T> page(List<T> all, Integer maxResults, String token, int defaultMax) {
+        int max = maxResults == null ? defaultMax : maxResults;
         int start = 0;
-        String token = str(in, "NextToken");
         if (token != null) {
             try {
                 start = Integer.parseInt(new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8));
@@ -340,81 +374,49 @@ public final class SecretsManagerProvider implements ServiceProvider, Persistabl
             }
         }
         int end = Math.min(all.size(), start + max);
-        List<Object> items = new ArrayList<>(all.subList(Math.min(start, end), end));
+        List<T> items = new ArrayList<>(all.subList(Math.min(start, end), end));
         String next = end < all.size() ? Base64.getUrlEncoder().withoutPadding().encodeToString(String.valueOf(end).getBytes(StandardCharsets.UTF_8)) : null;
-        return new Page(items, next);
+        return new Page<>(items, next);
     }
 
-    // ---------------------------------------------------------------- unpacking
+    // ---------------------------------------------------------------- typed members to the engine's forms
 
-    private static String str(Map<String, Object> in, String key) {
-        Object v = in.get(key);
-        return v == null ? null : v.toString();
+    private static <T> List<T> orEmpty(List<T> list) {
+        return list == null ? List.of() : list;
     }
 
-    private static boolean bool(Map<String, Object> in, String key) {
-        return Boolean.TRUE.equals(in.get(key));
-    }
-
-    private static Integer integer(Object v) {
-        return v instanceof Number n ? n.intValue() : null;
-    }
-
-    private static List<String> strings(Object v) {
-        List<String> out = new ArrayList<>();
-        if (v instanceof List<?> list) for (Object o : list) out.add(String.valueOf(o));
-        return out;
-    }
-
-    private static SecretsEngine.Value value(Map<String, Object> in) {
-        Object string = in.get("SecretString");
-        Object binary = in.get("SecretBinary");
+    private static SecretsEngine.Value value(String string, byte[] binary) {
         if (string == null && binary == null) return null;
-        return new SecretsEngine.Value(string == null ? null : string.toString(), binary instanceof byte[] b ? b : null);
+        return new SecretsEngine.Value(string, binary);
     }
 
-    private static Map<String, String> tags(Object v) {
+    private static Map<String, String> tags(List<Tag> tags) {
         Map<String, String> out = new LinkedHashMap<>();
-        if (v instanceof List<?> list) {
-            for (Object o : list) {
-                Map<?, ?> tag = (Map<?, ?>) o;
-                out.put(String.valueOf(tag.get("Key")), String.valueOf(tag.get("Value")));
-            }
-        }
+        for (Tag t : orEmpty(tags)) out.put(String.valueOf(t.key()), String.valueOf(t.value()));
         return out;
     }
 
-    private static List<Object> tagList(Map<String, String> tags) {
-        List<Object> out = new ArrayList<>();
-        tags.forEach((k, v) -> out.add(Map.of("Key", k, "Value", v)));
+    private static List<Tag> tagList(Map<String, String> tags) {
+        List<Tag> out = new ArrayList<>();
+        tags.forEach((k, v) -> out.add(Tag.builder().key(k).value(v).build()));
         return out;
     }
 
-    private static Map<String, String> replicaRegions(Object v) {
+    private static Map<String, String> replicaRegions(List<ReplicaRegionType> regions) {
         Map<String, String> out = new LinkedHashMap<>();
-        if (v instanceof List<?> list) {
-            for (Object o : list) {
-                Map<?, ?> r = (Map<?, ?>) o;
-                out.put(String.valueOf(r.get("Region")), r.get("KmsKeyId") == null ? null : r.get("KmsKeyId").toString());
-            }
-        }
+        for (ReplicaRegionType r : orEmpty(regions)) out.put(String.valueOf(r.region()), r.kmsKeyId());
         return out;
     }
 
-    private static List<SecretsEngine.ListFilter> filters(Object v) {
+    private static List<SecretsEngine.ListFilter> filters(List<Filter> filters) {
         List<SecretsEngine.ListFilter> out = new ArrayList<>();
-        if (v instanceof List<?> list) {
-            for (Object o : list) {
-                Map<?, ?> f = (Map<?, ?>) o;
-                out.add(new SecretsEngine.ListFilter(String.valueOf(f.get("Key")), strings(f.get("Values"))));
-            }
-        }
+        for (Filter f : orEmpty(filters)) out.add(new SecretsEngine.ListFilter(f.keyAsString(), orEmpty(f.values())));
         return out;
     }
 
     // ---------------------------------------------------------------- other services
 
-    /** Values are encrypted by the KMS provider of the secret's account and region. */
+    /** Values are encrypted by the KMS provider of the secret's account and region (KMS is not a typed module yet). */
     private final class KmsCrypto implements SecretsEngine.Crypto {
         @Override
         public String encrypt(String account, String region, String keyId, byte[] plaintext) {
@@ -440,7 +442,7 @@ public final class SecretsManagerProvider implements ServiceProvider, Persistabl
         }
     }
 
-    /** Rotation functions run through the Lambda provider; the payload is what AWS sends them. */
+    /** Rotation functions run through the Lambda provider (not a typed module yet); the payload is what AWS sends them. */
     private final class LambdaRotator implements SecretsEngine.Rotator {
         @Override
         public boolean exists(String account, String region, String functionArn) {
