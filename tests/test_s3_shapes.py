@@ -149,3 +149,22 @@ def test_no_header_value_makes_a_500(s3, bucket, endpoint_url):
         for method in ("GET", "HEAD"):
             response, _ = _raw(endpoint_url, method, f"/{bucket}/odd", {})
             assert response.status == 200
+
+
+def test_cors_headers_on_errors_and_empty_answers(s3, bucket, endpoint_url):
+    import requests
+    s3.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": [{
+        "AllowedOrigins": ["https://localhost:4200"], "AllowedMethods": ["GET", "PUT", "HEAD", "DELETE"], "MaxAgeSeconds": 3000}]})
+    s3.put_object(Bucket=bucket, Key="k", Body=b"test-cors")
+    origin = {"Origin": "https://localhost:4200"}
+    expected = {"Access-Control-Allow-Origin": "https://localhost:4200", "Access-Control-Allow-Methods": "GET, PUT, HEAD, DELETE",
+                "Access-Control-Allow-Credentials": "true", "Access-Control-Max-Age": "3000",
+                "Vary": "Origin, Access-Control-Request-Headers, Access-Control-Request-Method"}
+    for method, key, status in (("GET", "k", 200), ("GET", "missing", 404), ("HEAD", "k", 200), ("HEAD", "missing", 404),
+                                ("DELETE", "k", 204)):
+        r = requests.request(method, f"{endpoint_url}/{bucket}/{key}", headers=origin)
+        assert r.status_code == status, (method, key)
+        assert {k: r.headers.get(k) for k in expected} == expected, (method, key)
+    # an origin no rule allows gets no CORS headers at all, as on AWS
+    r = requests.get(f"{endpoint_url}/{bucket}/missing", headers={"Origin": "https://other.example"})
+    assert r.status_code == 404 and not [h for h in r.headers if h.lower().startswith("access-control")]
