@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.polystack.api.ProviderEnvironment;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
+import dev.polystack.services.sqs.api.GetQueueUrlRequest;
+import dev.polystack.services.sqs.api.SendMessageRequest;
+import dev.polystack.services.sqs.api.SqsApi;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -64,6 +67,8 @@ final class S3Notifications implements AutoCloseable {
             new Destination("LambdaFunctionConfigurations", "LambdaFunctionArn", "CloudFunction", "lambda"));
 
     private final ProviderEnvironment env;
+    /** Typed calls to whichever provider serves SQS (SNS, Lambda and EventBridge have no typed API yet). */
+    private final SqsApi sqs;
     private final AtomicLong sequencer = new AtomicLong(System.currentTimeMillis() * 1000);
     private final Map<String, String> queueUrls = new ConcurrentHashMap<>();
     private volatile ThreadPoolExecutor worker;
@@ -71,6 +76,7 @@ final class S3Notifications implements AutoCloseable {
     /** @param env null: nothing is delivered and destinations are not checked (provider-level unit tests) */
     S3Notifications(ProviderEnvironment env) {
         this.env = env;
+        this.sqs = env == null ? null : SqsApi.client(env);
     }
 
     // ---------------------------------------------------------------- configuration
@@ -534,7 +540,8 @@ final class S3Notifications implements AutoCloseable {
             case "sqs" -> {
                 RequestContext ctx = RequestContext.internal(account, region, "sqs");
                 try {
-                    env.call(ctx, "sqs", "SendMessage", Map.of("QueueUrl", queueUrl(account, region, resource, arn), "MessageBody", body));
+                    sqs.sendMessage(ctx, SendMessageRequest.builder().queueUrl(queueUrl(account, region, resource, arn))
+                            .messageBody(body).build());
                 } catch (ServiceException e) {
                     queueUrls.remove(arn); // the queue may have been deleted and created again
                     throw e;
@@ -550,9 +557,8 @@ final class S3Notifications implements AutoCloseable {
     private String queueUrl(String account, String region, String name, String arn) {
         String url = queueUrls.get(arn);
         if (url != null) return url;
-        Map<String, Object> out = env.call(RequestContext.internal(account, region, "sqs"), "sqs", "GetQueueUrl",
-                Map.of("QueueName", name, "QueueOwnerAWSAccountId", account));
-        url = (String) out.get("QueueUrl");
+        url = sqs.getQueueUrl(RequestContext.internal(account, region, "sqs"),
+                GetQueueUrlRequest.builder().queueName(name).queueOwnerAWSAccountId(account).build()).queueUrl();
         if (url == null) throw new ServiceException("QueueDoesNotExist", "The specified queue does not exist.");
         queueUrls.put(arn, url);
         return url;
