@@ -27,26 +27,10 @@ def _load_object(spec):
     return target() if callable(target) else target
 
 
-def _localstack_provider(service):
-    """LocalStack's own provider for a service, found the way LocalStack's plugin registry names it:
-    a function named after the service in ``localstack.services.providers`` returning a Service."""
-    providers = importlib.import_module("localstack.services.providers")
-    factory = getattr(providers, service.replace("-", "_"), None)
-    if factory is None:
-        raise LookupError(f"localstack-core has no provider for {service}")
-    made = factory()
-    for attribute in ("provider", "_provider", "lifecycle_hook", "listener"):
-        candidate = getattr(made, attribute, None)
-        if candidate is not None and hasattr(candidate, "__class__"):
-            delegate = getattr(candidate, "delegate", None)  # LocalStack wraps providers in dispatchers
-            return delegate if delegate is not None else candidate
-    return made
-
-
 class HostedProvider:
     def __init__(self, service, spec):
         self.service = service
-        self.provider = _localstack_provider(service) if spec == "localstack" else _load_object(spec)
+        self.provider = _load_object(spec)
         self.handlers = {}
         for name in dir(type(self.provider)):
             method = getattr(self.provider, name, None)

@@ -18,7 +18,7 @@ import java.util.Map;
  * exception becomes {@link ServiceException} with its code, message, status and sender fault; any other
  * exception becomes {@code InternalError}.
  */
-final class PythonOperationProvider extends PythonHostedProvider {
+class PythonOperationProvider extends PythonHostedProvider {
     /** Largest request body handed to the provider as {@code context.request.data}. */
     private static final long MAX_CONTEXT_BODY = 1 << 20;
 
@@ -85,6 +85,7 @@ final class PythonOperationProvider extends PythonHostedProvider {
         tree.put("method", request.method());
         tree.put("path", request.path());
         tree.put("query", request.rawQuery());
+        if (context.protocol() != null) tree.put("protocol", context.protocol());
         Map<String, Object> headers = new LinkedHashMap<>();
         for (Map.Entry<String, List<String>> e : request.headers().entrySet()) {
             if (!e.getValue().isEmpty()) headers.put(e.getKey(), e.getValue().get(0));

@@ -142,14 +142,15 @@ public final class PythonRuntime {
     }
 
     /**
-     * Python's module search path for a new interpreter: our adapters, extra provider folders, moto's
-     * site-packages (before vendor/ so moto runs with the dependency versions it was installed with),
-     * then vendor/python.
+     * Python's module search path for a new interpreter: our adapters, extra provider folders, localstack-core and
+     * its dependencies when installed (vendor/localstack), moto's site-packages (before vendor/python so moto runs
+     * with the dependency versions it was installed with), then vendor/python.
      */
     List<Path> pythonPath() {
         List<Path> path = new ArrayList<>();
         path.add(pythonServices());
         path.addAll(settings.extraPath());
+        if (settings.localstackInstalled()) path.add(settings.vendorLocalStack());
         Path moto = motoPath();
         if (moto != null && !moto.equals(settings.vendorPython())) path.add(moto);
         if (Files.isDirectory(settings.vendorPython())) path.add(settings.vendorPython());
@@ -175,6 +176,12 @@ public final class PythonRuntime {
             }
         }
         return m instanceof Path p ? p : null;
+    }
+
+    /** Why LocalStack's providers cannot be used, or null. */
+    String localstackProblem() {
+        return settings.localstackInstalled() ? null
+                : "localstack-core is not installed: run ./polystack vendor localstack (see README, LocalStack providers)";
     }
 
     /** Why moto cannot be used, or null. */

@@ -82,8 +82,13 @@ record PythonSettings(Path home, String motoPath, List<Path> extraPath, Map<Stri
         return home.resolve("vendor").resolve("python");
     }
 
-    /** Whether localstack-core is installed in vendor/ (then kind {@code python} can host LocalStack's providers). */
+    /** Where {@code ./polystack vendor localstack} installs localstack-core and its pure-Python dependencies. */
+    Path vendorLocalStack() {
+        return home.resolve("vendor").resolve("localstack");
+    }
+
+    /** Whether localstack-core is installed (then kinds {@code localstack} and {@code python} can host its providers). */
     boolean localstackInstalled() {
-        return Files.isDirectory(vendorPython().resolve("localstack"));
+        return Files.isRegularFile(vendorLocalStack().resolve("localstack").resolve("services").resolve("providers.py"));
     }
 }

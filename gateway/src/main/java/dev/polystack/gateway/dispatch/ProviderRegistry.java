@@ -24,14 +24,14 @@ import java.util.logging.Logger;
  * Which provider serves which service, and the providers themselves, created on first use (once, thread-safe).
  * <ul>
  *   <li>Factories come from {@link ServiceLoader} (loading one is cheap; nothing is created at start).</li>
- *   <li>{@code PROVIDER_OVERRIDE_<SERVICE>} picks a kind ({@code native}, {@code python}, {@code moto});
- *       otherwise the first available of native, python, moto.</li>
+ *   <li>{@code PROVIDER_OVERRIDE_<SERVICE>} picks a kind ({@code native}, {@code localstack}, {@code python}, {@code moto});
+ *       otherwise the first available of native, localstack, python, moto.</li>
  *   <li>{@code SERVICES} (comma-separated) limits what is offered: the rest is reported as disabled.</li>
  * </ul>
  */
 public final class ProviderRegistry {
     private static final Logger LOG = Logger.getLogger(ProviderRegistry.class.getName());
-    private static final List<String> DEFAULT_KINDS = List.of("native", "python", "moto");
+    private static final List<String> DEFAULT_KINDS = List.of("native", "localstack", "python", "moto");
 
     /** What a service has: a provider to create, nothing, or a deliberate switch-off. */
     public enum Availability { OFFERED, DISABLED, NOT_IMPLEMENTED, MISCONFIGURED }
