@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""The LocalStack tier's figures (issue 19's goals), wall time and the JVM's CPU time, with the load average:
+
+- first Step Functions call after launch (ListStateMachines, lazy loading: the import happens on that call);
+- a 3-state (Pass, Pass, Succeed) express execution warm: StartSyncExecution, median of --warm runs;
+- a 3-state standard execution warm: StartExecution until DescribeExecution says SUCCEEDED, median;
+- first moto-hosted call (SES ListIdentities) after Step Functions is up (the interpreter is shared).
+
+Needs vendor/localstack (./polystack vendor localstack). The CPU figures hold better than wall times on a
+shared box; the coordinator re-measures on a quiet one.
+    python3 bench/localstack_tier.py [--warm 20] [--timeout 1800]
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import boto3
+import requests
+from botocore.config import Config
+from procstats import cpu_seconds, free_port, rss_mb
+
+ROOT = Path(__file__).resolve().parent.parent
+THREE_STATES = {"StartAt": "A", "States": {"A": {"Type": "Pass", "Result": {"n": 1}, "Next": "B"},
+                                           "B": {"Type": "Pass", "Next": "C"}, "C": {"Type": "Succeed"}}}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--warm", type=int, default=20)
+    parser.add_argument("--timeout", type=float, default=1800)
+    args = parser.parse_args()
+    if not (ROOT / "vendor/localstack/localstack/services/providers.py").is_file():
+        raise SystemExit("vendor/localstack is missing: run ./polystack vendor localstack first")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    data = tempfile.mkdtemp(prefix="ls-tier-")
+    env = dict(os.environ, GATEWAY_LISTEN=f"127.0.0.1:{port}", DATA_DIR=data, POLYSTACK_XMX="1g",
+               PROVIDER_OVERRIDE_STEPFUNCTIONS="localstack", PROVIDER_OVERRIDE_SES="moto",
+               POLYSTACK_PYTHON_START_TIMEOUT=str(int(args.timeout)))
+    log = open(os.path.join(data, "server.log"), "wb")
+    print(f"load average at start: {os.getloadavg()}")
+    t0 = time.monotonic()
+    proc = subprocess.Popen([str(ROOT / "polystack"), "start"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        while True:
+            try:
+                if requests.get(url + "/_localstack/health", timeout=2).ok:
+                    break
+            except requests.RequestException:
+                time.sleep(0.05)
+            if proc.poll() is not None or time.monotonic() - t0 > 300:
+                raise SystemExit(f"server did not start: see {data}/server.log")
+        print(f"health answering: {time.monotonic() - t0:.1f} s, CPU {cpu_seconds(proc.pid):.1f} s")
+        cfg = Config(read_timeout=args.timeout + 60, retries={"max_attempts": 1})
+        client = lambda s: boto3.client(s, endpoint_url=url, region_name="us-east-1", aws_access_key_id="test",
+                                        aws_secret_access_key="test", config=cfg)
+        sfn = client("stepfunctions")
+        sfn.list_state_machines()
+        print(f"first Step Functions call: {time.monotonic() - t0:.1f} s after launch, CPU {cpu_seconds(proc.pid):.1f} s")
+        role = "arn:aws:iam::000000000000:role/r"
+        express = sfn.create_state_machine(name="bench-express", definition=json.dumps(THREE_STATES), roleArn=role,
+                                           type="EXPRESS")["stateMachineArn"]
+        standard = sfn.create_state_machine(name="bench-standard", definition=json.dumps(THREE_STATES),
+                                            roleArn=role)["stateMachineArn"]
+        for label, execute in (("express StartSyncExecution", lambda: sfn.start_sync_execution(stateMachineArn=express)),
+                               ("standard until SUCCEEDED", lambda: standard_run(sfn, standard))):
+            execute()  # the first run imports the interpreter's remaining modules
+            walls, cpus = [], []
+            for _ in range(args.warm):
+                c0, w0 = cpu_seconds(proc.pid), time.monotonic()
+                execute()
+                walls.append(time.monotonic() - w0)
+                cpus.append(cpu_seconds(proc.pid) - c0)
+            print(f"3-state {label}, warm: median {statistics.median(walls) * 1000:.0f} ms wall, "
+                  f"{statistics.median(cpus) * 1000:.0f} ms CPU (of {args.warm})")
+        w0 = time.monotonic()
+        client("ses").list_identities()
+        print(f"first moto-hosted call (SES) after that: {time.monotonic() - w0:.1f} s")
+        print(f"RSS {rss_mb(proc.pid):.0f} MB; load average at end: {os.getloadavg()}")
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def standard_run(sfn, arn):
+    execution = sfn.start_execution(stateMachineArn=arn)["executionArn"]
+    while sfn.describe_execution(executionArn=execution)["status"] == "RUNNING":
+        time.sleep(0.005)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
