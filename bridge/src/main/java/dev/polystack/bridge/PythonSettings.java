@@ -18,7 +18,9 @@ import java.util.Map;
  *   <li>{@code POLYSTACK_PYTHON_PATH}: extra folders (':'-separated) put on Python's path, for providers;</li>
  *   <li>{@code POLYSTACK_PYTHON_PROVIDERS}: {@code service=module:Class,...}, providers of kind {@code python};</li>
  *   <li>{@code POLYSTACK_PYTHON_CACHE}: where GraalPy writes bytecode (default {@code ~/.cache/polystack/graalpy});</li>
- *   <li>{@code POLYSTACK_PYTHON_CONTEXTS}: size of the GraalPy context pool (default 2);</li>
+ *   <li>{@code POLYSTACK_PYTHON_CONTEXTS}: size of the GraalPy context pool (default 1: every Python-hosted service in
+ *       one interpreter, as LocalStack runs them; a second context cannot load GraalPy's native modules, such as
+ *       {@code unicodedata}, once the first has: {@code IsolateNativeModules} would need {@code patchelf});</li>
  *   <li>{@code POLYSTACK_PYTHON_START_TIMEOUT}: seconds a request waits for a starting service (default 45,
  *       under boto3's 60 s read timeout) before it gets {@code ServiceUnavailable}.</li>
  * </ul>
@@ -41,7 +43,7 @@ record PythonSettings(Path home, String motoPath, List<Path> extraPath, Map<Stri
         Path cache = Path.of(config.get("POLYSTACK_PYTHON_CACHE",
                 Path.of(System.getProperty("user.home"), ".cache", "polystack", "graalpy").toString()));
         return new PythonSettings(home, config.get("POLYSTACK_MOTO_PATH"), List.copyOf(extra), Map.copyOf(providers),
-                cache, Math.max(1, config.integer("POLYSTACK_PYTHON_CONTEXTS", 2)),
+                cache, Math.max(1, config.integer("POLYSTACK_PYTHON_CONTEXTS", 1)),
                 Math.max(1, config.integer("POLYSTACK_PYTHON_START_TIMEOUT", 45)),
                 config.flag("EAGER_SERVICE_LOADING"), chosen(config));
     }

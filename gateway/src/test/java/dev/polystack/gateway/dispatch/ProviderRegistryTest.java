@@ -74,6 +74,19 @@ class ProviderRegistryTest {
     }
 
     @Test
+    void localStacksOwnProvidersComeAfterNativeAndBeforePythonAndMoto() {
+        CountingFactory moto = new CountingFactory("moto", "sqs", "stepfunctions", "route53");
+        CountingFactory python = new CountingFactory("python", "stepfunctions", "cloudformation");
+        CountingFactory localstack = new CountingFactory("localstack", "sqs", "stepfunctions");
+        CountingFactory nat = new CountingFactory("native", "sqs");
+        ProviderRegistry r = registry(Map.of(), moto, python, localstack, nat);
+        assertEquals("native", kind(r.obtain("sqs")));
+        assertEquals("localstack", kind(r.obtain("stepfunctions")));
+        assertEquals("python", kind(r.obtain("cloudformation")));
+        assertEquals("moto", kind(r.obtain("route53")));
+    }
+
+    @Test
     void overrideSelectsKindAndReportsMissingKind() {
         CountingFactory moto = new CountingFactory("moto", "sqs");
         CountingFactory nat = new CountingFactory("native", "sqs", "kms");
