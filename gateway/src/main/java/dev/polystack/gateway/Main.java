@@ -14,7 +14,6 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        enoughCarrierThreads();
         Config config = Config.fromEnvironment();
         Logging.configure(config);
         Polystack polystack;
@@ -57,23 +56,5 @@ public final class Main {
             }
         }
         return ManagementFactory.getRuntimeMXBean().getStartTime();
-    }
-
-    /** Carriers kept for virtual threads (requests run on them) when the JVM options name none. */
-    static final int MIN_CARRIER_THREADS = 8;
-
-    /**
-     * Every request runs on a virtual thread, and the JDK runs virtual threads on as many carrier threads as there
-     * are cores. A virtual thread is never preempted: a CPU-bound request (an RSA-4096 key, a first Python import)
-     * holds its carrier until it ends, and so does a blocking native call. On a 2-core machine two such requests
-     * left health checks waiting for seconds. More carriers let the operating system share the cores among them.
-     * Set before the first virtual thread exists (the scheduler reads it once); an explicit setting wins.
-     */
-    private static void enoughCarrierThreads() {
-        String key = "jdk.virtualThreadScheduler.parallelism";
-        if (System.getProperty(key) == null) {
-            int carriers = Math.max(MIN_CARRIER_THREADS, Runtime.getRuntime().availableProcessors());
-            System.setProperty(key, Integer.toString(carriers));
-        }
     }
 }
