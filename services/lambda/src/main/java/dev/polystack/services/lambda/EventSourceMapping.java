@@ -1,5 +1,8 @@
 package dev.polystack.services.lambda;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +24,22 @@ record EventSourceMapping(String uuid, String account, String region, String eve
         filters = filters == null ? List.of() : List.copyOf(filters);
         tags = tags == null ? Map.of() : Map.copyOf(tags);
         if (parallelizationFactor < 1) parallelizationFactor = 1;
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Whether one of the mapping's filter patterns matches the record as the poller prepared it for matching. */
+    boolean anyFilterMatches(JsonNode subject) {
+        for (Map<String, Object> f : filters) {
+            Object pattern = f.get("Pattern");
+            if (pattern == null) continue;
+            try {
+                if (EventPattern.matches(JSON.readTree(pattern.toString()), subject)) return true;
+            } catch (Exception ignored) {
+                // validated on create
+            }
+        }
+        return false;
     }
 
     String arn() {

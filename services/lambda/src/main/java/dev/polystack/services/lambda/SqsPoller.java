@@ -176,16 +176,7 @@ final class SqsPoller implements EventSourcePoller {
         } catch (Exception ignored) {
             // a body that is not JSON is matched as a string
         }
-        for (Map<String, Object> f : m.filters()) {
-            Object pattern = f.get("Pattern");
-            if (pattern == null) continue;
-            try {
-                if (EventPattern.matches(JSON.readTree(pattern.toString()), subject)) return true;
-            } catch (Exception ignored) {
-                // validated on create
-            }
-        }
-        return false;
+        return m.anyFilterMatches(subject);
     }
 
     @SuppressWarnings("unchecked")

@@ -287,16 +287,7 @@ final class StreamPoller implements EventSourcePoller {
                 // data that is not JSON is matched as the base64 string
             }
         }
-        for (Map<String, Object> f : m.filters()) {
-            Object pattern = f.get("Pattern");
-            if (pattern == null) continue;
-            try {
-                if (EventPattern.matches(JSON.readTree(pattern.toString()), subject)) return true;
-            } catch (Exception ignored) {
-                // validated on create
-            }
-        }
-        return false;
+        return m.anyFilterMatches(subject);
     }
 
     private String role(EventSourceMapping m) {
