@@ -262,3 +262,137 @@ def test_changes_delivered_to_kinesis(ddb, kinesis):
     del records[:]
     wait_for(lambda: read() or records)
     assert [r["dynamodb"]["Keys"]["id"]["S"] for r in records] == ["c"]
+
+
+def test_index_changes_reach_every_replica(regions):
+    ap, eu = regions[PRIMARY], regions[SECONDARY]
+    name = music_table(ap)
+    ap.put_item(TableName=name, Item={**KEY, "Genre": {"S": "jazz"}})
+    ap.update_table(TableName=name, ReplicaUpdates=[{"Create": {"RegionName": SECONDARY}}])
+    eu.update_table(TableName=name, AttributeDefinitions=[{"AttributeName": "Genre", "AttributeType": "S"}],
+                    GlobalSecondaryIndexUpdates=[{"Create": {"IndexName": "by-genre",
+                                                             "KeySchema": [{"AttributeName": "Genre", "KeyType": "HASH"}],
+                                                             "Projection": {"ProjectionType": "ALL"}}}])
+    for client in (ap, eu):
+        indexes = client.describe_table(TableName=name)["Table"]["GlobalSecondaryIndexes"]
+        assert [i["IndexName"] for i in indexes] == ["by-genre"]
+        found = client.query(TableName=name, IndexName="by-genre", KeyConditionExpression="Genre = :g",
+                             ExpressionAttributeValues={":g": {"S": "jazz"}})["Items"]
+        assert [i["SongTitle"]["S"] for i in found] == ["Song Value 1"]
+    # A write after the change lands in the index of every region.
+    eu.put_item(TableName=name, Item={"Artist": {"S": "a2"}, "SongTitle": {"S": "s2"}, "Genre": {"S": "jazz"}})
+    assert ap.query(TableName=name, IndexName="by-genre", KeyConditionExpression="Genre = :g",
+                    ExpressionAttributeValues={":g": {"S": "jazz"}})["Count"] == 2
+    ap.update_table(TableName=name, GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": "by-genre"}}])
+    assert "GlobalSecondaryIndexes" not in eu.describe_table(TableName=name)["Table"]
+
+
+# ---- legacy global tables (version 2017.11.29) ---------------------------------------------------------------------
+
+def legacy_member(client, name=None, **kwargs):
+    name = name or unique("legacy")
+    client.create_table(TableName=name,
+                        KeySchema=[{"AttributeName": "Artist", "KeyType": "HASH"},
+                                   {"AttributeName": "SongTitle", "KeyType": "RANGE"}],
+                        AttributeDefinitions=[{"AttributeName": "Artist", "AttributeType": "S"},
+                                              {"AttributeName": "SongTitle", "AttributeType": "S"}],
+                        **({"BillingMode": "PAY_PER_REQUEST",
+                            "StreamSpecification": {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}} | kwargs))
+    return name
+
+
+def test_legacy_global_table_lifecycle_and_replication(regions, aws_client):
+    ap, eu, us = regions[PRIMARY], regions[SECONDARY], regions[THIRD]
+    name = legacy_member(ap)
+    legacy_member(eu, name)
+    stream_arn = eu.describe_table(TableName=name)["Table"]["LatestStreamArn"]
+    created = ap.create_global_table(GlobalTableName=name, ReplicationGroup=[{"RegionName": PRIMARY}, {"RegionName": SECONDARY}])
+    d = created["GlobalTableDescription"]
+    assert set(d) == {"ReplicationGroup", "GlobalTableArn", "CreationDateTime", "GlobalTableStatus", "GlobalTableName"}
+    assert d["GlobalTableArn"] == f"arn:aws:dynamodb::000000000000:global-table/{name}"
+    assert (d["GlobalTableName"], d["GlobalTableStatus"]) == (name, "ACTIVE")
+    assert [r["RegionName"] for r in d["ReplicationGroup"]] == [PRIMARY, SECONDARY]
+    # Any region answers DescribeGlobalTable; DescribeTable does not show a legacy group.
+    assert eu.describe_global_table(GlobalTableName=name)["GlobalTableDescription"]["GlobalTableArn"] == d["GlobalTableArn"]
+    assert "GlobalTableVersion" not in ap.describe_table(TableName=name)["Table"]
+
+    # Writes in either region reach the other; the replica keeps its own stream (same ARN as before joining).
+    ap.put_item(TableName=name, Item={**KEY, "from": {"S": "ap"}})
+    assert eu.get_item(TableName=name, Key=KEY)["Item"]["from"] == {"S": "ap"}
+    eu.update_item(TableName=name, Key=KEY, UpdateExpression="SET n = :n", ExpressionAttributeValues={":n": {"N": "2"}})
+    assert ap.get_item(TableName=name, Key=KEY)["Item"]["n"] == {"N": "2"}
+    assert eu.describe_table(TableName=name)["Table"]["LatestStreamArn"] == stream_arn
+    streams = aws_client("dynamodbstreams", region_name=SECONDARY, config=NO_RETRY)
+    shard = streams.describe_stream(StreamArn=stream_arn)["StreamDescription"]["Shards"][0]["ShardId"]
+    it = streams.get_shard_iterator(StreamArn=stream_arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+    assert [r["eventName"] for r in streams.get_records(ShardIterator=it)["Records"]] == ["INSERT", "MODIFY"]
+
+    # A third region joins with UpdateGlobalTable; removing one leaves its table behind as a regional table.
+    legacy_member(us, name)
+    updated = ap.update_global_table(GlobalTableName=name, ReplicaUpdates=[{"Create": {"RegionName": THIRD}}])
+    assert [r["RegionName"] for r in updated["GlobalTableDescription"]["ReplicationGroup"]] == [PRIMARY, SECONDARY, THIRD]
+    ap.put_item(TableName=name, Item={"Artist": {"S": "x"}, "SongTitle": {"S": "y"}})
+    assert "Item" in us.get_item(TableName=name, Key={"Artist": {"S": "x"}, "SongTitle": {"S": "y"}})
+    listed = {g["GlobalTableName"]: g for g in us.list_global_tables()["GlobalTables"]}
+    assert listed[name]["ReplicationGroup"] == [{"RegionName": PRIMARY}, {"RegionName": SECONDARY}, {"RegionName": THIRD}]
+    assert name in {g["GlobalTableName"] for g in ap.list_global_tables(RegionName=THIRD)["GlobalTables"]}
+    assert name not in {g["GlobalTableName"] for g in ap.list_global_tables(RegionName="sa-east-1")["GlobalTables"]}
+
+    ap.update_global_table(GlobalTableName=name, ReplicaUpdates=[{"Delete": {"RegionName": THIRD}}])
+    ap.put_item(TableName=name, Item={"Artist": {"S": "after"}, "SongTitle": {"S": "removal"}})
+    assert "Item" not in us.get_item(TableName=name, Key={"Artist": {"S": "after"}, "SongTitle": {"S": "removal"}})
+    assert us.describe_table(TableName=name)["Table"]["ItemCount"] >= 0  # still there, regional
+
+    settings = eu.describe_global_table_settings(GlobalTableName=name)
+    assert settings["GlobalTableName"] == name
+    assert [(s["RegionName"], s["ReplicaStatus"], s["ReplicaBillingModeSummary"]["BillingMode"]) for s in settings["ReplicaSettings"]] == [
+        (PRIMARY, "ACTIVE", "PAY_PER_REQUEST"), (SECONDARY, "ACTIVE", "PAY_PER_REQUEST")]
+
+
+def test_legacy_global_table_settings_update(regions):
+    ap, eu = regions[PRIMARY], regions[SECONDARY]
+    name = legacy_member(ap, BillingMode="PROVISIONED", ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5})
+    legacy_member(eu, name, BillingMode="PROVISIONED", ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5})
+    ap.create_global_table(GlobalTableName=name, ReplicationGroup=[{"RegionName": PRIMARY}, {"RegionName": SECONDARY}])
+    out = ap.update_global_table_settings(GlobalTableName=name, GlobalTableProvisionedWriteCapacityUnits=12,
+                                          ReplicaSettingsUpdate=[{"RegionName": SECONDARY, "ReplicaProvisionedReadCapacityUnits": 9}])
+    by_region = {s["RegionName"]: s for s in out["ReplicaSettings"]}
+    assert (by_region[PRIMARY]["ReplicaProvisionedReadCapacityUnits"], by_region[PRIMARY]["ReplicaProvisionedWriteCapacityUnits"]) == (5, 12)
+    assert (by_region[SECONDARY]["ReplicaProvisionedReadCapacityUnits"], by_region[SECONDARY]["ReplicaProvisionedWriteCapacityUnits"]) == (9, 12)
+    assert eu.describe_table(TableName=name)["Table"]["ProvisionedThroughput"]["ReadCapacityUnits"] == 9
+    err, _ = error_of(ap.update_global_table_settings, GlobalTableName=name,
+                      ReplicaSettingsUpdate=[{"RegionName": THIRD, "ReplicaProvisionedReadCapacityUnits": 9}])
+    assert err["Code"] == "ReplicaNotFoundException"
+    err, _ = error_of(ap.update_global_table_settings, GlobalTableName=name,
+                      GlobalTableGlobalSecondaryIndexSettingsUpdate=[{"IndexName": "nope", "ProvisionedWriteCapacityUnits": 3}])
+    assert err["Code"] == "IndexNotFoundException"
+
+
+def test_legacy_global_table_errors(regions):
+    ap, eu, us = regions[PRIMARY], regions[SECONDARY], regions[THIRD]
+    name = legacy_member(ap)
+    # The table must exist in every region of the group, and nothing is created when it does not.
+    err, _ = error_of(ap.create_global_table, GlobalTableName=name, ReplicationGroup=[{"RegionName": PRIMARY}, {"RegionName": SECONDARY}])
+    assert err["Code"] == "TableNotFoundException"
+    assert error_of(ap.describe_global_table, GlobalTableName=name)[0]["Code"] == "GlobalTableNotFoundException"
+    # Its stream must carry both images, and it must hold no items.
+    legacy_member(eu, name, StreamSpecification={"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"})
+    err, _ = error_of(ap.create_global_table, GlobalTableName=name, ReplicationGroup=[{"RegionName": PRIMARY}, {"RegionName": SECONDARY}])
+    assert err["Code"] == "ValidationException" and "NEW_AND_OLD_IMAGES" in err["Message"]
+    legacy_member(us, name)
+    us.put_item(TableName=name, Item=KEY)
+    err, _ = error_of(ap.create_global_table, GlobalTableName=name, ReplicationGroup=[{"RegionName": PRIMARY}, {"RegionName": THIRD}])
+    assert err["Code"] == "ValidationException" and "not empty" in err["Message"]
+
+    ap.create_global_table(GlobalTableName=name, ReplicationGroup=[{"RegionName": PRIMARY}])
+    err, _ = error_of(ap.create_global_table, GlobalTableName=name, ReplicationGroup=[{"RegionName": PRIMARY}])
+    assert err["Code"] == "GlobalTableAlreadyExistsException"
+    err, _ = error_of(ap.update_global_table, GlobalTableName=name, ReplicaUpdates=[{"Create": {"RegionName": PRIMARY}}])
+    assert err["Code"] == "ReplicaAlreadyExistsException"
+    err, _ = error_of(ap.update_global_table, GlobalTableName=name, ReplicaUpdates=[{"Delete": {"RegionName": SECONDARY}}])
+    assert err["Code"] == "ReplicaNotFoundException"
+    err, _ = error_of(ap.update_global_table, GlobalTableName=unique("none"), ReplicaUpdates=[{"Delete": {"RegionName": SECONDARY}}])
+    assert err["Code"] == "GlobalTableNotFoundException"
+    # A legacy member cannot take 2019.11.21 replicas.
+    err, _ = error_of(ap.update_table, TableName=name, ReplicaUpdates=[{"Create": {"RegionName": SECONDARY}}])
+    assert err["Code"] == "ValidationException"

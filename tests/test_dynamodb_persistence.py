@@ -99,6 +99,13 @@ def test_global_table_and_kinesis_destination_survive_restart(start_server):
     kinesis.create_stream(StreamName="kds-persisted", ShardCount=1)
     stream_arn = kinesis.describe_stream(StreamName="kds-persisted")["StreamDescription"]["StreamARN"]
     ddb.enable_kinesis_streaming_destination(TableName="global-persisted", StreamArn=stream_arn)
+    for client in (ddb, eu):  # and a legacy (2017.11.29) global table
+        client.create_table(TableName="legacy-persisted", BillingMode="PAY_PER_REQUEST",
+                            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                            StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"})
+    created = ddb.create_global_table(GlobalTableName="legacy-persisted",
+                                      ReplicationGroup=[{"RegionName": "us-east-1"}, {"RegionName": "eu-west-1"}])["GlobalTableDescription"]
     srv.stop()
     srv.start()
     ddb, eu = srv.client("dynamodb"), srv.client("dynamodb", region_name="eu-west-1")
@@ -111,3 +118,8 @@ def test_global_table_and_kinesis_destination_survive_restart(start_server):
     assert "Item" in ddb.get_item(TableName="global-persisted", Key={"pk": {"S": "after"}})
     destinations = ddb.describe_kinesis_streaming_destination(TableName="global-persisted")["KinesisDataStreamDestinations"]
     assert destinations == [{"StreamArn": stream_arn, "DestinationStatus": "ACTIVE"}]
+    legacy = eu.describe_global_table(GlobalTableName="legacy-persisted")["GlobalTableDescription"]
+    assert legacy == created
+    assert "GlobalTableVersion" not in eu.describe_table(TableName="legacy-persisted")["Table"]
+    eu.put_item(TableName="legacy-persisted", Item={"pk": {"S": "after"}})
+    assert "Item" in ddb.get_item(TableName="legacy-persisted", Key={"pk": {"S": "after"}})

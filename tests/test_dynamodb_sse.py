@@ -104,3 +104,18 @@ def test_asymmetric_key_is_aws_internal_error(aws_client, kms):
     assert err["Message"].startswith("KMS internal error: com.amazonaws.services.kms.model.AWSKMSException: EncryptionContext is "
                                      "supported only when creating a grant for a symmetric encryption KMS key. (Service: AWSKMS; "
                                      "Status Code: 400; Error Code: ValidationException; Request ID: ")
+
+
+def test_another_services_managed_key_is_access_denied(ddb, kms):
+    s3_key = kms.describe_key(KeyId="alias/aws/s3")["KeyMetadata"]
+    assert s3_key["KeyManager"] == "AWS"
+    name = unique("sse")
+    err, status = error_of(create, ddb, TableName=name, SSESpecification={"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": "alias/aws/s3"})
+    assert (err["Code"], status) == ("ValidationException", 400)
+    assert err["Message"].startswith("KMS access denied error: com.amazonaws.services.kms.model.AccessDeniedException: ")
+    assert s3_key["Arn"] in err["Message"] and "kms:CreateGrant" in err["Message"]
+    assert error_of(ddb.describe_table, TableName=name)[0]["Code"] == "ResourceNotFoundException"
+    # DynamoDB's own managed key, named by its ARN, is accepted.
+    own = kms.describe_key(KeyId="alias/aws/dynamodb")["KeyMetadata"]
+    _, created = create(ddb, SSESpecification={"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": own["Arn"]})
+    assert created["SSEDescription"]["KMSMasterKeyArn"] == own["Arn"]

@@ -101,7 +101,10 @@ final class DynamoEngine {
         return t;
     }
 
-    /** A deleted replica leaves its global table; the last member left is a regional table again. */
+    /**
+     * A deleted replica leaves its global table; the last member of a 2019.11.21 group left is a regional table
+     * again (a legacy group of one region is still a global table).
+     */
     void leaveReplicaGroup(Table t) {
         ReplicaGroup group = t.replicas;
         if (group == null) return;
@@ -109,7 +112,7 @@ final class DynamoEngine {
         try {
             group.members.remove(t.region);
             t.replicas = null;
-            if (group.members.size() == 1) {
+            if (group.members.size() == 1 && !group.legacy()) {
                 group.members.firstEntry().getValue().table().replicas = null;
                 group.members.clear();
             }

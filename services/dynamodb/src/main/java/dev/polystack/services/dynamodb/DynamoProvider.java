@@ -33,6 +33,7 @@ public final class DynamoProvider implements ServiceProvider, dev.polystack.api.
     private final Backups backups;
     private final PartiQLOps partiql;
     private final KinesisStreaming kinesisStreaming;
+    private final LegacyGlobalTables legacyGlobalTables;
     private final java.util.concurrent.ScheduledFuture<?> sweep;
 
     DynamoProvider(DynamoEngine engine, ProviderEnvironment environment) {
@@ -41,6 +42,7 @@ public final class DynamoProvider implements ServiceProvider, dev.polystack.api.
         this.backups = new Backups(engine);
         this.partiql = new PartiQLOps(engine);
         this.kinesisStreaming = new KinesisStreaming(engine, environment);
+        this.legacyGlobalTables = new LegacyGlobalTables(engine);
         if (environment != null) engine.kinesis = new KinesisForwarder(environment);
         this.sweep = environment == null ? null : environment.scheduler().scheduleWithFixedDelay(() -> {
             try {
@@ -125,6 +127,12 @@ public final class DynamoProvider implements ServiceProvider, dev.polystack.api.
             case "DisableKinesisStreamingDestination" -> kinesisStreaming.disable(r, in);
             case "DescribeKinesisStreamingDestination" -> kinesisStreaming.describe(r, in);
             case "UpdateKinesisStreamingDestination" -> kinesisStreaming.update(r, in);
+            case "CreateGlobalTable" -> legacyGlobalTables.create(ctx, in);
+            case "UpdateGlobalTable" -> legacyGlobalTables.update(ctx, in);
+            case "DescribeGlobalTable" -> legacyGlobalTables.describe(ctx, in);
+            case "ListGlobalTables" -> legacyGlobalTables.list(ctx, in);
+            case "DescribeGlobalTableSettings" -> legacyGlobalTables.describeSettings(ctx, in);
+            case "UpdateGlobalTableSettings" -> legacyGlobalTables.updateSettings(ctx, in);
             case "DescribeContributorInsights" -> contributorInsights(r, in, null);
             case "UpdateContributorInsights" -> contributorInsights(r, in, str(in, "ContributorInsightsAction"));
             default -> throw new UnsupportedOperationException(operation);

@@ -39,7 +39,8 @@ final class DynamoSnapshot {
                       Map<String, Object> sseDescription, String ttlAttribute, boolean ttlEnabled,
                       boolean pointInTimeRecovery, String contributorInsights, Map<String, String> tags,
                       List<StreamState> streams, Map<String, String> replicaKeys,
-                      List<KinesisDestinationState> kinesisDestinations, long warmRead, long warmWrite) {
+                      List<KinesisDestinationState> kinesisDestinations, long warmRead, long warmWrite,
+                      String globalTableVersion, long globalTableCreatedMillis) {
     }
 
     /** A Kinesis streaming destination. */
@@ -139,7 +140,8 @@ final class DynamoSnapshot {
                 t.deletionProtection, t.tableClass, t.sseDescription, t.ttlAttribute, t.ttlEnabled, t.pointInTimeRecovery,
                 t.contributorInsights, new LinkedHashMap<>(t.tags), streams, replicaKeys(t),
                 t.kinesisDestinations.stream().map(d -> new KinesisDestinationState(d.streamArn, d.status, d.precision)).toList(),
-                t.warmRead, t.warmWrite);
+                t.warmRead, t.warmWrite, t.replicas == null ? null : t.replicas.version,
+                t.replicas == null ? 0 : t.replicas.createdMillis);
     }
 
     /** The global table's members (region → the KMS key its replica was created with, "" for none); null if regional. */
@@ -313,7 +315,8 @@ final class DynamoSnapshot {
                 new LinkedHashMap<>(s.attributeDefinitions()),
                 member != null ? member.lock : new java.util.concurrent.locks.ReentrantLock());
         if (replica) {
-            ReplicaGroup group = member != null ? member.replicas : new ReplicaGroup();
+            ReplicaGroup group = member != null ? member.replicas
+                    : new ReplicaGroup(s.globalTableVersion() == null ? GlobalTables.VERSION : s.globalTableVersion(), s.globalTableCreatedMillis());
             String key = s.replicaKeys().get(s.region());
             group.members.put(s.region(), new ReplicaGroup.Replica(t, key == null || key.isEmpty() ? null : key));
             t.replicas = group;

@@ -28,6 +28,10 @@ final class GlobalTables {
     }
 
     void update(RequestContext ctx, Table t, List<Map<String, Object>> updates) {
+        if (t.replicas != null && t.replicas.legacy()) {
+            throw Errors.validation("One or more parameter values were invalid: Table " + t.name
+                    + " is a replica of a global table of version " + LegacyGlobalTables.VERSION + "; use UpdateGlobalTable");
+        }
         for (Map<String, Object> u : updates) {
             Map<String, Object> create = map(u, "Create"), update = map(u, "Update"), delete = map(u, "Delete");
             int n = (create != null ? 1 : 0) + (update != null ? 1 : 0) + (delete != null ? 1 : 0);
@@ -114,7 +118,7 @@ final class GlobalTables {
     /** DescribeTable's GlobalTableVersion and Replicas (the other members), or nothing for a regional table. */
     static void describe(Table t, Map<String, Object> d) {
         ReplicaGroup group = t.replicas;
-        if (group == null) return;
+        if (group == null || group.legacy()) return; // a legacy global table shows only in DescribeGlobalTable
         List<Map<String, Object>> replicas = new ArrayList<>();
         for (ReplicaGroup.Replica m : group.others(t)) {
             Map<String, Object> r = new LinkedHashMap<>();

@@ -62,7 +62,21 @@ final class SseKeys {
             throw kmsError("InternalServerError", 500, "KMS internal error", "AWSKMSException",
                     "EncryptionContext is supported only when creating a grant for a symmetric encryption KMS key.", "400", "ValidationException");
         }
+        if ("AWS".equals(metadata.get("KeyManager")) && !keyId.equals(MANAGED_KEY) && !arn.equals(managedKeyArn(ctx))) {
+            // Another service's AWS managed key (aws/s3, aws/sqs ...): its key policy lets only that service use it,
+            // so DynamoDB's grant is refused (AWS's exact text is not recorded).
+            throw kmsError("ValidationException", 400, "KMS access denied error", "AccessDeniedException",
+                    "User: arn:" + ctx.partition() + ":sts::" + ctx.accountId() + ":assumed-role/DynamoDB is not authorized to perform: kms:CreateGrant on resource: "
+                            + arn + " because no resource-based policy allows the kms:CreateGrant action", "400", "AccessDeniedException");
+        }
         return arn;
+    }
+
+    /** The ARN of the account's AWS managed key for DynamoDB (alias/aws/dynamodb). */
+    private String managedKeyArn(RequestContext ctx) {
+        Object out = env.call(RequestContext.internal(ctx.accountId(), ctx.region(), "kms"), "kms", "DescribeKey",
+                Map.of("KeyId", MANAGED_KEY)).get("KeyMetadata");
+        return out instanceof Map<?, ?> m ? String.valueOf(m.get("Arn")) : "";
     }
 
     /** DynamoDB's wrapping of a KMS error: the Java SDK exception's class and text, as AWS shows it. */

@@ -98,7 +98,7 @@ final class Table {
     volatile String restoredFromTable;
     final List<TableStream> pastStreams = new ArrayList<>();
     final Map<String, String> tags = new java.util.concurrent.ConcurrentHashMap<>();
-    /** The global table (version 2019.11.21) this table is a replica of; null for a regional table. */
+    /** The global table (version 2019.11.21, or the legacy 2017.11.29) this table is a replica of; null for a regional table. */
     volatile ReplicaGroup replicas;
     /** Kinesis data streams receiving this table's changes (EnableKinesisStreamingDestination). */
     final List<KinesisDestination> kinesisDestinations = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -121,6 +121,40 @@ final class Table {
         this.hash = hash;
         this.range = range;
         this.attributeDefinitions = attributeDefinitions;
+    }
+
+    /**
+     * This table (same identity, settings, stream, tags and items) guarded by another lock: a table joining a legacy
+     * global table (2017.11.29) takes the group's lock, so its writes and their replication stay one atomic step.
+     * The caller holds this table's lock and replaces this table by the copy in its region.
+     */
+    Table withLock(ReentrantLock groupLock) {
+        Table t = new Table(name, accountId, region, partition(), id, createdMillis, hash, range, attributeDefinitions, groupLock);
+        t.indexes.putAll(indexes);
+        t.items.putAll(items);
+        t.sizeBytes.set(sizeBytes.get());
+        t.billingMode = billingMode;
+        t.readCapacity = readCapacity;
+        t.writeCapacity = writeCapacity;
+        t.billingModeChangedMillis = billingModeChangedMillis;
+        t.deletionProtection = deletionProtection;
+        t.tableClass = tableClass;
+        t.warmRead = warmRead;
+        t.warmWrite = warmWrite;
+        t.sseDescription = sseDescription;
+        t.ttlAttribute = ttlAttribute;
+        t.ttlEnabled = ttlEnabled;
+        t.pointInTimeRecovery = pointInTimeRecovery;
+        t.contributorInsights = contributorInsights;
+        t.status = status;
+        t.stream = stream;
+        t.restoredFrom = restoredFrom;
+        t.restoredFromTable = restoredFromTable;
+        t.pastStreams.addAll(pastStreams);
+        t.tags.putAll(tags);
+        t.replicas = replicas;
+        t.kinesisDestinations.addAll(kinesisDestinations);
+        return t;
     }
 
     Set<String> keyNames() {

@@ -262,22 +262,28 @@ final class TableOps {
         if (replicaUpdates != null) globalTables.update(ctx, t, replicaUpdates);
         List<Map<String, Object>> gsiUpdates = maps(in, "GlobalSecondaryIndexUpdates");
         if (gsiUpdates != null) {
+            // A global table keeps its indexes aligned: an index change on one replica reaches every replica.
+            ReplicaGroup group = t.replicas;
+            List<Table> members = group == null || group.legacy() ? List.of(t) : group.members.values().stream().map(ReplicaGroup.Replica::table).toList();
             for (Map<String, Object> u : gsiUpdates) {
                 Map<String, Object> create = map(u, "Create"), update = map(u, "Update"), delete = map(u, "Delete");
                 if (create != null) {
                     Table.KeyAttr[] k = keySchema(maps(create, "KeySchema"), defs, "GlobalSecondaryIndexUpdates");
                     String name = str(create, "IndexName");
                     if (t.indexes.containsKey(name)) throw Errors.validation("One or more parameter values were invalid: Index already exists: " + name);
-                    Table.Index idx = index(create, true, k, new java.util.HashSet<>());
+                    Table.Index spec = index(create, true, k, new java.util.HashSet<>());
                     long[] c = indexCapacity(t.billingMode, map(create, "ProvisionedThroughput"), name);
-                    idx.readCapacity = c[0];
-                    idx.writeCapacity = c[1];
                     t.lock.lock();
                     try {
-                        t.attributeDefinitions.put(k[0].name(), k[0].type());
-                        if (k[1] != null) t.attributeDefinitions.put(k[1].name(), k[1].type());
-                        t.backfill(idx);
-                        t.indexes.put(name, idx);
+                        for (Table m : members) {
+                            Table.Index idx = new Table.Index(spec.name, true, spec.hash, spec.range, spec.projectionType, spec.nonKeyAttributes);
+                            idx.readCapacity = c[0];
+                            idx.writeCapacity = c[1];
+                            m.attributeDefinitions.put(k[0].name(), k[0].type());
+                            if (k[1] != null) m.attributeDefinitions.put(k[1].name(), k[1].type());
+                            m.backfill(idx);
+                            m.indexes.put(name, idx);
+                        }
                     } finally {
                         t.lock.unlock();
                     }
@@ -285,15 +291,19 @@ final class TableOps {
                     Table.Index idx = t.indexes.get(str(update, "IndexName"));
                     if (idx == null || !idx.global) throw Errors.resourceNotFound("Requested resource not found: Index: " + str(update, "IndexName") + " not found");
                     long[] c = capacity("PROVISIONED", map(update, "ProvisionedThroughput"));
-                    idx.readCapacity = c[0];
-                    idx.writeCapacity = c[1];
+                    for (Table m : members) {
+                        Table.Index mine = m.indexes.get(idx.name);
+                        if (mine == null) continue;
+                        mine.readCapacity = c[0];
+                        mine.writeCapacity = c[1];
+                    }
                 } else if (delete != null) {
                     String name = str(delete, "IndexName");
                     Table.Index idx = t.indexes.get(name);
                     if (idx == null || !idx.global) throw Errors.resourceNotFound("Requested resource not found: Index: " + name + " not found");
                     t.lock.lock();
                     try {
-                        t.indexes.remove(name);
+                        for (Table m : members) m.indexes.remove(name);
                     } finally {
                         t.lock.unlock();
                     }

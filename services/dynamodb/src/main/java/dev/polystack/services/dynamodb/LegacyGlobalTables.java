@@ -1,0 +1,312 @@
+package dev.polystack.services.dynamodb;
+
+import dev.polystack.api.RequestContext;
+import dev.polystack.api.ServiceException;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import static dev.polystack.services.dynamodb.Params.integer;
+import static dev.polystack.services.dynamodb.Params.longValue;
+import static dev.polystack.services.dynamodb.Params.map;
+import static dev.polystack.services.dynamodb.Params.maps;
+import static dev.polystack.services.dynamodb.Params.str;
+
+/**
+ * Global tables, legacy version 2017.11.29: CreateGlobalTable joins tables the caller made beforehand, one of the
+ * same name in each region (same key schema, a NEW_AND_OLD_IMAGES stream, no items yet, as AWS requires);
+ * UpdateGlobalTable adds or removes such tables; DescribeGlobalTable(Settings), UpdateGlobalTableSettings and
+ * ListGlobalTables read and change the group. From then on every write to a member reaches all of them
+ * ({@link DynamoEngine#apply}), as with the current version. Unlike 2019.11.21, DescribeTable does not show the
+ * group, and removing a region leaves its table in place as a regional table.
+ */
+final class LegacyGlobalTables {
+    static final String VERSION = "2017.11.29";
+
+    private final DynamoEngine engine;
+
+    LegacyGlobalTables(DynamoEngine engine) {
+        this.engine = engine;
+    }
+
+    Map<String, Object> create(RequestContext ctx, Map<String, Object> in) {
+        String name = str(in, "GlobalTableName");
+        TableOps.checkTableName(name);
+        List<Map<String, Object>> group = maps(in, "ReplicationGroup");
+        if (group == null || group.isEmpty()) throw Errors.validation("ReplicationGroup must not be empty");
+        TreeSet<String> regions = new TreeSet<>();
+        for (Map<String, Object> r : group) regions.add(str(r, "RegionName"));
+        synchronized (this) {
+            if (find(ctx.accountId(), name) != null) {
+                throw new ServiceException("GlobalTableAlreadyExistsException", "Global table with this name already exists");
+            }
+            List<Table> tables = new ArrayList<>();
+            for (String region : regions) tables.add(joinable(ctx.accountId(), region, name, tables.isEmpty() ? null : tables.get(0)));
+            ReplicaGroup replicas = new ReplicaGroup(VERSION, engine.clock.getAsLong());
+            Table first = tables.get(0);
+            for (Table t : tables) join(t, replicas, first.lock);
+            return Map.of("GlobalTableDescription", description(ctx, replicas, name));
+        }
+    }
+
+    Map<String, Object> update(RequestContext ctx, Map<String, Object> in) {
+        String name = str(in, "GlobalTableName");
+        List<Map<String, Object>> updates = maps(in, "ReplicaUpdates");
+        if (updates == null || updates.isEmpty()) throw Errors.validation("ReplicaUpdates must not be empty");
+        synchronized (this) {
+            ReplicaGroup group = existing(ctx.accountId(), name);
+            for (Map<String, Object> u : updates) {
+                Map<String, Object> create = map(u, "Create"), delete = map(u, "Delete");
+                if ((create == null) == (delete == null)) {
+                    throw Errors.validation("One or more parameter values were invalid: One of Create or Delete must be specified in a ReplicaUpdate");
+                }
+                String region = str(create != null ? create : delete, "RegionName");
+                if (create != null) {
+                    if (group.members.containsKey(region)) {
+                        throw new ServiceException("ReplicaAlreadyExistsException", "Replica already exists in region: " + region);
+                    }
+                    Table any = group.members.firstEntry().getValue().table();
+                    join(joinable(ctx.accountId(), region, name, any), group, any.lock);
+                } else {
+                    ReplicaGroup.Replica member = group.members.get(region);
+                    if (member == null) throw new ServiceException("ReplicaNotFoundException", "Replica not found in region: " + region);
+                    leave(member.table(), group);
+                    if (group.members.isEmpty()) return Map.of("GlobalTableDescription", deleted(ctx, group, name, region));
+                }
+            }
+            return Map.of("GlobalTableDescription", description(ctx, group, name));
+        }
+    }
+
+    Map<String, Object> describe(RequestContext ctx, Map<String, Object> in) {
+        String name = str(in, "GlobalTableName");
+        return Map.of("GlobalTableDescription", description(ctx, existing(ctx.accountId(), name), name));
+    }
+
+    Map<String, Object> list(RequestContext ctx, Map<String, Object> in) {
+        Integer limit = integer(in, "Limit");
+        if (limit != null && limit < 1) {
+            throw Errors.validation("1 validation error detected: Value '" + limit
+                    + "' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1");
+        }
+        int max = limit == null ? 100 : limit;
+        String start = str(in, "ExclusiveStartGlobalTableName");
+        String onlyRegion = str(in, "RegionName");
+        TreeMap<String, ReplicaGroup> groups = new TreeMap<>();
+        for (DynamoEngine.Region r : regionsOf(ctx.accountId())) {
+            for (Table t : r.tables.values()) {
+                ReplicaGroup g = t.replicas;
+                if (g != null && g.legacy() && (start == null || t.name.compareTo(start) > 0)) groups.putIfAbsent(t.name, g);
+            }
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        String last = null;
+        for (Map.Entry<String, ReplicaGroup> e : groups.entrySet()) {
+            if (onlyRegion != null && !e.getValue().members.containsKey(onlyRegion)) continue;
+            if (out.size() == max) {
+                last = (String) out.get(out.size() - 1).get("GlobalTableName");
+                break;
+            }
+            List<Map<String, Object>> regions = new ArrayList<>();
+            for (String region : e.getValue().members.keySet()) regions.add(Map.of("RegionName", region));
+            out.add(Map.of("GlobalTableName", e.getKey(), "ReplicationGroup", regions));
+        }
+        Map<String, Object> res = new LinkedHashMap<>();
+        res.put("GlobalTables", out);
+        if (last != null) res.put("LastEvaluatedGlobalTableName", last);
+        return res;
+    }
+
+    Map<String, Object> describeSettings(RequestContext ctx, Map<String, Object> in) {
+        String name = str(in, "GlobalTableName");
+        return settings(existing(ctx.accountId(), name), name);
+    }
+
+    /**
+     * The write capacity and billing mode are the group's (set on every member); read capacity may differ per
+     * region. An index named in an update must exist on the tables.
+     */
+    Map<String, Object> updateSettings(RequestContext ctx, Map<String, Object> in) {
+        String name = str(in, "GlobalTableName");
+        synchronized (this) {
+            ReplicaGroup group = existing(ctx.accountId(), name);
+            for (Map<String, Object> u : nonNull(maps(in, "ReplicaSettingsUpdate"))) {
+                if (!group.members.containsKey(str(u, "RegionName"))) {
+                    throw new ServiceException("ReplicaNotFoundException", "Replica not found in region: " + str(u, "RegionName"));
+                }
+                for (Map<String, Object> i : nonNull(maps(u, "ReplicaGlobalSecondaryIndexSettingsUpdate"))) index(group, str(i, "IndexName"));
+            }
+            for (Map<String, Object> i : nonNull(maps(in, "GlobalTableGlobalSecondaryIndexSettingsUpdate"))) index(group, str(i, "IndexName"));
+            String billing = str(in, "GlobalTableBillingMode");
+            Long write = longValue(in, "GlobalTableProvisionedWriteCapacityUnits");
+            for (ReplicaGroup.Replica m : group.members.values()) {
+                Table t = m.table();
+                if (billing != null && !billing.equals(t.billingMode)) {
+                    t.billingMode = billing;
+                    t.billingModeChangedMillis = engine.clock.getAsLong();
+                    if (billing.equals("PAY_PER_REQUEST")) {
+                        t.readCapacity = 0;
+                        t.writeCapacity = 0;
+                    }
+                }
+                if (write != null) t.writeCapacity = write;
+                for (Map<String, Object> i : nonNull(maps(in, "GlobalTableGlobalSecondaryIndexSettingsUpdate"))) {
+                    Long w = longValue(i, "ProvisionedWriteCapacityUnits");
+                    if (w != null) t.indexes.get(str(i, "IndexName")).writeCapacity = w;
+                }
+            }
+            for (Map<String, Object> u : nonNull(maps(in, "ReplicaSettingsUpdate"))) {
+                Table t = group.members.get(str(u, "RegionName")).table();
+                Long read = longValue(u, "ReplicaProvisionedReadCapacityUnits");
+                if (read != null) t.readCapacity = read;
+                for (Map<String, Object> i : nonNull(maps(u, "ReplicaGlobalSecondaryIndexSettingsUpdate"))) {
+                    Long r = longValue(i, "ProvisionedReadCapacityUnits");
+                    if (r != null) t.indexes.get(str(i, "IndexName")).readCapacity = r;
+                }
+            }
+            return settings(group, name);
+        }
+    }
+
+    // ---- the group ----------------------------------------------------------------------------------------------
+
+    /** The legacy global table of that name in the account, or null. */
+    private ReplicaGroup find(String accountId, String name) {
+        for (DynamoEngine.Region r : regionsOf(accountId)) {
+            Table t = r.tables.get(name);
+            if (t != null && t.replicas != null && t.replicas.legacy()) return t.replicas;
+        }
+        return null;
+    }
+
+    private java.util.Collection<DynamoEngine.Region> regionsOf(String accountId) {
+        Map<String, DynamoEngine.Region> byRegion = engine.stores.all().get(accountId);
+        return byRegion == null ? List.of() : byRegion.values();
+    }
+
+    private ReplicaGroup existing(String accountId, String name) {
+        ReplicaGroup g = name == null ? null : find(accountId, name);
+        if (g == null) throw new ServiceException("GlobalTableNotFoundException", "Global table not found: Global table with name: '" + name + "' does not exist.");
+        return g;
+    }
+
+    /** The region's table of that name, checked against AWS's requirements for joining (and against {@code peer}'s keys). */
+    private Table joinable(String accountId, String region, String name, Table peer) {
+        DynamoEngine.Region r = region == null ? null : engine.stores.peek(accountId, region);
+        Table t = r == null ? null : r.tables.get(name);
+        if (t == null || !"ACTIVE".equals(t.status)) {
+            throw new ServiceException("TableNotFoundException", "Table not found: " + name + " in region: " + region);
+        }
+        if (t.replicas != null) {
+            throw Errors.validation("One or more parameter values were invalid: Table " + name + " in region " + region + " is already a replica of a global table");
+        }
+        TableStream s = t.stream;
+        if (s == null || !s.enabled || !"NEW_AND_OLD_IMAGES".equals(s.viewType)) {
+            throw Errors.validation("One or more parameter values were invalid: Table " + name + " in region " + region
+                    + " must have DynamoDB Streams enabled with the stream view type NEW_AND_OLD_IMAGES");
+        }
+        if (!t.items.isEmpty()) {
+            throw Errors.validation("One or more parameter values were invalid: Table " + name + " in region " + region + " is not empty");
+        }
+        if (peer != null && (!t.hash.equals(peer.hash) || !java.util.Objects.equals(t.range, peer.range))) {
+            throw Errors.validation("One or more parameter values were invalid: Table " + name + " in region " + region
+                    + " has a key schema different from the other replicas");
+        }
+        return t;
+    }
+
+    /** The table joins the group: it is replaced in its region by itself under the group's shared lock. */
+    private void join(Table t, ReplicaGroup group, java.util.concurrent.locks.ReentrantLock groupLock) {
+        DynamoEngine.Region r = engine.stores.get(t.accountId, t.region);
+        t.lock.lock();
+        try {
+            Table member = t.lock == groupLock ? t : t.withLock(groupLock);
+            member.replicas = group;
+            group.members.put(t.region, new ReplicaGroup.Replica(member, null));
+            if (member != t) r.tables.replace(t.name, t, member);
+        } finally {
+            t.lock.unlock();
+        }
+    }
+
+    /** The table leaves the group and stays in its region as a regional table. */
+    private static void leave(Table t, ReplicaGroup group) {
+        t.lock.lock();
+        try {
+            group.members.remove(t.region);
+            t.replicas = null;
+        } finally {
+            t.lock.unlock();
+        }
+    }
+
+    private static Table.Index index(ReplicaGroup group, String name) {
+        Table.Index idx = group.members.firstEntry().getValue().table().indexes.get(name);
+        if (idx == null || !idx.global) throw new ServiceException("IndexNotFoundException", "Index not found: " + name);
+        return idx;
+    }
+
+    // ---- answers ------------------------------------------------------------------------------------------------
+
+    private static Map<String, Object> description(RequestContext ctx, ReplicaGroup group, String name) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        List<Map<String, Object>> regions = new ArrayList<>();
+        for (String region : group.members.keySet()) regions.add(Map.of("RegionName", region, "ReplicaStatus", "ACTIVE"));
+        d.put("ReplicationGroup", regions);
+        d.put("GlobalTableArn", arn(ctx, name));
+        d.put("CreationDateTime", Instant.ofEpochMilli(group.createdMillis));
+        d.put("GlobalTableStatus", "ACTIVE");
+        d.put("GlobalTableName", name);
+        return d;
+    }
+
+    /** The answer of the update that removed the last region: the group is gone. */
+    private static Map<String, Object> deleted(RequestContext ctx, ReplicaGroup group, String name, String region) {
+        Map<String, Object> d = description(ctx, group, name);
+        d.put("ReplicationGroup", List.of(Map.of("RegionName", region, "ReplicaStatus", "DELETING")));
+        d.put("GlobalTableStatus", "DELETING");
+        return d;
+    }
+
+    /** Global tables have no region: their ARN is the account's. */
+    private static String arn(RequestContext ctx, String name) {
+        return "arn:" + ctx.partition() + ":dynamodb::" + ctx.accountId() + ":global-table/" + name;
+    }
+
+    private static Map<String, Object> settings(ReplicaGroup group, String name) {
+        List<Map<String, Object>> replicas = new ArrayList<>();
+        List<ReplicaGroup.Replica> members = new ArrayList<>(group.members.values());
+        members.sort(Comparator.comparing(m -> m.table().region));
+        for (ReplicaGroup.Replica m : members) {
+            Table t = m.table();
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("RegionName", t.region);
+            s.put("ReplicaStatus", "ACTIVE");
+            Map<String, Object> billing = new LinkedHashMap<>();
+            billing.put("BillingMode", t.billingMode);
+            if ("PAY_PER_REQUEST".equals(t.billingMode)) billing.put("LastUpdateToPayPerRequestDateTime", Instant.ofEpochMilli(t.billingModeChangedMillis));
+            s.put("ReplicaBillingModeSummary", billing);
+            s.put("ReplicaProvisionedReadCapacityUnits", t.readCapacity);
+            s.put("ReplicaProvisionedWriteCapacityUnits", t.writeCapacity);
+            List<Map<String, Object>> indexes = new ArrayList<>();
+            for (Table.Index i : t.indexes.values()) {
+                if (!i.global) continue;
+                indexes.add(Map.of("IndexName", i.name, "IndexStatus", i.status,
+                        "ProvisionedReadCapacityUnits", i.readCapacity, "ProvisionedWriteCapacityUnits", i.writeCapacity));
+            }
+            s.put("ReplicaGlobalSecondaryIndexSettings", indexes);
+            replicas.add(s);
+        }
+        return Map.of("GlobalTableName", name, "ReplicaSettings", replicas);
+    }
+
+    private static List<Map<String, Object>> nonNull(List<Map<String, Object>> l) {
+        return l == null ? List.of() : l;
+    }
+}
