@@ -1,6 +1,8 @@
 """Lambda state survives a restart with PERSISTENCE=1: functions, versions, aliases, layers and function URLs, with
-their code kept under DATA_DIR, and the functions still run."""
+their code kept under DATA_DIR, and the functions still run; queued asynchronous invocations and stream mappings'
+checkpoints too."""
 import json
+import time
 
 from lambda_helpers import ROLE, zip_of
 
@@ -26,3 +28,65 @@ def test_functions_survive_restart_and_still_run(start_server):
     answer = client.invoke(FunctionName="persisted", Qualifier="live", Payload=b'{"after": "restart"}')
     assert json.loads(answer["Payload"].read()) == ["kept", {"after": "restart"}]
     assert answer["ExecutedVersion"] == "1"
+
+
+# Fails every time; the asynchronous invocation's record reaches the on-failure queue once its retries are spent.
+FAILING_PY = "def handler(event, context):\n    raise RuntimeError('always')\n"
+
+# Sends the text of every Kinesis record it receives to $OUT.
+RECORDER_PY = """import base64, os
+import boto3
+sqs = boto3.client("sqs")
+def handler(event, context):
+    for r in event["Records"]:
+        sqs.send_message(QueueUrl=os.environ["OUT"], MessageBody=base64.b64decode(r["kinesis"]["data"]).decode())
+"""
+
+
+def receive_texts(sqs, url, count, timeout=90):
+    got = []
+    deadline = time.monotonic() + timeout
+    while len(got) < count and time.monotonic() < deadline:
+        for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", []):
+            got.append(m["Body"])
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+    assert len(got) >= count, f"only {got} of {count} messages arrived"
+    return got
+
+
+def test_queued_async_invocation_and_stream_checkpoints_resume_after_restart(start_server):
+    # ON_STARTUP: the mapping's poller and the queued invocation resume without anyone calling Lambda first
+    srv = start_server({"PERSISTENCE": "1", "LAMBDA_LOGS_TO_CLOUDWATCH": "0", "LAMBDA_RETRY_BASE_DELAY_SECONDS": "2",
+                        "SNAPSHOT_LOAD_STRATEGY": "ON_STARTUP"})
+    client, sqs, kinesis = srv.client("lambda"), srv.client("sqs"), srv.client("kinesis")
+    failed = sqs.create_queue(QueueName="async-failed")["QueueUrl"]
+    failed_arn = sqs.get_queue_attributes(QueueUrl=failed, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    delivered = sqs.create_queue(QueueName="stream-delivered")["QueueUrl"]
+    kinesis.create_stream(StreamName="resumed", ShardCount=1)
+    kinesis.get_waiter("stream_exists").wait(StreamName="resumed", WaiterConfig={"Delay": 1})
+    stream_arn = kinesis.describe_stream_summary(StreamName="resumed")["StreamDescriptionSummary"]["StreamARN"]
+    for name, code, env in [("always-fails", FAILING_PY, {}), ("recorder", RECORDER_PY, {"OUT": delivered})]:
+        client.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE, Handler="index.handler", Timeout=30,
+                               Code={"ZipFile": zip_of({"index.py": code})}, Environment={"Variables": env})
+        client.get_waiter("function_active_v2").wait(FunctionName=name, WaiterConfig={"Delay": 1})
+    client.put_function_event_invoke_config(FunctionName="always-fails", MaximumRetryAttempts=1,
+                                            DestinationConfig={"OnFailure": {"Destination": failed_arn}})
+    uuid = client.create_event_source_mapping(EventSourceArn=stream_arn, FunctionName="recorder",
+                                              StartingPosition="TRIM_HORIZON", BatchSize=1)["UUID"]
+    for text in ["r0", "r1"]:
+        kinesis.put_record(StreamName="resumed", Data=text.encode(), PartitionKey="k")
+    assert sorted(receive_texts(sqs, delivered, 2)) == ["r0", "r1"]
+    # queued (its first attempt running or its retry waiting) when Polystack stops
+    assert client.invoke(FunctionName="always-fails", InvocationType="Event", Payload=b'{"n": 1}')["StatusCode"] == 202
+    srv.stop()
+    srv.start()
+    client, sqs, kinesis = srv.client("lambda"), srv.client("sqs"), srv.client("kinesis")
+    # the invocation finished its attempts after the restart: both of them, counted across it
+    [record] = [json.loads(b) for b in receive_texts(sqs, failed, 1)]
+    assert record["requestContext"]["condition"] == "RetriesExhausted"
+    assert record["requestContext"]["approximateInvokeCount"] == 2 and record["requestPayload"] == {"n": 1}
+    # the mapping resumed after its checkpoint: only the new record arrives, nothing read before again
+    kinesis.put_record(StreamName="resumed", Data=b"r2", PartitionKey="k")
+    assert receive_texts(sqs, delivered, 1) == ["r2"]
+    assert sqs.receive_message(QueueUrl=delivered, WaitTimeSeconds=2).get("Messages") is None
+    assert client.get_event_source_mapping(UUID=uuid)["LastProcessingResult"] == "OK"

@@ -82,7 +82,8 @@ final class DynamoStreamSource implements StreamSource {
                 Map<?, ?> ddb = (Map<?, ?>) r.get("dynamodb");
                 Instant created = ddb != null && ddb.get("ApproximateCreationDateTime") instanceof Instant i ? i : Instant.now();
                 String seq = ddb == null ? "" : String.valueOf(ddb.get("SequenceNumber"));
-                records.add(new StreamRecord(seq, created, event));
+                JsonNode keys = event.path("dynamodb").path("Keys");
+                records.add(new StreamRecord(seq, created, keys.toString(), event));
             }
         }
         Object next = out.get("NextShardIterator");

@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * An event source mapping: a poller reads batches from the source (an SQS queue, a Kinesis stream or a DynamoDB
  * stream, see {@link EventSourcePoller}) and invokes the function with them. The stream settings (starting position,
- * retries, record age, bisection, the on-failure destination) only apply to stream sources.
+ * retries, record age, bisection, the on-failure destination, parallelization, tumbling windows) only apply to
+ * stream sources.
  */
 record EventSourceMapping(String uuid, String account, String region, String eventSourceArn, String functionArn,
                           int batchSize, int maximumBatchingWindowInSeconds, boolean enabled, String state,
@@ -18,7 +19,7 @@ record EventSourceMapping(String uuid, String account, String region, String eve
                           String startingPosition, Integer maximumRetryAttempts, String onFailureDestination,
                           Instant lastModified, Map<String, String> tags, Instant startingPositionTimestamp,
                           Integer maximumRecordAgeInSeconds, boolean bisectBatchOnFunctionError,
-                          int parallelizationFactor) {
+                          int parallelizationFactor, int tumblingWindowInSeconds) {
     EventSourceMapping {
         functionResponseTypes = functionResponseTypes == null ? List.of() : List.copyOf(functionResponseTypes);
         filters = filters == null ? List.of() : List.copyOf(filters);
@@ -59,6 +60,6 @@ record EventSourceMapping(String uuid, String account, String region, String eve
         return new EventSourceMapping(uuid, account, region, eventSourceArn, functionArn, batchSize,
                 maximumBatchingWindowInSeconds, isEnabled, newState, functionResponseTypes, filters, startingPosition,
                 maximumRetryAttempts, onFailureDestination, Instant.now(), tags, startingPositionTimestamp,
-                maximumRecordAgeInSeconds, bisectBatchOnFunctionError, parallelizationFactor);
+                maximumRecordAgeInSeconds, bisectBatchOnFunctionError, parallelizationFactor, tumblingWindowInSeconds);
     }
 }

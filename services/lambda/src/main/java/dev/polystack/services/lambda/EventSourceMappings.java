@@ -24,8 +24,8 @@ final class EventSourceMappings implements AutoCloseable {
     private final Invoker invoker;
     private final ProviderEnvironment env;
     private final ConcurrentHashMap<String, EventSourcePoller> pollers = new ConcurrentHashMap<>();
-    /** Per stream mapping, the last sequence number handled per shard (an updated mapping resumes there). */
-    private final ConcurrentHashMap<String, Map<String, String>> checkpoints = new ConcurrentHashMap<>();
+    /** Per stream mapping, how far it got (an updated mapping, or a restored one, resumes there). */
+    final ConcurrentHashMap<String, MappingProgress> progress = new ConcurrentHashMap<>();
 
     EventSourceMappings(AccountRegionStore<LambdaState> store, LambdaEngine engine, Invoker invoker, ProviderEnvironment env) {
         this.store = store;
@@ -70,11 +70,13 @@ final class EventSourceMappings implements AutoCloseable {
         Integer retries = in.get("MaximumRetryAttempts") instanceof Number n ? n.intValue() : stream ? -1 : null;
         Integer maxAge = in.get("MaximumRecordAgeInSeconds") instanceof Number n ? n.intValue() : stream ? -1 : null;
         int parallel = in.get("ParallelizationFactor") instanceof Number n ? n.intValue() : 1;
+        int tumbling = in.get("TumblingWindowInSeconds") instanceof Number n ? n.intValue() : 0;
+        checkRanges(parallel, tumbling);
         EventSourceMapping m = new EventSourceMapping(UUID.randomUUID().toString(), ctx.accountId(), ctx.region(), source,
                 functionArn, batch, window, enabled, enabled ? "Enabled" : "Disabled",
                 LambdaProvider.strings(in.get("FunctionResponseTypes")), filters, position, retries,
                 onFailure(in, null), Instant.now(), LambdaProvider.stringMap(in.get("Tags")), positionTime, maxAge,
-                Boolean.TRUE.equals(in.get("BisectBatchOnFunctionError")), parallel);
+                Boolean.TRUE.equals(in.get("BisectBatchOnFunctionError")), parallel, tumbling);
         store.get(ctx).mappings.put(m.uuid(), m);
         if (enabled) startPoller(m);
         return m.withState(enabled ? "Creating" : "Disabled", enabled);
@@ -94,6 +96,9 @@ final class EventSourceMappings implements AutoCloseable {
         int window = in.get("MaximumBatchingWindowInSeconds") instanceof Number n ? n.intValue() : old.maximumBatchingWindowInSeconds();
         boolean enabled = in.get("Enabled") instanceof Boolean b ? b : old.enabled();
         String functionArn = old.functionArn();
+        int parallel = in.get("ParallelizationFactor") instanceof Number p ? p.intValue() : old.parallelizationFactor();
+        int tumbling = in.get("TumblingWindowInSeconds") instanceof Number t ? t.intValue() : old.tumblingWindowInSeconds();
+        checkRanges(parallel, tumbling);
         if (in.get("FunctionName") != null) {
             FunctionRef ref = FunctionRef.parse(LambdaProvider.str(in, "FunctionName"), null, ctx.accountId(), ctx.region());
             LambdaEngine.Found f = engine.resolveForInvoke(ref);
@@ -107,7 +112,7 @@ final class EventSourceMappings implements AutoCloseable {
                 onFailure(in, old.onFailureDestination()), Instant.now(), old.tags(), old.startingPositionTimestamp(),
                 in.get("MaximumRecordAgeInSeconds") instanceof Number a ? Integer.valueOf(a.intValue()) : old.maximumRecordAgeInSeconds(),
                 in.get("BisectBatchOnFunctionError") instanceof Boolean b ? b : old.bisectBatchOnFunctionError(),
-                in.get("ParallelizationFactor") instanceof Number p ? p.intValue() : old.parallelizationFactor());
+                parallel, tumbling);
         store.get(ctx).mappings.put(m.uuid(), m);
         stopPoller(m.uuid());
         if (enabled) startPoller(m);
@@ -118,7 +123,7 @@ final class EventSourceMappings implements AutoCloseable {
         EventSourceMapping m = get(ctx, uuid);
         store.get(ctx).mappings.remove(m.uuid());
         stopPoller(m.uuid());
-        checkpoints.remove(m.uuid());
+        progress.remove(m.uuid());
         return m.withState("Deleting", m.enabled());
     }
 
@@ -163,14 +168,15 @@ final class EventSourceMappings implements AutoCloseable {
         if (m.startingPosition() != null) out.put("StartingPosition", m.startingPosition());
         if (m.startingPositionTimestamp() != null) out.put("StartingPositionTimestamp", m.startingPositionTimestamp());
         if (m.isStream()) {
-            out.put("LastProcessingResult", "No records processed");
+            MappingProgress p = progress.get(m.uuid());
+            out.put("LastProcessingResult", p == null ? MappingProgress.NO_RECORDS : p.lastProcessingResult);
             out.put("ParallelizationFactor", m.parallelizationFactor());
             out.put("DestinationConfig", Map.of("OnFailure", m.onFailureDestination() == null ? Map.of()
                     : Map.of("Destination", m.onFailureDestination())));
             out.put("MaximumRecordAgeInSeconds", m.maximumRecordAgeInSeconds() == null ? -1 : m.maximumRecordAgeInSeconds());
             out.put("BisectBatchOnFunctionError", m.bisectBatchOnFunctionError());
             out.put("MaximumRetryAttempts", m.maximumRetryAttempts() == null ? -1 : m.maximumRetryAttempts());
-            out.put("TumblingWindowInSeconds", 0);
+            out.put("TumblingWindowInSeconds", m.tumblingWindowInSeconds());
         }
         return out;
     }
@@ -181,11 +187,23 @@ final class EventSourceMappings implements AutoCloseable {
         Supplier<EventSourceMapping> current = () -> store.get(m.account(), m.region()).mappings.get(uuid);
         if (!m.isStream()) return new SqsPoller(current, env, invoker, engine);
         return new StreamPoller(current, sourceFor(m.sourceService(), m.eventSourceArn()), invoker, engine,
-                checkpoints.computeIfAbsent(uuid, k -> new ConcurrentHashMap<>()));
+                progress.computeIfAbsent(uuid, k -> new MappingProgress()));
     }
 
     private StreamSource sourceFor(String service, String arn) {
         return service.equals("kinesis") ? new KinesisSource(env, arn) : new DynamoStreamSource(env, arn);
+    }
+
+    /** AWS's bounds of ParallelizationFactor (1-10) and TumblingWindowInSeconds (0-900). */
+    private static void checkRanges(int parallel, int tumbling) {
+        if (parallel < 1 || parallel > 10) {
+            throw LambdaErrors.validation(Integer.toString(parallel), "parallelizationFactor", parallel < 1
+                    ? "Member must have value greater than or equal to 1" : "Member must have value less than or equal to 10");
+        }
+        if (tumbling < 0 || tumbling > 900) {
+            throw LambdaErrors.validation(Integer.toString(tumbling), "tumblingWindowInSeconds", tumbling < 0
+                    ? "Member must have value greater than or equal to 0" : "Member must have value less than or equal to 900");
+        }
     }
 
     /** AWS's checks of a stream mapping's starting position, in AWS's order. */

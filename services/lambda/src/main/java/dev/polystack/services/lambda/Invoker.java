@@ -46,6 +46,15 @@ final class Invoker {
     private final InvocationLogs logs;
     private final long retryBaseDelayMs;
     private final ConcurrentHashMap<String, Map<String, String>> credentials = new ConcurrentHashMap<>();
+    /** Asynchronous invocations not finished yet, by request id: saved with the state and resumed after a restore. */
+    private final ConcurrentHashMap<String, PendingEvent> pending = new ConcurrentHashMap<>();
+
+    /** A queued asynchronous invocation: its next attempt (1 first) is due at {@code due}. */
+    record PendingEvent(FunctionRef ref, byte[] payload, String requestId, Instant received, int attempt, Instant due) {
+        PendingEvent retry(long delayMs) {
+            return new PendingEvent(ref, payload, requestId, received, attempt + 1, Instant.now().plusMillis(delayMs));
+        }
+    }
 
     Invoker(LambdaEngine engine, ProcessExecutor executor, CodeStore code, Layers layers, ProviderEnvironment env,
             InvocationLogs logs) {
@@ -80,13 +89,31 @@ final class Invoker {
             throw LambdaErrors.requestTooLarge("Request must be smaller than " + ASYNC_PAYLOAD_LIMIT + " bytes for the InvokeFunction operation");
         }
         checkJson(payload);
-        LambdaEngine.Found found = engine.resolveForInvoke(ref);
+        engine.resolveForInvoke(ref);
         String requestId = UUID.randomUUID().toString();
-        EventInvokeConfig config = engine.eventInvokeConfigFor(found.function(), ref.qualifier());
-        Instant received = Instant.now();
-        Thread.ofVirtual().name("lambda-async-" + found.function().name).start(
-                () -> runAsync(ref, payload, requestId, config, received, 1));
+        PendingEvent event = new PendingEvent(ref, payload, requestId, Instant.now(), 1, Instant.now());
+        pending.put(requestId, event);
+        Thread.ofVirtual().name("lambda-async-" + ref.name()).start(() -> runAsync(event));
         return requestId;
+    }
+
+    /** The asynchronous invocations not finished yet (for the snapshot). */
+    List<PendingEvent> pendingEvents() {
+        return List.copyOf(pending.values());
+    }
+
+    /** Queues restored asynchronous invocations again, each at the time its next attempt was due. */
+    void resume(List<PendingEvent> events) {
+        for (PendingEvent e : events) {
+            pending.put(e.requestId(), e);
+            long delay = Math.max(0, e.due().toEpochMilli() - System.currentTimeMillis());
+            env.scheduler().schedule(() -> Thread.ofVirtual().start(() -> runAsync(e)), delay, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Forgets every queued asynchronous invocation (state reset or replaced by a restore). */
+    void dropPending() {
+        pending.clear();
     }
 
     /** DryRun: the function and version exist and the payload is acceptable. */
@@ -95,41 +122,48 @@ final class Invoker {
         return engine.resolveForInvoke(ref).version().version();
     }
 
-    private void runAsync(FunctionRef ref, byte[] payload, String requestId, EventInvokeConfig config, Instant received,
-                          int attempt) {
+    /** One attempt of a queued invocation; on failure the next one is queued, or the event given up (destination). */
+    private void runAsync(PendingEvent e) {
+        if (pending.get(e.requestId()) != e) return; // reset, or restored anew, meanwhile
+        FunctionRef ref = e.ref();
         LambdaEngine.Found found;
         try {
             found = engine.resolveForInvoke(ref);
-        } catch (ServiceException e) {
+        } catch (ServiceException ex) {
+            pending.remove(e.requestId());
             return; // deleted meanwhile: nothing to run, as on AWS
         }
+        EventInvokeConfig config = engine.eventInvokeConfigFor(found.function(), ref.qualifier());
         InvocationResult r;
         try {
-            r = run(found, ref, requestId, payload, null, false);
-        } catch (ServiceException e) {
+            r = run(found, ref, e.requestId(), e.payload(), null, false);
+        } catch (ServiceException ex) {
             // throttled or unavailable: AWS keeps the event and tries again later (up to the maximum event age)
-            LOG.log(System.Logger.Level.DEBUG, "async invoke of " + found.function().arn() + " failed: " + e.getMessage());
+            LOG.log(System.Logger.Level.DEBUG, "async invoke of " + found.function().arn() + " failed: " + ex.getMessage());
             r = null;
         }
         int maxRetries = config != null && config.maximumRetryAttempts() != null ? config.maximumRetryAttempts() : 2;
         int maxAge = config != null && config.maximumEventAgeInSeconds() != null ? config.maximumEventAgeInSeconds() : 21600;
         if (r != null && !r.failed()) {
+            pending.remove(e.requestId());
             if (config != null && config.onSuccess() != null) {
-                deliver(found, config.onSuccess(), requestId, payload, r, "Success", attempt);
+                deliver(found, config.onSuccess(), e.requestId(), e.payload(), r, "Success", e.attempt());
             }
             return;
         }
-        long delay = retryBaseDelayMs * attempt;
-        boolean expired = Instant.now().plusMillis(delay).isAfter(received.plusSeconds(maxAge));
-        if (attempt <= maxRetries && !expired) {
-            env.scheduler().schedule(() -> Thread.ofVirtual().start(
-                    () -> runAsync(ref, payload, requestId, config, received, attempt + 1)), delay, TimeUnit.MILLISECONDS);
+        long delay = retryBaseDelayMs * e.attempt();
+        boolean expired = Instant.now().plusMillis(delay).isAfter(e.received().plusSeconds(maxAge));
+        if (e.attempt() <= maxRetries && !expired) {
+            PendingEvent next = e.retry(delay);
+            if (!pending.replace(e.requestId(), e, next)) return;
+            env.scheduler().schedule(() -> Thread.ofVirtual().start(() -> runAsync(next)), delay, TimeUnit.MILLISECONDS);
             return;
         }
+        pending.remove(e.requestId());
         if (config != null && config.onFailure() != null) {
-            deliver(found, config.onFailure(), requestId, payload, r, expired ? "EventAgeExceeded" : "RetriesExhausted", attempt);
+            deliver(found, config.onFailure(), e.requestId(), e.payload(), r, expired ? "EventAgeExceeded" : "RetriesExhausted", e.attempt());
         } else if (found.version().config().deadLetterTargetArn() != null) {
-            deadLetter(found, found.version().config().deadLetterTargetArn(), requestId, payload, r);
+            deadLetter(found, found.version().config().deadLetterTargetArn(), e.requestId(), e.payload(), r);
         }
     }
 
@@ -295,6 +329,17 @@ final class Invoker {
             }
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "Lambda destination " + arn + " could not be reached: " + e.getMessage());
+        }
+    }
+
+    /** Writes a record to an S3 bucket ({@code arn:aws:s3:::bucket}) through the S3 provider. */
+    void putObject(LambdaFunction fn, String bucketArn, String key, String body) {
+        String bucket = bucketArn.substring(bucketArn.lastIndexOf(':') + 1);
+        try {
+            env.call(RequestContext.internal(fn.account, fn.region, "s3"), "s3", "PutObject", Map.of("Bucket", bucket,
+                    "Key", key, "Body", body.getBytes(StandardCharsets.UTF_8), "ContentType", "application/json"));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "Lambda destination " + bucketArn + " could not be reached: " + e.getMessage());
         }
     }
 

@@ -78,8 +78,9 @@ final class KinesisSource implements StreamSource {
                 String seq = String.valueOf(r.get("SequenceNumber"));
                 Instant arrival = r.get("ApproximateArrivalTimestamp") instanceof Instant i ? i : Instant.now();
                 byte[] data = r.get("Data") instanceof byte[] b ? b : new byte[0];
-                records.add(new StreamRecord(seq, arrival, event(shardId, seq, arrival, data,
-                        String.valueOf(r.get("PartitionKey")), functionRole)));
+                String partitionKey = String.valueOf(r.get("PartitionKey"));
+                records.add(new StreamRecord(seq, arrival, partitionKey,
+                        event(shardId, seq, arrival, data, partitionKey, functionRole)));
             }
         }
         Object next = out.get("NextShardIterator");

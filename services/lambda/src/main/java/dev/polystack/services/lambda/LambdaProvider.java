@@ -91,21 +91,35 @@ public final class LambdaProvider implements ServiceProvider, Persistable {
 
     @Override
     public void saveState(OutputStream out) throws IOException {
-        LambdaSnapshot.save(store, out, urls);
+        List<LambdaSnapshot.PendingDto> pending = new ArrayList<>();
+        for (Invoker.PendingEvent e : invoker.pendingEvents()) {
+            pending.add(new LambdaSnapshot.PendingDto(e.requestId(), e.ref().account(), e.ref().region(), e.ref().name(),
+                    e.ref().qualifier(), e.payload(), e.received().toEpochMilli(), e.attempt(), e.due().toEpochMilli()));
+        }
+        LambdaSnapshot.save(store, out, urls, mappings.progress, pending);
     }
 
     @Override
     public void loadState(InputStream in, int version) throws IOException {
         mappings.close();
         executor.retire("");
-        LambdaSnapshot.load(store, in, urls);
+        invoker.dropPending();
+        List<LambdaSnapshot.PendingDto> pending = LambdaSnapshot.load(store, in, urls, mappings.progress);
         mappings.resume();
+        List<Invoker.PendingEvent> events = new ArrayList<>();
+        for (LambdaSnapshot.PendingDto p : pending) {
+            events.add(new Invoker.PendingEvent(new FunctionRef(p.account(), p.region(), p.functionName(), p.qualifier()),
+                    p.payload(), p.requestId(), Instant.ofEpochMilli(p.received()), p.attempt(), Instant.ofEpochMilli(p.due())));
+        }
+        invoker.resume(events);
     }
 
     @Override
     public void resetState() {
         mappings.close();
         executor.retire("");
+        invoker.dropPending();
+        mappings.progress.clear();
         store.clear();
         urls.byId.clear();
     }

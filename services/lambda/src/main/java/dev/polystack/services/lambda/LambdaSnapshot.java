@@ -17,7 +17,8 @@ import java.util.UUID;
 
 /**
  * Lambda's state as JSON for {@code PERSISTENCE=1}: functions with their versions, aliases, policies, tags,
- * concurrency and event invoke configuration, layers and event source mappings. Code and layer packages are
+ * concurrency and event invoke configuration, layers, event source mappings with their progress (checkpoints,
+ * tumbling windows) and asynchronous invocations not finished yet. Code and layer packages are
  * files under {@code DATA_DIR/lambda/code} already; the snapshot refers to them by name.
  */
 final class LambdaSnapshot {
@@ -41,7 +42,20 @@ final class LambdaSnapshot {
                       List<String> functionResponseTypes, List<Map<String, Object>> filters, String startingPosition,
                       Integer maximumRetryAttempts, long lastModified, Map<String, String> tags,
                       String onFailureDestination, Long startingPositionTimestamp, Integer maximumRecordAgeInSeconds,
-                      Boolean bisectBatchOnFunctionError, Integer parallelizationFactor) {
+                      Boolean bisectBatchOnFunctionError, Integer parallelizationFactor,
+                      Integer tumblingWindowInSeconds, ProgressDto progress) {
+    }
+
+    /** A stream mapping's checkpoints, open windows and last result (see {@link MappingProgress}). */
+    record ProgressDto(Map<String, String> checkpoints, Map<String, WindowDto> windows, String lastProcessingResult) {
+    }
+
+    record WindowDto(long start, long end, String state) {
+    }
+
+    /** An asynchronous invocation not finished yet (queued, running or waiting to be retried). */
+    record PendingDto(String requestId, String account, String region, String functionName, String qualifier,
+                      byte[] payload, long received, int attempt, long due) {
     }
 
     record LayerDto(String name, int version, CodeRef content, String description, List<String> compatibleRuntimes,
@@ -58,13 +72,14 @@ final class LambdaSnapshot {
     }
 
     /** The whole snapshot: regions' resources and the function URLs (indexed across regions by URL id). */
-    record SnapshotDto(List<RegionDto> regions, List<UrlDto> urls) {
+    record SnapshotDto(List<RegionDto> regions, List<UrlDto> urls, List<PendingDto> pendingInvocations) {
     }
 
     private LambdaSnapshot() {
     }
 
-    static void save(AccountRegionStore<LambdaState> store, OutputStream out, FunctionUrls urls) throws IOException {
+    static void save(AccountRegionStore<LambdaState> store, OutputStream out, FunctionUrls urls,
+                     Map<String, MappingProgress> progress, List<PendingDto> pending) throws IOException {
         List<RegionDto> regions = new ArrayList<>();
         store.all().forEach((account, byRegion) -> byRegion.forEach((region, state) -> {
             List<FunctionDto> fns = new ArrayList<>();
@@ -86,7 +101,8 @@ final class LambdaSnapshot {
                         m.maximumBatchingWindowInSeconds(), m.enabled(), m.functionResponseTypes(), m.filters(),
                         m.startingPosition(), m.maximumRetryAttempts(), m.lastModified().toEpochMilli(), m.tags(),
                         m.onFailureDestination(), m.startingPositionTimestamp() == null ? null : m.startingPositionTimestamp().toEpochMilli(),
-                        m.maximumRecordAgeInSeconds(), m.bisectBatchOnFunctionError(), m.parallelizationFactor()));
+                        m.maximumRecordAgeInSeconds(), m.bisectBatchOnFunctionError(), m.parallelizationFactor(),
+                        m.tumblingWindowInSeconds(), dto(progress.get(m.uuid()))));
             }
             List<LayerDto> layers = new ArrayList<>();
             synchronized (state.layers) {
@@ -99,11 +115,14 @@ final class LambdaSnapshot {
         List<UrlDto> urlDtos = new ArrayList<>();
         urls.byId.values().forEach(c -> urlDtos.add(new UrlDto(c.urlId(), c.account(), c.region(), c.functionName(),
                 c.qualifier(), c.authType(), c.cors(), c.invokeMode(), c.created().toEpochMilli(), c.lastModified().toEpochMilli())));
-        JSON.writeValue(out, new SnapshotDto(regions, urlDtos));
+        JSON.writeValue(out, new SnapshotDto(regions, urlDtos, pending));
     }
 
-    static void load(AccountRegionStore<LambdaState> store, InputStream in, FunctionUrls urls) throws IOException {
+    /** Restores the store, the URLs and the mappings' progress; answers the asynchronous invocations to resume. */
+    static List<PendingDto> load(AccountRegionStore<LambdaState> store, InputStream in, FunctionUrls urls,
+                                 Map<String, MappingProgress> progress) throws IOException {
         SnapshotDto snapshot = JSON.readValue(in, SnapshotDto.class);
+        progress.clear();
         store.clear();
         urls.byId.clear();
         for (UrlDto u : snapshot.urls()) {
@@ -136,7 +155,9 @@ final class LambdaSnapshot {
                         m.onFailureDestination(), Instant.ofEpochMilli(m.lastModified()), m.tags(),
                         m.startingPositionTimestamp() == null ? null : Instant.ofEpochMilli(m.startingPositionTimestamp()),
                         m.maximumRecordAgeInSeconds(), Boolean.TRUE.equals(m.bisectBatchOnFunctionError()),
-                        m.parallelizationFactor() == null ? 1 : m.parallelizationFactor()));
+                        m.parallelizationFactor() == null ? 1 : m.parallelizationFactor(),
+                        m.tumblingWindowInSeconds() == null ? 0 : m.tumblingWindowInSeconds()));
+                if (m.progress() != null) progress.put(m.uuid(), progress(m.progress()));
             }
             for (LayerDto l : r.layers()) {
                 state.layers.computeIfAbsent(l.name(), k -> new TreeMap<>()).put(l.version(), new LayerVersion(l.name(),
@@ -147,6 +168,25 @@ final class LambdaSnapshot {
             state.layerHighWater.putAll(r.layerHighWater());
             store.put(r.account(), r.region(), state);
         }
+        return snapshot.pendingInvocations() == null ? List.of() : snapshot.pendingInvocations();
+    }
+
+    private static ProgressDto dto(MappingProgress p) {
+        if (p == null) return null;
+        Map<String, WindowDto> windows = new LinkedHashMap<>();
+        p.windows.forEach((shard, w) -> windows.put(shard, new WindowDto(w.start().getEpochSecond(), w.end().getEpochSecond(), w.state())));
+        return new ProgressDto(new LinkedHashMap<>(p.checkpoints), windows, p.lastProcessingResult);
+    }
+
+    private static MappingProgress progress(ProgressDto d) {
+        MappingProgress p = new MappingProgress();
+        if (d.checkpoints() != null) p.checkpoints.putAll(d.checkpoints());
+        if (d.windows() != null) {
+            d.windows().forEach((shard, w) -> p.windows.put(shard, new MappingProgress.Window(Instant.ofEpochSecond(w.start()),
+                    Instant.ofEpochSecond(w.end()), w.state())));
+        }
+        if (d.lastProcessingResult() != null) p.lastProcessingResult = d.lastProcessingResult();
+        return p;
     }
 
     private static VersionDto dto(FunctionVersion v) {

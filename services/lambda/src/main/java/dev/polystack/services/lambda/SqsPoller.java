@@ -1,22 +1,16 @@
 package dev.polystack.services.lambda;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.polystack.api.ProviderEnvironment;
 import dev.polystack.api.RequestContext;
-import dev.polystack.api.ServiceException;
-import dev.polystack.services.lambda.executor.InvocationResult;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
@@ -25,61 +19,32 @@ import java.util.function.Supplier;
  * in {@code batchItemFailures} with {@code ReportBatchItemFailures}) stays in the queue: it becomes visible again
  * after the visibility timeout and follows the queue's redrive policy, as on AWS.
  */
-final class SqsPoller implements EventSourcePoller {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final System.Logger LOG = System.getLogger(SqsPoller.class.getName());
-
-    private final Supplier<EventSourceMapping> mapping;
+final class SqsPoller extends MappingPoller {
     private final ProviderEnvironment env;
-    private final Invoker invoker;
-    private final LambdaEngine engine;
-    private volatile boolean running = true;
-    private Thread thread;
+    private String queueUrl;
 
     SqsPoller(Supplier<EventSourceMapping> mapping, ProviderEnvironment env, Invoker invoker, LambdaEngine engine) {
-        this.mapping = mapping;
+        super(mapping, invoker, engine);
         this.env = env;
-        this.invoker = invoker;
-        this.engine = engine;
     }
 
     @Override
-    public void start() {
-        EventSourceMapping m = mapping.get();
-        thread = Thread.ofVirtual().name("lambda-esm-" + m.uuid()).start(this::loop);
+    void sourceFailed() {
+        queueUrl = null; // the queue may be gone, or recreated
     }
 
     @Override
-    public void close() {
-        running = false;
-        if (thread != null) thread.interrupt();
-    }
-
-    private void loop() {
-        String queueUrl = null;
-        while (running) {
-            EventSourceMapping m = mapping.get();
-            if (m == null) return;
-            String[] arn = m.eventSourceArn().split(":", 6);
-            RequestContext ctx = RequestContext.internal(arn[4], arn[3], "sqs");
-            try {
-                if (queueUrl == null) {
-                    queueUrl = String.valueOf(env.call(ctx, "sqs", "GetQueueUrl", Map.of("QueueName", arn[5],
-                            "QueueOwnerAWSAccountId", arn[4])).get("QueueUrl"));
-                }
-                List<Map<String, Object>> batch = receive(ctx, queueUrl, m);
-                if (batch.isEmpty() || !running) continue;
-                process(ctx, queueUrl, m, batch);
-            } catch (ServiceException e) {
-                LOG.log(System.Logger.Level.DEBUG, "ESM " + m.uuid() + ": " + e.code() + " " + e.getMessage());
-                queueUrl = null;
-                pause(1000);
-            } catch (RuntimeException e) {
-                if (!running) return;
-                LOG.log(System.Logger.Level.WARNING, "ESM " + m.uuid() + " failed", e);
-                pause(1000);
-            }
+    boolean pollOnce(EventSourceMapping m) {
+        String[] arn = m.eventSourceArn().split(":", 6);
+        RequestContext ctx = RequestContext.internal(arn[4], arn[3], "sqs");
+        if (queueUrl == null) {
+            queueUrl = String.valueOf(env.call(ctx, "sqs", "GetQueueUrl", Map.of("QueueName", arn[5],
+                    "QueueOwnerAWSAccountId", arn[4])).get("QueueUrl"));
         }
+        List<Map<String, Object>> batch = receive(ctx, queueUrl, m);
+        if (!batch.isEmpty() && running) process(ctx, queueUrl, m, batch);
+        return true; // the long poll did the waiting
+
     }
 
     /** Up to the batch size, waiting at most the batching window (a long poll of up to one second at a time). */
@@ -114,18 +79,10 @@ final class SqsPoller implements EventSourcePoller {
         if (kept.isEmpty()) return;
         ObjectNode event = JSON.createObjectNode();
         event.set("Records", records);
-        FunctionRef ref = FunctionRef.parse(m.functionArn(), null, m.account(), m.region());
-        InvocationResult r;
-        try {
-            LambdaEngine.Found found = engine.resolveForInvoke(ref);
-            r = invoker.run(found, ref, UUID.randomUUID().toString(), event.toString().getBytes(StandardCharsets.UTF_8), null, false);
-        } catch (ServiceException e) {
-            LOG.log(System.Logger.Level.DEBUG, "ESM " + m.uuid() + " invoke failed: " + e.getMessage());
-            return; // messages become visible again after their visibility timeout
-        }
-        if (r.failed()) return;
+        Invocation inv = invoke(m, event);
+        if (!inv.succeeded()) return; // messages become visible again after their visibility timeout
         if (m.functionResponseTypes().contains("ReportBatchItemFailures")) {
-            Set<String> failed = batchItemFailures(r.payload());
+            Set<String> failed = reportedFailures(inv.result().payload());
             if (failed == null) return; // an unreadable answer counts as a failure of the whole batch
             List<Map<String, Object>> done = new ArrayList<>();
             for (Map<String, Object> msg : kept) {
@@ -134,26 +91,6 @@ final class SqsPoller implements EventSourcePoller {
             delete(ctx, queueUrl, done);
         } else {
             delete(ctx, queueUrl, kept);
-        }
-    }
-
-    /** The ids a function reported as failed; null when the answer is malformed (then the whole batch failed). */
-    private static Set<String> batchItemFailures(byte[] payload) {
-        Set<String> out = new HashSet<>();
-        try {
-            JsonNode answer = JSON.readTree(payload);
-            if (answer == null || answer.isNull() || !answer.isObject()) return out;
-            JsonNode failures = answer.get("batchItemFailures");
-            if (failures == null || failures.isNull()) return out;
-            if (!failures.isArray()) return null;
-            for (JsonNode f : failures) {
-                JsonNode id = f.get("itemIdentifier");
-                if (id == null || !id.isTextual() || id.asText().isEmpty()) return null;
-                out.add(id.asText());
-            }
-            return out;
-        } catch (Exception e) {
-            return out;
         }
     }
 
@@ -207,13 +144,5 @@ final class SqsPoller implements EventSourcePoller {
         r.put("eventSourceARN", m.eventSourceArn());
         r.put("awsRegion", m.eventSourceArn().split(":")[3]);
         return r;
-    }
-
-    private static void pause(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

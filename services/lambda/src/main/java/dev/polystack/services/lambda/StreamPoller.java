@@ -1,100 +1,84 @@
 package dev.polystack.services.lambda;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.polystack.api.ServiceException;
+import dev.polystack.services.lambda.MappingProgress.Window;
 import dev.polystack.services.lambda.StreamSource.StreamRecord;
-import dev.polystack.services.lambda.executor.InvocationResult;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
- * A stream event source (Kinesis, DynamoDB Streams): reads each shard in order from the starting position, in
- * batches of up to the batch size (waiting up to the batching window to fill one), drops what the filter criteria
- * reject, and invokes the function. A failed batch is retried in place, so a shard never skips ahead: split in
- * halves first with {@code BisectBatchOnFunctionError}, from the first reported item with
+ * A stream event source (Kinesis, DynamoDB Streams): reads each shard in order from the starting position (or
+ * from its checkpoint), in batches of up to the batch size (waiting up to the batching window to fill one), drops
+ * what the filter criteria reject, and invokes the function. A failed batch is retried in place, so a shard never
+ * skips ahead: split in halves first with {@code BisectBatchOnFunctionError}, from the first reported item with
  * {@code ReportBatchItemFailures}; once the retry attempts are spent or its records are older than the maximum
  * record age, the batch is described to the on-failure destination and skipped, as on AWS.
+ *
+ * <p>With a {@code ParallelizationFactor} above 1 a batch is split by partition key over that many concurrent
+ * invocations (one key always in the same one, so its records keep their order). With
+ * {@code TumblingWindowInSeconds} records are grouped in windows of their arrival time: each invocation gets the
+ * window and the state the previous one returned, and a last invocation ({@code isFinalInvokeForWindow}) closes it.
  */
-final class StreamPoller implements EventSourcePoller {
-    private static final ObjectMapper JSON = new ObjectMapper();
+final class StreamPoller extends MappingPoller {
     private static final System.Logger LOG = System.getLogger(StreamPoller.class.getName());
-    /** How often an idle shard is read again, and how often the shard list is refreshed. */
-    private static final long IDLE_POLL_MS = 250;
+    /** How often the shard list is refreshed (a reshard adds shards). */
     private static final long SHARD_REFRESH_MS = 5_000;
+    private static final DateTimeFormatter S3_DAY = DateTimeFormatter.ofPattern("yyyy/MM/dd").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter S3_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH.mm.ss").withZone(ZoneOffset.UTC);
 
-    private final Supplier<EventSourceMapping> mapping;
     private final StreamSource source;
-    private final Invoker invoker;
-    private final LambdaEngine engine;
-    /** The last sequence number handled per shard; it outlives the poller, so an updated mapping resumes there. */
-    private final Map<String, String> checkpoints;
+    private final MappingProgress progress;
     private final Map<String, String> iterators = new LinkedHashMap<>();
     private final Map<String, Boolean> finished = new ConcurrentHashMap<>();
-    private volatile boolean running = true;
-    private Thread thread;
     private long shardsReadAt;
 
     StreamPoller(Supplier<EventSourceMapping> mapping, StreamSource source, Invoker invoker, LambdaEngine engine,
-                 Map<String, String> checkpoints) {
-        this.mapping = mapping;
+                 MappingProgress progress) {
+        super(mapping, invoker, engine);
         this.source = source;
-        this.invoker = invoker;
-        this.engine = engine;
-        this.checkpoints = checkpoints;
+        this.progress = progress;
     }
 
     /** Takes the shard iterators now, so that LATEST means "after what the stream holds when the mapping is made". */
     @Override
-    public void start() {
-        EventSourceMapping m = mapping.get();
+    void beforeStart(EventSourceMapping m) {
         try {
             refreshShards(m);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "ESM " + m.uuid() + ": shards not read yet: " + e);
         }
-        thread = Thread.ofVirtual().name("lambda-esm-" + m.uuid()).start(this::loop);
     }
 
     @Override
-    public void close() {
-        running = false;
-        if (thread != null) thread.interrupt();
+    void sourceFailed() {
+        shardsReadAt = 0; // the stream may be gone or resharded: list its shards again
     }
 
-    private void loop() {
-        while (running) {
-            EventSourceMapping m = mapping.get();
-            if (m == null) return;
-            boolean any = false;
-            try {
-                if (System.currentTimeMillis() - shardsReadAt > SHARD_REFRESH_MS) refreshShards(m);
-                for (String shard : new ArrayList<>(iterators.keySet())) {
-                    if (!running) return;
-                    any |= pollShard(m, shard);
-                }
-            } catch (ServiceException e) {
-                LOG.log(System.Logger.Level.DEBUG, "ESM " + m.uuid() + ": " + e.code() + " " + e.getMessage());
-                shardsReadAt = 0; // the stream may be gone or resharded: list its shards again
-                pause(1000);
-            } catch (RuntimeException e) {
-                if (!running) return;
-                LOG.log(System.Logger.Level.WARNING, "ESM " + m.uuid() + " failed", e);
-                pause(1000);
-            }
-            if (!any) pause(IDLE_POLL_MS);
+    @Override
+    boolean pollOnce(EventSourceMapping m) {
+        if (System.currentTimeMillis() - shardsReadAt > SHARD_REFRESH_MS) refreshShards(m);
+        boolean any = false;
+        for (String shard : new ArrayList<>(iterators.keySet())) {
+            if (!running) return any;
+            any |= pollShard(m, shard);
         }
+        return any;
     }
 
     /** New shards start where the mapping starts (a resumed one after its checkpoint); the children of a split from their start. */
@@ -102,7 +86,7 @@ final class StreamPoller implements EventSourcePoller {
         boolean first = shardsReadAt == 0 && iterators.isEmpty();
         for (String shard : source.shards()) {
             if (iterators.containsKey(shard) || finished.containsKey(shard)) continue;
-            String checkpoint = checkpoints.get(shard);
+            String checkpoint = progress.checkpoints.get(shard);
             String it;
             if (checkpoint != null) {
                 it = source.iterator(shard, "AFTER_SEQUENCE_NUMBER", checkpoint, null);
@@ -130,44 +114,194 @@ final class StreamPoller implements EventSourcePoller {
             if (batch.size() >= m.batchSize() || System.nanoTime() >= deadline) break;
             pause(Math.min(IDLE_POLL_MS, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
         }
+        if (batch.isEmpty()) {
+            closeWindowIfOver(m, shard);
+            if (it == null) shardDone(shard);
+            return false;
+        }
+        List<StreamRecord> kept = m.filters().isEmpty() ? batch : batch.stream().filter(r -> passes(m, r)).toList();
+        boolean settled = kept.isEmpty()
+                || (m.tumblingWindowInSeconds() > 0 ? deliverInWindows(m, shard, kept)
+                : m.parallelizationFactor() > 1 ? deliverInParallel(m, shard, kept)
+                : deliver(m, shard, kept, false));
+        if (!settled) return true; // stopped mid-batch: the next poller starts again after the last checkpoint
+        progress.checkpoints.put(shard, batch.get(batch.size() - 1).sequenceNumber());
         if (it == null) {
-            iterators.remove(shard);
-            finished.put(shard, true); // a closed shard read to its end
+            shardDone(shard);
         } else {
             iterators.put(shard, it);
         }
-        if (batch.isEmpty()) return false;
-        List<StreamRecord> kept = m.filters().isEmpty() ? batch : batch.stream().filter(r -> passes(m, r)).toList();
-        if (!kept.isEmpty()) deliver(m, shard, kept);
-        checkpoints.put(shard, batch.get(batch.size() - 1).sequenceNumber());
         return true;
     }
 
-    /** Invokes until the batch succeeds, is given up (destination) or the mapping stops; bisects on error if asked. */
-    private void deliver(EventSourceMapping m, String shard, List<StreamRecord> batch) {
+    /** A closed shard read to its end. */
+    private void shardDone(String shard) {
+        iterators.remove(shard);
+        finished.put(shard, true);
+    }
+
+    /**
+     * Invokes until the batch succeeds or is given up (to the destination); true then, false when the mapping
+     * stopped first. Bisects on error if asked.
+     */
+    private boolean deliver(EventSourceMapping m, String shard, List<StreamRecord> batch, boolean windowed) {
         int attempts = 0;
         while (running) {
             List<StreamRecord> fresh = dropExpired(m, shard, batch, attempts);
-            if (fresh.isEmpty()) return;
+            if (fresh.isEmpty()) return true;
             batch = fresh;
             attempts++;
-            Attempt a = invoke(m, batch);
-            if (a.succeeded()) return;
+            Attempt a = attempt(m, shard, batch, windowed);
+            if (a.retryFrom() < 0) {
+                progress.lastProcessingResult = MappingProgress.OK;
+                return true;
+            }
+            progress.lastProcessingResult = MappingProgress.FUNCTION_FAILED;
             if (a.retryFrom() > 0) batch = batch.subList(a.retryFrom(), batch.size());
             int maxRetries = m.maximumRetryAttempts() == null ? -1 : m.maximumRetryAttempts();
             if (maxRetries >= 0 && attempts > maxRetries) {
-                onFailure(m, shard, batch, a, attempts, "RetryAttemptsExhausted");
-                return;
+                onFailure(m, shard, batch, a.invocation(), attempts, "RetryAttemptsExhausted");
+                return true;
             }
             if (m.bisectBatchOnFunctionError() && batch.size() > 1) {
                 int half = batch.size() / 2;
-                deliver(m, shard, batch.subList(0, half));
-                deliver(m, shard, batch.subList(half, batch.size()));
-                return;
+                return deliver(m, shard, batch.subList(0, half), windowed)
+                        && deliver(m, shard, batch.subList(half, batch.size()), windowed);
             }
             pause(Math.min(1000L * attempts, 5_000));
         }
+        return false;
     }
+
+    /** Concurrent invocations for the batch's partition keys, {@code ParallelizationFactor} at most; true once all settled. */
+    private boolean deliverInParallel(EventSourceMapping m, String shard, List<StreamRecord> batch) {
+        int factor = m.parallelizationFactor();
+        List<List<StreamRecord>> lanes = new ArrayList<>();
+        for (int i = 0; i < factor; i++) lanes.add(new ArrayList<>());
+        for (StreamRecord r : batch) lanes.get(Math.floorMod(r.partitionKey().hashCode(), factor)).add(r);
+        AtomicBoolean settled = new AtomicBoolean(true);
+        List<Thread> threads = new ArrayList<>();
+        for (List<StreamRecord> lane : lanes) {
+            if (lane.isEmpty()) continue;
+            threads.add(Thread.ofVirtual().name("lambda-esm-" + m.uuid() + "-lane").start(() -> {
+                if (!deliver(m, shard, lane, false)) settled.set(false);
+            }));
+        }
+        try {
+            for (Thread t : threads) t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        return settled.get();
+    }
+
+    // ------------------------------------------------------------------ tumbling windows
+
+    /** Splits the batch by window of arrival; a record of a later window first closes the open one. */
+    private boolean deliverInWindows(EventSourceMapping m, String shard, List<StreamRecord> batch) {
+        int seconds = m.tumblingWindowInSeconds();
+        int i = 0;
+        while (i < batch.size()) {
+            Instant start = windowStart(batch.get(i).arrival(), seconds);
+            int j = i;
+            while (j < batch.size() && windowStart(batch.get(j).arrival(), seconds).equals(start)) j++;
+            Window open = progress.windows.get(shard);
+            if (open != null && !open.start().equals(start)) {
+                finalInvoke(m, shard, open);
+                open = null;
+            }
+            if (open == null) progress.windows.put(shard, new Window(start, start.plusSeconds(seconds), "{}"));
+            if (!deliver(m, shard, batch.subList(i, j), true)) return false;
+            i = j;
+        }
+        return true;
+    }
+
+    private static Instant windowStart(Instant arrival, int seconds) {
+        long s = arrival.getEpochSecond();
+        return Instant.ofEpochSecond(s - Math.floorMod(s, seconds));
+    }
+
+    /** An idle shard whose window has ended gets the window's last invocation now. */
+    private void closeWindowIfOver(EventSourceMapping m, String shard) {
+        Window open = progress.windows.get(shard);
+        if (open != null && !Instant.now().isBefore(open.end())) finalInvoke(m, shard, open);
+    }
+
+    /** The window's last invocation: no records, its state, {@code isFinalInvokeForWindow}; its answer ends the window. */
+    private void finalInvoke(EventSourceMapping m, String shard, Window window) {
+        Invocation inv = invoke(m, event(m, shard, List.of(), window, true));
+        if (!inv.succeeded()) LOG.log(System.Logger.Level.DEBUG, "ESM " + m.uuid() + ": final invocation of a window failed");
+        progress.windows.remove(shard);
+    }
+
+    // ------------------------------------------------------------------ one invocation
+
+    /**
+     * One invocation's outcome: {@code retryFrom} -1 when it succeeded, else the index to retry from (AWS retries
+     * from the lowest reported item with ReportBatchItemFailures; 0 retries the whole batch).
+     */
+    private record Attempt(int retryFrom, Invocation invocation) {
+    }
+
+    private Attempt attempt(EventSourceMapping m, String shard, List<StreamRecord> batch, boolean windowed) {
+        Invocation inv = invoke(m, event(m, shard, batch, windowed ? progress.windows.get(shard) : null, false));
+        if (!inv.succeeded()) return new Attempt(0, inv);
+        byte[] answer = inv.result().payload();
+        if (windowed) keepWindowState(shard, answer);
+        if (!m.functionResponseTypes().contains("ReportBatchItemFailures")) return new Attempt(-1, inv);
+        Set<String> failed = reportedFailures(answer);
+        if (failed == null) return new Attempt(0, inv);
+        if (failed.isEmpty()) return new Attempt(-1, inv);
+        int lowest = Integer.MAX_VALUE;
+        for (String id : failed) {
+            int index = -1;
+            for (int i = 0; i < batch.size(); i++) {
+                if (batch.get(i).sequenceNumber().equals(id)) index = i;
+            }
+            if (index < 0) return new Attempt(0, inv); // an item not in the batch: AWS retries all of it
+            lowest = Math.min(lowest, index);
+        }
+        return new Attempt(lowest, inv);
+    }
+
+    /** The event a function receives: the records, and with a tumbling window its bounds, state and shard. */
+    private ObjectNode event(EventSourceMapping m, String shard, List<StreamRecord> batch, Window window, boolean last) {
+        ObjectNode event = JSON.createObjectNode();
+        ArrayNode records = event.putArray("Records");
+        batch.forEach(r -> records.add(r.event()));
+        if (window != null) {
+            ObjectNode w = event.putObject("window");
+            w.put("start", window.start().toString());
+            w.put("end", window.end().toString());
+            event.set("state", parseOr(window.state(), JSON.createObjectNode()));
+            event.put("shardId", shard);
+            event.put("eventSourceARN", m.eventSourceArn());
+            event.put("isFinalInvokeForWindow", last);
+            event.put("isWindowTerminatedEarly", false);
+        }
+        return event;
+    }
+
+    /** The {@code state} a function returned is what the next invocation in the window receives. */
+    private void keepWindowState(String shard, byte[] answer) {
+        Window open = progress.windows.get(shard);
+        if (open == null) return;
+        JsonNode parsed = parseOr(answer == null ? null : new String(answer, StandardCharsets.UTF_8), null);
+        JsonNode state = parsed != null && parsed.isObject() ? parsed.get("state") : null;
+        if (state != null && state.isObject()) progress.windows.put(shard, open.withState(state.toString()));
+    }
+
+    private static JsonNode parseOr(String json, JsonNode fallback) {
+        try {
+            return json == null || json.isEmpty() ? fallback : JSON.readTree(json);
+        } catch (Exception e) {
+            return fallback;
+        }
+    }
+
+    // ------------------------------------------------------------------ giving a batch up
 
     /** Records past the maximum record age are not sent again: they go to the destination as AWS reports them. */
     private List<StreamRecord> dropExpired(EventSourceMapping m, String shard, List<StreamRecord> batch, int attempts) {
@@ -181,89 +315,30 @@ final class StreamPoller implements EventSourcePoller {
     }
 
     /**
-     * One invocation's outcome: success, or a failure with the index to retry from (AWS retries from the lowest
-     * reported item with ReportBatchItemFailures; 0 retries the whole batch).
+     * Describes a batch given up to the mapping's on-failure destination (the records stay in the stream); an S3
+     * destination also gets the event itself ({@code payload}), under AWS's key.
      */
-    private record Attempt(boolean succeeded, int retryFrom, InvocationResult result, String requestId, String version) {
-    }
-
-    private Attempt invoke(EventSourceMapping m, List<StreamRecord> batch) {
-        ArrayNode records = JSON.createArrayNode();
-        batch.forEach(r -> records.add(r.event()));
-        ObjectNode event = JSON.createObjectNode();
-        event.set("Records", records);
-        FunctionRef ref = FunctionRef.parse(m.functionArn(), null, m.account(), m.region());
-        String requestId = UUID.randomUUID().toString();
-        LambdaEngine.Found found;
-        InvocationResult r;
-        try {
-            found = engine.resolveForInvoke(ref);
-            r = invoker.run(found, ref, requestId, event.toString().getBytes(StandardCharsets.UTF_8), null, false);
-        } catch (ServiceException e) {
-            LOG.log(System.Logger.Level.DEBUG, "ESM " + m.uuid() + " invoke failed: " + e.getMessage());
-            return new Attempt(false, 0, null, requestId, FunctionVersion.LATEST);
-        }
-        String version = found.version().version();
-        if (r.failed()) return new Attempt(false, 0, r, requestId, version);
-        if (!m.functionResponseTypes().contains("ReportBatchItemFailures")) return new Attempt(true, 0, r, requestId, version);
-        int from = firstFailure(r.payload(), batch);
-        return from < 0 ? new Attempt(true, 0, r, requestId, version) : new Attempt(false, from, r, requestId, version);
-    }
-
-    /**
-     * The index of the first record the function reported as failed, -1 when none; 0 (the whole batch) when the
-     * answer names an item that is not in the batch or is malformed, as AWS treats it.
-     */
-    private static int firstFailure(byte[] payload, List<StreamRecord> batch) {
-        JsonNode answer;
-        try {
-            answer = payload == null || payload.length == 0 ? null : JSON.readTree(payload);
-        } catch (Exception e) {
-            return -1;
-        }
-        if (answer == null || !answer.isObject()) return -1;
-        JsonNode failures = answer.get("batchItemFailures");
-        if (failures == null || failures.isNull() || (failures.isArray() && failures.isEmpty())) return -1;
-        if (!failures.isArray()) return 0;
-        int lowest = Integer.MAX_VALUE;
-        for (JsonNode f : failures) {
-            JsonNode id = f.get("itemIdentifier");
-            if (id == null || !id.isTextual() || id.asText().isEmpty()) return 0;
-            int index = -1;
-            for (int i = 0; i < batch.size(); i++) {
-                if (batch.get(i).sequenceNumber().equals(id.asText())) index = i;
-            }
-            if (index < 0) return 0;
-            lowest = Math.min(lowest, index);
-        }
-        return lowest;
-    }
-
-    /** Describes a batch given up to the mapping's on-failure destination (the records stay in the stream). */
-    private void onFailure(EventSourceMapping m, String shard, List<StreamRecord> batch, Attempt a, int attempts,
+    private void onFailure(EventSourceMapping m, String shard, List<StreamRecord> batch, Invocation inv, int attempts,
                            String condition) {
         LOG.log(System.Logger.Level.DEBUG, "ESM " + m.uuid() + ": " + condition + ", " + batch.size() + " record(s) of "
                 + shard + " skipped");
         if (m.onFailureDestination() == null) return;
-        LambdaEngine.Found found;
-        try {
-            found = engine.resolveForInvoke(FunctionRef.parse(m.functionArn(), null, m.account(), m.region()));
-        } catch (ServiceException e) {
-            return;
-        }
+        LambdaEngine.Found found = target(m);
+        if (found == null) return;
         ObjectNode record = JSON.createObjectNode();
         ObjectNode rc = record.putObject("requestContext");
-        rc.put("requestId", a == null ? UUID.randomUUID().toString() : a.requestId());
+        rc.put("requestId", inv == null ? UUID.randomUUID().toString() : inv.requestId());
         rc.put("functionArn", m.functionArn());
         rc.put("condition", condition);
         rc.put("approximateInvokeCount", attempts);
         ObjectNode resp = record.putObject("responseContext");
         resp.put("statusCode", 200);
-        resp.put("executedVersion", a == null ? found.version().version() : a.version());
-        if (a != null && a.result() != null && a.result().failed()) resp.put("functionError", a.result().functionError());
+        resp.put("executedVersion", inv == null ? found.version().version() : inv.executedVersion());
+        if (inv != null && inv.result() != null && inv.result().failed()) resp.put("functionError", inv.result().functionError());
         else resp.putNull("functionError");
         record.put("version", "1.0");
-        record.put("timestamp", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString());
+        Instant now = Instant.now();
+        record.put("timestamp", now.truncatedTo(ChronoUnit.MILLIS).toString());
         ObjectNode info = record.putObject(source.batchInfoName());
         info.put("shardId", shard);
         info.put("startSequenceNumber", batch.get(0).sequenceNumber());
@@ -272,7 +347,14 @@ final class StreamPoller implements EventSourcePoller {
         info.put("approximateArrivalOfLastRecord", batch.get(batch.size() - 1).arrival().toString());
         info.put("batchSize", batch.size());
         info.put("streamArn", m.eventSourceArn());
-        invoker.send(found.function(), m.onFailureDestination(), record.toString(), false);
+        if (m.onFailureDestination().startsWith("arn:") && m.onFailureDestination().split(":", 6)[2].equals("s3")) {
+            record.set("payload", event(m, shard, batch, null, false));
+            String key = "aws/lambda/" + m.uuid() + "/" + shard + "/" + S3_DAY.format(now) + "/" + S3_TIME.format(now)
+                    + "-" + UUID.randomUUID();
+            invoker.putObject(found.function(), m.onFailureDestination(), key, record.toString());
+        } else {
+            invoker.send(found.function(), m.onFailureDestination(), record.toString(), false);
+        }
     }
 
     private boolean passes(EventSourceMapping m, StreamRecord r) {
@@ -291,19 +373,7 @@ final class StreamPoller implements EventSourcePoller {
     }
 
     private String role(EventSourceMapping m) {
-        try {
-            return engine.resolveForInvoke(FunctionRef.parse(m.functionArn(), null, m.account(), m.region()))
-                    .version().config().role();
-        } catch (ServiceException e) {
-            return null;
-        }
-    }
-
-    private static void pause(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        LambdaEngine.Found found = target(m);
+        return found == null ? null : found.version().config().role();
     }
 }

@@ -36,8 +36,12 @@ interface StreamSource {
     record Batch(List<StreamRecord> records, String nextIterator) {
     }
 
-    /** One record: its sequence number, when it arrived, and its event as Lambda receives it. */
-    record StreamRecord(String sequenceNumber, Instant arrival, ObjectNode event) {
+    /**
+     * One record: its sequence number, when it arrived, the key that orders it (Kinesis's partition key, the item's
+     * key of a DynamoDB record: records of one key keep their order with a ParallelizationFactor above 1), and its
+     * event as Lambda receives it.
+     */
+    record StreamRecord(String sequenceNumber, Instant arrival, String partitionKey, ObjectNode event) {
     }
 
     static dev.polystack.api.ServiceException notFound(String arn) {
