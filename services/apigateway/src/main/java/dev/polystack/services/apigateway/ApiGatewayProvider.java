@@ -113,6 +113,7 @@ public final class ApiGatewayProvider implements ServiceProvider, Persistable {
         operations.put("GetTags", TagOps::getTags);
         operations.put("ImportRestApi", OpenApiImport::importRestApi);
         operations.put("PutRestApi", OpenApiImport::putRestApi);
+        operations.put("GetExport", OpenApiExport::getExport);
         operations.put("GetAccount", TagOps::getAccount);
         operations.put("UpdateAccount", TagOps::updateAccount);
     }
