@@ -68,3 +68,32 @@ def test_gateway_response_for_bad_body(aws_client, api, endpoint_url):
     apigw.create_deployment(restApiId=api, stageName="test")
     answer = call(endpoint_url, api, "POST", "/abc?qs1=1", headers={"x-header-param": "v"}, body="{}")
     assert (answer.status_code, answer.json()) == (422, {"error": "Invalid request body"})
+
+
+def test_models_referring_to_other_models(aws_client, endpoint_url):
+    apigw = aws_client("apigateway")
+    created = apigw.create_rest_api(name=unique("refs"))
+    api_id, root = created["id"], created["rootResourceId"]
+    url = f"https://apigateway.amazonaws.com/restapis/{api_id}/models"
+    apigw.create_model(restApiId=api_id, name="Address", contentType="application/json",
+                       schema=json.dumps({"type": "object", "required": ["city"], "properties": {"city": {"type": "string"}}}))
+    # a model that refers to another, and to itself (a tree of people)
+    apigw.create_model(restApiId=api_id, name="Person", contentType="application/json", schema=json.dumps({
+        "type": "object", "required": ["name", "address"],
+        "properties": {"name": {"type": "string"}, "address": {"$ref": f"{url}/Address"},
+                       "children": {"type": "array", "items": {"$ref": f"{url}/Person"}}}}))
+    validator = apigw.create_request_validator(restApiId=api_id, name="body", validateRequestBody=True)["id"]
+    apigw.put_method(restApiId=api_id, resourceId=root, httpMethod="POST", authorizationType="NONE",
+                     requestValidatorId=validator, requestModels={"application/json": "Person"})
+    apigw.put_integration(restApiId=api_id, resourceId=root, httpMethod="POST", type="MOCK",
+                          requestTemplates={"application/json": '{"statusCode": 200}'})
+    apigw.put_method_response(restApiId=api_id, resourceId=root, httpMethod="POST", statusCode="200")
+    apigw.put_integration_response(restApiId=api_id, resourceId=root, httpMethod="POST", statusCode="200",
+                                   selectionPattern="", responseTemplates={"application/json": '{"ok": true}'})
+    apigw.create_deployment(restApiId=api_id, stageName="test")
+    good = {"name": "a", "address": {"city": "x"}, "children": [{"name": "b", "address": {"city": "y"}}]}
+    assert call(endpoint_url, api_id, "POST", "/", body=json.dumps(good)).json() == {"ok": True}
+    for bad in ({"name": "a", "address": {}},  # the referenced model's required field
+                {"name": "a", "address": {"city": "x"}, "children": [{"name": "b", "address": {"city": 1}}]}):  # nested, recursive
+        answer = call(endpoint_url, api_id, "POST", "/", body=json.dumps(bad))
+        assert (answer.status_code, answer.json()) == (400, {"message": "Invalid request body"}), bad

@@ -35,6 +35,7 @@ final class RequestValidation {
             validator = Docs.copy(inv.api().validators.get(validatorId));
             String modelName = modelName(Docs.map(method, "requestModels"), inv.headers().get("Content-Type"));
             if (modelName != null) model = Docs.copy(inv.api().models.get(modelName));
+            if (model != null) model.put("schema", withReferencedModels(Docs.str(model, "schema"), inv.api().models));
         }
         if (validator == null) return null;
         if (Docs.bool(validator, "validateRequestParameters", false)) {
@@ -83,6 +84,62 @@ final class RequestValidation {
             if (e.getKey().equalsIgnoreCase(name)) return e.getValue();
         }
         return null;
+    }
+
+    /**
+     * The schema with the models it refers to ({@code "$ref": "https://apigateway.amazonaws.com/restapis/<id>/models/<name>"},
+     * the form AWS requires) carried along as local definitions, transitively, so the validator resolves them without
+     * fetching anything. Caller holds the API's monitor. A schema that is not JSON is returned as it is.
+     */
+    static String withReferencedModels(String schemaText, Map<String, Map<String, Object>> models) {
+        if (schemaText == null || !schemaText.contains("/models/")) return schemaText;
+        JsonNode root;
+        try {
+            root = Invocation.JSON.readTree(schemaText);
+        } catch (Exception e) {
+            return schemaText;
+        }
+        if (!(root instanceof com.fasterxml.jackson.databind.node.ObjectNode rootObject)) return schemaText;
+        java.util.Deque<String> pending = new java.util.ArrayDeque<>();
+        localiseModelRefs(root, pending);
+        com.fasterxml.jackson.databind.node.ObjectNode definitions = Invocation.JSON.createObjectNode();
+        while (!pending.isEmpty()) {
+            String name = pending.pop();
+            if (definitions.has(MODEL_PREFIX + name)) continue;
+            Map<String, Object> model = models.get(name);
+            JsonNode schema;
+            try {
+                schema = model == null ? Invocation.JSON.createObjectNode() : Invocation.JSON.readTree(Docs.str(model, "schema"));
+            } catch (Exception e) {
+                schema = Invocation.JSON.createObjectNode();
+            }
+            if (schema instanceof com.fasterxml.jackson.databind.node.ObjectNode o) o.remove("$schema");
+            localiseModelRefs(schema, pending);
+            definitions.set(MODEL_PREFIX + name, schema);
+        }
+        if (definitions.isEmpty()) return schemaText;
+        JsonNode existing = rootObject.get("definitions");
+        if (existing instanceof com.fasterxml.jackson.databind.node.ObjectNode e) definitions.setAll(e);
+        rootObject.set("definitions", definitions);
+        return root.toString();
+    }
+
+    /** Local definitions' names for referenced models, apart from any definitions the model has itself. */
+    private static final String MODEL_PREFIX = "apigateway-model-";
+
+    private static void localiseModelRefs(JsonNode node, java.util.Deque<String> pending) {
+        if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+            JsonNode ref = o.get("$ref");
+            if (ref != null && ref.isTextual() && ref.asText().startsWith("https://apigateway.amazonaws.com/restapis/")
+                    && ref.asText().contains("/models/")) {
+                String name = ref.asText().substring(ref.asText().lastIndexOf('/') + 1);
+                o.put("$ref", "#/definitions/" + MODEL_PREFIX + name);
+                pending.add(name);
+            }
+            o.elements().forEachRemaining(child -> localiseModelRefs(child, pending));
+        } else if (node != null && node.isArray()) {
+            node.forEach(child -> localiseModelRefs(child, pending));
+        }
     }
 
     /** Whether the body is JSON satisfying the schema; a schema that does not compile lets every body through. */
