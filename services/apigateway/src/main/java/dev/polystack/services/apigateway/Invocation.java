@@ -42,6 +42,7 @@ final class Invocation {
     private final Instant start = Instant.now();
     private final Map<String, Object> context = new LinkedHashMap<>();
     private Map<String, String> stageVariables = Map.of();
+    private boolean canaryRequest;
     private Map<String, String> pathParameters = Map.of();
     private final Map<String, String> query = new LinkedHashMap<>();
     private final Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
@@ -64,6 +65,16 @@ final class Invocation {
             stage = api.stages.get(stageName);
             deployment = stage == null ? null : api.deployments.get(String.valueOf(stage.get("deploymentId")));
             if (stage != null) stageVariables = stringMap(Docs.map(stage, "variables"));
+            Map<String, Object> canary = stage == null ? null : Docs.map(stage, "canarySettings");
+            RestApi.Deployment canaryDeployment = canary == null ? null : api.deployments.get(String.valueOf(canary.get("deploymentId")));
+            if (canaryDeployment != null && takesCanary(canary.get("percentTraffic"))) {
+                // The canary's share of requests is served by its deployment, with its stage variable overrides.
+                canaryRequest = true;
+                deployment = canaryDeployment;
+                Map<String, String> variables = new LinkedHashMap<>(stageVariables);
+                variables.putAll(stringMap(Docs.map(canary, "stageVariableOverrides")));
+                stageVariables = variables;
+            }
         }
         fillContext();
         if (stage == null || deployment == null) return plain(403, "{\"message\":\"Forbidden\"}");
@@ -97,7 +108,14 @@ final class Invocation {
         }
     }
 
+    /** Whether this request is one of the canary's {@code percentTraffic} percent (chosen at random, as AWS does). */
+    private static boolean takesCanary(Object percentTraffic) {
+        double percent = percentTraffic instanceof Number n ? n.doubleValue() : 0;
+        return percent > 0 && java.util.concurrent.ThreadLocalRandom.current().nextDouble(100) < percent;
+    }
+
     private void fillContext() {
+        context.put("isCanaryRequest", String.valueOf(canaryRequest));
         context.put("accountId", state.accountId);
         context.put("apiId", api.id);
         context.put("domainName", str(headers, "Host"));

@@ -41,6 +41,30 @@ final class MappingTemplates {
     private MappingTemplates() {
     }
 
+    /** Stage variables as templates see them: one the stage lacks renders as an empty string (as AWS answers, recorded). */
+    private static final class StageVariables extends java.util.AbstractMap<String, String> {
+        private final Map<String, String> values;
+
+        StageVariables(Map<String, String> values) {
+            this.values = values;
+        }
+
+        @Override
+        public String get(Object key) {
+            return values.getOrDefault(key, "");
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return values.containsKey(key);
+        }
+
+        @Override
+        public java.util.Set<Entry<String, String>> entrySet() {
+            return values.entrySet();
+        }
+    }
+
     private static RuntimeInstance runtime() {
         RuntimeInstance runtime = new RuntimeInstance();
         runtime.setProperty(RuntimeConstants.RUNTIME_LOG_REFERENCE_LOG_INVALID, false);
@@ -73,7 +97,7 @@ final class MappingTemplates {
         vc.put("input", input);
         vc.put("util", new Util());
         vc.put("context", context);
-        vc.put("stageVariables", stageVariables == null ? Map.of() : stageVariables);
+        vc.put("stageVariables", new StageVariables(stageVariables == null ? Map.of() : stageVariables));
         StringWriter out = new StringWriter();
         parsed(template).merge(vc, out);
         return out.toString();
