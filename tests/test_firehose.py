@@ -106,3 +106,110 @@ def test_kinesis_source_to_s3(firehose, s3, aws_client):
     got = wait_for(delivered)
     assert sorted(got.decode().rstrip(";").split(";")) == [f"r{i}" for i in range(6)]
     firehose.delete_delivery_stream(DeliveryStreamName=name)
+
+
+@pytest.mark.parametrize("fmt,ext", [("GZIP", ".gz"), ("ZIP", ".zip"), ("Snappy", ".snappy"), ("HADOOP_SNAPPY", ".snappy")])
+def test_compressed_objects(firehose, s3, fmt, ext):
+    bucket, name = unique("fh-bucket"), unique("fh")
+    s3.create_bucket(Bucket=bucket)
+    firehose.create_delivery_stream(
+        DeliveryStreamName=name,
+        ExtendedS3DestinationConfiguration={"RoleARN": ROLE, "BucketARN": f"arn:aws:s3:::{bucket}", "CompressionFormat": fmt,
+                                            "BufferingHints": {"SizeInMBs": 1, "IntervalInSeconds": 60}})
+    dest = firehose.describe_delivery_stream(DeliveryStreamName=name)["DeliveryStreamDescription"]["Destinations"][0]
+    assert dest["ExtendedS3DestinationDescription"]["CompressionFormat"] == fmt
+    records = [f"record {i} ".encode() * 20 + b"\n" for i in range(200)]
+    for i in range(0, len(records), 100):
+        firehose.put_record_batch(DeliveryStreamName=name, Records=[{"Data": r} for r in records[i:i + 100]])
+    firehose.delete_delivery_stream(DeliveryStreamName=name)   # delivers what is buffered
+    [obj] = wait_for(lambda: objects(s3, bucket))
+    assert obj["Key"].endswith(f"-{obj['Key'][-36 - len(ext):-len(ext)]}{ext}"), obj["Key"]
+    body = s3.get_object(Bucket=bucket, Key=obj["Key"])["Body"].read()
+    assert decompress(fmt, body) == b"".join(records)
+    assert len(body) < len(b"".join(records)) // 4, "compressed"
+
+
+def decompress(fmt, body):
+    import gzip
+    import io
+    import zipfile
+    if fmt == "GZIP":
+        return gzip.decompress(body)
+    if fmt == "ZIP":
+        with zipfile.ZipFile(io.BytesIO(body)) as z:
+            [entry] = z.namelist()
+            return z.read(entry)
+    if fmt == "Snappy":
+        return snappy_framed(body)
+    return hadoop_snappy(body)
+
+
+def snappy_block(data):
+    """Decodes one raw Snappy block (the format's reference description: a varint length, then literals and copies)."""
+    pos, length, shift = 0, 0, 0
+    while True:
+        b = data[pos]
+        pos += 1
+        length |= (b & 0x7F) << shift
+        shift += 7
+        if b < 0x80:
+            break
+    out = bytearray()
+    while pos < len(data):
+        tag = data[pos]
+        pos += 1
+        kind = tag & 3
+        if kind == 0:
+            n = tag >> 2
+            if n >= 60:
+                extra = n - 59
+                n = int.from_bytes(data[pos:pos + extra], "little")
+                pos += extra
+            n += 1
+            out += data[pos:pos + n]
+            pos += n
+            continue
+        if kind == 1:
+            n, offset = ((tag >> 2) & 7) + 4, ((tag >> 5) << 8) | data[pos]
+            pos += 1
+        elif kind == 2:
+            n, offset = (tag >> 2) + 1, int.from_bytes(data[pos:pos + 2], "little")
+            pos += 2
+        else:
+            n, offset = (tag >> 2) + 1, int.from_bytes(data[pos:pos + 4], "little")
+            pos += 4
+        for _ in range(n):
+            out.append(out[-offset])
+    assert len(out) == length
+    return bytes(out)
+
+
+def snappy_framed(body):
+    """Snappy's framing format: a stream identifier chunk, then compressed (0x00) or uncompressed (0x01) chunks."""
+    assert body[:10] == b"\xff\x06\x00\x00sNaPpY"
+    pos, out = 10, bytearray()
+    while pos < len(body):
+        kind, size = body[pos], int.from_bytes(body[pos + 1:pos + 4], "little")
+        chunk = body[pos + 4:pos + 4 + size]
+        if kind == 0x00:
+            out += snappy_block(chunk[4:])   # after a 4-byte masked CRC
+        elif kind == 0x01:
+            out += chunk[4:]
+        pos += 4 + size
+    return bytes(out)
+
+
+def hadoop_snappy(body):
+    """Hadoop's block format: big-endian uncompressed length, then big-endian-length-prefixed Snappy blocks."""
+    pos, out = 0, bytearray()
+    while pos < len(body):
+        total = int.from_bytes(body[pos:pos + 4], "big")
+        pos += 4
+        got = 0
+        while got < total:
+            size = int.from_bytes(body[pos:pos + 4], "big")
+            block = snappy_block(body[pos + 4:pos + 4 + size])
+            out += block
+            got += len(block)
+            pos += 4 + size
+    return bytes(out)

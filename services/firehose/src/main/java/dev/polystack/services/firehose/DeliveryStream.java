@@ -1,7 +1,8 @@
 package dev.polystack.services.firehose;
 
-import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,19 +24,38 @@ public final class DeliveryStream {
     /** Kinesis source: the next iterator per shard. */
     public Map<String, String> shardIterators = new LinkedHashMap<>();
 
-    /** Records accepted but not yet delivered (persisted, so a clean restart loses none). */
-    public byte[] buffered = new byte[0];
-    public int bufferedRecords;
+    /**
+     * Records accepted but not yet delivered, in arrival order (persisted, so a clean restart loses none). Kept as
+     * separate records, joined only when an object is written: appending stays constant time however full the
+     * buffer is (copying the whole buffer per record made PutRecord quadratic up to 5 MiB).
+     */
+    public List<byte[]> buffered = new ArrayList<>();
+    /** The buffered records' total size in bytes. */
+    public long bufferedBytes;
     /** When the first buffered record arrived (epoch ms), 0 when the buffer is empty. */
     public long bufferStarted;
 
     void append(byte[] data, long now) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(buffered.length + data.length);
-        out.writeBytes(buffered);
-        out.writeBytes(data);
-        buffered = out.toByteArray();
-        bufferedRecords++;
+        buffered.add(data);
+        bufferedBytes += data.length;
         if (bufferStarted == 0) bufferStarted = now;
+    }
+
+    /** The buffered records joined as one object body (Firehose adds no delimiter). */
+    byte[] joined() {
+        byte[] out = new byte[Math.toIntExact(bufferedBytes)];
+        int at = 0;
+        for (byte[] r : buffered) {
+            System.arraycopy(r, 0, out, at, r.length);
+            at += r.length;
+        }
+        return out;
+    }
+
+    void clearBuffer() {
+        buffered = new ArrayList<>();
+        bufferedBytes = 0;
+        bufferStarted = 0;
     }
 
     int sizeHintBytes() {

@@ -33,7 +33,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class FirehoseProvider implements FirehoseApi, ServiceProvider, Persistable {
     private static final System.Logger LOG = System.getLogger(FirehoseProvider.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            // snapshots of earlier builds hold the buffer as one byte string
+            .configure(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY, true);
 
     private final ProviderEnvironment env;
     private final AccountRegionStore<Map<String, DeliveryStream>> stores = new AccountRegionStore<>((a, r) -> new ConcurrentHashMap<>());
@@ -182,7 +184,7 @@ public final class FirehoseProvider implements FirehoseApi, ServiceProvider, Per
         boolean full;
         synchronized (s) {
             for (byte[] r : records) s.append(r, now);
-            full = s.buffered.length >= s.sizeHintBytes();
+            full = s.bufferedBytes >= s.sizeHintBytes();
         }
         if (full) flush(account, region, s, now, true);
     }
@@ -190,13 +192,11 @@ public final class FirehoseProvider implements FirehoseApi, ServiceProvider, Per
     /** Writes the buffer when it is full or old enough ({@code force}: whatever it holds); keeps it when S3 refuses. */
     private void flush(String account, String region, DeliveryStream s, long now, boolean force) {
         synchronized (s) {
-            if (s.bufferedRecords == 0) return;
-            if (!force && s.buffered.length < s.sizeHintBytes() && now - s.bufferStarted < s.intervalHintMillis()) return;
+            if (s.buffered.isEmpty()) return;
+            if (!force && s.bufferedBytes < s.sizeHintBytes() && now - s.bufferStarted < s.intervalHintMillis()) return;
             try {
-                S3Delivery.deliver(env, account, region, s, s.buffered, now);
-                s.buffered = new byte[0];
-                s.bufferedRecords = 0;
-                s.bufferStarted = 0;
+                S3Delivery.deliver(env, account, region, s, s.joined(), now);
+                s.clearBuffer();
             } catch (ServiceException e) {
                 // Firehose retries S3 delivery; the records stay buffered until S3 takes them.
                 LOG.log(System.Logger.Level.WARNING, "Firehose " + s.name + ": delivery to S3 failed (" + e.getMessage() + "); will retry");
@@ -277,7 +277,10 @@ public final class FirehoseProvider implements FirehoseApi, ServiceProvider, Per
         stores.clear();
         for (RegionSnapshot r : JSON.treeToValue(root.path("regions"), RegionSnapshot[].class)) {
             Map<String, DeliveryStream> streams = stores.get(r.account(), r.region());
-            for (DeliveryStream s : r.streams()) streams.put(s.name, s);
+            for (DeliveryStream s : r.streams()) {
+                s.bufferedBytes = s.buffered.stream().mapToLong(b -> b.length).sum();
+                streams.put(s.name, s);
+            }
         }
     }
 

@@ -3,17 +3,28 @@ package dev.polystack.services.firehose;
 import dev.polystack.api.ProviderEnvironment;
 import dev.polystack.api.RequestContext;
 
+import org.xerial.snappy.SnappyFramedOutputStream;
+import org.xerial.snappy.SnappyHadoopCompatibleOutputStream;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.zip.GZIPOutputStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 
 /**
  * Writes a buffer to S3 as AWS names its objects: {@code <Prefix>YYYY/MM/DD/HH/<stream>-<version>-<yyyy-MM-dd-HH-mm-ss>-<uuid>}
  * (the UTC hour folders are added to a prefix without {@code !{...}} expressions), records concatenated as sent
- * (Firehose adds no delimiter). A write S3 refuses (no such bucket) throws; the caller keeps the buffer and retries,
+ * (Firehose adds no delimiter), compressed as {@code CompressionFormat} asks (GZIP, ZIP, Snappy's framing format and
+ * Hadoop-compatible Snappy, with AWS's default file extensions {@code .gz}, {@code .zip} and {@code .snappy} unless
+ * {@code FileExtension} names another). A write S3 refuses (no such bucket) throws; the caller keeps the buffer and retries,
  * as Firehose retries S3 delivery.
  */
 final class S3Delivery {
@@ -27,7 +38,60 @@ final class S3Delivery {
         Instant t = Instant.ofEpochMilli(now);
         String p = prefix == null ? "" : expand(prefix, t);
         if (prefix == null || !prefix.contains("!{")) p += HOUR_FOLDERS.format(t);
-        return p + s.name + "-" + s.versionId + "-" + STAMP.format(t) + "-" + UUID.randomUUID();
+        return p + s.name + "-" + s.versionId + "-" + STAMP.format(t) + "-" + UUID.randomUUID() + extension(s);
+    }
+
+    static String compression(DeliveryStream s) {
+        Object c = s.s3 == null ? null : s.s3.get("CompressionFormat");
+        return c == null ? "UNCOMPRESSED" : c.toString();
+    }
+
+    private static String extension(DeliveryStream s) {
+        if (s.s3.get("FileExtension") instanceof String custom && !custom.isEmpty()) return custom;
+        return switch (compression(s)) {
+            case "GZIP" -> ".gz";
+            case "ZIP" -> ".zip";
+            case "Snappy", "HADOOP_SNAPPY" -> ".snappy";
+            default -> "";
+        };
+    }
+
+    /** The object body in the stream's compression format (ZIP: one entry named after the object, as one file). */
+    static byte[] compress(DeliveryStream s, byte[] data, String key) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(data.length / 4 + 64);
+            switch (compression(s)) {
+                case "GZIP" -> {
+                    try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+                        gz.write(data);
+                    }
+                }
+                case "ZIP" -> {
+                    try (ZipOutputStream zip = new ZipOutputStream(out)) {
+                        String file = key.substring(key.lastIndexOf('/') + 1);
+                        zip.putNextEntry(new ZipEntry(file.endsWith(".zip") ? file.substring(0, file.length() - 4) : file));
+                        zip.write(data);
+                        zip.closeEntry();
+                    }
+                }
+                case "Snappy" -> {
+                    try (SnappyFramedOutputStream snappy = new SnappyFramedOutputStream(out)) {
+                        snappy.write(data);
+                    }
+                }
+                case "HADOOP_SNAPPY" -> {
+                    try (SnappyHadoopCompatibleOutputStream snappy = new SnappyHadoopCompatibleOutputStream(out)) {
+                        snappy.write(data);
+                    }
+                }
+                default -> {
+                    return data;
+                }
+            }
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);   // in-memory streams do not fail
+        }
     }
 
     /** The timestamp namespace of custom prefixes: {@code !{timestamp:yyyy}} and friends. */
@@ -68,8 +132,9 @@ final class S3Delivery {
     static void deliver(ProviderEnvironment env, String account, String region, DeliveryStream s, byte[] data, long now) {
         Map<String, Object> in = new LinkedHashMap<>();
         in.put("Bucket", bucket(s));
-        in.put("Key", key(s, (String) s.s3.get("Prefix"), now));
-        in.put("Body", data);
+        String key = key(s, (String) s.s3.get("Prefix"), now);
+        in.put("Key", key);
+        in.put("Body", compress(s, data, key));
         // S3 has no typed interface yet; its provider takes the parameter tree.
         env.call(RequestContext.internal(account, region, "s3"), "s3", "PutObject", in);
     }
