@@ -278,3 +278,30 @@ def test_logs_metric_filter_raises_alarm(cw, aws_client, topic_queue):
     wait_for(errors_logged, timeout=45, interval=2)
     assert stats(cw, ns, "ErrorCount", stats=["Sum"])["Datapoints"][0]["Sum"] >= 1
     assert any(json.loads(m["Message"])["AlarmName"] == name for m in alarm_messages(sqs, url))
+
+
+def test_pagination(cw):
+    ns = unique("Paged")
+    names = sorted(f"m{i:04d}" for i in range(503))
+    for i in range(0, len(names), 500):
+        cw.put_metric_data(Namespace=ns, MetricData=[{"MetricName": n, "Value": 1.0} for n in names[i:i + 500]])
+    first = cw.list_metrics(Namespace=ns)
+    assert [m["MetricName"] for m in first["Metrics"]] == names[:500], "AWS answers 500 metrics a page"
+    rest = cw.list_metrics(Namespace=ns, NextToken=first["NextToken"])
+    assert [m["MetricName"] for m in rest["Metrics"]] == names[500:] and "NextToken" not in rest
+    paged = [m["MetricName"] for p in cw.get_paginator("list_metrics").paginate(Namespace=ns) for m in p["Metrics"]]
+    assert paged == names
+    err, status = error_of(cw.list_metrics, Namespace=ns, NextToken="not-a-token")
+    assert (err["Code"], status) == ("InvalidNextToken", 400)
+
+    prefix = unique("paged-alarm")
+    alarms = [f"{prefix}-{i}" for i in range(5)]
+    for a in alarms:
+        cw.put_metric_alarm(AlarmName=a, Namespace=ns, MetricName="m0000", Statistic="Sum", Period=60, EvaluationPeriods=1,
+                            Threshold=1, ComparisonOperator="GreaterThanThreshold")
+    page = cw.describe_alarms(AlarmNamePrefix=prefix, MaxRecords=2)
+    assert [a["AlarmName"] for a in page["MetricAlarms"]] == alarms[:2]
+    got = [a["AlarmName"] for p in cw.get_paginator("describe_alarms").paginate(AlarmNamePrefix=prefix, PaginationConfig={"PageSize": 2})
+           for a in p["MetricAlarms"]]
+    assert got == alarms
+    cw.delete_alarms(AlarmNames=alarms)

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.polystack.api.AccountRegionStore;
+import dev.polystack.api.Page;
 import dev.polystack.api.Persistable;
 import dev.polystack.api.ProviderEnvironment;
 import dev.polystack.api.RequestContext;
@@ -179,13 +180,20 @@ public final class CloudWatchProvider implements CloudWatchApi, ServiceProvider,
     public DescribeAlarmsOutput describeAlarms(RequestContext ctx, DescribeAlarmsInput in) {
         List<String> types = in.alarmTypesAsStrings() == null || in.alarmTypesAsStrings().isEmpty()
                 ? List.of("MetricAlarm") : in.alarmTypesAsStrings();
-        List<MetricAlarm> metricAlarms = new ArrayList<>();
-        List<CompositeAlarm> composites = new ArrayList<>();
+        List<Alarm> matching = new ArrayList<>();
         for (Alarm a : sorted(region(ctx))) {
             if (in.alarmNames() != null && !in.alarmNames().isEmpty() && !in.alarmNames().contains(a.name)) continue;
             if (in.alarmNamePrefix() != null && !a.name.startsWith(in.alarmNamePrefix())) continue;
             if (in.stateValueAsString() != null && !in.stateValueAsString().equals(a.stateValue)) continue;
             if (in.actionPrefix() != null && allActions(a).stream().noneMatch(x -> x.startsWith(in.actionPrefix()))) continue;
+            if (a.isComposite() ? types.contains("CompositeAlarm") : types.contains("MetricAlarm")) matching.add(a);
+        }
+        // MaxRecords: 1 to 100, 50 when absent (AWS's default page).
+        Page<Alarm> page = Page.of(matching, a -> a.name, in.nextToken(), in.maxRecords() == null ? 50 : in.maxRecords(),
+                CloudWatchProvider::invalidToken);
+        List<MetricAlarm> metricAlarms = new ArrayList<>();
+        List<CompositeAlarm> composites = new ArrayList<>();
+        for (Alarm a : page.items()) {
             synchronized (a) {
                 if (a.isComposite()) {
                     if (types.contains("CompositeAlarm")) composites.add(composite(a));
@@ -194,7 +202,7 @@ public final class CloudWatchProvider implements CloudWatchApi, ServiceProvider,
                 }
             }
         }
-        return DescribeAlarmsOutput.builder().metricAlarms(metricAlarms).compositeAlarms(composites).build();
+        return DescribeAlarmsOutput.builder().metricAlarms(metricAlarms).compositeAlarms(composites).nextToken(page.nextToken()).build();
     }
 
     @Override
@@ -451,15 +459,24 @@ public final class CloudWatchProvider implements CloudWatchApi, ServiceProvider,
 
     @Override
     public ListDashboardsOutput listDashboards(RequestContext ctx, ListDashboardsInput in) {
-        List<Dashboard> all = new ArrayList<>(region(ctx).dashboards.values());
+        List<Dashboard> all = new ArrayList<>();
+        for (Dashboard d : region(ctx).dashboards.values()) {
+            if (in.dashboardNamePrefix() == null || d.name().startsWith(in.dashboardNamePrefix())) all.add(d);
+        }
         all.sort(Comparator.comparing(Dashboard::name));
+        // AWS answers ListDashboards 1,000 dashboards at a time.
+        Page<Dashboard> page = Page.of(all, Dashboard::name, in.nextToken(), 1000, CloudWatchProvider::invalidToken);
         List<DashboardEntry> out = new ArrayList<>();
-        for (Dashboard d : all) {
-            if (in.dashboardNamePrefix() != null && !d.name().startsWith(in.dashboardNamePrefix())) continue;
+        for (Dashboard d : page.items()) {
             out.add(DashboardEntry.builder().dashboardName(d.name()).dashboardArn(d.arn()).lastModified(Instant.ofEpochMilli(d.lastModified()))
                     .size((long) d.body().getBytes(StandardCharsets.UTF_8).length).build());
         }
-        return ListDashboardsOutput.builder().dashboardEntries(out).build();
+        return ListDashboardsOutput.builder().dashboardEntries(out).nextToken(page.nextToken()).build();
+    }
+
+    /** A NextToken this service did not issue. */
+    static InvalidNextTokenException invalidToken(String token) {
+        return new InvalidNextTokenException("The NextToken provided is invalid.");
     }
 
     @Override

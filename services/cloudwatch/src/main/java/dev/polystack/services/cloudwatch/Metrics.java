@@ -1,5 +1,6 @@
 package dev.polystack.services.cloudwatch;
 
+import dev.polystack.api.Page;
 import dev.polystack.services.cloudwatch.api.Datapoint;
 import dev.polystack.services.cloudwatch.api.Dimension;
 import dev.polystack.services.cloudwatch.api.DimensionFilter;
@@ -203,9 +204,15 @@ final class Metrics {
             if (!k.hasDimensions(wanted)) continue;
             keys.add(k);
         }
-        keys.sort(Comparator.comparing(MetricKey::namespace).thenComparing(MetricKey::name).thenComparing(k -> k.dimensions().toString()));
+        keys.sort(Comparator.comparing(Metrics::pageKey));
+        // AWS answers ListMetrics 500 metrics at a time.
+        Page<MetricKey> page = Page.of(keys, Metrics::pageKey, in.nextToken(), 500, CloudWatchProvider::invalidToken);
         List<Metric> out = new ArrayList<>();
-        for (MetricKey k : keys) out.add(Metric.builder().namespace(k.namespace()).metricName(k.name()).dimensions(dimensions(k.dimensions())).build());
-        return ListMetricsOutput.builder().metrics(out).build();
+        for (MetricKey k : page.items()) out.add(Metric.builder().namespace(k.namespace()).metricName(k.name()).dimensions(dimensions(k.dimensions())).build());
+        return ListMetricsOutput.builder().metrics(out).nextToken(page.nextToken()).build();
+    }
+
+    private static String pageKey(MetricKey k) {
+        return k.namespace() + "\u0000" + k.name() + "\u0000" + k.dimensions();
     }
 }
