@@ -97,3 +97,58 @@ def test_valid_expressions_and_update(scheduler, queue):
     assert (got["ScheduleExpression"], got["State"]) == ("rate(1 hour)", "DISABLED")
     assert [s["Name"] for s in scheduler.list_schedules(State="DISABLED", NamePrefix=name)["Schedules"]] == [name]
     scheduler.delete_schedule(Name=name)
+
+
+def test_client_token_makes_create_and_delete_idempotent(scheduler, queue):
+    _, _, arn = queue
+    name = unique("idem")
+    spec = dict(Name=name, ScheduleExpression="rate(1 hour)", FlexibleTimeWindow={"Mode": "OFF"}, Target={"Arn": arn, "RoleArn": ROLE})
+    token = unique("token")
+    first = scheduler.create_schedule(ClientToken=token, **spec)["ScheduleArn"]
+    assert scheduler.create_schedule(ClientToken=token, **spec)["ScheduleArn"] == first, "a retry answers as the first call"
+    err, status = error_of(scheduler.create_schedule, ClientToken=unique("other"), **spec)
+    assert (err["Code"], status, err["Message"]) == ("ConflictException", 409, f"Schedule {name} already exists.")
+    delete_token = unique("token")
+    scheduler.delete_schedule(Name=name, ClientToken=delete_token)
+    scheduler.delete_schedule(Name=name, ClientToken=delete_token)   # the retry of a delete that succeeded
+    err, _ = error_of(scheduler.delete_schedule, Name=name, ClientToken=unique("other"))
+    assert err["Code"] == "ResourceNotFoundException"
+
+    group, group_token = unique("grp"), unique("token")
+    group_arn = scheduler.create_schedule_group(Name=group, ClientToken=group_token)["ScheduleGroupArn"]
+    assert scheduler.create_schedule_group(Name=group, ClientToken=group_token)["ScheduleGroupArn"] == group_arn
+    err, _ = error_of(scheduler.create_schedule_group, Name=group, ClientToken=unique("other"))
+    assert err["Code"] == "ConflictException"
+    scheduler.delete_schedule_group(Name=group)
+
+
+def test_list_pagination(scheduler, queue):
+    _, _, arn = queue
+    group = unique("pages")
+    scheduler.create_schedule_group(Name=group)
+    names = sorted(unique(f"s{i}") for i in range(7))
+    for n in names:
+        scheduler.create_schedule(Name=n, GroupName=group, ScheduleExpression="rate(1 hour)", FlexibleTimeWindow={"Mode": "OFF"},
+                                  Target={"Arn": arn, "RoleArn": ROLE})
+    first = scheduler.list_schedules(GroupName=group, MaxResults=3)
+    assert [s["Name"] for s in first["Schedules"]] == names[:3] and first["NextToken"]
+    scheduler.delete_schedule(Name=names[3], GroupName=group)   # a change between pages skips nothing else
+    second = scheduler.list_schedules(GroupName=group, MaxResults=3, NextToken=first["NextToken"])
+    assert [s["Name"] for s in second["Schedules"]] == names[4:7]
+    assert "NextToken" not in second
+    paged = [s["Name"] for p in scheduler.get_paginator("list_schedules").paginate(GroupName=group, PaginationConfig={"PageSize": 2})
+             for s in p["Schedules"]]
+    assert paged == names[:3] + names[4:]
+    err, status = error_of(scheduler.list_schedules, GroupName=group, NextToken="not-a-token")
+    assert (err["Code"], status) == ("ValidationException", 400)
+
+    prefix = unique("pg")
+    groups = sorted(f"{prefix}-{i}" for i in range(3))
+    for g in groups:
+        scheduler.create_schedule_group(Name=g)
+    page = scheduler.list_schedule_groups(NamePrefix=prefix, MaxResults=2)
+    assert [g["Name"] for g in page["ScheduleGroups"]] == groups[:2]
+    rest = scheduler.list_schedule_groups(NamePrefix=prefix, MaxResults=2, NextToken=page["NextToken"])
+    assert [g["Name"] for g in rest["ScheduleGroups"]] == groups[2:] and "NextToken" not in rest
+    for g in groups + [group]:
+        scheduler.delete_schedule_group(Name=g)

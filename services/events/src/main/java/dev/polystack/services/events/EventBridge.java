@@ -270,7 +270,7 @@ final class EventBridge {
         if (scheduleExpression != null && !busName.equals(DEFAULT_BUS)) {
             throw validation("ScheduleExpression is supported only on the default event bus.");
         }
-        ScheduleExpression schedule = scheduleExpression == null ? null : ScheduleExpression.parse(scheduleExpression);
+        if (scheduleExpression != null) RuleSchedule.parse(scheduleExpression);   // AWS's validation error before anything changes
         if (eventPattern != null) EventPatterns.validate(eventPattern);
         if (state != null && !state.equals("ENABLED") && !state.equals("DISABLED")
                 && !state.equals("ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS")) {
@@ -294,7 +294,7 @@ final class EventBridge {
             rule.description = description;
             rule.roleArn = roleArn;
             if (tags != null) rule.tags.putAll(tags);
-            rule.nextFire = schedule == null ? 0 : schedule.nextAfter(Instant.now()).toEpochMilli();
+            rule.nextFire = scheduleExpression == null ? 0 : RuleSchedule.nextFire(scheduleExpression, Instant.now());
             bus.rules.put(name, rule);
             bus.rebuildMatcher();
             return rule;
@@ -327,7 +327,7 @@ final class EventBridge {
             Rule rule = rule(account, region, name, busNameOrArn);
             rule.state = enabled ? "ENABLED" : "DISABLED";
             if (enabled && rule.scheduleExpression != null) {
-                rule.nextFire = ScheduleExpression.parse(rule.scheduleExpression).nextAfter(Instant.now()).toEpochMilli();
+                rule.nextFire = RuleSchedule.nextFire(rule.scheduleExpression, Instant.now());
             }
             bus.rebuildMatcher();
         }
@@ -551,7 +551,7 @@ final class EventBridge {
                 if (rule.scheduleExpression == null || !rule.enabled() || rule.nextFire == 0 || rule.nextFire > now) continue;
                 Instant fired = Instant.ofEpochMilli(rule.nextFire);
                 try {
-                    rule.nextFire = ScheduleExpression.parse(rule.scheduleExpression).nextAfter(Instant.ofEpochMilli(now)).toEpochMilli();
+                    rule.nextFire = RuleSchedule.nextFire(rule.scheduleExpression, Instant.ofEpochMilli(now));
                 } catch (ServiceException e) {
                     rule.nextFire = 0;
                 }
@@ -570,7 +570,7 @@ final class EventBridge {
             for (Rule rule : bus.rules.values()) {
                 if (rule.scheduleExpression == null) continue;
                 try {
-                    rule.nextFire = ScheduleExpression.parse(rule.scheduleExpression).nextAfter(now).toEpochMilli();
+                    rule.nextFire = RuleSchedule.nextFire(rule.scheduleExpression, now);
                 } catch (ServiceException e) {
                     rule.nextFire = 0;
                 }

@@ -31,12 +31,12 @@ class EventBridgeTest {
     @Test
     void schedulesFollowAwsSyntaxInUtc() {
         Instant t = Instant.parse("2024-03-01T10:07:30Z");
-        assertEquals(Instant.parse("2024-03-01T10:12:30Z"), ScheduleExpression.parse("rate(5 minutes)").nextAfter(t));
-        assertEquals(Instant.parse("2024-03-01T18:00:00Z"), ScheduleExpression.parse("cron(0 18 ? * MON-FRI *)").nextAfter(t));
+        assertEquals(Instant.parse("2024-03-01T10:12:30Z"), RuleSchedule.parse("rate(5 minutes)").nextAfter(t));
+        assertEquals(Instant.parse("2024-03-01T18:00:00Z"), RuleSchedule.parse("cron(0 18 ? * MON-FRI *)").nextAfter(t));
         assertEquals(Instant.parse("2024-03-04T18:00:00Z"),
-                ScheduleExpression.parse("cron(0 18 ? * MON-FRI *)").nextAfter(Instant.parse("2024-03-01T18:00:00Z")));
+                RuleSchedule.parse("cron(0 18 ? * MON-FRI *)").nextAfter(Instant.parse("2024-03-01T18:00:00Z")));
         for (String bad : List.of("rate(1 minutes)", "rate(2 minute)", "cron(0 1 * * * *)", "cron(0 1 * * ?)", "every minute")) {
-            assertThrows(ServiceException.class, () -> ScheduleExpression.parse(bad), bad);
+            assertThrows(ServiceException.class, () -> RuleSchedule.parse(bad), bad);
         }
     }
 

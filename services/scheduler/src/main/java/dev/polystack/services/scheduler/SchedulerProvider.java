@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.polystack.api.AccountRegionStore;
+import dev.polystack.api.Page;
 import dev.polystack.api.Persistable;
 import dev.polystack.api.ProviderEnvironment;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
 import dev.polystack.api.ServiceProvider;
 import dev.polystack.api.model.TreeConverter;
+import dev.polystack.schedule.ScheduleExpression;
 import dev.polystack.services.scheduler.api.*;
 
 import java.io.IOException;
@@ -98,6 +100,10 @@ public final class SchedulerProvider implements SchedulerApi, ServiceProvider, P
     public CreateScheduleOutput createSchedule(RequestContext ctx, CreateScheduleInput in) {
         SchedulerRegion r = region(ctx);
         String group = groupName(in.groupName());
+        String key = group + "/" + in.name();
+        // A retried request (same ClientToken, as the SDKs send on retries) answers as the first did.
+        String replay = r.replay("CreateSchedule", key, in.clientToken());
+        if (replay != null) return CreateScheduleOutput.builder().scheduleArn(replay).build();
         existingGroup(r, group);
         Schedule s = new Schedule();
         s.name = in.name();
@@ -106,7 +112,12 @@ public final class SchedulerProvider implements SchedulerApi, ServiceProvider, P
         s.created = System.currentTimeMillis();
         define(s, in.scheduleExpression(), in.scheduleExpressionTimezone(), in.description(), in.stateAsString(),
                 in.actionAfterCompletionAsString(), in.flexibleTimeWindow(), in.startDate(), in.endDate(), in.kmsKeyArn(), in.target());
-        if (r.schedules.putIfAbsent(group + "/" + s.name, s) != null) throw new ConflictException("Schedule " + s.name + " already exists.");
+        synchronized (r.done) {   // one of two concurrent retries creates, the other replays
+            replay = r.replay("CreateSchedule", key, in.clientToken());
+            if (replay != null) return CreateScheduleOutput.builder().scheduleArn(replay).build();
+            if (r.schedules.putIfAbsent(key, s) != null) throw new ConflictException("Schedule " + s.name + " already exists.");
+            r.remember("CreateSchedule", key, in.clientToken(), s.arn);
+        }
         return CreateScheduleOutput.builder().scheduleArn(s.arn).build();
     }
 
@@ -123,7 +134,7 @@ public final class SchedulerProvider implements SchedulerApi, ServiceProvider, P
     /** Create and Update replace the whole definition (AWS's update is a full replacement too). */
     private static void define(Schedule s, String expression, String timezone, String description, String state, String after,
                                FlexibleTimeWindow window, Instant start, Instant end, String kms, Target target) {
-        ScheduleSpec spec = ScheduleSpec.parse(expression, timezone);
+        ScheduleExpression spec = ScheduleSpec.parse(expression, timezone);
         if (window != null && "FLEXIBLE".equals(window.modeAsString()) && window.maximumWindowInMinutes() == null) {
             throw new ValidationException("MaximumWindowInMinutes is required when Mode is FLEXIBLE.");
         }
@@ -146,7 +157,7 @@ public final class SchedulerProvider implements SchedulerApi, ServiceProvider, P
     }
 
     /** The next firing after {@code after} (inside the start/end dates, shifted within a flexible window), 0 for none. */
-    private static long next(Schedule s, ScheduleSpec spec, Instant after) {
+    private static long next(Schedule s, ScheduleExpression spec, Instant after) {
         Instant t = spec.nextAfter(after);
         if (t == null) return 0;
         if (s.endDate != null && t.toEpochMilli() > s.endDate) return 0;
@@ -176,25 +187,47 @@ public final class SchedulerProvider implements SchedulerApi, ServiceProvider, P
     public ListSchedulesOutput listSchedules(RequestContext ctx, ListSchedulesInput in) {
         SchedulerRegion r = region(ctx);
         if (in.groupName() != null) existingGroup(r, in.groupName());
-        List<Schedule> all = new ArrayList<>(r.schedules.values());
-        all.sort(Comparator.comparing((Schedule s) -> s.group).thenComparing(s -> s.name));
-        List<ScheduleSummary> out = new ArrayList<>();
-        for (Schedule s : all) {
+        List<Schedule> all = new ArrayList<>();
+        for (Schedule s : r.schedules.values()) {
             if (in.groupName() != null && !in.groupName().equals(s.group)) continue;
             if (in.namePrefix() != null && !s.name.startsWith(in.namePrefix())) continue;
             if (in.stateAsString() != null && !in.stateAsString().equals(s.state)) continue;
+            all.add(s);
+        }
+        all.sort(Comparator.comparing(SchedulerProvider::pageKey));
+        Page<Schedule> page = Page.of(all, SchedulerProvider::pageKey, in.nextToken(), pageSize(in.maxResults()), SchedulerProvider::invalidToken);
+        List<ScheduleSummary> out = new ArrayList<>();
+        for (Schedule s : page.items()) {
             out.add(ScheduleSummary.builder().name(s.name).groupName(s.group).arn(s.arn).state(s.state)
                     .creationDate(Instant.ofEpochMilli(s.created)).lastModificationDate(Instant.ofEpochMilli(s.modified))
                     .target(TargetSummary.builder().arn(String.valueOf(s.target.get("Arn"))).build()).build());
         }
-        return ListSchedulesOutput.builder().schedules(out).build();
+        return ListSchedulesOutput.builder().schedules(out).nextToken(page.nextToken()).build();
+    }
+
+    /** Listing order: by group, then name (the NUL sorts a group before any longer group name it prefixes). */
+    private static String pageKey(Schedule s) {
+        return s.group + "\u0000" + s.name;
+    }
+
+    private static int pageSize(Integer maxResults) {
+        return maxResults == null ? 100 : maxResults;   // botocore bounds MaxResults to 1..100
+    }
+
+    private static ValidationException invalidToken(String token) {
+        return new ValidationException("The NextToken provided is invalid.");
     }
 
     @Override
     public DeleteScheduleOutput deleteSchedule(RequestContext ctx, DeleteScheduleInput in) {
         SchedulerRegion r = region(ctx);
-        Schedule s = existing(r, groupName(in.groupName()), in.name());
-        r.schedules.remove(s.group + "/" + s.name);
+        String key = groupName(in.groupName()) + "/" + in.name();
+        synchronized (r.done) {
+            if (r.replay("DeleteSchedule", key, in.clientToken()) != null) return DeleteScheduleOutput.builder().build();
+            Schedule s = existing(r, groupName(in.groupName()), in.name());
+            r.schedules.remove(key, s);
+            r.remember("DeleteSchedule", key, in.clientToken(), s.arn);
+        }
         return DeleteScheduleOutput.builder().build();
     }
 
@@ -205,7 +238,12 @@ public final class SchedulerProvider implements SchedulerApi, ServiceProvider, P
         SchedulerRegion r = region(ctx);
         ScheduleGroup g = group(ctx, in.name());
         if (in.tags() != null) for (Tag t : in.tags()) g.tags.put(t.key(), t.value());
-        if (r.groups.putIfAbsent(g.name, g) != null) throw new ConflictException("Schedule group " + g.name + " already exists.");
+        synchronized (r.done) {
+            String replay = r.replay("CreateScheduleGroup", g.name, in.clientToken());
+            if (replay != null) return CreateScheduleGroupOutput.builder().scheduleGroupArn(replay).build();
+            if (r.groups.putIfAbsent(g.name, g) != null) throw new ConflictException("Schedule group " + g.name + " already exists.");
+            r.remember("CreateScheduleGroup", g.name, in.clientToken(), g.arn);
+        }
         return CreateScheduleGroupOutput.builder().scheduleGroupArn(g.arn).build();
     }
 
@@ -218,23 +256,30 @@ public final class SchedulerProvider implements SchedulerApi, ServiceProvider, P
 
     @Override
     public ListScheduleGroupsOutput listScheduleGroups(RequestContext ctx, ListScheduleGroupsInput in) {
-        List<ScheduleGroup> all = new ArrayList<>(region(ctx).groups.values());
+        List<ScheduleGroup> all = new ArrayList<>();
+        for (ScheduleGroup g : region(ctx).groups.values()) {
+            if (in.namePrefix() == null || g.name.startsWith(in.namePrefix())) all.add(g);
+        }
         all.sort(Comparator.comparing(g -> g.name));
+        Page<ScheduleGroup> page = Page.of(all, g -> g.name, in.nextToken(), pageSize(in.maxResults()), SchedulerProvider::invalidToken);
         List<ScheduleGroupSummary> out = new ArrayList<>();
-        for (ScheduleGroup g : all) {
-            if (in.namePrefix() != null && !g.name.startsWith(in.namePrefix())) continue;
+        for (ScheduleGroup g : page.items()) {
             out.add(ScheduleGroupSummary.builder().name(g.name).arn(g.arn).state("ACTIVE")
                     .creationDate(Instant.ofEpochMilli(g.created)).lastModificationDate(Instant.ofEpochMilli(g.modified)).build());
         }
-        return ListScheduleGroupsOutput.builder().scheduleGroups(out).build();
+        return ListScheduleGroupsOutput.builder().scheduleGroups(out).nextToken(page.nextToken()).build();
     }
 
     @Override
     public DeleteScheduleGroupOutput deleteScheduleGroup(RequestContext ctx, DeleteScheduleGroupInput in) {
         if (DEFAULT_GROUP.equals(in.name())) throw new ValidationException("Cannot delete the default schedule group.");
         SchedulerRegion r = region(ctx);
-        existingGroup(r, in.name());
-        r.groups.remove(in.name());
+        synchronized (r.done) {
+            if (r.replay("DeleteScheduleGroup", in.name(), in.clientToken()) != null) return DeleteScheduleGroupOutput.builder().build();
+            ScheduleGroup g = existingGroup(r, in.name());
+            r.groups.remove(in.name());
+            r.remember("DeleteScheduleGroup", in.name(), in.clientToken(), g.arn);
+        }
         r.schedules.values().removeIf(s -> s.group.equals(in.name()));   // its schedules go with it, as on AWS
         return DeleteScheduleGroupOutput.builder().build();
     }
@@ -280,6 +325,7 @@ public final class SchedulerProvider implements SchedulerApi, ServiceProvider, P
     void tick() {
         long now = System.currentTimeMillis();
         stores.all().forEach((account, byRegion) -> byRegion.forEach((region, r) -> {
+            r.forgetExpiredTokens(now);
             for (Schedule s : r.schedules.values()) {
                 Map<String, Object> target;
                 synchronized (s) {

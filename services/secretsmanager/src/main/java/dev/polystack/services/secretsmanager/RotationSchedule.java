@@ -1,25 +1,20 @@
 package dev.polystack.services.secretsmanager;
 
-import org.quartz.CronExpression;
+import dev.polystack.schedule.ScheduleExpression;
 
-import java.text.ParseException;
-import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.Date;
-import java.util.TimeZone;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * When a secret rotates next, from its RotationRules: {@code AutomaticallyAfterDays}, or a {@code ScheduleExpression}
- * ({@code rate(N hours|days)}, at most every four hours, windows starting at midnight UTC; or {@code cron(...)} with
- * AWS's six fields, evaluated in UTC). Secrets Manager rotates at some point of the window; this emulator rotates at
- * its start.
+ * in the shared syntax ({@code rate(N hours|days)}, at most every four hours, windows starting at midnight UTC; or
+ * {@code cron(...)} with AWS's six fields, evaluated in UTC). Secrets Manager rotates at some point of the window;
+ * this emulator rotates at its start.
  */
 final class RotationSchedule {
-    private static final Pattern RATE = Pattern.compile("rate\\(\\s*(\\d{1,4})\\s+(hour|hours|day|days)\\s*\\)");
-    private static final Pattern CRON = Pattern.compile("cron\\((.*)\\)");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,2})h");
 
     private RotationSchedule() {
@@ -51,32 +46,25 @@ final class RotationSchedule {
 
     static long nextAfter(String expression, long after) {
         String text = expression.trim();
-        Matcher rate = RATE.matcher(text);
-        if (rate.matches()) {
-            int value = Integer.parseInt(rate.group(1));
-            boolean hours = rate.group(2).startsWith("hour");
-            if (hours ? value < 4 || value > 23 : value < 1 || value > 1000) throw invalid(expression);
+        ScheduleExpression parsed;
+        try {
+            parsed = ScheduleExpression.parse(text, ZoneOffset.UTC);
+        } catch (IllegalArgumentException e) {
+            throw invalid(expression);
+        }
+        if (parsed instanceof ScheduleExpression.Rate rate) {
+            long value = rate.value();
+            boolean hours = rate.unit().startsWith("hour");
+            if (rate.unit().startsWith("minute") || (hours ? value < 4 || value > 23 : value < 1 || value > 1000)) throw invalid(expression);
             Instant from = Instant.ofEpochMilli(after);
             // rate() windows start at midnight UTC (days) or on the hour (hours)
-            Instant next = hours ? from.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(value))
-                    : from.truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(value));
+            Instant next = hours ? from.truncatedTo(ChronoUnit.HOURS).plus(rate.period())
+                    : from.truncatedTo(ChronoUnit.DAYS).plus(rate.period());
             return next.toEpochMilli();
         }
-        Matcher cron = CRON.matcher(text);
-        if (cron.matches()) {
-            String[] fields = cron.group(1).trim().split("\\s+");
-            if (fields.length != 6) throw invalid(expression);
-            try {
-                CronExpression quartz = new CronExpression("0 " + String.join(" ", fields));
-                quartz.setTimeZone(TimeZone.getTimeZone("UTC"));
-                Date next = quartz.getNextValidTimeAfter(new Date(after));
-                if (next == null) throw invalid(expression);
-                return next.getTime();
-            } catch (ParseException | RuntimeException e) {
-                throw invalid(expression);
-            }
-        }
-        throw invalid(expression);
+        Instant next = parsed == null ? null : parsed.nextAfter(Instant.ofEpochMilli(after));
+        if (next == null) throw invalid(expression);
+        return next.toEpochMilli();
     }
 
     private static dev.polystack.api.ServiceException invalid(String expression) {
