@@ -43,6 +43,7 @@ final class Invocation {
     private final Map<String, Object> context = new LinkedHashMap<>();
     private Map<String, String> stageVariables = Map.of();
     private boolean canaryRequest;
+    private Map<String, Object> accessLogSettings;
     private Map<String, String> pathParameters = Map.of();
     private final Map<String, String> query = new LinkedHashMap<>();
     private final Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
@@ -59,12 +60,19 @@ final class Invocation {
     }
 
     HttpResponseData serve() {
+        HttpResponseData answer = respond();
+        AccessLogs.write(env, accessLogSettings, context, answer, api.id, stageName);
+        return answer;
+    }
+
+    private HttpResponseData respond() {
         Map<String, Object> stage;
         RestApi.Deployment deployment;
         synchronized (api) {
             stage = api.stages.get(stageName);
             deployment = stage == null ? null : api.deployments.get(String.valueOf(stage.get("deploymentId")));
             if (stage != null) stageVariables = stringMap(Docs.map(stage, "variables"));
+            if (stage != null && Docs.map(stage, "accessLogSettings") != null) accessLogSettings = Docs.copy(Docs.map(stage, "accessLogSettings"));
             Map<String, Object> canary = stage == null ? null : Docs.map(stage, "canarySettings");
             RestApi.Deployment canaryDeployment = canary == null ? null : api.deployments.get(String.valueOf(canary.get("deploymentId")));
             if (canaryDeployment != null && takesCanary(canary.get("percentTraffic"))) {
