@@ -1,5 +1,7 @@
 """Data Firehose end to end (native provider): Direct PUT and Kinesis-sourced delivery streams buffering records into
 S3 objects named as AWS names them, buffering hints, describe/list/delete, tags and AWS's error answers."""
+import base64
+import json
 import re
 import time
 
@@ -213,3 +215,108 @@ def hadoop_snappy(body):
             got += len(block)
             pos += 4 + size
     return bytes(out)
+
+
+@pytest.fixture(scope="module")
+def https_endpoint(tmp_path_factory):
+    """A local HTTPS endpoint (self-signed certificate for 127.0.0.1) recording each request; `answer` sets how it
+    replies: "ok" (200 with the request's requestId), "error" (500)."""
+    import base64
+    import datetime as dt
+    import gzip
+    import http.server
+    import ipaddress
+    import json as jsonlib
+    import ssl
+    import threading
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+            .sign(key, hashes.SHA256()))
+    folder = tmp_path_factory.mktemp("https")
+    (folder / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (folder / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                       serialization.NoEncryption()))
+    state = {"answer": "ok", "requests": []}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            raw = self.rfile.read(int(self.headers["Content-Length"]))
+            body = gzip.decompress(raw) if self.headers.get("Content-Encoding") == "gzip" else raw
+            doc = jsonlib.loads(body)
+            state["requests"].append({"headers": dict(self.headers), "body": doc,
+                                      "records": [base64.b64decode(r["data"]) for r in doc["records"]]})
+            if state["answer"] == "ok":
+                reply = jsonlib.dumps({"requestId": doc["requestId"], "timestamp": doc["timestamp"]}).encode()
+                self.send_response(200)
+            else:
+                reply = b'{"errorMessage": "unavailable"}'
+                self.send_response(500)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(reply)))
+            self.end_headers()
+            self.wfile.write(reply)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(folder / "cert.pem", folder / "key.pem")
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    state["url"] = f"https://127.0.0.1:{server.server_address[1]}/ingest"
+    yield state
+    server.shutdown()
+
+
+def test_http_endpoint_destination(firehose, s3, https_endpoint):
+    bucket, name = unique("fh-backup"), unique("fh-http")
+    s3.create_bucket(Bucket=bucket)
+    https_endpoint["answer"], https_endpoint["requests"] = "ok", []
+    arn = firehose.create_delivery_stream(DeliveryStreamName=name, HttpEndpointDestinationConfiguration={
+        "EndpointConfiguration": {"Url": https_endpoint["url"], "Name": "local", "AccessKey": "secret-key"},
+        "RequestConfiguration": {"ContentEncoding": "GZIP", "CommonAttributes": [{"AttributeName": "env", "AttributeValue": "test"}]},
+        "BufferingHints": {"SizeInMBs": 1, "IntervalInSeconds": 60},
+        "RetryOptions": {"DurationInSeconds": 60},
+        "S3BackupMode": "FailedDataOnly",
+        "S3Configuration": {"RoleARN": ROLE, "BucketARN": f"arn:aws:s3:::{bucket}"}})["DeliveryStreamARN"]
+    d = firehose.describe_delivery_stream(DeliveryStreamName=name)["DeliveryStreamDescription"]["Destinations"][0]
+    http = d["HttpEndpointDestinationDescription"]
+    assert http["EndpointConfiguration"] == {"Url": https_endpoint["url"], "Name": "local"}, "the access key is not shown"
+    assert (http["S3BackupMode"], http["S3DestinationDescription"]["BucketARN"]) == ("FailedDataOnly", f"arn:aws:s3:::{bucket}")
+
+    firehose.put_record_batch(DeliveryStreamName=name, Records=[{"Data": b"a"}, {"Data": b"b"}])
+    firehose.put_record(DeliveryStreamName=name, Record={"Data": b"c"})
+    # SizeInMBs 1: a 1 MiB batch makes the buffer full; the three small records travel with it.
+    big = b"x" * (1024 * 1024)
+    firehose.put_record(DeliveryStreamName=name, Record={"Data": big})
+    [req] = wait_for(lambda: https_endpoint["requests"])
+    assert req["records"] == [b"a", b"b", b"c", big]
+    h = {k.lower(): v for k, v in req["headers"].items()}
+    assert (h["x-amz-firehose-protocol-version"], h["x-amz-firehose-access-key"], h["x-amz-firehose-source-arn"]) == ("1.0", "secret-key", arn)
+    assert json.loads(h["x-amz-firehose-common-attributes"]) == {"commonAttributes": {"env": "test"}}
+    assert h["x-amz-firehose-request-id"] == req["body"]["requestId"] and h["content-encoding"] == "gzip"
+
+    # The endpoint refuses: the records are retried, and when the stream is deleted they go to the backup bucket.
+    https_endpoint["answer"] = "error"
+    firehose.put_record(DeliveryStreamName=name, Record={"Data": b"y" * (1024 * 1024)})
+    wait_for(lambda: len(https_endpoint["requests"]) >= 3, timeout=60)   # first attempt and a retry
+    assert s3.list_objects_v2(Bucket=bucket).get("KeyCount", 0) == 0, "still retrying"
+    firehose.delete_delivery_stream(DeliveryStreamName=name)
+    [obj] = wait_for(lambda: s3.list_objects_v2(Bucket=bucket).get("Contents"))
+    assert obj["Key"].startswith("http-endpoint-failed/"), obj["Key"]
+    [line] = s3.get_object(Bucket=bucket, Key=obj["Key"])["Body"].read().decode().splitlines()
+    failed = json.loads(line)
+    assert failed["errorCode"] == "HttpEndpoint.InvalidResponseFromDestination" and failed["attemptsMade"] >= 2
+    assert base64.b64decode(failed["rawData"]) == b"y" * (1024 * 1024)

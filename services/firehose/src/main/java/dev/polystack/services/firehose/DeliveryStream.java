@@ -1,5 +1,7 @@
 package dev.polystack.services.firehose;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,8 +18,22 @@ public final class DeliveryStream {
     public String status = "ACTIVE";
     public long created;
     public long versionId = 1;
-    /** ExtendedS3DestinationConfiguration (an S3DestinationConfiguration is kept in the same form). */
+    /**
+     * ExtendedS3DestinationConfiguration (an S3DestinationConfiguration is kept in the same form); for an HTTP
+     * endpoint destination, its S3Configuration (the backup bucket).
+     */
     public Map<String, Object> s3;
+    /** HttpEndpointDestinationConfiguration, null for an S3 destination. */
+    public Map<String, Object> http;
+    /** HTTP endpoint: when delivery of the current buffer first failed (epoch ms), 0 when it has not; attempts made. */
+    public long failingSince;
+    public int attempts;
+    /** An HTTP endpoint POST is under way (one at a time per stream; not persisted). */
+    @JsonIgnore
+    boolean sending;
+    /** Deleted: what is still buffered gets one last delivery (not persisted). */
+    @JsonIgnore
+    boolean deleted;
     public String kinesisStreamArn;
     public String kinesisRoleArn;
     public Map<String, String> tags = new LinkedHashMap<>();
@@ -43,29 +59,49 @@ public final class DeliveryStream {
 
     /** The buffered records joined as one object body (Firehose adds no delimiter). */
     byte[] joined() {
-        byte[] out = new byte[Math.toIntExact(bufferedBytes)];
+        return join(buffered);
+    }
+
+    static byte[] join(List<byte[]> records) {
+        int size = 0;
+        for (byte[] r : records) size += r.length;
+        byte[] out = new byte[size];
         int at = 0;
-        for (byte[] r : buffered) {
+        for (byte[] r : records) {
             System.arraycopy(r, 0, out, at, r.length);
             at += r.length;
         }
         return out;
     }
 
+    /** Drops the first {@code n} records (delivered); the rest stay buffered, their wait starting now if any. */
+    void removeFirst(int n) {
+        List<byte[]> rest = new ArrayList<>(buffered.subList(n, buffered.size()));
+        clearBuffer();
+        long now = System.currentTimeMillis();
+        for (byte[] r : rest) append(r, now);
+    }
+
     void clearBuffer() {
         buffered = new ArrayList<>();
         bufferedBytes = 0;
         bufferStarted = 0;
+        failingSince = 0;
+        attempts = 0;
+    }
+
+    private Map<String, Object> destination() {
+        return http != null ? http : s3;
     }
 
     int sizeHintBytes() {
-        Object hints = s3 == null ? null : s3.get("BufferingHints");
+        Object hints = destination() == null ? null : destination().get("BufferingHints");
         Object mb = hints instanceof Map<?, ?> m ? m.get("SizeInMBs") : null;
         return (mb instanceof Number n ? n.intValue() : 5) * 1024 * 1024;
     }
 
     long intervalHintMillis() {
-        Object hints = s3 == null ? null : s3.get("BufferingHints");
+        Object hints = destination() == null ? null : destination().get("BufferingHints");
         Object s = hints instanceof Map<?, ?> m ? m.get("IntervalInSeconds") : null;
         return (s instanceof Number n ? n.longValue() : 300) * 1000L;
     }

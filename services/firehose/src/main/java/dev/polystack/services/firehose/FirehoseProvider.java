@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Native Data Firehose on the typed {@link FirehoseApi}: delivery streams with a Direct PUT or Kinesis stream source
- * and an S3 destination. Records are buffered per stream and written as one S3 object when the buffer reaches
+ * and an S3 destination ({@link S3Delivery}) or an HTTP endpoint ({@link HttpEndpointDelivery}, S3 as backup). Records are buffered per stream and written as one S3 object when the buffer reaches
  * {@code BufferingHints.SizeInMBs} or has waited {@code IntervalInSeconds} (checked every second, also where Kinesis
  * sources are read).
  */
@@ -85,8 +85,13 @@ public final class FirehoseProvider implements FirehoseApi, ServiceProvider, Per
             s.s3 = TreeConverter.toTree(ExtendedS3DestinationConfiguration.SHAPE, in.extendedS3DestinationConfiguration());
         } else if (in.s3DestinationConfiguration() != null) {
             s.s3 = TreeConverter.toTree(S3DestinationConfiguration.SHAPE, in.s3DestinationConfiguration());
+        } else if (in.httpEndpointDestinationConfiguration() != null) {
+            HttpEndpointDestinationConfiguration h = in.httpEndpointDestinationConfiguration();
+            s.http = TreeConverter.toTree(HttpEndpointDestinationConfiguration.SHAPE, h);
+            s.s3 = TreeConverter.toTree(S3DestinationConfiguration.SHAPE, h.s3Configuration());
         } else {
-            throw new InvalidArgumentException("Only an S3 destination (ExtendedS3DestinationConfiguration or S3DestinationConfiguration) is supported here.");
+            throw new InvalidArgumentException("Only S3 (ExtendedS3DestinationConfiguration, S3DestinationConfiguration) and HTTP endpoint "
+                    + "(HttpEndpointDestinationConfiguration) destinations are supported here.");
         }
         if (in.kinesisStreamSourceConfiguration() != null) {
             s.kinesisStreamArn = in.kinesisStreamSourceConfiguration().kinesisStreamARN();
@@ -107,10 +112,13 @@ public final class FirehoseProvider implements FirehoseApi, ServiceProvider, Per
             s3.putIfAbsent("BufferingHints", Map.of("SizeInMBs", 5, "IntervalInSeconds", 300));
             s3.putIfAbsent("CompressionFormat", "UNCOMPRESSED");
             s3.putIfAbsent("EncryptionConfiguration", Map.of("NoEncryptionConfig", "NoEncryption"));
-            DestinationDescription destination = DestinationDescription.builder().destinationId("destinationId-000000000001")
-                    .s3DestinationDescription(TreeConverter.fromTree(S3DestinationDescription.SHAPE, s3))
-                    .extendedS3DestinationDescription(TreeConverter.fromTree(ExtendedS3DestinationDescription.SHAPE, s3))
-                    .build();
+            DestinationDescription.Builder destination = DestinationDescription.builder().destinationId("destinationId-000000000001");
+            if (s.http == null) {
+                destination.s3DestinationDescription(TreeConverter.fromTree(S3DestinationDescription.SHAPE, s3))
+                        .extendedS3DestinationDescription(TreeConverter.fromTree(ExtendedS3DestinationDescription.SHAPE, s3));
+            } else {
+                destination.httpEndpointDestinationDescription(httpDescription(s, s3));
+            }
             SourceDescription source = s.kinesisStreamArn == null ? null : SourceDescription.builder()
                     .kinesisStreamSourceDescription(KinesisStreamSourceDescription.builder().kinesisStreamARN(s.kinesisStreamArn)
                             .roleARN(s.kinesisRoleArn).deliveryStartTimestamp(Instant.ofEpochMilli(s.created)).build())
@@ -118,11 +126,27 @@ public final class FirehoseProvider implements FirehoseApi, ServiceProvider, Per
             DeliveryStreamDescription d = DeliveryStreamDescription.builder()
                     .deliveryStreamName(s.name).deliveryStreamARN(s.arn).deliveryStreamStatus(s.status).deliveryStreamType(s.type)
                     .versionId(Long.toString(s.versionId)).createTimestamp(Instant.ofEpochMilli(s.created))
-                    .source(source).destinations(List.of(destination)).hasMoreDestinations(false)
+                    .source(source).destinations(List.of(destination.build())).hasMoreDestinations(false)
                     .deliveryStreamEncryptionConfiguration(DeliveryStreamEncryptionConfiguration.builder().status("DISABLED").build())
                     .build();
             return DescribeDeliveryStreamOutput.builder().deliveryStreamDescription(d).build();
         }
+    }
+
+    /** The HTTP endpoint as Describe shows it: the access key left out, AWS's defaults filled in. */
+    @SuppressWarnings("unchecked")
+    private static HttpEndpointDestinationDescription httpDescription(DeliveryStream s, Map<String, Object> s3) {
+        Map<String, Object> h = new LinkedHashMap<>(s.http);
+        Map<String, Object> endpoint = new LinkedHashMap<>((Map<String, Object>) h.getOrDefault("EndpointConfiguration", Map.of()));
+        endpoint.remove("AccessKey");
+        h.put("EndpointConfiguration", endpoint);
+        h.remove("S3Configuration");
+        h.put("S3DestinationDescription", s3);
+        h.putIfAbsent("BufferingHints", Map.of("SizeInMBs", 5, "IntervalInSeconds", 300));
+        h.putIfAbsent("RequestConfiguration", Map.of("ContentEncoding", "NONE"));
+        h.putIfAbsent("RetryOptions", Map.of("DurationInSeconds", 300));
+        h.putIfAbsent("S3BackupMode", "FailedDataOnly");
+        return TreeConverter.fromTree(HttpEndpointDestinationDescription.SHAPE, h);
     }
 
     @Override
@@ -142,7 +166,7 @@ public final class FirehoseProvider implements FirehoseApi, ServiceProvider, Per
     @Override
     public DeleteDeliveryStreamOutput deleteDeliveryStream(RequestContext ctx, DeleteDeliveryStreamInput in) {
         DeliveryStream s = stream(ctx, in.deliveryStreamName());
-        flush(ctx.accountId(), ctx.region(), s, System.currentTimeMillis(), true);
+        flush(ctx.accountId(), ctx.region(), s, System.currentTimeMillis(), true, true);
         stores.get(ctx).remove(s.name);
         return DeleteDeliveryStreamOutput.builder().build();
     }
@@ -186,14 +210,22 @@ public final class FirehoseProvider implements FirehoseApi, ServiceProvider, Per
             for (byte[] r : records) s.append(r, now);
             full = s.bufferedBytes >= s.sizeHintBytes();
         }
-        if (full) flush(account, region, s, now, true);
+        if (full) flush(account, region, s, now, true, false);
     }
 
-    /** Writes the buffer when it is full or old enough ({@code force}: whatever it holds); keeps it when S3 refuses. */
-    private void flush(String account, String region, DeliveryStream s, long now, boolean force) {
+    /**
+     * Writes the buffer when it is full or old enough ({@code force}: whatever it holds); keeps it when S3 refuses.
+     * {@code deleting}: the stream's last delivery (an HTTP endpoint that refuses it gets no retries).
+     */
+    private void flush(String account, String region, DeliveryStream s, long now, boolean force, boolean deleting) {
         synchronized (s) {
             if (s.buffered.isEmpty()) return;
             if (!force && s.bufferedBytes < s.sizeHintBytes() && now - s.bufferStarted < s.intervalHintMillis()) return;
+            if (s.http != null) {
+                if (deleting) s.deleted = true;   // a POST under way finishes the job: its records' last chance
+                toEndpoint(account, region, s, now, deleting);
+                return;
+            }
             try {
                 S3Delivery.deliver(env, account, region, s, s.joined(), now);
                 s.clearBuffer();
@@ -205,6 +237,84 @@ public final class FirehoseProvider implements FirehoseApi, ServiceProvider, Per
         }
     }
 
+    /**
+     * Starts one POST of the buffer to the HTTP endpoint (the caller holds the stream's monitor). The POST runs on a
+     * thread of its own, never on a request's or the shared timer's (a slow endpoint must stall neither), one at a
+     * time per stream; the records stay buffered, so a snapshot taken meanwhile keeps them, until the endpoint takes
+     * them. A refused delivery is retried with a growing back-off for {@code RetryOptions.DurationInSeconds} (300 by
+     * default); then, or when the stream is being deleted, the records go to the backup bucket under
+     * {@code ErrorOutputPrefix} (by default {@code http-endpoint-failed/}) as JSON lines with the error, as Firehose
+     * writes failed records. {@code S3BackupMode} AllData also writes every delivered buffer to the backup bucket.
+     */
+    private void toEndpoint(String account, String region, DeliveryStream s, long now, boolean last) {
+        if (s.sending) return;
+        s.sending = true;
+        List<byte[]> batch = List.copyOf(s.buffered);
+        Thread.ofVirtual().name("firehose-http-" + s.name).start(() -> {
+            HttpEndpointDelivery.Failure failure = null;
+            try {
+                HttpEndpointDelivery.deliver(s, batch, now);
+            } catch (HttpEndpointDelivery.Failure f) {
+                failure = f;
+            } catch (RuntimeException e) {
+                failure = new HttpEndpointDelivery.Failure("HttpEndpoint.RequestFailed", String.valueOf(e.getMessage()));
+            }
+            synchronized (s) {
+                int before = s.buffered.size();
+                try {
+                    delivered(account, region, s, batch, failure, System.currentTimeMillis(), last || s.deleted);
+                } finally {
+                    s.sending = false;
+                }
+                // records that arrived during the POST of a deleted stream: one more (unless nothing moved, e.g. S3 refused)
+                if (s.deleted && !s.buffered.isEmpty() && s.buffered.size() < before) {
+                    toEndpoint(account, region, s, System.currentTimeMillis(), true);
+                }
+            }
+        });
+    }
+
+    /** The outcome of one POST (holding the stream's monitor): the batch leaves the buffer, or is retried or backed up. */
+    private void delivered(String account, String region, DeliveryStream s, List<byte[]> batch, HttpEndpointDelivery.Failure failure,
+                           long now, boolean last) {
+        s.attempts++;
+        try {
+            if (failure == null) {
+                if ("AllData".equals(s.http.get("S3BackupMode"))) S3Delivery.deliver(env, account, region, s, DeliveryStream.join(batch), now);
+                s.removeFirst(batch.size());
+                return;
+            }
+            if (s.failingSince == 0) s.failingSince = now;
+            Object retry = s.http.get("RetryOptions") instanceof Map<?, ?> m ? m.get("DurationInSeconds") : null;
+            long retryMillis = (retry instanceof Number n ? n.longValue() : 300) * 1000L;
+            if (!last && now - s.failingSince < retryMillis) {
+                LOG.log(System.Logger.Level.INFO, "Firehose " + s.name + ": HTTP endpoint delivery failed (" + failure.getMessage() + "); will retry");
+                // due again after the back-off: 1 s, 2 s, 4 s ... 30 s
+                s.bufferStarted = now - s.intervalHintMillis() + Math.min(30_000L, 1000L << Math.min(s.attempts - 1, 5));
+                return;
+            }
+            Object errorPrefix = s.s3.get("ErrorOutputPrefix");
+            S3Delivery.deliver(env, account, region, s, failedRecords(s, batch, failure, now), now,
+                    errorPrefix instanceof String p && !p.isEmpty() ? p : "http-endpoint-failed/");
+            s.removeFirst(batch.size());
+        } catch (ServiceException e) {
+            LOG.log(System.Logger.Level.WARNING, "Firehose " + s.name + ": backup to S3 failed (" + e.getMessage() + "); will retry");
+            s.bufferStarted = now;
+        }
+    }
+
+    /** Failed records as Firehose writes them to S3: one JSON document per line, the record's data in base64. */
+    private static byte[] failedRecords(DeliveryStream s, List<byte[]> batch, HttpEndpointDelivery.Failure f, long now) {
+        StringBuilder out = new StringBuilder();
+        for (byte[] r : batch) {
+            var line = JSON.createObjectNode().put("attemptsMade", s.attempts).put("arrivalTimestamp", s.failingSince)
+                    .put("errorCode", f.code).put("errorMessage", f.getMessage()).put("attemptEndingTimestamp", now)
+                    .put("rawData", java.util.Base64.getEncoder().encodeToString(r));
+            out.append(line).append('\n');
+        }
+        return out.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** Every second: Kinesis sources read, due buffers written. Never throws (it would end the timer). */
     void tick() {
         long now = System.currentTimeMillis();
@@ -212,7 +322,7 @@ public final class FirehoseProvider implements FirehoseApi, ServiceProvider, Per
             for (DeliveryStream s : streams.values()) {
                 try {
                     if (s.kinesisStreamArn != null) KinesisSource.poll(env, account, region, s, data -> accept(account, region, s, data));
-                    flush(account, region, s, now, false);
+                    flush(account, region, s, now, false, false);
                 } catch (RuntimeException e) {
                     LOG.log(System.Logger.Level.WARNING, "Firehose " + s.name + " failed", e);
                 }

@@ -130,9 +130,14 @@ final class S3Delivery {
 
     /** Delivers one buffer as one object; throws the S3 error when S3 refuses it. */
     static void deliver(ProviderEnvironment env, String account, String region, DeliveryStream s, byte[] data, long now) {
+        deliver(env, account, region, s, data, now, (String) s.s3.get("Prefix"));
+    }
+
+    /** The same with another prefix (an HTTP endpoint's backups and failed records). */
+    static void deliver(ProviderEnvironment env, String account, String region, DeliveryStream s, byte[] data, long now, String prefix) {
         Map<String, Object> in = new LinkedHashMap<>();
         in.put("Bucket", bucket(s));
-        String key = key(s, (String) s.s3.get("Prefix"), now);
+        String key = key(s, prefix, now);
         in.put("Key", key);
         in.put("Body", compress(s, data, key));
         // S3 has no typed interface yet; its provider takes the parameter tree.
