@@ -32,7 +32,8 @@ public final class InfoEndpoint implements PlatformRoute {
         info.put("session_id", sessionId);
         info.put("machine_id", machineId());
         info.put("system", System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT));
-        info.put("is_docker", Files.exists(Path.of("/.dockerenv")));
+        // Docker marks its containers with /.dockerenv, Podman with /run/.containerenv.
+        info.put("is_docker", Files.exists(Path.of("/.dockerenv")) || Files.exists(Path.of("/run/.containerenv")));
         info.put("server_time_utc", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         info.put("uptime", (int) java.time.Duration.between(started, Instant.now()).toSeconds());
         info.put("persistence", persistence);
