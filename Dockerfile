@@ -31,7 +31,15 @@ FROM ${DIST} AS dist
 
 # --- the image ---------------------------------------------------------------------------------------------------
 FROM ${BASE}
-COPY --from=dist /opt/polystack /opt/polystack
+# One layer per part, least often changed first, so an update downloads only what changed: the Java runtime, the
+# Python tier (moto; botocore's specifications, which the protocol layer reads too), the libraries, then
+# Polystack's own jar and launcher.
+COPY --from=dist /opt/polystack/jre /opt/polystack/jre
+COPY --from=dist /opt/polystack/vendor /opt/polystack/vendor
+COPY --from=dist /opt/polystack/gateway/target/lib /opt/polystack/gateway/target/lib
+COPY --from=dist /opt/polystack/polystack /opt/polystack/docker-entrypoint.sh /opt/polystack/healthcheck.sh /opt/polystack/
+COPY --from=dist /opt/polystack/scripts /opt/polystack/scripts
+COPY --from=dist /opt/polystack/gateway/target/*.jar /opt/polystack/gateway/target/classpath.txt /opt/polystack/gateway/target/
 ENV JAVA_HOME=/opt/polystack/jre \
     POLYSTACK_RUNTIME_ONLY=1 \
     POLYSTACK_MOTO_PATH=/opt/polystack/vendor/moto \
@@ -48,8 +56,7 @@ RUN mkdir -p /etc/localstack/init/boot.d /etc/localstack/init/start.d /etc/local
 WORKDIR /opt/polystack
 EXPOSE 4566
 VOLUME /var/lib/localstack
-HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
-    CMD curl -fs http://127.0.0.1:4566/_localstack/health > /dev/null || exit 1
+HEALTHCHECK --interval=10s --timeout=5s --start-period=10s --retries=3 CMD ["/opt/polystack/healthcheck.sh"]
 # LocalStack's entry point (Testcontainers' module runs it by this path). The launcher execs java, so the JVM is
 # process 1 and gets SIGTERM itself: SHUTDOWN hooks run, state is saved.
 ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]

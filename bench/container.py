@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""The container image against the bare process, side by side: image size, wall time from `podman run` to the
-"Ready." line (and from launch to Ready. for the bare `./polystack start`), idle RSS of the JVM inside the
-container and of the bare one, then the SQS round-trip benchmark (bench/run.sh's generator, alternating rounds)
-against both.
+"""The container image against the bare process, side by side: image size (per layer, and gzip-compressed as a
+registry would send it), wall time from `podman run` to the "Ready." line, the JVM's own "started in" figure and
+the CPU it spent until Ready. (load-independent, unlike wall time on a shared box), the same for the bare
+`./polystack start`, idle RSS of the JVM inside the container and of the bare one, then the SQS round-trip
+benchmark (bench/run.sh's generator, alternating rounds) against both.
 
     python3 bench/container.py [--image localhost/polystack:latest] [--runs 3] [--scenarios sqs-send-receive-delete]
 
@@ -10,7 +11,10 @@ Needs root, podman and runc, a built image (container/build-local.sh) and a buil
 host's network (its own port via GATEWAY_LISTEN), so both are reached over loopback the same way.
 """
 import argparse
+import gzip
+import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -19,7 +23,7 @@ import time
 import uuid
 from pathlib import Path
 
-from procstats import free_port, rss_mb
+from procstats import cpu_seconds, free_port, rss_mb
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV = dict(os.environ, CONTAINERS_CONF=os.environ.get("CONTAINERS_CONF", str(ROOT / "container" / "containers.conf")))
@@ -30,15 +34,54 @@ def podman(*args):
     return subprocess.run([*PODMAN, *args], env=ENV, capture_output=True, text=True, check=True).stdout.strip()
 
 
+STARTED_IN = re.compile(r"started in (\d+) ms\. Ready\.")
+
+
 def start_container(image, port):
+    """Returns the container's name, seconds from `podman run` to Ready., the JVM's own figure (from the launcher's
+    start inside the container) and the JVM's CPU seconds until Ready."""
     name = f"polystack-bench-{uuid.uuid4().hex[:8]}"
     t0 = time.monotonic()
     podman("run", "-d", "--name", name, "--network", "host", "-e", f"GATEWAY_LISTEN=127.0.0.1:{port}", image)
-    while "Ready." not in subprocess.run([*PODMAN, "logs", name], env=ENV, capture_output=True, text=True).stdout:
+    while True:
+        logs = subprocess.run([*PODMAN, "logs", name], env=ENV, capture_output=True, text=True).stdout
+        found = STARTED_IN.search(logs)
+        if found:
+            wall = time.monotonic() - t0
+            break
         if time.monotonic() - t0 > 120:
             sys.exit(f"container {name} not ready in 120 s")
         time.sleep(0.02)
-    return name, time.monotonic() - t0
+    pid = int(podman("inspect", "--format", "{{.State.Pid}}", name))
+    return name, wall, int(found.group(1)) / 1000, cpu_seconds(pid)
+
+
+def layers(image):
+    """(size, created by) of each layer, bottom first, and the gzip-compressed size of all of them."""
+    history = json.loads(podman("history", "--format", "json", image))
+    sizes = [(h["size"], h["CreatedBy"]) for h in reversed(history) if h["size"] > 0]
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = Path(tmp) / "image.tar"
+        podman("save", "--format", "docker-archive", "-o", str(archive), image)
+        compressed = 0
+        with open(archive, "rb") as f, gzip.GzipFile(fileobj=_Counter(), mode="wb", compresslevel=6) as z:
+            while chunk := f.read(1 << 20):
+                z.write(chunk)
+            z.flush()
+            compressed = z.fileobj.count
+    return sizes, compressed
+
+
+class _Counter:
+    """A file that only counts what is written to it."""
+    count = 0
+
+    def write(self, data):
+        self.count += len(data)
+        return len(data)
+
+    def flush(self):
+        pass
 
 
 def start_bare(port):
@@ -48,8 +91,9 @@ def start_bare(port):
     proc = subprocess.Popen([str(ROOT / "polystack"), "start"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
     for line in proc.stdout:
-        if b"Ready." in line:
-            return proc, time.monotonic() - t0
+        found = STARTED_IN.search(line.decode(errors="replace"))
+        if found:
+            return proc, time.monotonic() - t0, int(found.group(1)) / 1000, cpu_seconds(proc.pid)
     sys.exit("bare server exited before Ready.")
 
 
@@ -64,22 +108,29 @@ def main():
 
     print(f"load average {open('/proc/loadavg').read().split()[0]}")
     size = int(podman("image", "inspect", "--format", "{{.Size}}", args.image))
-    print(f"image {args.image}: {size / 1e6:.0f} MB uncompressed")
+    sizes, compressed = layers(args.image)
+    print(f"image {args.image}: {size / 1e6:.0f} MB uncompressed, {compressed / 1e6:.0f} MB gzip-compressed")
+    for layer_size, created_by in sizes:
+        print(f"  layer {layer_size / 1e6:6.1f} MB  {created_by[:90]}")
 
-    ready = []
+    runs = []
     for _ in range(args.runs):
-        name, seconds = start_container(args.image, free_port())
-        ready.append(seconds)
+        name, *figures = start_container(args.image, free_port())
+        runs.append(figures)
         subprocess.run([*PODMAN, "rm", "-f", "-v", name], env=ENV, capture_output=True)
-    print(f"podman run -> Ready.: median {statistics.median(ready):.2f} s, min {min(ready):.2f} s ({args.runs} runs)")
+    print(f"podman run -> Ready.: median {statistics.median(r[0] for r in runs):.2f} s; inside the container "
+          f"(launcher -> Ready.) median {statistics.median(r[1] for r in runs):.2f} s, "
+          f"JVM CPU until Ready. median {statistics.median(r[2] for r in runs):.2f} s ({args.runs} runs, "
+          f"load average {open('/proc/loadavg').read().split()[0]})")
 
     c_port, b_port = free_port(), free_port()
-    name, _ = start_container(args.image, c_port)
-    bare, bare_ready = start_bare(b_port)
+    name, *_ = start_container(args.image, c_port)
+    bare, bare_ready, bare_inside, bare_cpu = start_bare(b_port)
     try:
         time.sleep(5)
         c_pid = int(podman("inspect", "--format", "{{.State.Pid}}", name))
-        print(f"bare ./polystack start -> Ready.: {bare_ready:.2f} s")
+        print(f"bare ./polystack start -> Ready.: {bare_ready:.2f} s (launcher -> Ready. {bare_inside:.2f} s, "
+              f"JVM CPU until Ready. {bare_cpu:.2f} s)")
         print(f"idle RSS: container JVM {rss_mb(c_pid)} MB, bare JVM {rss_mb(bare.pid)} MB")
         java = subprocess.run(["bash", "-c", f". '{ROOT}/scripts/find-jdk.sh' && echo $JAVA_HOME"], capture_output=True,
                               text=True, check=True).stdout.strip() + "/bin/java"

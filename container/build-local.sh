@@ -11,26 +11,33 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 tag=${1:-localhost/polystack:latest}
+# The two inputs get names of their own, so that builds running side by side on one machine do not mix them.
+scratch=polystack-build-$$
+dist_image=localhost/$scratch-dist:latest
+base_image=localhost/$scratch-base:latest
 export CONTAINERS_CONF=${CONTAINERS_CONF:-$root/container/containers.conf}
 podman=(podman --runtime "${POLYSTACK_OCI_RUNTIME:-/usr/sbin/runc}")
 
 if [ ! -f gateway/target/.polystack-built ] || [ ! -f gateway/target/classpath.txt ]; then ./polystack build; fi
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work"; "${podman[@]}" rmi -f "$dist_image" "$base_image" >/dev/null 2>&1 || true' EXIT
 
 mkdir -p "$work/dist/opt"
 container/assemble.sh "$work/dist/opt/polystack"
 tar -C "$work/dist" --numeric-owner --owner=0 --group=0 -cf "$work/dist.tar" .
-"${podman[@]}" import --quiet "$work/dist.tar" localhost/polystack-dist:latest >/dev/null
+"${podman[@]}" import --quiet "$work/dist.tar" "$dist_image" >/dev/null
 
 container/make-base.sh "$work/base.tar" "$work/dist/opt/polystack/jre"
-"${podman[@]}" import --quiet --change 'CMD ["/bin/bash"]' "$work/base.tar" localhost/polystack-base:latest >/dev/null
+"${podman[@]}" import --quiet --change 'CMD ["/bin/bash"]' "$work/base.tar" "$base_image" >/dev/null
 
 mkdir -p "$work/empty-context"  # the Dockerfile copies only from DIST when DIST is given
 # --network host: the start-up cache's training run talks to itself over loopback; nothing is downloaded.
-"${podman[@]}" build --format docker --network host --pull=never --layers=false \
-  --build-arg DIST=localhost/polystack-dist:latest --build-arg BASE=localhost/polystack-base:latest \
-  -t "$tag" -f Dockerfile "$work/empty-context" 2>&1 | grep -v '^STEP\|^COMMIT\|^-->\|^Getting\|^Copying\|^Writing\|^Storing' || true
-"${podman[@]}" image exists "$tag"
-"${podman[@]}" image prune -f >/dev/null 2>&1 || true
+# --layers: one layer per COPY (as docker build makes them), not one for the whole stage.
+if ! "${podman[@]}" build --format docker --network host --pull=never --layers \
+    --build-arg DIST="$dist_image" --build-arg BASE="$base_image" \
+    -t "$tag" -f Dockerfile "$work/empty-context" > "$work/build.log" 2>&1; then
+  grep -v '^Getting\|^Copying\|^Writing\|^Storing' "$work/build.log" >&2
+  exit 1
+fi
+"${podman[@]}" image prune -f >/dev/null 2>&1 || true  # the build's intermediate images (untagged)
 echo "built $tag: $("${podman[@]}" image inspect --format '{{.Size}}' "$tag" | awk '{printf "%.0f MB", $1/1000000}')" >&2

@@ -18,9 +18,10 @@ copy_file() {  # copies a file (following symbolic links) to the same path under
   mkdir -p "$root$(dirname "$src")"
   cp -L "$src" "$root$src"
 }
-copy_libs() {  # copies every shared library a binary or library loads
+copy_libs() {  # copies every shared library a binary or library loads (the runtime's own stay in the runtime)
   local lib
   for lib in $(ldd "$1" 2>/dev/null | grep -o '/[^ ]*' || true); do
+    if [ -n "$runtime" ] && [[ $lib == "$runtime"/* ]]; then continue; fi
     [ -e "$root$lib" ] || copy_file "$lib"
   done
 }

@@ -1,12 +1,13 @@
 """The container image, run with Podman the way users run LocalStack's: AWS CLI and boto3 against it (SQS, S3,
 DynamoDB), an init hook creating a bucket before `Ready.`, persistence across a container restart with a volume,
-and a prompt stop on SIGTERM.
+a prompt stop on SIGTERM, and a moto-hosted service (the Python tier the image carries).
 
-The image is built once per session by container/build-local.sh (no registry needed), or taken from
-POLYSTACK_TEST_IMAGE. Needs root, podman and runc (.ci/run installs them); skipped when podman is missing.
+The image is built once per session by container/build-local.sh (no registry needed), under a name of this
+checkout's own (several checkouts on one machine share Podman's image store), or taken from POLYSTACK_TEST_IMAGE. Needs root, podman and runc (.ci/run installs them); skipped when podman is missing.
 Containers use the host's network with their own port (GATEWAY_LISTEN), which works with every Podman network
 setup; Testcontainers' own port mapping is exercised by the Java test (container/testcontainers).
 """
+import hashlib
 import json
 import os
 import shutil
@@ -17,8 +18,6 @@ from pathlib import Path
 
 import pytest
 import requests
-from botocore.config import Config
-from botocore.exceptions import ClientError
 
 from conftest import ROOT, free_port, make_client
 
@@ -42,7 +41,8 @@ def image():
     given = os.environ.get("POLYSTACK_TEST_IMAGE")
     if given:
         return given
-    tag = "localhost/polystack:latest"  # a version-like tag: Testcontainers reads it
+    # "latest": Testcontainers' LocalStack module reads the tag as a version.
+    tag = f"localhost/polystack-test-{hashlib.sha1(str(ROOT).encode()).hexdigest()[:8]}:latest"
     done = subprocess.run([str(ROOT / "container" / "build-local.sh"), tag], env=ENV, capture_output=True,
                           text=True, timeout=1200)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
@@ -131,22 +131,13 @@ def aws_cli(url, *args):
     return json.loads(done.stdout) if done.stdout.strip() else {}
 
 
-def until_started(call, timeout=600):
-    """Calls until the service has started (a Python-hosted one answers 503 '... is starting' meanwhile)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            return call()
-        except ClientError as e:
-            if "is starting" not in str(e) or time.monotonic() > deadline:
-                raise
-            time.sleep(0.5)
-
-
 def test_sqs_s3_and_dynamodb_through_boto3_and_the_cli(run):
     c = run()
     health = requests.get(c.url + "/_localstack/health", timeout=10).json()
     assert health["services"]["sqs"] in ("available", "running")
+    assert requests.get(c.url + "/_localstack/info", timeout=10).json()["is_docker"] is True
+    # The image's own health check, run as Docker would run it (Podman schedules it with systemd, absent here).
+    assert podman("healthcheck", "run", c.name, check=False).returncode == 0
 
     sqs = c.client("sqs")
     queue = sqs.create_queue(QueueName="orders")["QueueUrl"]
@@ -160,9 +151,7 @@ def test_sqs_s3_and_dynamodb_through_boto3_and_the_cli(run):
     assert s3.get_object(Bucket="files", Key="a.txt")["Body"].read() == b"contents"
     assert [o["Key"] for o in aws_cli(c.url, "s3api", "list-objects-v2", "--bucket", "files")["Contents"]] == ["a.txt"]
 
-    # Moto-hosted until DynamoDB is native: the first call waits while Python loads (minutes on a busy machine).
-    dynamodb = make_client(c.url, "dynamodb", config=Config(read_timeout=600, retries={"max_attempts": 2}))
-    until_started(lambda: dynamodb.list_tables())
+    dynamodb = c.client("dynamodb")
     dynamodb.create_table(TableName="users", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
                           AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
                           BillingMode="PAY_PER_REQUEST")
@@ -216,7 +205,7 @@ def test_the_image_speaks_localstacks_conventions(image):
     assert "4566/tcp" in config["ExposedPorts"]
     assert "/var/lib/localstack" in config["Volumes"]
     health = inspected.get("Healthcheck") or config.get("Healthcheck")  # (where Podman puts it / Docker's place)
-    assert health["Test"][-1].startswith("curl -fs http://127.0.0.1:4566/_localstack/health")
+    assert health["Test"][-1] == "/opt/polystack/healthcheck.sh"
     env = dict(e.split("=", 1) for e in config["Env"])
     assert env["GATEWAY_LISTEN"] == "0.0.0.0:4566"
     assert env["DATA_DIR"] == "/var/lib/localstack"
@@ -247,3 +236,20 @@ def test_testcontainers_localstack_module_starts_the_image(image, podman_socket)
     done = subprocess.run([str(ROOT / "mvnw"), "-q", "-B", "-f", "container/testcontainers/pom.xml", "test"],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200)
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+
+
+def test_a_moto_hosted_service_runs_in_the_image(run):
+    """The Python tier the image carries (GraalPy, moto without what GraalPy cannot load): SES through moto."""
+    c = run(env={"PROVIDER_OVERRIDE_SES": "moto", "EAGER_SERVICE_LOADING": "1"})
+    # GraalPy imports moto in the background (about 20 s on a quiet 2-core box, minutes on a busy one).
+    deadline = time.monotonic() + 900
+    state = None
+    while time.monotonic() < deadline:
+        state = requests.get(c.url + "/_localstack/health", timeout=10).json()["services"].get("ses")
+        if state not in ("starting", "available", None):
+            break
+        time.sleep(1)
+    assert state == "running", c.logs()[-3000:]
+    ses = c.client("ses")
+    ses.verify_email_identity(EmailAddress="sender@example.com")
+    assert ses.list_identities()["Identities"] == ["sender@example.com"]

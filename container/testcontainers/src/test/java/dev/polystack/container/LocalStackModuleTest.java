@@ -6,13 +6,11 @@ import org.testcontainers.utility.DockerImageName;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
@@ -36,7 +34,7 @@ class LocalStackModuleTest {
             .asCompatibleSubstituteFor("localstack/localstack");
 
     @Test
-    void sqsS3AndDynamoDbThroughTheModule() throws InterruptedException {
+    void sqsS3AndDynamoDbThroughTheModule() {
         try (LocalStackContainer localstack = new LocalStackContainer(IMAGE)
                 // The server's own output in the test report; a busy CI machine may need more than the default minute.
                 .withLogConsumer(frame -> System.out.print("container: " + frame.getUtf8String()))
@@ -61,11 +59,8 @@ class LocalStackModuleTest {
                 assertEquals("value", s3.getObjectAsBytes(b -> b.bucket("tc-bucket").key("k")).asUtf8String());
             }
 
-            // Moto-hosted until DynamoDB is native: the first call waits while Python loads (minutes on a busy machine).
             try (DynamoDbClient dynamodb = DynamoDbClient.builder().endpointOverride(endpoint).credentialsProvider(credentials)
-                    .region(region).httpClientBuilder(ApacheHttpClient.builder().socketTimeout(Duration.ofMinutes(10)))
-                    .build()) {
-                untilStarted(dynamodb);
+                    .region(region).build()) {
                 dynamodb.createTable(b -> b.tableName("tc-table").billingMode(BillingMode.PAY_PER_REQUEST)
                         .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build())
                         .attributeDefinitions(AttributeDefinition.builder().attributeName("id")
@@ -74,20 +69,6 @@ class LocalStackModuleTest {
                         "name", AttributeValue.fromS("Ada"))));
                 assertEquals("Ada", dynamodb.getItem(b -> b.tableName("tc-table")
                         .key(Map.of("id", AttributeValue.fromS("1")))).item().get("name").s());
-            }
-        }
-    }
-
-    /** A moto-hosted service answers 503 "... is starting" while Python loads (DynamoDB until it is native). */
-    private static void untilStarted(DynamoDbClient dynamodb) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-        while (true) {
-            try {
-                dynamodb.listTables();
-                return;
-            } catch (DynamoDbException e) {
-                if (!String.valueOf(e.getMessage()).contains("is starting") || System.nanoTime() > deadline) throw e;
-                Thread.sleep(500);
             }
         }
     }
