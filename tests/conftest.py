@@ -9,6 +9,7 @@ Fixtures (the interface every service's tests use):
                  server with its own env and data dir, stopped at test end.
 The server is built first if needed (./polystack builds what is missing).
 """
+import atexit
 import json
 import os
 import shlex
@@ -50,8 +51,34 @@ def make_client(endpoint_url, service, region_name="us-east-1", **kwargs):
     return boto3.client(service, endpoint_url=endpoint_url, region_name=region_name, **kwargs)
 
 
+# Every server this session started (each leads its own process group), so none outlives the session.
+_STARTED = []
+
+
+def _kill_leftover_servers():
+    for server in _STARTED:
+        server.kill()
+
+
+atexit.register(_kill_leftover_servers)
+
+
+def _interrupt_on_sigterm(signum, frame):
+    # A CI timeout's SIGTERM would end pytest without its finalizers or atexit; as an interrupt, pytest stops the
+    # session cleanly and every server is stopped.
+    raise KeyboardInterrupt("SIGTERM")
+
+
+if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+    signal.signal(signal.SIGTERM, _interrupt_on_sigterm)
+
+
 class Server:
-    """A Polystack process started through ./polystack start with its own environment and data dir."""
+    """A Polystack process started through ./polystack start with its own environment and data dir.
+
+    The launcher may still be building or recording the start-up cache when a test gives up on it; it runs in a
+    process group of its own (a new session), and kill() ends the whole group: Maven, the JVM, a cache recording
+    and the Lambda runtimes the server started, not just the launcher."""
 
     def __init__(self, env=None, java_opts=None, data_dir=None, port=None):
         self.env = dict(env or {})
@@ -75,9 +102,11 @@ class Server:
         if self.java_opts:
             env["JAVA_OPTS"] = " ".join(self.java_opts)
         log = open(self.log_path, "ab")
-        self.process = subprocess.Popen([str(LAUNCHER), "start"], cwd=str(ROOT), env=env,
-                                        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        self.process = subprocess.Popen([str(LAUNCHER), "start"], cwd=str(ROOT), env=env, stdout=log,
+                                        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
         log.close()
+        if self not in _STARTED:
+            _STARTED.append(self)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -106,22 +135,35 @@ class Server:
         return self.process is not None and self.process.poll() is None
 
     def stop(self, timeout=30):
-        """SIGTERM, then wait (shutdown hooks run, state is saved). Returns the exit code."""
+        """SIGTERM, then wait (shutdown hooks run, state is saved). Returns the exit code. Whatever else of its
+        process group is still running afterwards (a cache recording, a runtime) is killed."""
         if not self.running:
+            self._kill_group()
             return self.process.returncode if self.process else None
         self.process.send_signal(signal.SIGTERM)
         try:
             return self.process.wait(timeout)
         except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+            self.kill()
             raise RuntimeError(f"Polystack ignored SIGTERM for {timeout}s:\n{self.log_tail()}")
+        finally:
+            self._kill_group()
 
     def kill(self):
-        """SIGKILL: no shutdown hooks."""
-        if self.running:
-            self.process.kill()
-            self.process.wait()
+        """SIGKILL to the server and everything it started (no shutdown hooks)."""
+        if self.process is None:
+            return
+        self._kill_group()
+        self.process.wait()
+
+    def _kill_group(self):
+        # The group's id is the launcher's pid (start_new_session); it outlives the launcher while any member runs.
+        if self.process is None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
 
     def client(self, service, region_name="us-east-1", **kwargs):
         if self.tls:
