@@ -3,6 +3,7 @@ package dev.polystack.gateway.dispatch;
 import dev.polystack.api.ServiceException;
 
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
@@ -19,7 +20,8 @@ import java.util.logging.Logger;
  * request becomes the same error instead of killing the server.
  *
  * <p>The figure is the heap in use after the most recent collection of each pool (live data plus what the last
- * collection could not reach), read once a second by a daemon thread, so the request path reads one volatile field.
+ * collection could not reach), read four times a second by a daemon thread, so the request path reads one volatile
+ * field. The same thread hands unused heap back ({@link HeapTrimmer}).
  */
 public final class MemoryGuard {
     private static final Logger LOG = Logger.getLogger(MemoryGuard.class.getName());
@@ -33,9 +35,10 @@ public final class MemoryGuard {
     private static final MemoryGuard INSTANCE = new MemoryGuard();
 
     private static final int RECHECK_SECONDS = 5;
+    /** How often the watcher reads the heap (and lets {@link HeapTrimmer} act on it). */
+    private static final int TICK_MILLIS = 250;
 
     private volatile boolean short_;
-    private long secondsShort;  // watcher thread only
     private volatile String state = "";
     private Thread watcher;
 
@@ -54,23 +57,30 @@ public final class MemoryGuard {
         watcher = Thread.ofPlatform().daemon().name("memory-guard").start(() -> {
             List<MemoryPoolMXBean> pools = ManagementFactory.getMemoryPoolMXBeans().stream()
                     .filter(p -> p.getType() == MemoryType.HEAP && p.isCollectionUsageThresholdSupported()).toList();
+            MemoryMXBean heap = ManagementFactory.getMemoryMXBean();
+            HeapTrimmer trimmer = HeapTrimmer.forThisJvm();
             long max = Runtime.getRuntime().maxMemory();
+            long lastRecheck = 0;
             while (true) {
                 try {
-                    Thread.sleep(1000);
+                    Thread.sleep(TICK_MILLIS);
                 } catch (InterruptedException e) {
                     return;
                 }
+                long now = System.nanoTime() / 1_000_000;
                 // While short, a collection now and then finds out whether deletes freed memory (no requests may
                 // be allocating anything that would trigger one).
-                if (short_ && ++secondsShort % RECHECK_SECONDS == 0) System.gc();
-                if (!short_) secondsShort = 0;
+                if (short_ && now - lastRecheck >= RECHECK_SECONDS * 1000L) {
+                    lastRecheck = now;
+                    System.gc();
+                }
                 long used = 0;
                 for (MemoryPoolMXBean pool : pools) {
                     MemoryUsage after = pool.getCollectionUsage();
                     if (after != null) used += after.getUsed();
                 }
                 update(used, max);
+                if (trimmer != null && !short_) trimmer.tick(now, heap.getHeapMemoryUsage().getCommitted(), used);
             }
         });
     }
