@@ -13,6 +13,9 @@ import java.util.logging.SimpleFormatter;
  * {@code DEBUG=1} or {@code LS_LOG=debug|trace} for detail. Helidon stays at WARNING unless tracing.
  */
 public final class Logging {
+    /** Held here: java.util.logging keeps loggers weakly, so a collection would drop the level set on it. */
+    private static final Logger HELIDON = Logger.getLogger("io.helidon");
+
     private Logging() {
     }
 
@@ -29,6 +32,6 @@ public final class Logging {
         console.setLevel(level);
         root.addHandler(console);
         root.setLevel(level);
-        Logger.getLogger("io.helidon").setLevel(level == Level.FINEST ? Level.FINE : Level.WARNING);
+        HELIDON.setLevel(level == Level.FINEST ? Level.FINE : Level.WARNING);
     }
 }

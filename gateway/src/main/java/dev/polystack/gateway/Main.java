@@ -1,8 +1,15 @@
 package dev.polystack.gateway;
 
 import dev.polystack.api.Config;
+import dev.polystack.api.ProviderFactory;
+import dev.polystack.gateway.dispatch.CatalogLoader;
+import dev.polystack.gateway.dispatch.ProviderRegistry;
+import dev.polystack.protocol.ServiceCatalog;
 
 import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * Starts Polystack: {@code java -cp ... dev.polystack.gateway.Main}. Prints one ready line with the address and
@@ -15,10 +22,18 @@ public final class Main {
 
     public static void main(String[] args) {
         Config config = Config.fromEnvironment();
+        // The catalog's index and the providers' factories load on a second core while logging is set up (the
+        // ready line comes sooner; each takes tens of milliseconds).
+        FutureTask<ServiceCatalog> catalog = new FutureTask<>(CatalogLoader::load);
+        FutureTask<List<ProviderFactory>> factories = new FutureTask<>(ProviderRegistry::discoverFactories);
+        Thread.ofPlatform().name("polystack-start").start(() -> {
+            catalog.run();
+            factories.run();
+        });
         Logging.configure(config);
         Polystack polystack;
         try {
-            polystack = new Polystack(config).start();
+            polystack = new Polystack(config, result(catalog), result(factories)).start();
         } catch (RuntimeException e) {
             System.err.println("Polystack failed to start: " + e.getMessage());
             if (config.flag("DEBUG")) e.printStackTrace();
@@ -38,6 +53,20 @@ public final class Main {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The task's value, once it has run; its exception as is. */
+    private static <T> T result(FutureTask<T> task) {
+        try {
+            return task.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error error) throw error;
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting", e);
         }
     }
 

@@ -46,9 +46,13 @@ final class HeapTrimmer {
         }
     }
 
-    /** Unused committed heap tolerated: 96 MB, or half the live data when that is more. */
+    /**
+     * Unused committed heap tolerated: 96 MB, or as much as is live when that is more (G1 starts its own cycles
+     * once the old generation fills about half the heap; a growing state needs that room, and marking it more
+     * often only costs CPU).
+     */
     static long slackLimit(long usedAfterCollection) {
-        return Math.max(MIN_SLACK, usedAfterCollection / 2);
+        return Math.max(MIN_SLACK, usedAfterCollection);
     }
 
     /** The shortest time between two requested cycles: 2 s, or a second per 32 MB of live data. */
