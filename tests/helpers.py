@@ -1,4 +1,5 @@
 """Small helpers shared by the end-to-end test modules (fixtures live in conftest.py)."""
+import time
 import uuid
 
 import pytest
@@ -15,3 +16,24 @@ def error_of(call, *args, **kwargs):
     with pytest.raises(ClientError) as info:
         call(*args, **kwargs)
     return info.value.response["Error"], info.value.response["ResponseMetadata"]["HTTPStatusCode"]
+
+
+def wait_for(condition, timeout=30.0):
+    """Polls until condition() returns a truthy value and returns it; fails after timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.05)
+
+
+def mock_rest_method(apigw, api_id, resource_id, response_template, method="GET", **method_kwargs):
+    """A REST API method with a MOCK integration answering 200 with the given response template."""
+    apigw.put_method(restApiId=api_id, resourceId=resource_id, httpMethod=method, authorizationType="NONE", **method_kwargs)
+    apigw.put_integration(restApiId=api_id, resourceId=resource_id, httpMethod=method, type="MOCK",
+                          requestTemplates={"application/json": '{"statusCode": 200}'})
+    apigw.put_method_response(restApiId=api_id, resourceId=resource_id, httpMethod=method, statusCode="200")
+    apigw.put_integration_response(restApiId=api_id, resourceId=resource_id, httpMethod=method, statusCode="200",
+                                   selectionPattern="", responseTemplates={"application/json": response_template})

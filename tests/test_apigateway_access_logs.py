@@ -1,25 +1,14 @@
 """API Gateway access logs: a stage's accessLogSettings write one line per request, its $context variables filled in
 ('-' where a variable has no value), into the CloudWatch Logs group the destinationArn names (native Logs)."""
 import json
-import time
 
 import requests
 
-from helpers import unique
+from helpers import mock_rest_method, unique, wait_for
 
 FORMAT = ('{"requestId":"$context.requestId","ip":"$context.identity.sourceIp","method":"$context.httpMethod",'
           '"resourcePath":"$context.resourcePath","status":"$context.status","length":"$context.responseLength",'
           '"stage":"$context.stage","caller":"$context.identity.caller"}')
-
-
-def wait_for(condition, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.1)
 
 
 def test_access_log_lines_reach_cloudwatch_logs(aws_client, endpoint_url):
@@ -29,12 +18,7 @@ def test_access_log_lines_reach_cloudwatch_logs(aws_client, endpoint_url):
     group_arn = logs.describe_log_groups(logGroupNamePrefix=group)["logGroups"][0]["arn"]
     created = apigw.create_rest_api(name=unique("logged"))
     api_id, root = created["id"], created["rootResourceId"]
-    apigw.put_method(restApiId=api_id, resourceId=root, httpMethod="GET", authorizationType="NONE")
-    apigw.put_integration(restApiId=api_id, resourceId=root, httpMethod="GET", type="MOCK",
-                          requestTemplates={"application/json": '{"statusCode": 200}'})
-    apigw.put_method_response(restApiId=api_id, resourceId=root, httpMethod="GET", statusCode="200")
-    apigw.put_integration_response(restApiId=api_id, resourceId=root, httpMethod="GET", statusCode="200",
-                                   selectionPattern="", responseTemplates={"application/json": '{"ok": true}'})
+    mock_rest_method(apigw, api_id, root, '{"ok": true}')
     apigw.create_deployment(restApiId=api_id, stageName="prod")
     url = f"{endpoint_url}/_aws/execute-api/{api_id}/prod"
     assert requests.get(url + "/", timeout=30).status_code == 200  # not logged yet: no settings

@@ -6,7 +6,7 @@ import json
 import pytest
 import requests
 
-from helpers import unique
+from helpers import mock_rest_method, unique
 
 TEMPLATE = ('{"message": "%s", "isCanary": "$context.isCanaryRequest", "variable": "$stageVariables.testVar", '
             '"nonOverridden": "$stageVariables.defaultVar", "nonExistingDefault": "$stageVariables.noStageVar"}')
@@ -25,11 +25,7 @@ def set_message(apigw, api_id, root, message):
 def test_canary_deployment_takes_its_share(apigw, endpoint_url):
     created = apigw.create_rest_api(name=unique("canary"))
     api_id, root = created["id"], created["rootResourceId"]
-    apigw.put_method(restApiId=api_id, resourceId=root, httpMethod="GET", authorizationType="NONE")
-    apigw.put_integration(restApiId=api_id, resourceId=root, httpMethod="GET", type="MOCK",
-                          requestTemplates={"application/json": '{"statusCode": 200}'})
-    apigw.put_method_response(restApiId=api_id, resourceId=root, httpMethod="GET", statusCode="200")
-    set_message(apigw, api_id, root, "default deployment")
+    mock_rest_method(apigw, api_id, root, TEMPLATE % "default deployment")
     apigw.create_deployment(restApiId=api_id, stageName="dev", variables={"testVar": "default", "defaultVar": "default"})
     url = f"{endpoint_url}/_aws/execute-api/{api_id}/dev/"
 

@@ -6,7 +6,7 @@ from urllib.parse import urlparse
 import pytest
 import requests
 
-from helpers import unique
+from helpers import mock_rest_method, unique
 
 SCHEMA = {"$schema": "http://json-schema.org/draft-04/schema#", "type": "object", "required": ["name"],
           "properties": {"name": {"type": "string", "minLength": 1}, "age": {"type": "integer", "minimum": 0}}}
@@ -83,13 +83,8 @@ def test_models_referring_to_other_models(aws_client, endpoint_url):
         "properties": {"name": {"type": "string"}, "address": {"$ref": f"{url}/Address"},
                        "children": {"type": "array", "items": {"$ref": f"{url}/Person"}}}}))
     validator = apigw.create_request_validator(restApiId=api_id, name="body", validateRequestBody=True)["id"]
-    apigw.put_method(restApiId=api_id, resourceId=root, httpMethod="POST", authorizationType="NONE",
+    mock_rest_method(apigw, api_id, root, '{"ok": true}', method="POST",
                      requestValidatorId=validator, requestModels={"application/json": "Person"})
-    apigw.put_integration(restApiId=api_id, resourceId=root, httpMethod="POST", type="MOCK",
-                          requestTemplates={"application/json": '{"statusCode": 200}'})
-    apigw.put_method_response(restApiId=api_id, resourceId=root, httpMethod="POST", statusCode="200")
-    apigw.put_integration_response(restApiId=api_id, resourceId=root, httpMethod="POST", statusCode="200",
-                                   selectionPattern="", responseTemplates={"application/json": '{"ok": true}'})
     apigw.create_deployment(restApiId=api_id, stageName="test")
     good = {"name": "a", "address": {"city": "x"}, "children": [{"name": "b", "address": {"city": "y"}}]}
     assert call(endpoint_url, api_id, "POST", "/", body=json.dumps(good)).json() == {"ok": True}

@@ -8,7 +8,7 @@ import time
 import pytest
 from botocore.config import Config
 
-from helpers import error_of, unique
+from helpers import error_of, unique, wait_for
 
 NO_RETRY = Config(retries={"max_attempts": 1, "mode": "standard"})
 PRIMARY, SECONDARY, THIRD = "ap-south-1", "eu-west-1", "us-east-2"
@@ -38,17 +38,6 @@ def music_table(client, **kwargs):
                         AttributeDefinitions=[{"AttributeName": "Artist", "AttributeType": "S"},
                                               {"AttributeName": "SongTitle", "AttributeType": "S"}], **kwargs)
     return name
-
-
-def wait_for(condition, timeout=10.0):
-    """Polls until condition() returns a truthy value; fails after timeout seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.05)
 
 
 # ---- global tables ----------------------------------------------------------------------------------------------
