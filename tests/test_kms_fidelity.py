@@ -247,3 +247,132 @@ def test_aws_managed_keys_describe_what_they_protect_as_aws_does(aws_client):
     assert s3_key["KeyManager"] == "AWS"
     ddb_key = kms.describe_key(KeyId="alias/aws/dynamodb")["KeyMetadata"]
     assert ddb_key["Description"] == "Default key that protects my DynamoDB data when no other key is defined"
+
+
+# --- ImportKeyMaterial: wrapping algorithms, tokens, expiration and key state ----------------------------------------
+
+def wrap(params, algorithm, material):
+    """Wraps key material as AWS's import documentation describes for each wrapping algorithm."""
+    from cryptography.hazmat.primitives.keywrap import aes_key_wrap_with_padding
+    public = serialization.load_der_public_key(params["PublicKey"])
+    digest = hashes.SHA1() if algorithm.endswith("SHA_1") else hashes.SHA256()
+    oaep = padding.OAEP(mgf=padding.MGF1(digest), algorithm=digest, label=None)
+    if algorithm.startswith("RSAES_OAEP"):
+        return public.encrypt(material, oaep)
+    aes_key = os.urandom(32)
+    return public.encrypt(aes_key, oaep) + aes_key_wrap_with_padding(aes_key, material)
+
+
+def external_key(kms, **kwargs):
+    return kms.create_key(Origin="EXTERNAL", Description="import test", **kwargs)["KeyMetadata"]
+
+
+def import_params(kms, key_id, algorithm="RSA_AES_KEY_WRAP_SHA_256", spec="RSA_2048"):
+    return kms.get_parameters_for_import(KeyId=key_id, WrappingAlgorithm=algorithm, WrappingKeySpec=spec)
+
+
+@pytest.mark.parametrize("algorithm,spec", [("RSAES_OAEP_SHA_1", "RSA_2048"), ("RSAES_OAEP_SHA_256", "RSA_3072"),
+                                            ("RSA_AES_KEY_WRAP_SHA_1", "RSA_4096"), ("RSA_AES_KEY_WRAP_SHA_256", "RSA_2048")])
+def test_import_with_each_wrapping_algorithm(kms, algorithm, spec):
+    key = external_key(kms)
+    params = import_params(kms, key["KeyId"], algorithm, spec)
+    assert params["KeyId"] == key["Arn"] and len(params["ImportToken"]) > 0
+    public = serialization.load_der_public_key(params["PublicKey"])
+    assert public.key_size == int(spec.split("_")[1])
+    material = os.urandom(32)
+    answer = kms.import_key_material(KeyId=key["KeyId"], ImportToken=params["ImportToken"],
+                                     EncryptedKeyMaterial=wrap(params, algorithm, material),
+                                     ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE")
+    assert answer["KeyId"] == key["Arn"] and len(answer["KeyMaterialId"]) == 64
+    # the material really is ours: a ciphertext decrypts to what was encrypted, under the imported key only
+    blob = kms.encrypt(KeyId=key["KeyId"], Plaintext=b"imported")["CiphertextBlob"]
+    assert kms.decrypt(CiphertextBlob=blob)["Plaintext"] == b"imported"
+
+
+def test_import_tokens_and_material_are_checked(kms):
+    key, other = external_key(kms), external_key(kms)
+    params, other_params = import_params(kms, key["KeyId"]), import_params(kms, other["KeyId"])
+    material = os.urandom(32)
+    # a token issued for another key
+    response = raised(kms.import_key_material, KeyId=key["KeyId"], ImportToken=other_params["ImportToken"],
+                      EncryptedKeyMaterial=wrap(other_params, "RSA_AES_KEY_WRAP_SHA_256", material),
+                      ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE")
+    assert response["Error"]["Code"] == "InvalidImportTokenException"
+    assert response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    # material wrapped under another public key cannot be unwrapped
+    response = raised(kms.import_key_material, KeyId=key["KeyId"], ImportToken=params["ImportToken"],
+                      EncryptedKeyMaterial=wrap(other_params, "RSA_AES_KEY_WRAP_SHA_256", material),
+                      ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE")
+    assert response["Error"]["Code"] == "InvalidCiphertextException"
+    # an AES key must be 256 bits
+    response = raised(kms.import_key_material, KeyId=key["KeyId"], ImportToken=params["ImportToken"],
+                      EncryptedKeyMaterial=wrap(params, "RSA_AES_KEY_WRAP_SHA_256", os.urandom(16)),
+                      ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE")
+    assert response["Error"]["Code"] == "IncorrectKeyMaterialException"
+    assert kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["KeyState"] == "PendingImport"
+    kms.import_key_material(KeyId=key["KeyId"], ImportToken=params["ImportToken"],
+                            EncryptedKeyMaterial=wrap(params, "RSA_AES_KEY_WRAP_SHA_256", material),
+                            ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE")
+    # different material into the same key is refused; the same material again is accepted (reimport)
+    response = raised(kms.import_key_material, KeyId=key["KeyId"], ImportToken=params["ImportToken"],
+                      EncryptedKeyMaterial=wrap(params, "RSA_AES_KEY_WRAP_SHA_256", os.urandom(32)),
+                      ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE")
+    assert response["Error"]["Code"] == "IncorrectKeyMaterialException"
+    kms.import_key_material(KeyId=key["KeyId"], ImportToken=params["ImportToken"],
+                            EncryptedKeyMaterial=wrap(params, "RSA_AES_KEY_WRAP_SHA_256", material),
+                            ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE")
+    # a key KMS made itself takes no import (recorded text)
+    native = kms.create_key()["KeyMetadata"]
+    response = raised(kms.get_parameters_for_import, KeyId=native["KeyId"], WrappingAlgorithm="RSAES_OAEP_SHA_256",
+                      WrappingKeySpec="RSA_2048")
+    assert response["Error"] == {"Code": "UnsupportedOperationException",
+                                 "Message": f"{native['Arn']} origin is AWS_KMS which is not valid for this operation."}
+
+
+def test_import_expiration_model_and_expiry(kms):
+    import datetime
+    import time
+    key = external_key(kms, KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC")
+    params = import_params(kms, key["KeyId"])
+    wrapped = wrap(params, "RSA_AES_KEY_WRAP_SHA_256", os.urandom(32))
+    common = dict(KeyId=key["KeyId"], ImportToken=params["ImportToken"], EncryptedKeyMaterial=wrapped)
+    response = raised(kms.import_key_material, ExpirationModel="KEY_MATERIAL_EXPIRES", **common)
+    assert response["Error"] == {"Code": "ValidationException",
+                                 "Message": "A validTo date must be set if the ExpirationModel is KEY_MATERIAL_EXPIRES"}
+    now = datetime.datetime.now(datetime.timezone.utc)
+    response = raised(kms.import_key_material, ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE",
+                      ValidTo=now + datetime.timedelta(days=1), **common)
+    assert response["Error"]["Code"] == "ValidationException"
+    for invalid in (now - datetime.timedelta(minutes=1), now + datetime.timedelta(days=366)):
+        response = raised(kms.import_key_material, ExpirationModel="KEY_MATERIAL_EXPIRES", ValidTo=invalid, **common)
+        assert response["Error"]["Code"] == "ValidationException"
+    assert kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["KeyState"] == "PendingImport"
+
+    valid_to = now + datetime.timedelta(seconds=4)
+    kms.import_key_material(ExpirationModel="KEY_MATERIAL_EXPIRES", ValidTo=valid_to, **common)
+    meta = kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]
+    assert meta["KeyState"] == "Enabled" and meta["ExpirationModel"] == "KEY_MATERIAL_EXPIRES"
+    assert abs((meta["ValidTo"] - valid_to).total_seconds()) < 1
+    kms.generate_mac(KeyId=key["KeyId"], Message=b"m", MacAlgorithm="HMAC_SHA_256")
+    # once ValidTo has passed, KMS deletes the material: the key waits for an import again
+    deadline = time.monotonic() + 60
+    while kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["KeyState"] != "PendingImport":
+        assert time.monotonic() < deadline, "imported material did not expire"
+        time.sleep(0.25)
+    meta = kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]
+    assert "ExpirationModel" not in meta and "ValidTo" not in meta and meta["Enabled"] is False
+    response = raised(kms.generate_mac, KeyId=key["KeyId"], Message=b"m", MacAlgorithm="HMAC_SHA_256")
+    assert response["Error"] == {"Code": "KMSInvalidStateException", "Message": f"{key['Arn']} is pending import."}
+
+
+def test_import_refused_for_a_key_pending_deletion(kms):
+    key = external_key(kms)
+    params = import_params(kms, key["KeyId"])
+    kms.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
+    expected = {"Code": "KMSInvalidStateException", "Message": f"{key['Arn']} is pending deletion."}
+    assert raised(kms.get_parameters_for_import, KeyId=key["KeyId"], WrappingAlgorithm="RSAES_OAEP_SHA_256",
+                  WrappingKeySpec="RSA_2048")["Error"] == expected
+    assert raised(kms.import_key_material, KeyId=key["KeyId"], ImportToken=params["ImportToken"],
+                  EncryptedKeyMaterial=wrap(params, "RSA_AES_KEY_WRAP_SHA_256", os.urandom(32)),
+                  ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE")["Error"] == expected
+    assert raised(kms.delete_imported_key_material, KeyId=key["KeyId"])["Error"] == expected

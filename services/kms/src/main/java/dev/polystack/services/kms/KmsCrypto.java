@@ -146,8 +146,17 @@ public final class KmsCrypto {
         }
     }
 
-    /** An RSA or EC key pair; private key in PKCS#8, public in SubjectPublicKeyInfo encoding. */
+    /**
+     * An RSA or EC key pair; private key in PKCS#8, public in SubjectPublicKeyInfo encoding. Called on a virtual
+     * thread, the work runs on {@link KeyGeneration}'s platform threads: an RSA-4096 key takes seconds of CPU, and
+     * virtual threads have one carrier per core, so a few concurrent CreateKey calls would otherwise hold every
+     * carrier and stall the whole gateway.
+     */
     public static KeyPair generateKeyPair(KmsKeySpec spec) {
+        return KeyGeneration.offCarrier(() -> generateKeyPairHere(spec));
+    }
+
+    private static KeyPair generateKeyPairHere(KmsKeySpec spec) {
         try {
             if (spec.family == KmsKeySpec.Family.RSA) {
                 KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");

@@ -77,6 +77,13 @@ final class KmsImports {
             throw validation("A validTo date must not be set if the ExpirationModel is KEY_MATERIAL_DOES_NOT_EXPIRE");
         }
         if (expiration == null) expiration = validTo == null ? "KEY_MATERIAL_DOES_NOT_EXPIRE" : "KEY_MATERIAL_EXPIRES";
+        if (validTo instanceof Instant until) {
+            // AWS: a future date, at most 365 days from the request (its exact texts are not recorded)
+            if (until.toEpochMilli() <= keys.now()) throw validation("The validTo date must be in the future.");
+            if (until.toEpochMilli() > keys.now() + 365 * KmsKeyStore.DAY_MILLIS) {
+                throw validation("The validTo date must be at most 365 days from now.");
+            }
+        }
         KmsKey key = keys.findKey(ctx, required(in, "KeyId"), false);
         requireExternal(key);
         synchronized (key) {
@@ -118,6 +125,22 @@ final class KmsImports {
             key.validToMillis = validTo instanceof Instant i ? i.toEpochMilli() : 0;
             if ("PendingImport".equals(key.keyState) && hasUsableMaterial(key)) key.keyState = "Enabled";
             return Map.of("KeyId", key.arn, "KeyMaterialId", materialId);
+        }
+    }
+
+    /**
+     * Material imported with KEY_MATERIAL_EXPIRES is deleted once its ValidTo has passed, as AWS deletes it:
+     * the key goes back to PendingImport until the same material is imported again.
+     */
+    static void expireIfDue(KmsKey key, long now) {
+        if (!"EXTERNAL".equals(key.origin) || !"KEY_MATERIAL_EXPIRES".equals(key.expirationModel)) return;
+        synchronized (key) {
+            if (key.validToMillis <= 0 || now < key.validToMillis) return;
+            for (KmsKey.Material m : key.materials) m.secret = null;
+            key.pendingMaterial = null;
+            if (!"PendingDeletion".equals(key.keyState)) key.keyState = "PendingImport";
+            key.expirationModel = null;
+            key.validToMillis = 0;
         }
     }
 

@@ -87,6 +87,7 @@ final class KmsKeyStore {
             }
             return false;
         }
+        KmsImports.expireIfDue(key, now);
         if ("REPLICA".equals(key.multiRegionType)) {
             KmsRegion primaryState = store.peek(key.accountId, key.primaryRegion);
             KmsKey primary = primaryState == null ? null : primaryState.keys.get(key.keyId);
