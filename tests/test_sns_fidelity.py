@@ -182,3 +182,63 @@ def test_filter_policy_limits_count_nesting_as_aws_does(sns, sqs):
     sub = sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=queue_arn, ReturnSubscriptionArn=True, Attributes={
         "FilterPolicy": json.dumps(wide), "FilterPolicyScope": "MessageBody"})["SubscriptionArn"]
     assert json.loads(sns.get_subscription_attributes(SubscriptionArn=sub)["Attributes"]["FilterPolicy"]) == wide
+
+
+def _raw_sns(endpoint_url, form):
+    """A signed SNS query request sent as is: boto3 would refuse to send a required parameter left out."""
+    return _signed_post(endpoint_url, "sns", {"Version": "2010-03-31", **form}, {})
+
+
+def test_a_missing_required_parameter_is_invalid_parameter(endpoint_url, sns):
+    """AWS (recorded for Unsubscribe): a required parameter sent not at all is InvalidParameter naming it; an
+    empty required Attributes map and a nested member stay Coral's ValidationError (also recorded)."""
+    import xml.etree.ElementTree as ET
+
+    def error(form):
+        r = _raw_sns(endpoint_url, form)
+        assert r.status_code == 400, r.text
+        root = ET.fromstring(r.content)
+        ns = {"a": root.tag.split("}")[0][1:]} if root.tag.startswith("{") else {}
+        find = (lambda tag: root.find(f".//a:{tag}", ns)) if ns else (lambda tag: root.find(f".//{tag}"))
+        return find("Code").text, find("Message").text, find("Type").text
+
+    reason = "Reason: no value for required parameter"
+    assert error({"Action": "Unsubscribe"}) == (
+        "InvalidParameter", f"Invalid parameter: SubscriptionArn {reason}", "Sender")
+    topic = sns.create_topic(Name=unique("missing"))["TopicArn"]
+    assert error({"Action": "Subscribe", "TopicArn": topic}) == (
+        "InvalidParameter", f"Invalid parameter: Protocol {reason}", "Sender")
+    assert error({"Action": "GetTopicAttributes"}) == ("InvalidParameter", f"Invalid parameter: TopicArn {reason}", "Sender")
+    assert error({"Action": "CreatePlatformApplication", "Name": unique("app"), "Platform": "GCM"}) == (
+        "ValidationError", "1 validation error detected: Value null at 'attributes' failed to satisfy constraint: "
+        "Member must not be null", "Sender")
+    assert error({"Action": "Publish", "TopicArn": topic, "Message": "m",
+                  "MessageAttributes.entry.1.Name": "attr1",
+                  "MessageAttributes.entry.1.Value.StringValue": "v"}) == (
+        "ValidationError", "1 validation error detected: Value null at 'messageAttributes.attr1.member.dataType' "
+        "failed to satisfy constraint: Member must not be null", "Sender")
+    # what was stored is untouched
+    assert sns.get_topic_attributes(TopicArn=topic)["Attributes"]["TopicArn"] == topic
+
+
+def test_developer_endpoints_take_an_endpoint_arns_own_account_and_region(aws_client, endpoint_url):
+    """LocalStack's /_aws/sns/platform-endpoint-messages with endpointArn reads the ARN's account and region (its
+    documented parameters: accountId, region, endpointArn; phoneNumber for sms-messages), and names a recipient
+    that received nothing with an empty list."""
+    sns = aws_client("sns", region_name="eu-west-1")
+    app = sns.create_platform_application(Name=unique("app"), Platform="GCM",
+                                          Attributes={"PlatformCredential": "key", "PlatformPrincipal": "principal"})["PlatformApplicationArn"]
+    endpoint = sns.create_platform_endpoint(PlatformApplicationArn=app, Token=unique("tok"))["EndpointArn"]
+    url = f"{endpoint_url}/_aws/sns/platform-endpoint-messages"
+    assert requests.get(url, params={"endpointArn": endpoint}).json() == {
+        "platform_endpoint_messages": {endpoint: []}, "region": "eu-west-1"}
+    sns.publish(TargetArn=endpoint, Message="hello")
+    got = requests.get(url, params={"endpointArn": endpoint}).json()
+    assert [m["Message"] for m in got["platform_endpoint_messages"][endpoint]] == ["hello"]
+    assert endpoint in requests.get(url, params={"region": "eu-west-1"}).json()["platform_endpoint_messages"]
+    assert endpoint not in requests.get(url).json()["platform_endpoint_messages"]  # us-east-1 by default
+    assert requests.delete(url, params={"endpointArn": endpoint}).status_code == 204
+    assert requests.get(url, params={"endpointArn": endpoint}).json()["platform_endpoint_messages"] == {endpoint: []}
+    sms = requests.get(f"{endpoint_url}/_aws/sns/sms-messages", params={"phoneNumber": "+15550000000"}).json()
+    assert sms == {"sms_messages": {"+15550000000": []}, "region": "us-east-1"}
+    sns.delete_platform_application(PlatformApplicationArn=app)

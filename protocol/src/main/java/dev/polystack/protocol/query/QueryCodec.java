@@ -52,7 +52,8 @@ public class QueryCodec implements ProtocolCodec {
         this.writer = new XmlTreeWriter(names);
         this.jsonWriter = new XmlTreeWriter(names, true);
         this.parser = new QueryParser(names, ec2, MISSING_PARAMETER_SERVICES.contains(model.service())
-                ? QueryParser.Validation.MISSING_PARAMETER : QueryParser.Validation.VALIDATION_ERROR,
+                ? QueryParser.Validation.MISSING_PARAMETER
+                : "sns".equals(model.service()) ? QueryParser.Validation.INVALID_PARAMETER : QueryParser.Validation.VALIDATION_ERROR,
                 "sqs".equals(model.service()));
         this.errorDetail = "sqs".equals(model.service());
     }

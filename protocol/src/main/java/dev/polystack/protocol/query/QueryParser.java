@@ -30,8 +30,15 @@ public final class QueryParser {
     public enum Validation {
         /** SQS and EC2: {@code MissingParameter: The request must contain the parameter X.} */
         MISSING_PARAMETER,
-        /** Coral services (SNS, STS, IAM, ...): {@code ValidationError: 1 validation error detected: ...} */
-        VALIDATION_ERROR
+        /** Coral services (STS, IAM, ...): {@code ValidationError: 1 validation error detected: ...} */
+        VALIDATION_ERROR,
+        /**
+         * SNS: Coral's {@code ValidationError}, except a required top-level scalar sent not at all, which SNS answers
+         * {@code InvalidParameter: Invalid parameter: SubscriptionArn Reason: no value for required parameter}
+         * (recorded; a missing nested member stays a ValidationError, also recorded, and a missing top-level map is
+         * left to the provider, which answers Coral's ValidationError after its own ARN checks, as SNS does).
+         */
+        INVALID_PARAMETER
     }
 
     /** A structure's members with their form keys, computed once per shape. */
@@ -137,6 +144,14 @@ public final class QueryParser {
                     // SQS: the query protocol writes an empty list as nothing at all, so an absent required list is
                     // an empty one and the provider answers it as in JSON (SendMessageBatch: EmptyBatchRequest).
                     out.put(m.name(), new ArrayList<>());
+                } else if (m.isRequired() && path.isEmpty() && validation == Validation.INVALID_PARAMETER
+                        && m.shape().type().isScalar()) {
+                    errors.missingParameter(m.name());
+                } else if (m.isRequired() && path.isEmpty() && validation == Validation.INVALID_PARAMETER
+                        && m.shape().type() == ShapeType.MAP) {
+                    // SNS checks a required Attributes map after the ARN beside it (recorded), so its provider answers
+                    // the ValidationError; the query protocol sends an empty map as nothing at all anyway.
+                    continue;
                 } else if (m.isRequired()) {
                     errors.missing(memberPath);
                 }
@@ -212,10 +227,11 @@ public final class QueryParser {
         private List<String> messages;
         private String firstMissing;
         private String badValue;
+        private String missingInvalidParameter;
 
         /** Paths: Coral style ({@code messageAttributes.attr1.member.dataType}) or form keys ({@code MessageAttribute.1.Name}). */
         String path(String parent, Member m, String key) {
-            if (validation == Validation.VALIDATION_ERROR) {
+            if (validation != Validation.MISSING_PARAMETER) {
                 String n = m.name();
                 String lower = n.isEmpty() ? n : Character.toLowerCase(n.charAt(0)) + n.substring(1);
                 return parent.isEmpty() ? lower : parent + "." + lower;
@@ -224,7 +240,12 @@ public final class QueryParser {
         }
 
         String itemPath(String parent, String index) {
-            return validation == Validation.VALIDATION_ERROR ? parent + "." + index + ".member" : parent + "." + index;
+            return validation != Validation.MISSING_PARAMETER ? parent + "." + index + ".member" : parent + "." + index;
+        }
+
+        /** SNS's answer to a required top-level scalar that was not sent (the first one, as AWS names one). */
+        void missingParameter(String member) {
+            if (missingInvalidParameter == null) missingInvalidParameter = member;
         }
 
         void missing(String path) {
@@ -251,6 +272,10 @@ public final class QueryParser {
         }
 
         void throwIfAny() {
+            if (missingInvalidParameter != null) {
+                throw new ServiceException("InvalidParameter",
+                        "Invalid parameter: " + missingInvalidParameter + " Reason: no value for required parameter");
+            }
             if (firstMissing != null) {
                 throw new ServiceException("MissingParameter", "The request must contain the parameter " + firstMissing + (ec2 ? "" : "."));
             }

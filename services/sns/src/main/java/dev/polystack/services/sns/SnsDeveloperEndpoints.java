@@ -64,6 +64,12 @@ final class SnsDeveloperEndpoints {
         String account = request.queryParameter("accountId") != null ? request.queryParameter("accountId") : Config.DEFAULT_ACCOUNT;
         String region = request.queryParameter("region") != null ? request.queryParameter("region") : Config.DEFAULT_REGION;
         String recipient = request.queryParameter(filter);
+        String[] arn = recipient != null && recipient.startsWith("arn:") ? recipient.split(":", 6) : null;
+        if (arn != null && arn.length == 6) {
+            // LocalStack takes an endpoint ARN's own account and region, whatever accountId/region say
+            region = arn[3];
+            account = arn[4];
+        }
         Map<String, List<Map<String, Object>>> messages = sent.getOrDefault(account, Map.of()).getOrDefault(region, Map.of());
         if (request.method().equals("DELETE")) {
             if (recipient != null) messages.remove(recipient);
@@ -71,6 +77,7 @@ final class SnsDeveloperEndpoints {
             return new HttpResponseData(204);
         }
         Map<String, Object> copy = new LinkedHashMap<>();
+        if (recipient != null) copy.put(recipient, List.of()); // named even when nothing was sent to it, as LocalStack does
         messages.forEach((k, v) -> {
             if (recipient != null && !recipient.equals(k)) return;
             synchronized (v) {

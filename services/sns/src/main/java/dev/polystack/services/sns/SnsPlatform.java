@@ -63,9 +63,9 @@ final class SnsPlatform {
         this.resources = resources;
     }
 
-    /** The Attributes map, or AWS's validation error when the member is missing. */
+    /** The Attributes map, or AWS's validation error when it is missing or empty (the same on the wire). */
     private static Map<String, String> requiredAttributes(Map<String, String> attributes) {
-        if (attributes == null) throw SnsErrors.mustNotBeNull("attributes");
+        if (attributes == null || attributes.isEmpty()) throw SnsErrors.mustNotBeNull("attributes");
         return new LinkedHashMap<>(attributes);
     }
 
@@ -167,8 +167,8 @@ final class SnsPlatform {
         Application app = application(in.platformApplicationArn());
         String token = in.token();
         Map<String, String> attributes = in.attributes() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(in.attributes());
-        checkEndpointAttributes(attributes);
-        if (in.customUserData() != null) attributes.put("CustomUserData", in.customUserData());
+        // CustomUserData may come both as a parameter and as an attribute: the attribute wins (recorded)
+        if (in.customUserData() != null) attributes.putIfAbsent("CustomUserData", in.customUserData());
         checkEndpointAttributes(attributes);
         String[] parts = app.arn.split(":", -1);
         SnsRegion region = resources.regionOf(app.arn);
