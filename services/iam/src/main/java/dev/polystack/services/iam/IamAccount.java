@@ -112,6 +112,9 @@ public final class IamAccount {
         for (AccessKey k : state.accessKeys.values()) {
             if (k.user.equals(name)) throw IamErrors.deleteConflict("Cannot delete entity, must delete access keys first.");
         }
+        if (!u.serviceCredentials.isEmpty() || !u.sshKeys.isEmpty() || !u.signingCertificates.isEmpty()) {
+            throw IamErrors.deleteConflict("Cannot delete entity, must remove referenced objects first."); // recorded
+        }
         for (Group g : state.groups.values()) {
             if (g.members.contains(name)) throw IamErrors.deleteConflict("Cannot delete entity, must remove users from group first.");
         }
@@ -154,6 +157,24 @@ public final class IamAccount {
         Group g = name == null ? null : state.groups.get(name);
         if (g == null) throw IamErrors.noSuchEntity("The group with name " + name + " cannot be found.");
         return g;
+    }
+
+    /** Renames or moves a group; its members, policies and id stay (AWS keeps the GroupId). */
+    public void updateGroup(String name, String newName, String newPath) {
+        Group g = group(name);
+        if (newName != null && !newName.equals(name)) {
+            checkName(newName, "newGroupName", 128);
+            for (Group other : state.groups.values()) {
+                if (other != g && other.name.equalsIgnoreCase(newName)) {
+                    throw IamErrors.exists("Group with name " + newName + " already exists.");
+                }
+            }
+            state.groups.remove(name);
+            g.name = newName;
+            state.groups.put(newName, g);
+        }
+        if (newPath != null) g.path = checkPath(newPath);
+        g.arn = arn("group", g.path, g.name);
     }
 
     public void deleteGroup(String name) {

@@ -41,14 +41,17 @@ final class IamExtras {
             case "CreateLoginProfile" -> {
                 User u = a.user(s(in, "UserName"));
                 if (u.loginProfile != null) throw IamErrors.exists("Login Profile for user " + u.name + " already exists.");
-                u.loginProfile = new IamState.LoginProfile();
-                u.loginProfile.created = now;
-                u.loginProfile.resetRequired = Boolean.TRUE.equals(in.get("PasswordResetRequired"));
+                IamState.LoginProfile profile = new IamState.LoginProfile();
+                profile.created = now;
+                profile.resetRequired = Boolean.TRUE.equals(in.get("PasswordResetRequired"));
+                IamCredentials.setPassword(a, profile, s(in, "Password"), now);
+                u.loginProfile = profile;
                 yield Map.of("LoginProfile", loginProfile(u));
             }
             case "GetLoginProfile" -> Map.of("LoginProfile", loginProfile(withLoginProfile(a, s(in, "UserName"))));
             case "UpdateLoginProfile" -> {
                 User u = withLoginProfile(a, s(in, "UserName"));
+                if (s(in, "Password") != null) IamCredentials.setPassword(a, u.loginProfile, s(in, "Password"), now);
                 if (in.get("PasswordResetRequired") != null) u.loginProfile.resetRequired = Boolean.TRUE.equals(in.get("PasswordResetRequired"));
                 yield Map.of();
             }
@@ -198,6 +201,7 @@ final class IamExtras {
                 byte[] seed = new byte[40];
                 RANDOM.nextBytes(seed);
                 d.seed = Base64.getEncoder().encodeToString(seed);
+                d.tags.putAll(tags(in));
                 st.mfaDevices.put(serial, d);
                 Map<String, Object> device = new LinkedHashMap<>();
                 device.put("SerialNumber", serial);
@@ -268,6 +272,7 @@ final class IamExtras {
                 c.chain = s(in, "CertificateChain");
                 c.uploaded = now;
                 c.expiration = now + 365L * 86_400_000L;
+                c.tags.putAll(tags(in));
                 st.serverCertificates.put(name, c);
                 yield Map.of("ServerCertificateMetadata", certMetadata(c));
             }
@@ -285,6 +290,41 @@ final class IamExtras {
                 st.serverCertificates.remove(s(in, "ServerCertificateName"));
                 yield Map.of();
             }
+            case "UpdateServerCertificate" -> {
+                ServerCertificate c = cert(a, s(in, "ServerCertificateName"));
+                String newName = s(in, "NewServerCertificateName");
+                if (newName != null && !newName.equals(c.name)) {
+                    if (st.serverCertificates.containsKey(newName)) {
+                        throw IamErrors.exists("The Server Certificate with name " + newName + " already exists.");
+                    }
+                    st.serverCertificates.remove(c.name);
+                    c.name = newName;
+                    st.serverCertificates.put(newName, c);
+                }
+                if (s(in, "NewPath") != null) c.path = IamAccount.checkPath(s(in, "NewPath"));
+                c.arn = "arn:" + a.partition + ":iam::" + a.accountId + ":server-certificate" + c.path + c.name;
+                yield Map.of();
+            }
+            case "GetMFADevice" -> {
+                MfaDevice d = st.mfaDevices.get(s(in, "SerialNumber"));
+                if (d == null || d.user == null || (s(in, "UserName") != null && !d.user.equals(s(in, "UserName")))) {
+                    throw IamErrors.noSuchEntity("MFA Device with serial number " + s(in, "SerialNumber") + " does not exist.");
+                }
+                yield Map.of("UserName", d.user, "SerialNumber", d.serial, "EnableDate", Instant.ofEpochMilli(d.enabled));
+            }
+            // tags of the account's other resources, kept as the principals' are
+            case "TagOpenIDConnectProvider" -> IamProvider.tag(oidc(a, s(in, "OpenIDConnectProviderArn")).tags, in);
+            case "UntagOpenIDConnectProvider" -> IamProvider.untag(oidc(a, s(in, "OpenIDConnectProviderArn")).tags, in);
+            case "ListOpenIDConnectProviderTags" -> page(in, "Tags", tagList(oidc(a, s(in, "OpenIDConnectProviderArn")).tags), t -> t);
+            case "TagSAMLProvider" -> IamProvider.tag(saml(a, s(in, "SAMLProviderArn")).tags, in);
+            case "UntagSAMLProvider" -> IamProvider.untag(saml(a, s(in, "SAMLProviderArn")).tags, in);
+            case "ListSAMLProviderTags" -> page(in, "Tags", tagList(saml(a, s(in, "SAMLProviderArn")).tags), t -> t);
+            case "TagServerCertificate" -> IamProvider.tag(cert(a, s(in, "ServerCertificateName")).tags, in);
+            case "UntagServerCertificate" -> IamProvider.untag(cert(a, s(in, "ServerCertificateName")).tags, in);
+            case "ListServerCertificateTags" -> page(in, "Tags", tagList(cert(a, s(in, "ServerCertificateName")).tags), t -> t);
+            case "TagMFADevice" -> IamProvider.tag(mfa(a, s(in, "SerialNumber")).tags, in);
+            case "UntagMFADevice" -> IamProvider.untag(mfa(a, s(in, "SerialNumber")).tags, in);
+            case "ListMFADeviceTags" -> page(in, "Tags", tagList(mfa(a, s(in, "SerialNumber")).tags), t -> t);
             case "GetAccountAuthorizationDetails" -> authorizationDetails(a, p, in);
             case "SimulatePrincipalPolicy" -> {
                 String source = s(in, "PolicySourceArn");
@@ -353,6 +393,12 @@ final class IamExtras {
         SamlProvider sp = arn == null ? null : a.state.samlProviders.get(arn);
         if (sp == null) throw IamErrors.noSuchEntity("SAMLProvider " + arn + " not found");
         return sp;
+    }
+
+    private static MfaDevice mfa(IamAccount a, String serial) {
+        MfaDevice d = serial == null ? null : a.state.mfaDevices.get(serial);
+        if (d == null) throw IamErrors.noSuchEntity("MFA device with serial number " + serial + " not found.");
+        return d;
     }
 
     private static ServerCertificate cert(IamAccount a, String name) {

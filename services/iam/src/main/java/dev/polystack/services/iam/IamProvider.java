@@ -52,7 +52,9 @@ public final class IamProvider implements ServiceProvider, Persistable, Identity
     public Map<String, Object> invoke(RequestContext ctx, String op, Map<String, Object> in) {
         IamAccount account = accounts.global(ctx);
         synchronized (account) {
-            return dispatch(account, op, in, System.currentTimeMillis());
+            long now = System.currentTimeMillis();
+            Map<String, Object> credentials = IamCredentials.dispatch(account, op, in, now, ctx.accessKeyId());
+            return credentials != null ? credentials : dispatch(account, op, in, now);
         }
     }
 
@@ -80,6 +82,10 @@ public final class IamProvider implements ServiceProvider, Persistable, Identity
                 Map<String, Object> out = page(in, "Users", g.members.stream().map(a::user).toList(), u -> user(u, false));
                 out.put("Group", group(g));
                 yield out;
+            }
+            case "UpdateGroup" -> {
+                a.updateGroup(s(in, "GroupName"), s(in, "NewGroupName"), s(in, "NewPath"));
+                yield Map.of();
             }
             case "ListGroups" -> page(in, "Groups", filterPath(a.state.groups.values(), s(in, "PathPrefix")), this::group);
             case "DeleteGroup" -> {
@@ -459,7 +465,7 @@ public final class IamProvider implements ServiceProvider, Persistable, Identity
         return out;
     }
 
-    private static Map<String, Object> tag(Map<String, String> target, Map<String, Object> in) {
+    static Map<String, Object> tag(Map<String, String> target, Map<String, Object> in) {
         Map<String, String> merged = new LinkedHashMap<>(target);
         merged.putAll(tags(in));
         if (merged.size() > 50) throw IamErrors.limit("The number of tags has reached the maximum limit.");
@@ -468,7 +474,7 @@ public final class IamProvider implements ServiceProvider, Persistable, Identity
         return Map.of();
     }
 
-    private static Map<String, Object> untag(Map<String, String> target, Map<String, Object> in) {
+    static Map<String, Object> untag(Map<String, String> target, Map<String, Object> in) {
         target.keySet().removeAll(strings(in.get("TagKeys")));
         return Map.of();
     }

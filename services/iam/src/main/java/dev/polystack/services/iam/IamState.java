@@ -28,11 +28,42 @@ public final class IamState {
     public static final class User extends Principal {
         public LoginProfile loginProfile;
         public List<String> mfaSerials = new ArrayList<>();
+        public List<ServiceCredential> serviceCredentials = new ArrayList<>();
+        public List<SshKey> sshKeys = new ArrayList<>();
+        public List<SigningCertificate> signingCertificates = new ArrayList<>();
     }
 
     public static final class LoginProfile {
         public long created;
         public boolean resetRequired;
+        /** Salted SHA-256 of the password (never the password itself), for ChangePassword's check. */
+        public String passwordHash;
+        public String passwordSalt;
+        public long passwordChanged;
+    }
+
+    /** A user's password for CodeCommit or Amazon Keyspaces (CreateServiceSpecificCredential). */
+    public static final class ServiceCredential {
+        public String id;
+        public String serviceName;
+        public String password;
+        public String status = "Active";
+        public long created;
+    }
+
+    public static final class SshKey {
+        public String id;
+        public String body;
+        public String fingerprint;
+        public String status = "Active";
+        public long uploaded;
+    }
+
+    public static final class SigningCertificate {
+        public String id;
+        public String body;
+        public String status = "Active";
+        public long uploaded;
     }
 
     public static final class Group extends Principal {
@@ -120,6 +151,7 @@ public final class IamState {
         public String seed;
         public String user;
         public long enabled;
+        public Map<String, String> tags = new LinkedHashMap<>();
     }
 
     public static final class ServerCertificate {
@@ -131,6 +163,7 @@ public final class IamState {
         public String chain;
         public long uploaded;
         public long expiration;
+        public Map<String, String> tags = new LinkedHashMap<>();
     }
 
     /** One account's IAM (global per partition). */
@@ -147,5 +180,8 @@ public final class IamState {
         public Map<String, ServerCertificate> serverCertificates = new LinkedHashMap<>();
         public List<String> aliases = new ArrayList<>();
         public Map<String, Object> passwordPolicy;
+        /** When GenerateCredentialReport last ran (0: never), and the report it made. */
+        public long credentialReportGenerated;
+        public String credentialReport;
     }
 }
