@@ -242,3 +242,47 @@ def test_developer_endpoints_take_an_endpoint_arns_own_account_and_region(aws_cl
     sms = requests.get(f"{endpoint_url}/_aws/sns/sms-messages", params={"phoneNumber": "+15550000000"}).json()
     assert sms == {"sms_messages": {"+15550000000": []}, "region": "us-east-1"}
     sns.delete_platform_application(PlatformApplicationArn=app)
+
+
+def test_add_and_remove_permission_as_recorded(sns):
+    arn = sns.create_topic(Name=unique("permission"))["TopicArn"]
+    account = arn.split(":")[4]
+    sns.add_permission(TopicArn=arn, Label="test", AWSAccountId=[account], ActionName=["Publish", "Subscribe"])
+    statements = json.loads(sns.get_topic_attributes(TopicArn=arn)["Attributes"]["Policy"])["Statement"]
+    assert statements[0]["Sid"] == "__default_statement_ID"
+    assert statements[1] == {"Sid": "test", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+                             "Action": ["SNS:Publish", "SNS:Subscribe"], "Resource": arn}
+    assert error_of(sns.add_permission, TopicArn=arn, Label="test", AWSAccountId=[account],
+                    ActionName=["AddPermission"]) == (
+        {"Type": "Sender", "Code": "InvalidParameter", "Message": "Invalid parameter: Statement already exists"}, 400)
+    assert error_of(sns.add_permission, TopicArn=arn + "-not-existing", Label="test-2", AWSAccountId=[account],
+                    ActionName=["AddPermission"]) == (
+        {"Type": "Sender", "Code": "NotFound", "Message": "Topic does not exist"}, 404)
+    assert error_of(sns.add_permission, TopicArn=arn, Label="test-2", AWSAccountId=[account],
+                    ActionName=["InvalidAction"]) == (
+        {"Type": "Sender", "Code": "InvalidParameter",
+         "Message": "Invalid parameter: Policy statement action out of service scope!"}, 400)
+    sns.remove_permission(TopicArn=arn, Label="test")
+    statements = json.loads(sns.get_topic_attributes(TopicArn=arn)["Attributes"]["Policy"])["Statement"]
+    assert [s["Sid"] for s in statements] == ["__default_statement_ID"]
+    assert error_of(sns.remove_permission, TopicArn=arn + "-not-existing", Label="test") == (
+        {"Type": "Sender", "Code": "NotFound", "Message": "Topic does not exist"}, 404)
+
+
+def test_subscribe_and_listings_agree_on_pending_confirmation(sns, sqs):
+    """An HTTP subscription waits for confirmation: Subscribe, both listings and its attributes say so alike; an
+    SQS subscription is confirmed at once everywhere."""
+    arn = sns.create_topic(Name=unique("pending"))["TopicArn"]
+    pending = sns.subscribe(TopicArn=arn, Protocol="http", Endpoint="http://127.0.0.1:9/unreachable")["SubscriptionArn"]
+    assert pending == "pending confirmation"
+    with_arn = sns.subscribe(TopicArn=arn, Protocol="http", Endpoint="http://127.0.0.1:9/unreachable",
+                             ReturnSubscriptionArn=True)["SubscriptionArn"]
+    assert with_arn.startswith(arn + ":")
+    _, queue_arn = queue_with_arn(sqs, unique("pending-q"))
+    confirmed = sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=queue_arn)["SubscriptionArn"]
+    by_topic = {s["Protocol"]: s["SubscriptionArn"] for s in sns.list_subscriptions_by_topic(TopicArn=arn)["Subscriptions"]}
+    assert by_topic == {"http": "PendingConfirmation", "sqs": confirmed}
+    everywhere = [s for s in sns.list_subscriptions()["Subscriptions"] if s["TopicArn"] == arn]
+    assert sorted(s["SubscriptionArn"] for s in everywhere) == sorted(["PendingConfirmation", confirmed])
+    assert sns.get_subscription_attributes(SubscriptionArn=with_arn)["Attributes"]["PendingConfirmation"] == "true"
+    assert sns.get_subscription_attributes(SubscriptionArn=confirmed)["Attributes"]["PendingConfirmation"] == "false"

@@ -61,9 +61,16 @@ class QueryCodecTest {
 
     @Test
     void missingRequiredMembersGiveCoralValidationErrors() {
-        ServiceException e = assertThrows(ServiceException.class, () -> SNS.parse(form("Action=Publish&TopicArn=x")));
+        ServiceException e = assertThrows(ServiceException.class, () -> STS.parse(form("Action=AssumeRole&RoleArn=arn")));
         assertEquals("ValidationError", e.code());
-        assertEquals("1 validation error detected: Value null at 'message' failed to satisfy constraint: Member must not be null", e.getMessage());
+        assertEquals("1 validation error detected: Value null at 'roleSessionName' failed to satisfy constraint: Member must not be null",
+                e.getMessage());
+        // SNS names a top-level parameter sent not at all as InvalidParameter (recorded), nested members as Coral does
+        ServiceException sns = assertThrows(ServiceException.class, () -> SNS.parse(form("Action=Publish&TopicArn=x")));
+        assertEquals("InvalidParameter", sns.code());
+        assertEquals("Invalid parameter: Message Reason: no value for required parameter", sns.getMessage());
+        // a missing required map is left to the provider, which checks the ARN beside it first
+        assertEquals(null, SNS.parse(form("Action=SetEndpointAttributes&EndpointArn=x")).params().get("Attributes"));
         ServiceException nested = assertThrows(ServiceException.class, () -> SNS.parse(form(
                 "Action=Publish&Message=m&MessageAttributes.entry.1.Name=attr1&MessageAttributes.entry.1.Value.StringValue=x")));
         assertEquals("1 validation error detected: Value null at 'messageAttributes.attr1.member.dataType' failed to satisfy constraint: "

@@ -30,6 +30,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -38,7 +39,9 @@ import static dev.polystack.services.sns.SnsErrors.invalid;
 /** Topics: create (idempotent as AWS is), attributes, listing, tags, permissions, data protection policies. */
 final class SnsTopics {
     private static final Pattern TOPIC_NAME = Pattern.compile("[A-Za-z0-9_-]{1,256}");
-    private static final Pattern ACTION = Pattern.compile("[A-Za-z*]+");
+    /** The actions a topic policy can grant (AddPermission refuses others as "out of service scope", recorded). */
+    private static final Set<String> TOPIC_ACTIONS = Set.of("GetTopicAttributes", "SetTopicAttributes", "AddPermission",
+            "RemovePermission", "DeleteTopic", "Subscribe", "ListSubscriptionsByTopic", "Publish", "Receive");
     private static final int MAX_TAGS = 50;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -254,7 +257,7 @@ final class SnsTopics {
             else principals.forEach(principal.putArray("AWS")::add);
             List<String> actionNames = new ArrayList<>();
             for (String action : actions) {
-                if (action == null || !ACTION.matcher(action).matches()) {
+                if (action == null || !TOPIC_ACTIONS.contains(action)) {
                     throw invalid("Invalid parameter: Policy statement action out of service scope!");
                 }
                 actionNames.add("SNS:" + action);

@@ -420,7 +420,10 @@ class SnsProviderTest {
         assertEquals("1 validation error detected: Value null at 'attributes' failed to satisfy constraint: Member must not be null",
                 error("CreatePlatformApplication", "Name", "app", "Platform", "ADM").getMessage());
         assertEquals("Invalid parameter: Platform Reason: AAA is not supported",
-                error("CreatePlatformApplication", "Name", "app", "Platform", "AAA", "Attributes", Map.of()).getMessage());
+                error("CreatePlatformApplication", "Name", "app", "Platform", "AAA", "Attributes",
+                        Map.of("PlatformPrincipal", "p", "PlatformCredential", "c")).getMessage());
+        // an empty map is what the query protocol sends for none: AWS's ValidationError (recorded)
+        assertEquals("ValidationError", error("CreatePlatformApplication", "Name", "app", "Platform", "ADM", "Attributes", Map.of()).code());
         assertEquals("Invalid parameter: Attributes Reason: PlatformPrincipal attribute provided without PlatformCredential",
                 error("CreatePlatformApplication", "Name", "app", "Platform", "ADM", "Attributes", Map.of("PlatformPrincipal", "p")).getMessage());
         String app = (String) call("CreatePlatformApplication", "Name", "app", "Platform", "ADM",
