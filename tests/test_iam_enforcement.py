@@ -140,3 +140,27 @@ def test_trust_policy_and_session_policy(server):
     unlimited = server.client("ssm", aws_access_key_id=full["AccessKeyId"], aws_secret_access_key=full["SecretAccessKey"],
                               aws_session_token=full["SessionToken"])
     assert unlimited.get_parameter(Name="/cfg/b")["Parameter"]["Value"] == "2"
+
+
+def test_a_session_policy_still_limits_its_session_after_a_restart(start_server):
+    server = start_server({"ENFORCE_IAM": "1", "PERSISTENCE": "1"})
+    iam = server.client("iam")
+    iam.create_role(RoleName="persisted-role", AssumeRolePolicyDocument=json.dumps(ROOT_TRUST))
+    iam.put_role_policy(RoleName="persisted-role", PolicyName="ssm", PolicyDocument=policy(
+        {"Effect": "Allow", "Action": "ssm:GetParameter", "Resource": "*"}))
+    ssm = server.client("ssm")
+    ssm.put_parameter(Name="/kept/a", Value="1", Type="String")
+    ssm.put_parameter(Name="/kept/b", Value="2", Type="String")
+    creds = server.client("sts").assume_role(
+        RoleArn=f"arn:aws:iam::{ACCOUNT}:role/persisted-role", RoleSessionName="limited",
+        Policy=policy({"Effect": "Allow", "Action": "ssm:GetParameter",
+                       "Resource": f"arn:aws:ssm:us-east-1:{ACCOUNT}:parameter/kept/a"}))["Credentials"]
+    keys = dict(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+                aws_session_token=creds["SessionToken"])
+    assert error_of(server.client("ssm", **keys).get_parameter, Name="/kept/b")[0]["Code"] == "AccessDeniedException"
+    server.stop()
+    server.start()
+    limited = server.client("ssm", **keys)
+    assert limited.get_parameter(Name="/kept/a")["Parameter"]["Value"] == "1"
+    err, status = error_of(limited.get_parameter, Name="/kept/b")
+    assert (status, err["Code"]) == (400, "AccessDeniedException")

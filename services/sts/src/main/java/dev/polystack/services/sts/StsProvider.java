@@ -77,6 +77,8 @@ public final class StsProvider implements StsApi, ServiceProvider, Persistable {
         public long expiration;
         /** Transitive session tags (lower-cased key → value), inherited by role chaining. */
         public Map<String, String> transitiveTags = new LinkedHashMap<>();
+        /** The inline session policy it was created with (AssumeRole's Policy), or null; persisted with it. */
+        public String sessionPolicy;
     }
 
     private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
@@ -255,6 +257,7 @@ public final class StsProvider implements StsApi, ServiceProvider, Persistable {
         Session session = issue(role.account(), "arn:" + ctx.partition() + ":sts::" + role.account() + ":assumed-role/" + role.name() + "/" + sessionName,
                 role.id() + ":" + sessionName, seconds, transitive);
         // the session policy limits what the session may do (ENFORCE_IAM=1)
+        session.sessionPolicy = in.policy();
         AccessKeys.registerSessionPolicy(session.accessKeyId, in.policy());
         return AssumeRoleResponse.builder().credentials(credentials(session)).assumedRoleUser(assumedRoleUser(session))
                 .packedPolicySize(packedPolicySize(in.policy(), tags.size())).sourceIdentity(in.sourceIdentity()).build();
@@ -433,6 +436,7 @@ public final class StsProvider implements StsApi, ServiceProvider, Persistable {
         for (Session s : snapshot.sessions) {
             sessions.put(s.accessKeyId, s);
             AccessKeys.register(s.accessKeyId, s.accountId, s.arn);
+            AccessKeys.registerSessionPolicy(s.accessKeyId, s.sessionPolicy);
         }
     }
 
