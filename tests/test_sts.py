@@ -169,5 +169,12 @@ def test_caller_identity_of_an_iam_users_key(aws_client):
     identity = sts.get_caller_identity()
     assert (identity["Account"], identity["Arn"], identity["UserId"]) == (
         "222233334444", f"arn:aws:iam::222233334444:user/{name}", user["UserId"])
+    # the key's requests land in the user's account in every service
+    as_user = dict(aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"])
+    queue_url = aws_client("sqs", **as_user).create_queue(QueueName=name)["QueueUrl"]
+    assert "/222233334444/" in queue_url
+    assert aws_client("sns", **as_user).create_topic(Name=name)["TopicArn"] == f"arn:aws:sns:us-east-1:222233334444:{name}"
+    assert aws_client("kms", **as_user).create_key()["KeyMetadata"]["AWSAccountId"] == "222233334444"
+    assert queue_url in aws_client("sqs", aws_access_key_id="222233334444").list_queues(QueueNamePrefix=name)["QueueUrls"]
     iam.delete_access_key(UserName=name, AccessKeyId=key["AccessKeyId"])
     iam.delete_user(UserName=name)
