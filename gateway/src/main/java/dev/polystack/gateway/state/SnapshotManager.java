@@ -114,6 +114,8 @@ public final class SnapshotManager {
         }
     }
 
+    private static final List<String> CREDENTIAL_ISSUERS = List.of("iam", "sts");
+
     /** Once providers can be created: connects (if not yet) and loads eagerly if {@code SNAPSHOT_LOAD_STRATEGY=ON_STARTUP}. */
     public void startup(ProviderAccess access) {
         connect(access);
@@ -121,6 +123,12 @@ public final class SnapshotManager {
         if (loadStrategy == LoadStrategy.ON_STARTUP) {
             for (String service : access.services()) {
                 if (Files.exists(snapshotFile(service))) access.obtain(service); // creation loads it
+            }
+        } else if (loadStrategy == LoadStrategy.ON_REQUEST) {
+            // The services that issue access keys load at once: a request to any other service signed with a key
+            // they issued (an IAM user's, an STS session's) must land in its account and meet its session policy.
+            for (String service : CREDENTIAL_ISSUERS) {
+                if (access.services().contains(service) && Files.exists(snapshotFile(service))) access.obtain(service);
             }
         }
         LOG.log(System.Logger.Level.INFO, "Persistence on: data in {0}, save {1}, load {2}", dataDir, saveStrategy, loadStrategy);
