@@ -48,6 +48,8 @@ class LocalStackService:
         localstack_compat.patch_localstack()
         from localstack.aws.spec import load_service
 
+        if service == "cloudformation":
+            localstack_compat.patch_cloudformation()
         spec = find_plugin_spec(service, provider_name)
         plugin = spec.factory()  # the factory, not the spec: it gives the ServicePlugin
         self.service = service

@@ -21,6 +21,9 @@ What each stand-in gives, and which LocalStack features are lost with it:
   ``pydantic_core`` cannot load. ``BaseModel`` keeps the fields it is given (no validation, no coercion,
   nested models stay dicts), ``Field`` gives its default, ``pydantic.dataclasses.dataclass`` is the
   standard one. Lost: validation of Step Functions' mock config file and of TestState's mocked context.
+- ``rpds`` (``rpds-py``, a Rust extension): ``HashTrieMap``, ``HashTrieSet`` and ``List`` as immutable Python
+  collections that copy on each change (same results, O(n) updates instead of structural sharing). Used by
+  ``referencing``/``jsonschema``, which the SAM translator (CloudFormation's ``AWS::Serverless`` transform) imports.
 - ``jpype``: mapped onto GraalPy's Java interop (``import java``): ``startJVM`` does nothing (the JVM is the
   one Polystack runs in), ``from com.example import Class`` gives the Java class, and a class imported as a
   module (``from com.example.Class import staticMethod``) gives its static members. Step Functions' JSONata
@@ -325,13 +328,21 @@ def _pydantic():
     package.ConfigDict = dict
     package.StrictInt, package.StrictStr, package.StrictBool, package.StrictFloat = int, str, bool, float
     package.create_model = lambda name, __config__=None, __base__=None, **fields: type(name, (__base__ or _BaseModel,), {})
+    # pydantic 1's names, which the SAM translator (AWS::Serverless transforms) reads through ``pydantic.v1``
+    package.Extra = types.SimpleNamespace(forbid="forbid", allow="allow", ignore="ignore")
+    package.constr = lambda **kwargs: str
+    error_wrappers = types.ModuleType("pydantic.error_wrappers")
+    error_wrappers.ValidationError = _ValidationError
+    package.error_wrappers = error_wrappers
+    package.v1 = package
     dataclasses_module = types.ModuleType("pydantic.dataclasses")
 
     def dataclass(cls=None, **kwargs):
         return dataclasses.dataclass(cls) if cls is not None else dataclasses.dataclass
     dataclasses_module.dataclass = dataclass
     package.dataclasses = dataclasses_module
-    return {"pydantic": package, "pydantic.dataclasses": dataclasses_module}
+    return {"pydantic": package, "pydantic.dataclasses": dataclasses_module, "pydantic.v1": package,
+            "pydantic.error_wrappers": error_wrappers}
 
 
 def _pydantic_core_loads():
@@ -341,6 +352,112 @@ def _pydantic_core_loads():
         return True
     except ImportError:
         for name in [m for m in sys.modules if m.split(".", 1)[0] in ("pydantic", "pydantic_core")]:
+            del sys.modules[name]
+        return False
+
+
+# --- rpds (persistent collections, copy on write) ------------------------------------------------------------
+
+class _HashTrieMap(dict):
+    """An immutable mapping whose changes return a new one."""
+
+    def __init__(self, value=(), **kwargs):
+        super().__init__(value, **kwargs)
+
+    def __class_getitem__(cls, item):
+        return cls
+
+    @classmethod
+    def convert(cls, value):
+        return value if isinstance(value, cls) else cls(value)
+
+    def insert(self, key, value):
+        copy = _HashTrieMap(self)
+        dict.__setitem__(copy, key, value)
+        return copy
+
+    def remove(self, key):
+        if key not in self:
+            raise KeyError(key)
+        return self.discard(key)
+
+    def discard(self, key):
+        copy = _HashTrieMap(self)
+        dict.pop(copy, key, None)
+        return copy
+
+    def update(self, *others, **kwargs):
+        copy = _HashTrieMap(self)
+        for other in others:
+            dict.update(copy, other)
+        dict.update(copy, kwargs)
+        return copy
+
+    def _immutable(self, *args, **kwargs):
+        raise TypeError("HashTrieMap is immutable")
+
+    __setitem__ = __delitem__ = setdefault = pop = popitem = clear = _immutable
+
+    def __hash__(self):
+        return hash(frozenset(self.items()))
+
+
+class _HashTrieSet(frozenset):
+    def __class_getitem__(cls, item):
+        return cls
+
+    def insert(self, value):
+        return _HashTrieSet(self | {value})
+
+    def discard(self, value):
+        return _HashTrieSet(self - {value})
+
+    def remove(self, value):
+        if value not in self:
+            raise KeyError(value)
+        return self.discard(value)
+
+    def update(self, *others):
+        result = set(self)
+        for other in others:
+            result.update(other)
+        return _HashTrieSet(result)
+
+
+class _List(tuple):
+    def __new__(cls, *values):
+        if len(values) == 1 and not isinstance(values[0], (str, bytes)) and hasattr(values[0], "__iter__"):
+            values = tuple(values[0])
+        return super().__new__(cls, values)
+
+    def __class_getitem__(cls, item):
+        return cls
+
+    def push_front(self, value):
+        return _List((value, *self))
+
+    @property
+    def first(self):
+        return self[0]
+
+    @property
+    def rest(self):
+        return _List(self[1:])
+
+
+def _rpds():
+    module = types.ModuleType("rpds")
+    module.HashTrieMap, module.HashTrieSet, module.List = _HashTrieMap, _HashTrieSet, _List
+    return {"rpds": module}
+
+
+def _rpds_loads():
+    try:
+        import rpds  # noqa: F401
+
+        return True
+    except ImportError:
+        for name in [m for m in sys.modules if m.split(".", 1)[0] == "rpds"]:
             del sys.modules[name]
         return False
 
@@ -403,5 +520,8 @@ def install():
     if not _pydantic_core_loads():
         # pydantic itself is installed but its core is not loadable: the stand-in must come first.
         sys.meta_path.insert(0, _StandInFinder({"pydantic": _pydantic}))
+    if not _rpds_loads():
+        # rpds-py is installed (moto's jsonschema needs it) but its Rust core is not loadable here.
+        sys.meta_path.insert(0, _StandInFinder({"rpds": _rpds}))
     if _has_java():
         sys.meta_path.append(_JavaImporter())
