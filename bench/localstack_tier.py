@@ -4,11 +4,13 @@
 - first Step Functions call after launch (ListStateMachines, lazy loading: the import happens on that call);
 - a 3-state (Pass, Pass, Succeed) express execution warm: StartSyncExecution, median of --warm runs;
 - a 3-state standard execution warm: StartExecution until DescribeExecution says SUCCEEDED, median;
-- first moto-hosted call (SES ListIdentities) after Step Functions is up (the interpreter is shared).
+- first moto-hosted call (SES ListIdentities) after Step Functions is up (the interpreter is shared);
+- CloudFormation (LocalStack's engine): first call, then a 5-resource stack (queue, topic, subscription, table, role on
+  the native providers) from CreateStack until CREATE_COMPLETE, median of --stacks runs.
 
 Needs vendor/localstack (./polystack vendor localstack). The CPU figures hold better than wall times on a
 shared box; the coordinator re-measures on a quiet one.
-    python3 bench/localstack_tier.py [--warm 20] [--timeout 1800]
+    python3 bench/localstack_tier.py [--warm 20] [--stacks 5] [--timeout 1800]
 """
 import argparse
 import json
@@ -34,6 +36,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--warm", type=int, default=20)
     parser.add_argument("--timeout", type=float, default=1800)
+    parser.add_argument("--stacks", type=int, default=5)
     args = parser.parse_args()
     if not (ROOT / "vendor/localstack/localstack/services/providers.py").is_file():
         raise SystemExit("vendor/localstack is missing: run ./polystack vendor localstack first")
@@ -57,7 +60,8 @@ def main():
             if proc.poll() is not None or time.monotonic() - t0 > 300:
                 raise SystemExit(f"server did not start: see {data}/server.log")
         print(f"health answering: {time.monotonic() - t0:.1f} s, CPU {cpu_seconds(proc.pid):.1f} s")
-        cfg = Config(read_timeout=args.timeout + 60, retries={"max_attempts": 1})
+        # inject_host_prefix=False: StartSyncExecution's "sync-" host prefix does not resolve for a local endpoint
+        cfg = Config(read_timeout=args.timeout + 60, retries={"max_attempts": 1}, inject_host_prefix=False)
         client = lambda s: boto3.client(s, endpoint_url=url, region_name="us-east-1", aws_access_key_id="test",
                                         aws_secret_access_key="test", config=cfg)
         sfn = client("stepfunctions")
@@ -82,6 +86,20 @@ def main():
         w0 = time.monotonic()
         client("ses").list_identities()
         print(f"first moto-hosted call (SES) after that: {time.monotonic() - w0:.1f} s")
+        w0 = time.monotonic()
+        cfn = client("cloudformation")
+        cfn.list_stacks()
+        print(f"first CloudFormation call after that: {time.monotonic() - w0:.1f} s")
+        walls, cpus = [], []
+        for i in range(args.stacks):
+            c0, w0 = cpu_seconds(proc.pid), time.monotonic()
+            status = create_stack(cfn, f"bench-{i}")
+            walls.append(time.monotonic() - w0)
+            cpus.append(cpu_seconds(proc.pid) - c0)
+            if status != "CREATE_COMPLETE":
+                raise SystemExit(f"stack bench-{i}: {status}")
+        print(f"5-resource stack to CREATE_COMPLETE: median {statistics.median(walls):.2f} s wall "
+              f"(first {walls[0]:.2f} s), {statistics.median(cpus):.2f} s CPU (of {args.stacks})")
         print(f"RSS {rss_mb(proc.pid):.0f} MB; load average at end: {os.getloadavg()}")
     finally:
         proc.terminate()
@@ -89,6 +107,30 @@ def main():
             proc.wait(30)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def five_resources(name):
+    return {"Resources": {
+        "Queue": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": f"{name}-q"}},
+        "Topic": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": f"{name}-t"}},
+        "Subscription": {"Type": "AWS::SNS::Subscription", "Properties": {
+            "TopicArn": {"Ref": "Topic"}, "Protocol": "sqs", "Endpoint": {"Fn::GetAtt": ["Queue", "Arn"]}}},
+        "Table": {"Type": "AWS::DynamoDB::Table", "Properties": {
+            "TableName": f"{name}-table", "BillingMode": "PAY_PER_REQUEST",
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}]}},
+        "Role": {"Type": "AWS::IAM::Role", "Properties": {"RoleName": f"{name}-role", "AssumeRolePolicyDocument": {
+            "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+                           "Action": "sts:AssumeRole"}]}}}}}
+
+
+def create_stack(cfn, name):
+    cfn.create_stack(StackName=name, TemplateBody=json.dumps(five_resources(name)), Capabilities=["CAPABILITY_NAMED_IAM"])
+    while True:
+        status = cfn.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"]
+        if not status.endswith("_IN_PROGRESS"):
+            return status
+        time.sleep(0.02)
 
 
 def standard_run(sfn, arn):

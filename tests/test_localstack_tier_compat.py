@@ -95,6 +95,80 @@ def test_microsecond_clock_advances_within_a_millisecond():
     assert out == [True, True, True]
 
 
+def test_pydantic_stand_in_has_pydantic_1_names_for_the_sam_translator():
+    out = run_python(
+        "import sys, json\nsys.modules['pydantic_core'] = None\n"
+        "from polystack_bridge import standins; standins.install()\n"
+        "from pydantic import v1 as pydantic\n"
+        "class M(pydantic.BaseModel):\n    class Config:\n        extra = pydantic.Extra.forbid\n"
+        "print(json.dumps([pydantic.Extra.forbid, pydantic.constr(min_length=1) is str,"
+        " issubclass(pydantic.error_wrappers.ValidationError, ValueError)]))")
+    assert out == ["forbid", True, True]
+
+
+def test_rpds_stand_in_is_immutable_and_returns_changed_copies():
+    out = run_python(
+        "import sys, json\nsys.modules['rpds'] = None  # as under GraalPy: rpds-py is a Rust extension\n"
+        "from polystack_bridge import standins; standins.install()\n"
+        "from rpds import HashTrieMap, HashTrieSet, List\n"
+        "m = HashTrieMap({'a': 1}); m2 = m.insert('b', 2).remove('a'); m3 = m.update({'c': 3}, d=4)\n"
+        "try:\n    m['x'] = 1\n    mutable = True\nexcept TypeError:\n    mutable = False\n"
+        "s = HashTrieSet(); s2 = s.insert(1).insert(2).discard(1)\n"
+        "l = List().push_front(2).push_front(1)\n"
+        "print(json.dumps([dict(m), dict(m2), sorted(m3), mutable, HashTrieMap.convert({'k': 1}) == {'k': 1},"
+        " len(s), sorted(s2), list(l), l.first, list(l.rest), hash(m) == hash(HashTrieMap({'a': 1}))]))")
+    assert out == [{"a": 1}, {"b": 2}, ["a", "c", "d"], False, True, 0, [2], [1, 2], 1, [2], True]
+
+
+def test_deferred_imports_run_a_package_init_and_a_function_module_late(tmp_path):
+    # Stand-ins for moto.batch (whose __init__ imports the heavy models) and the SAM translator's transform module.
+    batch = tmp_path / "moto" / "batch"
+    batch.mkdir(parents=True)
+    (tmp_path / "moto" / "__init__.py").write_text("")
+    (batch / "__init__.py").write_text("import builtins\nbuiltins.BATCH_INIT = True\nfrom .models import backends\n")
+    (batch / "models.py").write_text("backends = {'batch': 1}\n")
+    (batch / "utils.py").write_text("import enum\nclass JobStatus(str, enum.Enum):\n    SUCCEEDED = 'SUCCEEDED'\n")
+    transform = tmp_path / "samtranslator" / "translator"
+    transform.mkdir(parents=True)
+    (tmp_path / "samtranslator" / "__init__.py").write_text("")
+    (transform / "__init__.py").write_text("")
+    (transform / "transform.py").write_text("import builtins\nbuiltins.SAM_LOADED = True\n"
+                                            "def transform(template, params, loader):\n    return {'sam': template}\n")
+    out = run_python(
+        f"import sys, json, builtins\nsys.path.insert(0, {str(tmp_path)!r})\n"
+        "from polystack_bridge import localstack_compat\nlocalstack_compat.apply()\n"
+        "from moto.batch.utils import JobStatus\n"
+        "from samtranslator.translator.transform import transform\n"
+        "before = [hasattr(builtins, 'BATCH_INIT'), hasattr(builtins, 'SAM_LOADED')]\n"
+        "import moto.batch\nbackends = moto.batch.backends\n"
+        "result = transform('t', {}, None)\n"
+        "print(json.dumps(before + [JobStatus.SUCCEEDED.value, backends, hasattr(builtins, 'BATCH_INIT'), result,"
+        " hasattr(builtins, 'SAM_LOADED')]))")
+    assert out == [False, False, "SUCCEEDED", {"batch": 1}, True, {"sam": "t"}, True]
+
+
+def test_cloudformation_resource_plugins_are_read_from_the_source(tmp_path):
+    package = tmp_path / "localstack"
+    generated = package / "services" / "sqs" / "resource_providers" / "generated"
+    generated.mkdir(parents=True)
+    (generated / "aws_sqs_queue_plugin.py").write_text(
+        "from localstack.services.cloudformation.resource_provider import CloudFormationResourceProviderPlugin\n\n\n"
+        "class SQSQueueProviderPlugin(CloudFormationResourceProviderPlugin):\n    name = \"AWS::SQS::Queue\"\n")
+    plain = package / "services" / "ec2" / "resource_providers"
+    plain.mkdir(parents=True)
+    (plain / "aws_ec2_vpc_plugin.py").write_text(
+        "class EC2VPCProviderPlugin(CloudFormationResourceProviderPlugin):\n    name = \"AWS::EC2::VPC\"\n")
+    (plain / "aws_ec2_vpc.py").write_text("class NotAPlugin:\n    name = \"AWS::EC2::Nothing\"\n")
+    out = run_python(
+        "import json\nfrom polystack_bridge import localstack_compat\n"
+        f"print(json.dumps(localstack_compat.cloudformation_resource_plugins({str(package)!r})))")
+    assert out == {
+        "AWS::SQS::Queue": ["localstack.services.sqs.resource_providers.generated.aws_sqs_queue_plugin",
+                            "SQSQueueProviderPlugin"],
+        "AWS::EC2::VPC": ["localstack.services.ec2.resource_providers.aws_ec2_vpc_plugin", "EC2VPCProviderPlugin"],
+    }
+
+
 def vendor(*args):
     return subprocess.run([str(ROOT / "polystack"), "vendor", *args], capture_output=True, text=True, timeout=60)
 

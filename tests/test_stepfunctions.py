@@ -1,91 +1,33 @@
 """Step Functions served by LocalStack's own provider under GraalPy (kind ``localstack``), driven with boto3.
 
-Needs LocalStack's source: POLYSTACK_LOCALSTACK_SRC names a checkout of LocalStack's repository, followed by
-checkouts of any of its pure-Python dependencies the package index lacks (``:``-separated, e.g.
-``/src/localstack:/src/rolo:/src/plux``); the module installs them with ``./polystack vendor localstack --from``
-when vendor/localstack is missing. Without the setting the module is skipped.
+Needs LocalStack's source (POLYSTACK_LOCALSTACK_SRC, see tests/localstack_tier.py); skipped without it.
 
 One server for the module (or the one at $ENDPOINT_URL, started with vendor/localstack): LocalStack's provider is imported once (the slow part, in the background with
 EAGER_SERVICE_LOADING=1), then the state machines run against the native Lambda, SQS, SNS and DynamoDB
 providers, which LocalStack's service integrations reach through its internal clients (``connect_to``).
 """
 import json
-import os
-import subprocess
 import time
-from pathlib import Path
 
 import pytest
 import requests
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from conftest import Server
+from localstack_tier import localstack_server, needs_localstack
 from helpers import unique
 from lambda_helpers import zip_of
 
-ROOT = Path(__file__).resolve().parent.parent
-SOURCES = [p for p in os.environ.get("POLYSTACK_LOCALSTACK_SRC", "").split(":") if p]
-READY_TIMEOUT = float(os.environ.get("POLYSTACK_TEST_PYTHON_READY_TIMEOUT", "900"))
 ROLE = "arn:aws:iam::000000000000:role/sfn-role"
 # StartSyncExecution's endpoint has the host prefix "sync-": clients of a local endpoint must not add it.
 SLOW = Config(retries={"max_attempts": 1}, read_timeout=300, inject_host_prefix=False)
 
-pytestmark = pytest.mark.skipif(
-    not SOURCES, reason="POLYSTACK_LOCALSTACK_SRC is not set: LocalStack's provider needs a checkout of LocalStack's "
-                        "repository (not shipped with Polystack); see README, LocalStack providers")
-
-
-def vendor_localstack():
-    if (ROOT / "vendor" / "localstack" / "localstack" / "services" / "providers.py").is_file():
-        return
-    command = [str(ROOT / "polystack"), "vendor", "localstack"]
-    for source in SOURCES:
-        command += ["--from", source]
-    subprocess.run(command, check=True, timeout=900)
-
-
-def wait_until_running(server, service, timeout=READY_TIMEOUT):
-    deadline = time.monotonic() + timeout
-    state = None
-    while time.monotonic() < deadline:
-        state = requests.get(server.endpoint_url + "/_localstack/health", timeout=30).json()["services"].get(service)
-        if state not in ("starting", "available"):
-            break
-        time.sleep(1)
-    assert state == "running", f"{service} is {state}\n{server.log_tail(120)}"
-
-
-class Running:
-    """A server someone else started ($ENDPOINT_URL)."""
-
-    def __init__(self, url):
-        self.endpoint_url = url
-
-    def client(self, service, **kwargs):
-        from conftest import make_client
-        return make_client(self.endpoint_url, service, **kwargs)
-
-    def log_tail(self, lines=60):
-        return "(server started elsewhere)"
+pytestmark = needs_localstack
 
 
 @pytest.fixture(scope="module")
 def server():
-    if os.environ.get("ENDPOINT_URL"):
-        running = Running(os.environ["ENDPOINT_URL"])
-        wait_until_running(running, "stepfunctions")
-        yield running
-        return
-    vendor_localstack()
-    srv = Server(env={"EAGER_SERVICE_LOADING": "1", "PROVIDER_OVERRIDE_STEPFUNCTIONS": "localstack"},
-                 java_opts=["-Xmx1g"])
-    srv.start()
-    try:
-        wait_until_running(srv, "stepfunctions")
-        yield srv
-    finally:
-        srv.cleanup()
+    yield from localstack_server("stepfunctions")
 
 
 @pytest.fixture(scope="module")

@@ -7,10 +7,14 @@ Applied once, before ``localstack`` is imported:
 - ``time.time()`` with sub-millisecond resolution: GraalPy's ticks in whole milliseconds, so two events in
   the same millisecond look simultaneous and LocalStack's ordering by timestamp (execution history events,
   message delays) breaks;
-- the stand-ins of :mod:`polystack_bridge.standins` for packages that cannot load here.
+- the stand-ins of :mod:`polystack_bridge.standins` for packages that cannot load here;
+- imports trimmed (:data:`DEFERRED`): modules LocalStack's providers import at start but use rarely or never.
 """
 import _thread
 import importlib
+import importlib.abc
+import importlib.machinery
+import types
 import os
 import re
 import sys
@@ -40,6 +44,84 @@ def _microsecond_time():
     return precise_time
 
 
+# Imports that cost much and serve little, measured with ``python -X importtime`` (CPython 3.13, no bytecode cache):
+# - ``moto.batch``'s package init imports moto's Batch and EC2 models (31 s of the 87 s that Step Functions' import
+#   took): Step Functions only wants the ``JobStatus`` enum from ``moto.batch.utils``. The package's own
+#   ``__init__`` runs on the first attribute read (a moto-hosted Batch still imports ``moto.batch.models`` as before).
+# - ``samtranslator.translator.transform`` (the SAM translator, with jsonschema and pydantic models: 4.6 s of
+#   CloudFormation's 48 s): needed only by templates with ``Transform: AWS::Serverless-2016-10-31``, imported on
+#   the first call of ``transform``.
+DEFERRED = {
+    "moto.batch": "package-init",
+    "samtranslator.translator.transform": ("transform",),
+}
+
+
+class _DeferredImports(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """First in ``sys.meta_path``: gives the modules of :data:`DEFERRED` as stand-ins that load the real one late."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname not in DEFERRED:
+            return None
+        real = self._real_spec(fullname, path)
+        if real is None:
+            return None
+        spec = importlib.machinery.ModuleSpec(fullname, self, origin=real.origin,
+                                              is_package=real.submodule_search_locations is not None)
+        if real.submodule_search_locations is not None:
+            spec.submodule_search_locations = list(real.submodule_search_locations)
+        spec.loader_state = real
+        return spec
+
+    def _real_spec(self, fullname, path):
+        for finder in sys.meta_path:
+            if finder is self or not hasattr(finder, "find_spec"):
+                continue
+            spec = finder.find_spec(fullname, path)
+            if spec is not None:
+                return spec
+        return None
+
+    def create_module(self, spec):
+        return None  # the default module object
+
+    def exec_module(self, module):
+        real = module.__spec__.loader_state
+        module.__file__ = real.origin
+        plan = DEFERRED[module.__name__]
+        state = {"loaded": False}
+
+        def load_real():
+            if not state["loaded"]:
+                state["loaded"] = True
+                real.loader.exec_module(module)  # runs the real code in this same module object
+            return module
+
+        if plan == "package-init":
+            def __getattr__(name):
+                if name.startswith("__") or state["loaded"]:
+                    raise AttributeError(name)
+                load_real()
+                return module.__dict__[name] if name in module.__dict__ else _missing(module, name)
+        else:
+            for function in plan:
+                def deferred(*args, _name=function, **kwargs):
+                    # the real code replaces these stand-ins in the module's namespace when it runs
+                    return getattr(load_real(), _name)(*args, **kwargs)
+                setattr(module, function, deferred)
+
+            def __getattr__(name):
+                if name.startswith("__") or state["loaded"]:
+                    raise AttributeError(name)
+                load_real()
+                return module.__dict__[name] if name in module.__dict__ else _missing(module, name)
+        module.__getattr__ = __getattr__
+
+
+def _missing(module, name):
+    raise AttributeError(f"module {module.__name__!r} has no attribute {name!r}")
+
+
 def apply():
     global _applied
     if _applied:
@@ -47,10 +129,24 @@ def apply():
     _applied = True
     shims.apply()
     standins.install()
+    sys.meta_path.insert(0, _DeferredImports())
     if not isinstance(threading.Lock, type):
         threading.Lock = _LockType
     if sys.implementation.name == "graalpy":
         time.time = _microsecond_time()
+    _system_time_zones()
+
+
+def _system_time_zones():
+    """GraalPy's zoneinfo searches no folder (CPython's is set at build time): give it the system's, if any
+    (else the ``tzdata`` package that ``./polystack vendor localstack`` installs serves)."""
+    import zoneinfo
+
+    if not zoneinfo.TZPATH:
+        folders = [p for p in ("/usr/share/zoneinfo", "/usr/lib/zoneinfo", "/usr/share/lib/zoneinfo", "/etc/zoneinfo")
+                   if os.path.isdir(p)]
+        if folders:
+            zoneinfo.reset_tzpath(folders)
 
 
 class _ClassPathJsonata:

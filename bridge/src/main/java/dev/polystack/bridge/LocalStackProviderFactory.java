@@ -18,7 +18,7 @@ import java.util.Set;
  */
 public final class LocalStackProviderFactory implements ProviderFactory {
     /** Services with no native provider whose LocalStack provider runs (and is tested) through the bridge. */
-    static final Set<String> DEFAULT_SERVICES = Set.of("stepfunctions");
+    static final Set<String> DEFAULT_SERVICES = Set.of("stepfunctions", "cloudformation");
 
     private volatile Set<String> services;
     private volatile Boolean available;

@@ -20,11 +20,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LocalStackProviderFactoryTest {
 
     @Test
-    void offersStepFunctionsByDefaultAndWhatIsOverriddenToLocalStack() {
-        Config config = new Config(Map.of("PROVIDER_OVERRIDE_CLOUDFORMATION", "localstack",
+    void offersStepFunctionsAndCloudFormationByDefaultAndWhatIsOverriddenToLocalStack() {
+        Config config = new Config(Map.of("PROVIDER_OVERRIDE_EKS", "localstack",
                 "PROVIDER_OVERRIDE_SQS", "moto", "PROVIDER_OVERRIDE_RESOURCE_GROUPS", "LocalStack"));
-        assertEquals(Set.of("stepfunctions", "cloudformation", "resource-groups"), LocalStackProviderFactory.chosen(config));
-        assertEquals(Set.of("stepfunctions"), LocalStackProviderFactory.chosen(new Config(Map.of())));
+        assertEquals(Set.of("stepfunctions", "cloudformation", "eks", "resource-groups"), LocalStackProviderFactory.chosen(config));
+        assertEquals(Set.of("stepfunctions", "cloudformation"), LocalStackProviderFactory.chosen(new Config(Map.of())));
     }
 
     @Test
