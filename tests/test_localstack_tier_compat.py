@@ -169,6 +169,13 @@ def test_cloudformation_resource_plugins_are_read_from_the_source(tmp_path):
     }
 
 
+def test_tree_codec_sends_dict_views_as_lists():
+    out = run_python(
+        "import json\nfrom polystack_bridge import treecodec\n"
+        "print(treecodec.dumps({'Exports': {'a': {'Name': 'a'}}.values(), 'Keys': {'k': 1}.keys()}))")
+    assert out == {"Exports": [{"Name": "a"}], "Keys": ["k"]}
+
+
 def vendor(*args):
     return subprocess.run([str(ROOT / "polystack"), "vendor", *args], capture_output=True, text=True, timeout=60)
 

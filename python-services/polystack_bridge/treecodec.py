@@ -37,8 +37,8 @@ def _default(value):
         return _default(datetime.datetime(value.year, value.month, value.day))
     if isinstance(value, decimal.Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, (set, frozenset, tuple)):
-        return list(value)
+    if isinstance(value, (set, frozenset, tuple, type({}.values()), type({}.keys()))):
+        return list(value)  # (LocalStack's ListExports answers with a dict's values view)
     read = getattr(value, "read", None)
     if callable(read):  # a streaming output member (file-like)
         return _default(read())
