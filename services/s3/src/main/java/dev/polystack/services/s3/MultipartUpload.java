@@ -30,12 +30,12 @@ public final class MultipartUpload {
      */
     final long sequence = SEQUENCE.incrementAndGet();
     private static final java.util.concurrent.atomic.AtomicLong SEQUENCE = new java.util.concurrent.atomic.AtomicLong();
-    /** The Object Lock the completed object gets, from CreateMultipartUpload's headers (not kept in snapshots). */
+    /** The Object Lock the completed object gets, from CreateMultipartUpload's headers. */
     volatile ObjectVersion.Lock lock;
     /**
      * The key's newest version when the upload began (null: none), so a conditional completion can tell that
-     * the key was written or deleted meanwhile (AWS's 409 ConditionalRequestConflict). Not kept in snapshots:
-     * {@link #keyStateKnown} is false for uploads restored from one, which then skip that check.
+     * the key was written or deleted meanwhile (AWS's 409 ConditionalRequestConflict). Snapshots keep it;
+     * {@link #keyStateKnown} is false only for uploads restored from a snapshot older than that, which skip the check.
      */
     volatile ObjectVersion keyAtStart;
     volatile boolean keyStateKnown;

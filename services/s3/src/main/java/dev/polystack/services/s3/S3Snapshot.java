@@ -131,6 +131,8 @@ final class S3Snapshot {
             g.writeTree(toJson(u.tags));
             g.writeFieldName("acl");
             g.writeTree(toJson(u.acl));
+            writeLock(g, u.lock);
+            writeKeyAtStart(g, u, b.objects.get(u.key));
             g.writeArrayFieldStart("parts");
             for (MultipartUpload.Part p : u.parts.values()) {
                 g.writeStartObject();
@@ -187,16 +189,55 @@ final class S3Snapshot {
             g.writeTree(toJson(v.acl()));
         }
         if (v.restoredUntil() != null) g.writeStringField("restoredUntil", v.restoredUntil().toString());
-        ObjectVersion.Lock lock = v.lock();
-        if (lock != null) {
-            g.writeObjectFieldStart("lock");
-            if (lock.mode() != null) g.writeStringField("mode", lock.mode());
-            if (lock.retainUntil() != null) g.writeStringField("retainUntil", lock.retainUntil().toString());
-            if (lock.legalHold() != null) g.writeStringField("legalHold", lock.legalHold());
-            g.writeEndObject();
+        writeLock(g, v.lock());
+        g.writeEndObject();
+    }
+
+    private static void writeLock(JsonGenerator g, ObjectVersion.Lock lock) throws IOException {
+        if (lock == null) return;
+        g.writeObjectFieldStart("lock");
+        if (lock.mode() != null) g.writeStringField("mode", lock.mode());
+        if (lock.retainUntil() != null) g.writeStringField("retainUntil", lock.retainUntil().toString());
+        if (lock.legalHold() != null) g.writeStringField("legalHold", lock.legalHold());
+        g.writeEndObject();
+    }
+
+    /**
+     * The key's state when the upload began, for CompleteMultipartUpload's 409 check: "absent" (no version),
+     * the version by id and time (found again among the restored versions), or "replaced" (that version is
+     * gone already, so any completion with a condition conflicts).
+     */
+    private static void writeKeyAtStart(JsonGenerator g, MultipartUpload u, KeyEntry current) throws IOException {
+        if (!u.keyStateKnown) return;
+        ObjectVersion start = u.keyAtStart;
+        g.writeObjectFieldStart("keyAtStart");
+        if (start == null) {
+            g.writeStringField("state", "absent");
+        } else if (current != null && current.versions().stream().anyMatch(v -> v == start)) {
+            g.writeStringField("state", "version");
+            g.writeStringField("versionId", start.versionId);
+            g.writeStringField("lastModified", start.lastModified.toString());
+        } else {
+            g.writeStringField("state", "replaced");
         }
         g.writeEndObject();
     }
+
+    private static void readKeyAtStart(JsonNode n, MultipartUpload u, KeyEntry current) {
+        if (!n.isObject()) return; // older snapshots: the check is skipped
+        switch (n.path("state").asText()) {
+            case "absent" -> u.keyAtStart = null;
+            case "version" -> u.keyAtStart = current == null ? REPLACED : current.versions().stream()
+                    .filter(v -> v.versionId.equals(n.path("versionId").asText())
+                            && v.lastModified.toString().equals(n.path("lastModified").asText()))
+                    .findFirst().orElse(REPLACED);
+            default -> u.keyAtStart = REPLACED;
+        }
+        u.keyStateKnown = true;
+    }
+
+    /** Stands for a version that no longer exists: never the key's latest, so a conditional completion conflicts. */
+    private static final ObjectVersion REPLACED = ObjectVersion.deleteMarker("", "replaced", Instant.EPOCH, "");
 
     static void load(S3State state, InputStream in, int version) throws IOException {
         if (version != VERSION) throw new IOException("unsupported S3 state format version " + version);
@@ -248,6 +289,8 @@ final class S3Snapshot {
                             pn.path("etag").asText(), pn.path("size").asLong(), Instant.parse(pn.path("lastModified").asText()), blob,
                             text(pn, "checksum")));
                 }
+                u.lock = lock(un.path("lock"));
+                readKeyAtStart(un.path("keyAtStart"), u, b.objects.get(u.key));
                 b.uploads.put(u.uploadId, u);
             }
             state.buckets(bn.path("partition").asText("aws")).put(b.name, b);

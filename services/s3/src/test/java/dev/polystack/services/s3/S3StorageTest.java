@@ -167,8 +167,8 @@ class S3StorageTest {
         s3.invoke(ctx(), "PutBucketLifecycleConfiguration", params("Bucket", "kept", "LifecycleConfiguration",
                 Map.of("Rules", List.of(Map.of("ID", "r", "Filter", Map.of(), "Status", "Enabled", "Expiration",
                         Map.of("Date", java.time.Instant.parse("2030-01-01T00:00:00Z")))))));
-        String upload = (String) s3.invoke(ctx(), "CreateMultipartUpload", params("Bucket", "kept", "Key", "mp")).get("UploadId");
-        s3.invoke(ctx(), "UploadPart", params("Bucket", "kept", "Key", "mp", "UploadId", upload, "PartNumber", 1,
+        String upload = (String) s3.invoke(ctx(), "CreateMultipartUpload", params("Bucket", "kept", "Key", "uploads-kept")).get("UploadId");
+        s3.invoke(ctx(), "UploadPart", params("Bucket", "kept", "Key", "uploads-kept", "UploadId", upload, "PartNumber", 1,
                 "Body", StreamingBody.of("part".getBytes())));
     }
 
@@ -190,7 +190,7 @@ class S3StorageTest {
         assertEquals(java.time.Instant.parse("2030-01-01T00:00:00Z"), ((Map<String, Object>) rule.get("Expiration")).get("Date"));
         Map<String, Object> uploads = s3.invoke(ctx(), "ListMultipartUploads", params("Bucket", "kept"));
         String upload = (String) ((Map<String, Object>) ((List<?>) uploads.get("Uploads")).get(0)).get("UploadId");
-        assertEquals(1, ((List<?>) s3.invoke(ctx(), "ListParts", params("Bucket", "kept", "Key", "mp", "UploadId", upload))
+        assertEquals(1, ((List<?>) s3.invoke(ctx(), "ListParts", params("Bucket", "kept", "Key", "uploads-kept", "UploadId", upload))
                 .get("Parts")).size());
         assertEquals("eu-west-1", s3.invoke(ctx(), "HeadBucket", params("Bucket", "other-account")).get("BucketRegion"));
         error("BucketAlreadyExists", () -> s3.invoke(ctx(), "CreateBucket", params("Bucket", "other-account")));
@@ -224,6 +224,47 @@ class S3StorageTest {
         verify(after);
         after.resetState();
         error("NoSuchBucket", () -> get(after, "kept", "k"));
+    }
+
+    /**
+     * CompleteMultipartUpload's 409 check compares the key with its state when the upload began: a restart in
+     * between (PERSISTENCE=1) must not forget that state, nor the Object Lock the upload asked for.
+     */
+    @Test
+    void uploadsKeepTheKeyStateTheyBeganWithAcrossASnapshot() throws Exception {
+        S3Provider before = memoryProvider(dir.resolve("a"));
+        before.invoke(ctx(), "CreateBucket", params("Bucket", "uploads-kept"));
+        put(before, "uploads-kept", "same", "v1".getBytes());
+        put(before, "uploads-kept", "overwritten", "v1".getBytes());
+        String unchanged = upload(before, "same");
+        String fresh = upload(before, "new");
+        String stale = upload(before, "overwritten");
+        put(before, "uploads-kept", "overwritten", "v2".getBytes()); // after the upload began: its completion conflicts
+        ByteArrayOutputStream saved = new ByteArrayOutputStream();
+        before.saveState(saved);
+        S3Provider after = memoryProvider(dir.resolve("b"));
+        after.loadState(new ByteArrayInputStream(saved.toByteArray()), after.stateVersion());
+
+        String etag = (String) after.invoke(ctx(), "HeadObject", params("Bucket", "uploads-kept", "Key", "same")).get("ETag");
+        assertNotNull(completeOnePart(after, "same", unchanged, "IfMatch", etag).get("ETag"));
+        assertNotNull(completeOnePart(after, "new", fresh, "IfNoneMatch", "*").get("ETag"));
+        String current = (String) after.invoke(ctx(), "HeadObject", params("Bucket", "uploads-kept", "Key", "overwritten")).get("ETag");
+        ServiceException conflict = error("ConditionalRequestConflict", () -> completeOnePart(after, "overwritten", stale, "IfMatch", current));
+        assertEquals(409, conflict.status());
+    }
+
+    private static String upload(S3Provider s3, String key) {
+        String id = (String) s3.invoke(ctx(), "CreateMultipartUpload", params("Bucket", "uploads-kept", "Key", key)).get("UploadId");
+        s3.invoke(ctx(), "UploadPart", params("Bucket", "uploads-kept", "Key", key, "UploadId", id, "PartNumber", 1,
+                "Body", StreamingBody.of("part".getBytes())));
+        return id;
+    }
+
+    private static Map<String, Object> completeOnePart(S3Provider s3, String key, String id, String condition, String value) {
+        String etag = (String) ((Map<?, ?>) ((List<?>) s3.invoke(ctx(), "ListParts", params("Bucket", "uploads-kept", "Key", key, "UploadId", id))
+                .get("Parts")).get(0)).get("ETag");
+        return s3.invoke(ctx(), "CompleteMultipartUpload", params("Bucket", "uploads-kept", "Key", key, "UploadId", id, condition, value,
+                "MultipartUpload", Map.of("Parts", List.of(params("PartNumber", 1, "ETag", etag)))));
     }
 
     /** A crash restores the last snapshot on disk: the bytes it refers to must still be there, whatever came after it. */
