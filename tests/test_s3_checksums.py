@@ -3,10 +3,16 @@ uploads, the "-N" suffix only on COMPOSITE, part and range reads, GetObjectAttri
 import base64
 import zlib
 
+import xml.etree.ElementTree as ET
+
 import pytest
 import requests
+from botocore.auth import S3SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
 
 from helpers import error_of, unique
+from test_s3 import checksum_of
 
 BIG = 5 * 1024 * 1024 + 1
 # three parts of b"a": two of 5 MiB + 1 byte, then 10 bytes, as in AWS's recording
@@ -157,3 +163,50 @@ def test_checksum_type_compatibility(s3, bucket, checksum_type, algorithm, messa
     error, status = error_of(s3.create_multipart_upload, Bucket=bucket, Key="bad", ChecksumAlgorithm=algorithm,
                              ChecksumType=checksum_type)
     assert (error["Code"], error["Message"], status) == ("InvalidRequest", message, 400)
+
+
+def _signed_upload_part(endpoint_url, bucket, key, upload, body, checksum_headers):
+    """UploadPart as a SigV4-signed raw request: boto3 computes CRC32C and CRC64NVME only with awscrt, absent here."""
+    request = AWSRequest(method="PUT", url=f"{endpoint_url}/{bucket}/{key}", params={"partNumber": "1", "uploadId": upload},
+                         data=body, headers=checksum_headers)
+    S3SigV4Auth(Credentials("test", "test"), "s3", "us-east-1").add_auth(request)
+    prepared = request.prepare()
+    return requests.put(prepared.url, headers=dict(prepared.headers), data=prepared.body, timeout=60)
+
+
+def _error(response):
+    root = ET.fromstring(response.content)
+    return root.findtext("Code"), root.findtext("Message"), response.status_code
+
+
+def test_upload_part_with_another_algorithm_than_the_default(s3, bucket, endpoint_url):
+    key = "default-other-part"
+    upload = s3.create_multipart_upload(Bucket=bucket, Key=key)["UploadId"]
+    wrong = _signed_upload_part(endpoint_url, bucket, key, upload, b"aaa", {"x-amz-checksum-crc32c": checksum_of("CRC32C", b"bbb")})
+    assert _error(wrong) == ("BadDigest", "The CRC32C you specified did not match the calculated checksum.", 400)
+    part = _signed_upload_part(endpoint_url, bucket, key, upload, b"aaa", {"x-amz-checksum-crc32c": checksum_of("CRC32C", b"aaa")})
+    # the part answers in the client's algorithm; the object still gets S3's default full-object CRC64NVME
+    assert part.status_code == 200 and part.headers["x-amz-checksum-crc32c"] == "45fn2Q=="
+    assert part.headers["ETag"] == '"47bce5c74f589f4867dbd57e9ca9f808"' and "x-amz-checksum-crc64nvme" not in part.headers
+    listed = s3.list_parts(Bucket=bucket, Key=key, UploadId=upload)["Parts"]
+    assert [sorted(p) for p in listed] == [["ETag", "LastModified", "PartNumber", "Size"]]
+    done = s3.complete_multipart_upload(Bucket=bucket, Key=key, UploadId=upload,
+                                        MultipartUpload={"Parts": [{"ETag": part.headers["ETag"], "PartNumber": 1}]})
+    assert (done["ChecksumCRC64NVME"], done["ChecksumType"], done["ETag"]) == (
+        "Rnr2/5P7Gsk=", "FULL_OBJECT", '"e2c3da976e66ec9e7dc128fbc782fc91-1"')
+
+
+def test_upload_part_must_use_the_uploads_algorithm(s3, bucket, endpoint_url):
+    key = "crc32c-parts"
+    upload = s3.create_multipart_upload(Bucket=bucket, Key=key, ChecksumAlgorithm="CRC32C", ChecksumType="FULL_OBJECT")["UploadId"]
+    other = _signed_upload_part(endpoint_url, bucket, key, upload, b"abc", {"x-amz-checksum-crc32": checksum_of("CRC32", b"abc")})
+    assert _error(other) == ("InvalidRequest", "Checksum Type mismatch occurred, expected checksum Type: crc32c, "
+                             "actual checksum Type: crc32", 400)
+    wrong = _signed_upload_part(endpoint_url, bucket, key, upload, b"abc", {"x-amz-checksum-crc32c": checksum_of("CRC32C", b"abd")})
+    assert _error(wrong) == ("BadDigest", "The CRC32C you specified did not match the calculated checksum.", 400)
+    part = _signed_upload_part(endpoint_url, bucket, key, upload, b"abc", {"x-amz-checksum-crc32c": "Nks/tw=="})
+    assert part.status_code == 200 and part.headers["x-amz-checksum-crc32c"] == "Nks/tw=="
+    done = s3.complete_multipart_upload(Bucket=bucket, Key=key, UploadId=upload, MultipartUpload={"Parts": [
+        {"ETag": part.headers["ETag"], "PartNumber": 1, "ChecksumCRC32C": "Nks/tw=="}]})
+    assert (done["ChecksumCRC32C"], done["ChecksumType"], done["ETag"]) == (
+        "Nks/tw==", "FULL_OBJECT", '"af5da9f45af7a300e3aded972f8ff687-1"')

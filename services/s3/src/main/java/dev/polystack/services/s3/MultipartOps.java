@@ -120,6 +120,8 @@ final class MultipartOps {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("ETag", part.etag());
         if (u.checksumRequested || w.explicit()) out.put(u.checksumAlgorithm.member, part.checksum());
+        // an upload with S3's default checksum: the part answers with the algorithm the client sent (as AWS does)
+        else if (sent != null) out.put(sent.algorithm().member, w.verified());
         u.encryption.forEach((k, v) -> out.put(k, k.equals("BucketKeyEnabled") ? Boolean.valueOf(v) : v));
         return out;
     }

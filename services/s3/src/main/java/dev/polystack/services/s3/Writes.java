@@ -27,8 +27,12 @@ final class Writes {
     record ChecksumRequest(ChecksumAlgorithm algorithm, String expected, boolean trailer, boolean explicit) {
     }
 
-    /** What was stored. {@code etag} is quoted. */
-    record Written(BlobStore.Blob blob, String etag, byte[] md5, ChecksumAlgorithm algorithm, String checksum, boolean explicit) {
+    /**
+     * What was stored. {@code etag} is quoted; {@code verified} is the checksum of the other algorithm the client
+     * sent and that was verified (see {@link #write(S3State, RequestContext, Map, ChecksumRequest, ChecksumRequest)}), else null.
+     */
+    record Written(BlobStore.Blob blob, String etag, byte[] md5, ChecksumAlgorithm algorithm, String checksum, boolean explicit,
+                   String verified) {
     }
 
     static ChecksumRequest checksumRequest(RequestContext ctx, Map<String, Object> in, ChecksumAlgorithm fallback) {
@@ -108,7 +112,8 @@ final class Writes {
             state.blobs.delete(blob.id());
             throw e;
         }
-        return new Written(blob, quote(HexFormat.of().formatHex(md5)), md5, checksum.algorithm(), computed, checksum.explicit());
+        return new Written(blob, quote(HexFormat.of().formatHex(md5)), md5, checksum.algorithm(), computed, checksum.explicit(),
+                alsoVerify == null ? null : digesting.secondChecksum());
     }
 
     /** The body's declared length, or -1. */
@@ -145,7 +150,7 @@ final class Writes {
         try (InputStream ignored = source) {
             BlobStore.Blob blob = state.blobs.write(digesting);
             byte[] md5 = digesting.md5();
-            return new Written(blob, quote(HexFormat.of().formatHex(md5)), md5, algorithm, digesting.checksum(), false);
+            return new Written(blob, quote(HexFormat.of().formatHex(md5)), md5, algorithm, digesting.checksum(), false, null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
