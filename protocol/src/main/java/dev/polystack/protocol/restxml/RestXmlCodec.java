@@ -178,8 +178,10 @@ public class RestXmlCodec implements ProtocolCodec {
                     byte[] b = body(request);
                     if (b.length > 0) params.put(p.name(), b);
                 } else if (t == ShapeType.STRING) {
+                    // a required text document sent empty is empty text, for the provider to judge (S3 answers
+                    // PutBucketPolicy's empty policy MalformedPolicy, not a missing body)
                     byte[] b = body(request);
-                    if (b.length > 0) params.put(p.name(), new String(b, StandardCharsets.UTF_8));
+                    if (b.length > 0 || input.required().contains(p.name())) params.put(p.name(), new String(b, StandardCharsets.UTF_8));
                 } else {
                     byte[] b = body(request);
                     if (b.length > 0) {

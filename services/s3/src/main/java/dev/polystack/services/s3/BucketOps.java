@@ -23,9 +23,6 @@ final class BucketOps {
     private static final java.util.regex.Pattern IP_ADDRESS = java.util.regex.Pattern.compile("\\d+\\.\\d+\\.\\d+\\.\\d+");
     private final S3State state;
 
-    /** Characters AWS allows in tag keys and values (letters, digits, spaces and + - = . _ : / @). */
-    private static final java.util.regex.Pattern TAG_TEXT = java.util.regex.Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*");
-
     BucketOps(S3State state) {
         this.state = state;
     }
@@ -99,10 +96,10 @@ final class BucketOps {
                 throw new ServiceException("InvalidTag", "User-defined tag keys can't start with \"aws:\". This prefix is reserved "
                         + "for system tags. Remove \"aws:\" from your tag keys and try again.", 400);
             }
-            if (!TAG_TEXT.matcher(key).matches()) {
+            if (!Tagging.validText(key)) {
                 throw new ServiceException("InvalidTag", "The TagKey you have provided is invalid", 400).with("TagKey", key);
             }
-            if (!TAG_TEXT.matcher(value).matches()) {
+            if (!Tagging.validText(value)) {
                 throw new ServiceException("InvalidTag", "The TagValue you have provided is invalid", 400)
                         .with("TagKey", key).with("TagValue", value);
             }
@@ -179,6 +176,9 @@ final class BucketOps {
     Map<String, Object> list(RequestContext ctx, Map<String, Object> in) {
         String prefix = In.str(in, "Prefix");
         String regionFilter = In.str(in, "BucketRegion");
+        if (regionFilter != null && (regionFilter.equals("EU") || !REGIONS.contains(regionFilter))) {
+            throw S3Errors.invalidArgument("Argument value " + regionFilter + " is not a valid AWS Region", "bucket-region", null);
+        }
         Integer max = In.integer(in, "MaxBuckets");
         // an empty token starts from the beginning here (ListObjectsV2 refuses one)
         String token = ListOps.emptyToNull(In.str(in, "ContinuationToken"));

@@ -91,13 +91,23 @@ final class Conditions {
     static WriteCondition write(Map<String, Object> in, String key) {
         String ifMatch = In.str(in, "IfMatch");
         String ifNoneMatch = In.str(in, "IfNoneMatch");
+        // what AWS does not implement for writes (recorded): both headers, If-None-Match other than *, If-Match: *
+        if (ifMatch != null && ifNoneMatch != null) {
+            throw notImplemented("If-Match,If-None-Match", "Multiple conditional request headers present in the request");
+        }
         if (ifNoneMatch != null && !ifNoneMatch.trim().equals("*")) {
-            throw new ServiceException("NotImplemented", "A header you provided implies functionality that is not implemented", 501)
-                    .with("Header", "If-None-Match")
-                    .with("additionalMessage", "We don't accept the provided value of If-None-Match header for this API");
+            throw notImplemented("If-None-Match", "We don't accept the provided value of If-None-Match header for this API");
+        }
+        if (ifMatch != null && ifMatch.trim().equals("*")) {
+            throw notImplemented("If-Match", "We don't accept the provided value of If-Match header for this API");
         }
         if (ifMatch == null && ifNoneMatch == null) return null;
         return new WriteCondition(key, ifMatch, ifNoneMatch != null);
+    }
+
+    private static ServiceException notImplemented(String header, String detail) {
+        return new ServiceException("NotImplemented", "A header you provided implies functionality that is not implemented", 501)
+                .with("Header", header).with("additionalMessage", detail);
     }
 
     /** DeleteObject's If-Match (conditional delete). */

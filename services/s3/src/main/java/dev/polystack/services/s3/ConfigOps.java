@@ -135,6 +135,7 @@ final class ConfigOps {
             if (kind.missing() != null) throw S3Errors.notFound(kind.missing(), kind.missingMessage(), bucket.name);
             return new LinkedHashMap<>();
         }
+        if (kind.name().equals("publicAccessBlock")) value = withEveryFlag(value);
         if (kind.wrapIn() != null) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put(kind.wrapIn(), value);
@@ -169,6 +170,17 @@ final class ConfigOps {
     private String partitionOf(Bucket bucket) {
         for (String p : state.partitions.keySet()) if (state.buckets(p).get(bucket.name) == bucket) return p;
         return "aws";
+    }
+
+    /** A public access block answers all four flags, false for those the PUT left out (as AWS answers). */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> withEveryFlag(Object config) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (String flag : List.of("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")) {
+            Object v = ((Map<String, Object>) config).get(flag);
+            out.put(flag, v == null ? Boolean.FALSE : v);
+        }
+        return out;
     }
 
     /** What S3 returns for a configuration nobody put. */
@@ -276,6 +288,7 @@ final class ConfigOps {
                 if (!"Requester".equals(payer) && !"BucketOwner".equals(payer)) throw S3Errors.malformedXml();
             }
             case "encryption" -> {
+                if (In.list((Map<String, Object>) value, "Rules").size() != 1) throw S3Errors.malformedXml(); // exactly one rule
                 for (Object r : In.list((Map<String, Object>) value, "Rules")) {
                     Map<String, Object> apply = In.map((Map<String, Object>) r, "ApplyServerSideEncryptionByDefault");
                     if (apply == null) continue;
@@ -286,8 +299,23 @@ final class ConfigOps {
                     }
                 }
             }
+            case "ownership" -> {
+                List<Object> rules = In.list((Map<String, Object>) value, "Rules");
+                if (rules.size() != 1 || !OWNERSHIPS.contains(In.str((Map<String, Object>) rules.get(0), "ObjectOwnership"))) {
+                    throw S3Errors.malformedXml();
+                }
+            }
+            case "accelerate" -> {
+                if (bucket.name.contains(".")) {
+                    throw S3Errors.invalidRequest("S3 Transfer Acceleration is not supported for buckets with periods (.) in their names");
+                }
+                String status = In.str((Map<String, Object>) value, "Status");
+                if (!"Enabled".equals(status) && !"Suspended".equals(status)) throw S3Errors.malformedXml();
+            }
             default -> {
             }
         }
     }
+
+    private static final java.util.Set<String> OWNERSHIPS = java.util.Set.of("BucketOwnerPreferred", "ObjectWriter", "BucketOwnerEnforced");
 }

@@ -92,7 +92,7 @@ final class ListOps {
         return Math.min(m, MAX_KEYS);
     }
 
-    private static boolean urlEncoding(Map<String, Object> in) {
+    static boolean urlEncoding(Map<String, Object> in) {
         String enc = In.str(in, "EncodingType");
         if (enc == null) return false;
         if (!enc.equals("url")) throw S3Errors.invalidArgument("Invalid Encoding Method specified in Request", "encoding-type", enc);

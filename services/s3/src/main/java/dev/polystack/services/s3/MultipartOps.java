@@ -389,7 +389,7 @@ final class MultipartOps {
 
     Map<String, Object> listUploads(RequestContext ctx, Map<String, Object> in) {
         Bucket bucket = state.bucket(ctx, In.str(in, "Bucket"));
-        boolean url = "url".equals(In.str(in, "EncodingType"));
+        boolean url = ListOps.urlEncoding(in);
         String prefix = ListOps.orEmpty(In.str(in, "Prefix"));
         String delimiter = ListOps.emptyToNull(In.str(in, "Delimiter"));
         String keyMarker = ListOps.emptyToNull(In.str(in, "KeyMarker"));

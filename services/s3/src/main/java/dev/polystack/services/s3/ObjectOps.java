@@ -210,7 +210,8 @@ final class ObjectOps {
                     partial = true;
                 }
             }
-            describe(out, v, bucket, in, !partial && partNumber == null);
+            // a range that covers the whole object still answers its checksum (recorded: bytes=-15 and 0-100 of 10 bytes)
+            describe(out, v, bucket, in, partNumber == null && length == v.size);
             if (partNumber != null) partChecksum(out, v, partNumber, in);
             out.put("ContentLength", length);
             if (partial) {
@@ -355,7 +356,8 @@ final class ObjectOps {
         }
         ObjectVersion v = e == null ? null : e.version(versionId);
         if (v == null) {
-            if (!"null".equals(versionId) && !looksLikeVersionId(versionId)) {
+            // in a bucket that never had versioning only "null" names a version (recorded: 400, not 404)
+            if (!"null".equals(versionId) && (!looksLikeVersionId(versionId) || bucket.versioning == null)) {
                 throw S3Errors.invalidArgument("Invalid version id specified", "versionId", versionId);
             }
             throw S3Errors.noSuchVersion(key, versionId);
@@ -390,9 +392,11 @@ final class ObjectOps {
                 Map<String, Object> out) {
         if (versionId != null) {
             ObjectVersion[] gone = new ObjectVersion[1];
+            boolean[] keyExists = new boolean[1];
             Instant now = state.clock.instant();
             state.update(bucket, key, (old, removed) -> {
                 gone[0] = null;
+                keyExists[0] = old != null;
                 if (old == null) return null;
                 ObjectVersion v = old.version(versionId);
                 if (v == null) return old;
@@ -401,9 +405,9 @@ final class ObjectOps {
                 return old.without(versionId, removed);
             });
             if (gone[0] == null && !"null".equals(versionId)) {
-                // a malformed id, or any unknown id in a bucket that never had versioning, is invalid (recorded);
-                // DeleteObjects reports an unknown id as NoSuchVersion for its key
-                if (!looksLikeVersionId(versionId) || (bucket.versioning == null && !batch)) {
+                // a malformed id, or an unknown id of a key that exists or of a bucket that never had versioning, is
+                // invalid (recorded; an unknown key is a no-op); DeleteObjects reports it as NoSuchVersion for its key
+                if (!looksLikeVersionId(versionId) || (!batch && (bucket.versioning == null || keyExists[0]))) {
                     throw S3Errors.invalidArgument("Invalid version id specified", "versionId", versionId);
                 }
                 if (batch) throw S3Errors.noSuchVersion(key, versionId);

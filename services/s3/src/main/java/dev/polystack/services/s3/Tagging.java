@@ -16,6 +16,13 @@ final class Tagging {
     private Tagging() {
     }
 
+    /** Characters AWS allows in tag keys and values (letters, digits, spaces and + - = . _ : / @). */
+    private static final java.util.regex.Pattern TAG_TEXT = java.util.regex.Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*");
+
+    static boolean validText(String text) {
+        return TAG_TEXT.matcher(text).matches();
+    }
+
     /** {@code k1=v1&k2=v2} (URL-encoded) → [{Key, Value}]. */
     static List<Map<String, Object>> parseHeader(String header) {
         if (header == null || header.isEmpty()) return List.of();
@@ -26,7 +33,8 @@ final class Tagging {
             int eq = pair.indexOf('=');
             String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
             String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            if (!seen.add(k)) {
+            // a repeated name, or text no tag may hold ("k1=v1,k2=v2" is one tag whose value has "," and "=")
+            if (!seen.add(k) || !validText(k) || !validText(v) || v.contains("=")) {
                 throw S3Errors.invalidArgument("The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query "
                         + "parameters without tag name duplicates.", "x-amz-tagging", header);
             }
@@ -46,7 +54,7 @@ final class Tagging {
             @SuppressWarnings("unchecked") Map<String, Object> t = (Map<String, Object>) o;
             String k = In.str(t, "Key");
             String v = In.str(t, "Value");
-            if (k == null) throw S3Errors.malformedXml();
+            if (k == null || v == null) throw S3Errors.malformedXml();
             if (k.startsWith("aws:")) {
                 if (objectTags) {
                     throw new ServiceException("InvalidTag", "Your TagKey cannot be prefixed with aws:", 400).with("TagKey", k);
@@ -54,14 +62,15 @@ final class Tagging {
                 throw new ServiceException("InvalidTag", "System tags cannot be added/updated by requester", 400).with("TagKey", k);
             }
             if (!seen.add(k)) {
-                if (objectTags) {
-                    throw new ServiceException("InvalidTag", "Cannot provide multiple Tags with the same key", 400).with("TagKey", k);
-                }
-                throw S3Errors.invalidRequest("Duplicate Tag Keys are not allowed.");
+                throw new ServiceException("InvalidTag", "Cannot provide multiple Tags with the same key", 400).with("TagKey", k);
+            }
+            if (!validText(k)) throw new ServiceException("InvalidTag", "The TagKey you have provided is invalid", 400).with("TagKey", k);
+            if (!validText(v)) {
+                throw new ServiceException("InvalidTag", "The TagValue you have provided is invalid", 400).with("TagKey", k).with("TagValue", v);
             }
             Map<String, Object> tag = new LinkedHashMap<>();
             tag.put("Key", k);
-            tag.put("Value", v == null ? "" : v);
+            tag.put("Value", v);
             tags.add(tag);
         }
         if (objectTags && tags.size() > 10) {
