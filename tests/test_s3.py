@@ -410,7 +410,9 @@ def test_bucket_configurations(s3, bucket):
     assert s3.put_object(Bucket=bucket, Key="enc", Body=b"x")["ServerSideEncryption"] == "aws:kms"
     assert s3.get_bucket_ownership_controls(Bucket=bucket)["OwnershipControls"]["Rules"][0]["ObjectOwnership"] == "BucketOwnerEnforced"
     s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration={"BlockPublicAcls": False})
-    assert s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"] == {"BlockPublicAcls": False}
+    # every flag is answered, false where the PUT left it out (recorded from AWS)
+    assert s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": False, "IgnorePublicAcls": False, "BlockPublicPolicy": False, "RestrictPublicBuckets": False}
     s3.put_bucket_acl(Bucket=bucket, ACL="public-read")
     grants = s3.get_bucket_acl(Bucket=bucket)["Grants"]
     assert {"Type": "Group", "URI": "http://acs.amazonaws.com/groups/global/AllUsers"} in [g["Grantee"] for g in grants]

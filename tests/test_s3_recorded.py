@@ -130,6 +130,11 @@ class Replay:
                 actual["Body"] = response["Body"].read()
             self.differences += [f"{step}{d}" for d in _diff(rest[0], actual)]
 
+    def not_replayed(self, step, why):
+        """A recorded step this replay leaves out, with the reason (kept visible next to the scenario)."""
+        assert why
+        self.replayed.add(step)
+
     def verify(self):
         assert not self.differences, "\n".join(self.differences)
         assert self.replayed == set(self.expected), f"steps not replayed: {set(self.expected) - self.replayed}"
@@ -458,6 +463,257 @@ def test_list_buckets_region_validation(s3):
     r.verify()
 
 
+def test_bucket_tagging_crud(s3, bucket):
+    r = Replay("TestS3BucketObjectTagging::test_bucket_tagging_crud")
+    r("get-bucket-tags-empty", s3.get_bucket_tagging, Bucket=bucket)
+    r("put-bucket-tags", s3.put_bucket_tagging, Bucket=bucket, Tagging={"TagSet": [{"Key": "tag1", "Value": "tag1"}, {"Key": "tag2", "Value": ""}]})
+    r("get-bucket-tags", s3.get_bucket_tagging, Bucket=bucket)
+    r("put-bucket-tags-overwrite", s3.put_bucket_tagging, Bucket=bucket, Tagging={"TagSet": [{"Key": "tag3", "Value": "tag3"}]})
+    r("get-bucket-tags-overwritten", s3.get_bucket_tagging, Bucket=bucket)
+    r("delete-bucket-tags", s3.delete_bucket_tagging, Bucket=bucket)
+    s3.delete_bucket_tagging(Bucket=bucket)
+    r("put-bucket-tags-empty", s3.put_bucket_tagging, Bucket=bucket, Tagging={"TagSet": []})
+    r.verify()
+
+
+def test_object_tagging_crud(s3, bucket):
+    r = Replay("TestS3BucketObjectTagging::test_object_tagging_crud")
+    key = "test-object-tagging"
+    r("put-object", s3.put_object, Bucket=bucket, Key=key, Body="test-tagging")
+    r("get-object-tags-empty", s3.get_object_tagging, Bucket=bucket, Key=key)
+    r("put-object-tags", s3.put_object_tagging, Bucket=bucket, Key=key, Tagging={"TagSet": [{"Key": "tag1", "Value": "tag1"}, {"Key": "tag2", "Value": ""}]})
+    r("get-object-tags", s3.get_object_tagging, Bucket=bucket, Key=key)
+    r("put-object-tags-overwrite", s3.put_object_tagging, Bucket=bucket, Key=key, Tagging={"TagSet": [{"Key": "tag3", "Value": "tag3"}]})
+    r("get-object-tags-overwritten", s3.get_object_tagging, Bucket=bucket, Key=key)
+    r("get-obj-after-tags", s3.get_object, Bucket=bucket, Key=key)
+    r("delete-object-tags", s3.delete_object_tagging, Bucket=bucket, Key=key)
+    r("get-object-tags-deleted", s3.get_object_tagging, Bucket=bucket, Key=key)
+    r("get-obj-after-tags-deleted", s3.get_object, Bucket=bucket, Key=key)
+    r.verify()
+
+
+def test_object_tagging_versioned(s3, bucket):
+    r = Replay("TestS3BucketObjectTagging::test_object_tagging_versioned")
+    key = "test-version-tagging"
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    v1 = r("put-obj-0", s3.put_object, Bucket=bucket, Key=key, Body="test-0", Tagging="test_tag=tagv1")["VersionId"]
+    r("put-obj-1", s3.put_object, Bucket=bucket, Key=key, Body="test-1")
+    r("put-object-tags-current-version", s3.put_object_tagging, Bucket=bucket, Key=key, Tagging={"TagSet": [{"Key": "tag3", "Value": "tag3"}]})
+    r("get-object-tags-current-version", s3.get_object_tagging, Bucket=bucket, Key=key)
+    r("get-object-tags-previous-version", s3.get_object_tagging, Bucket=bucket, Key=key, VersionId=v1)
+    tag1 = {"TagSet": [{"Key": "tag1", "Value": "tag1"}]}
+    r("put-object-tags-previous-version", s3.put_object_tagging, Bucket=bucket, Key=key, VersionId=v1, Tagging=tag1)
+    r("get-object-tags-previous-version-again", s3.get_object_tagging, Bucket=bucket, Key=key, VersionId=v1)
+    s3.delete_object_tagging(Bucket=bucket, Key=key)
+    r("get-object-tags-deleted-current", s3.get_object_tagging, Bucket=bucket, Key=key)
+    s3.delete_object_tagging(Bucket=bucket, Key=key, VersionId=v1)
+    r("get-object-tags-previous-version-deleted", s3.get_object_tagging, Bucket=bucket, Key=key)
+    marker = r("put-delete-marker", s3.delete_object, Bucket=bucket, Key=key)["VersionId"]
+    r("put-object-tags-delete-marker-id", s3.put_object_tagging, Bucket=bucket, Key=key, VersionId=marker, Tagging=tag1)
+    r("get-object-tags-delete-marker-id", s3.get_object_tagging, Bucket=bucket, Key=key, VersionId=marker)
+    r("delete-object-tags-delete-marker-id", s3.delete_object_tagging, Bucket=bucket, Key=key, VersionId=marker)
+    r("put-object-tags-delete-marker-latest", s3.put_object_tagging, Bucket=bucket, Key=key, Tagging=tag1)
+    r("get-object-tags-delete-marker-latest", s3.get_object_tagging, Bucket=bucket, Key=key)
+    r("delete-object-tags-delete-marker-latest", s3.delete_object_tagging, Bucket=bucket, Key=key)
+    r.verify()
+
+
+def test_put_object_with_tags(s3, bucket):
+    r = Replay("TestS3BucketObjectTagging::test_put_object_with_tags")
+    key = "test-put-object-tagging"
+
+    def sorted_tags(**kwargs):
+        response = s3.get_object_tagging(**kwargs)
+        response["TagSet"].sort(key=lambda t: t["Key"])
+        return response
+
+    r("put-object", s3.put_object, Bucket=bucket, Key=key, Body="test-tagging", Tagging="tag1=tag1&tag2=tag2&tag=")
+    r("get-object-tags", sorted_tags, Bucket=bucket, Key=key)
+    r("put-object-tags", s3.put_object_tagging, Bucket=bucket, Key=key, Tagging={"TagSet": [{"Key": "tag3", "Value": "tag3"}]})
+    r("get-object-tags-override", s3.get_object_tagging, Bucket=bucket, Key=key)
+    r("head-obj", s3.head_object, Bucket=bucket, Key=key)
+    r("get-obj", s3.get_object, Bucket=bucket, Key=key)
+    s3.put_object(Bucket=bucket, Key=key, Body="", Tagging="wrongquery&wrongagain")
+    r("get-object-tags-wrong-format-qs", sorted_tags, Bucket=bucket, Key=key)
+    s3.put_object(Bucket=bucket, Key=key, Body="", Tagging="key1&&&key2")
+    r("get-object-tags-wrong-format-qs-2", s3.get_object_tagging, Bucket=bucket, Key=key)
+    r.verify()
+
+
+def test_head_object_with_tags(s3, bucket):
+    r = Replay("TestS3BucketObjectTagging::test_head_object_with_tags")
+    key = "test-put-object-tagging"
+    r("put-object", s3.put_object, Bucket=bucket, Key=key, Body="test-tagging", Tagging="tag1=tag1&tag2=tag2&tag=")
+    r("head-obj-after-create", s3.head_object, Bucket=bucket, Key=key)
+    r("put-object-tags", s3.put_object_tagging, Bucket=bucket, Key=key, Tagging={"TagSet": [{"Key": "tag3", "Value": "tag3"}]})
+    r("head-obj-after-tagging", s3.head_object, Bucket=bucket, Key=key)
+    s3.put_object_tagging(Bucket=bucket, Key=key, Tagging={"TagSet": [{"Key": f"tag{i}", "Value": f"tag{i}"} for i in (3, 4, 5)]})
+    r("head-obj-after-overwrite", s3.head_object, Bucket=bucket, Key=key)
+    s3.put_object_tagging(Bucket=bucket, Key=key, Tagging={"TagSet": []})
+    r("head-obj-after-removal", s3.head_object, Bucket=bucket, Key=key)
+    r.verify()
+
+
+def test_get_put_object_lock_configuration(s3, new_bucket):
+    r = Replay("TestS3ObjectLock::test_get_put_object_lock_configuration")
+    bucket = new_bucket(ObjectLockEnabledForBucket=True)
+    r("get-lock-config-start", s3.get_object_lock_configuration, Bucket=bucket)
+    r("put-lock-config", s3.put_object_lock_configuration, Bucket=bucket, ObjectLockConfiguration={
+        "ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 1}}})
+    r("get-lock-config", s3.get_object_lock_configuration, Bucket=bucket)
+    r("put-lock-config-enabled", s3.put_object_lock_configuration, Bucket=bucket, ObjectLockConfiguration={"ObjectLockEnabled": "Enabled"})
+    r("get-lock-config-only-enabled", s3.get_object_lock_configuration, Bucket=bucket)
+    r.verify()
+
+
+def test_crud_bucket_ownership_controls(s3, new_bucket):
+    r = Replay("TestS3BucketOwnershipControls::test_crud_bucket_ownership_controls")
+    bucket = new_bucket()
+    r("default-ownership", s3.get_bucket_ownership_controls, Bucket=bucket)
+    r("put-ownership", s3.put_bucket_ownership_controls, Bucket=bucket, OwnershipControls={"Rules": [{"ObjectOwnership": "ObjectWriter"}]})
+    r("get-ownership", s3.get_bucket_ownership_controls, Bucket=bucket)
+    r("delete-ownership", s3.delete_bucket_ownership_controls, Bucket=bucket)
+    r("get-ownership-after-delete", s3.get_bucket_ownership_controls, Bucket=bucket)
+    r("delete-ownership-after-delete", s3.delete_bucket_ownership_controls, Bucket=bucket)
+    preferred = new_bucket(ObjectOwnership="BucketOwnerPreferred")
+    r("get-ownership-at-creation", s3.get_bucket_ownership_controls, Bucket=preferred)
+    r.verify()
+
+
+def test_bucket_acceleration_configuration_crud(s3, bucket):
+    r = Replay("TestS3BucketAccelerateConfiguration::test_bucket_acceleration_configuration_crud")
+    r("get-bucket-default-accelerate-config", s3.get_bucket_accelerate_configuration, Bucket=bucket)
+    r("put-bucket-accelerate-config-enabled", s3.put_bucket_accelerate_configuration, Bucket=bucket, AccelerateConfiguration={"Status": "Enabled"})
+    r("get-bucket-accelerate-config-enabled", s3.get_bucket_accelerate_configuration, Bucket=bucket)
+    r("put-bucket-accelerate-config-disabled", s3.put_bucket_accelerate_configuration, Bucket=bucket, AccelerateConfiguration={"Status": "Suspended"})
+    r("get-bucket-accelerate-config-disabled", s3.get_bucket_accelerate_configuration, Bucket=bucket)
+    r.verify()
+
+
+def test_default_bucket_encryption(s3, bucket):
+    r = Replay("TestS3BucketEncryption::test_s3_default_bucket_encryption")
+    r("default-bucket-encryption", s3.get_bucket_encryption, Bucket=bucket)
+    r("delete-bucket-encryption", s3.delete_bucket_encryption, Bucket=bucket)
+    r("delete-bucket-encryption-idempotent", s3.delete_bucket_encryption, Bucket=bucket)
+    r("get-bucket-no-encryption", s3.get_bucket_versioning, Bucket=bucket)
+    r.verify()
+
+
+def test_put_object_on_suspended_bucket(s3, bucket):
+    r = Replay("TestS3ObjectCRUD::test_put_object_on_suspended_bucket")
+    key = "test-version"
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    for i in range(3):
+        r(f"put-object-{i}", s3.put_object, Bucket=bucket, Key=key, Body=f"test-version-{i}")
+    r("list-enabled", s3.list_object_versions, Bucket=bucket)
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Suspended"})
+    r("list-suspended", s3.list_object_versions, Bucket=bucket)
+    r("put-object-suspended", s3.put_object, Bucket=bucket, Key=key, Body="test-version-suspended")
+    r("list-suspended-after-put", s3.list_object_versions, Bucket=bucket)
+    r("put-object-suspended-overwrite", s3.put_object, Bucket=bucket, Key=key, Body="test-version-suspended")
+    r("list-suspended-after-overwrite", s3.list_object_versions, Bucket=bucket)
+    r("get-object-current", s3.get_object, Bucket=bucket, Key=key)
+    r.verify()
+
+
+def test_list_object_versions_order_unversioned(s3, bucket):
+    r = Replay("TestS3ObjectCRUD::test_list_object_versions_order_unversioned")
+    r("list-empty", s3.list_object_versions, Bucket=bucket)
+    r("put-object", s3.put_object, Bucket=bucket, Key="a-test-object-1", Body="test-object-1")
+    r("put-object-3", s3.put_object, Bucket=bucket, Key="c-test-object-3", Body="test-object-3")
+    r("put-object-2", s3.put_object, Bucket=bucket, Key="b-test-object-2", Body="test-object-2")
+    r("list-object-versions", s3.list_object_versions, Bucket=bucket)
+    r.verify()
+
+
+def test_delete_bucket_with_objects(s3, new_bucket):
+    r = Replay("TestS3BucketCRUD::test_delete_bucket_with_objects")
+    bucket = new_bucket()
+    s3.put_object(Bucket=bucket, Key="test-delete", Body="test-delete")
+    r("delete-with-obj", s3.delete_bucket, Bucket=bucket)
+    r("delete-obj", s3.delete_object, Bucket=bucket, Key="test-delete")
+    r("delete-bucket", s3.delete_bucket, Bucket=bucket)
+    r.verify()
+
+
+def _put_keys(s3, bucket, keys):
+    for key in keys:
+        s3.put_object(Bucket=bucket, Key=key, Body=b"content 123")
+
+
+def test_list_objects_v2_with_prefix_and_delimiter(s3, bucket):
+    r = Replay("TestS3ListObjectsV2::test_list_objects_v2_with_prefix_and_delimiter")
+    _put_keys(s3, bucket, ["test/foo/bar/123", "test/foo/bar/456", "test/bar/foo/123"])
+    r("list-objects-v2-1", s3.list_objects_v2, Bucket=bucket, Prefix="test/", EncodingType="url", Delimiter="/")
+    r("list-objects-v2-1-with-max-keys", s3.list_objects_v2, Bucket=bucket, Prefix="test/", EncodingType="url", Delimiter="/", MaxKeys=1)
+    r("list-objects-v2-2", s3.list_objects_v2, Bucket=bucket, Prefix="test/foo", EncodingType="url", Delimiter="/")
+    r("list-objects-v2-3", s3.list_objects_v2, Bucket=bucket, Prefix="test/foo/bar", EncodingType="url", Delimiter="/")
+    r.verify()
+
+
+def test_list_objects_v2_with_prefix(s3, bucket):
+    r = Replay("TestS3ListObjectsV2::test_list_objects_v2_with_prefix")
+    _put_keys(s3, bucket, ["test/foo/bar/123", "test/foo/bar/456", "test/bar/foo/123"])
+    r("list-objects-v2-1", s3.list_objects_v2, Bucket=bucket, Prefix="test/", EncodingType="url")
+    r("list-objects-v2-2", s3.list_objects_v2, Bucket=bucket, Prefix="test/foo", EncodingType="url")
+    r("list-objects-v2-3", s3.list_objects_v2, Bucket=bucket, Prefix="test/foo/bar", EncodingType="url")
+    r.not_replayed("list-objects-v2-no-encoding", "recorded as raw XML parsed by xmltodict; test_s3_shapes.py checks the XML")
+    r.verify()
+
+
+def test_list_objects_v2_continuation_start_after(s3, bucket):
+    r = Replay("TestS3ListObjectsV2::test_list_objects_v2_continuation_start_after")
+    _put_keys(s3, bucket, [f"test_{i}" for i in range(12)])
+    token = r("list-objects-v2-max-5", s3.list_objects_v2, Bucket=bucket, MaxKeys=5)["NextContinuationToken"]
+    r("list-objects-v2-rest", s3.list_objects_v2, Bucket=bucket, ContinuationToken=token)
+    r("list-objects-start-after", s3.list_objects_v2, Bucket=bucket, StartAfter="test_7", MaxKeys=2)
+    r("list-objects-start-after-token", s3.list_objects_v2, Bucket=bucket, StartAfter="test_7", ContinuationToken=token)
+    r("exc-continuation-token", s3.list_objects_v2, Bucket=bucket, ContinuationToken="")
+    r.verify()
+
+
+def test_list_parts_pagination(s3, bucket):
+    r = Replay("TestS3ListParts::test_list_parts_pagination")
+    key = "test-list-part-pagination"
+    upload = s3.create_multipart_upload(Bucket=bucket, Key=key)["UploadId"]
+    r("list-parts-empty", s3.list_parts, Bucket=bucket, UploadId=upload, Key=key)
+    for i in (1, 2):
+        s3.upload_part(Bucket=bucket, Key=key, Body=b"data", PartNumber=i, UploadId=upload)
+    r("list-parts-all", s3.list_parts, Bucket=bucket, UploadId=upload, Key=key)
+    marker = r("list-parts-1", s3.list_parts, Bucket=bucket, UploadId=upload, Key=key, MaxParts=1)["NextPartNumberMarker"]
+    r("list-parts-next", s3.list_parts, Bucket=bucket, UploadId=upload, Key=key, MaxParts=1, PartNumberMarker=marker)
+    r("list-parts-wrong-part", s3.list_parts, Bucket=bucket, UploadId=upload, Key=key, MaxParts=1, PartNumberMarker=10)
+    r.verify()
+
+
+def test_list_objects_empty_marker(s3, bucket):
+    r = Replay("TestS3ListObjects::test_s3_list_objects_empty_marker")
+    r("list-objects", s3.list_objects, Bucket=bucket, Marker="")
+    r.verify()
+
+
+@pytest.mark.parametrize("delimiter", ["", "/", "%2F"])
+def test_list_objects_with_prefix(s3, bucket, delimiter):
+    r = Replay(f"TestS3ListObjects::test_list_objects_with_prefix[{delimiter}]")
+    s3.put_object(Bucket=bucket, Key="test/foo/bar/123", Body=b"content 123")
+    r("list-objects", s3.list_objects, Bucket=bucket, Prefix="test/", Delimiter=delimiter, MaxKeys=1, EncodingType="url")
+    if delimiter == "%2F":
+        r.not_replayed("list-objects-no-encoding", "recorded as raw XML parsed by xmltodict; test_s3_shapes.py checks the XML")
+    r.verify()
+
+
+def test_list_objects_marker_common_prefixes(s3, bucket):
+    r = Replay("TestS3ListObjects::test_list_objects_marker_common_prefixes")
+    _put_keys(s3, bucket, ["folder/aSubfolder/subFile1", "folder/aSubfolder/subFile2", "folder/file1", "folder/file2"])
+    r("list-objects-all-keys", s3.list_objects, Bucket=bucket)
+    page = dict(Bucket=bucket, Prefix="folder/", Delimiter="/", MaxKeys=1)
+    marker = r("list-objects-start", s3.list_objects, **page)["NextMarker"]
+    marker = r("list-objects-next-1", s3.list_objects, Marker=marker, **page)["NextMarker"]
+    r("list-objects-end", s3.list_objects, Marker=marker, **page)
+    r("list-objects-manual-first-file", s3.list_objects, Marker="folder/aSubfolder/subFile1", **page)
+    r.verify()
+
+
 # --- what AWS answered (from the recording) -----------------------------------------------------------------
 
 EXPECTED = {
@@ -661,5 +917,161 @@ EXPECTED = {
     },
     "TestS3ListBuckets::test_list_buckets_region_validation": {
         'bad-region': ('error', 400, 'InvalidArgument', 'Argument value eu-east-1 is not a valid AWS Region'),
+    },
+    "TestS3BucketObjectTagging::test_bucket_tagging_crud": {
+        'get-bucket-tags-empty': ('error', 404, 'NoSuchTagSet', 'The TagSet does not exist'),
+        'put-bucket-tags': ('ok', 204, {}),
+        'get-bucket-tags': ('ok', 200, {'TagSet': [{'Key': 'tag1', 'Value': 'tag1'}, {'Key': 'tag2', 'Value': ''}]}),
+        'put-bucket-tags-overwrite': ('ok', 204, {}),
+        'get-bucket-tags-overwritten': ('ok', 200, {'TagSet': [{'Key': 'tag3', 'Value': 'tag3'}]}),
+        'delete-bucket-tags': ('ok', 204, {}),
+        'put-bucket-tags-empty': ('ok', 204, {}),
+    },
+    "TestS3BucketObjectTagging::test_object_tagging_crud": {
+        'put-object': ('ok', 200, {'ChecksumCRC32': 'lpqTBg==', 'ChecksumType': 'FULL_OBJECT', 'ETag': '"b635a7fc30aa9091e0d236bee77e6844"', 'ServerSideEncryption': 'AES256'}),
+        'get-object-tags-empty': ('ok', 200, {'TagSet': []}),
+        'put-object-tags': ('ok', 200, {}),
+        'get-object-tags': ('ok', 200, {'TagSet': [{'Key': 'tag1', 'Value': 'tag1'}, {'Key': 'tag2', 'Value': ''}]}),
+        'put-object-tags-overwrite': ('ok', 200, {}),
+        'get-object-tags-overwritten': ('ok', 200, {'TagSet': [{'Key': 'tag3', 'Value': 'tag3'}]}),
+        'get-obj-after-tags': ('ok', 200, {'AcceptRanges': 'bytes', 'Body': ..., 'ChecksumCRC32': 'lpqTBg==', 'ChecksumType': 'FULL_OBJECT', 'ContentLength': 12, 'ContentType': 'binary/octet-stream', 'ETag': '"b635a7fc30aa9091e0d236bee77e6844"', 'LastModified': ..., 'Metadata': {}, 'ServerSideEncryption': 'AES256', 'TagCount': 1}),
+        'delete-object-tags': ('ok', 204, {}),
+        'get-object-tags-deleted': ('ok', 200, {'TagSet': []}),
+        'get-obj-after-tags-deleted': ('ok', 200, {'AcceptRanges': 'bytes', 'Body': ..., 'ChecksumCRC32': 'lpqTBg==', 'ChecksumType': 'FULL_OBJECT', 'ContentLength': 12, 'ContentType': 'binary/octet-stream', 'ETag': '"b635a7fc30aa9091e0d236bee77e6844"', 'LastModified': ..., 'Metadata': {}, 'ServerSideEncryption': 'AES256'}),
+    },
+    "TestS3BucketObjectTagging::test_object_tagging_versioned": {
+        'put-obj-0': ('ok', 200, {'ChecksumCRC32': 'XCKz9A==', 'ChecksumType': 'FULL_OBJECT', 'ETag': '"86639701cdcc5b39438a5f009bd74cb1"', 'ServerSideEncryption': 'AES256', 'VersionId': ...}),
+        'put-obj-1': ('ok', 200, {'ChecksumCRC32': 'KyWDYg==', 'ChecksumType': 'FULL_OBJECT', 'ETag': '"70a37754eb5a2e7db8cd887aaf11cda7"', 'ServerSideEncryption': 'AES256', 'VersionId': ...}),
+        'put-object-tags-current-version': ('ok', 200, {'VersionId': ...}),
+        'get-object-tags-current-version': ('ok', 200, {'TagSet': [{'Key': 'tag3', 'Value': 'tag3'}], 'VersionId': ...}),
+        'get-object-tags-previous-version': ('ok', 200, {'TagSet': [{'Key': 'test_tag', 'Value': 'tagv1'}], 'VersionId': ...}),
+        'put-object-tags-previous-version': ('ok', 200, {'VersionId': ...}),
+        'get-object-tags-previous-version-again': ('ok', 200, {'TagSet': [{'Key': 'tag1', 'Value': 'tag1'}], 'VersionId': ...}),
+        'get-object-tags-deleted-current': ('ok', 200, {'TagSet': [], 'VersionId': ...}),
+        'get-object-tags-previous-version-deleted': ('ok', 200, {'TagSet': [], 'VersionId': ...}),
+        'put-delete-marker': ('ok', 204, {'DeleteMarker': True, 'VersionId': ...}),
+        'put-object-tags-delete-marker-id': ('error', 405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.'),
+        'get-object-tags-delete-marker-id': ('error', 405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.'),
+        'delete-object-tags-delete-marker-id': ('error', 405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.'),
+        'put-object-tags-delete-marker-latest': ('error', 405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.'),
+        'get-object-tags-delete-marker-latest': ('error', 405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.'),
+        'delete-object-tags-delete-marker-latest': ('error', 405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.'),
+    },
+    "TestS3BucketObjectTagging::test_put_object_with_tags": {
+        'put-object': ('ok', 200, {'ChecksumCRC32': 'lpqTBg==', 'ChecksumType': 'FULL_OBJECT', 'ETag': '"b635a7fc30aa9091e0d236bee77e6844"', 'ServerSideEncryption': 'AES256'}),
+        'get-object-tags': ('ok', 200, {'TagSet': [{'Key': 'tag', 'Value': ''}, {'Key': 'tag1', 'Value': 'tag1'}, {'Key': 'tag2', 'Value': 'tag2'}]}),
+        'put-object-tags': ('ok', 200, {}),
+        'get-object-tags-override': ('ok', 200, {'TagSet': [{'Key': 'tag3', 'Value': 'tag3'}]}),
+        'head-obj': ('ok', 200, {'AcceptRanges': 'bytes', 'ContentLength': 12, 'ContentType': 'binary/octet-stream', 'ETag': '"b635a7fc30aa9091e0d236bee77e6844"', 'LastModified': ..., 'Metadata': {}, 'ServerSideEncryption': 'AES256', 'TagCount': 1}),
+        'get-obj': ('ok', 200, {'AcceptRanges': 'bytes', 'Body': ..., 'ChecksumCRC32': 'lpqTBg==', 'ChecksumType': 'FULL_OBJECT', 'ContentLength': 12, 'ContentType': 'binary/octet-stream', 'ETag': '"b635a7fc30aa9091e0d236bee77e6844"', 'LastModified': ..., 'Metadata': {}, 'ServerSideEncryption': 'AES256', 'TagCount': 1}),
+        'get-object-tags-wrong-format-qs': ('ok', 200, {'TagSet': [{'Key': 'wrongagain', 'Value': ''}, {'Key': 'wrongquery', 'Value': ''}]}),
+        'get-object-tags-wrong-format-qs-2': ('ok', 200, {'TagSet': [{'Key': 'key1', 'Value': ''}, {'Key': 'key2', 'Value': ''}]}),
+    },
+    "TestS3BucketObjectTagging::test_head_object_with_tags": {
+        'put-object': ('ok', 200, {'ChecksumCRC32': 'lpqTBg==', 'ChecksumType': 'FULL_OBJECT', 'ETag': '"b635a7fc30aa9091e0d236bee77e6844"', 'ServerSideEncryption': 'AES256'}),
+        'head-obj-after-create': ('ok', 200, {'AcceptRanges': 'bytes', 'ContentLength': 12, 'ContentType': 'binary/octet-stream', 'ETag': '"b635a7fc30aa9091e0d236bee77e6844"', 'LastModified': ..., 'Metadata': {}, 'ServerSideEncryption': 'AES256', 'TagCount': 3}),
+        'put-object-tags': ('ok', 200, {}),
+        'head-obj-after-tagging': ('ok', 200, {'AcceptRanges': 'bytes', 'ContentLength': 12, 'ContentType': 'binary/octet-stream', 'ETag': '"b635a7fc30aa9091e0d236bee77e6844"', 'LastModified': ..., 'Metadata': {}, 'ServerSideEncryption': 'AES256', 'TagCount': 1}),
+        'head-obj-after-overwrite': ('ok', 200, {'AcceptRanges': 'bytes', 'ContentLength': 12, 'ContentType': 'binary/octet-stream', 'ETag': '"b635a7fc30aa9091e0d236bee77e6844"', 'LastModified': ..., 'Metadata': {}, 'ServerSideEncryption': 'AES256', 'TagCount': 3}),
+        'head-obj-after-removal': ('ok', 200, {'AcceptRanges': 'bytes', 'ContentLength': 12, 'ContentType': 'binary/octet-stream', 'ETag': '"b635a7fc30aa9091e0d236bee77e6844"', 'LastModified': ..., 'Metadata': {}, 'ServerSideEncryption': 'AES256'}),
+    },
+    "TestS3ObjectLock::test_get_put_object_lock_configuration": {
+        'get-lock-config-start': ('ok', 200, {'ObjectLockConfiguration': {'ObjectLockEnabled': 'Enabled'}}),
+        'put-lock-config': ('ok', 200, {}),
+        'get-lock-config': ('ok', 200, {'ObjectLockConfiguration': {'ObjectLockEnabled': 'Enabled', 'Rule': {'DefaultRetention': {'Days': 1, 'Mode': 'GOVERNANCE'}}}}),
+        'put-lock-config-enabled': ('ok', 200, {}),
+        'get-lock-config-only-enabled': ('ok', 200, {'ObjectLockConfiguration': {'ObjectLockEnabled': 'Enabled'}}),
+    },
+    "TestS3BucketOwnershipControls::test_crud_bucket_ownership_controls": {
+        'default-ownership': ('ok', 200, {'OwnershipControls': {'Rules': [{'ObjectOwnership': 'BucketOwnerEnforced'}]}}),
+        'put-ownership': ('ok', 200, {}),
+        'get-ownership': ('ok', 200, {'OwnershipControls': {'Rules': [{'ObjectOwnership': 'ObjectWriter'}]}}),
+        'delete-ownership': ('ok', 204, {}),
+        'get-ownership-after-delete': ('error', 404, 'OwnershipControlsNotFoundError', 'The bucket ownership controls were not found'),
+        'delete-ownership-after-delete': ('ok', 204, {}),
+        'get-ownership-at-creation': ('ok', 200, {'OwnershipControls': {'Rules': [{'ObjectOwnership': 'BucketOwnerPreferred'}]}}),
+    },
+    "TestS3BucketAccelerateConfiguration::test_bucket_acceleration_configuration_crud": {
+        'get-bucket-default-accelerate-config': ('ok', 200, {}),
+        'put-bucket-accelerate-config-enabled': ('ok', 200, {}),
+        'get-bucket-accelerate-config-enabled': ('ok', 200, {'Status': 'Enabled'}),
+        'put-bucket-accelerate-config-disabled': ('ok', 200, {}),
+        'get-bucket-accelerate-config-disabled': ('ok', 200, {'Status': 'Suspended'}),
+    },
+    "TestS3BucketEncryption::test_s3_default_bucket_encryption": {
+        'default-bucket-encryption': ('ok', 200, {'ServerSideEncryptionConfiguration': {'Rules': [{'ApplyServerSideEncryptionByDefault': {'SSEAlgorithm': 'AES256'}, 'BucketKeyEnabled': False}]}}),
+        'delete-bucket-encryption': ('ok', 204, {}),
+        'delete-bucket-encryption-idempotent': ('ok', 204, {}),
+        'get-bucket-no-encryption': ('ok', 200, {}),
+    },
+    "TestS3ObjectCRUD::test_put_object_on_suspended_bucket": {
+        'put-object-0': ('ok', 200, {'ChecksumCRC32': 'yAYCLA==', 'ChecksumType': 'FULL_OBJECT', 'ETag': '"b8cb478d2b9408033ceb93aa90386661"', 'ServerSideEncryption': 'AES256', 'VersionId': ...}),
+        'put-object-1': ('ok', 200, {'ChecksumCRC32': 'vwEyug==', 'ChecksumType': 'FULL_OBJECT', 'ETag': '"066f1ebd4608b82ed545041ff2254d36"', 'ServerSideEncryption': 'AES256', 'VersionId': ...}),
+        'put-object-2': ('ok', 200, {'ChecksumCRC32': 'JghjAA==', 'ChecksumType': 'FULL_OBJECT', 'ETag': '"0aafaa2dd225df253328c024ceb9efc1"', 'ServerSideEncryption': 'AES256', 'VersionId': ...}),
+        'list-enabled': ('ok', 200, {'EncodingType': 'url', 'IsTruncated': False, 'KeyMarker': '', 'MaxKeys': 1000, 'Name': ..., 'Prefix': '', 'VersionIdMarker': ..., 'Versions': [{'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"0aafaa2dd225df253328c024ceb9efc1"', 'IsLatest': True, 'Key': 'test-version', 'LastModified': ..., 'Owner': {'ID': ...}, 'Size': 14, 'StorageClass': 'STANDARD', 'VersionId': ...}, {'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"066f1ebd4608b82ed545041ff2254d36"', 'IsLatest': False, 'Key': 'test-version', 'LastModified': ..., 'Owner': {'ID': ...}, 'Size': 14, 'StorageClass': 'STANDARD', 'VersionId': ...}, {'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"b8cb478d2b9408033ceb93aa90386661"', 'IsLatest': False, 'Key': 'test-version', 'LastModified': ..., 'Owner': {'ID': ...}, 'Size': 14, 'StorageClass': 'STANDARD', 'VersionId': ...}]}),
+        'list-suspended': ('ok', 200, {'EncodingType': 'url', 'IsTruncated': False, 'KeyMarker': '', 'MaxKeys': 1000, 'Name': ..., 'Prefix': '', 'VersionIdMarker': ..., 'Versions': [{'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"0aafaa2dd225df253328c024ceb9efc1"', 'IsLatest': True, 'Key': 'test-version', 'LastModified': ..., 'Owner': {'ID': ...}, 'Size': 14, 'StorageClass': 'STANDARD', 'VersionId': ...}, {'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"066f1ebd4608b82ed545041ff2254d36"', 'IsLatest': False, 'Key': 'test-version', 'LastModified': ..., 'Owner': {'ID': ...}, 'Size': 14, 'StorageClass': 'STANDARD', 'VersionId': ...}, {'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"b8cb478d2b9408033ceb93aa90386661"', 'IsLatest': False, 'Key': 'test-version', 'LastModified': ..., 'Owner': {'ID': ...}, 'Size': 14, 'StorageClass': 'STANDARD', 'VersionId': ...}]}),
+        'put-object-suspended': ('ok', 200, {'ChecksumCRC32': 'EfW/TQ==', 'ChecksumType': 'FULL_OBJECT', 'ETag': '"bb7af07292c35f415ac7da933eb5c927"', 'ServerSideEncryption': 'AES256'}),
+        'list-suspended-after-put': ('ok', 200, {'EncodingType': 'url', 'IsTruncated': False, 'KeyMarker': '', 'MaxKeys': 1000, 'Name': ..., 'Prefix': '', 'VersionIdMarker': ..., 'Versions': [{'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"bb7af07292c35f415ac7da933eb5c927"', 'IsLatest': True, 'Key': 'test-version', 'LastModified': ..., 'Owner': {'ID': ...}, 'Size': 22, 'StorageClass': 'STANDARD', 'VersionId': ...}, {'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"0aafaa2dd225df253328c024ceb9efc1"', 'IsLatest': False, 'Key': 'test-version', 'LastModified': ..., 'Owner': {'ID': ...}, 'Size': 14, 'StorageClass': 'STANDARD', 'VersionId': ...}, {'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"066f1ebd4608b82ed545041ff2254d36"', 'IsLatest': False, 'Key': 'test-version', 'LastModified': ..., 'Owner': {'ID': ...}, 'Size': 14, 'StorageClass': 'STANDARD', 'VersionId': ...}, {'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"b8cb478d2b9408033ceb93aa90386661"', 'IsLatest': False, 'Key': 'test-version', 'LastModified': ..., 'Owner': {'ID': ...}, 'Size': 14, 'StorageClass': 'STANDARD', 'VersionId': ...}]}),
+        'put-object-suspended-overwrite': ('ok', 200, {'ChecksumCRC32': 'EfW/TQ==', 'ChecksumType': 'FULL_OBJECT', 'ETag': '"bb7af07292c35f415ac7da933eb5c927"', 'ServerSideEncryption': 'AES256'}),
+        'list-suspended-after-overwrite': ('ok', 200, {'EncodingType': 'url', 'IsTruncated': False, 'KeyMarker': '', 'MaxKeys': 1000, 'Name': ..., 'Prefix': '', 'VersionIdMarker': ..., 'Versions': [{'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"bb7af07292c35f415ac7da933eb5c927"', 'IsLatest': True, 'Key': 'test-version', 'LastModified': ..., 'Owner': {'ID': ...}, 'Size': 22, 'StorageClass': 'STANDARD', 'VersionId': ...}, {'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"0aafaa2dd225df253328c024ceb9efc1"', 'IsLatest': False, 'Key': 'test-version', 'LastModified': ..., 'Owner': {'ID': ...}, 'Size': 14, 'StorageClass': 'STANDARD', 'VersionId': ...}, {'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"066f1ebd4608b82ed545041ff2254d36"', 'IsLatest': False, 'Key': 'test-version', 'LastModified': ..., 'Owner': {'ID': ...}, 'Size': 14, 'StorageClass': 'STANDARD', 'VersionId': ...}, {'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"b8cb478d2b9408033ceb93aa90386661"', 'IsLatest': False, 'Key': 'test-version', 'LastModified': ..., 'Owner': {'ID': ...}, 'Size': 14, 'StorageClass': 'STANDARD', 'VersionId': ...}]}),
+        'get-object-current': ('ok', 200, {'AcceptRanges': 'bytes', 'Body': ..., 'ChecksumCRC32': 'EfW/TQ==', 'ChecksumType': 'FULL_OBJECT', 'ContentLength': 22, 'ContentType': 'binary/octet-stream', 'ETag': '"bb7af07292c35f415ac7da933eb5c927"', 'LastModified': ..., 'Metadata': {}, 'ServerSideEncryption': 'AES256', 'VersionId': ...}),
+    },
+    "TestS3ObjectCRUD::test_list_object_versions_order_unversioned": {
+        'list-empty': ('ok', 200, {'EncodingType': 'url', 'IsTruncated': False, 'KeyMarker': '', 'MaxKeys': 1000, 'Name': ..., 'Prefix': '', 'VersionIdMarker': ...}),
+        'put-object': ('ok', 200, {'ChecksumCRC32': 'yNTGAg==', 'ChecksumType': 'FULL_OBJECT', 'ETag': '"1b5c4d94104ea274dc3a49a55179de86"', 'ServerSideEncryption': 'AES256'}),
+        'put-object-3': ('ok', 200, {'ChecksumCRC32': 'JtqnLg==', 'ChecksumType': 'FULL_OBJECT', 'ETag': '"2532913c38a0c3046be3dc4e434df6e6"', 'ServerSideEncryption': 'AES256'}),
+        'put-object-2': ('ok', 200, {'ChecksumCRC32': 'Ud2XuA==', 'ChecksumType': 'FULL_OBJECT', 'ETag': '"2f3c2d190be43f3f6cd1c26ce4c59ae6"', 'ServerSideEncryption': 'AES256'}),
+        'list-object-versions': ('ok', 200, {'EncodingType': 'url', 'IsTruncated': False, 'KeyMarker': '', 'MaxKeys': 1000, 'Name': ..., 'Prefix': '', 'VersionIdMarker': ..., 'Versions': [{'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"1b5c4d94104ea274dc3a49a55179de86"', 'IsLatest': True, 'Key': 'a-test-object-1', 'LastModified': ..., 'Owner': {'ID': ...}, 'Size': 13, 'StorageClass': 'STANDARD', 'VersionId': ...}, {'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"2f3c2d190be43f3f6cd1c26ce4c59ae6"', 'IsLatest': True, 'Key': 'b-test-object-2', 'LastModified': ..., 'Owner': {'ID': ...}, 'Size': 13, 'StorageClass': 'STANDARD', 'VersionId': ...}, {'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"2532913c38a0c3046be3dc4e434df6e6"', 'IsLatest': True, 'Key': 'c-test-object-3', 'LastModified': ..., 'Owner': {'ID': ...}, 'Size': 13, 'StorageClass': 'STANDARD', 'VersionId': ...}]}),
+    },
+    "TestS3BucketCRUD::test_delete_bucket_with_objects": {
+        'delete-with-obj': ('error', 409, 'BucketNotEmpty', 'The bucket you tried to delete is not empty'),
+        'delete-obj': ('ok', 204, {}),
+        'delete-bucket': ('ok', 204, {}),
+    },
+    "TestS3ListObjectsV2::test_list_objects_v2_with_prefix_and_delimiter": {
+        'list-objects-v2-1': ('ok', 200, {'CommonPrefixes': [{'Prefix': 'test/bar/'}, {'Prefix': 'test/foo/'}], 'Delimiter': '/', 'EncodingType': 'url', 'IsTruncated': False, 'KeyCount': 2, 'MaxKeys': 1000, 'Name': ..., 'Prefix': 'test/'}),
+        'list-objects-v2-1-with-max-keys': ('ok', 200, {'CommonPrefixes': [{'Prefix': 'test/bar/'}], 'Delimiter': '/', 'EncodingType': 'url', 'IsTruncated': True, 'KeyCount': 1, 'MaxKeys': 1, 'Name': ..., 'NextContinuationToken': ..., 'Prefix': 'test/'}),
+        'list-objects-v2-2': ('ok', 200, {'CommonPrefixes': [{'Prefix': 'test/foo/'}], 'Delimiter': '/', 'EncodingType': 'url', 'IsTruncated': False, 'KeyCount': 1, 'MaxKeys': 1000, 'Name': ..., 'Prefix': 'test/foo'}),
+        'list-objects-v2-3': ('ok', 200, {'CommonPrefixes': [{'Prefix': 'test/foo/bar/'}], 'Delimiter': '/', 'EncodingType': 'url', 'IsTruncated': False, 'KeyCount': 1, 'MaxKeys': 1000, 'Name': ..., 'Prefix': 'test/foo/bar'}),
+    },
+    "TestS3ListObjectsV2::test_list_objects_v2_with_prefix": {
+        'list-objects-v2-1': ('ok', 200, {'Contents': [{'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"0d9fa06a66933b40f615f530e59edd6b"', 'Key': 'test/bar/foo/123', 'LastModified': ..., 'Size': 11, 'StorageClass': 'STANDARD'}, {'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"0d9fa06a66933b40f615f530e59edd6b"', 'Key': 'test/foo/bar/123', 'LastModified': ..., 'Size': 11, 'StorageClass': 'STANDARD'}, {'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"0d9fa06a66933b40f615f530e59edd6b"', 'Key': 'test/foo/bar/456', 'LastModified': ..., 'Size': 11, 'StorageClass': 'STANDARD'}], 'EncodingType': 'url', 'IsTruncated': False, 'KeyCount': 3, 'MaxKeys': 1000, 'Name': ..., 'Prefix': 'test/'}),
+        'list-objects-v2-2': ('ok', 200, {'Contents': [{'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"0d9fa06a66933b40f615f530e59edd6b"', 'Key': 'test/foo/bar/123', 'LastModified': ..., 'Size': 11, 'StorageClass': 'STANDARD'}, {'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"0d9fa06a66933b40f615f530e59edd6b"', 'Key': 'test/foo/bar/456', 'LastModified': ..., 'Size': 11, 'StorageClass': 'STANDARD'}], 'EncodingType': 'url', 'IsTruncated': False, 'KeyCount': 2, 'MaxKeys': 1000, 'Name': ..., 'Prefix': 'test/foo'}),
+        'list-objects-v2-3': ('ok', 200, {'Contents': [{'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"0d9fa06a66933b40f615f530e59edd6b"', 'Key': 'test/foo/bar/123', 'LastModified': ..., 'Size': 11, 'StorageClass': 'STANDARD'}, {'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"0d9fa06a66933b40f615f530e59edd6b"', 'Key': 'test/foo/bar/456', 'LastModified': ..., 'Size': 11, 'StorageClass': 'STANDARD'}], 'EncodingType': 'url', 'IsTruncated': False, 'KeyCount': 2, 'MaxKeys': 1000, 'Name': ..., 'Prefix': 'test/foo/bar'}),
+        'list-objects-v2-no-encoding': ('ok', None, {'ListBucketResult': {'Contents': [{'ChecksumAlgorithm': 'CRC32', 'ChecksumType': 'FULL_OBJECT', 'ETag': '"0d9fa06a66933b40f615f530e59edd6b"', 'Key': 'test/foo/bar/123', 'LastModified': ..., 'Size': '11', 'StorageClass': 'STANDARD'}, {'ChecksumAlgorithm': 'CRC32', 'ChecksumType': 'FULL_OBJECT', 'ETag': '"0d9fa06a66933b40f615f530e59edd6b"', 'Key': 'test/foo/bar/456', 'LastModified': ..., 'Size': '11', 'StorageClass': 'STANDARD'}], 'IsTruncated': 'false', 'KeyCount': '2', 'MaxKeys': '1000', 'Name': ..., 'Prefix': 'test/foo'}}),
+    },
+    "TestS3ListObjectsV2::test_list_objects_v2_continuation_start_after": {
+        'list-objects-v2-max-5': ('ok', 200, {'Contents': [{'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"0d9fa06a66933b40f615f530e59edd6b"', 'Key': 'test_0', 'LastModified': ..., 'Size': 11, 'StorageClass': 'STANDARD'}, {'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"0d9fa06a66933b40f615f530e59edd6b"', 'Key': 'test_1', 'LastModified': ..., 'Size': 11, 'StorageClass': 'STANDARD'}, {'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"0d9fa06a66933b40f615f530e59edd6b"', 'Key': 'test_10', 'LastModified': ..., 'Size': 11, 'StorageClass': 'STANDARD'}, {'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"0d9fa06a66933b40f615f530e59edd6b"', 'Key': 'test_11', 'LastModified': ..., 'Size': 11, 'StorageClass': 'STANDARD'}, {'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"0d9fa06a66933b40f615f530e59edd6b"', 'Key': 'test_2', 'LastModified': ..., 'Size': 11, 'StorageClass': 'STANDARD'}], 'EncodingType': 'url', 'IsTruncated': True, 'KeyCount': 5, 'MaxKeys': 5, 'Name': ..., 'NextContinuationToken': ..., 'Prefix': ''}),
+        'list-objects-v2-rest': ('ok', 200, {'Contents': [{'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"0d9fa06a66933b40f615f530e59edd6b"', 'Key': 'test_3', 'LastModified': ..., 'Size': 11, 'StorageClass': 'STANDARD'}, {'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"0d9fa06a66933b40f615f530e59edd6b"', 'Key': 'test_4', 'LastModified': ..., 'Size': 11, 'StorageClass': 'STANDARD'}, {'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"0d9fa06a66933b40f615f530e59edd6b"', 'Key': 'test_5', 'LastModified': ..., 'Size': 11, 'StorageClass': 'STANDARD'}, {'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"0d9fa06a66933b40f615f530e59edd6b"', 'Key': 'test_6', 'LastModified': ..., 'Size': 11, 'StorageClass': 'STANDARD'}, {'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"0d9fa06a66933b40f615f530e59edd6b"', 'Key': 'test_7', 'LastModified': ..., 'Size': 11, 'StorageClass': 'STANDARD'}, {'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"0d9fa06a66933b40f615f530e59edd6b"', 'Key': 'test_8', 'LastModified': ..., 'Size': 11, 'StorageClass': 'STANDARD'}, {'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"0d9fa06a66933b40f615f530e59edd6b"', 'Key': 'test_9', 'LastModified': ..., 'Size': 11, 'StorageClass': 'STANDARD'}], 'ContinuationToken': ..., 'EncodingType': 'url', 'IsTruncated': False, 'KeyCount': 7, 'MaxKeys': 1000, 'Name': ..., 'Prefix': ''}),
+        'list-objects-start-after': ('ok', 200, {'Contents': [{'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"0d9fa06a66933b40f615f530e59edd6b"', 'Key': 'test_8', 'LastModified': ..., 'Size': 11, 'StorageClass': 'STANDARD'}, {'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"0d9fa06a66933b40f615f530e59edd6b"', 'Key': 'test_9', 'LastModified': ..., 'Size': 11, 'StorageClass': 'STANDARD'}], 'EncodingType': 'url', 'IsTruncated': False, 'KeyCount': 2, 'MaxKeys': 2, 'Name': ..., 'Prefix': '', 'StartAfter': 'test_7'}),
+        'list-objects-start-after-token': ('ok', 200, {'Contents': [{'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"0d9fa06a66933b40f615f530e59edd6b"', 'Key': 'test_3', 'LastModified': ..., 'Size': 11, 'StorageClass': 'STANDARD'}, {'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"0d9fa06a66933b40f615f530e59edd6b"', 'Key': 'test_4', 'LastModified': ..., 'Size': 11, 'StorageClass': 'STANDARD'}, {'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"0d9fa06a66933b40f615f530e59edd6b"', 'Key': 'test_5', 'LastModified': ..., 'Size': 11, 'StorageClass': 'STANDARD'}, {'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"0d9fa06a66933b40f615f530e59edd6b"', 'Key': 'test_6', 'LastModified': ..., 'Size': 11, 'StorageClass': 'STANDARD'}, {'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"0d9fa06a66933b40f615f530e59edd6b"', 'Key': 'test_7', 'LastModified': ..., 'Size': 11, 'StorageClass': 'STANDARD'}, {'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"0d9fa06a66933b40f615f530e59edd6b"', 'Key': 'test_8', 'LastModified': ..., 'Size': 11, 'StorageClass': 'STANDARD'}, {'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"0d9fa06a66933b40f615f530e59edd6b"', 'Key': 'test_9', 'LastModified': ..., 'Size': 11, 'StorageClass': 'STANDARD'}], 'ContinuationToken': ..., 'EncodingType': 'url', 'IsTruncated': False, 'KeyCount': 7, 'MaxKeys': 1000, 'Name': ..., 'Prefix': ''}),
+        'exc-continuation-token': ('error', 400, 'InvalidArgument', 'The continuation token provided is incorrect'),
+    },
+    "TestS3ListParts::test_list_parts_pagination": {
+        'list-parts-empty': ('ok', 200, {'Bucket': ..., 'Initiator': {'DisplayName': ..., 'ID': ...}, 'IsTruncated': False, 'Key': 'test-list-part-pagination', 'MaxParts': 1000, 'NextPartNumberMarker': 0, 'Owner': {'ID': ...}, 'PartNumberMarker': 0, 'StorageClass': 'STANDARD', 'UploadId': ...}),
+        'list-parts-all': ('ok', 200, {'Bucket': ..., 'Initiator': {'DisplayName': ..., 'ID': ...}, 'IsTruncated': False, 'Key': 'test-list-part-pagination', 'MaxParts': 1000, 'NextPartNumberMarker': 2, 'Owner': {'ID': ...}, 'PartNumberMarker': 0, 'Parts': [{'ETag': '"8d777f385d3dfec8815d20f7496026dc"', 'LastModified': ..., 'PartNumber': 1, 'Size': 4}, {'ETag': '"8d777f385d3dfec8815d20f7496026dc"', 'LastModified': ..., 'PartNumber': 2, 'Size': 4}], 'StorageClass': 'STANDARD', 'UploadId': ...}),
+        'list-parts-1': ('ok', 200, {'Bucket': ..., 'Initiator': {'DisplayName': ..., 'ID': ...}, 'IsTruncated': True, 'Key': 'test-list-part-pagination', 'MaxParts': 1, 'NextPartNumberMarker': 1, 'Owner': {'ID': ...}, 'PartNumberMarker': 0, 'Parts': [{'ETag': '"8d777f385d3dfec8815d20f7496026dc"', 'LastModified': ..., 'PartNumber': 1, 'Size': 4}], 'StorageClass': 'STANDARD', 'UploadId': ...}),
+        'list-parts-next': ('ok', 200, {'Bucket': ..., 'Initiator': {'DisplayName': ..., 'ID': ...}, 'IsTruncated': False, 'Key': 'test-list-part-pagination', 'MaxParts': 1, 'NextPartNumberMarker': 2, 'Owner': {'ID': ...}, 'PartNumberMarker': 1, 'Parts': [{'ETag': '"8d777f385d3dfec8815d20f7496026dc"', 'LastModified': ..., 'PartNumber': 2, 'Size': 4}], 'StorageClass': 'STANDARD', 'UploadId': ...}),
+        'list-parts-wrong-part': ('ok', 200, {'Bucket': ..., 'Initiator': {'DisplayName': ..., 'ID': ...}, 'IsTruncated': False, 'Key': 'test-list-part-pagination', 'MaxParts': 1, 'NextPartNumberMarker': 0, 'Owner': {'ID': ...}, 'PartNumberMarker': 10, 'StorageClass': 'STANDARD', 'UploadId': ...}),
+    },
+    "TestS3ListObjects::test_s3_list_objects_empty_marker": {
+        'list-objects': ('ok', 200, {'EncodingType': 'url', 'IsTruncated': False, 'Marker': '', 'MaxKeys': 1000, 'Name': ..., 'Prefix': ''}),
+    },
+    "TestS3ListObjects::test_list_objects_with_prefix[]": {
+        'list-objects': ('ok', 200, {'Contents': [{'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"0d9fa06a66933b40f615f530e59edd6b"', 'Key': 'test/foo/bar/123', 'LastModified': ..., 'Owner': {'ID': ...}, 'Size': 11, 'StorageClass': 'STANDARD'}], 'EncodingType': 'url', 'IsTruncated': False, 'Marker': '', 'MaxKeys': 1, 'Name': ..., 'Prefix': 'test/'}),
+    },
+    "TestS3ListObjects::test_list_objects_with_prefix[/]": {
+        'list-objects': ('ok', 200, {'CommonPrefixes': [{'Prefix': 'test/foo/'}], 'Delimiter': '/', 'EncodingType': 'url', 'IsTruncated': False, 'Marker': '', 'MaxKeys': 1, 'Name': ..., 'Prefix': 'test/'}),
+    },
+    "TestS3ListObjects::test_list_objects_with_prefix[%2F]": {
+        'list-objects': ('ok', 200, {'Contents': [{'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"0d9fa06a66933b40f615f530e59edd6b"', 'Key': 'test/foo/bar/123', 'LastModified': ..., 'Owner': {'ID': ...}, 'Size': 11, 'StorageClass': 'STANDARD'}], 'Delimiter': '%252F', 'EncodingType': 'url', 'IsTruncated': False, 'Marker': '', 'MaxKeys': 1, 'Name': ..., 'Prefix': 'test/'}),
+        'list-objects-no-encoding': ('ok', None, {'ListBucketResult': {'CommonPrefixes': {'Prefix': 'test/'}, 'Delimiter': '/', 'IsTruncated': 'false', 'Marker': ..., 'MaxKeys': '1000', 'Name': ..., 'Prefix': 'test'}}),
+    },
+    "TestS3ListObjects::test_list_objects_marker_common_prefixes": {
+        'list-objects-all-keys': ('ok', 200, {'Contents': [{'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"0d9fa06a66933b40f615f530e59edd6b"', 'Key': 'folder/aSubfolder/subFile1', 'LastModified': ..., 'Owner': {'ID': ...}, 'Size': 11, 'StorageClass': 'STANDARD'}, {'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"0d9fa06a66933b40f615f530e59edd6b"', 'Key': 'folder/aSubfolder/subFile2', 'LastModified': ..., 'Owner': {'ID': ...}, 'Size': 11, 'StorageClass': 'STANDARD'}, {'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"0d9fa06a66933b40f615f530e59edd6b"', 'Key': 'folder/file1', 'LastModified': ..., 'Owner': {'ID': ...}, 'Size': 11, 'StorageClass': 'STANDARD'}, {'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"0d9fa06a66933b40f615f530e59edd6b"', 'Key': 'folder/file2', 'LastModified': ..., 'Owner': {'ID': ...}, 'Size': 11, 'StorageClass': 'STANDARD'}], 'EncodingType': 'url', 'IsTruncated': False, 'Marker': '', 'MaxKeys': 1000, 'Name': ..., 'Prefix': ''}),
+        'list-objects-start': ('ok', 200, {'CommonPrefixes': [{'Prefix': 'folder/aSubfolder/'}], 'Delimiter': '/', 'EncodingType': 'url', 'IsTruncated': True, 'Marker': '', 'MaxKeys': 1, 'Name': ..., 'NextMarker': 'folder/aSubfolder/', 'Prefix': 'folder/'}),
+        'list-objects-next-1': ('ok', 200, {'Contents': [{'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"0d9fa06a66933b40f615f530e59edd6b"', 'Key': 'folder/file1', 'LastModified': ..., 'Owner': {'ID': ...}, 'Size': 11, 'StorageClass': 'STANDARD'}], 'Delimiter': '/', 'EncodingType': 'url', 'IsTruncated': True, 'Marker': 'folder/aSubfolder/', 'MaxKeys': 1, 'Name': ..., 'NextMarker': 'folder/file1', 'Prefix': 'folder/'}),
+        'list-objects-end': ('ok', 200, {'Contents': [{'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"0d9fa06a66933b40f615f530e59edd6b"', 'Key': 'folder/file2', 'LastModified': ..., 'Owner': {'ID': ...}, 'Size': 11, 'StorageClass': 'STANDARD'}], 'Delimiter': '/', 'EncodingType': 'url', 'IsTruncated': False, 'Marker': 'folder/file1', 'MaxKeys': 1, 'Name': ..., 'Prefix': 'folder/'}),
+        'list-objects-manual-first-file': ('ok', 200, {'Contents': [{'ChecksumAlgorithm': ['CRC32'], 'ChecksumType': 'FULL_OBJECT', 'ETag': '"0d9fa06a66933b40f615f530e59edd6b"', 'Key': 'folder/file1', 'LastModified': ..., 'Owner': {'ID': ...}, 'Size': 11, 'StorageClass': 'STANDARD'}], 'Delimiter': '/', 'EncodingType': 'url', 'IsTruncated': True, 'Marker': 'folder/aSubfolder/subFile1', 'MaxKeys': 1, 'Name': ..., 'NextMarker': 'folder/file1', 'Prefix': 'folder/'}),
     },
 }

@@ -139,7 +139,7 @@ final class ListOps {
         if (page.truncated() && delimiter != null) out.put("NextMarker", enc(page.lastItem(), url));
         out.put("Name", bucket.name);
         out.put("Prefix", enc(prefix, url));
-        if (delimiter != null) out.put("Delimiter", enc(delimiter, url));
+        if (delimiter != null && !delimiter.isEmpty()) out.put("Delimiter", enc(delimiter, url)); // an empty one is not echoed (recorded)
         out.put("MaxKeys", In.integer(in, "MaxKeys") == null ? MAX_KEYS : In.integer(in, "MaxKeys"));
         if (url) out.put("EncodingType", "url");
         fill(out, page, url, true);

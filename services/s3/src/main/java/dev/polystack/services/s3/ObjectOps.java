@@ -218,8 +218,8 @@ final class ObjectOps {
                 out.put("ContentRange", "bytes " + start + "-" + (start + length - 1) + "/" + v.size);
                 ctx.response().status(206);
             }
+            if (!v.tags().isEmpty()) out.put("TagCount", v.tags().size()); // HEAD too (recorded)
             if (head) return out;
-            if (!v.tags().isEmpty()) out.put("TagCount", v.tags().size());
             try {
                 InputStream data = length == 0 ? InputStream.nullInputStream() : state.open(v, start, length);
                 out.put("Body", new StreamingBody(data, length));
