@@ -85,8 +85,12 @@ def test_queued_async_invocation_and_stream_checkpoints_resume_after_restart(sta
     [record] = [json.loads(b) for b in receive_texts(sqs, failed, 1)]
     assert record["requestContext"]["condition"] == "RetriesExhausted"
     assert record["requestContext"]["approximateInvokeCount"] == 2 and record["requestPayload"] == {"n": 1}
-    # the mapping resumed after its checkpoint: only the new record arrives, nothing read before again
+    # the mapping resumed after its checkpoint: the new record arrives and r0 is never read again (r1 may be, once:
+    # delivery is at least once, and its checkpoint may not have been taken yet when Polystack stopped)
     kinesis.put_record(StreamName="resumed", Data=b"r2", PartitionKey="k")
-    assert receive_texts(sqs, delivered, 1) == ["r2"]
+    got = receive_texts(sqs, delivered, 1)
+    while "r2" not in got:
+        got += receive_texts(sqs, delivered, 1)
+    assert got[-1] == "r2" and set(got) <= {"r1", "r2"}, got
     assert sqs.receive_message(QueueUrl=delivered, WaitTimeSeconds=2).get("Messages") is None
     assert client.get_event_source_mapping(UUID=uuid)["LastProcessingResult"] == "OK"

@@ -4,6 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.polystack.api.AccountRegionStore;
 import dev.polystack.api.ProviderEnvironment;
 import dev.polystack.api.RequestContext;
+import dev.polystack.services.lambda.api.CreateEventSourceMappingRequest;
+import dev.polystack.services.lambda.api.DestinationConfig;
+import dev.polystack.services.lambda.api.EventSourceMappingConfiguration;
+import dev.polystack.services.lambda.api.Filter;
+import dev.polystack.services.lambda.api.FilterCriteria;
+import dev.polystack.services.lambda.api.OnFailure;
+import dev.polystack.services.lambda.api.UpdateEventSourceMappingRequest;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,8 +41,8 @@ final class EventSourceMappings implements AutoCloseable {
         this.env = env;
     }
 
-    EventSourceMapping create(RequestContext ctx, Map<String, Object> in) {
-        String source = LambdaProvider.str(in, "EventSourceArn");
+    EventSourceMapping create(RequestContext ctx, CreateEventSourceMappingRequest in) {
+        String source = in.eventSourceArn();
         if (source == null) {
             throw LambdaErrors.invalidParameter("Unrecognized event source, must be kafka or specify an EventSourceArn.");
         }
@@ -49,14 +56,13 @@ final class EventSourceMappings implements AutoCloseable {
             throw LambdaErrors.invalidParameter("Unrecognized event source.");
         }
         boolean stream = !service.equals("sqs");
-        String position = LambdaProvider.str(in, "StartingPosition");
-        Instant positionTime = in.get("StartingPositionTimestamp") instanceof Instant t ? t : null;
+        String position = in.startingPositionAsString();
         if (stream) checkStreamSettings(source, service, position);
-        FunctionRef ref = FunctionRef.parse(LambdaProvider.str(in, "FunctionName"), null, ctx.accountId(), ctx.region());
+        FunctionRef ref = FunctionRef.parse(in.functionName(), null, ctx.accountId(), ctx.region());
         LambdaEngine.Found found = engine.resolveForInvoke(ref);
         String functionArn = ref.qualifier() == null ? found.function().arn() : found.function().arn() + ":" + ref.qualifier();
-        int batch = in.get("BatchSize") instanceof Number n ? n.intValue() : stream ? 100 : 10;
-        int window = in.get("MaximumBatchingWindowInSeconds") instanceof Number n ? n.intValue() : 0;
+        int batch = in.batchSize() != null ? in.batchSize() : stream ? 100 : 10;
+        int window = in.maximumBatchingWindowInSeconds() != null ? in.maximumBatchingWindowInSeconds() : 0;
         if (batch < 1 || batch > 10_000) {
             throw LambdaErrors.validation(Integer.toString(batch), "batchSize", batch < 1
                     ? "Member must have value greater than or equal to 1" : "Member must have value less than or equal to 10000");
@@ -65,18 +71,18 @@ final class EventSourceMappings implements AutoCloseable {
             throw LambdaErrors.invalidParameter("Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10");
         }
         if (stream) sourceFor(service, source).check();
-        List<Map<String, Object>> filters = filters(in);
-        boolean enabled = !Boolean.FALSE.equals(in.get("Enabled"));
-        Integer retries = in.get("MaximumRetryAttempts") instanceof Number n ? n.intValue() : stream ? -1 : null;
-        Integer maxAge = in.get("MaximumRecordAgeInSeconds") instanceof Number n ? n.intValue() : stream ? -1 : null;
-        int parallel = in.get("ParallelizationFactor") instanceof Number n ? n.intValue() : 1;
-        int tumbling = in.get("TumblingWindowInSeconds") instanceof Number n ? n.intValue() : 0;
+        List<Map<String, Object>> filters = filters(in.filterCriteria());
+        boolean enabled = !Boolean.FALSE.equals(in.enabled());
+        Integer retries = in.maximumRetryAttempts() != null ? in.maximumRetryAttempts() : stream ? Integer.valueOf(-1) : null;
+        Integer maxAge = in.maximumRecordAgeInSeconds() != null ? in.maximumRecordAgeInSeconds() : stream ? Integer.valueOf(-1) : null;
+        int parallel = in.parallelizationFactor() != null ? in.parallelizationFactor() : 1;
+        int tumbling = in.tumblingWindowInSeconds() != null ? in.tumblingWindowInSeconds() : 0;
         checkRanges(parallel, tumbling);
         EventSourceMapping m = new EventSourceMapping(UUID.randomUUID().toString(), ctx.accountId(), ctx.region(), source,
                 functionArn, batch, window, enabled, enabled ? "Enabled" : "Disabled",
-                LambdaProvider.strings(in.get("FunctionResponseTypes")), filters, position, retries,
-                onFailure(in, null), Instant.now(), LambdaProvider.stringMap(in.get("Tags")), positionTime, maxAge,
-                Boolean.TRUE.equals(in.get("BisectBatchOnFunctionError")), parallel, tumbling);
+                in.functionResponseTypesAsStrings(), filters, position, retries,
+                onFailure(in.destinationConfig(), null), Instant.now(), in.tags(), in.startingPositionTimestamp(), maxAge,
+                Boolean.TRUE.equals(in.bisectBatchOnFunctionError()), parallel, tumbling);
         store.get(ctx).mappings.put(m.uuid(), m);
         if (enabled) startPoller(m);
         return m.withState(enabled ? "Creating" : "Disabled", enabled);
@@ -90,28 +96,29 @@ final class EventSourceMappings implements AutoCloseable {
         return m;
     }
 
-    EventSourceMapping update(RequestContext ctx, String uuid, Map<String, Object> in) {
-        EventSourceMapping old = get(ctx, uuid);
-        int batch = in.get("BatchSize") instanceof Number n ? n.intValue() : old.batchSize();
-        int window = in.get("MaximumBatchingWindowInSeconds") instanceof Number n ? n.intValue() : old.maximumBatchingWindowInSeconds();
-        boolean enabled = in.get("Enabled") instanceof Boolean b ? b : old.enabled();
+    EventSourceMapping update(RequestContext ctx, UpdateEventSourceMappingRequest in) {
+        EventSourceMapping old = get(ctx, in.uuid());
+        int batch = in.batchSize() != null ? in.batchSize() : old.batchSize();
+        int window = in.maximumBatchingWindowInSeconds() != null ? in.maximumBatchingWindowInSeconds() : old.maximumBatchingWindowInSeconds();
+        boolean enabled = in.enabled() != null ? in.enabled() : old.enabled();
         String functionArn = old.functionArn();
-        int parallel = in.get("ParallelizationFactor") instanceof Number p ? p.intValue() : old.parallelizationFactor();
-        int tumbling = in.get("TumblingWindowInSeconds") instanceof Number t ? t.intValue() : old.tumblingWindowInSeconds();
+        int parallel = in.parallelizationFactor() != null ? in.parallelizationFactor() : old.parallelizationFactor();
+        int tumbling = in.tumblingWindowInSeconds() != null ? in.tumblingWindowInSeconds() : old.tumblingWindowInSeconds();
         checkRanges(parallel, tumbling);
-        if (in.get("FunctionName") != null) {
-            FunctionRef ref = FunctionRef.parse(LambdaProvider.str(in, "FunctionName"), null, ctx.accountId(), ctx.region());
+        if (in.functionName() != null) {
+            FunctionRef ref = FunctionRef.parse(in.functionName(), null, ctx.accountId(), ctx.region());
             LambdaEngine.Found f = engine.resolveForInvoke(ref);
             functionArn = ref.qualifier() == null ? f.function().arn() : f.function().arn() + ":" + ref.qualifier();
         }
         EventSourceMapping m = new EventSourceMapping(old.uuid(), old.account(), old.region(), old.eventSourceArn(),
                 functionArn, batch, window, enabled, enabled ? "Enabled" : "Disabled",
-                in.containsKey("FunctionResponseTypes") ? LambdaProvider.strings(in.get("FunctionResponseTypes")) : old.functionResponseTypes(),
-                in.containsKey("FilterCriteria") ? filters(in) : old.filters(), old.startingPosition(),
-                in.get("MaximumRetryAttempts") instanceof Number r ? Integer.valueOf(r.intValue()) : old.maximumRetryAttempts(),
-                onFailure(in, old.onFailureDestination()), Instant.now(), old.tags(), old.startingPositionTimestamp(),
-                in.get("MaximumRecordAgeInSeconds") instanceof Number a ? Integer.valueOf(a.intValue()) : old.maximumRecordAgeInSeconds(),
-                in.get("BisectBatchOnFunctionError") instanceof Boolean b ? b : old.bisectBatchOnFunctionError(),
+                in.functionResponseTypes() != null ? in.functionResponseTypesAsStrings() : old.functionResponseTypes(),
+                in.filterCriteria() != null ? filters(in.filterCriteria()) : old.filters(), old.startingPosition(),
+                in.maximumRetryAttempts() != null ? in.maximumRetryAttempts() : old.maximumRetryAttempts(),
+                onFailure(in.destinationConfig(), old.onFailureDestination()), Instant.now(), old.tags(),
+                old.startingPositionTimestamp(),
+                in.maximumRecordAgeInSeconds() != null ? in.maximumRecordAgeInSeconds() : old.maximumRecordAgeInSeconds(),
+                in.bisectBatchOnFunctionError() != null ? in.bisectBatchOnFunctionError() : old.bisectBatchOnFunctionError(),
                 parallel, tumbling);
         store.get(ctx).mappings.put(m.uuid(), m);
         stopPoller(m.uuid());
@@ -152,33 +159,39 @@ final class EventSourceMappings implements AutoCloseable {
         })));
     }
 
-    Map<String, Object> view(EventSourceMapping m) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("UUID", m.uuid());
-        out.put("BatchSize", m.batchSize());
-        out.put("MaximumBatchingWindowInSeconds", m.maximumBatchingWindowInSeconds());
-        out.put("EventSourceArn", m.eventSourceArn());
-        if (!m.filters().isEmpty()) out.put("FilterCriteria", Map.of("Filters", m.filters()));
-        out.put("FunctionArn", m.functionArn());
-        out.put("LastModified", m.lastModified());
-        out.put("State", m.state());
-        out.put("StateTransitionReason", m.isStream() ? "User action" : "USER_INITIATED");
-        out.put("FunctionResponseTypes", m.functionResponseTypes());
-        out.put("EventSourceMappingArn", m.arn());
-        if (m.startingPosition() != null) out.put("StartingPosition", m.startingPosition());
-        if (m.startingPositionTimestamp() != null) out.put("StartingPositionTimestamp", m.startingPositionTimestamp());
+    EventSourceMappingConfiguration view(EventSourceMapping m) {
+        EventSourceMappingConfiguration.Builder out = EventSourceMappingConfiguration.builder()
+                .uuid(m.uuid())
+                .batchSize(m.batchSize())
+                .maximumBatchingWindowInSeconds(m.maximumBatchingWindowInSeconds())
+                .eventSourceArn(m.eventSourceArn())
+                .functionArn(m.functionArn())
+                .lastModified(m.lastModified())
+                .state(m.state())
+                .stateTransitionReason(m.isStream() ? "User action" : "USER_INITIATED")
+                .functionResponseTypes(m.functionResponseTypes())
+                .eventSourceMappingArn(m.arn())
+                .startingPosition(m.startingPosition())
+                .startingPositionTimestamp(m.startingPositionTimestamp());
+        if (!m.filters().isEmpty()) {
+            List<Filter> filters = new ArrayList<>();
+            for (Map<String, Object> f : m.filters()) {
+                filters.add(Filter.builder().pattern(f.get("Pattern") == null ? null : f.get("Pattern").toString()).build());
+            }
+            out.filterCriteria(FilterCriteria.builder().filters(filters).build());
+        }
         if (m.isStream()) {
             MappingProgress p = progress.get(m.uuid());
-            out.put("LastProcessingResult", p == null ? MappingProgress.NO_RECORDS : p.lastProcessingResult);
-            out.put("ParallelizationFactor", m.parallelizationFactor());
-            out.put("DestinationConfig", Map.of("OnFailure", m.onFailureDestination() == null ? Map.of()
-                    : Map.of("Destination", m.onFailureDestination())));
-            out.put("MaximumRecordAgeInSeconds", m.maximumRecordAgeInSeconds() == null ? -1 : m.maximumRecordAgeInSeconds());
-            out.put("BisectBatchOnFunctionError", m.bisectBatchOnFunctionError());
-            out.put("MaximumRetryAttempts", m.maximumRetryAttempts() == null ? -1 : m.maximumRetryAttempts());
-            out.put("TumblingWindowInSeconds", m.tumblingWindowInSeconds());
+            out.lastProcessingResult(p == null ? MappingProgress.NO_RECORDS : p.lastProcessingResult)
+                    .parallelizationFactor(m.parallelizationFactor())
+                    .destinationConfig(DestinationConfig.builder()
+                            .onFailure(OnFailure.builder().destination(m.onFailureDestination()).build()).build())
+                    .maximumRecordAgeInSeconds(m.maximumRecordAgeInSeconds() == null ? -1 : m.maximumRecordAgeInSeconds())
+                    .bisectBatchOnFunctionError(m.bisectBatchOnFunctionError())
+                    .maximumRetryAttempts(m.maximumRetryAttempts() == null ? -1 : m.maximumRetryAttempts())
+                    .tumblingWindowInSeconds(m.tumblingWindowInSeconds());
         }
-        return out;
+        return out.build();
     }
 
     /** The poller for a mapping's kind of source. */
@@ -222,11 +235,9 @@ final class EventSourceMappings implements AutoCloseable {
     }
 
     /** The on-failure destination of {@code DestinationConfig}, else {@code current}. */
-    private static String onFailure(Map<String, Object> in, String current) {
-        Map<String, Object> config = LambdaProvider.map(in.get("DestinationConfig"));
+    private static String onFailure(DestinationConfig config, String current) {
         if (config == null) return current;
-        Map<String, Object> failure = LambdaProvider.map(config.get("OnFailure"));
-        return failure == null ? null : LambdaProvider.str(failure, "Destination");
+        return config.onFailure() == null ? null : config.onFailure().destination();
     }
 
     private void startPoller(EventSourceMapping m) {
@@ -242,22 +253,20 @@ final class EventSourceMappings implements AutoCloseable {
         if (p != null) p.close();
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> filters(Map<String, Object> in) {
-        Map<String, Object> criteria = LambdaProvider.map(in.get("FilterCriteria"));
-        if (criteria == null || !(criteria.get("Filters") instanceof List<?> list)) return List.of();
+    /** The filters of {@code FilterCriteria}, each pattern checked to be a JSON object as AWS does. */
+    private static List<Map<String, Object>> filters(FilterCriteria criteria) {
+        if (criteria == null || criteria.filters() == null) return List.of();
         List<Map<String, Object>> out = new ArrayList<>();
-        for (Object f : list) {
-            Map<String, Object> filter = (Map<String, Object>) f;
-            Object pattern = filter.get("Pattern");
+        for (Filter filter : criteria.filters()) {
+            String pattern = filter.pattern();
             if (pattern != null) {
                 try {
-                    if (!JSON.readTree(pattern.toString()).isObject()) throw new IllegalArgumentException();
+                    if (!JSON.readTree(pattern).isObject()) throw new IllegalArgumentException();
                 } catch (Exception e) {
                     throw LambdaErrors.invalidParameter("Invalid filter pattern definition.");
                 }
             }
-            out.add(filter);
+            out.add(pattern == null ? Map.of() : Map.of("Pattern", pattern));
         }
         return out;
     }

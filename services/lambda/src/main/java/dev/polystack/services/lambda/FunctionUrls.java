@@ -1,5 +1,7 @@
 package dev.polystack.services.lambda;
 
+import dev.polystack.services.lambda.api.Cors;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -39,7 +41,7 @@ final class FunctionUrls {
 
     /** One function URL: the function, the alias or $LATEST it invokes, and its settings. */
     record UrlConfig(String urlId, String account, String region, String functionName, String qualifier, String authType,
-                     Map<String, Object> cors, String invokeMode, Instant created, Instant lastModified) {
+                     Cors cors, String invokeMode, Instant created, Instant lastModified) {
     }
 
     private final LambdaEngine engine;
@@ -61,7 +63,7 @@ final class FunctionUrls {
         return scheme + "://" + c.urlId() + ".lambda-url." + c.region() + ".localhost.localstack.cloud" + port + "/";
     }
 
-    UrlConfig create(FunctionRef ref, String authType, Map<String, Object> cors, String invokeMode) {
+    UrlConfig create(FunctionRef ref, String authType, Cors cors, String invokeMode) {
         LambdaFunction fn = existing(ref);
         synchronized (fn) {
             if (find(fn, ref.qualifier()) != null) {
@@ -83,7 +85,7 @@ final class FunctionUrls {
         return c;
     }
 
-    UrlConfig update(FunctionRef ref, String authType, Map<String, Object> cors, String invokeMode) {
+    UrlConfig update(FunctionRef ref, String authType, Cors cors, String invokeMode) {
         UrlConfig old = get(ref);
         UrlConfig c = new UrlConfig(old.urlId(), old.account(), old.region(), old.functionName(), old.qualifier(),
                 authType != null ? authType : old.authType(), cors != null ? cors : old.cors(),
@@ -289,17 +291,5 @@ final class FunctionUrls {
 
     private static HttpResponseData json(int status, String body) {
         return new HttpResponseData(status).header("Content-Type", "application/json").body(body);
-    }
-
-    Map<String, Object> view(UrlConfig c, boolean withLastModified, boolean withInvokeMode) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("FunctionUrl", url(c));
-        m.put("FunctionArn", functionArn(c));
-        m.put("AuthType", c.authType());
-        if (c.cors() != null) m.put("Cors", c.cors());
-        m.put("CreationTime", c.created().toString());
-        if (withLastModified) m.put("LastModifiedTime", c.lastModified().toString());
-        if (withInvokeMode) m.put("InvokeMode", c.invokeMode());
-        return m;
     }
 }

@@ -44,6 +44,7 @@ final class Invoker {
     private final Layers layers;
     private final ProviderEnvironment env;
     private final InvocationLogs logs;
+    final ServiceCalls calls;
     private final long retryBaseDelayMs;
     private final ConcurrentHashMap<String, Map<String, String>> credentials = new ConcurrentHashMap<>();
     /** Asynchronous invocations not finished yet, by request id: saved with the state and resumed after a restore. */
@@ -64,6 +65,7 @@ final class Invoker {
         this.layers = layers;
         this.env = env;
         this.logs = logs;
+        this.calls = new ServiceCalls(env);
         this.retryBaseDelayMs = env.config().integer("LAMBDA_RETRY_BASE_DELAY_SECONDS", 60) * 1000L;
     }
 
@@ -249,21 +251,9 @@ final class Invoker {
         String key = fn.account + "|" + fn.region + "|" + role;
         Map<String, String> cached = credentials.get(key);
         if (cached != null && Long.parseLong(cached.get("expires")) > System.currentTimeMillis()) return strip(cached);
-        Map<String, String> creds = new LinkedHashMap<>();
-        try {
-            Map<String, Object> out = env.call(RequestContext.internal(fn.account, fn.region, "sts"), "sts", "AssumeRole",
-                    Map.of("RoleArn", role, "RoleSessionName", fn.name.length() > 64 ? fn.name.substring(0, 64) : fn.name));
-            @SuppressWarnings("unchecked")
-            Map<String, Object> c = (Map<String, Object>) out.get("Credentials");
-            creds.put("AWS_ACCESS_KEY_ID", String.valueOf(c.get("AccessKeyId")));
-            creds.put("AWS_SECRET_ACCESS_KEY", String.valueOf(c.get("SecretAccessKey")));
-            creds.put("AWS_SESSION_TOKEN", String.valueOf(c.get("SessionToken")));
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, "AssumeRole for " + role + " failed, using test credentials: " + e);
-            creds.put("AWS_ACCESS_KEY_ID", "test");
-            creds.put("AWS_SECRET_ACCESS_KEY", "test");
-            creds.put("AWS_SESSION_TOKEN", "test");
-        }
+        Map<String, String> assumed = calls.assumeRole(fn.account, fn.region, role, fn.name.length() > 64 ? fn.name.substring(0, 64) : fn.name);
+        Map<String, String> creds = new LinkedHashMap<>(assumed != null ? assumed
+                : Map.of("AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test", "AWS_SESSION_TOKEN", "test"));
         creds.put("expires", Long.toString(System.currentTimeMillis() + 50 * 60_000L));
         credentials.put(key, creds);
         return strip(creds);
@@ -295,52 +285,11 @@ final class Invoker {
         record.set("responsePayload", r == null ? JSON.nullNode() : parseOrText(r.payload()));
         String body = record.toString();
         boolean success = condition.equals("Success");
-        send(found.function(), destination, body, success);
+        calls.send(found.function(), destination, body, success);
     }
 
     private void deadLetter(LambdaEngine.Found found, String target, String requestId, byte[] payload, InvocationResult r) {
-        send(found.function(), target, new String(payload, StandardCharsets.UTF_8), false);
-    }
-
-    /** Sends a record to an SQS queue, SNS topic, Lambda function or EventBridge bus, through the service's provider. */
-    void send(LambdaFunction fn, String arn, String body, boolean success) {
-        String[] p = arn.split(":", 6);
-        if (p.length < 6) return;
-        String service = p[2];
-        String region = p[3].isEmpty() ? fn.region : p[3];
-        String account = p[4].isEmpty() ? fn.account : p[4];
-        RequestContext ctx = RequestContext.internal(account, region, service);
-        try {
-            switch (service) {
-                case "sqs" -> {
-                    Map<String, Object> url = env.call(ctx, "sqs", "GetQueueUrl", Map.of("QueueName", p[5], "QueueOwnerAWSAccountId", account));
-                    env.call(ctx, "sqs", "SendMessage", Map.of("QueueUrl", url.get("QueueUrl"), "MessageBody", body));
-                }
-                case "sns" -> env.call(ctx, "sns", "Publish", Map.of("TopicArn", arn, "Message", body));
-                case "lambda" -> env.call(ctx, "lambda", "Invoke", Map.of("FunctionName", arn, "InvocationType", "Event",
-                        "Payload", body.getBytes(StandardCharsets.UTF_8)));
-                case "events" -> env.call(ctx, "events", "PutEvents", Map.of("Entries", List.of(Map.of(
-                        "Source", "lambda",
-                        "DetailType", success ? "Lambda Function Invocation Result - Success" : "Lambda Function Invocation Result - Failure",
-                        "Detail", body,
-                        "Resources", List.of(),
-                        "EventBusName", arn))));
-                default -> LOG.log(System.Logger.Level.WARNING, "Lambda destination " + arn + " is not a supported service");
-            }
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "Lambda destination " + arn + " could not be reached: " + e.getMessage());
-        }
-    }
-
-    /** Writes a record to an S3 bucket ({@code arn:aws:s3:::bucket}) through the S3 provider. */
-    void putObject(LambdaFunction fn, String bucketArn, String key, String body) {
-        String bucket = bucketArn.substring(bucketArn.lastIndexOf(':') + 1);
-        try {
-            env.call(RequestContext.internal(fn.account, fn.region, "s3"), "s3", "PutObject", Map.of("Bucket", bucket,
-                    "Key", key, "Body", body.getBytes(StandardCharsets.UTF_8), "ContentType", "application/json"));
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "Lambda destination " + bucketArn + " could not be reached: " + e.getMessage());
-        }
+        calls.send(found.function(), target, new String(payload, StandardCharsets.UTF_8), false);
     }
 
     private static JsonNode parseOrText(byte[] bytes) {

@@ -3,6 +3,8 @@ package dev.polystack.services.lambda;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.polystack.api.AccountRegionStore;
+import dev.polystack.api.model.TreeConverter;
+import dev.polystack.services.lambda.api.Cors;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -114,7 +116,7 @@ final class LambdaSnapshot {
         }));
         List<UrlDto> urlDtos = new ArrayList<>();
         urls.byId.values().forEach(c -> urlDtos.add(new UrlDto(c.urlId(), c.account(), c.region(), c.functionName(),
-                c.qualifier(), c.authType(), c.cors(), c.invokeMode(), c.created().toEpochMilli(), c.lastModified().toEpochMilli())));
+                c.qualifier(), c.authType(), c.cors() == null ? null : TreeConverter.toTree(Cors.SHAPE, c.cors()), c.invokeMode(), c.created().toEpochMilli(), c.lastModified().toEpochMilli())));
         JSON.writeValue(out, new SnapshotDto(regions, urlDtos, pending));
     }
 
@@ -127,7 +129,7 @@ final class LambdaSnapshot {
         urls.byId.clear();
         for (UrlDto u : snapshot.urls()) {
             urls.byId.put(u.urlId(), new FunctionUrls.UrlConfig(u.urlId(), u.account(), u.region(), u.functionName(),
-                    u.qualifier(), u.authType(), u.cors(), u.invokeMode(), Instant.ofEpochMilli(u.created()),
+                    u.qualifier(), u.authType(), u.cors() == null ? null : TreeConverter.fromTree(Cors.SHAPE, u.cors()), u.invokeMode(), Instant.ofEpochMilli(u.created()),
                     Instant.ofEpochMilli(u.lastModified())));
         }
         for (RegionDto r : snapshot.regions()) {

@@ -351,9 +351,9 @@ final class StreamPoller extends MappingPoller {
             record.set("payload", event(m, shard, batch, null, false));
             String key = "aws/lambda/" + m.uuid() + "/" + shard + "/" + S3_DAY.format(now) + "/" + S3_TIME.format(now)
                     + "-" + UUID.randomUUID();
-            invoker.putObject(found.function(), m.onFailureDestination(), key, record.toString());
+            invoker.calls.putObject(found.function(), m.onFailureDestination(), key, record.toString());
         } else {
-            invoker.send(found.function(), m.onFailureDestination(), record.toString(), false);
+            invoker.calls.send(found.function(), m.onFailureDestination(), record.toString(), false);
         }
     }
 
