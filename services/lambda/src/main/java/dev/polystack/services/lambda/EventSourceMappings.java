@@ -11,6 +11,7 @@ import dev.polystack.services.lambda.api.Filter;
 import dev.polystack.services.lambda.api.FilterCriteria;
 import dev.polystack.services.lambda.api.OnFailure;
 import dev.polystack.services.lambda.api.UpdateEventSourceMappingRequest;
+import dev.polystack.services.sqs.api.SqsApi;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ final class EventSourceMappings implements AutoCloseable {
     private final LambdaEngine engine;
     private final Invoker invoker;
     private final ProviderEnvironment env;
+    private final SqsApi sqs;
     private final ConcurrentHashMap<String, EventSourcePoller> pollers = new ConcurrentHashMap<>();
     /** Per stream mapping, how far it got (an updated mapping, or a restored one, resumes there). */
     final ConcurrentHashMap<String, MappingProgress> progress = new ConcurrentHashMap<>();
@@ -39,6 +41,7 @@ final class EventSourceMappings implements AutoCloseable {
         this.engine = engine;
         this.invoker = invoker;
         this.env = env;
+        this.sqs = SqsApi.client(env);
     }
 
     EventSourceMapping create(RequestContext ctx, CreateEventSourceMappingRequest in) {
@@ -198,7 +201,7 @@ final class EventSourceMappings implements AutoCloseable {
     EventSourcePoller pollerFor(EventSourceMapping m) {
         String uuid = m.uuid();
         Supplier<EventSourceMapping> current = () -> store.get(m.account(), m.region()).mappings.get(uuid);
-        if (!m.isStream()) return new SqsPoller(current, env, invoker, engine);
+        if (!m.isStream()) return new SqsPoller(current, sqs, invoker, engine);
         return new StreamPoller(current, sourceFor(m.sourceService(), m.eventSourceArn()), invoker, engine,
                 progress.computeIfAbsent(uuid, k -> new MappingProgress()));
     }

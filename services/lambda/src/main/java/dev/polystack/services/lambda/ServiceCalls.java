@@ -4,6 +4,16 @@ import dev.polystack.api.ProviderEnvironment;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
 import dev.polystack.api.StreamingBody;
+import dev.polystack.services.lambda.api.InvocationRequest;
+import dev.polystack.services.lambda.api.LambdaApi;
+import dev.polystack.services.sns.api.PublishInput;
+import dev.polystack.services.sns.api.SnsApi;
+import dev.polystack.services.sqs.api.GetQueueUrlRequest;
+import dev.polystack.services.sqs.api.SendMessageRequest;
+import dev.polystack.services.sqs.api.SqsApi;
+import dev.polystack.services.sts.api.AssumeRoleRequest;
+import dev.polystack.services.sts.api.Credentials;
+import dev.polystack.services.sts.api.StsApi;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,9 +32,17 @@ final class ServiceCalls {
     private static final System.Logger LOG = System.getLogger(ServiceCalls.class.getName());
 
     private final ProviderEnvironment env;
+    private final SqsApi sqs;
+    private final SnsApi sns;
+    private final StsApi sts;
+    private final LambdaApi lambda;
 
     ServiceCalls(ProviderEnvironment env) {
         this.env = env;
+        this.sqs = SqsApi.client(env);
+        this.sns = SnsApi.client(env);
+        this.sts = StsApi.client(env);
+        this.lambda = LambdaApi.client(env);
     }
 
     /** A deployment package from S3; AWS's InvalidParameterValueException naming S3's error when it cannot be read. */
@@ -55,13 +73,10 @@ final class ServiceCalls {
     /** Temporary credentials of the execution role (AssumeRole); null when STS refuses. */
     Map<String, String> assumeRole(String account, String region, String role, String sessionName) {
         try {
-            Map<String, Object> out = env.call(RequestContext.internal(account, region, "sts"), "sts", "AssumeRole",
-                    Map.of("RoleArn", role, "RoleSessionName", sessionName));
-            @SuppressWarnings("unchecked")
-            Map<String, Object> c = (Map<String, Object>) out.get("Credentials");
-            return Map.of("AWS_ACCESS_KEY_ID", String.valueOf(c.get("AccessKeyId")),
-                    "AWS_SECRET_ACCESS_KEY", String.valueOf(c.get("SecretAccessKey")),
-                    "AWS_SESSION_TOKEN", String.valueOf(c.get("SessionToken")));
+            Credentials c = sts.assumeRole(RequestContext.internal(account, region, "sts"),
+                    AssumeRoleRequest.builder().roleArn(role).roleSessionName(sessionName).build()).credentials();
+            return Map.of("AWS_ACCESS_KEY_ID", c.accessKeyId(), "AWS_SECRET_ACCESS_KEY", c.secretAccessKey(),
+                    "AWS_SESSION_TOKEN", c.sessionToken());
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "AssumeRole for " + role + " failed: " + e);
             return null;
@@ -82,12 +97,13 @@ final class ServiceCalls {
         try {
             switch (service) {
                 case "sqs" -> {
-                    Map<String, Object> url = env.call(ctx, "sqs", "GetQueueUrl", Map.of("QueueName", p[5], "QueueOwnerAWSAccountId", account));
-                    env.call(ctx, "sqs", "SendMessage", Map.of("QueueUrl", url.get("QueueUrl"), "MessageBody", body));
+                    String url = sqs.getQueueUrl(ctx, GetQueueUrlRequest.builder().queueName(p[5])
+                            .queueOwnerAWSAccountId(account).build()).queueUrl();
+                    sqs.sendMessage(ctx, SendMessageRequest.builder().queueUrl(url).messageBody(body).build());
                 }
-                case "sns" -> env.call(ctx, "sns", "Publish", Map.of("TopicArn", arn, "Message", body));
-                case "lambda" -> env.call(ctx, "lambda", "Invoke", Map.of("FunctionName", arn, "InvocationType", "Event",
-                        "Payload", body.getBytes(StandardCharsets.UTF_8)));
+                case "sns" -> sns.publish(ctx, PublishInput.builder().topicArn(arn).message(body).build());
+                case "lambda" -> lambda.invoke(ctx, InvocationRequest.builder().functionName(arn).invocationType("Event")
+                        .payload(body.getBytes(StandardCharsets.UTF_8)).build());
                 case "events" -> env.call(ctx, "events", "PutEvents", Map.of("Entries", List.of(Map.of(
                         "Source", "lambda",
                         "DetailType", success ? "Lambda Function Invocation Result - Success" : "Lambda Function Invocation Result - Failure",

@@ -3,13 +3,18 @@ package dev.polystack.services.lambda;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.polystack.api.ProviderEnvironment;
 import dev.polystack.api.RequestContext;
+import dev.polystack.services.sqs.api.DeleteMessageBatchRequest;
+import dev.polystack.services.sqs.api.DeleteMessageBatchRequestEntry;
+import dev.polystack.services.sqs.api.GetQueueUrlRequest;
+import dev.polystack.services.sqs.api.Message;
+import dev.polystack.services.sqs.api.ReceiveMessageRequest;
+import dev.polystack.services.sqs.api.ReceiveMessageResult;
+import dev.polystack.services.sqs.api.SqsApi;
 
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -20,12 +25,12 @@ import java.util.function.Supplier;
  * after the visibility timeout and follows the queue's redrive policy, as on AWS.
  */
 final class SqsPoller extends MappingPoller {
-    private final ProviderEnvironment env;
+    private final SqsApi sqs;
     private String queueUrl;
 
-    SqsPoller(Supplier<EventSourceMapping> mapping, ProviderEnvironment env, Invoker invoker, LambdaEngine engine) {
+    SqsPoller(Supplier<EventSourceMapping> mapping, SqsApi sqs, Invoker invoker, LambdaEngine engine) {
         super(mapping, invoker, engine);
-        this.env = env;
+        this.sqs = sqs;
     }
 
     @Override
@@ -38,36 +43,33 @@ final class SqsPoller extends MappingPoller {
         String[] arn = m.eventSourceArn().split(":", 6);
         RequestContext ctx = RequestContext.internal(arn[4], arn[3], "sqs");
         if (queueUrl == null) {
-            queueUrl = String.valueOf(env.call(ctx, "sqs", "GetQueueUrl", Map.of("QueueName", arn[5],
-                    "QueueOwnerAWSAccountId", arn[4])).get("QueueUrl"));
+            queueUrl = sqs.getQueueUrl(ctx, GetQueueUrlRequest.builder().queueName(arn[5]).queueOwnerAWSAccountId(arn[4])
+                    .build()).queueUrl();
         }
-        List<Map<String, Object>> batch = receive(ctx, queueUrl, m);
+        List<Message> batch = receive(ctx, queueUrl, m);
         if (!batch.isEmpty() && running) process(ctx, queueUrl, m, batch);
         return true; // the long poll did the waiting
-
     }
 
     /** Up to the batch size, waiting at most the batching window (a long poll of up to one second at a time). */
-    @SuppressWarnings("unchecked")
-    private List<Map<String, Object>> receive(RequestContext ctx, String queueUrl, EventSourceMapping m) {
-        List<Map<String, Object>> batch = new ArrayList<>();
+    private List<Message> receive(RequestContext ctx, String queueUrl, EventSourceMapping m) {
+        List<Message> batch = new ArrayList<>();
         long deadline = System.nanoTime() + m.maximumBatchingWindowInSeconds() * 1_000_000_000L;
         do {
             int want = Math.min(10, m.batchSize() - batch.size());
-            Map<String, Object> out = env.call(ctx, "sqs", "ReceiveMessage", Map.of("QueueUrl", queueUrl,
-                    "MaxNumberOfMessages", want, "WaitTimeSeconds", 1,
-                    "MessageSystemAttributeNames", List.of("All"), "MessageAttributeNames", List.of("All")));
-            Object msgs = out.get("Messages");
-            if (msgs instanceof List<?> l) l.forEach(x -> batch.add((Map<String, Object>) x));
+            ReceiveMessageResult out = sqs.receiveMessage(ctx, ReceiveMessageRequest.builder().queueUrl(queueUrl)
+                    .maxNumberOfMessages(want).waitTimeSeconds(1).messageSystemAttributeNames(List.of("All"))
+                    .messageAttributeNames(List.of("All")).build());
+            if (out.messages() != null) batch.addAll(out.messages());
             if (batch.isEmpty() && m.maximumBatchingWindowInSeconds() == 0) return batch;
         } while (running && batch.size() < m.batchSize() && System.nanoTime() < deadline);
         return batch;
     }
 
-    private void process(RequestContext ctx, String queueUrl, EventSourceMapping m, List<Map<String, Object>> batch) {
+    private void process(RequestContext ctx, String queueUrl, EventSourceMapping m, List<Message> batch) {
         ArrayNode records = JSON.createArrayNode();
-        List<Map<String, Object>> kept = new ArrayList<>();
-        for (Map<String, Object> msg : batch) {
+        List<Message> kept = new ArrayList<>();
+        for (Message msg : batch) {
             ObjectNode record = record(msg, m);
             if (!m.filters().isEmpty() && !passes(m, record)) {
                 delete(ctx, queueUrl, List.of(msg)); // AWS deletes SQS messages that no filter matches
@@ -84,24 +86,21 @@ final class SqsPoller extends MappingPoller {
         if (m.functionResponseTypes().contains("ReportBatchItemFailures")) {
             Set<String> failed = reportedFailures(inv.result().payload());
             if (failed == null) return; // an unreadable answer counts as a failure of the whole batch
-            List<Map<String, Object>> done = new ArrayList<>();
-            for (Map<String, Object> msg : kept) {
-                if (!failed.contains(String.valueOf(msg.get("MessageId")))) done.add(msg);
-            }
-            delete(ctx, queueUrl, done);
+            delete(ctx, queueUrl, kept.stream().filter(msg -> !failed.contains(msg.messageId())).toList());
         } else {
             delete(ctx, queueUrl, kept);
         }
     }
 
-    private void delete(RequestContext ctx, String queueUrl, List<Map<String, Object>> msgs) {
+    private void delete(RequestContext ctx, String queueUrl, List<Message> msgs) {
         for (int i = 0; i < msgs.size(); i += 10) {
-            List<Object> entries = new ArrayList<>();
-            List<Map<String, Object>> chunk = msgs.subList(i, Math.min(msgs.size(), i + 10));
+            List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>();
+            List<Message> chunk = msgs.subList(i, Math.min(msgs.size(), i + 10));
             for (int j = 0; j < chunk.size(); j++) {
-                entries.add(Map.of("Id", Integer.toString(j), "ReceiptHandle", chunk.get(j).get("ReceiptHandle")));
+                entries.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(j))
+                        .receiptHandle(chunk.get(j).receiptHandle()).build());
             }
-            env.call(ctx, "sqs", "DeleteMessageBatch", Map.of("QueueUrl", queueUrl, "Entries", entries));
+            sqs.deleteMessageBatch(ctx, DeleteMessageBatchRequest.builder().queueUrl(queueUrl).entries(entries).build());
         }
     }
 
@@ -116,30 +115,27 @@ final class SqsPoller extends MappingPoller {
         return m.anyFilterMatches(subject);
     }
 
-    @SuppressWarnings("unchecked")
-    private static ObjectNode record(Map<String, Object> msg, EventSourceMapping m) {
+    /** The message as Lambda hands it to a function (AWS's field names and order). */
+    private static ObjectNode record(Message msg, EventSourceMapping m) {
         ObjectNode r = JSON.createObjectNode();
-        r.put("messageId", String.valueOf(msg.get("MessageId")));
-        r.put("receiptHandle", String.valueOf(msg.get("ReceiptHandle")));
-        r.put("body", String.valueOf(msg.get("Body")));
+        r.put("messageId", msg.messageId());
+        r.put("receiptHandle", msg.receiptHandle());
+        r.put("body", String.valueOf(msg.body()));
         ObjectNode attrs = r.putObject("attributes");
-        Object a = msg.get("Attributes");
-        if (a instanceof Map<?, ?> am) am.forEach((k, v) -> attrs.put(String.valueOf(k), String.valueOf(v)));
+        if (msg.attributes() != null) msg.attributes().forEach(attrs::put);
         ObjectNode mattrs = r.putObject("messageAttributes");
-        Object ma = msg.get("MessageAttributes");
-        if (ma instanceof Map<?, ?> mam) {
-            mam.forEach((k, v) -> {
-                Map<String, Object> val = (Map<String, Object>) v;
-                ObjectNode o = mattrs.putObject(String.valueOf(k));
-                if (val.get("StringValue") != null) o.put("stringValue", String.valueOf(val.get("StringValue")));
-                if (val.get("BinaryValue") instanceof byte[] b) o.put("binaryValue", Base64.getEncoder().encodeToString(b));
+        if (msg.messageAttributes() != null) {
+            msg.messageAttributes().forEach((k, val) -> {
+                ObjectNode o = mattrs.putObject(k);
+                if (val.stringValue() != null) o.put("stringValue", val.stringValue());
+                if (val.binaryValue() != null) o.put("binaryValue", Base64.getEncoder().encodeToString(val.binaryValue()));
                 o.putArray("stringListValues");
                 o.putArray("binaryListValues");
-                o.put("dataType", String.valueOf(val.get("DataType")));
+                o.put("dataType", val.dataType());
             });
         }
-        r.put("md5OfBody", String.valueOf(msg.get("MD5OfBody")));
-        if (msg.get("MD5OfMessageAttributes") != null) r.put("md5OfMessageAttributes", String.valueOf(msg.get("MD5OfMessageAttributes")));
+        r.put("md5OfBody", msg.md5OfBody());
+        if (msg.md5OfMessageAttributes() != null) r.put("md5OfMessageAttributes", msg.md5OfMessageAttributes());
         r.put("eventSource", "aws:sqs");
         r.put("eventSourceARN", m.eventSourceArn());
         r.put("awsRegion", m.eventSourceArn().split(":")[3]);
