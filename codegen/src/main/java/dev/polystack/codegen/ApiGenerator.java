@@ -109,6 +109,8 @@ public final class ApiGenerator {
             Map.Entry<String, JsonNode> e = it.next();
             if (e.getValue().path("exception").asBoolean(false)) errors.add(e.getKey());
         }
+        // an error's extra members may be structures or enums no operation reaches (Logs' QueryCompileError)
+        for (String e : errors) reachMembers(shapes.path(e), structures, enums);
         for (String s : structures) write(className(s), structure(s));
         for (String s : enums) write(className(s), enumeration(s));
         for (String s : errors) {
@@ -123,10 +125,9 @@ public final class ApiGenerator {
         JsonNode s = shapes.path(name);
         switch (s.path("type").asText()) {
             case "structure" -> {
-                if (s.path("document").asBoolean(false) || !structures.add(name)) return;
-                for (Iterator<JsonNode> it = s.path("members").elements(); it.hasNext(); ) {
-                    reach(it.next().path("shape").asText(), structures, enums);
-                }
+                // errors (also reached as members of event streams) are generated as exceptions, not structures
+                if (s.path("document").asBoolean(false) || isError(s) || !structures.add(name)) return;
+                reachMembers(s, structures, enums);
             }
             case "list" -> reach(s.path("member").path("shape").asText(), structures, enums);
             case "map" -> {
@@ -141,13 +142,24 @@ public final class ApiGenerator {
         }
     }
 
+    private void reachMembers(JsonNode structure, Set<String> structures, Set<String> enums) {
+        for (Iterator<JsonNode> it = structure.path("members").elements(); it.hasNext(); ) {
+            reach(it.next().path("shape").asText(), structures, enums);
+        }
+    }
+
+    private static boolean isError(JsonNode shape) {
+        return shape.path("exception").asBoolean(false);
+    }
+
     // ================================================================ types
 
     /** The Java type of a member (enums: their string form, as stored). */
     private String storedType(String shape, boolean streaming) {
         JsonNode s = shapes.path(shape);
         return switch (s.path("type").asText()) {
-            case "structure" -> s.path("document").asBoolean(false) ? "java.lang.Object" : className(shape);
+            // an error as a member (only in event streams, which no provider serves yet) stays an untyped tree
+            case "structure" -> s.path("document").asBoolean(false) || isError(s) ? "java.lang.Object" : className(shape);
             case "list" -> "java.util.List<" + storedType(s.path("member").path("shape").asText(), false) + ">";
             case "map" -> "java.util.Map<java.lang.String, " + storedType(s.path("value").path("shape").asText(), false) + ">";
             case "string" -> "java.lang.String";
@@ -167,7 +179,7 @@ public final class ApiGenerator {
         JsonNode s = shapes.path(shape);
         String t = MODEL + "Type.";
         return switch (s.path("type").asText()) {
-            case "structure" -> s.path("document").asBoolean(false) ? t + "DOCUMENT"
+            case "structure" -> s.path("document").asBoolean(false) || isError(s) ? t + "DOCUMENT"
                     : t + "structure(() -> " + className(shape) + ".SHAPE)";
             case "list" -> t + "list(" + typeExpression(s.path("member").path("shape").asText(), false) + ")";
             case "map" -> t + "map(" + typeExpression(s.path("value").path("shape").asText(), false) + ")";
@@ -230,26 +242,27 @@ public final class ApiGenerator {
         for (Field f : fields) accessors(b, f);
         b.append("\n    public static Builder builder() {\n        return new Builder();\n    }\n");
         b.append("\n    public Builder toBuilder() {\n        Builder b = new Builder();\n");
-        for (Field f : fields) b.append("        b.").append(f.java).append(" = ").append(f.java).append(";\n");
+        for (Field f : fields) b.append("        b.").append(f.java).append(" = this.").append(f.java).append(";\n");
         b.append("        return b;\n    }\n");
         // equals, hashCode, toString
         b.append("\n    @java.lang.Override\n    public boolean equals(java.lang.Object o) {\n        if (this == o) return true;\n");
         b.append("        if (!(o instanceof ").append(cls).append(" other)) return false;\n        return true");
         for (Field f : fields) {
             b.append("\n                && ").append(f.type.equals("byte[]") ? "java.util.Arrays.equals(" : "java.util.Objects.equals(")
-                    .append(f.java).append(", other.").append(f.java).append(")");
+                    .append("this.").append(f.java).append(", other.").append(f.java).append(")");
         }
         b.append(";\n    }\n");
         b.append("\n    @java.lang.Override\n    public int hashCode() {\n        int h = 1;\n");
         for (Field f : fields) {
             b.append("        h = 31 * h + ").append(f.type.equals("byte[]") ? "java.util.Arrays.hashCode(" : "java.util.Objects.hashCode(")
-                    .append(f.java).append(");\n");
+                    .append("this.").append(f.java).append(");\n");
         }
         b.append("        return h;\n    }\n");
         b.append("\n    @java.lang.Override\n    public java.lang.String toString() {\n        java.lang.StringBuilder s = new java.lang.StringBuilder(\"").append(cls).append("{\");\n");
         for (Field f : fields) {
-            b.append("        if (").append(f.java).append(" != null) s.append(\"").append(f.java).append("=\").append(")
-                    .append(f.type.equals("byte[]") ? "\"(\" + " + f.java + ".length + \" bytes)\"" : f.java).append(").append(\", \");\n");
+            // members are read through this.: a member may share a local's name (DynamoDB's S, B)
+            b.append("        if (this.").append(f.java).append(" != null) s.append(\"").append(f.java).append("=\").append(")
+                    .append(f.type.equals("byte[]") ? "\"(\" + this." + f.java + ".length + \" bytes)\"" : "this." + f.java).append(").append(\", \");\n");
         }
         b.append("        if (s.charAt(s.length() - 1) == ' ') s.setLength(s.length() - 2);\n        return s.append('}').toString();\n    }\n");
         // builder
