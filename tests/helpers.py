@@ -18,15 +18,16 @@ def error_of(call, *args, **kwargs):
     return info.value.response["Error"], info.value.response["ResponseMetadata"]["HTTPStatusCode"]
 
 
-def wait_for(condition, timeout=30.0):
-    """Polls until condition() returns a truthy value and returns it; fails after timeout seconds."""
+def wait_for(condition, timeout=30.0, interval=0.05):
+    """Polls until condition() returns a truthy value and returns it; fails after timeout seconds. A condition that
+    costs the server work (a metric query, a listing) polls less often with a longer interval."""
     deadline = time.monotonic() + timeout
     while True:
         value = condition()
         if value:
             return value
         assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.05)
+        time.sleep(interval)
 
 
 def mock_rest_method(apigw, api_id, resource_id, response_template, method="GET", **method_kwargs):

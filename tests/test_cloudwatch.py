@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import requests
 from helpers import error_of, unique
+from helpers import wait_for
 
 ACCOUNT = "000000000000"
 AUTH = "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/monitoring/aws4_request, SignedHeaders=host, Signature=x"
@@ -17,17 +18,6 @@ AUTH = "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/monitoring/aws4_requ
 @pytest.fixture(scope="module")
 def cw(aws_client):
     return aws_client("cloudwatch")
-
-
-def wait_for(condition, timeout=40, interval=0.25):
-    deadline = time.time() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.time() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(interval)
 
 
 def stats(cw, ns, name, dims=(), stats=("Sum", "SampleCount", "Average", "Minimum", "Maximum"), **kw):

@@ -5,21 +5,10 @@ import json
 import time
 from datetime import datetime, timedelta, timezone
 
-from helpers import unique
+from helpers import unique, wait_for
 
 PERSIST = {"PERSISTENCE": "1"}
 ROLE = "arn:aws:iam::000000000000:role/test"
-
-
-def wait_for(condition, timeout=60, interval=0.25):
-    deadline = time.time() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.time() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(interval)
 
 
 def test_state_and_buffered_records_survive_a_restart(start_server):
@@ -69,7 +58,7 @@ def test_state_and_buffered_records_survive_a_restart(start_server):
 
     assert s3.list_objects_v2(Bucket=bucket).get("KeyCount", 0) == 0, "the 900 s buffer has not been written yet"
     fh.delete_delivery_stream(DeliveryStreamName=stream)   # writes what the buffer holds
-    [obj] = wait_for(lambda: s3.list_objects_v2(Bucket=bucket).get("Contents"))
+    [obj] = wait_for(lambda: s3.list_objects_v2(Bucket=bucket).get("Contents"), timeout=60)
     import gzip
     assert gzip.decompress(s3.get_object(Bucket=bucket, Key=obj["Key"])["Body"].read()) == b"".join(f"rec{i}\n".encode() for i in range(50))
 

@@ -7,6 +7,7 @@ import time
 
 import pytest
 from helpers import error_of, unique
+from helpers import wait_for
 
 ACCOUNT = "000000000000"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/firehose"
@@ -20,17 +21,6 @@ def firehose(aws_client):
 @pytest.fixture(scope="module")
 def s3(aws_client):
     return aws_client("s3")
-
-
-def wait_for(condition, timeout=30, interval=0.25):
-    deadline = time.time() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.time() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(interval)
 
 
 def objects(s3, bucket, prefix=""):
