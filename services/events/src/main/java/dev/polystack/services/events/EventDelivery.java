@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,6 +40,8 @@ final class EventDelivery implements AutoCloseable {
     private final ExecutorService workers;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Map<String, String> queueUrls = new ConcurrentHashMap<>();
+    /** The last delivery queued per rule and FIFO queue target, so the next one waits for it. */
+    private final Map<String, CompletableFuture<Void>> fifoTails = new ConcurrentHashMap<>();
     /** Calls another event bus's PutEvents in this provider (bus-to-bus targets). */
     private final BusForwarder forwarder;
 
@@ -62,7 +65,26 @@ final class EventDelivery implements AutoCloseable {
     void submit(Job job) {
         if (env == null) return; // engine-only unit tests deliver nothing
         inFlight.incrementAndGet();
-        workers.execute(() -> run(job));
+        if (job.target().arn().endsWith(".fifo")) {
+            inOrder(job);
+        } else {
+            workers.execute(() -> run(job));
+        }
+    }
+
+    /**
+     * A FIFO queue target receives a rule's events in the order they were put: each delivery to it starts
+     * after the previous one finished (other targets are delivered in parallel).
+     */
+    private void inOrder(Job job) {
+        String key = job.ruleArn() + "|" + job.target().id();
+        @SuppressWarnings("unchecked") CompletableFuture<Void>[] mine = new CompletableFuture[1];
+        fifoTails.compute(key, (k, tail) -> {
+            CompletableFuture<Void> previous = tail == null ? CompletableFuture.completedFuture(null) : tail;
+            mine[0] = previous.thenRunAsync(() -> run(job), workers);
+            return mine[0];
+        });
+        mine[0].whenComplete((r, e) -> fifoTails.remove(key, mine[0]));
     }
 
     private void run(Job job) {
