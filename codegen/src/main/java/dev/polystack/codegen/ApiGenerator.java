@@ -395,9 +395,9 @@ public final class ApiGenerator {
         }
         b.append("\n    /** Every operation, for the generic dispatch ({@code OPERATIONS.invoke(this, context, name, tree)}). */\n");
         b.append("    ").append(MODEL).append("ServiceApi<").append(apiName).append("> OPERATIONS = new ").append(MODEL)
-                .append("ServiceApi<>(SERVICE, ").append(apiName).append(".class");
+                .append("ServiceApi<").append(apiName).append(">(SERVICE, ").append(apiName).append(".class");
         for (String[] op : ops) {
-            b.append(",\n            new ").append(MODEL).append("Operation<>(SERVICE, \"").append(op[0]).append("\", ")
+            b.append(",\n            new ").append(MODEL).append("Operation<").append(apiName).append(">(SERVICE, \"").append(op[0]).append("\", ")
                     .append(op[2] == null ? "null" : "() -> " + op[2] + ".SHAPE").append(", ").append(op[3] == null ? "null" : "() -> " + op[3] + ".SHAPE")
                     .append(", (api, context, request) -> ");
             String call = "api." + op[1] + "(context" + (op[2] == null ? "" : ", (" + op[2] + ") request") + ")";
