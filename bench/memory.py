@@ -30,7 +30,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from procstats import free_port, rss_mb
+from procstats import cpu_seconds, free_port, rss_mb
 
 ROOT = Path(__file__).resolve().parent.parent
 CGROUP_ROOT = Path("/sys/fs/cgroup")
@@ -113,6 +113,12 @@ class Server:
                 sys.exit(f"{self.label}: server did not start\n{self.log.read()[-3000:]}")
             time.sleep(0.005)
 
+    def cpu(self):
+        try:
+            return cpu_seconds(self.proc.pid)
+        except OSError:
+            return 0.0
+
     def rss(self):
         try:
             return rss_mb(self.proc.pid)
@@ -139,6 +145,22 @@ class Server:
                 self.cgroup.rmdir()
             except OSError:
                 pass
+
+
+def iterations_per_server(table, labels, seconds_per_cell):
+    """Total iterations each server ran, from Compare's table (rows: scenario, c, then per server it/s, p50, p99,
+    errors), at seconds_per_cell seconds of load per scenario, concurrency and server."""
+    totals = {}
+    for line in table.splitlines():
+        cells = [c.strip() for c in line.split("|")]
+        if len(cells) < 2 + len(labels) or not re.match(r"^\S+\s+\d+$", cells[0]):
+            continue
+        for label, cell in zip(labels, cells[1:]):
+            try:
+                totals[label] = totals.get(label, 0) + float(cell.split()[0]) * seconds_per_cell
+            except (ValueError, IndexError):
+                pass
+    return totals
 
 
 def loadavg():
@@ -197,6 +219,7 @@ def main():
                     s.sample()
                 stop_sampling.wait(0.1)
 
+        cpu_before = {s.label: s.cpu() for s in servers}
         load_start = time.monotonic()
         thread = threading.Thread(target=sampler, daemon=True)
         thread.start()
@@ -208,6 +231,7 @@ def main():
         compare = subprocess.run(command, capture_output=True, text=True, timeout=1800)
         load_end = time.monotonic()
         load_avg_after_load = loadavg()
+        cpu_load = {s.label: s.cpu() - cpu_before[s.label] for s in servers}
 
         under_150 = {}
         while time.monotonic() < load_end + args.after:
@@ -223,6 +247,14 @@ def main():
         if compare.returncode != 0:
             print(compare.stderr[-3000:])
         print(f"load average after the load {load_avg_after_load}, at the end {loadavg()}")
+        # CPU per iteration: what the server spends on the same work, which a busy box changes far less than
+        # wall-clock rates (the warm-up rounds are not counted in the iterations, so this is an upper bound).
+        iterations = iterations_per_server(compare.stdout, [s.label for s in servers],
+                                           float(args.seconds) * int(args.rounds))
+        for s in servers:
+            if iterations.get(s.label):
+                print(f"{s.label}: {cpu_load[s.label]:.1f} CPU s over the load, "
+                      f"{cpu_load[s.label] * 1e6 / iterations[s.label]:.0f} CPU us per iteration")
         print()
         print(f"| Server | launch → Ready. | launch → health | RSS idle | RSS peak under load | RSS {args.after:.0f} s after | under 150 MB after |")
         print("|---|---:|---:|---:|---:|---:|---:|")

@@ -80,7 +80,9 @@ public final class MemoryGuard {
                     if (after != null) used += after.getUsed();
                 }
                 update(used, max);
-                if (trimmer != null && !short_) trimmer.tick(now, heap.getHeapMemoryUsage().getCommitted(), used);
+                if (trimmer != null && !short_) {
+                    trimmer.tick(now, heap.getHeapMemoryUsage().getCommitted(), used, HeapTrimmer.allocatedBytes());
+                }
             }
         });
     }

@@ -5,43 +5,91 @@ import org.junit.jupiter.api.Test;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class HeapTrimmerTest {
     private static final long MB = 1 << 20;
 
     private final AtomicInteger cycles = new AtomicInteger();
     private final HeapTrimmer trimmer = new HeapTrimmer(cycles::incrementAndGet);
+    /** Bytes allocated so far, as the JVM would report them. */
+    private long allocated;
+
+    /** One reading 250 ms after the previous one, with {@code mbPerSecond} allocated in between. */
+    private void tick(long nowMillis, long committedMb, long usedMb, long mbPerSecond) {
+        allocated += mbPerSecond * MB / 4;
+        trimmer.tick(nowMillis, committedMb * MB, usedMb * MB, allocated);
+    }
+
+    /** Readings every 250 ms from {@code fromMillis} to {@code toMillis}, allocation and heap unchanged. */
+    private void ticks(long fromMillis, long toMillis, long committedMb, long usedMb, long mbPerSecond) {
+        for (long t = fromMillis; t <= toMillis; t += 250) tick(t, committedMb, usedMb, mbPerSecond);
+    }
 
     @Test
-    void leavesAHeapAloneWhileLittleOfItIsUnused() {
-        trimmer.tick(0, 120 * MB, 30 * MB);  // 90 MB unused: within the 96 MB tolerated
-        trimmer.tick(10_000, 790 * MB, 400 * MB);  // 390 MB unused of 400 live: a growing state needs that room
+    void neverAsksWhileTheServerIsAllocating() {
+        // Under load (30 MB/s and more) the heap may be far bigger than what is live: no cycle, however long.
+        ticks(0, 60_000, 480, 15, 30);
+        ticks(60_250, 70_000, 480, 15, 400);
         assertEquals(0, cycles.get());
     }
 
     @Test
-    void asksForACycleWhenMuchMoreIsCommittedThanUsed() {
-        trimmer.tick(0, 480 * MB, 15 * MB);
+    void asksOnceTheAllocationHasStayedQuietForASecond() {
+        ticks(0, 5_000, 480, 15, 100);
+        ticks(5_250, 5_750, 480, 15, 1);  // quiet for 750 ms: not yet
+        assertEquals(0, cycles.get());
+        tick(6_000, 480, 15, 0);
         assertEquals(1, cycles.get());
     }
 
     @Test
-    void spacesItsRequestsByAtLeastTwoSeconds() {
-        trimmer.tick(0, 480 * MB, 15 * MB);
-        trimmer.tick(250, 480 * MB, 15 * MB);
-        trimmer.tick(1_999, 480 * MB, 15 * MB);
+    void aBurstOfRequestsRestartsTheQuietSecond() {
+        ticks(0, 1_000, 480, 15, 100);
+        ticks(1_250, 1_750, 480, 15, 0);
+        tick(2_000, 480, 15, 50);  // a burst: quiet again only from 3 s on
+        ticks(2_250, 2_750, 480, 15, 0);
+        assertEquals(0, cycles.get());
+        tick(3_000, 480, 15, 0);
         assertEquals(1, cycles.get());
-        trimmer.tick(2_000, 480 * MB, 15 * MB);
+    }
+
+    @Test
+    void leavesAQuietHeapAloneWhileLittleOfItIsUnused() {
+        ticks(0, 5_000, 45, 15, 0);  // 30 MB unused: within the 32 MB tolerated
+        ticks(5_250, 20_000, 790, 400, 0);  // 390 MB unused of 400 live: a growing state needs that room
+        assertEquals(0, cycles.get());
+    }
+
+    @Test
+    void asksOncePerQuietPeriod() {
+        ticks(0, 10_000, 480, 15, 0);  // the cycle left the heap as it was: no point marking it again
+        assertEquals(1, cycles.get());
+        tick(10_250, 480, 15, 100);
+        ticks(10_500, 11_250, 480, 15, 0);
+        assertEquals(2, cycles.get());
+    }
+
+    @Test
+    void spacesItsRequestsByAtLeastTwoSeconds() {
+        ticks(0, 1_000, 480, 15, 0);
+        assertEquals(1, cycles.get());
+        tick(1_250, 480, 15, 100);  // a short burst, quiet again from 2.25 s
+        ticks(1_500, 2_750, 480, 15, 0);
+        assertEquals(1, cycles.get());
+        tick(3_000, 480, 15, 0);  // 2 s after the first request
         assertEquals(2, cycles.get());
     }
 
     @Test
     void marksABigLiveSetLessOften() {
         // 640 MB of live data: at most one requested cycle per 20 s (a second per 32 MB).
-        trimmer.tick(0, 1400 * MB, 640 * MB);
-        trimmer.tick(19_999, 1400 * MB, 640 * MB);
+        ticks(0, 1_000, 1400, 640, 0);
         assertEquals(1, cycles.get());
-        trimmer.tick(20_000, 1400 * MB, 640 * MB);
+        tick(1_250, 1400, 640, 100);
+        ticks(1_500, 20_750, 1400, 640, 0);
+        assertEquals(1, cycles.get());
+        tick(21_000, 1400, 640, 0);
         assertEquals(2, cycles.get());
     }
 
@@ -49,5 +97,6 @@ class HeapTrimmerTest {
     void isOnlyActiveWhereAnExplicitCollectionIsConcurrent() {
         // This test JVM runs without -XX:+ExplicitGCInvokesConcurrent: System.gc() would stop the world.
         assertEquals(null, HeapTrimmer.forThisJvm());
+        assertTrue(HeapTrimmer.allocatedBytes() > 0, "this JVM reports what its threads allocated");
     }
 }
