@@ -87,7 +87,9 @@ public final class TreeConverter {
                 case FLOAT -> v instanceof Float ? v : v instanceof Number n ? (Object) n.floatValue() : Float.valueOf(v.toString().trim());
                 case BOOLEAN -> v instanceof Boolean ? v : Boolean.valueOf(v.toString().trim());
                 case BLOB -> v instanceof byte[] ? v : Base64.getDecoder().decode(v.toString());
-                case TIMESTAMP -> v instanceof Instant ? v : Instant.parse(v.toString());
+                // Numbers are epoch seconds, as JSON protocols write timestamps (and as documents keep them)
+                case TIMESTAMP -> v instanceof Instant ? v : v instanceof Number n ? Instant.ofEpochMilli(Math.round(n.doubleValue() * 1000))
+                        : Instant.parse(v.toString());
                 case STREAM, DOCUMENT -> v;
                 default -> throw new IllegalStateException(kind.toString());
             };

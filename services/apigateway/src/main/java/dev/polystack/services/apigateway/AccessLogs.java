@@ -4,6 +4,10 @@ import dev.polystack.api.HttpResponseData;
 import dev.polystack.api.ProviderEnvironment;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
+import dev.polystack.services.logs.api.CreateLogStreamRequest;
+import dev.polystack.services.logs.api.InputLogEvent;
+import dev.polystack.services.logs.api.LogsApi;
+import dev.polystack.services.logs.api.PutLogEventsRequest;
 
 import java.util.List;
 import java.util.Map;
@@ -34,14 +38,15 @@ final class AccessLogs {
         String line = render(format, context);
         RequestContext logs = RequestContext.internal(arn.group(2), arn.group(1), "logs");
         String group = arn.group(3), stream = apiId + "_" + stageName;
+        LogsApi api = LogsApi.client(env);
         try {
             try {
-                env.call(logs, "logs", "CreateLogStream", Map.of("logGroupName", group, "logStreamName", stream));
+                api.createLogStream(logs, CreateLogStreamRequest.builder().logGroupName(group).logStreamName(stream).build());
             } catch (ServiceException e) {
                 if (!e.code().equals("ResourceAlreadyExistsException")) throw e;
             }
-            env.call(logs, "logs", "PutLogEvents", Map.of("logGroupName", group, "logStreamName", stream,
-                    "logEvents", List.of(Map.of("timestamp", System.currentTimeMillis(), "message", line))));
+            api.putLogEvents(logs, PutLogEventsRequest.builder().logGroupName(group).logStreamName(stream)
+                    .logEvents(List.of(InputLogEvent.builder().timestamp(System.currentTimeMillis()).message(line).build())).build());
         } catch (RuntimeException e) {
             System.getLogger("apigateway").log(System.Logger.Level.DEBUG, "access log to " + group + " not written: " + e.getMessage());
         }

@@ -1,5 +1,8 @@
 package dev.polystack.services.apigateway;
 
+import dev.polystack.services.apigateway.api.*;
+import dev.polystack.api.model.Shape;
+import dev.polystack.api.model.TreeConverter;
 import dev.polystack.api.AccountRegionStore;
 import dev.polystack.api.HttpRequestData;
 import dev.polystack.api.HttpResponseData;
@@ -17,7 +20,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
@@ -25,97 +27,18 @@ import java.util.function.Supplier;
  * {@code http://<api-id>.execute-api.localhost.localstack.cloud:4566/<stage>/<path>},
  * {@code /_aws/execute-api/<api-id>/<stage>/<path>} and {@code /restapis/<api-id>/<stage>/_user_request_/<path>}.
  */
-public final class ApiGatewayProvider implements ServiceProvider, Persistable {
+public final class ApiGatewayProvider implements ApiGatewayApi, ServiceProvider, Persistable {
     private static final String USER_REQUEST = "/_user_request_";
     private static final String EXECUTE_API_PATH = "/_aws/execute-api/";
 
     private final ProviderEnvironment env;
     private final AccountRegionStore<ApiGatewayState> store = new AccountRegionStore<>(ApiGatewayState::new);
-    private final Map<String, BiFunction<ApiGatewayState, Map<String, Object>, Map<String, Object>>> operations = new HashMap<>();
 
     private final Supplier<ApiGatewayV2Provider> httpApis;
 
     public ApiGatewayProvider(ProviderEnvironment env, Supplier<ApiGatewayV2Provider> httpApis) {
         this.env = env;
         this.httpApis = httpApis;
-        operations.put("CreateRestApi", RestApiOps::createRestApi);
-        operations.put("GetRestApi", RestApiOps::getRestApi);
-        operations.put("GetRestApis", RestApiOps::getRestApis);
-        operations.put("UpdateRestApi", RestApiOps::updateRestApi);
-        operations.put("DeleteRestApi", RestApiOps::deleteRestApi);
-        operations.put("CreateResource", RestApiOps::createResource);
-        operations.put("GetResource", RestApiOps::getResource);
-        operations.put("GetResources", RestApiOps::getResources);
-        operations.put("UpdateResource", RestApiOps::updateResource);
-        operations.put("DeleteResource", RestApiOps::deleteResource);
-        operations.put("PutMethod", MethodOps::putMethod);
-        operations.put("GetMethod", MethodOps::getMethod);
-        operations.put("UpdateMethod", MethodOps::updateMethod);
-        operations.put("DeleteMethod", MethodOps::deleteMethod);
-        operations.put("PutMethodResponse", MethodOps::putMethodResponse);
-        operations.put("GetMethodResponse", MethodOps::getMethodResponse);
-        operations.put("UpdateMethodResponse", MethodOps::updateMethodResponse);
-        operations.put("DeleteMethodResponse", MethodOps::deleteMethodResponse);
-        operations.put("PutIntegration", MethodOps::putIntegration);
-        operations.put("GetIntegration", MethodOps::getIntegration);
-        operations.put("UpdateIntegration", MethodOps::updateIntegration);
-        operations.put("DeleteIntegration", MethodOps::deleteIntegration);
-        operations.put("PutIntegrationResponse", MethodOps::putIntegrationResponse);
-        operations.put("GetIntegrationResponse", MethodOps::getIntegrationResponse);
-        operations.put("UpdateIntegrationResponse", MethodOps::updateIntegrationResponse);
-        operations.put("DeleteIntegrationResponse", MethodOps::deleteIntegrationResponse);
-        operations.put("CreateDeployment", StageOps::createDeployment);
-        operations.put("GetDeployment", StageOps::getDeployment);
-        operations.put("GetDeployments", StageOps::getDeployments);
-        operations.put("UpdateDeployment", StageOps::updateDeployment);
-        operations.put("DeleteDeployment", StageOps::deleteDeployment);
-        operations.put("CreateStage", StageOps::createStage);
-        operations.put("GetStage", StageOps::getStage);
-        operations.put("GetStages", StageOps::getStages);
-        operations.put("UpdateStage", StageOps::updateStage);
-        operations.put("DeleteStage", StageOps::deleteStage);
-        operations.put("CreateModel", ComponentOps::createModel);
-        operations.put("GetModel", ComponentOps::getModel);
-        operations.put("GetModels", ComponentOps::getModels);
-        operations.put("UpdateModel", ComponentOps::updateModel);
-        operations.put("DeleteModel", ComponentOps::deleteModel);
-        operations.put("CreateRequestValidator", ComponentOps::createRequestValidator);
-        operations.put("GetRequestValidator", ComponentOps::getRequestValidator);
-        operations.put("GetRequestValidators", ComponentOps::getRequestValidators);
-        operations.put("UpdateRequestValidator", ComponentOps::updateRequestValidator);
-        operations.put("DeleteRequestValidator", ComponentOps::deleteRequestValidator);
-        operations.put("CreateAuthorizer", ComponentOps::createAuthorizer);
-        operations.put("GetAuthorizer", ComponentOps::getAuthorizer);
-        operations.put("GetAuthorizers", ComponentOps::getAuthorizers);
-        operations.put("UpdateAuthorizer", ComponentOps::updateAuthorizer);
-        operations.put("DeleteAuthorizer", ComponentOps::deleteAuthorizer);
-        operations.put("PutGatewayResponse", ComponentOps::putGatewayResponse);
-        operations.put("GetGatewayResponse", ComponentOps::getGatewayResponse);
-        operations.put("GetGatewayResponses", ComponentOps::getGatewayResponses);
-        operations.put("UpdateGatewayResponse", ComponentOps::updateGatewayResponse);
-        operations.put("DeleteGatewayResponse", ComponentOps::deleteGatewayResponse);
-        operations.put("CreateApiKey", KeyOps::createApiKey);
-        operations.put("GetApiKey", KeyOps::getApiKey);
-        operations.put("GetApiKeys", KeyOps::getApiKeys);
-        operations.put("UpdateApiKey", KeyOps::updateApiKey);
-        operations.put("DeleteApiKey", KeyOps::deleteApiKey);
-        operations.put("CreateUsagePlan", KeyOps::createUsagePlan);
-        operations.put("GetUsagePlan", KeyOps::getUsagePlan);
-        operations.put("GetUsagePlans", KeyOps::getUsagePlans);
-        operations.put("UpdateUsagePlan", KeyOps::updateUsagePlan);
-        operations.put("DeleteUsagePlan", KeyOps::deleteUsagePlan);
-        operations.put("CreateUsagePlanKey", KeyOps::createUsagePlanKey);
-        operations.put("GetUsagePlanKey", KeyOps::getUsagePlanKey);
-        operations.put("GetUsagePlanKeys", KeyOps::getUsagePlanKeys);
-        operations.put("DeleteUsagePlanKey", KeyOps::deleteUsagePlanKey);
-        operations.put("TagResource", TagOps::tagResource);
-        operations.put("UntagResource", TagOps::untagResource);
-        operations.put("GetTags", TagOps::getTags);
-        operations.put("ImportRestApi", OpenApiImport::importRestApi);
-        operations.put("PutRestApi", OpenApiImport::putRestApi);
-        operations.put("GetExport", OpenApiExport::getExport);
-        operations.put("GetAccount", TagOps::getAccount);
-        operations.put("UpdateAccount", TagOps::updateAccount);
     }
 
     @Override
@@ -125,9 +48,407 @@ public final class ApiGatewayProvider implements ServiceProvider, Persistable {
 
     @Override
     public Map<String, Object> invoke(RequestContext context, String operation, Map<String, Object> input) {
-        BiFunction<ApiGatewayState, Map<String, Object>, Map<String, Object>> op = operations.get(operation);
-        if (op == null) throw new UnsupportedOperationException(operation);
-        return op.apply(store.get(context), input);
+        return OPERATIONS.invoke(this, context, operation, input);
+    }
+
+    /**
+     * API Gateway's resources are kept as the JSON documents AWS describes them by (the Update* operations patch those
+     * documents by path); a result is the stored document read into its generated type by the generic converter.
+     */
+    private static <T> T typed(Shape<T> shape, Map<String, Object> document) {
+        return TreeConverter.fromTree(shape, document);
+    }
+
+    // ---- the management API: each operation reads its typed request and hands it to the class of its concern ----
+
+    @Override
+    public dev.polystack.services.apigateway.api.RestApi createRestApi(RequestContext context, CreateRestApiRequest request) {
+        return typed(dev.polystack.services.apigateway.api.RestApi.SHAPE, RestApiOps.createRestApi(store.get(context), request));
+    }
+
+    @Override
+    public dev.polystack.services.apigateway.api.RestApi getRestApi(RequestContext context, GetRestApiRequest request) {
+        return typed(dev.polystack.services.apigateway.api.RestApi.SHAPE, RestApiOps.getRestApi(store.get(context), request));
+    }
+
+    @Override
+    public RestApis getRestApis(RequestContext context, GetRestApisRequest request) {
+        return typed(RestApis.SHAPE, RestApiOps.getRestApis(store.get(context), request));
+    }
+
+    @Override
+    public dev.polystack.services.apigateway.api.RestApi updateRestApi(RequestContext context, UpdateRestApiRequest request) {
+        return typed(dev.polystack.services.apigateway.api.RestApi.SHAPE, RestApiOps.updateRestApi(store.get(context), request));
+    }
+
+    @Override
+    public void deleteRestApi(RequestContext context, DeleteRestApiRequest request) {
+        RestApiOps.deleteRestApi(store.get(context), request);
+    }
+
+    @Override
+    public Resource createResource(RequestContext context, CreateResourceRequest request) {
+        return typed(Resource.SHAPE, RestApiOps.createResource(store.get(context), request));
+    }
+
+    @Override
+    public Resource getResource(RequestContext context, GetResourceRequest request) {
+        return typed(Resource.SHAPE, RestApiOps.getResource(store.get(context), request));
+    }
+
+    @Override
+    public Resources getResources(RequestContext context, GetResourcesRequest request) {
+        return typed(Resources.SHAPE, RestApiOps.getResources(store.get(context), request));
+    }
+
+    @Override
+    public Resource updateResource(RequestContext context, UpdateResourceRequest request) {
+        return typed(Resource.SHAPE, RestApiOps.updateResource(store.get(context), request));
+    }
+
+    @Override
+    public void deleteResource(RequestContext context, DeleteResourceRequest request) {
+        RestApiOps.deleteResource(store.get(context), request);
+    }
+
+    @Override
+    public Method putMethod(RequestContext context, PutMethodRequest request) {
+        return typed(Method.SHAPE, MethodOps.putMethod(store.get(context), request));
+    }
+
+    @Override
+    public Method getMethod(RequestContext context, GetMethodRequest request) {
+        return typed(Method.SHAPE, MethodOps.getMethod(store.get(context), request));
+    }
+
+    @Override
+    public Method updateMethod(RequestContext context, UpdateMethodRequest request) {
+        return typed(Method.SHAPE, MethodOps.updateMethod(store.get(context), request));
+    }
+
+    @Override
+    public void deleteMethod(RequestContext context, DeleteMethodRequest request) {
+        MethodOps.deleteMethod(store.get(context), request);
+    }
+
+    @Override
+    public MethodResponse putMethodResponse(RequestContext context, PutMethodResponseRequest request) {
+        return typed(MethodResponse.SHAPE, MethodOps.putMethodResponse(store.get(context), request));
+    }
+
+    @Override
+    public MethodResponse getMethodResponse(RequestContext context, GetMethodResponseRequest request) {
+        return typed(MethodResponse.SHAPE, MethodOps.getMethodResponse(store.get(context), request));
+    }
+
+    @Override
+    public MethodResponse updateMethodResponse(RequestContext context, UpdateMethodResponseRequest request) {
+        return typed(MethodResponse.SHAPE, MethodOps.updateMethodResponse(store.get(context), request));
+    }
+
+    @Override
+    public void deleteMethodResponse(RequestContext context, DeleteMethodResponseRequest request) {
+        MethodOps.deleteMethodResponse(store.get(context), request);
+    }
+
+    @Override
+    public Integration putIntegration(RequestContext context, PutIntegrationRequest request) {
+        return typed(Integration.SHAPE, MethodOps.putIntegration(store.get(context), request));
+    }
+
+    @Override
+    public Integration getIntegration(RequestContext context, GetIntegrationRequest request) {
+        return typed(Integration.SHAPE, MethodOps.getIntegration(store.get(context), request));
+    }
+
+    @Override
+    public Integration updateIntegration(RequestContext context, UpdateIntegrationRequest request) {
+        return typed(Integration.SHAPE, MethodOps.updateIntegration(store.get(context), request));
+    }
+
+    @Override
+    public void deleteIntegration(RequestContext context, DeleteIntegrationRequest request) {
+        MethodOps.deleteIntegration(store.get(context), request);
+    }
+
+    @Override
+    public IntegrationResponse putIntegrationResponse(RequestContext context, PutIntegrationResponseRequest request) {
+        return typed(IntegrationResponse.SHAPE, MethodOps.putIntegrationResponse(store.get(context), request));
+    }
+
+    @Override
+    public IntegrationResponse getIntegrationResponse(RequestContext context, GetIntegrationResponseRequest request) {
+        return typed(IntegrationResponse.SHAPE, MethodOps.getIntegrationResponse(store.get(context), request));
+    }
+
+    @Override
+    public IntegrationResponse updateIntegrationResponse(RequestContext context, UpdateIntegrationResponseRequest request) {
+        return typed(IntegrationResponse.SHAPE, MethodOps.updateIntegrationResponse(store.get(context), request));
+    }
+
+    @Override
+    public void deleteIntegrationResponse(RequestContext context, DeleteIntegrationResponseRequest request) {
+        MethodOps.deleteIntegrationResponse(store.get(context), request);
+    }
+
+    @Override
+    public Deployment createDeployment(RequestContext context, CreateDeploymentRequest request) {
+        return typed(Deployment.SHAPE, StageOps.createDeployment(store.get(context), request));
+    }
+
+    @Override
+    public Deployment getDeployment(RequestContext context, GetDeploymentRequest request) {
+        return typed(Deployment.SHAPE, StageOps.getDeployment(store.get(context), request));
+    }
+
+    @Override
+    public Deployments getDeployments(RequestContext context, GetDeploymentsRequest request) {
+        return typed(Deployments.SHAPE, StageOps.getDeployments(store.get(context), request));
+    }
+
+    @Override
+    public Deployment updateDeployment(RequestContext context, UpdateDeploymentRequest request) {
+        return typed(Deployment.SHAPE, StageOps.updateDeployment(store.get(context), request));
+    }
+
+    @Override
+    public void deleteDeployment(RequestContext context, DeleteDeploymentRequest request) {
+        StageOps.deleteDeployment(store.get(context), request);
+    }
+
+    @Override
+    public Stage createStage(RequestContext context, CreateStageRequest request) {
+        return typed(Stage.SHAPE, StageOps.createStage(store.get(context), request));
+    }
+
+    @Override
+    public Stage getStage(RequestContext context, GetStageRequest request) {
+        return typed(Stage.SHAPE, StageOps.getStage(store.get(context), request));
+    }
+
+    @Override
+    public Stages getStages(RequestContext context, GetStagesRequest request) {
+        return typed(Stages.SHAPE, StageOps.getStages(store.get(context), request));
+    }
+
+    @Override
+    public Stage updateStage(RequestContext context, UpdateStageRequest request) {
+        return typed(Stage.SHAPE, StageOps.updateStage(store.get(context), request));
+    }
+
+    @Override
+    public void deleteStage(RequestContext context, DeleteStageRequest request) {
+        StageOps.deleteStage(store.get(context), request);
+    }
+
+    @Override
+    public Model createModel(RequestContext context, CreateModelRequest request) {
+        return typed(Model.SHAPE, ComponentOps.createModel(store.get(context), request));
+    }
+
+    @Override
+    public Model getModel(RequestContext context, GetModelRequest request) {
+        return typed(Model.SHAPE, ComponentOps.getModel(store.get(context), request));
+    }
+
+    @Override
+    public Models getModels(RequestContext context, GetModelsRequest request) {
+        return typed(Models.SHAPE, ComponentOps.getModels(store.get(context), request));
+    }
+
+    @Override
+    public Model updateModel(RequestContext context, UpdateModelRequest request) {
+        return typed(Model.SHAPE, ComponentOps.updateModel(store.get(context), request));
+    }
+
+    @Override
+    public void deleteModel(RequestContext context, DeleteModelRequest request) {
+        ComponentOps.deleteModel(store.get(context), request);
+    }
+
+    @Override
+    public RequestValidator createRequestValidator(RequestContext context, CreateRequestValidatorRequest request) {
+        return typed(RequestValidator.SHAPE, ComponentOps.createRequestValidator(store.get(context), request));
+    }
+
+    @Override
+    public RequestValidator getRequestValidator(RequestContext context, GetRequestValidatorRequest request) {
+        return typed(RequestValidator.SHAPE, ComponentOps.getRequestValidator(store.get(context), request));
+    }
+
+    @Override
+    public RequestValidators getRequestValidators(RequestContext context, GetRequestValidatorsRequest request) {
+        return typed(RequestValidators.SHAPE, ComponentOps.getRequestValidators(store.get(context), request));
+    }
+
+    @Override
+    public RequestValidator updateRequestValidator(RequestContext context, UpdateRequestValidatorRequest request) {
+        return typed(RequestValidator.SHAPE, ComponentOps.updateRequestValidator(store.get(context), request));
+    }
+
+    @Override
+    public void deleteRequestValidator(RequestContext context, DeleteRequestValidatorRequest request) {
+        ComponentOps.deleteRequestValidator(store.get(context), request);
+    }
+
+    @Override
+    public Authorizer createAuthorizer(RequestContext context, CreateAuthorizerRequest request) {
+        return typed(Authorizer.SHAPE, ComponentOps.createAuthorizer(store.get(context), request));
+    }
+
+    @Override
+    public Authorizer getAuthorizer(RequestContext context, GetAuthorizerRequest request) {
+        return typed(Authorizer.SHAPE, ComponentOps.getAuthorizer(store.get(context), request));
+    }
+
+    @Override
+    public dev.polystack.services.apigateway.api.Authorizers getAuthorizers(RequestContext context, GetAuthorizersRequest request) {
+        return typed(dev.polystack.services.apigateway.api.Authorizers.SHAPE, ComponentOps.getAuthorizers(store.get(context), request));
+    }
+
+    @Override
+    public Authorizer updateAuthorizer(RequestContext context, UpdateAuthorizerRequest request) {
+        return typed(Authorizer.SHAPE, ComponentOps.updateAuthorizer(store.get(context), request));
+    }
+
+    @Override
+    public void deleteAuthorizer(RequestContext context, DeleteAuthorizerRequest request) {
+        ComponentOps.deleteAuthorizer(store.get(context), request);
+    }
+
+    @Override
+    public GatewayResponse putGatewayResponse(RequestContext context, PutGatewayResponseRequest request) {
+        return typed(GatewayResponse.SHAPE, ComponentOps.putGatewayResponse(store.get(context), request));
+    }
+
+    @Override
+    public GatewayResponse getGatewayResponse(RequestContext context, GetGatewayResponseRequest request) {
+        return typed(GatewayResponse.SHAPE, ComponentOps.getGatewayResponse(store.get(context), request));
+    }
+
+    @Override
+    public GatewayResponses getGatewayResponses(RequestContext context, GetGatewayResponsesRequest request) {
+        return typed(GatewayResponses.SHAPE, ComponentOps.getGatewayResponses(store.get(context), request));
+    }
+
+    @Override
+    public GatewayResponse updateGatewayResponse(RequestContext context, UpdateGatewayResponseRequest request) {
+        return typed(GatewayResponse.SHAPE, ComponentOps.updateGatewayResponse(store.get(context), request));
+    }
+
+    @Override
+    public void deleteGatewayResponse(RequestContext context, DeleteGatewayResponseRequest request) {
+        ComponentOps.deleteGatewayResponse(store.get(context), request);
+    }
+
+    @Override
+    public ApiKey createApiKey(RequestContext context, CreateApiKeyRequest request) {
+        return typed(ApiKey.SHAPE, KeyOps.createApiKey(store.get(context), request));
+    }
+
+    @Override
+    public ApiKey getApiKey(RequestContext context, GetApiKeyRequest request) {
+        return typed(ApiKey.SHAPE, KeyOps.getApiKey(store.get(context), request));
+    }
+
+    @Override
+    public ApiKeys getApiKeys(RequestContext context, GetApiKeysRequest request) {
+        return typed(ApiKeys.SHAPE, KeyOps.getApiKeys(store.get(context), request));
+    }
+
+    @Override
+    public ApiKey updateApiKey(RequestContext context, UpdateApiKeyRequest request) {
+        return typed(ApiKey.SHAPE, KeyOps.updateApiKey(store.get(context), request));
+    }
+
+    @Override
+    public void deleteApiKey(RequestContext context, DeleteApiKeyRequest request) {
+        KeyOps.deleteApiKey(store.get(context), request);
+    }
+
+    @Override
+    public UsagePlan createUsagePlan(RequestContext context, CreateUsagePlanRequest request) {
+        return typed(UsagePlan.SHAPE, KeyOps.createUsagePlan(store.get(context), request));
+    }
+
+    @Override
+    public UsagePlan getUsagePlan(RequestContext context, GetUsagePlanRequest request) {
+        return typed(UsagePlan.SHAPE, KeyOps.getUsagePlan(store.get(context), request));
+    }
+
+    @Override
+    public UsagePlans getUsagePlans(RequestContext context, GetUsagePlansRequest request) {
+        return typed(UsagePlans.SHAPE, KeyOps.getUsagePlans(store.get(context), request));
+    }
+
+    @Override
+    public UsagePlan updateUsagePlan(RequestContext context, UpdateUsagePlanRequest request) {
+        return typed(UsagePlan.SHAPE, KeyOps.updateUsagePlan(store.get(context), request));
+    }
+
+    @Override
+    public void deleteUsagePlan(RequestContext context, DeleteUsagePlanRequest request) {
+        KeyOps.deleteUsagePlan(store.get(context), request);
+    }
+
+    @Override
+    public UsagePlanKey createUsagePlanKey(RequestContext context, CreateUsagePlanKeyRequest request) {
+        return typed(UsagePlanKey.SHAPE, KeyOps.createUsagePlanKey(store.get(context), request));
+    }
+
+    @Override
+    public UsagePlanKey getUsagePlanKey(RequestContext context, GetUsagePlanKeyRequest request) {
+        return typed(UsagePlanKey.SHAPE, KeyOps.getUsagePlanKey(store.get(context), request));
+    }
+
+    @Override
+    public UsagePlanKeys getUsagePlanKeys(RequestContext context, GetUsagePlanKeysRequest request) {
+        return typed(UsagePlanKeys.SHAPE, KeyOps.getUsagePlanKeys(store.get(context), request));
+    }
+
+    @Override
+    public void deleteUsagePlanKey(RequestContext context, DeleteUsagePlanKeyRequest request) {
+        KeyOps.deleteUsagePlanKey(store.get(context), request);
+    }
+
+    @Override
+    public void tagResource(RequestContext context, TagResourceRequest request) {
+        TagOps.tagResource(store.get(context), request);
+    }
+
+    @Override
+    public void untagResource(RequestContext context, UntagResourceRequest request) {
+        TagOps.untagResource(store.get(context), request);
+    }
+
+    @Override
+    public Tags getTags(RequestContext context, GetTagsRequest request) {
+        return typed(Tags.SHAPE, TagOps.getTags(store.get(context), request));
+    }
+
+    @Override
+    public Account getAccount(RequestContext context, GetAccountRequest request) {
+        return typed(Account.SHAPE, TagOps.getAccount(store.get(context), request));
+    }
+
+    @Override
+    public Account updateAccount(RequestContext context, UpdateAccountRequest request) {
+        return typed(Account.SHAPE, TagOps.updateAccount(store.get(context), request));
+    }
+
+    @Override
+    public dev.polystack.services.apigateway.api.RestApi importRestApi(RequestContext context, ImportRestApiRequest request) {
+        return typed(dev.polystack.services.apigateway.api.RestApi.SHAPE, OpenApiImport.importRestApi(store.get(context), request));
+    }
+
+    @Override
+    public dev.polystack.services.apigateway.api.RestApi putRestApi(RequestContext context, PutRestApiRequest request) {
+        return typed(dev.polystack.services.apigateway.api.RestApi.SHAPE, OpenApiImport.putRestApi(store.get(context), request));
+    }
+
+    @Override
+    public ExportResponse getExport(RequestContext context, GetExportRequest request) {
+        return typed(ExportResponse.SHAPE, OpenApiExport.getExport(store.get(context), request));
     }
 
     /** Requests to a deployed API (by host or by the {@code _user_request_} path) are served here, unparsed. */

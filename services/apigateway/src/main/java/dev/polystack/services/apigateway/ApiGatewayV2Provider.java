@@ -1,5 +1,8 @@
 package dev.polystack.services.apigateway;
 
+import dev.polystack.services.apigatewayv2.api.*;
+import dev.polystack.api.model.Shape;
+import dev.polystack.api.model.TreeConverter;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.polystack.api.AccountRegionStore;
@@ -19,68 +22,24 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiFunction;
 
 /**
  * Native API Gateway v2: HTTP APIs and WebSocket APIs, managed and served. Deployed APIs are served on the same
  * execute-api URLs as REST APIs; the REST provider hands their requests ({@link #serve}) and WebSocket upgrades
  * ({@link #openWebSocket}) over.
  */
-public final class ApiGatewayV2Provider implements ServiceProvider, Persistable {
+public final class ApiGatewayV2Provider implements ApiGatewayV2Api, ServiceProvider, Persistable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ProviderEnvironment env;
     private final WebSocketConnections connections;
     private final AccountRegionStore<HttpApiState> store = new AccountRegionStore<>(HttpApiState::new);
-    private final Map<String, BiFunction<HttpApiState, Map<String, Object>, Map<String, Object>>> operations = new HashMap<>();
+    private final HttpApiOps ops;
 
     public ApiGatewayV2Provider(ProviderEnvironment env, WebSocketConnections connections) {
         this.env = env;
         this.connections = connections;
-        HttpApiOps ops = new HttpApiOps(env.config());
-        operations.put("CreateApi", ops::createApi);
-        operations.put("GetApi", ops::getApi);
-        operations.put("GetApis", ops::getApis);
-        operations.put("UpdateApi", ops::updateApi);
-        operations.put("DeleteApi", ops::deleteApi);
-        operations.put("DeleteCorsConfiguration", ops::deleteCorsConfiguration);
-        operations.put("CreateRoute", ops::createRoute);
-        operations.put("GetRoute", ops::getRoute);
-        operations.put("GetRoutes", ops::getRoutes);
-        operations.put("UpdateRoute", ops::updateRoute);
-        operations.put("DeleteRoute", ops::deleteRoute);
-        operations.put("CreateIntegration", ops::createIntegration);
-        operations.put("GetIntegration", ops::getIntegration);
-        operations.put("GetIntegrations", ops::getIntegrations);
-        operations.put("UpdateIntegration", ops::updateIntegration);
-        operations.put("DeleteIntegration", ops::deleteIntegration);
-        operations.put("CreateStage", ops::createStage);
-        operations.put("GetStage", ops::getStage);
-        operations.put("GetStages", ops::getStages);
-        operations.put("UpdateStage", ops::updateStage);
-        operations.put("DeleteStage", ops::deleteStage);
-        operations.put("CreateDeployment", ops::createDeployment);
-        operations.put("GetDeployment", ops::getDeployment);
-        operations.put("GetDeployments", ops::getDeployments);
-        operations.put("DeleteDeployment", ops::deleteDeployment);
-        operations.put("CreateAuthorizer", ops::createAuthorizer);
-        operations.put("GetAuthorizer", ops::getAuthorizer);
-        operations.put("GetAuthorizers", ops::getAuthorizers);
-        operations.put("UpdateAuthorizer", ops::updateAuthorizer);
-        operations.put("DeleteAuthorizer", ops::deleteAuthorizer);
-        operations.put("CreateRouteResponse", WebSocketResponseOps::createRouteResponse);
-        operations.put("GetRouteResponse", WebSocketResponseOps::getRouteResponse);
-        operations.put("GetRouteResponses", WebSocketResponseOps::getRouteResponses);
-        operations.put("UpdateRouteResponse", WebSocketResponseOps::updateRouteResponse);
-        operations.put("DeleteRouteResponse", WebSocketResponseOps::deleteRouteResponse);
-        operations.put("CreateIntegrationResponse", WebSocketResponseOps::createIntegrationResponse);
-        operations.put("GetIntegrationResponse", WebSocketResponseOps::getIntegrationResponse);
-        operations.put("GetIntegrationResponses", WebSocketResponseOps::getIntegrationResponses);
-        operations.put("UpdateIntegrationResponse", WebSocketResponseOps::updateIntegrationResponse);
-        operations.put("DeleteIntegrationResponse", WebSocketResponseOps::deleteIntegrationResponse);
-        operations.put("TagResource", ops::tagResource);
-        operations.put("UntagResource", ops::untagResource);
-        operations.put("GetTags", ops::getTags);
+        this.ops = new HttpApiOps(env.config());
     }
 
     @Override
@@ -90,9 +49,232 @@ public final class ApiGatewayV2Provider implements ServiceProvider, Persistable 
 
     @Override
     public Map<String, Object> invoke(RequestContext context, String operation, Map<String, Object> input) {
-        BiFunction<HttpApiState, Map<String, Object>, Map<String, Object>> op = operations.get(operation);
-        if (op == null) throw new UnsupportedOperationException(operation);
-        return op.apply(store.get(context), input);
+        return OPERATIONS.invoke(this, context, operation, input);
+    }
+
+    /**
+     * API Gateway's resources are kept as the JSON documents AWS describes them by (the Update* operations patch those
+     * documents by path); a result is the stored document read into its generated type by the generic converter.
+     */
+    private static <T> T typed(Shape<T> shape, Map<String, Object> document) {
+        return TreeConverter.fromTree(shape, document);
+    }
+
+    // ---- the management API: each operation reads its typed request and hands it to the class of its concern ----
+
+    @Override
+    public CreateApiResponse createApi(RequestContext context, CreateApiRequest request) {
+        return typed(CreateApiResponse.SHAPE, ops.createApi(store.get(context), request));
+    }
+
+    @Override
+    public GetApiResponse getApi(RequestContext context, GetApiRequest request) {
+        return typed(GetApiResponse.SHAPE, ops.getApi(store.get(context), request));
+    }
+
+    @Override
+    public GetApisResponse getApis(RequestContext context, GetApisRequest request) {
+        return typed(GetApisResponse.SHAPE, ops.getApis(store.get(context), request));
+    }
+
+    @Override
+    public UpdateApiResponse updateApi(RequestContext context, UpdateApiRequest request) {
+        return typed(UpdateApiResponse.SHAPE, ops.updateApi(store.get(context), request));
+    }
+
+    @Override
+    public void deleteApi(RequestContext context, DeleteApiRequest request) {
+        ops.deleteApi(store.get(context), request);
+    }
+
+    @Override
+    public void deleteCorsConfiguration(RequestContext context, DeleteCorsConfigurationRequest request) {
+        ops.deleteCorsConfiguration(store.get(context), request);
+    }
+
+    @Override
+    public CreateRouteResult createRoute(RequestContext context, CreateRouteRequest request) {
+        return typed(CreateRouteResult.SHAPE, ops.createRoute(store.get(context), request));
+    }
+
+    @Override
+    public GetRouteResult getRoute(RequestContext context, GetRouteRequest request) {
+        return typed(GetRouteResult.SHAPE, ops.getRoute(store.get(context), request));
+    }
+
+    @Override
+    public GetRoutesResponse getRoutes(RequestContext context, GetRoutesRequest request) {
+        return typed(GetRoutesResponse.SHAPE, ops.getRoutes(store.get(context), request));
+    }
+
+    @Override
+    public UpdateRouteResult updateRoute(RequestContext context, UpdateRouteRequest request) {
+        return typed(UpdateRouteResult.SHAPE, ops.updateRoute(store.get(context), request));
+    }
+
+    @Override
+    public void deleteRoute(RequestContext context, DeleteRouteRequest request) {
+        ops.deleteRoute(store.get(context), request);
+    }
+
+    @Override
+    public CreateIntegrationResult createIntegration(RequestContext context, CreateIntegrationRequest request) {
+        return typed(CreateIntegrationResult.SHAPE, ops.createIntegration(store.get(context), request));
+    }
+
+    @Override
+    public GetIntegrationResult getIntegration(RequestContext context, GetIntegrationRequest request) {
+        return typed(GetIntegrationResult.SHAPE, ops.getIntegration(store.get(context), request));
+    }
+
+    @Override
+    public GetIntegrationsResponse getIntegrations(RequestContext context, GetIntegrationsRequest request) {
+        return typed(GetIntegrationsResponse.SHAPE, ops.getIntegrations(store.get(context), request));
+    }
+
+    @Override
+    public UpdateIntegrationResult updateIntegration(RequestContext context, UpdateIntegrationRequest request) {
+        return typed(UpdateIntegrationResult.SHAPE, ops.updateIntegration(store.get(context), request));
+    }
+
+    @Override
+    public void deleteIntegration(RequestContext context, DeleteIntegrationRequest request) {
+        ops.deleteIntegration(store.get(context), request);
+    }
+
+    @Override
+    public CreateStageResponse createStage(RequestContext context, CreateStageRequest request) {
+        return typed(CreateStageResponse.SHAPE, ops.createStage(store.get(context), request));
+    }
+
+    @Override
+    public GetStageResponse getStage(RequestContext context, GetStageRequest request) {
+        return typed(GetStageResponse.SHAPE, ops.getStage(store.get(context), request));
+    }
+
+    @Override
+    public GetStagesResponse getStages(RequestContext context, GetStagesRequest request) {
+        return typed(GetStagesResponse.SHAPE, ops.getStages(store.get(context), request));
+    }
+
+    @Override
+    public UpdateStageResponse updateStage(RequestContext context, UpdateStageRequest request) {
+        return typed(UpdateStageResponse.SHAPE, ops.updateStage(store.get(context), request));
+    }
+
+    @Override
+    public void deleteStage(RequestContext context, DeleteStageRequest request) {
+        ops.deleteStage(store.get(context), request);
+    }
+
+    @Override
+    public CreateDeploymentResponse createDeployment(RequestContext context, CreateDeploymentRequest request) {
+        return typed(CreateDeploymentResponse.SHAPE, ops.createDeployment(store.get(context), request));
+    }
+
+    @Override
+    public GetDeploymentResponse getDeployment(RequestContext context, GetDeploymentRequest request) {
+        return typed(GetDeploymentResponse.SHAPE, ops.getDeployment(store.get(context), request));
+    }
+
+    @Override
+    public GetDeploymentsResponse getDeployments(RequestContext context, GetDeploymentsRequest request) {
+        return typed(GetDeploymentsResponse.SHAPE, ops.getDeployments(store.get(context), request));
+    }
+
+    @Override
+    public void deleteDeployment(RequestContext context, DeleteDeploymentRequest request) {
+        ops.deleteDeployment(store.get(context), request);
+    }
+
+    @Override
+    public CreateAuthorizerResponse createAuthorizer(RequestContext context, CreateAuthorizerRequest request) {
+        return typed(CreateAuthorizerResponse.SHAPE, ops.createAuthorizer(store.get(context), request));
+    }
+
+    @Override
+    public GetAuthorizerResponse getAuthorizer(RequestContext context, GetAuthorizerRequest request) {
+        return typed(GetAuthorizerResponse.SHAPE, ops.getAuthorizer(store.get(context), request));
+    }
+
+    @Override
+    public GetAuthorizersResponse getAuthorizers(RequestContext context, GetAuthorizersRequest request) {
+        return typed(GetAuthorizersResponse.SHAPE, ops.getAuthorizers(store.get(context), request));
+    }
+
+    @Override
+    public UpdateAuthorizerResponse updateAuthorizer(RequestContext context, UpdateAuthorizerRequest request) {
+        return typed(UpdateAuthorizerResponse.SHAPE, ops.updateAuthorizer(store.get(context), request));
+    }
+
+    @Override
+    public void deleteAuthorizer(RequestContext context, DeleteAuthorizerRequest request) {
+        ops.deleteAuthorizer(store.get(context), request);
+    }
+
+    @Override
+    public TagResourceResponse tagResource(RequestContext context, TagResourceRequest request) {
+        return typed(TagResourceResponse.SHAPE, ops.tagResource(store.get(context), request));
+    }
+
+    @Override
+    public void untagResource(RequestContext context, UntagResourceRequest request) {
+        ops.untagResource(store.get(context), request);
+    }
+
+    @Override
+    public GetTagsResponse getTags(RequestContext context, GetTagsRequest request) {
+        return typed(GetTagsResponse.SHAPE, ops.getTags(store.get(context), request));
+    }
+
+    @Override
+    public CreateRouteResponseResponse createRouteResponse(RequestContext context, CreateRouteResponseRequest request) {
+        return typed(CreateRouteResponseResponse.SHAPE, WebSocketResponseOps.createRouteResponse(store.get(context), request));
+    }
+
+    @Override
+    public GetRouteResponseResponse getRouteResponse(RequestContext context, GetRouteResponseRequest request) {
+        return typed(GetRouteResponseResponse.SHAPE, WebSocketResponseOps.getRouteResponse(store.get(context), request));
+    }
+
+    @Override
+    public GetRouteResponsesResponse getRouteResponses(RequestContext context, GetRouteResponsesRequest request) {
+        return typed(GetRouteResponsesResponse.SHAPE, WebSocketResponseOps.getRouteResponses(store.get(context), request));
+    }
+
+    @Override
+    public UpdateRouteResponseResponse updateRouteResponse(RequestContext context, UpdateRouteResponseRequest request) {
+        return typed(UpdateRouteResponseResponse.SHAPE, WebSocketResponseOps.updateRouteResponse(store.get(context), request));
+    }
+
+    @Override
+    public void deleteRouteResponse(RequestContext context, DeleteRouteResponseRequest request) {
+        WebSocketResponseOps.deleteRouteResponse(store.get(context), request);
+    }
+
+    @Override
+    public CreateIntegrationResponseResponse createIntegrationResponse(RequestContext context, CreateIntegrationResponseRequest request) {
+        return typed(CreateIntegrationResponseResponse.SHAPE, WebSocketResponseOps.createIntegrationResponse(store.get(context), request));
+    }
+
+    @Override
+    public GetIntegrationResponseResponse getIntegrationResponse(RequestContext context, GetIntegrationResponseRequest request) {
+        return typed(GetIntegrationResponseResponse.SHAPE, WebSocketResponseOps.getIntegrationResponse(store.get(context), request));
+    }
+
+    @Override
+    public GetIntegrationResponsesResponse getIntegrationResponses(RequestContext context, GetIntegrationResponsesRequest request) {
+        return typed(GetIntegrationResponsesResponse.SHAPE, WebSocketResponseOps.getIntegrationResponses(store.get(context), request));
+    }
+
+    @Override
+    public UpdateIntegrationResponseResponse updateIntegrationResponse(RequestContext context, UpdateIntegrationResponseRequest request) {
+        return typed(UpdateIntegrationResponseResponse.SHAPE, WebSocketResponseOps.updateIntegrationResponse(store.get(context), request));
+    }
+
+    @Override
+    public void deleteIntegrationResponse(RequestContext context, DeleteIntegrationResponseRequest request) {
+        WebSocketResponseOps.deleteIntegrationResponse(store.get(context), request);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.polystack.services.apigateway;
 
+import dev.polystack.services.apigateway.api.*;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -55,18 +56,18 @@ final class ComponentOps {
         return m;
     }
 
-    static Map<String, Object> createModel(ApiGatewayState state, Map<String, Object> in) {
-        RestApi api = state.api(str(in, "restApiId"));
-        String name = str(in, "name");
+    static Map<String, Object> createModel(ApiGatewayState state, CreateModelRequest in) {
+        RestApi api = state.api(in.restApiId());
+        String name = in.name();
         if (name == null || name.isEmpty()) throw ApiGatewayErrors.badRequest("Model name must be non-empty");
-        String schema = str(in, "schema");
-        String contentType = str(in, "contentType");
+        String schema = in.schema();
+        String contentType = in.contentType();
         if (schema == null || !hasPropertiesOrItems(schema)) {
             throw ApiGatewayErrors.badRequest("Model schema must have at least 1 property or array items defined");
         }
         synchronized (api) {
             if (api.models.containsKey(name)) throw ApiGatewayErrors.conflict("Model name already exists for this REST API");
-            Map<String, Object> m = model(Ids.shortId(), name, contentType == null ? "application/json" : contentType, str(in, "description"), schema);
+            Map<String, Object> m = model(Ids.shortId(), name, contentType == null ? "application/json" : contentType, in.description(), schema);
             api.models.put(name, m);
             return Docs.copy(m);
         }
@@ -88,27 +89,27 @@ final class ComponentOps {
         return m;
     }
 
-    static Map<String, Object> getModel(ApiGatewayState state, Map<String, Object> in) {
-        RestApi api = state.api(str(in, "restApiId"));
+    static Map<String, Object> getModel(ApiGatewayState state, GetModelRequest in) {
+        RestApi api = state.api(in.restApiId());
         synchronized (api) {
-            return Docs.copy(existingModel(api, str(in, "modelName")));
+            return Docs.copy(existingModel(api, in.modelName()));
         }
     }
 
-    static Map<String, Object> getModels(ApiGatewayState state, Map<String, Object> in) {
-        RestApi api = state.api(str(in, "restApiId"));
+    static Map<String, Object> getModels(ApiGatewayState state, GetModelsRequest in) {
+        RestApi api = state.api(in.restApiId());
         List<Map<String, Object>> all = new ArrayList<>();
         synchronized (api) {
             api.models.values().forEach(m -> all.add(Docs.copy(m)));
         }
-        return Paging.page(all, in);
+        return Paging.page(all, in.position(), in.limit());
     }
 
-    static Map<String, Object> updateModel(ApiGatewayState state, Map<String, Object> in) {
-        List<Patch.Op> ops = Patch.read(in.get("patchOperations"), "updateModelInput", null);
-        RestApi api = state.api(str(in, "restApiId"));
+    static Map<String, Object> updateModel(ApiGatewayState state, UpdateModelRequest in) {
+        List<Patch.Op> ops = Patch.read(in.patchOperations(), "updateModelInput", null);
+        RestApi api = state.api(in.restApiId());
         synchronized (api) {
-            Map<String, Object> m = existingModel(api, str(in, "modelName"));
+            Map<String, Object> m = existingModel(api, in.modelName());
             for (Patch.Op op : ops) {
                 if (!op.path().equals("/description") && !op.path().equals("/schema")) {
                     throw ApiGatewayErrors.badRequest("Invalid patch path  '" + op.path() + "' specified for op '" + op.op() + "'. Must be one of: [/description, /schema]");
@@ -119,10 +120,10 @@ final class ComponentOps {
         }
     }
 
-    static Map<String, Object> deleteModel(ApiGatewayState state, Map<String, Object> in) {
-        RestApi api = state.api(str(in, "restApiId"));
+    static Map<String, Object> deleteModel(ApiGatewayState state, DeleteModelRequest in) {
+        RestApi api = state.api(in.restApiId());
         synchronized (api) {
-            String name = str(in, "modelName");
+            String name = in.modelName();
             existingModel(api, name);
             for (RestApi.Resource r : api.resources.values()) {
                 for (Map.Entry<String, Map<String, Object>> m : r.methods.entrySet()) {
@@ -141,15 +142,15 @@ final class ComponentOps {
 
     // ---- request validators ----
 
-    static Map<String, Object> createRequestValidator(ApiGatewayState state, Map<String, Object> in) {
-        RestApi api = state.restApis.get(String.valueOf(in.get("restApiId")));
+    static Map<String, Object> createRequestValidator(ApiGatewayState state, CreateRequestValidatorRequest in) {
+        RestApi api = state.restApis.get(String.valueOf(in.restApiId()));
         if (api == null) throw ApiGatewayErrors.badRequest("Invalid REST API identifier specified");
         synchronized (api) {
             Map<String, Object> v = new LinkedHashMap<>();
             v.put("id", Ids.shortId());
-            Docs.putIfPresent(v, "name", str(in, "name"));
-            v.put("validateRequestBody", Docs.bool(in, "validateRequestBody", false));
-            v.put("validateRequestParameters", Docs.bool(in, "validateRequestParameters", false));
+            Docs.putIfPresent(v, "name", in.name());
+            v.put("validateRequestBody", java.util.Objects.requireNonNullElse(in.validateRequestBody(), false));
+            v.put("validateRequestParameters", java.util.Objects.requireNonNullElse(in.validateRequestParameters(), false));
             api.validators.put((String) v.get("id"), v);
             return Docs.copy(v);
         }
@@ -161,27 +162,27 @@ final class ComponentOps {
         return v;
     }
 
-    static Map<String, Object> getRequestValidator(ApiGatewayState state, Map<String, Object> in) {
-        RestApi api = state.api(str(in, "restApiId"));
+    static Map<String, Object> getRequestValidator(ApiGatewayState state, GetRequestValidatorRequest in) {
+        RestApi api = state.api(in.restApiId());
         synchronized (api) {
-            return Docs.copy(validator(api, str(in, "requestValidatorId")));
+            return Docs.copy(validator(api, in.requestValidatorId()));
         }
     }
 
-    static Map<String, Object> getRequestValidators(ApiGatewayState state, Map<String, Object> in) {
-        RestApi api = state.api(str(in, "restApiId"));
+    static Map<String, Object> getRequestValidators(ApiGatewayState state, GetRequestValidatorsRequest in) {
+        RestApi api = state.api(in.restApiId());
         List<Map<String, Object>> all = new ArrayList<>();
         synchronized (api) {
             api.validators.values().forEach(v -> all.add(Docs.copy(v)));
         }
-        return Paging.page(all, in);
+        return Paging.page(all, in.position(), in.limit());
     }
 
-    static Map<String, Object> updateRequestValidator(ApiGatewayState state, Map<String, Object> in) {
-        List<Patch.Op> ops = Patch.read(in.get("patchOperations"), "updateRequestValidatorInput", null);
-        RestApi api = state.api(str(in, "restApiId"));
+    static Map<String, Object> updateRequestValidator(ApiGatewayState state, UpdateRequestValidatorRequest in) {
+        List<Patch.Op> ops = Patch.read(in.patchOperations(), "updateRequestValidatorInput", null);
+        RestApi api = state.api(in.restApiId());
         synchronized (api) {
-            Map<String, Object> v = validator(api, str(in, "requestValidatorId"));
+            Map<String, Object> v = validator(api, in.requestValidatorId());
             Map<String, Object> doc = Docs.copy(v);
             for (Patch.Op op : ops) {
                 if (!op.op().equals("replace")) {
@@ -200,27 +201,32 @@ final class ComponentOps {
         }
     }
 
-    static Map<String, Object> deleteRequestValidator(ApiGatewayState state, Map<String, Object> in) {
-        RestApi api = state.api(str(in, "restApiId"));
+    static Map<String, Object> deleteRequestValidator(ApiGatewayState state, DeleteRequestValidatorRequest in) {
+        RestApi api = state.api(in.restApiId());
         synchronized (api) {
-            validator(api, str(in, "requestValidatorId"));
-            api.validators.remove(str(in, "requestValidatorId"));
+            validator(api, in.requestValidatorId());
+            api.validators.remove(in.requestValidatorId());
         }
         return Map.of();
     }
 
     // ---- authorizers ----
 
-    static Map<String, Object> createAuthorizer(ApiGatewayState state, Map<String, Object> in) {
-        RestApi api = state.restApis.get(String.valueOf(in.get("restApiId")));
+    static Map<String, Object> createAuthorizer(ApiGatewayState state, CreateAuthorizerRequest in) {
+        RestApi api = state.restApis.get(String.valueOf(in.restApiId()));
         if (api == null) throw ApiGatewayErrors.conflict("Unable to complete operation due to concurrent modification. Please try again later.");
         synchronized (api) {
             Map<String, Object> a = new LinkedHashMap<>();
             a.put("id", Ids.shortId());
-            for (String key : List.of("name", "type", "providerARNs", "authType", "authorizerUri", "authorizerCredentials",
-                    "identitySource", "identityValidationExpression", "authorizerResultTtlInSeconds")) {
-                Docs.putIfPresent(a, key, in.get(key));
-            }
+            Docs.putIfPresent(a, "name", in.name());
+            Docs.putIfPresent(a, "type", in.typeAsString());
+            if (in.providerARNs() != null) a.put("providerARNs", new ArrayList<>(in.providerARNs()));
+            Docs.putIfPresent(a, "authType", in.authType());
+            Docs.putIfPresent(a, "authorizerUri", in.authorizerUri());
+            Docs.putIfPresent(a, "authorizerCredentials", in.authorizerCredentials());
+            Docs.putIfPresent(a, "identitySource", in.identitySource());
+            Docs.putIfPresent(a, "identityValidationExpression", in.identityValidationExpression());
+            Docs.putIfPresent(a, "authorizerResultTtlInSeconds", in.authorizerResultTtlInSeconds());
             if ("TOKEN".equals(a.get("type")) || "REQUEST".equals(a.get("type"))) a.putIfAbsent("authorizerResultTtlInSeconds", 300);
             api.authorizers.put((String) a.get("id"), a);
             return Docs.copy(a);
@@ -233,27 +239,27 @@ final class ComponentOps {
         return a;
     }
 
-    static Map<String, Object> getAuthorizer(ApiGatewayState state, Map<String, Object> in) {
-        RestApi api = state.api(str(in, "restApiId"));
+    static Map<String, Object> getAuthorizer(ApiGatewayState state, GetAuthorizerRequest in) {
+        RestApi api = state.api(in.restApiId());
         synchronized (api) {
-            return Docs.copy(authorizer(api, str(in, "authorizerId")));
+            return Docs.copy(authorizer(api, in.authorizerId()));
         }
     }
 
-    static Map<String, Object> getAuthorizers(ApiGatewayState state, Map<String, Object> in) {
-        RestApi api = state.api(str(in, "restApiId"));
+    static Map<String, Object> getAuthorizers(ApiGatewayState state, GetAuthorizersRequest in) {
+        RestApi api = state.api(in.restApiId());
         List<Map<String, Object>> all = new ArrayList<>();
         synchronized (api) {
             api.authorizers.values().forEach(a -> all.add(Docs.copy(a)));
         }
-        return Paging.page(all, in);
+        return Paging.page(all, in.position(), in.limit());
     }
 
-    static Map<String, Object> updateAuthorizer(ApiGatewayState state, Map<String, Object> in) {
-        List<Patch.Op> ops = Patch.read(in.get("patchOperations"), "updateAuthorizerInput", null);
-        RestApi api = state.api(str(in, "restApiId"));
+    static Map<String, Object> updateAuthorizer(ApiGatewayState state, UpdateAuthorizerRequest in) {
+        List<Patch.Op> ops = Patch.read(in.patchOperations(), "updateAuthorizerInput", null);
+        RestApi api = state.api(in.restApiId());
         synchronized (api) {
-            Map<String, Object> a = authorizer(api, str(in, "authorizerId"));
+            Map<String, Object> a = authorizer(api, in.authorizerId());
             for (Patch.Op op : ops) {
                 String member = op.member();
                 if (member.equals("authorizerResultTtlInSeconds")) a.put(member, Integer.parseInt(op.value()));
@@ -264,11 +270,11 @@ final class ComponentOps {
         }
     }
 
-    static Map<String, Object> deleteAuthorizer(ApiGatewayState state, Map<String, Object> in) {
-        RestApi api = state.api(str(in, "restApiId"));
+    static Map<String, Object> deleteAuthorizer(ApiGatewayState state, DeleteAuthorizerRequest in) {
+        RestApi api = state.api(in.restApiId());
         synchronized (api) {
-            authorizer(api, str(in, "authorizerId"));
-            api.authorizers.remove(str(in, "authorizerId"));
+            authorizer(api, in.authorizerId());
+            api.authorizers.remove(in.authorizerId());
         }
         return Map.of();
     }
@@ -300,18 +306,18 @@ final class ComponentOps {
         return own != null ? own : defaultGatewayResponse(type);
     }
 
-    static Map<String, Object> putGatewayResponse(ApiGatewayState state, Map<String, Object> in) {
-        RestApi api = state.api(str(in, "restApiId"));
-        String type = checkResponseType(str(in, "responseType"));
+    static Map<String, Object> putGatewayResponse(ApiGatewayState state, PutGatewayResponseRequest in) {
+        RestApi api = state.api(in.restApiId());
+        String type = checkResponseType(in.responseTypeAsString());
         synchronized (api) {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("defaultResponse", false);
-            Map<String, Object> params = Docs.map(in, "responseParameters");
-            Map<String, Object> templates = Docs.map(in, "responseTemplates");
+            Map<String, ?> params = in.responseParameters();
+            Map<String, ?> templates = in.responseTemplates();
             r.put("responseParameters", params == null ? new LinkedHashMap<>() : new LinkedHashMap<>(params));
             r.put("responseTemplates", templates == null ? new LinkedHashMap<>() : new LinkedHashMap<>(templates));
             r.put("responseType", type);
-            String status = str(in, "statusCode");
+            String status = in.statusCode();
             if (status != null) MethodOps.checkStatusCode(status);
             Docs.putIfPresent(r, "statusCode", status != null ? status : DEFAULT_RESPONSES.get(type));
             api.gatewayResponses.put(type, r);
@@ -319,16 +325,16 @@ final class ComponentOps {
         }
     }
 
-    static Map<String, Object> getGatewayResponse(ApiGatewayState state, Map<String, Object> in) {
-        RestApi api = state.api(str(in, "restApiId"));
-        String type = checkResponseType(str(in, "responseType"));
+    static Map<String, Object> getGatewayResponse(ApiGatewayState state, GetGatewayResponseRequest in) {
+        RestApi api = state.api(in.restApiId());
+        String type = checkResponseType(in.responseTypeAsString());
         synchronized (api) {
             return Docs.copy(gatewayResponse(api, type));
         }
     }
 
-    static Map<String, Object> getGatewayResponses(ApiGatewayState state, Map<String, Object> in) {
-        RestApi api = state.api(str(in, "restApiId"));
+    static Map<String, Object> getGatewayResponses(ApiGatewayState state, GetGatewayResponsesRequest in) {
+        RestApi api = state.api(in.restApiId());
         List<Map<String, Object>> all = new ArrayList<>();
         synchronized (api) {
             for (String type : DEFAULT_RESPONSES.keySet()) all.add(Docs.copy(gatewayResponse(api, type)));
@@ -338,10 +344,10 @@ final class ComponentOps {
         return out;
     }
 
-    static Map<String, Object> updateGatewayResponse(ApiGatewayState state, Map<String, Object> in) {
-        List<Patch.Op> ops = Patch.read(in.get("patchOperations"), "updateGatewayResponseInput", null);
-        RestApi api = state.api(str(in, "restApiId"));
-        String type = checkResponseType(str(in, "responseType"));
+    static Map<String, Object> updateGatewayResponse(ApiGatewayState state, UpdateGatewayResponseRequest in) {
+        List<Patch.Op> ops = Patch.read(in.patchOperations(), "updateGatewayResponseInput", null);
+        RestApi api = state.api(in.restApiId());
+        String type = checkResponseType(in.responseTypeAsString());
         synchronized (api) {
             Map<String, Object> r = Docs.copy(gatewayResponse(api, type));
             r.put("defaultResponse", false);
@@ -364,9 +370,9 @@ final class ComponentOps {
         }
     }
 
-    static Map<String, Object> deleteGatewayResponse(ApiGatewayState state, Map<String, Object> in) {
-        RestApi api = state.api(str(in, "restApiId"));
-        String type = checkResponseType(str(in, "responseType"));
+    static Map<String, Object> deleteGatewayResponse(ApiGatewayState state, DeleteGatewayResponseRequest in) {
+        RestApi api = state.api(in.restApiId());
+        String type = checkResponseType(in.responseTypeAsString());
         synchronized (api) {
             if (api.gatewayResponses.remove(type) == null) throw ApiGatewayErrors.notFound("Gateway response type not defined on api");
         }

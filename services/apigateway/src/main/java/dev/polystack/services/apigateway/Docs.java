@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * API Gateway's resources are JSON documents that {@code Update*} operations patch in place, so they are kept
- * in their output form (member name → value) and handed out as copies. These are the small accessors for them.
+ * API Gateway's resources are JSON documents that {@code Update*} operations patch in place by path, so the stored
+ * state keeps them in their output form (member name → value) and hands out copies, which the providers read into
+ * their generated result types. These are the small accessors for those stored documents; requests never pass
+ * through them (they arrive typed).
  */
 final class Docs {
     private Docs() {

@@ -1,5 +1,8 @@
 package dev.polystack.services.apigateway;
 
+import dev.polystack.api.model.Shape;
+import dev.polystack.api.model.TreeConverter;
+import dev.polystack.services.apigatewayv2.api.*;
 import dev.polystack.api.Config;
 
 import java.util.ArrayList;
@@ -33,7 +36,9 @@ final class HttpApiOps {
         this.config = config;
     }
 
-    static void copyFields(Map<String, Object> in, Map<String, Object> doc, List<String> fields) {
+    /** Copies these members of a request into a stored document (the request's tree, by the generic converter). */
+    static <T> void copyFields(Shape<T> shape, T request, Map<String, Object> doc, List<String> fields) {
+        Map<String, Object> in = TreeConverter.toTree(shape, request);
         for (String f : fields) {
             Object v = in.get(f);
             if (v != null) doc.put(f, Docs.copy(v));
@@ -42,12 +47,12 @@ final class HttpApiOps {
 
     // ---- APIs ----
 
-    Map<String, Object> createApi(HttpApiState state, Map<String, Object> in) {
-        String protocol = str(in, "ProtocolType");
+    Map<String, Object> createApi(HttpApiState state, CreateApiRequest in) {
+        String protocol = in.protocolTypeAsString();
         if (!"HTTP".equals(protocol) && !"WEBSOCKET".equals(protocol)) {
             throw ApiGatewayErrors.badRequest("Invalid protocol type specified: " + protocol);
         }
-        if ("WEBSOCKET".equals(protocol) && in.get("RouteSelectionExpression") == null) {
+        if ("WEBSOCKET".equals(protocol) && in.routeSelectionExpression() == null) {
             throw ApiGatewayErrors.badRequest("RouteSelectionExpression is required for WebSocket APIs");
         }
         String id = Ids.apiId();
@@ -60,13 +65,13 @@ final class HttpApiOps {
         doc.put("IpAddressType", "ipv4");
         doc.put("ProtocolType", protocol);
         doc.put("RouteSelectionExpression", "$request.method $request.path");
-        copyFields(in, doc, API_FIELDS);
-        Map<String, Object> tags = Docs.map(in, "Tags");
+        copyFields(CreateApiRequest.SHAPE, in, doc, API_FIELDS);
+        Map<String, ?> tags = in.tags();
         doc.put("Tags", tags == null ? new LinkedHashMap<>() : new LinkedHashMap<>(tags));
         HttpApi api = new HttpApi(id, doc);
-        String target = str(in, "Target");
+        String target = in.target();
         if (target != null && "HTTP".equals(protocol)) {
-            quickCreate(api, target, str(in, "RouteKey"));
+            quickCreate(api, target, in.routeKey());
             autoDeploy(api);
         }
         state.apis.put(id, api);
@@ -100,39 +105,39 @@ final class HttpApiOps {
         api.stages.put("$default", stage);
     }
 
-    Map<String, Object> getApi(HttpApiState state, Map<String, Object> in) {
-        HttpApi api = state.api(str(in, "ApiId"));
+    Map<String, Object> getApi(HttpApiState state, GetApiRequest in) {
+        HttpApi api = state.api(in.apiId());
         synchronized (api) {
             return Docs.copy(api.doc);
         }
     }
 
-    Map<String, Object> getApis(HttpApiState state, Map<String, Object> in) {
+    Map<String, Object> getApis(HttpApiState state, GetApisRequest in) {
         List<Map<String, Object>> all = new ArrayList<>();
         for (HttpApi api : state.apis.values()) {
             synchronized (api) {
                 all.add(Docs.copy(api.doc));
             }
         }
-        return page(all, in);
+        return page(all, in.nextToken(), in.maxResults());
     }
 
-    Map<String, Object> updateApi(HttpApiState state, Map<String, Object> in) {
-        HttpApi api = state.api(str(in, "ApiId"));
+    Map<String, Object> updateApi(HttpApiState state, UpdateApiRequest in) {
+        HttpApi api = state.api(in.apiId());
         synchronized (api) {
-            copyFields(in, api.doc, API_FIELDS);
+            copyFields(UpdateApiRequest.SHAPE, in, api.doc, API_FIELDS);
             return Docs.copy(api.doc);
         }
     }
 
-    Map<String, Object> deleteApi(HttpApiState state, Map<String, Object> in) {
-        HttpApi api = state.api(str(in, "ApiId"));
+    Map<String, Object> deleteApi(HttpApiState state, DeleteApiRequest in) {
+        HttpApi api = state.api(in.apiId());
         state.apis.remove(api.id);
         return Map.of();
     }
 
-    Map<String, Object> deleteCorsConfiguration(HttpApiState state, Map<String, Object> in) {
-        HttpApi api = state.api(str(in, "ApiId"));
+    Map<String, Object> deleteCorsConfiguration(HttpApiState state, DeleteCorsConfigurationRequest in) {
+        HttpApi api = state.api(in.apiId());
         synchronized (api) {
             api.doc.remove("CorsConfiguration");
         }
@@ -151,10 +156,10 @@ final class HttpApiOps {
         }
     }
 
-    Map<String, Object> createRoute(HttpApiState state, Map<String, Object> in) {
-        HttpApi api = state.api(str(in, "ApiId"));
+    Map<String, Object> createRoute(HttpApiState state, CreateRouteRequest in) {
+        HttpApi api = state.api(in.apiId());
         synchronized (api) {
-            String routeKey = str(in, "RouteKey");
+            String routeKey = in.routeKey();
             checkRouteKey(api, routeKey);
             for (Map<String, Object> r : api.routes.values()) {
                 if (routeKey.equals(r.get("RouteKey"))) throw ApiGatewayErrors.conflict("Unable to create route " + routeKey + ". The route already exists.");
@@ -163,7 +168,7 @@ final class HttpApiOps {
             route.put("RouteId", Ids.of(7));
             route.put("ApiKeyRequired", false);
             route.put("AuthorizationType", "NONE");
-            copyFields(in, route, ROUTE_FIELDS);
+            copyFields(CreateRouteRequest.SHAPE, in, route, ROUTE_FIELDS);
             checkTarget(api, str(route, "Target"));
             api.routes.put((String) route.get("RouteId"), route);
             autoDeploy(api);
@@ -184,39 +189,39 @@ final class HttpApiOps {
         return r;
     }
 
-    Map<String, Object> getRoute(HttpApiState state, Map<String, Object> in) {
-        HttpApi api = state.api(str(in, "ApiId"));
+    Map<String, Object> getRoute(HttpApiState state, GetRouteRequest in) {
+        HttpApi api = state.api(in.apiId());
         synchronized (api) {
-            return Docs.copy(route(api, str(in, "RouteId")));
+            return Docs.copy(route(api, in.routeId()));
         }
     }
 
-    Map<String, Object> getRoutes(HttpApiState state, Map<String, Object> in) {
-        HttpApi api = state.api(str(in, "ApiId"));
+    Map<String, Object> getRoutes(HttpApiState state, GetRoutesRequest in) {
+        HttpApi api = state.api(in.apiId());
         List<Map<String, Object>> all = new ArrayList<>();
         synchronized (api) {
             api.routes.values().forEach(r -> all.add(Docs.copy(r)));
         }
-        return page(all, in);
+        return page(all, in.nextToken(), in.maxResults());
     }
 
-    Map<String, Object> updateRoute(HttpApiState state, Map<String, Object> in) {
-        HttpApi api = state.api(str(in, "ApiId"));
+    Map<String, Object> updateRoute(HttpApiState state, UpdateRouteRequest in) {
+        HttpApi api = state.api(in.apiId());
         synchronized (api) {
-            Map<String, Object> route = route(api, str(in, "RouteId"));
-            if (in.get("RouteKey") != null) checkRouteKey(api, str(in, "RouteKey"));
-            checkTarget(api, str(in, "Target"));
-            copyFields(in, route, ROUTE_FIELDS);
+            Map<String, Object> route = route(api, in.routeId());
+            if (in.routeKey() != null) checkRouteKey(api, in.routeKey());
+            checkTarget(api, in.target());
+            copyFields(UpdateRouteRequest.SHAPE, in, route, ROUTE_FIELDS);
             autoDeploy(api);
             return Docs.copy(route);
         }
     }
 
-    Map<String, Object> deleteRoute(HttpApiState state, Map<String, Object> in) {
-        HttpApi api = state.api(str(in, "ApiId"));
+    Map<String, Object> deleteRoute(HttpApiState state, DeleteRouteRequest in) {
+        HttpApi api = state.api(in.apiId());
         synchronized (api) {
-            route(api, str(in, "RouteId"));
-            api.routes.remove(str(in, "RouteId"));
+            route(api, in.routeId());
+            api.routes.remove(in.routeId());
             autoDeploy(api);
         }
         return Map.of();
@@ -224,9 +229,9 @@ final class HttpApiOps {
 
     // ---- integrations ----
 
-    Map<String, Object> createIntegration(HttpApiState state, Map<String, Object> in) {
-        HttpApi api = state.api(str(in, "ApiId"));
-        String type = str(in, "IntegrationType");
+    Map<String, Object> createIntegration(HttpApiState state, CreateIntegrationRequest in) {
+        HttpApi api = state.api(in.apiId());
+        String type = in.integrationTypeAsString();
         if (type == null || !Set.of("AWS", "AWS_PROXY", "HTTP", "HTTP_PROXY", "MOCK").contains(type)) {
             throw ApiGatewayErrors.badRequest("Invalid integration type specified: " + type);
         }
@@ -234,7 +239,7 @@ final class HttpApiOps {
             Map<String, Object> integration = new LinkedHashMap<>();
             integration.put("IntegrationId", Ids.of(7));
             integration.put("ConnectionType", "INTERNET");
-            copyFields(in, integration, INTEGRATION_FIELDS);
+            copyFields(CreateIntegrationRequest.SHAPE, in, integration, INTEGRATION_FIELDS);
             if (api.isHttp()) {
                 if (type.equals("AWS_PROXY") && integration.get("PayloadFormatVersion") == null && integration.get("IntegrationSubtype") == null) {
                     throw ApiGatewayErrors.badRequest("PayloadFormatVersion is a required parameter for integration type AWS_PROXY.");
@@ -260,36 +265,36 @@ final class HttpApiOps {
         return i;
     }
 
-    Map<String, Object> getIntegration(HttpApiState state, Map<String, Object> in) {
-        HttpApi api = state.api(str(in, "ApiId"));
+    Map<String, Object> getIntegration(HttpApiState state, GetIntegrationRequest in) {
+        HttpApi api = state.api(in.apiId());
         synchronized (api) {
-            return Docs.copy(integration(api, str(in, "IntegrationId")));
+            return Docs.copy(integration(api, in.integrationId()));
         }
     }
 
-    Map<String, Object> getIntegrations(HttpApiState state, Map<String, Object> in) {
-        HttpApi api = state.api(str(in, "ApiId"));
+    Map<String, Object> getIntegrations(HttpApiState state, GetIntegrationsRequest in) {
+        HttpApi api = state.api(in.apiId());
         List<Map<String, Object>> all = new ArrayList<>();
         synchronized (api) {
             api.integrations.values().forEach(i -> all.add(Docs.copy(i)));
         }
-        return page(all, in);
+        return page(all, in.nextToken(), in.maxResults());
     }
 
-    Map<String, Object> updateIntegration(HttpApiState state, Map<String, Object> in) {
-        HttpApi api = state.api(str(in, "ApiId"));
+    Map<String, Object> updateIntegration(HttpApiState state, UpdateIntegrationRequest in) {
+        HttpApi api = state.api(in.apiId());
         synchronized (api) {
-            Map<String, Object> integration = integration(api, str(in, "IntegrationId"));
-            copyFields(in, integration, INTEGRATION_FIELDS);
+            Map<String, Object> integration = integration(api, in.integrationId());
+            copyFields(UpdateIntegrationRequest.SHAPE, in, integration, INTEGRATION_FIELDS);
             autoDeploy(api);
             return Docs.copy(integration);
         }
     }
 
-    Map<String, Object> deleteIntegration(HttpApiState state, Map<String, Object> in) {
-        HttpApi api = state.api(str(in, "ApiId"));
+    Map<String, Object> deleteIntegration(HttpApiState state, DeleteIntegrationRequest in) {
+        HttpApi api = state.api(in.apiId());
         synchronized (api) {
-            String id = str(in, "IntegrationId");
+            String id = in.integrationId();
             integration(api, id);
             for (Map<String, Object> r : api.routes.values()) {
                 if (("integrations/" + id).equals(r.get("Target"))) {
@@ -303,7 +308,7 @@ final class HttpApiOps {
 
     // ---- stages and deployments ----
 
-    private static Map<String, Object> newStage(String name, boolean autoDeploy, Map<String, Object> variables) {
+    private static Map<String, Object> newStage(String name, boolean autoDeploy, Map<String, ?> variables) {
         Map<String, Object> stage = new LinkedHashMap<>();
         stage.put("StageName", name);
         stage.put("AutoDeploy", autoDeploy);
@@ -319,18 +324,18 @@ final class HttpApiOps {
         return stage;
     }
 
-    Map<String, Object> createStage(HttpApiState state, Map<String, Object> in) {
-        HttpApi api = state.api(str(in, "ApiId"));
+    Map<String, Object> createStage(HttpApiState state, CreateStageRequest in) {
+        HttpApi api = state.api(in.apiId());
         synchronized (api) {
-            String name = str(in, "StageName");
+            String name = in.stageName();
             if (api.stages.containsKey(name)) throw ApiGatewayErrors.conflict("Stage " + name + " already exists");
-            String deploymentId = str(in, "DeploymentId");
+            String deploymentId = in.deploymentId();
             if (deploymentId != null && !api.deployments.containsKey(deploymentId)) {
                 throw ApiGatewayErrors.badRequest("Deployment id does not exist");
             }
-            Map<String, Object> stage = newStage(name, Docs.bool(in, "AutoDeploy", false), Docs.map(in, "StageVariables"));
-            copyFields(in, stage, STAGE_FIELDS);
-            Map<String, Object> tags = Docs.map(in, "Tags");
+            Map<String, Object> stage = newStage(name, java.util.Objects.requireNonNullElse(in.autoDeploy(), false), in.stageVariables());
+            copyFields(CreateStageRequest.SHAPE, in, stage, STAGE_FIELDS);
+            Map<String, ?> tags = in.tags();
             if (tags != null) stage.put("Tags", new LinkedHashMap<>(tags));
             api.stages.put(name, stage);
             if (Docs.bool(stage, "AutoDeploy", false)) autoDeploy(api);
@@ -344,47 +349,47 @@ final class HttpApiOps {
         return s;
     }
 
-    Map<String, Object> getStage(HttpApiState state, Map<String, Object> in) {
-        HttpApi api = state.api(str(in, "ApiId"));
+    Map<String, Object> getStage(HttpApiState state, GetStageRequest in) {
+        HttpApi api = state.api(in.apiId());
         synchronized (api) {
-            return Docs.copy(stage(api, str(in, "StageName")));
+            return Docs.copy(stage(api, in.stageName()));
         }
     }
 
-    Map<String, Object> getStages(HttpApiState state, Map<String, Object> in) {
-        HttpApi api = state.api(str(in, "ApiId"));
+    Map<String, Object> getStages(HttpApiState state, GetStagesRequest in) {
+        HttpApi api = state.api(in.apiId());
         List<Map<String, Object>> all = new ArrayList<>();
         synchronized (api) {
             api.stages.values().forEach(s -> all.add(Docs.copy(s)));
         }
-        return page(all, in);
+        return page(all, in.nextToken(), in.maxResults());
     }
 
-    Map<String, Object> updateStage(HttpApiState state, Map<String, Object> in) {
-        HttpApi api = state.api(str(in, "ApiId"));
+    Map<String, Object> updateStage(HttpApiState state, UpdateStageRequest in) {
+        HttpApi api = state.api(in.apiId());
         synchronized (api) {
-            Map<String, Object> stage = stage(api, str(in, "StageName"));
-            copyFields(in, stage, STAGE_FIELDS);
+            Map<String, Object> stage = stage(api, in.stageName());
+            copyFields(UpdateStageRequest.SHAPE, in, stage, STAGE_FIELDS);
             stage.put("LastUpdatedDate", Docs.nowSeconds());
             return Docs.copy(stage);
         }
     }
 
-    Map<String, Object> deleteStage(HttpApiState state, Map<String, Object> in) {
-        HttpApi api = state.api(str(in, "ApiId"));
+    Map<String, Object> deleteStage(HttpApiState state, DeleteStageRequest in) {
+        HttpApi api = state.api(in.apiId());
         synchronized (api) {
-            stage(api, str(in, "StageName"));
-            api.stages.remove(str(in, "StageName"));
+            stage(api, in.stageName());
+            api.stages.remove(in.stageName());
         }
         return Map.of();
     }
 
-    Map<String, Object> createDeployment(HttpApiState state, Map<String, Object> in) {
-        HttpApi api = state.api(str(in, "ApiId"));
+    Map<String, Object> createDeployment(HttpApiState state, CreateDeploymentRequest in) {
+        HttpApi api = state.api(in.apiId());
         synchronized (api) {
-            String stageName = str(in, "StageName");
+            String stageName = in.stageName();
             if (stageName != null) stage(api, stageName);
-            Map<String, Object> doc = deploymentDoc(str(in, "Description"), false);
+            Map<String, Object> doc = deploymentDoc(in.description(), false);
             api.deployments.put((String) doc.get("DeploymentId"), api.snapshot(doc));
             if (stageName != null) api.stages.get(stageName).put("DeploymentId", doc.get("DeploymentId"));
             return Docs.copy(doc);
@@ -412,29 +417,29 @@ final class HttpApiOps {
         }
     }
 
-    Map<String, Object> getDeployment(HttpApiState state, Map<String, Object> in) {
-        HttpApi api = state.api(str(in, "ApiId"));
+    Map<String, Object> getDeployment(HttpApiState state, GetDeploymentRequest in) {
+        HttpApi api = state.api(in.apiId());
         synchronized (api) {
-            HttpApi.Deployment d = api.deployments.get(str(in, "DeploymentId"));
-            if (d == null) throw ApiGatewayErrors.notFound("Invalid Deployment identifier specified " + str(in, "DeploymentId"));
+            HttpApi.Deployment d = api.deployments.get(in.deploymentId());
+            if (d == null) throw ApiGatewayErrors.notFound("Invalid Deployment identifier specified " + in.deploymentId());
             return Docs.copy(d.doc());
         }
     }
 
-    Map<String, Object> getDeployments(HttpApiState state, Map<String, Object> in) {
-        HttpApi api = state.api(str(in, "ApiId"));
+    Map<String, Object> getDeployments(HttpApiState state, GetDeploymentsRequest in) {
+        HttpApi api = state.api(in.apiId());
         List<Map<String, Object>> all = new ArrayList<>();
         synchronized (api) {
             api.deployments.values().forEach(d -> all.add(Docs.copy(d.doc())));
         }
-        return page(all, in);
+        return page(all, in.nextToken(), in.maxResults());
     }
 
-    Map<String, Object> deleteDeployment(HttpApiState state, Map<String, Object> in) {
-        HttpApi api = state.api(str(in, "ApiId"));
+    Map<String, Object> deleteDeployment(HttpApiState state, DeleteDeploymentRequest in) {
+        HttpApi api = state.api(in.apiId());
         synchronized (api) {
-            if (api.deployments.remove(str(in, "DeploymentId")) == null) {
-                throw ApiGatewayErrors.notFound("Invalid Deployment identifier specified " + str(in, "DeploymentId"));
+            if (api.deployments.remove(in.deploymentId()) == null) {
+                throw ApiGatewayErrors.notFound("Invalid Deployment identifier specified " + in.deploymentId());
             }
         }
         return Map.of();
@@ -442,16 +447,16 @@ final class HttpApiOps {
 
     // ---- authorizers ----
 
-    Map<String, Object> createAuthorizer(HttpApiState state, Map<String, Object> in) {
-        HttpApi api = state.api(str(in, "ApiId"));
-        String type = str(in, "AuthorizerType");
-        if ("JWT".equals(type) && Docs.map(in, "JwtConfiguration") == null) {
+    Map<String, Object> createAuthorizer(HttpApiState state, CreateAuthorizerRequest in) {
+        HttpApi api = state.api(in.apiId());
+        String type = in.authorizerTypeAsString();
+        if ("JWT".equals(type) && in.jwtConfiguration() == null) {
             throw ApiGatewayErrors.badRequest("JwtConfiguration is required for authorizer type JWT");
         }
         synchronized (api) {
             Map<String, Object> a = new LinkedHashMap<>();
             a.put("AuthorizerId", Ids.of(6));
-            copyFields(in, a, AUTHORIZER_FIELDS);
+            copyFields(CreateAuthorizerRequest.SHAPE, in, a, AUTHORIZER_FIELDS);
             api.authorizers.put((String) a.get("AuthorizerId"), a);
             return Docs.copy(a);
         }
@@ -463,36 +468,36 @@ final class HttpApiOps {
         return a;
     }
 
-    Map<String, Object> getAuthorizer(HttpApiState state, Map<String, Object> in) {
-        HttpApi api = state.api(str(in, "ApiId"));
+    Map<String, Object> getAuthorizer(HttpApiState state, GetAuthorizerRequest in) {
+        HttpApi api = state.api(in.apiId());
         synchronized (api) {
-            return Docs.copy(authorizer(api, str(in, "AuthorizerId")));
+            return Docs.copy(authorizer(api, in.authorizerId()));
         }
     }
 
-    Map<String, Object> getAuthorizers(HttpApiState state, Map<String, Object> in) {
-        HttpApi api = state.api(str(in, "ApiId"));
+    Map<String, Object> getAuthorizers(HttpApiState state, GetAuthorizersRequest in) {
+        HttpApi api = state.api(in.apiId());
         List<Map<String, Object>> all = new ArrayList<>();
         synchronized (api) {
             api.authorizers.values().forEach(a -> all.add(Docs.copy(a)));
         }
-        return page(all, in);
+        return page(all, in.nextToken(), in.maxResults());
     }
 
-    Map<String, Object> updateAuthorizer(HttpApiState state, Map<String, Object> in) {
-        HttpApi api = state.api(str(in, "ApiId"));
+    Map<String, Object> updateAuthorizer(HttpApiState state, UpdateAuthorizerRequest in) {
+        HttpApi api = state.api(in.apiId());
         synchronized (api) {
-            Map<String, Object> a = authorizer(api, str(in, "AuthorizerId"));
-            copyFields(in, a, AUTHORIZER_FIELDS);
+            Map<String, Object> a = authorizer(api, in.authorizerId());
+            copyFields(UpdateAuthorizerRequest.SHAPE, in, a, AUTHORIZER_FIELDS);
             return Docs.copy(a);
         }
     }
 
-    Map<String, Object> deleteAuthorizer(HttpApiState state, Map<String, Object> in) {
-        HttpApi api = state.api(str(in, "ApiId"));
+    Map<String, Object> deleteAuthorizer(HttpApiState state, DeleteAuthorizerRequest in) {
+        HttpApi api = state.api(in.apiId());
         synchronized (api) {
-            authorizer(api, str(in, "AuthorizerId"));
-            api.authorizers.remove(str(in, "AuthorizerId"));
+            authorizer(api, in.authorizerId());
+            api.authorizers.remove(in.authorizerId());
         }
         return Map.of();
     }
@@ -509,27 +514,27 @@ final class HttpApiOps {
         throw ApiGatewayErrors.notFound("Invalid resource identifier specified " + arn);
     }
 
-    Map<String, Object> tagResource(HttpApiState state, Map<String, Object> in) {
-        Map<String, Object> doc = tagTarget(state, str(in, "ResourceArn"));
+    Map<String, Object> tagResource(HttpApiState state, TagResourceRequest in) {
+        Map<String, Object> doc = tagTarget(state, in.resourceArn());
         synchronized (state) {
-            Map<String, Object> tags = Docs.map(in, "Tags");
+            Map<String, ?> tags = in.tags();
             if (tags != null) Docs.mapOrNew(doc, "Tags").putAll(tags);
         }
         return Map.of();
     }
 
-    Map<String, Object> untagResource(HttpApiState state, Map<String, Object> in) {
-        Map<String, Object> doc = tagTarget(state, str(in, "ResourceArn"));
+    Map<String, Object> untagResource(HttpApiState state, UntagResourceRequest in) {
+        Map<String, Object> doc = tagTarget(state, in.resourceArn());
         synchronized (state) {
             Map<String, Object> tags = Docs.map(doc, "Tags");
-            List<Object> keys = Docs.list(in, "TagKeys");
+            List<?> keys = in.tagKeys();
             if (tags != null && keys != null) keys.forEach(tags::remove);
         }
         return Map.of();
     }
 
-    Map<String, Object> getTags(HttpApiState state, Map<String, Object> in) {
-        Map<String, Object> doc = tagTarget(state, str(in, "ResourceArn"));
+    Map<String, Object> getTags(HttpApiState state, GetTagsRequest in) {
+        Map<String, Object> doc = tagTarget(state, in.resourceArn());
         Map<String, Object> out = new LinkedHashMap<>();
         synchronized (state) {
             Map<String, Object> tags = Docs.map(doc, "Tags");
@@ -539,9 +544,8 @@ final class HttpApiOps {
     }
 
     /** v2 listings: {@code Items} and {@code NextToken} (an offset), {@code MaxResults} as a string. */
-    static Map<String, Object> page(List<Map<String, Object>> all, Map<String, Object> in) {
+    static Map<String, Object> page(List<Map<String, Object>> all, String token, String maxResults) {
         int start = 0;
-        String token = str(in, "NextToken");
         if (token != null) {
             try {
                 start = Integer.parseInt(token);
@@ -550,7 +554,6 @@ final class HttpApiOps {
             }
         }
         int max = Integer.MAX_VALUE;
-        String maxResults = str(in, "MaxResults");
         if (maxResults != null) {
             try {
                 max = Math.max(1, Integer.parseInt(maxResults));

@@ -232,6 +232,8 @@ final class Integrations {
     /**
      * Any other AWS service: the request goes to this gateway over loopback, shaped as that service's clients send
      * it (path, or action as X-Amz-Target / Action=), so it is served by whichever provider serves that service.
+     * The service and action come from the user's integration URI and the body from their mapping template, so this
+     * call stays generic (raw HTTP in that service's own protocol) rather than typed.
      */
     private HttpResponseData awsService(Map<String, Object> integration, String region, String service, String kind, String rest, String body) {
         String regionName = region == null || region.isEmpty() ? inv.state().region : region;

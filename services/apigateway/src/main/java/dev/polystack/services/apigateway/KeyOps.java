@@ -1,5 +1,7 @@
 package dev.polystack.services.apigateway;
 
+import dev.polystack.api.model.TreeConverter;
+import dev.polystack.services.apigateway.api.*;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,12 +14,12 @@ final class KeyOps {
     private KeyOps() {
     }
 
-    static Map<String, Object> createApiKey(ApiGatewayState state, Map<String, Object> in) {
-        String name = str(in, "name");
+    static Map<String, Object> createApiKey(ApiGatewayState state, CreateApiKeyRequest in) {
+        String name = in.name();
         if (name != null && name.length() > 1024) throw ApiGatewayErrors.badRequest("Invalid API Key name, can be at most 1024 characters.");
-        String description = str(in, "description");
+        String description = in.description();
         if (description != null && description.length() > 125) throw ApiGatewayErrors.badRequest("Invalid API Key description specified.");
-        String value = str(in, "value");
+        String value = in.value();
         if (value != null && !value.isEmpty()) {
             if (value.length() < 20) throw ApiGatewayErrors.badRequest("API Key value should be at least 20 characters");
             if (value.length() > 128) throw ApiGatewayErrors.badRequest("API Key value exceeds maximum size of 128 characters");
@@ -28,22 +30,18 @@ final class KeyOps {
         key.put("id", Ids.apiId());
         key.put("value", value);
         if (name != null && !name.isEmpty()) key.put("name", name);
-        Docs.putIfPresent(key, "customerId", str(in, "customerId"));
+        Docs.putIfPresent(key, "customerId", in.customerId());
         Docs.putIfPresent(key, "description", description);
-        key.put("enabled", Docs.bool(in, "enabled", false));
+        key.put("enabled", java.util.Objects.requireNonNullElse(in.enabled(), false));
         long now = Docs.nowSeconds();
         key.put("createdDate", now);
         key.put("lastUpdatedDate", now);
         List<Object> stageKeys = new ArrayList<>();
-        List<Object> given = Docs.list(in, "stageKeys");
-        if (given != null) {
-            for (Object o : given) {
-                @SuppressWarnings("unchecked") Map<String, Object> sk = (Map<String, Object>) o;
-                stageKeys.add(sk.get("restApiId") + "/" + sk.get("stageName"));
-            }
+        if (in.stageKeys() != null) {
+            for (StageKey sk : in.stageKeys()) stageKeys.add(sk.restApiId() + "/" + sk.stageName());
         }
         key.put("stageKeys", stageKeys);
-        Map<String, Object> tags = Docs.map(in, "tags");
+        Map<String, ?> tags = in.tags();
         if (tags != null && !tags.isEmpty()) key.put("tags", new LinkedHashMap<>(tags));
         synchronized (state) {
             state.apiKeys.put((String) key.get("id"), key);
@@ -57,17 +55,17 @@ final class KeyOps {
         return key;
     }
 
-    static Map<String, Object> getApiKey(ApiGatewayState state, Map<String, Object> in) {
+    static Map<String, Object> getApiKey(ApiGatewayState state, GetApiKeyRequest in) {
         synchronized (state) {
-            Map<String, Object> key = Docs.copy(apiKey(state, str(in, "apiKey")));
-            if (!Docs.bool(in, "includeValue", false)) key.remove("value");
+            Map<String, Object> key = Docs.copy(apiKey(state, in.apiKey()));
+            if (!java.util.Objects.requireNonNullElse(in.includeValue(), false)) key.remove("value");
             return key;
         }
     }
 
-    static Map<String, Object> getApiKeys(ApiGatewayState state, Map<String, Object> in) {
-        String nameQuery = str(in, "nameQuery");
-        boolean includeValues = Docs.bool(in, "includeValues", false);
+    static Map<String, Object> getApiKeys(ApiGatewayState state, GetApiKeysRequest in) {
+        String nameQuery = in.nameQuery();
+        boolean includeValues = java.util.Objects.requireNonNullElse(in.includeValues(), false);
         List<Map<String, Object>> all = new ArrayList<>();
         synchronized (state) {
             for (Map<String, Object> key : state.apiKeys.values()) {
@@ -79,13 +77,13 @@ final class KeyOps {
             }
         }
         all.sort((a, b) -> String.valueOf(b.get("createdDate")).compareTo(String.valueOf(a.get("createdDate"))));
-        return Paging.page(all, in);
+        return Paging.page(all, in.position(), in.limit());
     }
 
-    static Map<String, Object> updateApiKey(ApiGatewayState state, Map<String, Object> in) {
-        List<Patch.Op> ops = Patch.read(in.get("patchOperations"), "updateApiKeyInput", null);
+    static Map<String, Object> updateApiKey(ApiGatewayState state, UpdateApiKeyRequest in) {
+        List<Patch.Op> ops = Patch.read(in.patchOperations(), "updateApiKeyInput", null);
         synchronized (state) {
-            Map<String, Object> key = apiKey(state, str(in, "apiKey"));
+            Map<String, Object> key = apiKey(state, in.apiKey());
             Map<String, Object> doc = Docs.copy(key);
             for (Patch.Op op : ops) {
                 switch (op.path()) {
@@ -109,35 +107,33 @@ final class KeyOps {
         }
     }
 
-    static Map<String, Object> deleteApiKey(ApiGatewayState state, Map<String, Object> in) {
+    static Map<String, Object> deleteApiKey(ApiGatewayState state, DeleteApiKeyRequest in) {
         synchronized (state) {
-            apiKey(state, str(in, "apiKey"));
-            state.apiKeys.remove(str(in, "apiKey"));
-            for (Map<String, Map<String, Object>> keys : state.usagePlanKeys.values()) keys.remove(str(in, "apiKey"));
+            apiKey(state, in.apiKey());
+            state.apiKeys.remove(in.apiKey());
+            for (Map<String, Map<String, Object>> keys : state.usagePlanKeys.values()) keys.remove(in.apiKey());
         }
         return Map.of();
     }
 
     // ---- usage plans ----
 
-    static Map<String, Object> createUsagePlan(ApiGatewayState state, Map<String, Object> in) {
+    static Map<String, Object> createUsagePlan(ApiGatewayState state, CreateUsagePlanRequest in) {
         Map<String, Object> plan = new LinkedHashMap<>();
         plan.put("id", Ids.shortId());
-        plan.put("name", str(in, "name"));
-        Docs.putIfPresent(plan, "description", str(in, "description"));
-        List<Object> stages = Docs.list(in, "apiStages");
-        if (stages != null) {
-            for (Object o : stages) {
-                @SuppressWarnings("unchecked") Map<String, Object> s = (Map<String, Object>) o;
-                checkApiStage(state, plan, str(s, "apiId"), str(s, "stage"));
+        plan.put("name", in.name());
+        Docs.putIfPresent(plan, "description", in.description());
+        List<Object> stages = new ArrayList<>();
+        if (in.apiStages() != null) {
+            for (ApiStage s : in.apiStages()) {
+                checkApiStage(state, plan, s.apiId(), s.stage());
+                stages.add(TreeConverter.toTree(ApiStage.SHAPE, s));
             }
         }
-        plan.put("apiStages", stages == null ? new ArrayList<>() : Docs.copy(stages));
-        Map<String, Object> throttle = Docs.map(in, "throttle");
-        if (throttle != null) plan.put("throttle", throttleDoc(throttle));
-        Map<String, Object> quota = Docs.map(in, "quota");
-        if (quota != null) plan.put("quota", quotaDoc(quota));
-        Map<String, Object> tags = Docs.map(in, "tags");
+        plan.put("apiStages", stages);
+        if (in.throttle() != null) plan.put("throttle", throttleDoc(in.throttle()));
+        if (in.quota() != null) plan.put("quota", quotaDoc(in.quota()));
+        Map<String, ?> tags = in.tags();
         if (tags != null && !tags.isEmpty()) plan.put("tags", new LinkedHashMap<>(tags));
         synchronized (state) {
             state.usagePlans.put((String) plan.get("id"), plan);
@@ -152,18 +148,18 @@ final class KeyOps {
         }
     }
 
-    private static Map<String, Object> throttleDoc(Map<String, Object> t) {
+    private static Map<String, Object> throttleDoc(ThrottleSettings t) {
         Map<String, Object> out = new LinkedHashMap<>();
-        if (t.get("burstLimit") instanceof Number n) out.put("burstLimit", n.intValue());
-        if (t.get("rateLimit") instanceof Number n) out.put("rateLimit", n.doubleValue());
+        Docs.putIfPresent(out, "burstLimit", t.burstLimit());
+        Docs.putIfPresent(out, "rateLimit", t.rateLimit());
         return out;
     }
 
-    private static Map<String, Object> quotaDoc(Map<String, Object> q) {
+    private static Map<String, Object> quotaDoc(QuotaSettings q) {
         Map<String, Object> out = new LinkedHashMap<>();
-        if (q.get("limit") instanceof Number n) out.put("limit", n.intValue());
-        out.put("offset", q.get("offset") instanceof Number n ? n.intValue() : 0);
-        Docs.putIfPresent(out, "period", q.get("period"));
+        Docs.putIfPresent(out, "limit", q.limit());
+        out.put("offset", q.offset() != null ? q.offset() : 0);
+        Docs.putIfPresent(out, "period", q.periodAsString());
         return out;
     }
 
@@ -173,16 +169,16 @@ final class KeyOps {
         return plan;
     }
 
-    static Map<String, Object> getUsagePlan(ApiGatewayState state, Map<String, Object> in) {
+    static Map<String, Object> getUsagePlan(ApiGatewayState state, GetUsagePlanRequest in) {
         synchronized (state) {
-            Map<String, Object> plan = Docs.copy(usagePlan(state, str(in, "usagePlanId")));
+            Map<String, Object> plan = Docs.copy(usagePlan(state, in.usagePlanId()));
             plan.putIfAbsent("tags", new LinkedHashMap<>());
             return plan;
         }
     }
 
-    static Map<String, Object> getUsagePlans(ApiGatewayState state, Map<String, Object> in) {
-        String keyId = str(in, "keyId");
+    static Map<String, Object> getUsagePlans(ApiGatewayState state, GetUsagePlansRequest in) {
+        String keyId = in.keyId();
         List<Map<String, Object>> all = new ArrayList<>();
         synchronized (state) {
             for (Map<String, Object> plan : state.usagePlans.values()) {
@@ -190,13 +186,13 @@ final class KeyOps {
                 all.add(Docs.copy(plan));
             }
         }
-        return Paging.page(all, in);
+        return Paging.page(all, in.position(), in.limit());
     }
 
-    static Map<String, Object> updateUsagePlan(ApiGatewayState state, Map<String, Object> in) {
-        List<Patch.Op> ops = Patch.read(in.get("patchOperations"), "updateUsagePlanInput", null);
+    static Map<String, Object> updateUsagePlan(ApiGatewayState state, UpdateUsagePlanRequest in) {
+        List<Patch.Op> ops = Patch.read(in.patchOperations(), "updateUsagePlanInput", null);
         synchronized (state) {
-            Map<String, Object> plan = usagePlan(state, str(in, "usagePlanId"));
+            Map<String, Object> plan = usagePlan(state, in.usagePlanId());
             Map<String, Object> doc = Docs.copy(plan);
             for (Patch.Op op : ops) {
                 String path = op.path();
@@ -231,23 +227,23 @@ final class KeyOps {
         }
     }
 
-    static Map<String, Object> deleteUsagePlan(ApiGatewayState state, Map<String, Object> in) {
+    static Map<String, Object> deleteUsagePlan(ApiGatewayState state, DeleteUsagePlanRequest in) {
         synchronized (state) {
-            usagePlan(state, str(in, "usagePlanId"));
-            state.usagePlans.remove(str(in, "usagePlanId"));
-            state.usagePlanKeys.remove(str(in, "usagePlanId"));
+            usagePlan(state, in.usagePlanId());
+            state.usagePlans.remove(in.usagePlanId());
+            state.usagePlanKeys.remove(in.usagePlanId());
         }
         return Map.of();
     }
 
-    static Map<String, Object> createUsagePlanKey(ApiGatewayState state, Map<String, Object> in) {
+    static Map<String, Object> createUsagePlanKey(ApiGatewayState state, CreateUsagePlanKeyRequest in) {
         synchronized (state) {
-            String planId = str(in, "usagePlanId");
+            String planId = in.usagePlanId();
             usagePlan(state, planId);
-            Map<String, Object> key = apiKey(state, str(in, "keyId"));
+            Map<String, Object> key = apiKey(state, in.keyId());
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("id", key.get("id"));
-            doc.put("type", str(in, "keyType") == null ? "API_KEY" : str(in, "keyType"));
+            doc.put("type", in.keyType() == null ? "API_KEY" : in.keyType());
             doc.put("value", key.get("value"));
             Docs.putIfPresent(doc, "name", key.get("name"));
             state.usagePlanKeys.computeIfAbsent(planId, k -> new LinkedHashMap<>()).put((String) key.get("id"), doc);
@@ -255,30 +251,30 @@ final class KeyOps {
         }
     }
 
-    static Map<String, Object> getUsagePlanKey(ApiGatewayState state, Map<String, Object> in) {
+    static Map<String, Object> getUsagePlanKey(ApiGatewayState state, GetUsagePlanKeyRequest in) {
         synchronized (state) {
-            Map<String, Object> doc = state.usagePlanKeys.getOrDefault(str(in, "usagePlanId"), Map.of()).get(str(in, "keyId"));
+            Map<String, Object> doc = state.usagePlanKeys.getOrDefault(in.usagePlanId(), Map.of()).get(in.keyId());
             if (doc == null) throw ApiGatewayErrors.notFound("Invalid Usage Plan Key identifier specified");
             return Docs.copy(doc);
         }
     }
 
-    static Map<String, Object> getUsagePlanKeys(ApiGatewayState state, Map<String, Object> in) {
+    static Map<String, Object> getUsagePlanKeys(ApiGatewayState state, GetUsagePlanKeysRequest in) {
         List<Map<String, Object>> all = new ArrayList<>();
-        String nameQuery = str(in, "nameQuery");
+        String nameQuery = in.nameQuery();
         synchronized (state) {
-            for (Map<String, Object> doc : state.usagePlanKeys.getOrDefault(str(in, "usagePlanId"), Map.of()).values()) {
+            for (Map<String, Object> doc : state.usagePlanKeys.getOrDefault(in.usagePlanId(), Map.of()).values()) {
                 if (nameQuery != null && (doc.get("name") == null || !doc.get("name").toString().startsWith(nameQuery))) continue;
                 all.add(Docs.copy(doc));
             }
         }
-        return Paging.page(all, in);
+        return Paging.page(all, in.position(), in.limit());
     }
 
-    static Map<String, Object> deleteUsagePlanKey(ApiGatewayState state, Map<String, Object> in) {
+    static Map<String, Object> deleteUsagePlanKey(ApiGatewayState state, DeleteUsagePlanKeyRequest in) {
         synchronized (state) {
-            Map<String, Map<String, Object>> keys = state.usagePlanKeys.get(str(in, "usagePlanId"));
-            if (keys == null || keys.remove(str(in, "keyId")) == null) {
+            Map<String, Map<String, Object>> keys = state.usagePlanKeys.get(in.usagePlanId());
+            if (keys == null || keys.remove(in.keyId()) == null) {
                 throw ApiGatewayErrors.notFound("Invalid Usage Plan Key identifier specified");
             }
         }

@@ -2,14 +2,12 @@ package dev.polystack.services.apigateway;
 
 import dev.polystack.api.ProviderEnvironment;
 import dev.polystack.api.RequestContext;
-import dev.polystack.api.StreamingBody;
+import dev.polystack.services.lambda.api.InvocationRequest;
+import dev.polystack.services.lambda.api.InvocationResponse;
+import dev.polystack.services.lambda.api.InvocationType;
+import dev.polystack.services.lambda.api.LambdaApi;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** Synchronous Lambda invocations from API Gateway, through whichever provider serves Lambda. */
 final class LambdaCalls {
@@ -39,24 +37,8 @@ final class LambdaCalls {
         String[] arn = functionArn.split(":");
         String fnRegion = arn.length > 3 && !arn[3].isEmpty() ? arn[3] : region;
         String fnAccount = arn.length > 4 && !arn[4].isEmpty() ? arn[4] : accountId;
-        Map<String, Object> input = new LinkedHashMap<>();
-        input.put("FunctionName", functionArn);
-        input.put("InvocationType", "RequestResponse");
-        input.put("Payload", payload);
-        Map<String, Object> out = env.call(RequestContext.internal(fnAccount, fnRegion, "lambda"), "lambda", "Invoke", input);
-        return new Result(bytes(out.get("Payload")), (String) out.get("FunctionError"));
-    }
-
-    private static byte[] bytes(Object payload) {
-        if (payload == null) return new byte[0];
-        if (payload instanceof byte[] b) return b;
-        if (payload instanceof StreamingBody s) {
-            try (InputStream in = s.stream()) {
-                return in.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return payload.toString().getBytes(StandardCharsets.UTF_8);
+        InvocationResponse out = LambdaApi.client(env).invoke(RequestContext.internal(fnAccount, fnRegion, "lambda"),
+                InvocationRequest.builder().functionName(functionArn).invocationType(InvocationType.REQUEST_RESPONSE).payload(payload).build());
+        return new Result(out.payload() == null ? new byte[0] : out.payload(), out.functionError());
     }
 }

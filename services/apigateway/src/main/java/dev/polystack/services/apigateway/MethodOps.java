@@ -1,5 +1,7 @@
 package dev.polystack.services.apigateway;
 
+import dev.polystack.api.model.TreeConverter;
+import dev.polystack.services.apigateway.api.*;
 import dev.polystack.services.apigateway.RestApi.Resource;
 
 import java.util.ArrayList;
@@ -22,14 +24,12 @@ final class MethodOps {
     }
 
     /** The API and resource of a method-level call: an unknown API reads as an unknown resource, as AWS answers. */
-    private static Resource resourceOf(ApiGatewayState state, Map<String, Object> in) {
-        RestApi api = state.restApis.get(String.valueOf(in.get("restApiId")));
-        if (api == null) throw ApiGatewayErrors.resourceNotFound();
-        return RestApiOps.resource(api, str(in, "resourceId"));
+    private static Resource resourceOf(ApiGatewayState state, String restApiId, String resourceId) {
+        return RestApiOps.resource(apiOf(state, restApiId), resourceId);
     }
 
-    private static RestApi apiOf(ApiGatewayState state, Map<String, Object> in) {
-        RestApi api = state.restApis.get(String.valueOf(in.get("restApiId")));
+    private static RestApi apiOf(ApiGatewayState state, String restApiId) {
+        RestApi api = restApiId == null ? null : state.restApis.get(restApiId);
         if (api == null) throw ApiGatewayErrors.resourceNotFound();
         return api;
     }
@@ -42,22 +42,22 @@ final class MethodOps {
 
     // ---- methods ----
 
-    static Map<String, Object> putMethod(ApiGatewayState state, Map<String, Object> in) {
-        RestApi api = apiOf(state, in);
+    static Map<String, Object> putMethod(ApiGatewayState state, PutMethodRequest in) {
+        RestApi api = apiOf(state, in.restApiId());
         synchronized (api) {
-            Resource r = resourceOf(state, in);
-            String httpMethod = str(in, "httpMethod");
+            Resource r = resourceOf(state, in.restApiId(), in.resourceId());
+            String httpMethod = in.httpMethod();
             if (httpMethod == null || !HTTP_METHODS.contains(httpMethod.toUpperCase())) {
                 throw ApiGatewayErrors.badRequest("Invalid HttpMethod specified. Valid options are GET,PUT,POST,DELETE,PATCH,OPTIONS,HEAD,ANY");
             }
-            String authorizationType = str(in, "authorizationType");
-            String authorizerId = str(in, "authorizerId");
+            String authorizationType = in.authorizationType();
+            String authorizerId = in.authorizerId();
             checkAuthorizer(api, authorizationType, authorizerId);
-            String validatorId = str(in, "requestValidatorId");
+            String validatorId = in.requestValidatorId();
             if (validatorId != null && !api.validators.containsKey(validatorId)) {
                 throw ApiGatewayErrors.badRequest("Invalid Request Validator identifier specified");
             }
-            Map<String, Object> models = Docs.map(in, "requestModels");
+            Map<String, ?> models = in.requestModels();
             if (models != null) {
                 for (Object model : models.values()) {
                     if (!api.models.containsKey(String.valueOf(model)) && !"Empty".equals(model) && !"Error".equals(model)) {
@@ -69,13 +69,13 @@ final class MethodOps {
             doc.put("httpMethod", httpMethod.toUpperCase());
             doc.put("authorizationType", authorizationType);
             Docs.putIfPresent(doc, "authorizerId", authorizerId);
-            doc.put("apiKeyRequired", Docs.bool(in, "apiKeyRequired", false));
+            doc.put("apiKeyRequired", java.util.Objects.requireNonNullElse(in.apiKeyRequired(), false));
             Docs.putIfPresent(doc, "requestValidatorId", validatorId);
-            Docs.putIfPresent(doc, "operationName", str(in, "operationName"));
-            Map<String, Object> params = Docs.map(in, "requestParameters");
+            Docs.putIfPresent(doc, "operationName", in.operationName());
+            Map<String, ?> params = in.requestParameters();
             if (params != null && !params.isEmpty()) doc.put("requestParameters", new LinkedHashMap<>(params));
             if (models != null && !models.isEmpty()) doc.put("requestModels", new LinkedHashMap<>(models));
-            List<Object> scopes = Docs.list(in, "authorizationScopes");
+            List<?> scopes = in.authorizationScopes();
             if (scopes != null && !scopes.isEmpty()) doc.put("authorizationScopes", new ArrayList<>(scopes));
             r.methods.put(httpMethod.toUpperCase(), doc);
             return Docs.copy(doc);
@@ -89,28 +89,28 @@ final class MethodOps {
         }
     }
 
-    static Map<String, Object> getMethod(ApiGatewayState state, Map<String, Object> in) {
-        RestApi api = apiOf(state, in);
+    static Map<String, Object> getMethod(ApiGatewayState state, GetMethodRequest in) {
+        RestApi api = apiOf(state, in.restApiId());
         synchronized (api) {
-            return Docs.copy(method(resourceOf(state, in), str(in, "httpMethod")));
+            return Docs.copy(method(resourceOf(state, in.restApiId(), in.resourceId()), in.httpMethod()));
         }
     }
 
-    static Map<String, Object> deleteMethod(ApiGatewayState state, Map<String, Object> in) {
-        RestApi api = apiOf(state, in);
+    static Map<String, Object> deleteMethod(ApiGatewayState state, DeleteMethodRequest in) {
+        RestApi api = apiOf(state, in.restApiId());
         synchronized (api) {
-            Resource r = resourceOf(state, in);
-            method(r, str(in, "httpMethod"));
-            r.methods.remove(str(in, "httpMethod").toUpperCase());
+            Resource r = resourceOf(state, in.restApiId(), in.resourceId());
+            method(r, in.httpMethod());
+            r.methods.remove(in.httpMethod().toUpperCase());
         }
         return Map.of();
     }
 
-    static Map<String, Object> updateMethod(ApiGatewayState state, Map<String, Object> in) {
-        List<Patch.Op> ops = Patch.read(in.get("patchOperations"), "updateMethodInput", null);
-        RestApi api = apiOf(state, in);
+    static Map<String, Object> updateMethod(ApiGatewayState state, UpdateMethodRequest in) {
+        List<Patch.Op> ops = Patch.read(in.patchOperations(), "updateMethodInput", null);
+        RestApi api = apiOf(state, in.restApiId());
         synchronized (api) {
-            Map<String, Object> live = method(resourceOf(state, in), str(in, "httpMethod"));
+            Map<String, Object> live = method(resourceOf(state, in.restApiId(), in.resourceId()), in.httpMethod());
             Map<String, Object> doc = Docs.copy(live);
             for (Patch.Op op : ops) {
                 String member = op.member();
@@ -174,15 +174,15 @@ final class MethodOps {
         }
     }
 
-    static Map<String, Object> putMethodResponse(ApiGatewayState state, Map<String, Object> in) {
-        String statusCode = str(in, "statusCode");
+    static Map<String, Object> putMethodResponse(ApiGatewayState state, PutMethodResponseRequest in) {
+        String statusCode = in.statusCode();
         checkStatusCode(statusCode);
-        RestApi api = apiOf(state, in);
+        RestApi api = apiOf(state, in.restApiId());
         synchronized (api) {
-            Map<String, Object> m = method(resourceOf(state, in), str(in, "httpMethod"));
+            Map<String, Object> m = method(resourceOf(state, in.restApiId(), in.resourceId()), in.httpMethod());
             Map<String, Object> doc = new LinkedHashMap<>();
-            Map<String, Object> params = Docs.map(in, "responseParameters");
-            Map<String, Object> models = Docs.map(in, "responseModels");
+            Map<String, ?> params = in.responseParameters();
+            Map<String, ?> models = in.responseModels();
             if (params != null) doc.put("responseParameters", new LinkedHashMap<>(params));
             if (models != null) doc.put("responseModels", new LinkedHashMap<>(models));
             doc.put("statusCode", statusCode);
@@ -199,37 +199,37 @@ final class MethodOps {
         return doc;
     }
 
-    static Map<String, Object> getMethodResponse(ApiGatewayState state, Map<String, Object> in) {
-        RestApi api = apiOf(state, in);
+    static Map<String, Object> getMethodResponse(ApiGatewayState state, GetMethodResponseRequest in) {
+        RestApi api = apiOf(state, in.restApiId());
         synchronized (api) {
-            return Docs.copy(methodResponse(method(resourceOf(state, in), str(in, "httpMethod")), str(in, "statusCode")));
+            return Docs.copy(methodResponse(method(resourceOf(state, in.restApiId(), in.resourceId()), in.httpMethod()), in.statusCode()));
         }
     }
 
-    static Map<String, Object> deleteMethodResponse(ApiGatewayState state, Map<String, Object> in) {
-        RestApi api = apiOf(state, in);
+    static Map<String, Object> deleteMethodResponse(ApiGatewayState state, DeleteMethodResponseRequest in) {
+        RestApi api = apiOf(state, in.restApiId());
         synchronized (api) {
-            Map<String, Object> m = method(resourceOf(state, in), str(in, "httpMethod"));
-            methodResponse(m, str(in, "statusCode"));
-            Docs.map(m, "methodResponses").remove(str(in, "statusCode"));
+            Map<String, Object> m = method(resourceOf(state, in.restApiId(), in.resourceId()), in.httpMethod());
+            methodResponse(m, in.statusCode());
+            Docs.map(m, "methodResponses").remove(in.statusCode());
             if (Docs.map(m, "methodResponses").isEmpty()) m.remove("methodResponses");
         }
         return Map.of();
     }
 
-    static Map<String, Object> updateMethodResponse(ApiGatewayState state, Map<String, Object> in) {
+    static Map<String, Object> updateMethodResponse(ApiGatewayState state, UpdateMethodResponseRequest in) {
         Validation v = new Validation();
-        String statusCode = str(in, "statusCode");
+        String statusCode = in.statusCode();
         List<Patch.Op> ops;
         try {
-            ops = Patch.read(in.get("patchOperations"), "updateMethodResponseInput", v);
+            ops = Patch.read(in.patchOperations(), "updateMethodResponseInput", v);
         } finally {
             if (statusCode == null || !STATUS_CODE.matcher(statusCode).matches()) v.pattern(statusCode, "statusCode", "[1-5]\\d\\d");
             v.throwIfAny();
         }
-        RestApi api = apiOf(state, in);
+        RestApi api = apiOf(state, in.restApiId());
         synchronized (api) {
-            Map<String, Object> live = methodResponse(method(resourceOf(state, in), str(in, "httpMethod")), statusCode);
+            Map<String, Object> live = methodResponse(method(resourceOf(state, in.restApiId(), in.resourceId()), in.httpMethod()), statusCode);
             Map<String, Object> doc = Docs.copy(live);
             for (Patch.Op op : ops) {
                 String member = op.member();
@@ -249,40 +249,40 @@ final class MethodOps {
 
     // ---- integrations ----
 
-    static Map<String, Object> putIntegration(ApiGatewayState state, Map<String, Object> in) {
-        String type = str(in, "type");
+    static Map<String, Object> putIntegration(ApiGatewayState state, PutIntegrationRequest in) {
+        String type = in.typeAsString();
         if (type == null || !INTEGRATION_TYPES.contains(type)) {
             throw ApiGatewayErrors.enumValue(type, "putIntegrationInput.type", "HTTP, MOCK, AWS_PROXY, HTTP_PROXY, AWS");
         }
-        RestApi api = apiOf(state, in);
+        RestApi api = apiOf(state, in.restApiId());
         synchronized (api) {
-            Resource r = resourceOf(state, in);
-            Map<String, Object> m = method(r, str(in, "httpMethod"));
-            String integrationMethod = str(in, "integrationHttpMethod");
-            String uri = str(in, "uri");
+            Resource r = resourceOf(state, in.restApiId(), in.resourceId());
+            Map<String, Object> m = method(r, in.httpMethod());
+            String integrationMethod = in.integrationHttpMethod();
+            String uri = in.uri();
             if (!type.equals("MOCK")) {
                 if (integrationMethod == null || integrationMethod.isEmpty()) {
                     throw ApiGatewayErrors.badRequest("Enumeration value for HttpMethod must be non-empty");
                 }
-                checkUri(type, uri, str(in, "connectionType"));
+                checkUri(type, uri, in.connectionTypeAsString());
             }
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("type", type);
             if (!type.equals("MOCK")) doc.put("httpMethod", integrationMethod.toUpperCase());
             Docs.putIfPresent(doc, "uri", uri);
-            String connectionType = str(in, "connectionType");
+            String connectionType = in.connectionTypeAsString();
             if (connectionType != null) doc.put("connectionType", connectionType);
-            Docs.putIfPresent(doc, "connectionId", str(in, "connectionId"));
-            Docs.putIfPresent(doc, "credentials", str(in, "credentials"));
-            putMapIfAny(doc, "requestParameters", Docs.map(in, "requestParameters"));
-            putMapIfAny(doc, "requestTemplates", Docs.map(in, "requestTemplates"));
-            doc.put("passthroughBehavior", in.getOrDefault("passthroughBehavior", "WHEN_NO_MATCH"));
-            Docs.putIfPresent(doc, "contentHandling", str(in, "contentHandling"));
-            doc.put("timeoutInMillis", in.get("timeoutInMillis") instanceof Number n ? n.intValue() : 29000);
-            doc.put("cacheNamespace", in.getOrDefault("cacheNamespace", r.id));
-            List<Object> cacheKeys = Docs.list(in, "cacheKeyParameters");
+            Docs.putIfPresent(doc, "connectionId", in.connectionId());
+            Docs.putIfPresent(doc, "credentials", in.credentials());
+            putMapIfAny(doc, "requestParameters", in.requestParameters());
+            putMapIfAny(doc, "requestTemplates", in.requestTemplates());
+            doc.put("passthroughBehavior", java.util.Objects.requireNonNullElse(in.passthroughBehavior(), "WHEN_NO_MATCH"));
+            Docs.putIfPresent(doc, "contentHandling", in.contentHandlingAsString());
+            doc.put("timeoutInMillis", in.timeoutInMillis() instanceof Number n ? n.intValue() : 29000);
+            doc.put("cacheNamespace", java.util.Objects.requireNonNullElse(in.cacheNamespace(), r.id));
+            List<?> cacheKeys = in.cacheKeyParameters();
             doc.put("cacheKeyParameters", cacheKeys == null ? new ArrayList<>() : new ArrayList<>(cacheKeys));
-            Docs.putIfPresent(doc, "tlsConfig", in.get("tlsConfig"));
+            if (in.tlsConfig() != null) doc.put("tlsConfig", TreeConverter.toTree(TlsConfig.SHAPE, in.tlsConfig()));
             Map<String, Object> previous = Docs.map(m, "methodIntegration");
             if (previous != null && previous.get("integrationResponses") != null) {
                 doc.put("integrationResponses", previous.get("integrationResponses"));
@@ -292,7 +292,7 @@ final class MethodOps {
         }
     }
 
-    private static void putMapIfAny(Map<String, Object> doc, String key, Map<String, Object> value) {
+    private static void putMapIfAny(Map<String, Object> doc, String key, Map<String, ?> value) {
         if (value != null && !value.isEmpty()) doc.put(key, new LinkedHashMap<>(value));
     }
 
@@ -318,28 +318,28 @@ final class MethodOps {
         return integration;
     }
 
-    static Map<String, Object> getIntegration(ApiGatewayState state, Map<String, Object> in) {
-        RestApi api = apiOf(state, in);
+    static Map<String, Object> getIntegration(ApiGatewayState state, GetIntegrationRequest in) {
+        RestApi api = apiOf(state, in.restApiId());
         synchronized (api) {
-            return Docs.copy(integration(method(resourceOf(state, in), str(in, "httpMethod"))));
+            return Docs.copy(integration(method(resourceOf(state, in.restApiId(), in.resourceId()), in.httpMethod())));
         }
     }
 
-    static Map<String, Object> deleteIntegration(ApiGatewayState state, Map<String, Object> in) {
-        RestApi api = apiOf(state, in);
+    static Map<String, Object> deleteIntegration(ApiGatewayState state, DeleteIntegrationRequest in) {
+        RestApi api = apiOf(state, in.restApiId());
         synchronized (api) {
-            Map<String, Object> m = method(resourceOf(state, in), str(in, "httpMethod"));
+            Map<String, Object> m = method(resourceOf(state, in.restApiId(), in.resourceId()), in.httpMethod());
             integration(m);
             m.remove("methodIntegration");
         }
         return Map.of();
     }
 
-    static Map<String, Object> updateIntegration(ApiGatewayState state, Map<String, Object> in) {
-        List<Patch.Op> ops = Patch.read(in.get("patchOperations"), "updateIntegrationInput", null);
-        RestApi api = apiOf(state, in);
+    static Map<String, Object> updateIntegration(ApiGatewayState state, UpdateIntegrationRequest in) {
+        List<Patch.Op> ops = Patch.read(in.patchOperations(), "updateIntegrationInput", null);
+        RestApi api = apiOf(state, in.restApiId());
         synchronized (api) {
-            Map<String, Object> live = integration(method(resourceOf(state, in), str(in, "httpMethod")));
+            Map<String, Object> live = integration(method(resourceOf(state, in.restApiId(), in.resourceId()), in.httpMethod()));
             Map<String, Object> doc = Docs.copy(live);
             for (Patch.Op op : ops) {
                 String member = op.member();
@@ -383,14 +383,14 @@ final class MethodOps {
 
     // ---- integration responses ----
 
-    static Map<String, Object> putIntegrationResponse(ApiGatewayState state, Map<String, Object> in) {
-        String statusCode = str(in, "statusCode");
+    static Map<String, Object> putIntegrationResponse(ApiGatewayState state, PutIntegrationResponseRequest in) {
+        String statusCode = in.statusCode();
         checkStatusCode(statusCode);
-        RestApi api = apiOf(state, in);
+        RestApi api = apiOf(state, in.restApiId());
         synchronized (api) {
-            Map<String, Object> integration = integration(method(resourceOf(state, in), str(in, "httpMethod")));
-            Map<String, Object> params = Docs.map(in, "responseParameters");
-            Map<String, Object> templates = Docs.map(in, "responseTemplates");
+            Map<String, Object> integration = integration(method(resourceOf(state, in.restApiId(), in.resourceId()), in.httpMethod()));
+            Map<String, ?> params = in.responseParameters();
+            Map<String, ?> templates = in.responseTemplates();
             if (params != null && params.values().stream().anyMatch(v -> v == null || v.toString().isEmpty())) {
                 throw ApiGatewayErrors.badRequest("Invalid null or empty value in responseParameters");
             }
@@ -400,8 +400,8 @@ final class MethodOps {
             Map<String, Object> doc = new LinkedHashMap<>();
             putMapIfAny(doc, "responseParameters", params);
             putMapIfAny(doc, "responseTemplates", templates);
-            Docs.putIfPresent(doc, "selectionPattern", str(in, "selectionPattern"));
-            Docs.putIfPresent(doc, "contentHandling", str(in, "contentHandling"));
+            Docs.putIfPresent(doc, "selectionPattern", in.selectionPattern());
+            Docs.putIfPresent(doc, "contentHandling", in.contentHandlingAsString());
             doc.put("statusCode", statusCode);
             Docs.mapOrNew(integration, "integrationResponses").put(statusCode, doc);
             return Docs.copy(doc);
@@ -416,31 +416,31 @@ final class MethodOps {
         return doc;
     }
 
-    static Map<String, Object> getIntegrationResponse(ApiGatewayState state, Map<String, Object> in) {
-        RestApi api = apiOf(state, in);
+    static Map<String, Object> getIntegrationResponse(ApiGatewayState state, GetIntegrationResponseRequest in) {
+        RestApi api = apiOf(state, in.restApiId());
         synchronized (api) {
-            Map<String, Object> integration = integration(method(resourceOf(state, in), str(in, "httpMethod")));
-            return Docs.copy(integrationResponse(integration, str(in, "statusCode")));
+            Map<String, Object> integration = integration(method(resourceOf(state, in.restApiId(), in.resourceId()), in.httpMethod()));
+            return Docs.copy(integrationResponse(integration, in.statusCode()));
         }
     }
 
-    static Map<String, Object> deleteIntegrationResponse(ApiGatewayState state, Map<String, Object> in) {
-        RestApi api = apiOf(state, in);
+    static Map<String, Object> deleteIntegrationResponse(ApiGatewayState state, DeleteIntegrationResponseRequest in) {
+        RestApi api = apiOf(state, in.restApiId());
         synchronized (api) {
-            Map<String, Object> integration = integration(method(resourceOf(state, in), str(in, "httpMethod")));
-            integrationResponse(integration, str(in, "statusCode"));
-            Docs.map(integration, "integrationResponses").remove(str(in, "statusCode"));
+            Map<String, Object> integration = integration(method(resourceOf(state, in.restApiId(), in.resourceId()), in.httpMethod()));
+            integrationResponse(integration, in.statusCode());
+            Docs.map(integration, "integrationResponses").remove(in.statusCode());
             if (Docs.map(integration, "integrationResponses").isEmpty()) integration.remove("integrationResponses");
         }
         return Map.of();
     }
 
-    static Map<String, Object> updateIntegrationResponse(ApiGatewayState state, Map<String, Object> in) {
-        List<Patch.Op> ops = Patch.read(in.get("patchOperations"), "updateIntegrationResponseInput", null);
-        RestApi api = apiOf(state, in);
+    static Map<String, Object> updateIntegrationResponse(ApiGatewayState state, UpdateIntegrationResponseRequest in) {
+        List<Patch.Op> ops = Patch.read(in.patchOperations(), "updateIntegrationResponseInput", null);
+        RestApi api = apiOf(state, in.restApiId());
         synchronized (api) {
-            Map<String, Object> integration = integration(method(resourceOf(state, in), str(in, "httpMethod")));
-            Map<String, Object> live = integrationResponse(integration, str(in, "statusCode"));
+            Map<String, Object> integration = integration(method(resourceOf(state, in.restApiId(), in.resourceId()), in.httpMethod()));
+            Map<String, Object> live = integrationResponse(integration, in.statusCode());
             Map<String, Object> doc = Docs.copy(live);
             for (Patch.Op op : ops) {
                 String member = op.member();

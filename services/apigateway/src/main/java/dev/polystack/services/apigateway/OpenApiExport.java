@@ -1,5 +1,6 @@
 package dev.polystack.services.apigateway;
 
+import dev.polystack.services.apigateway.api.*;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -34,18 +35,18 @@ final class OpenApiExport {
     private OpenApiExport() {
     }
 
-    static Map<String, Object> getExport(ApiGatewayState state, Map<String, Object> in) {
-        RestApi api = state.api(str(in, "restApiId"));
-        String type = str(in, "exportType");
+    static Map<String, Object> getExport(ApiGatewayState state, GetExportRequest in) {
+        RestApi api = state.api(in.restApiId());
+        String type = in.exportType();
         if (!TYPES.contains(type)) throw ApiGatewayErrors.badRequest("No API exporter for type '" + type + "'");
-        String extensions = Docs.map(in, "parameters") == null ? "" : String.valueOf(Docs.map(in, "parameters").getOrDefault("extensions", ""));
+        String extensions = in.parameters() == null ? "" : String.valueOf(in.parameters().getOrDefault("extensions", ""));
         boolean integrations = extensions.contains("integrations") || extensions.contains("apigateway");
         boolean authorizers = extensions.contains("authorizers") || extensions.contains("apigateway");
-        boolean yaml = String.valueOf(in.getOrDefault("accepts", "")).contains("yaml");
+        boolean yaml = String.valueOf(java.util.Objects.requireNonNullElse(in.accepts(), "")).contains("yaml");
         ObjectNode doc;
         String version;
         synchronized (api) {
-            Map<String, Object> stage = StageOps.stage(api, str(in, "stageName"));
+            Map<String, Object> stage = StageOps.stage(api, in.stageName());
             RestApi.Deployment deployment = api.deployments.get(str(stage, "deploymentId"));
             version = str(api.doc, "version");
             if (version == null) version = Instant.ofEpochSecond(((Number) deployment.doc.getOrDefault("createdDate", 0L)).longValue()).toString();

@@ -1,5 +1,6 @@
 package dev.polystack.services.apigateway;
 
+import dev.polystack.services.apigateway.api.*;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -30,24 +31,25 @@ final class OpenApiImport {
     private OpenApiImport() {
     }
 
-    static Map<String, Object> importRestApi(ApiGatewayState state, Map<String, Object> in) {
-        JsonNode spec = parse(in.get("body"));
-        Map<String, Object> create = new LinkedHashMap<>();
-        create.put("name", spec.path("info").path("title").asText("imported"));
-        if (spec.path("info").has("description")) create.put("description", spec.path("info").path("description").asText());
+    static Map<String, Object> importRestApi(ApiGatewayState state, ImportRestApiRequest in) {
+        JsonNode spec = parse(in.body());
+        CreateRestApiRequest create = CreateRestApiRequest.builder()
+                .name(spec.path("info").path("title").asText("imported"))
+                .description(spec.path("info").has("description") ? spec.path("info").path("description").asText() : null)
+                .build();
         Map<String, Object> api = RestApiOps.createRestApi(state, create);
         RestApi restApi = state.api((String) api.get("id"));
         synchronized (restApi) {
             restApi.models.clear();
-            apply(restApi, spec, parameters(in), true);
+            apply(restApi, spec, parameters(in.parameters()), true);
             return Docs.copy(restApi.doc);
         }
     }
 
-    static Map<String, Object> putRestApi(ApiGatewayState state, Map<String, Object> in) {
-        JsonNode spec = parse(in.get("body"));
-        RestApi restApi = state.api(str(in, "restApiId"));
-        boolean overwrite = "overwrite".equals(str(in, "mode"));
+    static Map<String, Object> putRestApi(ApiGatewayState state, PutRestApiRequest in) {
+        JsonNode spec = parse(in.body());
+        RestApi restApi = state.api(in.restApiId());
+        boolean overwrite = "overwrite".equals(in.modeAsString());
         synchronized (restApi) {
             if (overwrite) {
                 Resource root = restApi.root();
@@ -59,17 +61,13 @@ final class OpenApiImport {
                 restApi.gatewayResponses.clear();
                 restApi.doc.remove("binaryMediaTypes");
             }
-            apply(restApi, spec, parameters(in), overwrite);
+            apply(restApi, spec, parameters(in.parameters()), overwrite);
             return Docs.copy(restApi.doc);
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, String> parameters(Map<String, Object> in) {
-        Map<String, String> out = new LinkedHashMap<>();
-        Object p = in.get("parameters");
-        if (p instanceof Map<?, ?> m) ((Map<String, Object>) m).forEach((k, v) -> out.put(k, String.valueOf(v)));
-        return out;
+    private static Map<String, String> parameters(Map<String, String> given) {
+        return given == null ? Map.of() : given;
     }
 
     private static JsonNode parse(Object body) {

@@ -12,10 +12,9 @@ final class Paging {
     private Paging() {
     }
 
-    static Map<String, Object> page(List<Map<String, Object>> all, Map<String, Object> in) {
-        int limit = in.get("limit") instanceof Number n ? Math.min(Math.max(n.intValue(), 1), MAX_LIMIT) : DEFAULT_LIMIT;
+    static Map<String, Object> page(List<Map<String, Object>> all, String position, Integer requestedLimit) {
+        int limit = requestedLimit != null ? Math.min(Math.max(requestedLimit, 1), MAX_LIMIT) : DEFAULT_LIMIT;
         int start = 0;
-        String position = Docs.str(in, "position");
         if (position != null) {
             try {
                 start = Integer.parseInt(position);

@@ -1,5 +1,7 @@
 package dev.polystack.services.apigateway;
 
+import dev.polystack.services.apigateway.api.PatchOperation;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,18 +39,16 @@ final class Patch {
      * Reads and checks the operations; {@code inputName} is the operation's input name as AWS reports it
      * ({@code updateRestApiInput}). Extra constraint violations found by the caller may be added to {@code more}.
      */
-    @SuppressWarnings("unchecked")
-    static List<Op> read(Object patchOperations, String inputName, Validation more) {
+    static List<Op> read(List<PatchOperation> patchOperations, String inputName, Validation more) {
         List<Op> ops = new ArrayList<>();
         Validation v = more == null ? new Validation() : more;
-        if (patchOperations instanceof List<?> list) {
+        if (patchOperations != null) {
             int i = 0;
-            for (Object o : list) {
+            for (PatchOperation o : patchOperations) {
                 i++;
-                Map<String, Object> m = (Map<String, Object>) o;
-                String op = Docs.str(m, "op");
+                String op = o.opAsString();
                 if (op != null && !KNOWN.contains(op)) v.enumValue(op, inputName + ".patchOperations." + i + ".member.op", OPS);
-                ops.add(new Op(op, Docs.str(m, "path"), Docs.str(m, "value"), Docs.str(m, "from")));
+                ops.add(new Op(op, o.path(), o.value(), o.from()));
             }
         }
         v.throwIfAny();

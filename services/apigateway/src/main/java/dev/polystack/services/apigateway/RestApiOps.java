@@ -1,5 +1,6 @@
 package dev.polystack.services.apigateway;
 
+import dev.polystack.services.apigateway.api.*;
 import dev.polystack.services.apigateway.RestApi.Resource;
 
 import java.util.ArrayList;
@@ -16,16 +17,16 @@ final class RestApiOps {
     private RestApiOps() {
     }
 
-    static Map<String, Object> createRestApi(ApiGatewayState state, Map<String, Object> in) {
-        String description = str(in, "description");
+    static Map<String, Object> createRestApi(ApiGatewayState state, CreateRestApiRequest in) {
+        String description = in.description();
         if (description != null && description.isEmpty()) throw ApiGatewayErrors.badRequest("Description cannot be an empty string");
-        String name = str(in, "name");
+        String name = in.name();
         if (name == null || name.isEmpty()) throw ApiGatewayErrors.badRequest("Name cannot be empty");
-        Object compression = in.get("minimumCompressionSize");
+        Object compression = in.minimumCompressionSize();
         if (compression instanceof Number n && (n.longValue() < 0 || n.longValue() > MAX_COMPRESSION)) {
             throw ApiGatewayErrors.badRequest("Invalid minimum compression size, must be between 0 and " + MAX_COMPRESSION);
         }
-        Map<String, Object> endpoint = endpointConfiguration(Docs.map(in, "endpointConfiguration"), "createRestApiInput");
+        Map<String, Object> endpoint = endpointConfiguration(in.endpointConfiguration(), "createRestApiInput");
 
         String id = Ids.apiId();
         Map<String, Object> doc = new LinkedHashMap<>();
@@ -33,16 +34,16 @@ final class RestApiOps {
         doc.put("name", name);
         Docs.putIfPresent(doc, "description", description);
         doc.put("createdDate", Docs.nowSeconds());
-        Docs.putIfPresent(doc, "version", str(in, "version"));
-        List<Object> binary = Docs.list(in, "binaryMediaTypes");
+        Docs.putIfPresent(doc, "version", in.version());
+        List<?> binary = in.binaryMediaTypes();
         if (binary != null && !binary.isEmpty()) doc.put("binaryMediaTypes", new ArrayList<>(binary));
         Docs.putIfPresent(doc, "minimumCompressionSize", compression);
-        doc.put("apiKeySource", in.getOrDefault("apiKeySource", "HEADER"));
+        doc.put("apiKeySource", java.util.Objects.requireNonNullElse(in.apiKeySourceAsString(), "HEADER"));
         doc.put("endpointConfiguration", endpoint);
-        Docs.putIfPresent(doc, "policy", str(in, "policy"));
-        Map<String, Object> tags = Docs.map(in, "tags");
+        Docs.putIfPresent(doc, "policy", in.policy());
+        Map<String, ?> tags = in.tags();
         if (tags != null && !tags.isEmpty()) doc.put("tags", new LinkedHashMap<>(tags));
-        doc.put("disableExecuteApiEndpoint", Docs.bool(in, "disableExecuteApiEndpoint", false));
+        doc.put("disableExecuteApiEndpoint", java.util.Objects.requireNonNullElse(in.disableExecuteApiEndpoint(), false));
 
         RestApi api = new RestApi(id, doc);
         ComponentOps.addDefaultModels(api);
@@ -53,9 +54,9 @@ final class RestApiOps {
         return Docs.copy(doc);
     }
 
-    private static Map<String, Object> endpointConfiguration(Map<String, Object> given, String inputName) {
-        List<Object> types = given == null ? null : Docs.list(given, "types");
-        String ipType = given == null ? null : str(given, "ipAddressType");
+    private static Map<String, Object> endpointConfiguration(EndpointConfiguration given, String inputName) {
+        List<String> types = given == null ? null : given.typesAsStrings();
+        String ipType = given == null ? null : given.ipAddressTypeAsString();
         Validation v = new Validation();
         if (types != null) {
             for (Object t : types) {
@@ -78,18 +79,18 @@ final class RestApiOps {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("types", new ArrayList<>(List.of(type)));
         out.put("ipAddressType", ipType != null ? ipType : type.equals("PRIVATE") ? "dualstack" : "ipv4");
-        if (given != null) Docs.putIfPresent(out, "vpcEndpointIds", given.get("vpcEndpointIds"));
+        if (given != null && given.vpcEndpointIds() != null) out.put("vpcEndpointIds", new ArrayList<>(given.vpcEndpointIds()));
         return out;
     }
 
-    static Map<String, Object> getRestApi(ApiGatewayState state, Map<String, Object> in) {
-        RestApi api = state.api(str(in, "restApiId"));
+    static Map<String, Object> getRestApi(ApiGatewayState state, GetRestApiRequest in) {
+        RestApi api = state.api(in.restApiId());
         synchronized (api) {
             return Docs.copy(api.doc);
         }
     }
 
-    static Map<String, Object> getRestApis(ApiGatewayState state, Map<String, Object> in) {
+    static Map<String, Object> getRestApis(ApiGatewayState state, GetRestApisRequest in) {
         List<Map<String, Object>> all = new ArrayList<>();
         List<RestApi> apis = new ArrayList<>(state.restApis.values());
         apis.sort((a, b) -> Long.compare(((Number) a.doc.get("createdDate")).longValue(), ((Number) b.doc.get("createdDate")).longValue()));
@@ -98,12 +99,12 @@ final class RestApiOps {
                 all.add(Docs.copy(api.doc));
             }
         }
-        return Paging.page(all, in);
+        return Paging.page(all, in.position(), in.limit());
     }
 
-    static Map<String, Object> updateRestApi(ApiGatewayState state, Map<String, Object> in) {
-        List<Patch.Op> ops = Patch.read(in.get("patchOperations"), "updateRestApiInput", null);
-        RestApi api = state.api(str(in, "restApiId"));
+    static Map<String, Object> updateRestApi(ApiGatewayState state, UpdateRestApiRequest in) {
+        List<Patch.Op> ops = Patch.read(in.patchOperations(), "updateRestApiInput", null);
+        RestApi api = state.api(in.restApiId());
         synchronized (api) {
             Map<String, Object> doc = Docs.copy(api.doc);
             for (Patch.Op op : ops) applyRestApiPatch(doc, op);
@@ -171,8 +172,8 @@ final class RestApiOps {
         }
     }
 
-    static Map<String, Object> deleteRestApi(ApiGatewayState state, Map<String, Object> in) {
-        RestApi api = state.api(str(in, "restApiId"));
+    static Map<String, Object> deleteRestApi(ApiGatewayState state, DeleteRestApiRequest in) {
+        RestApi api = state.api(in.restApiId());
         state.restApis.remove(api.id);
         return Map.of();
     }
@@ -199,11 +200,11 @@ final class RestApiOps {
         return out;
     }
 
-    static Map<String, Object> createResource(ApiGatewayState state, Map<String, Object> in) {
-        RestApi api = state.api(str(in, "restApiId"));
-        String pathPart = str(in, "pathPart");
+    static Map<String, Object> createResource(ApiGatewayState state, CreateResourceRequest in) {
+        RestApi api = state.api(in.restApiId());
+        String pathPart = in.pathPart();
         synchronized (api) {
-            Resource parent = resource(api, str(in, "parentId"));
+            Resource parent = resource(api, in.parentId());
             checkNewChild(api, parent, pathPart, null);
             Resource r = new Resource(Ids.shortId(), parent.id, pathPart);
             api.resources.put(r.id, r);
@@ -228,32 +229,31 @@ final class RestApiOps {
         }
     }
 
-    static Map<String, Object> getResource(ApiGatewayState state, Map<String, Object> in) {
-        RestApi api = state.api(str(in, "restApiId"));
+    static Map<String, Object> getResource(ApiGatewayState state, GetResourceRequest in) {
+        RestApi api = state.api(in.restApiId());
         synchronized (api) {
-            return resourceDoc(api, resource(api, str(in, "resourceId")), embedsMethods(in));
+            return resourceDoc(api, resource(api, in.resourceId()), embedsMethods(in.embed()));
         }
     }
 
-    private static boolean embedsMethods(Map<String, Object> in) {
-        List<Object> embed = Docs.list(in, "embed");
+    private static boolean embedsMethods(List<String> embed) {
         return embed != null && embed.contains("methods");
     }
 
-    static Map<String, Object> getResources(ApiGatewayState state, Map<String, Object> in) {
-        RestApi api = state.api(str(in, "restApiId"));
+    static Map<String, Object> getResources(ApiGatewayState state, GetResourcesRequest in) {
+        RestApi api = state.api(in.restApiId());
         List<Map<String, Object>> all = new ArrayList<>();
         synchronized (api) {
-            for (Resource r : api.resources.values()) all.add(resourceDoc(api, r, embedsMethods(in)));
+            for (Resource r : api.resources.values()) all.add(resourceDoc(api, r, embedsMethods(in.embed())));
         }
-        return Paging.page(all, in);
+        return Paging.page(all, in.position(), in.limit());
     }
 
-    static Map<String, Object> updateResource(ApiGatewayState state, Map<String, Object> in) {
-        List<Patch.Op> ops = Patch.read(in.get("patchOperations"), "updateResourceInput", null);
-        RestApi api = state.api(str(in, "restApiId"));
+    static Map<String, Object> updateResource(ApiGatewayState state, UpdateResourceRequest in) {
+        List<Patch.Op> ops = Patch.read(in.patchOperations(), "updateResourceInput", null);
+        RestApi api = state.api(in.restApiId());
         synchronized (api) {
-            Resource r = resource(api, str(in, "resourceId"));
+            Resource r = resource(api, in.resourceId());
             String parentId = r.parentId;
             String pathPart = r.pathPart;
             for (Patch.Op op : ops) {
@@ -283,10 +283,10 @@ final class RestApiOps {
         }
     }
 
-    static Map<String, Object> deleteResource(ApiGatewayState state, Map<String, Object> in) {
-        RestApi api = state.api(str(in, "restApiId"));
+    static Map<String, Object> deleteResource(ApiGatewayState state, DeleteResourceRequest in) {
+        RestApi api = state.api(in.restApiId());
         synchronized (api) {
-            Resource r = resource(api, str(in, "resourceId"));
+            Resource r = resource(api, in.resourceId());
             if (r.parentId == null) throw ApiGatewayErrors.badRequest("Cannot delete root resource");
             deleteTree(api, r.id);
         }

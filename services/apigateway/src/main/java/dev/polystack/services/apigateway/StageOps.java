@@ -1,5 +1,7 @@
 package dev.polystack.services.apigateway;
 
+import dev.polystack.api.model.TreeConverter;
+import dev.polystack.services.apigateway.api.*;
 import dev.polystack.services.apigateway.RestApi.Deployment;
 
 import java.util.ArrayList;
@@ -25,8 +27,8 @@ final class StageOps {
     private StageOps() {
     }
 
-    static Map<String, Object> createDeployment(ApiGatewayState state, Map<String, Object> in) {
-        RestApi api = state.api(str(in, "restApiId"));
+    static Map<String, Object> createDeployment(ApiGatewayState state, CreateDeploymentRequest in) {
+        RestApi api = state.api(in.restApiId());
         synchronized (api) {
             boolean anyMethod = false;
             for (RestApi.Resource r : api.resources.values()) {
@@ -36,8 +38,8 @@ final class StageOps {
                 }
             }
             if (!anyMethod) throw ApiGatewayErrors.badRequest("The REST API doesn't contain any methods");
-            String stageName = str(in, "stageName");
-            if (in.get("canarySettings") != null) {
+            String stageName = in.stageName();
+            if (in.canarySettings() != null) {
                 if (stageName == null || stageName.isEmpty()) {
                     throw ApiGatewayErrors.badRequest("Invalid deployment content specified.Non null and non empty stageName must be provided for canary deployment. Provided value is " + (stageName == null ? "null" : ""));
                 }
@@ -48,21 +50,21 @@ final class StageOps {
             Map<String, Object> doc = new LinkedHashMap<>();
             String id = Ids.shortId();
             doc.put("id", id);
-            Docs.putIfPresent(doc, "description", str(in, "description"));
+            Docs.putIfPresent(doc, "description", in.description());
             doc.put("createdDate", Docs.nowSeconds());
             api.deployments.put(id, new Deployment(doc, api.freeze()));
             if (stageName != null && !stageName.isEmpty()) {
                 Map<String, Object> stage = api.stages.get(stageName);
                 if (stage == null) {
-                    stage = newStage(stageName, id, str(in, "stageDescription"), Docs.map(in, "variables"));
+                    stage = newStage(stageName, id, in.stageDescription(), in.variables());
                     api.stages.put(stageName, stage);
-                } else if (in.get("canarySettings") != null) {
-                    Map<String, Object> canary = new LinkedHashMap<>(Docs.map(in, "canarySettings"));
+                } else if (in.canarySettings() != null) {
+                    Map<String, Object> canary = TreeConverter.toTree(DeploymentCanarySettings.SHAPE, in.canarySettings());
                     canary.put("deploymentId", id);
                     stage.put("canarySettings", canary);
                 } else {
                     stage.put("deploymentId", id);
-                    Map<String, Object> variables = Docs.map(in, "variables");
+                    Map<String, ?> variables = in.variables();
                     if (variables != null) stage.put("variables", new LinkedHashMap<>(variables));
                 }
                 stage.put("lastUpdatedDate", Docs.nowSeconds());
@@ -71,7 +73,7 @@ final class StageOps {
         }
     }
 
-    private static Map<String, Object> newStage(String name, String deploymentId, String description, Map<String, Object> variables) {
+    private static Map<String, Object> newStage(String name, String deploymentId, String description, Map<String, ?> variables) {
         Map<String, Object> stage = new LinkedHashMap<>();
         stage.put("deploymentId", deploymentId);
         stage.put("stageName", name);
@@ -87,29 +89,29 @@ final class StageOps {
         return stage;
     }
 
-    static Map<String, Object> getDeployment(ApiGatewayState state, Map<String, Object> in) {
-        RestApi api = state.api(str(in, "restApiId"));
+    static Map<String, Object> getDeployment(ApiGatewayState state, GetDeploymentRequest in) {
+        RestApi api = state.api(in.restApiId());
         synchronized (api) {
-            Deployment d = api.deployments.get(str(in, "deploymentId"));
+            Deployment d = api.deployments.get(in.deploymentId());
             if (d == null) throw ApiGatewayErrors.deploymentNotFound();
             return Docs.copy(d.doc);
         }
     }
 
-    static Map<String, Object> getDeployments(ApiGatewayState state, Map<String, Object> in) {
-        RestApi api = state.api(str(in, "restApiId"));
+    static Map<String, Object> getDeployments(ApiGatewayState state, GetDeploymentsRequest in) {
+        RestApi api = state.api(in.restApiId());
         List<Map<String, Object>> all = new ArrayList<>();
         synchronized (api) {
             for (Deployment d : api.deployments.values()) all.add(Docs.copy(d.doc));
         }
-        return Paging.page(all, in);
+        return Paging.page(all, in.position(), in.limit());
     }
 
-    static Map<String, Object> updateDeployment(ApiGatewayState state, Map<String, Object> in) {
-        List<Patch.Op> ops = Patch.read(in.get("patchOperations"), "updateDeploymentInput", null);
-        RestApi api = state.api(str(in, "restApiId"));
+    static Map<String, Object> updateDeployment(ApiGatewayState state, UpdateDeploymentRequest in) {
+        List<Patch.Op> ops = Patch.read(in.patchOperations(), "updateDeploymentInput", null);
+        RestApi api = state.api(in.restApiId());
         synchronized (api) {
-            Deployment d = api.deployments.get(str(in, "deploymentId"));
+            Deployment d = api.deployments.get(in.deploymentId());
             if (d == null) throw ApiGatewayErrors.deploymentNotFound();
             for (Patch.Op op : ops) {
                 if (!op.path().equals("/description")) throw ApiGatewayErrors.badRequest("Invalid patch path " + op.path());
@@ -120,10 +122,10 @@ final class StageOps {
         }
     }
 
-    static Map<String, Object> deleteDeployment(ApiGatewayState state, Map<String, Object> in) {
-        RestApi api = state.api(str(in, "restApiId"));
+    static Map<String, Object> deleteDeployment(ApiGatewayState state, DeleteDeploymentRequest in) {
+        RestApi api = state.api(in.restApiId());
         synchronized (api) {
-            String id = str(in, "deploymentId");
+            String id = in.deploymentId();
             if (!api.deployments.containsKey(id)) throw ApiGatewayErrors.deploymentNotFound();
             for (Map<String, Object> stage : api.stages.values()) {
                 if (id.equals(stage.get("deploymentId"))) {
@@ -137,26 +139,26 @@ final class StageOps {
 
     // ---- stages ----
 
-    static Map<String, Object> createStage(ApiGatewayState state, Map<String, Object> in) {
-        RestApi api = state.api(str(in, "restApiId"));
+    static Map<String, Object> createStage(ApiGatewayState state, CreateStageRequest in) {
+        RestApi api = state.api(in.restApiId());
         synchronized (api) {
-            String name = str(in, "stageName");
-            String deploymentId = str(in, "deploymentId");
+            String name = in.stageName();
+            String deploymentId = in.deploymentId();
             if (!api.deployments.containsKey(deploymentId)) throw ApiGatewayErrors.badRequest("Deployment id does not exist");
             if (api.stages.containsKey(name)) throw ApiGatewayErrors.conflict("Stage already exists");
-            Map<String, Object> stage = newStage(name, deploymentId, str(in, "description"), Docs.map(in, "variables"));
-            Docs.putIfPresent(stage, "documentationVersion", str(in, "documentationVersion"));
-            if (Docs.bool(in, "tracingEnabled", false)) stage.put("tracingEnabled", true);
-            Map<String, Object> canary = Docs.map(in, "canarySettings");
+            Map<String, Object> stage = newStage(name, deploymentId, in.description(), in.variables());
+            Docs.putIfPresent(stage, "documentationVersion", in.documentationVersion());
+            if (java.util.Objects.requireNonNullElse(in.tracingEnabled(), false)) stage.put("tracingEnabled", true);
+            CanarySettings canary = in.canarySettings();
             if (canary != null) {
                 Map<String, Object> c = new LinkedHashMap<>();
-                c.put("deploymentId", canary.getOrDefault("deploymentId", deploymentId));
-                c.put("percentTraffic", canary.get("percentTraffic") instanceof Number n ? n.doubleValue() : 0.0);
-                Docs.putIfPresent(c, "stageVariableOverrides", canary.get("stageVariableOverrides"));
-                c.put("useStageCache", Docs.bool(canary, "useStageCache", false));
+                c.put("deploymentId", canary.deploymentId() != null ? canary.deploymentId() : deploymentId);
+                c.put("percentTraffic", canary.percentTraffic() != null ? canary.percentTraffic() : 0.0);
+                if (canary.stageVariableOverrides() != null) c.put("stageVariableOverrides", new LinkedHashMap<>(canary.stageVariableOverrides()));
+                c.put("useStageCache", Boolean.TRUE.equals(canary.useStageCache()));
                 stage.put("canarySettings", c);
             }
-            Map<String, Object> tags = Docs.map(in, "tags");
+            Map<String, ?> tags = in.tags();
             if (tags != null && !tags.isEmpty()) stage.put("tags", new LinkedHashMap<>(tags));
             api.stages.put(name, stage);
             return Docs.copy(stage);
@@ -169,18 +171,18 @@ final class StageOps {
         return stage;
     }
 
-    static Map<String, Object> getStage(ApiGatewayState state, Map<String, Object> in) {
-        RestApi api = state.api(str(in, "restApiId"));
+    static Map<String, Object> getStage(ApiGatewayState state, GetStageRequest in) {
+        RestApi api = state.api(in.restApiId());
         synchronized (api) {
-            return Docs.copy(stage(api, str(in, "stageName")));
+            return Docs.copy(stage(api, in.stageName()));
         }
     }
 
-    static Map<String, Object> getStages(ApiGatewayState state, Map<String, Object> in) {
-        RestApi api = state.api(str(in, "restApiId"));
+    static Map<String, Object> getStages(ApiGatewayState state, GetStagesRequest in) {
+        RestApi api = state.api(in.restApiId());
         List<Object> items = new ArrayList<>();
         synchronized (api) {
-            String deploymentId = str(in, "deploymentId");
+            String deploymentId = in.deploymentId();
             for (Map<String, Object> stage : api.stages.values()) {
                 if (deploymentId == null || deploymentId.equals(stage.get("deploymentId"))) items.add(Docs.copy(stage));
             }
@@ -190,20 +192,20 @@ final class StageOps {
         return out;
     }
 
-    static Map<String, Object> deleteStage(ApiGatewayState state, Map<String, Object> in) {
-        RestApi api = state.api(str(in, "restApiId"));
+    static Map<String, Object> deleteStage(ApiGatewayState state, DeleteStageRequest in) {
+        RestApi api = state.api(in.restApiId());
         synchronized (api) {
-            stage(api, str(in, "stageName"));
-            api.stages.remove(str(in, "stageName"));
+            stage(api, in.stageName());
+            api.stages.remove(in.stageName());
         }
         return Map.of();
     }
 
-    static Map<String, Object> updateStage(ApiGatewayState state, Map<String, Object> in) {
-        List<Patch.Op> ops = Patch.read(in.get("patchOperations"), "updateStageInput", null);
-        RestApi api = state.api(str(in, "restApiId"));
+    static Map<String, Object> updateStage(ApiGatewayState state, UpdateStageRequest in) {
+        List<Patch.Op> ops = Patch.read(in.patchOperations(), "updateStageInput", null);
+        RestApi api = state.api(in.restApiId());
         synchronized (api) {
-            Map<String, Object> live = stage(api, str(in, "stageName"));
+            Map<String, Object> live = stage(api, in.stageName());
             Map<String, Object> doc = Docs.copy(live);
             for (Patch.Op op : ops) applyStagePatch(api, doc, op);
             doc.put("lastUpdatedDate", Docs.nowSeconds());

@@ -1,5 +1,6 @@
 package dev.polystack.services.apigateway;
 
+import dev.polystack.services.apigateway.api.*;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,35 +27,35 @@ final class TagOps {
         throw ApiGatewayErrors.notFound("Invalid resource identifier specified");
     }
 
-    static Map<String, Object> tagResource(ApiGatewayState state, Map<String, Object> in) {
+    static Map<String, Object> tagResource(ApiGatewayState state, TagResourceRequest in) {
         synchronized (state) {
-            Map<String, Object> doc = target(state, str(in, "resourceArn"));
-            Map<String, Object> tags = Docs.map(in, "tags");
+            Map<String, Object> doc = target(state, in.resourceArn());
+            Map<String, ?> tags = in.tags();
             if (tags != null) Docs.mapOrNew(doc, "tags").putAll(tags);
         }
         return Map.of();
     }
 
-    static Map<String, Object> untagResource(ApiGatewayState state, Map<String, Object> in) {
+    static Map<String, Object> untagResource(ApiGatewayState state, UntagResourceRequest in) {
         synchronized (state) {
-            Map<String, Object> doc = target(state, str(in, "resourceArn"));
+            Map<String, Object> doc = target(state, in.resourceArn());
             Map<String, Object> tags = Docs.map(doc, "tags");
-            List<Object> keys = Docs.list(in, "tagKeys");
+            List<?> keys = in.tagKeys();
             if (tags != null && keys != null) keys.forEach(tags::remove);
         }
         return Map.of();
     }
 
-    static Map<String, Object> getTags(ApiGatewayState state, Map<String, Object> in) {
+    static Map<String, Object> getTags(ApiGatewayState state, GetTagsRequest in) {
         synchronized (state) {
-            Map<String, Object> tags = Docs.map(target(state, str(in, "resourceArn")), "tags");
+            Map<String, Object> tags = Docs.map(target(state, in.resourceArn()), "tags");
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("tags", tags == null ? new LinkedHashMap<>() : Docs.copy(tags));
             return out;
         }
     }
 
-    static Map<String, Object> getAccount(ApiGatewayState state, Map<String, Object> in) {
+    static Map<String, Object> getAccount(ApiGatewayState state, Object ignored) {
         Map<String, Object> out = new LinkedHashMap<>();
         synchronized (state) {
             Docs.putIfPresent(out, "cloudwatchRoleArn", state.account.get("cloudwatchRoleArn"));
@@ -68,8 +69,8 @@ final class TagOps {
         return out;
     }
 
-    static Map<String, Object> updateAccount(ApiGatewayState state, Map<String, Object> in) {
-        List<Patch.Op> ops = Patch.read(in.get("patchOperations"), "updateAccountInput", null);
+    static Map<String, Object> updateAccount(ApiGatewayState state, UpdateAccountRequest in) {
+        List<Patch.Op> ops = Patch.read(in.patchOperations(), "updateAccountInput", null);
         synchronized (state) {
             for (Patch.Op op : ops) {
                 if (!op.path().equals("/cloudwatchRoleArn")) throw ApiGatewayErrors.badRequest("Invalid patch path " + op.path());
@@ -77,6 +78,6 @@ final class TagOps {
                 else state.account.put("cloudwatchRoleArn", op.value());
             }
         }
-        return getAccount(state, in);
+        return getAccount(state, null);
     }
 }
