@@ -9,7 +9,12 @@ import dev.polystack.api.WebSocketHandler;
 import dev.polystack.api.WebSocketPeer;
 import dev.polystack.api.WebSocketUpgrade;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -28,6 +33,11 @@ import java.util.UUID;
  * runs when the connection ends. The backend writes to the client through {@code @connections} ({@link WebSocketConnections}).
  */
 final class WebSocketConnection implements WebSocketHandler {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+    /** Handshake headers that belong to the client's connection, not to the integration's request. */
+    private static final java.util.Set<String> NOT_FORWARDED = java.util.Set.of("host", "connection", "upgrade", "content-length",
+            "sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions", "sec-websocket-protocol", "expect", "transfer-encoding");
     private static final DateTimeFormatter REQUEST_TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.US)
             .withZone(ZoneOffset.UTC);
 
@@ -43,6 +53,8 @@ final class WebSocketConnection implements WebSocketHandler {
     private final Instant connectedAt = Instant.now();
     private volatile Instant lastActiveAt = connectedAt;
     private volatile WebSocketPeer peer;
+    /** What the {@code $connect} authorizer answered (principalId, context): in every later event's requestContext.authorizer. */
+    private volatile ObjectNode authorizerContext;
 
     private WebSocketConnection(WebSocketConnections registry, ProviderEnvironment env, HttpApiState state, HttpApi api,
                                 String stage, Map<String, String> stageVariables, HttpApi.Deployment deployment,
@@ -75,6 +87,12 @@ final class WebSocketConnection implements WebSocketHandler {
         if (deployment == null) return WebSocketUpgrade.refuse(message(403, "Forbidden"));
         WebSocketConnection connection = new WebSocketConnection(registry, env, state, api, stageName, variables, deployment, request);
         Map<String, Object> route = connection.routeByKey("$connect");
+        if (route != null && "CUSTOM".equals(route.get("AuthorizationType"))) {
+            int refused = connection.authorize(Docs.str(route, "AuthorizerId"));
+            if (refused != 0) {
+                return WebSocketUpgrade.refuse(message(refused, refused == 401 ? "Unauthorized" : refused == 403 ? "Forbidden" : "Internal server error"));
+            }
+        }
         if (route != null) {
             Outcome outcome = connection.integrate(route, "$connect", "CONNECT", null, null);
             if (outcome.status() < 200 || outcome.status() > 299) {
@@ -87,6 +105,58 @@ final class WebSocketConnection implements WebSocketHandler {
 
     String id() {
         return id;
+    }
+
+    /**
+     * A Lambda REQUEST authorizer on {@code $connect}, as AWS runs it: every identity source
+     * ({@code route.request.header.X}, {@code route.request.querystring.x}) must be present (else 401), the function gets
+     * the CONNECT event with {@code type REQUEST} and the {@code methodArn} of {@code $connect}, and its IAM policy must
+     * allow that ARN (else 403; a failing function is 500). Returns 0 when the client may connect.
+     */
+    private int authorize(String authorizerId) {
+        Map<String, Object> authorizer;
+        synchronized (api) {
+            authorizer = Docs.copy(api.authorizers.get(authorizerId));
+        }
+        if (authorizer == null || !"REQUEST".equals(authorizer.get("AuthorizerType"))) return 500;
+        List<Object> sources = Docs.list(authorizer, "IdentitySource");
+        for (Object source : sources == null ? List.of() : sources) {
+            String value = identityValue(String.valueOf(source).trim());
+            if (value == null || value.isEmpty()) return 401;
+        }
+        String methodArn = "arn:aws:execute-api:" + state.region + ":" + state.accountId + ":" + api.id + "/" + stage + "/$connect";
+        ObjectNode event = event("$connect", "CONNECT", null, null);
+        event.put("type", "REQUEST");
+        event.put("methodArn", methodArn);
+        JsonNode answer;
+        try {
+            LambdaCalls.Result result = LambdaCalls.invoke(env, state.accountId, state.region,
+                    LambdaCalls.functionArn(Docs.str(authorizer, "AuthorizerUri")), Invocation.JSON.writeValueAsBytes(event));
+            if (result.functionError() != null) return 500;
+            answer = Invocation.JSON.readTree(result.payload());
+        } catch (Exception e) {
+            return 500;
+        }
+        if (answer == null || !answer.has("policyDocument")) return 500;
+        if (!"Allow".equals(Authorizers.evaluate(answer.get("policyDocument"), methodArn))) return 403;
+        ObjectNode context = Invocation.JSON.createObjectNode();
+        if (answer.path("context").isObject()) {
+            answer.get("context").fields().forEachRemaining(f -> context.put(f.getKey(), f.getValue().isValueNode() ? f.getValue().asText() : f.getValue().toString()));
+        }
+        if (answer.has("principalId")) context.put("principalId", answer.get("principalId").asText());
+        authorizerContext = context;
+        return 0;
+    }
+
+    /** An identity source's value from the handshake: {@code route.request.header.X} or {@code route.request.querystring.x}. */
+    private String identityValue(String source) {
+        if (source.startsWith("route.request.header.")) return handshake.header(source.substring("route.request.header.".length()));
+        if (source.startsWith("route.request.querystring.")) {
+            List<String> values = handshake.queryParameters().get(source.substring("route.request.querystring.".length()));
+            return values == null || values.isEmpty() ? null : values.get(values.size() - 1);
+        }
+        if (source.startsWith("stageVariables.")) return stageVariables.get(source.substring("stageVariables.".length()));
+        return null;
     }
 
     Instant connectedAt() {
@@ -249,6 +319,7 @@ final class WebSocketConnection implements WebSocketHandler {
         return switch (String.valueOf(integration.get("IntegrationType"))) {
             case "AWS_PROXY" -> lambda(integration, routeKey, eventType, body, extra);
             case "MOCK" -> mock(integration, routeKey, eventType, body);
+            case "HTTP_PROXY", "HTTP" -> http(integration, routeKey, eventType, body);
             default -> Outcome.failure();
         };
     }
@@ -280,6 +351,46 @@ final class WebSocketConnection implements WebSocketHandler {
             return new Outcome(answer.get("statusCode").asInt(200), out, false);
         }
         return new Outcome(200, answer == null ? null : answer.isTextual() ? answer.asText() : answer.toString(), false);
+    }
+
+    /**
+     * HTTP_PROXY and HTTP: the message (for HTTP, the request template rendered over it when there is one) is sent to
+     * the integration's URI with its method (POST by default); the endpoint's status and body are the answer, which
+     * goes back to the client on a two-way route. {@code $connect} sends the handshake's headers and no body.
+     */
+    private Outcome http(Map<String, Object> integration, String routeKey, String eventType, String body) {
+        String uri = Docs.str(integration, "IntegrationUri");
+        String method = Docs.str(integration, "IntegrationMethod");
+        if (method == null || method.equals("ANY")) method = "POST";
+        String payload = body;
+        try {
+            if ("HTTP".equals(integration.get("IntegrationType"))) {
+                String template = template(Docs.map(integration, "RequestTemplates"));
+                if (template != null) {
+                    payload = MappingTemplates.render(template, new MappingTemplates.Input(body, Map.of(), Map.of(), Map.of()),
+                            templateContext(routeKey, eventType), stageVariables);
+                }
+            }
+            Object timeout = integration.get("TimeoutInMillis");
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(uri))
+                    .timeout(Duration.ofMillis(timeout instanceof Number n ? n.longValue() : 29000));
+            if (eventType.equals("CONNECT")) {
+                handshake.headers().forEach((name, values) -> {
+                    if (NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) return;
+                    for (String v : values) b.header(name, v);
+                });
+            }
+            b.header("connectionId", id);
+            b.method(method, payload == null || payload.isEmpty() ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(payload));
+            HttpResponse<String> response = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return new Outcome(response.statusCode(), response.body(), false);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Outcome.failure();
+        } catch (Exception e) {
+            return Outcome.failure();
+        }
     }
 
     /**
@@ -373,6 +484,7 @@ final class WebSocketConnection implements WebSocketHandler {
         ctx.put("domainName", handshake.header("Host"));
         ctx.put("connectionId", id);
         ctx.put("apiId", api.id);
+        if (authorizerContext != null) ctx.set("authorizer", authorizerContext);
         if (extra != null && extra.has("disconnectStatusCode")) {
             ctx.set("disconnectStatusCode", extra.get("disconnectStatusCode"));
             ctx.set("disconnectReason", extra.get("disconnectReason"));
