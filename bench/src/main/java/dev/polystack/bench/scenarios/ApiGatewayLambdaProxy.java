@@ -68,9 +68,8 @@ public final class ApiGatewayLambdaProxy implements Scenario {
 
     @Override
     public void iterate(Target target, int worker, long iteration) throws Exception {
-        String path = paths.get(target.name());
-        if (path == null) throw new IOException("setup failed on " + target.name());
-        target.get(path);
+        // A server whose setup failed (moto) still gets the same request, so its errors come at its own pace, not a spin.
+        target.get(paths.getOrDefault(target.name(), "/restapis/none/bench/_user_request_/items/1"));
     }
 
     private static byte[] zip(String name, String content) throws IOException {
