@@ -10,6 +10,7 @@ setup; Testcontainers' own port mapping is exercised by the Java test (container
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -18,6 +19,8 @@ from pathlib import Path
 
 import pytest
 import requests
+from botocore.config import Config
+from botocore.exceptions import ClientError
 
 from conftest import ROOT, free_port, make_client
 
@@ -52,7 +55,7 @@ def image():
 class Container:
     """One `podman run -d` of the image on the host's network, on its own port."""
 
-    def __init__(self, image, env=None, volumes=()):
+    def __init__(self, image, env=None, volumes=(), podman_args=()):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.name = f"polystack-test-{uuid.uuid4().hex[:8]}"
@@ -61,6 +64,7 @@ class Container:
             args += ["-e", f"{key}={value}"]
         for volume in volumes:
             args += ["-v", volume]
+        args += list(podman_args)
         self.started = time.monotonic()
         podman(*args, image)
         self.ready_seconds = self.wait_ready()
@@ -236,6 +240,33 @@ def test_testcontainers_localstack_module_starts_the_image(image, podman_socket)
     done = subprocess.run([str(ROOT / "mvnw"), "-q", "-B", "-f", "container/testcontainers/pom.xml", "test"],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200)
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+
+
+def test_state_outgrowing_the_containers_memory_limit_gets_503_not_an_oom_kill(run):
+    """Under a 512 MB limit (swap off) the JVM sizes its heap from the cgroup (half: 256 MB); SQS messages sent until
+    refused get an AWS-shaped 503, the log says why, the container is not OOM-killed and still answers reads.
+    (bench/memory_limit.py does the same with 1 GB and reports the figures.)"""
+    c = run(podman_args=["--memory", "512m", "--memory-swap", "512m"])
+    sqs = make_client(c.url, "sqs", config=Config(retries={"max_attempts": 1}, read_timeout=120))
+    queue = sqs.create_queue(QueueName="fill")["QueueUrl"]
+    body = "x" * (256 * 1024 - 16)
+    refused = None
+    for _ in range(4000):  # 1 GB: far more than a 256 MB heap holds
+        try:
+            sqs.send_message(QueueUrl=queue, MessageBody=body)
+        except ClientError as e:
+            refused = e.response
+            break
+    assert refused is not None, "1 GB of messages fit under a 512 MB limit?"
+    assert refused["Error"]["Code"] == "ServiceUnavailable", refused
+    assert refused["ResponseMetadata"]["HTTPStatusCode"] == 503
+    heap = re.search(r"of (\d+) MB of heap", refused["Error"]["Message"])
+    assert heap and 200 <= int(heap.group(1)) <= 256, refused["Error"]["Message"]  # the heap follows the limit
+    assert "running out of memory" in c.logs()
+    state = podman("inspect", "--format", "{{.State.Running}} {{.State.OOMKilled}}", c.name).stdout.split()
+    assert state == ["true", "false"], state
+    assert sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=1)["Messages"]
+    assert "OutOfMemoryError" not in c.logs()
 
 
 def test_a_moto_hosted_service_runs_in_the_image(run):
