@@ -83,6 +83,7 @@ public final class PythonRuntime {
                 e = engine;
                 if (e == null) {
                     long t0 = System.nanoTime();
+                    if (!settings.optimizingJit()) JitDirectives.keepGraalPyOnQuickCompiler(settings.bytecodeCache());
                     engine = e = Engine.newBuilder("python")
                             .option("engine.WarnInterpreterOnly", "false")
                             .build();

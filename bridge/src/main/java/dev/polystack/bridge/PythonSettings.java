@@ -21,13 +21,16 @@ import java.util.Map;
  *   <li>{@code POLYSTACK_PYTHON_CONTEXTS}: size of the GraalPy context pool (default 1: every Python-hosted service in
  *       one interpreter, as LocalStack runs them; a second context cannot load GraalPy's native modules, such as
  *       {@code unicodedata}, once the first has: {@code IsolateNativeModules} would need {@code patchelf});</li>
+ *   <li>{@code POLYSTACK_PYTHON_JIT}: {@code c1} (default) compiles GraalPy's own Java code with HotSpot's quick
+ *       compiler only, which halves the CPU a Python service's start costs; {@code c2} lets HotSpot's optimizing
+ *       compiler at it too (slow to start, see {@link JitDirectives});</li>
  *   <li>{@code POLYSTACK_PYTHON_START_TIMEOUT}: seconds a request waits for a starting service (default 45,
  *       under boto3's 60 s read timeout) before it gets {@code ServiceUnavailable}.</li>
  * </ul>
  */
 record PythonSettings(Path home, String motoPath, List<Path> extraPath, Map<String, String> providers,
-                      Path bytecodeCache, int contexts, int startTimeoutSeconds, boolean eager,
-                      java.util.Set<String> chosen) {
+                      Path bytecodeCache, int contexts, int startTimeoutSeconds, boolean eager, boolean optimizingJit,
+                      java.util.Set<String> overrides, java.util.Set<String> listed) {
 
     static PythonSettings from(Config config) {
         Path home = resolveHome();
@@ -45,32 +48,40 @@ record PythonSettings(Path home, String motoPath, List<Path> extraPath, Map<Stri
         return new PythonSettings(home, config.get("POLYSTACK_MOTO_PATH"), List.copyOf(extra), Map.copyOf(providers),
                 cache, Math.max(1, config.integer("POLYSTACK_PYTHON_CONTEXTS", 1)),
                 Math.max(1, config.integer("POLYSTACK_PYTHON_START_TIMEOUT", 45)),
-                config.flag("EAGER_SERVICE_LOADING"), chosen(config));
+                config.flag("EAGER_SERVICE_LOADING"),
+                config.get("POLYSTACK_PYTHON_JIT", "c1").trim().equalsIgnoreCase("c2"), overrides(config), listed(config));
     }
 
     /**
-     * With {@code EAGER_SERVICE_LOADING=1}, start the Python side at creation, in the background. Only
-     * for services deliberately given to this kind ({@code PROVIDER_OVERRIDE_<SERVICE>}) or listed in
-     * {@code SERVICES}: moto is the fallback for 160 services, and importing all of them under GraalPy
-     * would take many minutes and gigabytes for services nobody calls.
+     * Whether to start the Python side at creation, in the background: for a service named in {@code SERVICES}
+     * (the gateway creates those providers right after it is ready), and with {@code EAGER_SERVICE_LOADING=1} for
+     * a service deliberately given to this kind ({@code PROVIDER_OVERRIDE_<SERVICE>}). Never for every service:
+     * moto is the fallback for 160 services, and importing all of them under GraalPy would take many minutes and
+     * gigabytes for services nobody calls.
      */
     boolean startsEagerly(String service, String kind) {
-        return eager && (chosen.contains(service + "=" + kind) || chosen.contains(service));
+        return listed.contains(service) || (eager && overrides.contains(service + "=" + kind));
     }
 
-    /** "service=kind" for each PROVIDER_OVERRIDE_ setting, plus the names listed in SERVICES. */
-    private static java.util.Set<String> chosen(Config config) {
-        java.util.Set<String> chosen = new java.util.HashSet<>();
+    /** "service=kind" for each PROVIDER_OVERRIDE_ setting. */
+    private static java.util.Set<String> overrides(Config config) {
+        java.util.Set<String> overrides = new java.util.HashSet<>();
         config.all().forEach((name, value) -> {
             if (name.startsWith("PROVIDER_OVERRIDE_") && value != null && !value.isBlank()) {
-                chosen.add(name.substring("PROVIDER_OVERRIDE_".length()).toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+                overrides.add(name.substring("PROVIDER_OVERRIDE_".length()).toLowerCase(java.util.Locale.ROOT).replace('_', '-')
                         + "=" + value.trim().toLowerCase(java.util.Locale.ROOT));
             }
         });
+        return java.util.Set.copyOf(overrides);
+    }
+
+    /** The services named in {@code SERVICES}. */
+    private static java.util.Set<String> listed(Config config) {
+        java.util.Set<String> listed = new java.util.HashSet<>();
         for (String s : config.get("SERVICES", "").split(",")) {
-            if (!s.isBlank()) chosen.add(s.trim().toLowerCase(java.util.Locale.ROOT));
+            if (!s.isBlank()) listed.add(s.trim().toLowerCase(java.util.Locale.ROOT));
         }
-        return java.util.Set.copyOf(chosen);
+        return java.util.Set.copyOf(listed);
     }
 
     /** Polystack's home: system property {@code polystack.home}, env {@code POLYSTACK_HOME}, else the current directory. */

@@ -22,7 +22,7 @@ final class BridgeTestSupport {
             PythonSettings settings = new PythonSettings(HOME, System.getenv("POLYSTACK_MOTO_PATH"),
                     List.of(HOME.resolve("tests/python_providers")),
                     Map.of("sqs", "polystack_test_provider:TinySqsProvider"),
-                    Path.of(System.getProperty("user.home"), ".cache", "polystack", "graalpy"), 1, 600, false, java.util.Set.of());
+                    Path.of(System.getProperty("user.home"), ".cache", "polystack", "graalpy"), 1, 600, false, false, java.util.Set.of(), java.util.Set.of());
             runtime = new PythonRuntime(settings);
         }
         return runtime;

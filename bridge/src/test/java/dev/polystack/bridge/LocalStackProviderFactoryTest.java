@@ -28,6 +28,21 @@ class LocalStackProviderFactoryTest {
     }
 
     @Test
+    void aServiceNamedInServicesWarmsUpWithoutEagerLoadingAndEagerLoadingOnlyStartsOverriddenServices() {
+        PythonSettings listed = PythonSettings.from(new Config(Map.of("SERVICES", "sqs, StepFunctions")));
+        assertTrue(listed.startsEagerly("stepfunctions", "localstack"));
+        assertFalse(listed.startsEagerly("cloudformation", "localstack"));
+
+        PythonSettings eager = PythonSettings.from(new Config(Map.of("EAGER_SERVICE_LOADING", "1",
+                "PROVIDER_OVERRIDE_STEPFUNCTIONS", "localstack")));
+        assertTrue(eager.startsEagerly("stepfunctions", "localstack"));
+        assertFalse(eager.startsEagerly("stepfunctions", "moto"));
+        assertFalse(eager.startsEagerly("ses", "moto"), "moto's 160 fallback services are never all imported");
+        assertFalse(PythonSettings.from(new Config(Map.of("PROVIDER_OVERRIDE_STEPFUNCTIONS", "localstack")))
+                .startsEagerly("stepfunctions", "localstack"));
+    }
+
+    @Test
     void installedMeansLocalStacksRegistryInVendorLocalStack(@TempDir Path home) throws Exception {
         PythonSettings settings = settings(home);
         assertFalse(settings.localstackInstalled());
@@ -46,6 +61,6 @@ class LocalStackProviderFactoryTest {
 
     private static PythonSettings settings(Path home) {
         return new PythonSettings(home, home.resolve("no-moto").toString(), List.of(), Map.of(),
-                home.resolve("cache"), 1, 10, false, Set.of());
+                home.resolve("cache"), 1, 10, false, false, Set.of(), Set.of());
     }
 }

@@ -110,6 +110,18 @@ public final class Polystack {
                     LOG.log(Level.WARNING, "eager loading of " + service + " failed", e);
                 }
             }
+        } else {
+            // A Python-hosted service named in SERVICES is wanted: create its provider now, which starts its imports
+            // (seconds to minutes) in the background on the interpreter's own thread. Native ones stay lazy.
+            for (String service : registry.listedServices()) {
+                String kind = registry.kindOf(service);
+                if (kind == null || kind.equals("native")) continue;
+                try {
+                    registry.obtain(service);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "warming " + service + " failed", e);
+                }
+            }
         }
         initHooks.run(InitHooks.Stage.READY);
         return this;

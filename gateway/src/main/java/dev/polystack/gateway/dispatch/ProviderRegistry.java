@@ -95,6 +95,11 @@ public final class ProviderRegistry {
         return offered;
     }
 
+    /** The services named in {@code SERVICES} (empty when it is not set). */
+    public Set<String> listedServices() {
+        return enabledOnly;
+    }
+
     /** The provider if already created, else null. */
     public ServiceProvider existing(String service) {
         Slot slot = slots.get(service);
