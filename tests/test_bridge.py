@@ -24,7 +24,7 @@ NO_RETRY = Config(retries={"max_attempts": 1, "mode": "standard"})
 
 
 def wait_until_started(server, services, timeout=READY_TIMEOUT):
-    """Eagerly loaded Python services start in the background; wait (bounded) until none is starting."""
+    """Python services wanted at start load in the background; wait (bounded) until none is starting."""
     deadline = time.monotonic() + timeout
     states = {}
     while time.monotonic() < deadline:
@@ -37,8 +37,10 @@ def wait_until_started(server, services, timeout=READY_TIMEOUT):
 
 @pytest.fixture(scope="module")
 def server():
+    # No EAGER_SERVICE_LOADING: naming the Python-hosted services in SERVICES is what starts them in the background
+    # (the fixture waits for "running" before any request is sent to them).
     env = {
-        "EAGER_SERVICE_LOADING": "1",
+        "SERVICES": ",".join(("sqs",) + MOTO_SERVICES),
         "PROVIDER_OVERRIDE_SQS": "python",
         "POLYSTACK_PYTHON_PROVIDERS": "sqs=polystack_test_provider:TinySqsProvider",
         "POLYSTACK_PYTHON_PATH": str(PROVIDERS),
