@@ -38,6 +38,8 @@ final class WebSocketConnection implements WebSocketHandler {
     /** Handshake headers that belong to the client's connection, not to the integration's request. */
     private static final java.util.Set<String> NOT_FORWARDED = java.util.Set.of("host", "connection", "upgrade", "content-length",
             "sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions", "sec-websocket-protocol", "expect", "transfer-encoding");
+    /** Message payload size quota of WebSocket APIs (128 KB). */
+    static final int MAX_MESSAGE_BYTES = 128 * 1024;
     private static final DateTimeFormatter REQUEST_TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.US)
             .withZone(ZoneOffset.UTC);
 
@@ -187,13 +189,23 @@ final class WebSocketConnection implements WebSocketHandler {
     @Override
     public void onText(String text) {
         lastActiveAt = Instant.now();
+        if (tooBig(text.length() <= MAX_MESSAGE_BYTES / 4 ? 0 : text.getBytes(StandardCharsets.UTF_8).length)) return;
         onMessage(text, false);
     }
 
     @Override
     public void onBinary(byte[] data) {
         lastActiveAt = Instant.now();
+        if (tooBig(data.length)) return;
         onMessage(Base64.getEncoder().encodeToString(data), true);
+    }
+
+    /** AWS's message payload quota: a larger message closes the connection with 1009, as AWS documents. */
+    private boolean tooBig(int bytes) {
+        if (bytes <= MAX_MESSAGE_BYTES) return false;
+        WebSocketPeer p = peer;
+        if (p != null) p.close(1009, "Message too big");
+        return true;
     }
 
     @Override
