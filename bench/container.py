@@ -37,12 +37,13 @@ def podman(*args):
 STARTED_IN = re.compile(r"started in (\d+) ms\. Ready\.")
 
 
-def start_container(image, port):
+def start_container(image, port, cpu_shares=None):
     """Returns the container's name, seconds from `podman run` to Ready., the JVM's own figure (from the launcher's
     start inside the container) and the JVM's CPU seconds until Ready."""
     name = f"polystack-bench-{uuid.uuid4().hex[:8]}"
     t0 = time.monotonic()
-    podman("run", "-d", "--name", name, "--network", "host", "-e", f"GATEWAY_LISTEN=127.0.0.1:{port}", image)
+    weight = ["--cpu-shares", str(cpu_shares)] if cpu_shares else []
+    podman("run", "-d", "--name", name, "--network", "host", *weight, "-e", f"GATEWAY_LISTEN=127.0.0.1:{port}", image)
     while True:
         logs = subprocess.run([*PODMAN, "logs", name], env=ENV, capture_output=True, text=True).stdout
         found = STARTED_IN.search(logs)
@@ -104,9 +105,14 @@ def main():
     parser.add_argument("--scenarios", default="sqs-send-receive-delete")
     parser.add_argument("--concurrency", default="1,8")
     parser.add_argument("--seconds", default="5")
+    parser.add_argument("--cpu-shares", type=int,
+                        help="the container's CPU weight (podman run --cpu-shares). On cgroup v1 a container's cgroup "
+                             "as a whole weighs as much as one root-level task, so on a busy box it gets far less "
+                             "CPU than the bare process: give it more to compare like with like (README, Container)")
     args = parser.parse_args()
 
-    print(f"load average {open('/proc/loadavg').read().split()[0]}")
+    print(f"load average {open('/proc/loadavg').read().split()[0]}; container CPU weight "
+          f"{args.cpu_shares or 'default'}")
     size = int(podman("image", "inspect", "--format", "{{.Size}}", args.image))
     sizes, compressed = layers(args.image)
     print(f"image {args.image}: {size / 1e6:.0f} MB uncompressed, {compressed / 1e6:.0f} MB gzip-compressed")
@@ -115,7 +121,7 @@ def main():
 
     runs = []
     for _ in range(args.runs):
-        name, *figures = start_container(args.image, free_port())
+        name, *figures = start_container(args.image, free_port(), args.cpu_shares)
         runs.append(figures)
         subprocess.run([*PODMAN, "rm", "-f", "-v", name], env=ENV, capture_output=True)
     print(f"podman run -> Ready.: median {statistics.median(r[0] for r in runs):.2f} s; inside the container "
@@ -124,7 +130,7 @@ def main():
           f"load average {open('/proc/loadavg').read().split()[0]})")
 
     c_port, b_port = free_port(), free_port()
-    name, *_ = start_container(args.image, c_port)
+    name, *_ = start_container(args.image, c_port, args.cpu_shares)
     bare, bare_ready, bare_inside, bare_cpu = start_bare(b_port)
     try:
         time.sleep(5)
