@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.polystack.api.ProviderEnvironment;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
+import dev.polystack.services.sns.api.PublishInput;
+import dev.polystack.services.sns.api.SnsApi;
 
 import java.time.Instant;
 import java.util.List;
@@ -55,8 +57,7 @@ final class AlarmActions {
             String[] parts = arn.split(":", 6);
             RequestContext ctx = RequestContext.internal(parts.length > 4 ? parts[4] : account, parts.length > 3 ? parts[3] : region, "sns");
             try {
-                // SNS has no typed interface yet; its provider takes the parameter tree.
-                env.call(ctx, "sns", "Publish", Map.of("TopicArn", arn, "Subject", subject, "Message", message));
+                SnsApi.client(env).publish(ctx, PublishInput.builder().topicArn(arn).subject(subject).message(message).build());
             } catch (ServiceException | UnsupportedOperationException e) {
                 LOG.log(System.Logger.Level.WARNING, "alarm " + a.name + ": publishing to " + arn + " failed: " + e.getMessage());
             }

@@ -1,6 +1,8 @@
 package dev.polystack.services.firehose;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.polystack.api.model.TreeConverter;
+import dev.polystack.services.firehose.api.HttpEndpointDestinationConfiguration;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,6 +27,9 @@ public final class DeliveryStream {
     public Map<String, Object> s3;
     /** HttpEndpointDestinationConfiguration, null for an S3 destination. */
     public Map<String, Object> http;
+    /** {@link #http} typed, read once. */
+    @JsonIgnore
+    private HttpEndpointDestinationConfiguration httpConfiguration;
     /** HTTP endpoint: when delivery of the current buffer first failed (epoch ms), 0 when it has not; attempts made. */
     public long failingSince;
     public int attempts;
@@ -104,5 +109,12 @@ public final class DeliveryStream {
         Object hints = destination() == null ? null : destination().get("BufferingHints");
         Object s = hints instanceof Map<?, ?> m ? m.get("IntervalInSeconds") : null;
         return (s instanceof Number n ? n.longValue() : 300) * 1000L;
+    }
+
+    /** The HTTP endpoint destination as its typed configuration (null for an S3 destination). */
+    HttpEndpointDestinationConfiguration httpConfiguration() {
+        if (http == null) return null;
+        if (httpConfiguration == null) httpConfiguration = TreeConverter.fromTree(HttpEndpointDestinationConfiguration.SHAPE, http);
+        return httpConfiguration;
     }
 }

@@ -134,12 +134,11 @@ public final class FirehoseProvider implements FirehoseApi, ServiceProvider, Per
     }
 
     /** The HTTP endpoint as Describe shows it: the access key left out, AWS's defaults filled in. */
-    @SuppressWarnings("unchecked")
     private static HttpEndpointDestinationDescription httpDescription(DeliveryStream s, Map<String, Object> s3) {
         Map<String, Object> h = new LinkedHashMap<>(s.http);
-        Map<String, Object> endpoint = new LinkedHashMap<>((Map<String, Object>) h.getOrDefault("EndpointConfiguration", Map.of()));
-        endpoint.remove("AccessKey");
-        h.put("EndpointConfiguration", endpoint);
+        HttpEndpointConfiguration endpoint = s.httpConfiguration().endpointConfiguration();
+        h.put("EndpointConfiguration", TreeConverter.toTree(HttpEndpointDescription.SHAPE, endpoint == null ? null
+                : HttpEndpointDescription.builder().url(endpoint.url()).name(endpoint.name()).build()));
         h.remove("S3Configuration");
         h.put("S3DestinationDescription", s3);
         h.putIfAbsent("BufferingHints", Map.of("SizeInMBs", 5, "IntervalInSeconds", 300));
@@ -280,13 +279,13 @@ public final class FirehoseProvider implements FirehoseApi, ServiceProvider, Per
         s.attempts++;
         try {
             if (failure == null) {
-                if ("AllData".equals(s.http.get("S3BackupMode"))) S3Delivery.deliver(env, account, region, s, DeliveryStream.join(batch), now);
+                if ("AllData".equals(s.httpConfiguration().s3BackupModeAsString())) S3Delivery.deliver(env, account, region, s, DeliveryStream.join(batch), now);
                 s.removeFirst(batch.size());
                 return;
             }
             if (s.failingSince == 0) s.failingSince = now;
-            Object retry = s.http.get("RetryOptions") instanceof Map<?, ?> m ? m.get("DurationInSeconds") : null;
-            long retryMillis = (retry instanceof Number n ? n.longValue() : 300) * 1000L;
+            HttpEndpointRetryOptions retry = s.httpConfiguration().retryOptions();
+            long retryMillis = (retry == null || retry.durationInSeconds() == null ? 300 : retry.durationInSeconds()) * 1000L;
             if (!last && now - s.failingSince < retryMillis) {
                 LOG.log(System.Logger.Level.INFO, "Firehose " + s.name + ": HTTP endpoint delivery failed (" + failure.getMessage() + "); will retry");
                 // due again after the back-off: 1 s, 2 s, 4 s ... 30 s

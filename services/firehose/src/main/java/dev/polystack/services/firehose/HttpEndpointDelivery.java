@@ -19,7 +19,10 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
+import dev.polystack.services.firehose.api.HttpEndpointCommonAttribute;
+import dev.polystack.services.firehose.api.HttpEndpointConfiguration;
+import dev.polystack.services.firehose.api.HttpEndpointDestinationConfiguration;
+import dev.polystack.services.firehose.api.HttpEndpointRequestConfiguration;
 import java.util.UUID;
 import java.util.zip.GZIPOutputStream;
 
@@ -51,20 +54,21 @@ final class HttpEndpointDelivery {
         }
     }
 
-    @SuppressWarnings("unchecked")
     static void deliver(DeliveryStream s, List<byte[]> records, long now) throws Failure {
-        Map<String, Object> http = s.http;
-        Map<String, Object> endpoint = (Map<String, Object>) http.getOrDefault("EndpointConfiguration", Map.of());
-        Map<String, Object> request = (Map<String, Object>) http.getOrDefault("RequestConfiguration", Map.of());
+        HttpEndpointDestinationConfiguration http = s.httpConfiguration();
+        HttpEndpointConfiguration endpoint = http.endpointConfiguration() == null
+                ? HttpEndpointConfiguration.builder().build() : http.endpointConfiguration();
+        HttpEndpointRequestConfiguration request = http.requestConfiguration() == null
+                ? HttpEndpointRequestConfiguration.builder().build() : http.requestConfiguration();
         String requestId = UUID.randomUUID().toString();
         ObjectNode body = JSON.createObjectNode().put("requestId", requestId).put("timestamp", now);
         ArrayNode list = body.putArray("records");
         for (byte[] r : records) list.addObject().put("data", Base64.getEncoder().encodeToString(r));
 
-        boolean gzip = "GZIP".equals(request.get("ContentEncoding"));
+        boolean gzip = "GZIP".equals(request.contentEncodingAsString());
         byte[] bytes = gzip ? gzip(body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 : body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        HttpRequest.Builder post = HttpRequest.newBuilder(URI.create(String.valueOf(endpoint.get("Url"))))
+        HttpRequest.Builder post = HttpRequest.newBuilder(URI.create(String.valueOf(endpoint.url())))
                 .timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")
                 .header("X-Amz-Firehose-Protocol-Version", "1.0")
@@ -72,14 +76,11 @@ final class HttpEndpointDelivery {
                 .header("X-Amz-Firehose-Source-Arn", s.arn)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
         if (gzip) post.header("Content-Encoding", "gzip");
-        if (endpoint.get("AccessKey") instanceof String key) post.header("X-Amz-Firehose-Access-Key", key);
+        if (endpoint.accessKey() != null) post.header("X-Amz-Firehose-Access-Key", endpoint.accessKey());
         ObjectNode attributes = JSON.createObjectNode();
         ObjectNode common = attributes.putObject("commonAttributes");
-        if (request.get("CommonAttributes") instanceof List<?> attrs) {
-            for (Object a : attrs) {
-                Map<String, Object> m = (Map<String, Object>) a;
-                common.put(String.valueOf(m.get("AttributeName")), String.valueOf(m.get("AttributeValue")));
-            }
+        if (request.commonAttributes() != null) {
+            for (HttpEndpointCommonAttribute a : request.commonAttributes()) common.put(a.attributeName(), a.attributeValue());
         }
         post.header("X-Amz-Firehose-Common-Attributes", attributes.toString());
 

@@ -3,12 +3,17 @@ package dev.polystack.services.firehose;
 import dev.polystack.api.ProviderEnvironment;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
+import dev.polystack.services.kinesis.api.GetRecordsInput;
+import dev.polystack.services.kinesis.api.GetRecordsOutput;
+import dev.polystack.services.kinesis.api.GetShardIteratorInput;
+import dev.polystack.services.kinesis.api.KinesisApi;
+import dev.polystack.services.kinesis.api.ListShardsInput;
+import dev.polystack.services.kinesis.api.Record;
+import dev.polystack.services.kinesis.api.Shard;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -22,16 +27,16 @@ final class KinesisSource {
     static void poll(ProviderEnvironment env, String account, String region, DeliveryStream s, Consumer<List<byte[]>> sink) {
         String[] arn = s.kinesisStreamArn.split(":", 6);
         RequestContext ctx = RequestContext.internal(arn.length > 4 ? arn[4] : account, arn.length > 3 ? arn[3] : region, "kinesis");
-        // Kinesis has no typed interface yet; its provider takes parameter trees.
-        Map<String, Object> shards;
+        KinesisApi kinesis = KinesisApi.client(env);
+        List<Shard> shards;
         try {
-            shards = env.call(ctx, "kinesis", "ListShards", Map.of("StreamARN", s.kinesisStreamArn));
+            shards = kinesis.listShards(ctx, ListShardsInput.builder().streamARN(s.kinesisStreamArn).build()).shards();
         } catch (ServiceException e) {
             return;   // the stream is gone or not there yet
         }
-        if (!(shards.get("Shards") instanceof List<?> list)) return;
-        for (Object o : list) {
-            String shardId = String.valueOf(((Map<?, ?>) o).get("ShardId"));
+        if (shards == null) return;
+        for (Shard shard : shards) {
+            String shardId = shard.shardId();
             String iterator;
             synchronized (s) {
                 iterator = s.shardIterators.get(shardId);
@@ -39,24 +44,19 @@ final class KinesisSource {
             if ("".equals(iterator)) continue;   // a closed shard read to its end
             try {
                 if (iterator == null) {
-                    Map<String, Object> in = new LinkedHashMap<>();
-                    in.put("StreamARN", s.kinesisStreamArn);
-                    in.put("ShardId", shardId);
-                    in.put("ShardIteratorType", "AT_TIMESTAMP");
-                    in.put("Timestamp", Instant.ofEpochMilli(s.created));
-                    iterator = String.valueOf(env.call(ctx, "kinesis", "GetShardIterator", in).get("ShardIterator"));
+                    iterator = kinesis.getShardIterator(ctx, GetShardIteratorInput.builder().streamARN(s.kinesisStreamArn)
+                            .shardId(shardId).shardIteratorType("AT_TIMESTAMP").timestamp(Instant.ofEpochMilli(s.created)).build())
+                            .shardIterator();
                 }
-                Map<String, Object> out = env.call(ctx, "kinesis", "GetRecords", Map.of("ShardIterator", iterator, "StreamARN", s.kinesisStreamArn));
+                GetRecordsOutput out = kinesis.getRecords(ctx, GetRecordsInput.builder().shardIterator(iterator)
+                        .streamARN(s.kinesisStreamArn).build());
                 List<byte[]> data = new ArrayList<>();
-                if (out.get("Records") instanceof List<?> records) {
-                    for (Object r : records) {
-                        if (((Map<?, ?>) r).get("Data") instanceof byte[] b) data.add(b);
-                    }
+                if (out.records() != null) {
+                    for (Record r : out.records()) if (r.data() != null) data.add(r.data());
                 }
                 if (!data.isEmpty()) sink.accept(data);
-                Object next = out.get("NextShardIterator");
                 synchronized (s) {
-                    s.shardIterators.put(shardId, next == null ? "" : next.toString());
+                    s.shardIterators.put(shardId, out.nextShardIterator() == null ? "" : out.nextShardIterator());
                 }
             } catch (ServiceException e) {
                 synchronized (s) {

@@ -2,6 +2,9 @@ package dev.polystack.services.firehose;
 
 import dev.polystack.api.ProviderEnvironment;
 import dev.polystack.api.RequestContext;
+import dev.polystack.api.StreamingBody;
+import dev.polystack.services.s3.api.PutObjectRequest;
+import dev.polystack.services.s3.api.S3Api;
 
 import org.xerial.snappy.SnappyFramedOutputStream;
 import org.xerial.snappy.SnappyHadoopCompatibleOutputStream;
@@ -135,12 +138,8 @@ final class S3Delivery {
 
     /** The same with another prefix (an HTTP endpoint's backups and failed records). */
     static void deliver(ProviderEnvironment env, String account, String region, DeliveryStream s, byte[] data, long now, String prefix) {
-        Map<String, Object> in = new LinkedHashMap<>();
-        in.put("Bucket", bucket(s));
         String key = key(s, prefix, now);
-        in.put("Key", key);
-        in.put("Body", compress(s, data, key));
-        // S3 has no typed interface yet; its provider takes the parameter tree.
-        env.call(RequestContext.internal(account, region, "s3"), "s3", "PutObject", in);
+        S3Api.client(env).putObject(RequestContext.internal(account, region, "s3"), PutObjectRequest.builder().bucket(bucket(s))
+                .key(key).body(StreamingBody.of(compress(s, data, key))).build());
     }
 }

@@ -9,6 +9,12 @@ import dev.polystack.services.cloudwatch.api.CloudWatchApi;
 import dev.polystack.services.cloudwatch.api.Dimension;
 import dev.polystack.services.cloudwatch.api.MetricDatum;
 import dev.polystack.services.cloudwatch.api.PutMetricDataInput;
+import dev.polystack.services.firehose.api.FirehoseApi;
+import dev.polystack.services.firehose.api.Record;
+import dev.polystack.services.kinesis.api.KinesisApi;
+import dev.polystack.services.kinesis.api.PutRecordInput;
+import dev.polystack.services.lambda.api.InvocationRequest;
+import dev.polystack.services.lambda.api.LambdaApi;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,9 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -30,8 +34,8 @@ import java.util.zip.GZIPOutputStream;
 /**
  * What happens to ingested events beyond storage, off the request thread: metric filters add data points
  * to CloudWatch (PutMetricData), subscription filters send the matching events, gzip-compressed in AWS's
- * DATA_MESSAGE format, to Lambda ({@code {"awslogs": {"data": base64}}}), Kinesis or Firehose. Metrics go through
- * CloudWatch's typed client, the rest through {@link ProviderEnvironment#call}.
+ * DATA_MESSAGE format, to Lambda ({@code {"awslogs": {"data": base64}}}), Kinesis or Firehose. Every call goes
+ * through the target service's typed API, whichever provider serves it.
  */
 final class LogForwarder implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(LogForwarder.class.getName());
@@ -39,12 +43,18 @@ final class LogForwarder implements AutoCloseable {
 
     private final ProviderEnvironment env;
     private final CloudWatchApi cloudWatch;
+    private final LambdaApi lambda;
+    private final KinesisApi kinesis;
+    private final FirehoseApi firehose;
     private final ExecutorService worker;
     private final AtomicInteger pending = new AtomicInteger();
 
     LogForwarder(ProviderEnvironment env) {
         this.env = env;
-        this.cloudWatch = env == null ? null : CloudWatchApi.client(env);
+        this.cloudWatch = CloudWatchApi.client(env);
+        this.lambda = LambdaApi.client(env);
+        this.kinesis = KinesisApi.client(env);
+        this.firehose = FirehoseApi.client(env);
         // one thread: a stream's batches reach subscribers in the order they were put
         this.worker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "logs-forwarder");
@@ -124,13 +134,14 @@ final class LogForwarder implements AutoCloseable {
         RequestContext ctx = RequestContext.internal(parts[4], parts[3], parts[2]);
         try {
             switch (parts[2]) {
-                case "lambda" -> env.call(ctx, "lambda", "Invoke", Map.of("FunctionName", arn, "InvocationType", "Event",
-                        "Payload", ("{\"awslogs\":{\"data\":\"" + Base64.getEncoder().encodeToString(data) + "\"}}")
-                                .getBytes(StandardCharsets.UTF_8)));
-                case "kinesis" -> env.call(ctx, "kinesis", "PutRecord", Map.of("StreamName",
-                        parts[5].substring(parts[5].indexOf('/') + 1), "Data", data, "PartitionKey", stream));
-                case "firehose" -> env.call(ctx, "firehose", "PutRecord", Map.of("DeliveryStreamName",
-                        parts[5].substring(parts[5].indexOf('/') + 1), "Record", Map.of("Data", data)));
+                case "lambda" -> lambda.invoke(ctx, InvocationRequest.builder().functionName(arn).invocationType("Event")
+                        .payload(("{\"awslogs\":{\"data\":\"" + Base64.getEncoder().encodeToString(data) + "\"}}")
+                                .getBytes(StandardCharsets.UTF_8)).build());
+                case "kinesis" -> kinesis.putRecord(ctx, PutRecordInput.builder()
+                        .streamName(parts[5].substring(parts[5].indexOf('/') + 1)).data(data).partitionKey(stream).build());
+                case "firehose" -> firehose.putRecord(ctx, dev.polystack.services.firehose.api.PutRecordInput.builder()
+                        .deliveryStreamName(parts[5].substring(parts[5].indexOf('/') + 1))
+                        .recordValue(Record.builder().data(data).build()).build());
                 default -> LOG.log(System.Logger.Level.DEBUG, "Logs subscription: no delivery to " + arn);
             }
         } catch (RuntimeException ex) {

@@ -32,7 +32,7 @@ final class LogsInsights {
     private static final Pattern STAT = Pattern.compile("(count_distinct|count|sum|avg|min|max)\\(\\s*([^)]*)\\s*\\)(?:\\s+as\\s+([A-Za-z0-9_@.]+))?",
             Pattern.CASE_INSENSITIVE);
 
-    private record Query(String id, String account, String region, String logGroups, String queryString, long createTime,
+    record Query(String id, String account, String region, String logGroups, String queryString, long createTime,
                          String status, List<List<Map<String, String>>> results, double matched, double scanned) {
     }
 
@@ -117,34 +117,25 @@ final class LogsInsights {
         return id;
     }
 
-    Map<String, Object> results(String id) {
+    /** A query and its results (queries run to completion when started). */
+    Query query(String id) {
         Query q = queries.get(id == null ? "" : id);
         if (q == null) throw new ServiceException("ResourceNotFoundException", "Query does not exist.");
-        Map<String, Object> out = new LinkedHashMap<>();
-        List<Object> results = new ArrayList<>();
-        for (List<Map<String, String>> row : q.results()) {
-            List<Object> fields = new ArrayList<>(row);
-            results.add(fields);
-        }
-        out.put("results", results);
-        out.put("statistics", Map.of("recordsMatched", q.matched(), "recordsScanned", q.scanned(), "bytesScanned", q.scanned() * 100));
-        out.put("status", q.status());
-        return out;
+        return q;
     }
 
     boolean stop(String id) {
-        Query q = queries.get(id == null ? "" : id);
-        if (q == null) throw new ServiceException("ResourceNotFoundException", "Query does not exist.");
+        query(id);
         return false; // queries complete at once: nothing left to stop
     }
 
-    List<Object> describe(String account, String region, String status) {
-        List<Object> out = new ArrayList<>();
+    /** The queries of one account and region, optionally only those in {@code status}. */
+    List<Query> queries(String account, String region, String status) {
+        List<Query> out = new ArrayList<>();
         for (Query q : queries.values()) {
             if (!q.account().equals(account) || !q.region().equals(region)) continue;
             if (status != null && !status.equals(q.status())) continue;
-            out.add(Map.of("queryId", q.id(), "queryString", q.queryString() == null ? "" : q.queryString(), "status", q.status(),
-                    "createTime", q.createTime(), "logGroupName", q.logGroups()));
+            out.add(q);
         }
         return out;
     }

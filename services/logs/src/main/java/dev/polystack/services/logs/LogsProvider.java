@@ -8,6 +8,7 @@ import dev.polystack.api.ProviderEnvironment;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
 import dev.polystack.api.ServiceProvider;
+import dev.polystack.services.logs.api.*;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,10 +20,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The thin CloudWatch Logs provider: unpacks each operation's parameters, calls {@link CloudWatchLogs}, and
- * packs the result as botocore shapes it.
+ * The thin CloudWatch Logs provider: each typed operation of {@link LogsApi} reads its request, calls
+ * {@link CloudWatchLogs} (or {@link LogsInsights}), and builds the typed result.
  */
-public final class LogsProvider implements ServiceProvider, Persistable {
+public final class LogsProvider implements LogsApi, ServiceProvider, Persistable {
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private final LogForwarder forwarder;
@@ -44,304 +45,294 @@ public final class LogsProvider implements ServiceProvider, Persistable {
         return "logs";
     }
 
+    /** The gateway hands over a parameter tree; the generated dispatch turns it into the typed calls below. */
     @Override
     public Map<String, Object> invoke(RequestContext ctx, String operation, Map<String, Object> in) {
-        String a = ctx.accountId();
-        String r = ctx.region();
-        return switch (operation) {
-            case "CreateLogGroup" -> {
-                engine.createGroup(a, r, str(in, "logGroupName"), str(in, "kmsKeyId"), stringMap(in, "tags"), str(in, "logGroupClass"));
-                yield Map.of();
-            }
-            case "DeleteLogGroup" -> {
-                engine.deleteGroup(a, r, str(in, "logGroupName"));
-                yield Map.of();
-            }
-            case "DescribeLogGroups", "ListLogGroups" -> {
-                var page = engine.describeGroups(a, r, str(in, "logGroupNamePrefix"), str(in, "logGroupNamePattern"),
-                        integer(in, "limit"), str(in, "nextToken"));
-                boolean list = operation.equals("ListLogGroups");
-                yield paged("logGroups", page.items().stream().map(g -> (Object) groupOut(g, list)).toList(), "nextToken", page.nextToken());
-            }
-            case "PutRetentionPolicy" -> {
-                engine.setRetention(a, r, group(in), integer(in, "retentionInDays"));
-                yield Map.of();
-            }
-            case "DeleteRetentionPolicy" -> {
-                engine.setRetention(a, r, group(in), null);
-                yield Map.of();
-            }
-            case "AssociateKmsKey" -> {
-                engine.setKmsKey(a, r, group(in), str(in, "kmsKeyId"));
-                yield Map.of();
-            }
-            case "DisassociateKmsKey" -> {
-                engine.setKmsKey(a, r, group(in), null);
-                yield Map.of();
-            }
-            case "TagLogGroup" -> {
-                engine.tag(a, r, group(in), stringMap(in, "tags"));
-                yield Map.of();
-            }
-            case "UntagLogGroup" -> {
-                engine.untag(a, r, group(in), strings(in, "tags"));
-                yield Map.of();
-            }
-            case "ListTagsLogGroup" -> Map.of("tags", new LinkedHashMap<>(engine.tags(a, r, group(in))));
-            case "TagResource" -> {
-                engine.tag(a, r, str(in, "resourceArn"), stringMap(in, "tags"));
-                yield Map.of();
-            }
-            case "UntagResource" -> {
-                engine.untag(a, r, str(in, "resourceArn"), strings(in, "tagKeys"));
-                yield Map.of();
-            }
-            case "ListTagsForResource" -> Map.of("tags", new LinkedHashMap<>(engine.tags(a, r, str(in, "resourceArn"))));
-            case "CreateLogStream" -> {
-                engine.createStream(a, r, group(in), str(in, "logStreamName"));
-                yield Map.of();
-            }
-            case "DeleteLogStream" -> {
-                engine.deleteStream(a, r, group(in), str(in, "logStreamName"));
-                yield Map.of();
-            }
-            case "DescribeLogStreams" -> {
-                var page = engine.describeStreams(a, r, group(in), str(in, "logStreamNamePrefix"), str(in, "orderBy"),
-                        Boolean.TRUE.equals(in.get("descending")), integer(in, "limit"), str(in, "nextToken"));
-                yield paged("logStreams", page.items().stream().map(s -> (Object) streamOut(s)).toList(), "nextToken", page.nextToken());
-            }
-            case "PutLogEvents" -> {
-                List<CloudWatchLogs.InputEvent> events = new ArrayList<>();
-                for (Object o : list(in, "logEvents")) {
-                    Map<String, Object> e = asMap(o);
-                    events.add(new CloudWatchLogs.InputEvent(longValue(e.get("timestamp")), String.valueOf(e.getOrDefault("message", ""))));
-                }
-                var result = engine.putEvents(a, r, group(in), str(in, "logStreamName"), events);
-                Map<String, Object> out = new LinkedHashMap<>();
-                out.put("nextSequenceToken", result.nextSequenceToken());
-                Map<String, Object> rejected = new LinkedHashMap<>();
-                if (result.tooNewStartIndex() != null) rejected.put("tooNewLogEventStartIndex", result.tooNewStartIndex());
-                if (result.tooOldEndIndex() != null) rejected.put("tooOldLogEventEndIndex", result.tooOldEndIndex());
-                if (result.expiredEndIndex() != null) rejected.put("expiredLogEventEndIndex", result.expiredEndIndex());
-                if (!rejected.isEmpty()) out.put("rejectedLogEventsInfo", rejected);
-                yield out;
-            }
-            case "GetLogEvents" -> {
-                var page = engine.getEvents(a, r, group(in), str(in, "logStreamName"), longOrNull(in.get("startTime")),
-                        longOrNull(in.get("endTime")), str(in, "nextToken"), integer(in, "limit"),
-                        Boolean.TRUE.equals(in.get("startFromHead")));
-                List<Object> events = new ArrayList<>();
-                for (LogEvent e : page.events()) {
-                    events.add(Map.of("timestamp", e.timestamp(), "message", e.message(), "ingestionTime", e.ingestionTime()));
-                }
-                Map<String, Object> out = new LinkedHashMap<>();
-                out.put("events", events);
-                out.put("nextForwardToken", page.forwardToken());
-                out.put("nextBackwardToken", page.backwardToken());
-                yield out;
-            }
-            case "FilterLogEvents" -> {
-                var page = engine.filterEvents(a, r, group(in), in.containsKey("logStreamNames") ? strings(in, "logStreamNames") : null,
-                        str(in, "logStreamNamePrefix"), longOrNull(in.get("startTime")), longOrNull(in.get("endTime")),
-                        str(in, "filterPattern"), integer(in, "limit"), str(in, "nextToken"));
-                List<Object> events = new ArrayList<>();
-                for (CloudWatchLogs.FilteredEvent f : page.items()) {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("logStreamName", f.streamName());
-                    m.put("timestamp", f.event().timestamp());
-                    m.put("message", f.event().message());
-                    m.put("ingestionTime", f.event().ingestionTime());
-                    m.put("eventId", f.event().id());
-                    events.add(m);
-                }
-                Map<String, Object> out = paged("events", events, "nextToken", page.nextToken());
-                out.put("searchedLogStreams", List.of());
-                yield out;
-            }
-            case "PutMetricFilter" -> {
-                List<LogGroup.Transformation> ts = new ArrayList<>();
-                for (Object o : list(in, "metricTransformations")) {
-                    Map<String, Object> t = asMap(o);
-                    Object dv = t.get("defaultValue");
-                    ts.add(new LogGroup.Transformation(str(t, "metricName"), str(t, "metricNamespace"), str(t, "metricValue"),
-                            dv instanceof Number n ? n.doubleValue() : null, stringMap(t, "dimensions"), str(t, "unit")));
-                }
-                engine.putMetricFilter(a, r, str(in, "logGroupName"), str(in, "filterName"), str(in, "filterPattern"), ts);
-                yield Map.of();
-            }
-            case "DeleteMetricFilter" -> {
-                engine.deleteMetricFilter(a, r, str(in, "logGroupName"), str(in, "filterName"));
-                yield Map.of();
-            }
-            case "DescribeMetricFilters" -> {
-                List<Object> filters = new ArrayList<>();
-                for (var e : engine.metricFilters(a, r, str(in, "logGroupName"), str(in, "filterNamePrefix"),
-                        str(in, "metricName"), str(in, "metricNamespace"))) {
-                    LogGroup.MetricFilter f = e.getValue();
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("filterName", f.name());
-                    m.put("filterPattern", f.pattern());
-                    List<Object> ts = new ArrayList<>();
-                    for (LogGroup.Transformation t : f.transformations()) {
-                        Map<String, Object> tm = new LinkedHashMap<>();
-                        tm.put("metricName", t.metricName());
-                        tm.put("metricNamespace", t.metricNamespace());
-                        tm.put("metricValue", t.metricValue());
-                        if (t.defaultValue() != null) tm.put("defaultValue", t.defaultValue());
-                        if (t.dimensions() != null && !t.dimensions().isEmpty()) tm.put("dimensions", t.dimensions());
-                        if (t.unit() != null) tm.put("unit", t.unit());
-                        ts.add(tm);
-                    }
-                    m.put("metricTransformations", ts);
-                    m.put("creationTime", f.creationTime());
-                    m.put("logGroupName", e.getKey().name);
-                    filters.add(m);
-                }
-                yield Map.of("metricFilters", filters);
-            }
-            case "TestMetricFilter" -> {
-                List<Object> matches = new ArrayList<>();
-                for (var m : engine.testPattern(str(in, "filterPattern"), strings(in, "logEventMessages"))) {
-                    matches.add(Map.of("eventNumber", (long) m.getKey(), "eventMessage", m.getValue(), "extractedValues", Map.of()));
-                }
-                yield Map.of("matches", matches);
-            }
-            case "PutSubscriptionFilter" -> {
-                engine.putSubscriptionFilter(a, r, str(in, "logGroupName"), str(in, "filterName"), str(in, "filterPattern"),
-                        str(in, "destinationArn"), str(in, "roleArn"), str(in, "distribution"));
-                yield Map.of();
-            }
-            case "DeleteSubscriptionFilter" -> {
-                engine.deleteSubscriptionFilter(a, r, str(in, "logGroupName"), str(in, "filterName"));
-                yield Map.of();
-            }
-            case "DescribeSubscriptionFilters" -> {
-                LogGroup g = engine.group(a, r, str(in, "logGroupName"));
-                String prefix = str(in, "filterNamePrefix");
-                List<Object> filters = new ArrayList<>();
-                for (LogGroup.SubscriptionFilter s : g.subscriptionFilters.values()) {
-                    if (prefix != null && !s.name().startsWith(prefix)) continue;
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("filterName", s.name());
-                    m.put("logGroupName", g.name);
-                    m.put("filterPattern", s.pattern());
-                    m.put("destinationArn", s.destinationArn());
-                    if (s.roleArn() != null) m.put("roleArn", s.roleArn());
-                    m.put("distribution", s.distribution());
-                    m.put("creationTime", s.creationTime());
-                    filters.add(m);
-                }
-                yield Map.of("subscriptionFilters", filters);
-            }
-            case "StartQuery" -> Map.of("queryId", insights.start(a, r,
-                    in.containsKey("logGroupNames") ? strings(in, "logGroupNames")
-                            : in.containsKey("logGroupIdentifiers") ? strings(in, "logGroupIdentifiers")
-                            : str(in, "logGroupName") == null ? List.of() : List.of(str(in, "logGroupName")),
-                    longValue(in.get("startTime")), longValue(in.get("endTime")), str(in, "queryString"), integer(in, "limit")));
-            case "GetQueryResults" -> insights.results(str(in, "queryId"));
-            case "StopQuery" -> Map.of("success", insights.stop(str(in, "queryId")));
-            case "DescribeQueries" -> Map.of("queries", insights.describe(a, r, str(in, "status")));
-            default -> throw new UnsupportedOperationException(operation);
-        };
+        return OPERATIONS.invoke(this, ctx, operation, in);
     }
 
-    // ---------------------------------------------------------------- packing
+    // ---------------------------------------------------------------- log groups
 
-    private static Map<String, Object> groupOut(LogGroup g, boolean listShape) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("logGroupName", g.name);
-        m.put("creationTime", g.creationTime);
-        if (g.retentionInDays != null) m.put("retentionInDays", g.retentionInDays);
-        m.put("metricFilterCount", g.metricFilters.size());
-        m.put("arn", g.arn + ":*");
-        if (!listShape) m.put("storedBytes", 0L);
-        if (g.kmsKeyId != null) m.put("kmsKeyId", g.kmsKeyId);
-        m.put("logGroupClass", g.logGroupClass);
-        m.put("logGroupArn", g.arn);
-        if (!listShape) m.put("deletionProtectionEnabled", g.deletionProtectionEnabled);
-        return m;
+    @Override
+    public void createLogGroup(RequestContext ctx, CreateLogGroupRequest in) {
+        engine.createGroup(ctx.accountId(), ctx.region(), in.logGroupName(), in.kmsKeyId(), in.tags(), in.logGroupClassAsString());
     }
 
-    private static Map<String, Object> streamOut(LogStream s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("logStreamName", s.name);
-        m.put("creationTime", s.creationTime);
-        if (s.firstEventTimestamp != null) m.put("firstEventTimestamp", s.firstEventTimestamp);
-        if (s.lastEventTimestamp != null) m.put("lastEventTimestamp", s.lastEventTimestamp);
-        if (s.lastIngestionTime != null) m.put("lastIngestionTime", s.lastIngestionTime);
-        if (s.sequence > 0) m.put("uploadSequenceToken", String.format("%056d", s.sequence));
-        m.put("arn", s.arn);
-        m.put("storedBytes", 0L);
-        return m;
+    @Override
+    public void deleteLogGroup(RequestContext ctx, DeleteLogGroupRequest in) {
+        engine.deleteGroup(ctx.accountId(), ctx.region(), in.logGroupName());
     }
 
-    private static Map<String, Object> paged(String member, List<Object> items, String tokenMember, String next) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put(member, items);
-        if (next != null) out.put(tokenMember, next);
-        return out;
+    @Override
+    public DescribeLogGroupsResponse describeLogGroups(RequestContext ctx, DescribeLogGroupsRequest in) {
+        var page = engine.describeGroups(ctx.accountId(), ctx.region(), in.logGroupNamePrefix(), in.logGroupNamePattern(),
+                in.limit(), in.nextToken());
+        List<dev.polystack.services.logs.api.LogGroup> groups = new ArrayList<>();
+        for (LogGroup g : page.items()) {
+            groups.add(dev.polystack.services.logs.api.LogGroup.builder().logGroupName(g.name).creationTime(g.creationTime)
+                    .retentionInDays(g.retentionInDays).metricFilterCount(g.metricFilters.size()).arn(g.arn + ":*")
+                    .storedBytes(0L).kmsKeyId(g.kmsKeyId).logGroupClass(g.logGroupClass).logGroupArn(g.arn)
+                    .deletionProtectionEnabled(g.deletionProtectionEnabled).build());
+        }
+        return DescribeLogGroupsResponse.builder().logGroups(groups).nextToken(page.nextToken()).build();
     }
 
-    // ---------------------------------------------------------------- unpacking
+    @Override
+    public ListLogGroupsResponse listLogGroups(RequestContext ctx, ListLogGroupsRequest in) {
+        var page = engine.describeGroups(ctx.accountId(), ctx.region(), null, in.logGroupNamePattern(), in.limit(), in.nextToken());
+        List<LogGroupSummary> groups = new ArrayList<>();
+        for (LogGroup g : page.items()) {
+            groups.add(LogGroupSummary.builder().logGroupName(g.name).logGroupArn(g.arn).logGroupClass(g.logGroupClass).build());
+        }
+        return ListLogGroupsResponse.builder().logGroups(groups).nextToken(page.nextToken()).build();
+    }
+
+    @Override
+    public void putRetentionPolicy(RequestContext ctx, PutRetentionPolicyRequest in) {
+        engine.setRetention(ctx.accountId(), ctx.region(), in.logGroupName(), in.retentionInDays());
+    }
+
+    @Override
+    public void deleteRetentionPolicy(RequestContext ctx, DeleteRetentionPolicyRequest in) {
+        engine.setRetention(ctx.accountId(), ctx.region(), in.logGroupName(), null);
+    }
+
+    @Override
+    public void associateKmsKey(RequestContext ctx, AssociateKmsKeyRequest in) {
+        engine.setKmsKey(ctx.accountId(), ctx.region(), in.logGroupName(), in.kmsKeyId());
+    }
+
+    @Override
+    public void disassociateKmsKey(RequestContext ctx, DisassociateKmsKeyRequest in) {
+        engine.setKmsKey(ctx.accountId(), ctx.region(), in.logGroupName(), null);
+    }
+
+    @Override
+    public void tagLogGroup(RequestContext ctx, TagLogGroupRequest in) {
+        engine.tag(ctx.accountId(), ctx.region(), in.logGroupName(), in.tags());
+    }
+
+    @Override
+    public void untagLogGroup(RequestContext ctx, UntagLogGroupRequest in) {
+        engine.untag(ctx.accountId(), ctx.region(), in.logGroupName(), orEmpty(in.tags()));
+    }
+
+    @Override
+    public ListTagsLogGroupResponse listTagsLogGroup(RequestContext ctx, ListTagsLogGroupRequest in) {
+        return ListTagsLogGroupResponse.builder().tags(new LinkedHashMap<>(engine.tags(ctx.accountId(), ctx.region(), in.logGroupName()))).build();
+    }
+
+    @Override
+    public void tagResource(RequestContext ctx, TagResourceRequest in) {
+        engine.tag(ctx.accountId(), ctx.region(), in.resourceArn(), in.tags());
+    }
+
+    @Override
+    public void untagResource(RequestContext ctx, UntagResourceRequest in) {
+        engine.untag(ctx.accountId(), ctx.region(), in.resourceArn(), orEmpty(in.tagKeys()));
+    }
+
+    @Override
+    public ListTagsForResourceResponse listTagsForResource(RequestContext ctx, ListTagsForResourceRequest in) {
+        return ListTagsForResourceResponse.builder().tags(new LinkedHashMap<>(engine.tags(ctx.accountId(), ctx.region(), in.resourceArn()))).build();
+    }
+
+    // ---------------------------------------------------------------- log streams and events
+
+    @Override
+    public void createLogStream(RequestContext ctx, CreateLogStreamRequest in) {
+        engine.createStream(ctx.accountId(), ctx.region(), in.logGroupName(), in.logStreamName());
+    }
+
+    @Override
+    public void deleteLogStream(RequestContext ctx, DeleteLogStreamRequest in) {
+        engine.deleteStream(ctx.accountId(), ctx.region(), in.logGroupName(), in.logStreamName());
+    }
+
+    @Override
+    public DescribeLogStreamsResponse describeLogStreams(RequestContext ctx, DescribeLogStreamsRequest in) {
+        var page = engine.describeStreams(ctx.accountId(), ctx.region(), group(in.logGroupName(), in.logGroupIdentifier()),
+                in.logStreamNamePrefix(), in.orderByAsString(), Boolean.TRUE.equals(in.descending()), in.limit(), in.nextToken());
+        List<dev.polystack.services.logs.api.LogStream> streams = new ArrayList<>();
+        for (LogStream s : page.items()) {
+            streams.add(dev.polystack.services.logs.api.LogStream.builder().logStreamName(s.name).creationTime(s.creationTime)
+                    .firstEventTimestamp(s.firstEventTimestamp).lastEventTimestamp(s.lastEventTimestamp)
+                    .lastIngestionTime(s.lastIngestionTime)
+                    .uploadSequenceToken(s.sequence > 0 ? String.format("%056d", s.sequence) : null)
+                    .arn(s.arn).storedBytes(0L).build());
+        }
+        return DescribeLogStreamsResponse.builder().logStreams(streams).nextToken(page.nextToken()).build();
+    }
+
+    @Override
+    public PutLogEventsResponse putLogEvents(RequestContext ctx, PutLogEventsRequest in) {
+        List<CloudWatchLogs.InputEvent> events = new ArrayList<>();
+        for (InputLogEvent e : orEmpty(in.logEvents())) {
+            if (e.timestamp() == null) {
+                throw CloudWatchLogs.invalid("1 validation error detected: Value null at 'timestamp' failed to satisfy constraint: "
+                        + "Member must not be null");
+            }
+            events.add(new CloudWatchLogs.InputEvent(e.timestamp(), e.message() == null ? "" : e.message()));
+        }
+        var result = engine.putEvents(ctx.accountId(), ctx.region(), in.logGroupName(), in.logStreamName(), events);
+        RejectedLogEventsInfo rejected = null;
+        if (result.tooNewStartIndex() != null || result.tooOldEndIndex() != null || result.expiredEndIndex() != null) {
+            rejected = RejectedLogEventsInfo.builder().tooNewLogEventStartIndex(result.tooNewStartIndex())
+                    .tooOldLogEventEndIndex(result.tooOldEndIndex()).expiredLogEventEndIndex(result.expiredEndIndex()).build();
+        }
+        return PutLogEventsResponse.builder().nextSequenceToken(result.nextSequenceToken()).rejectedLogEventsInfo(rejected).build();
+    }
+
+    @Override
+    public GetLogEventsResponse getLogEvents(RequestContext ctx, GetLogEventsRequest in) {
+        var page = engine.getEvents(ctx.accountId(), ctx.region(), group(in.logGroupName(), in.logGroupIdentifier()),
+                in.logStreamName(), in.startTime(), in.endTime(), in.nextToken(), in.limit(), Boolean.TRUE.equals(in.startFromHead()));
+        List<OutputLogEvent> events = new ArrayList<>();
+        for (LogEvent e : page.events()) {
+            events.add(OutputLogEvent.builder().timestamp(e.timestamp()).message(e.message()).ingestionTime(e.ingestionTime()).build());
+        }
+        return GetLogEventsResponse.builder().events(events).nextForwardToken(page.forwardToken())
+                .nextBackwardToken(page.backwardToken()).build();
+    }
+
+    @Override
+    public FilterLogEventsResponse filterLogEvents(RequestContext ctx, FilterLogEventsRequest in) {
+        var page = engine.filterEvents(ctx.accountId(), ctx.region(), group(in.logGroupName(), in.logGroupIdentifier()),
+                in.logStreamNames(), in.logStreamNamePrefix(), in.startTime(), in.endTime(), in.filterPattern(), in.limit(),
+                in.nextToken());
+        List<FilteredLogEvent> events = new ArrayList<>();
+        for (CloudWatchLogs.FilteredEvent f : page.items()) {
+            events.add(FilteredLogEvent.builder().logStreamName(f.streamName()).timestamp(f.event().timestamp())
+                    .message(f.event().message()).ingestionTime(f.event().ingestionTime()).eventId(f.event().id()).build());
+        }
+        return FilterLogEventsResponse.builder().events(events).searchedLogStreams(List.of()).nextToken(page.nextToken()).build();
+    }
+
+    // ---------------------------------------------------------------- metric and subscription filters
+
+    @Override
+    public void putMetricFilter(RequestContext ctx, PutMetricFilterRequest in) {
+        List<LogGroup.Transformation> ts = new ArrayList<>();
+        for (MetricTransformation t : orEmpty(in.metricTransformations())) {
+            ts.add(new LogGroup.Transformation(t.metricName(), t.metricNamespace(), t.metricValue(), t.defaultValue(),
+                    t.dimensions() == null ? null : new LinkedHashMap<>(t.dimensions()), t.unitAsString()));
+        }
+        engine.putMetricFilter(ctx.accountId(), ctx.region(), in.logGroupName(), in.filterName(), in.filterPattern(), ts);
+    }
+
+    @Override
+    public void deleteMetricFilter(RequestContext ctx, DeleteMetricFilterRequest in) {
+        engine.deleteMetricFilter(ctx.accountId(), ctx.region(), in.logGroupName(), in.filterName());
+    }
+
+    @Override
+    public DescribeMetricFiltersResponse describeMetricFilters(RequestContext ctx, DescribeMetricFiltersRequest in) {
+        List<MetricFilter> filters = new ArrayList<>();
+        for (var e : engine.metricFilters(ctx.accountId(), ctx.region(), in.logGroupName(), in.filterNamePrefix(), in.metricName(),
+                in.metricNamespace())) {
+            LogGroup.MetricFilter f = e.getValue();
+            List<MetricTransformation> ts = new ArrayList<>();
+            for (LogGroup.Transformation t : f.transformations()) {
+                ts.add(MetricTransformation.builder().metricName(t.metricName()).metricNamespace(t.metricNamespace())
+                        .metricValue(t.metricValue()).defaultValue(t.defaultValue())
+                        .dimensions(t.dimensions() == null || t.dimensions().isEmpty() ? null : t.dimensions()).unit(t.unit()).build());
+            }
+            filters.add(MetricFilter.builder().filterName(f.name()).filterPattern(f.pattern()).metricTransformations(ts)
+                    .creationTime(f.creationTime()).logGroupName(e.getKey().name).build());
+        }
+        return DescribeMetricFiltersResponse.builder().metricFilters(filters).build();
+    }
+
+    @Override
+    public TestMetricFilterResponse testMetricFilter(RequestContext ctx, TestMetricFilterRequest in) {
+        List<MetricFilterMatchRecord> matches = new ArrayList<>();
+        for (var m : engine.testPattern(in.filterPattern(), orEmpty(in.logEventMessages()))) {
+            matches.add(MetricFilterMatchRecord.builder().eventNumber((long) m.getKey()).eventMessage(m.getValue())
+                    .extractedValues(Map.of()).build());
+        }
+        return TestMetricFilterResponse.builder().matches(matches).build();
+    }
+
+    @Override
+    public void putSubscriptionFilter(RequestContext ctx, PutSubscriptionFilterRequest in) {
+        engine.putSubscriptionFilter(ctx.accountId(), ctx.region(), in.logGroupName(), in.filterName(), in.filterPattern(),
+                in.destinationArn(), in.roleArn(), in.distributionAsString());
+    }
+
+    @Override
+    public void deleteSubscriptionFilter(RequestContext ctx, DeleteSubscriptionFilterRequest in) {
+        engine.deleteSubscriptionFilter(ctx.accountId(), ctx.region(), in.logGroupName(), in.filterName());
+    }
+
+    @Override
+    public DescribeSubscriptionFiltersResponse describeSubscriptionFilters(RequestContext ctx, DescribeSubscriptionFiltersRequest in) {
+        LogGroup g = engine.group(ctx.accountId(), ctx.region(), in.logGroupName());
+        String prefix = in.filterNamePrefix();
+        List<SubscriptionFilter> filters = new ArrayList<>();
+        for (LogGroup.SubscriptionFilter s : g.subscriptionFilters.values()) {
+            if (prefix != null && !s.name().startsWith(prefix)) continue;
+            filters.add(SubscriptionFilter.builder().filterName(s.name()).logGroupName(g.name).filterPattern(s.pattern())
+                    .destinationArn(s.destinationArn()).roleArn(s.roleArn()).distribution(s.distribution())
+                    .creationTime(s.creationTime()).build());
+        }
+        return DescribeSubscriptionFiltersResponse.builder().subscriptionFilters(filters).build();
+    }
+
+    // ---------------------------------------------------------------- Logs Insights
+
+    @Override
+    public StartQueryResponse startQuery(RequestContext ctx, StartQueryRequest in) {
+        List<String> groups = in.logGroupNames() != null ? in.logGroupNames()
+                : in.logGroupIdentifiers() != null ? in.logGroupIdentifiers()
+                : in.logGroupName() == null ? List.of() : List.of(in.logGroupName());
+        if (in.startTime() == null || in.endTime() == null) {
+            throw CloudWatchLogs.invalid("1 validation error detected: Value null at '" + (in.startTime() == null ? "startTime" : "endTime")
+                    + "' failed to satisfy constraint: Member must not be null");
+        }
+        return StartQueryResponse.builder().queryId(insights.start(ctx.accountId(), ctx.region(), groups, in.startTime(),
+                in.endTime(), in.queryString(), in.limit())).build();
+    }
+
+    @Override
+    public GetQueryResultsResponse getQueryResults(RequestContext ctx, GetQueryResultsRequest in) {
+        LogsInsights.Query q = insights.query(in.queryId());
+        List<List<ResultField>> results = new ArrayList<>();
+        for (List<Map<String, String>> row : q.results()) {
+            results.add(row.stream().map(f -> ResultField.builder().field(f.get("field")).value(f.get("value")).build()).toList());
+        }
+        return GetQueryResultsResponse.builder().results(results)
+                .statistics(QueryStatistics.builder().recordsMatched(q.matched()).recordsScanned(q.scanned())
+                        .bytesScanned(q.scanned() * 100).build())
+                .status(q.status()).build();
+    }
+
+    @Override
+    public StopQueryResponse stopQuery(RequestContext ctx, StopQueryRequest in) {
+        return StopQueryResponse.builder().success(insights.stop(in.queryId())).build();
+    }
+
+    @Override
+    public DescribeQueriesResponse describeQueries(RequestContext ctx, DescribeQueriesRequest in) {
+        List<QueryInfo> queries = new ArrayList<>();
+        for (LogsInsights.Query q : insights.queries(ctx.accountId(), ctx.region(), in.statusAsString())) {
+            queries.add(QueryInfo.builder().queryId(q.id()).queryString(q.queryString() == null ? "" : q.queryString())
+                    .status(q.status()).createTime(q.createTime()).logGroupName(q.logGroups()).build());
+        }
+        return DescribeQueriesResponse.builder().queries(queries).build();
+    }
+
+    // ---------------------------------------------------------------- helpers
 
     /** The group a request names: logGroupName or logGroupIdentifier (name or ARN), never both. */
-    private static String group(Map<String, Object> in) {
-        String name = str(in, "logGroupName");
-        String id = str(in, "logGroupIdentifier");
-        if (name != null && id != null) {
+    private static String group(String name, String identifier) {
+        if (name != null && identifier != null) {
             throw new ServiceException("ValidationException", "LogGroup name and LogGroup ARN are mutually exclusive parameters.");
         }
-        return name != null ? name : id;
+        return name != null ? name : identifier;
     }
 
-    private static String str(Map<String, Object> in, String key) {
-        Object v = in.get(key);
-        return v == null ? null : v.toString();
-    }
-
-    private static Integer integer(Map<String, Object> in, String key) {
-        Object v = in.get(key);
-        return v instanceof Number n ? n.intValue() : null;
-    }
-
-    private static long longValue(Object v) {
-        if (v instanceof Number n) return n.longValue();
-        if (v instanceof java.time.Instant i) return i.toEpochMilli();
-        if (v != null) {
-            try {
-                return Long.parseLong(v.toString());
-            } catch (NumberFormatException ignored) {
-                // below
-            }
-        }
-        throw CloudWatchLogs.invalid("1 validation error detected: Value null at 'timestamp' failed to satisfy constraint: Member must not be null");
-    }
-
-    private static Long longOrNull(Object v) {
-        return v == null ? null : longValue(v);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> asMap(Object o) {
-        return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Object> list(Map<String, Object> in, String key) {
-        Object v = in.get(key);
-        return v instanceof List<?> l ? (List<Object>) l : List.of();
-    }
-
-    private static List<String> strings(Map<String, Object> in, String key) {
-        return list(in, key).stream().map(String::valueOf).toList();
-    }
-
-    private static Map<String, String> stringMap(Map<String, Object> in, String key) {
-        Object v = in.get(key);
-        if (!(v instanceof Map<?, ?> m)) return null;
-        Map<String, String> out = new LinkedHashMap<>();
-        m.forEach((k, val) -> out.put(String.valueOf(k), String.valueOf(val)));
-        return out;
+    private static <T> List<T> orEmpty(List<T> list) {
+        return list == null ? List.of() : list;
     }
 
     // ---------------------------------------------------------------- persistence

@@ -327,10 +327,10 @@ public final class SchedulerProvider implements SchedulerApi, ServiceProvider, P
         stores.all().forEach((account, byRegion) -> byRegion.forEach((region, r) -> {
             r.forgetExpiredTokens(now);
             for (Schedule s : r.schedules.values()) {
-                Map<String, Object> target;
+                Target target;
                 synchronized (s) {
                     if (!"ENABLED".equals(s.state) || s.nextFire == 0 || s.nextFire > now) continue;
-                    target = s.target;
+                    target = TreeConverter.fromTree(Target.SHAPE, s.target);
                     try {
                         s.nextFire = next(s, ScheduleSpec.parse(s.expression, s.timezone), Instant.ofEpochMilli(Math.max(now, s.nextFire)));
                     } catch (RuntimeException e) {
@@ -349,28 +349,26 @@ public final class SchedulerProvider implements SchedulerApi, ServiceProvider, P
      * One invocation with the target's retry policy (default 185 attempts within 24 hours, as AWS): retried with a
      * growing back-off; when retries are exhausted or the event too old, the input goes to the dead-letter queue.
      */
-    @SuppressWarnings("unchecked")
-    private void fire(String account, String region, Map<String, Object> target, int attempt, long firstAttempt) {
+    private void fire(String account, String region, Target target, int attempt, long firstAttempt) {
         try {
             invoker.invoke(account, region, target);
         } catch (RuntimeException e) {
-            Map<String, Object> retry = target.get("RetryPolicy") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
-            int maxAttempts = retry.get("MaximumRetryAttempts") instanceof Number n ? n.intValue() : 185;
-            long maxAgeMs = (retry.get("MaximumEventAgeInSeconds") instanceof Number n ? n.longValue() : 86_400) * 1000L;
+            RetryPolicy retry = target.retryPolicy();
+            int maxAttempts = retry == null || retry.maximumRetryAttempts() == null ? 185 : retry.maximumRetryAttempts();
+            long maxAgeMs = (retry == null || retry.maximumEventAgeInSeconds() == null ? 86_400 : retry.maximumEventAgeInSeconds()) * 1000L;
             long delay = Math.min(60_000L, 1000L << Math.min(attempt, 6));
             if (attempt < maxAttempts && System.currentTimeMillis() + delay - firstAttempt <= maxAgeMs) {
                 env.scheduler().schedule(() -> fire(account, region, target, attempt + 1, firstAttempt), delay, TimeUnit.MILLISECONDS);
                 return;
             }
-            LOG.log(System.Logger.Level.WARNING, "schedule target " + target.get("Arn") + " failed: " + e.getMessage());
-            if (target.get("DeadLetterConfig") instanceof Map<?, ?> dlq && dlq.get("Arn") != null) {
-                Map<String, Object> dead = new java.util.LinkedHashMap<>();
-                dead.put("Arn", dlq.get("Arn"));
-                dead.put("Input", target.get("Input") == null ? "" : target.get("Input"));
+            LOG.log(System.Logger.Level.WARNING, "schedule target " + target.arn() + " failed: " + e.getMessage());
+            String deadLetterArn = target.deadLetterConfig() == null ? null : target.deadLetterConfig().arn();
+            if (deadLetterArn != null) {
                 try {
-                    invoker.invoke(account, region, dead);
+                    invoker.invoke(account, region, Target.builder().arn(deadLetterArn)
+                            .input(target.input() == null ? "" : target.input()).build());
                 } catch (RuntimeException ignored) {
-                    LOG.log(System.Logger.Level.WARNING, "dead-letter queue " + dlq.get("Arn") + " refused the event");
+                    LOG.log(System.Logger.Level.WARNING, "dead-letter queue " + deadLetterArn + " refused the event");
                 }
             }
         }
