@@ -295,3 +295,54 @@ def test_pagination(cw):
            for a in p["MetricAlarms"]]
     assert got == alarms
     cw.delete_alarms(AlarmNames=alarms)
+
+
+def test_alarm_history_and_metric_data_pages(cw):
+    """DescribeAlarmHistory and GetMetricData continue with NextToken: MaxRecords / MaxDatapoints per page, nothing
+    skipped or repeated, newest first unless asked otherwise, and a token they did not issue is InvalidNextToken."""
+    name = unique("history-paged")
+    # missing data ignored: no evaluation moves the state between the calls below
+    cw.put_metric_alarm(AlarmName=name, Namespace=unique("Hist"), MetricName="m", Statistic="Sum", Period=300,
+                        EvaluationPeriods=1, Threshold=1, ComparisonOperator="GreaterThanThreshold", TreatMissingData="ignore")
+    for i in range(4):
+        cw.set_alarm_state(AlarmName=name, StateValue="ALARM" if i % 2 == 0 else "OK", StateReason=f"step {i}")
+    everything = cw.describe_alarm_history(AlarmName=name, HistoryItemType="StateUpdate")["AlarmHistoryItems"]
+    assert len(everything) == 4
+    assert [h["Timestamp"] for h in everything] == sorted((h["Timestamp"] for h in everything), reverse=True)
+    first = cw.describe_alarm_history(AlarmName=name, HistoryItemType="StateUpdate", MaxRecords=3)
+    assert len(first["AlarmHistoryItems"]) == 3 and first["NextToken"]
+    rest = cw.describe_alarm_history(AlarmName=name, HistoryItemType="StateUpdate", MaxRecords=3, NextToken=first["NextToken"])
+    assert len(rest["AlarmHistoryItems"]) == 1 and "NextToken" not in rest
+    assert first["AlarmHistoryItems"] + rest["AlarmHistoryItems"] == everything
+    paged = [h for p in cw.get_paginator("describe_alarm_history").paginate(
+        AlarmName=name, HistoryItemType="StateUpdate", PaginationConfig={"PageSize": 1}) for h in p["AlarmHistoryItems"]]
+    assert paged == everything
+    err, status = error_of(cw.describe_alarm_history, AlarmName=name, NextToken="not-a-token")
+    assert (err["Code"], status) == ("InvalidNextToken", 400)
+    cw.delete_alarms(AlarmNames=[name])
+
+    ns = unique("DataPaged")
+    now = datetime.now(timezone.utc).replace(second=0, microsecond=0)
+    cw.put_metric_data(Namespace=ns, MetricData=[
+        {"MetricName": "m", "Value": float(i), "Timestamp": now - timedelta(minutes=i)} for i in range(5)])
+    queries = [{"Id": "a", "MetricStat": {"Metric": {"Namespace": ns, "MetricName": "m"}, "Period": 60, "Stat": "Sum"}},
+               {"Id": "b", "Expression": "a * 2"}]
+    window = {"StartTime": now - timedelta(minutes=10), "EndTime": now + timedelta(minutes=1)}
+    whole = cw.get_metric_data(MetricDataQueries=queries, **window)
+    assert [len(r["Values"]) for r in whole["MetricDataResults"]] == [5, 5] and "NextToken" not in whole
+    pages, token = [], None
+    while True:
+        page = cw.get_metric_data(MetricDataQueries=queries, MaxDatapoints=3, **window, **({"NextToken": token} if token else {}))
+        pages.append(page)
+        assert sum(len(r["Values"]) for r in page["MetricDataResults"]) <= 3
+        token = page.get("NextToken")
+        if not token:
+            break
+    assert len(pages) == 4
+    assert pages[0]["MetricDataResults"][0]["StatusCode"] == "PartialData"
+    assert pages[-1]["MetricDataResults"][1]["StatusCode"] == "Complete"
+    for i, result in enumerate(whole["MetricDataResults"]):
+        assert [v for p in pages for v in p["MetricDataResults"][i]["Values"]] == result["Values"]
+        assert [t for p in pages for t in p["MetricDataResults"][i]["Timestamps"]] == result["Timestamps"]
+    err, status = error_of(cw.get_metric_data, MetricDataQueries=queries, NextToken="bad", **window)
+    assert (err["Code"], status) == ("InvalidNextToken", 400)

@@ -315,20 +315,31 @@ public final class CloudWatchProvider implements CloudWatchApi, ServiceProvider,
             entries = new ArrayList<>(region.history);
         }
         boolean ascending = "TimestampAscending".equals(in.scanByAsString());
-        if (!ascending) java.util.Collections.reverse(entries);
-        List<AlarmHistoryItem> out = new ArrayList<>();
-        int max = in.maxRecords() == null ? 100 : in.maxRecords();
+        List<HistoryEntry> matching = new ArrayList<>();
         for (HistoryEntry e : entries) {
             if (in.alarmName() != null && !in.alarmName().equals(e.alarmName())) continue;
             if (in.historyItemTypeAsString() != null && !in.historyItemTypeAsString().equals(e.itemType())) continue;
             if (in.alarmTypesAsStrings() != null && !in.alarmTypesAsStrings().isEmpty() && !in.alarmTypesAsStrings().contains(e.alarmType())) continue;
             if (in.startDate() != null && e.time() < in.startDate().toEpochMilli()) continue;
             if (in.endDate() != null && e.time() > in.endDate().toEpochMilli()) continue;
+            matching.add(e);
+        }
+        java.util.function.Function<HistoryEntry, String> key = e -> historyKey(e, ascending);
+        matching.sort(java.util.Comparator.comparing(key));
+        Page<HistoryEntry> page = Page.of(matching, key, in.nextToken(), in.maxRecords() == null ? 100 : in.maxRecords(),
+                CloudWatchProvider::invalidToken);
+        List<AlarmHistoryItem> out = new ArrayList<>();
+        for (HistoryEntry e : page.items()) {
             out.add(AlarmHistoryItem.builder().alarmName(e.alarmName()).alarmType(e.alarmType()).timestamp(Instant.ofEpochMilli(e.time()))
                     .historyItemType(e.itemType()).historySummary(e.summary()).historyData(e.data()).build());
-            if (out.size() >= max) break;
         }
-        return DescribeAlarmHistoryOutput.builder().alarmHistoryItems(out).build();
+        return DescribeAlarmHistoryOutput.builder().alarmHistoryItems(out).nextToken(page.nextToken()).build();
+    }
+
+    /** A history item's page key: its time in the order asked for (newest first by default), then what tells items apart. */
+    private static String historyKey(HistoryEntry e, boolean ascending) {
+        return String.format("%019d|%s|%s|%08x", ascending ? e.time() : Long.MAX_VALUE - e.time(), e.alarmName(), e.itemType(),
+                java.util.Objects.hash(e.summary(), e.data()));
     }
 
     @Override

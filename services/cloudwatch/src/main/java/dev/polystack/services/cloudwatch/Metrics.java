@@ -160,20 +160,44 @@ final class Metrics {
             if (q.metricStat() == null && q.expression() != null) values.put(q.id(), MetricMath.evaluate(q.id(), q.expression(), values, metricSeries));
         }
         boolean ascending = "TimestampAscending".equals(in.scanByAsString());
-        List<MetricDataResult> results = new ArrayList<>();
+        // Every returned datapoint, keyed by its query's position and its time in the order asked for, so that
+        // MaxDatapoints can cut the answer into pages that NextToken continues.
+        List<String> ids = new ArrayList<>();
+        List<Point> all = new ArrayList<>();
         for (MetricDataQuery q : in.metricDataQueries()) {
             if (Boolean.FALSE.equals(q.returnData())) continue;
+            int query = ids.size();
+            ids.add(q.id());
             TreeMap<Long, Double> points = points(values.get(q.id()), metricSeries);
+            (ascending ? points : points.descendingMap()).forEach((t, v) -> all.add(new Point(query, t, v,
+                    String.format("%05d|%019d", query, ascending ? t : Long.MAX_VALUE - t))));
+        }
+        int max = in.maxDatapoints() == null ? 100_800 : in.maxDatapoints();
+        Page<Point> page = Page.of(all, Point::key, in.nextToken(), max, CloudWatchProvider::invalidToken);
+        String lastKey = page.items().isEmpty() ? null : page.items().get(page.items().size() - 1).key();
+        List<MetricDataResult> results = new ArrayList<>();
+        int query = 0;
+        for (MetricDataQuery q : in.metricDataQueries()) {
+            if (Boolean.FALSE.equals(q.returnData())) continue;
+            int index = query++;
             List<Instant> times = new ArrayList<>();
             List<Double> vals = new ArrayList<>();
-            (ascending ? points : points.descendingMap()).forEach((t, v) -> {
-                times.add(Instant.ofEpochMilli(t));
-                vals.add(v);
-            });
+            for (Point p : page.items()) {
+                if (p.query() != index) continue;
+                times.add(Instant.ofEpochMilli(p.time()));
+                vals.add(p.value());
+            }
+            // a query with points after this page's last one is only partly answered
+            boolean partial = page.nextToken() != null && all.stream().anyMatch(p -> p.query() == index && p.key().compareTo(lastKey) > 0);
             String label = q.label() != null ? q.label() : q.metricStat() != null ? q.metricStat().metric().metricName() : q.id();
-            results.add(MetricDataResult.builder().id(q.id()).label(label).timestamps(times).values(vals).statusCode("Complete").build());
+            results.add(MetricDataResult.builder().id(q.id()).label(label).timestamps(times).values(vals)
+                    .statusCode(partial ? "PartialData" : "Complete").build());
         }
-        return GetMetricDataOutput.builder().metricDataResults(results).messages(List.of()).build();
+        return GetMetricDataOutput.builder().metricDataResults(results).messages(List.of()).nextToken(page.nextToken()).build();
+    }
+
+    /** One datapoint of GetMetricData's answer with its page key. */
+    private record Point(int query, long time, double value, String key) {
     }
 
     /** One metric's statistic per period of its MetricStat. */
