@@ -164,3 +164,42 @@ def test_retention_encryption_tags_and_consumers(kinesis):
     kinesis.deregister_stream_consumer(StreamARN=arn, ConsumerName="consumer")
     assert kinesis.list_stream_consumers(StreamARN=arn)["Consumers"] == []
 
+
+
+def test_subscribe_to_shard_streams_events(kinesis):
+    """Enhanced fan-out: boto3's subscribe_to_shard reads SubscribeToShardEvents from the event stream, first the
+    records already in the shard, then records put while the subscription is open; a missing consumer is an error."""
+    name = unique("efo")
+    kinesis.create_stream(StreamName=name, ShardCount=1)
+    arn = kinesis.describe_stream_summary(StreamName=name)["StreamDescriptionSummary"]["StreamARN"]
+    kinesis.put_records(StreamName=name, Records=[{"Data": f"early-{i}".encode(), "PartitionKey": "k"} for i in range(3)])
+    consumer = kinesis.register_stream_consumer(StreamARN=arn, ConsumerName="fan-out")["Consumer"]["ConsumerARN"]
+    answer = kinesis.subscribe_to_shard(ConsumerARN=consumer, ShardId="shardId-000000000000",
+                                        StartingPosition={"Type": "TRIM_HORIZON"})
+    stream = answer["EventStream"]
+    seen = []
+    put_late = False
+    deadline = time.monotonic() + 60
+    try:
+        for event in stream:
+            records = event["SubscribeToShardEvent"]["Records"]
+            assert "ContinuationSequenceNumber" in event["SubscribeToShardEvent"]
+            seen += [r["Data"].decode() for r in records]
+            if records:
+                assert records[0]["PartitionKey"] == "k" and isinstance(records[0]["ApproximateArrivalTimestamp"], datetime)
+            if not put_late and len(seen) >= 3:
+                put_late = True
+                kinesis.put_record(StreamName=name, Data=b"late", PartitionKey="k")
+            if "late" in seen or time.monotonic() > deadline:
+                break
+    finally:
+        stream.close()
+    assert seen == ["early-0", "early-1", "early-2", "late"]
+
+    err, _ = error_of(kinesis.subscribe_to_shard, ConsumerARN=arn + "/consumer/missing:1", ShardId="shardId-000000000000",
+                      StartingPosition={"Type": "LATEST"})
+    assert err["Code"] == "ResourceNotFoundException"
+    err, _ = error_of(kinesis.subscribe_to_shard, ConsumerARN=consumer, ShardId="shardId-000000000009",
+                      StartingPosition={"Type": "LATEST"})
+    assert err["Code"] == "ResourceNotFoundException"
+    kinesis.delete_stream(StreamName=name)

@@ -54,7 +54,9 @@ public final class Polystack {
         if (config.flag("ENFORCE_IAM")) dispatcher.enforceIam(new dev.polystack.gateway.dispatch.IamEnforcement(registry, dispatcher));
         this.environment = new GatewayEnvironment(config, dispatcher, SnapshotManager.dataDirectory(config));
         registry.environment(environment);
-        hooks.add(new PersistenceHooks(new SnapshotManager(config), registry, dispatcher));
+        SnapshotManager snapshots = new SnapshotManager(config);
+        environment.onStateChanged(snapshots::changedInBackground);
+        hooks.add(new PersistenceHooks(snapshots, registry, dispatcher));
 
         List<ListenAddress> addresses = ListenAddress.parseAll(config.get("GATEWAY_LISTEN"));
         this.initHooks = new InitHooks(Path.of(config.get("POLYSTACK_INIT_DIR", "/etc/localstack/init")), scriptEnvironment());

@@ -19,6 +19,8 @@ public final class Responses {
         if (context == null) return response;
         HttpResponseData extra = context.response();
         if (extra.status() != 200 && extra.status() > 0) response.status(extra.status());
+        // a provider that streams its answer (an event stream such as Kinesis' SubscribeToShard) sets the body itself
+        if (extra.isStreamed()) response.body(extra.bodyStream(), extra.bodyLength());
         for (Map.Entry<String, List<String>> e : extra.headers().entrySet()) {
             List<String> values = e.getValue();
             if (values.isEmpty()) continue;

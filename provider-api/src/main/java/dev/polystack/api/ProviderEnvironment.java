@@ -35,4 +35,11 @@ public interface ProviderEnvironment {
 
     /** This service's own folder under the data directory (created on demand), for on-disk storage. */
     Path dataDirectory(String service);
+
+    /**
+     * Tells persistence that {@code service}'s state changed outside a request (a timer, a retry queued by a
+     * background delivery), so that {@code PERSISTENCE=1} saves it as it saves state a request changed.
+     */
+    default void stateChanged(String service) {
+    }
 }

@@ -26,6 +26,7 @@ public final class GatewayEnvironment implements ProviderEnvironment, AutoClosea
     private final Path persistentRoot;
     private volatile ScheduledThreadPoolExecutor scheduler;
     private volatile Path temporaryRoot;
+    private volatile java.util.function.Consumer<String> stateListener = service -> { };
 
     /** @param persistentRoot where service files live with PERSISTENCE=1 (null: always temporary) */
     public GatewayEnvironment(Config config, ServiceDispatcher dispatcher, Path persistentRoot) {
@@ -64,6 +65,16 @@ public final class GatewayEnvironment implements ProviderEnvironment, AutoClosea
             }
         }
         return s;
+    }
+
+    /** Where {@link #stateChanged} reports (persistence, when on). */
+    public void onStateChanged(java.util.function.Consumer<String> listener) {
+        this.stateListener = listener;
+    }
+
+    @Override
+    public void stateChanged(String service) {
+        stateListener.accept(service);
     }
 
     @Override

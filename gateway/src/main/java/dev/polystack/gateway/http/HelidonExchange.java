@@ -113,7 +113,10 @@ public final class HelidonExchange {
         byte[] buffer = new byte[COPY_BUFFER];
         int n;
         while ((n = in.read(buffer)) >= 0) {
-            if (n > 0) out.write(buffer, 0, n);
+            if (n == 0) continue;
+            out.write(buffer, 0, n);
+            // a body of unknown length may be an event stream whose events must reach the client as they come
+            if (length < 0) out.flush();
         }
     }
 

@@ -283,6 +283,11 @@ public final class SnapshotManager {
         return services.computeIfAbsent(service, s -> new ServiceState());
     }
 
+    /** A provider changed its state outside a request (ProviderEnvironment.stateChanged). */
+    public void changedInBackground(String service) {
+        if (enabled) changed(service);
+    }
+
     /** The service's state changed: it needs saving (soon, with ON_REQUEST). */
     private void changed(String service) {
         ServiceState st = state(service);

@@ -40,10 +40,15 @@ final class EventBridge {
 
     final AccountRegionStore<EventsRegion> store = new AccountRegionStore<>(EventBridge::newRegion);
     private final EventDelivery delivery;
+    private final ApiDestinations apiDestinations = new ApiDestinations(store);
 
     /** @param env null: nothing is delivered (unit tests of the engine alone) */
     EventBridge(dev.polystack.api.ProviderEnvironment env) {
-        this.delivery = new EventDelivery(env, this::forwardToBus);
+        this.delivery = new EventDelivery(env, this::forwardToBus, apiDestinations);
+    }
+
+    ApiDestinations apiDestinations() {
+        return apiDestinations;
     }
 
     EventDelivery delivery() {
@@ -111,7 +116,7 @@ final class EventBridge {
     }
 
     EventBus createBus(String account, String region, String name, String description, String kmsKey,
-                       Map<String, Object> deadLetterConfig, Map<String, String> tags) {
+                       String deadLetterArn, Map<String, String> tags) {
         if (name == null || name.isEmpty() || name.length() > 256 || !BUS_NAME.matcher(name).matches()) {
             throw validation("1 validation error detected: Value '" + name
                     + "' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [/\\.\\-_A-Za-z0-9]+");
@@ -124,7 +129,7 @@ final class EventBridge {
             }
             EventBus bus = newBus(account, region, name, description);
             bus.kmsKeyIdentifier = kmsKey;
-            bus.deadLetterConfig = deadLetterConfig;
+            bus.deadLetterArn = deadLetterArn;
             if (tags != null) bus.tags.putAll(tags);
             r.buses.put(name, bus);
             return bus;
@@ -132,13 +137,13 @@ final class EventBridge {
     }
 
     EventBus updateBus(String account, String region, String name, String description, String kmsKey,
-                       Map<String, Object> deadLetterConfig) {
+                       String deadLetterArn) {
         EventsRegion r = store.get(account, region);
         synchronized (r) {
             EventBus bus = bus(account, region, name);
             if (description != null) bus.description = description;
             if (kmsKey != null) bus.kmsKeyIdentifier = kmsKey;
-            if (deadLetterConfig != null) bus.deadLetterConfig = deadLetterConfig;
+            if (deadLetterArn != null) bus.deadLetterArn = deadLetterArn;
             bus.lastModifiedTime = System.currentTimeMillis();
             return bus;
         }
@@ -180,8 +185,12 @@ final class EventBridge {
 
     // ---------------------------------------------------------------- permissions
 
+    /** PutPermission's Condition: the statement applies to callers whose {@code key} equals {@code value}. */
+    record PolicyCondition(String key, String value) {
+    }
+
     void putPermission(String account, String region, String busName, String action, String principal, String statementId,
-                       Map<String, Object> condition, String policyJson) {
+                       PolicyCondition condition, String policyJson) {
         EventsRegion r = store.get(account, region);
         synchronized (r) {
             EventBus bus = bus(account, region, busName);
@@ -207,7 +216,7 @@ final class EventBridge {
                 statement.put("Action", "events:PutEvents");
                 statement.put("Resource", bus.arn);
                 if (condition != null) {
-                    statement.put("Condition", Map.of("StringEquals", Map.of(String.valueOf(condition.get("Key")), condition.get("Value"))));
+                    statement.put("Condition", Map.of("StringEquals", Map.of(String.valueOf(condition.key()), String.valueOf(condition.value()))));
                 }
                 List<Object> statements = statements(bus);
                 statements.removeIf(s -> statementId.equals(((Map<?, ?>) s).get("Sid")));

@@ -16,7 +16,8 @@ public final class EventBus {
     public String arn;
     public String description;
     public String kmsKeyIdentifier;
-    public Map<String, Object> deadLetterConfig;
+    /** The DeadLetterConfig's queue ARN, null when none. */
+    public String deadLetterArn;
     /** The resource policy as a JSON object (Version, Statement), null when none. */
     public Map<String, Object> policy;
     public long creationTime;
@@ -29,6 +30,12 @@ public final class EventBus {
     public volatile EventPatterns.Matcher matcher = EventPatterns.Matcher.EMPTY;
 
     /** Recompiles the matcher from the enabled pattern rules; call with the bus locked after any change. */
+    /** Snapshots before the typed provider kept the whole DeadLetterConfig object. */
+    @com.fasterxml.jackson.annotation.JsonSetter("deadLetterConfig")
+    void readDeadLetterConfig(Map<String, Object> config) {
+        if (config != null && config.get("Arn") != null) deadLetterArn = String.valueOf(config.get("Arn"));
+    }
+
     public void rebuildMatcher() {
         matcher = EventPatterns.Matcher.of(rules.values().stream()
                 .filter(r -> r.enabled() && r.eventPattern != null).map(r -> Map.entry(r.name, r.eventPattern)).toList());

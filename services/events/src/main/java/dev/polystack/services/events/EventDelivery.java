@@ -3,10 +3,31 @@ package dev.polystack.services.events;
 import dev.polystack.api.ProviderEnvironment;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.polystack.services.firehose.api.FirehoseApi;
+import dev.polystack.services.firehose.api.Record;
+import dev.polystack.services.kinesis.api.KinesisApi;
+import dev.polystack.services.kinesis.api.PutRecordInput;
+import dev.polystack.services.lambda.api.InvocationRequest;
+import dev.polystack.services.lambda.api.LambdaApi;
+import dev.polystack.services.logs.api.CreateLogStreamRequest;
+import dev.polystack.services.logs.api.InputLogEvent;
+import dev.polystack.services.logs.api.LogsApi;
+import dev.polystack.services.logs.api.PutLogEventsRequest;
+import dev.polystack.services.sns.api.PublishInput;
+import dev.polystack.services.sns.api.SnsApi;
+import dev.polystack.services.sqs.api.GetQueueUrlRequest;
+import dev.polystack.services.sqs.api.MessageAttributeValue;
+import dev.polystack.services.sqs.api.SendMessageRequest;
+import dev.polystack.services.sqs.api.SqsApi;
+import dev.polystack.services.stepfunctions.api.StartExecutionInput;
+import dev.polystack.services.stepfunctions.api.StepFunctionsApi;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -17,8 +38,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Sends matched events to targets, off the request thread, through {@link ProviderEnvironment#call} (so
- * EventBridge knows nothing of the SQS, SNS, Lambda ... providers). A failed call is retried with
+ * Sends matched events to targets, off the request thread, through each target service's typed API
+ * ({@code SqsApi.client(env)} ...: EventBridge knows only the targets' API modules, not their providers). A failed call is retried with
  * exponential back-off within the target's RetryPolicy (185 attempts and 24 hours by default, as AWS);
  * errors that retrying cannot fix (a missing queue, a bad parameter: 4xx) and exhausted retries go to the
  * target's dead-letter queue with AWS's message attributes.
@@ -36,7 +57,16 @@ final class EventDelivery implements AutoCloseable {
         }
     }
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final ProviderEnvironment env;
+    private final SqsApi sqs;
+    private final SnsApi sns;
+    private final LambdaApi lambda;
+    private final KinesisApi kinesis;
+    private final FirehoseApi firehose;
+    private final StepFunctionsApi stepFunctions;
+    private final LogsApi logs;
     private final ExecutorService workers;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Map<String, String> queueUrls = new ConcurrentHashMap<>();
@@ -44,14 +74,32 @@ final class EventDelivery implements AutoCloseable {
     private final Map<String, CompletableFuture<Void>> fifoTails = new ConcurrentHashMap<>();
     /** Calls another event bus's PutEvents in this provider (bus-to-bus targets). */
     private final BusForwarder forwarder;
+    private final ApiDestinations apiDestinations;
+    /**
+     * Retries waiting for their time, by id: part of the snapshot, so that with PERSISTENCE=1 a retry pending at a
+     * clean shutdown runs after the restart.
+     */
+    private final Map<String, PendingRetry> retries = new ConcurrentHashMap<>();
+
+    /** A retry of {@code job} due at {@code dueAt} (epoch ms). */
+    record PendingRetry(Job job, long dueAt) {
+    }
 
     interface BusForwarder {
         void forward(String busArn, String eventJson);
     }
 
-    EventDelivery(ProviderEnvironment env, BusForwarder forwarder) {
+    EventDelivery(ProviderEnvironment env, BusForwarder forwarder, ApiDestinations apiDestinations) {
         this.env = env;
         this.forwarder = forwarder;
+        this.apiDestinations = apiDestinations;
+        this.sqs = SqsApi.client(env);
+        this.sns = SnsApi.client(env);
+        this.lambda = LambdaApi.client(env);
+        this.kinesis = KinesisApi.client(env);
+        this.firehose = FirehoseApi.client(env);
+        this.stepFunctions = StepFunctionsApi.client(env);
+        this.logs = LogsApi.client(env);
         int threads = env == null ? 1 : env.config().integer("EVENTS_DELIVERY_THREADS",
                 Math.max(2, Runtime.getRuntime().availableProcessors()));
         AtomicInteger n = new AtomicInteger();
@@ -105,86 +153,102 @@ final class EventDelivery implements AutoCloseable {
         long delayMs = Math.min(60_000L, 1000L << Math.min(job.attempt(), 6));
         boolean young = System.currentTimeMillis() + delayMs - job.acceptedAt() < maxAgeMs;
         if (retryable && job.attempt() < maxRetries && young && env != null) {
-            inFlight.incrementAndGet();
-            env.scheduler().schedule(() -> {
-                inFlight.decrementAndGet();
-                submit(job.next());
-            }, delayMs, TimeUnit.MILLISECONDS);
+            retryLater(new PendingRetry(job.next(), System.currentTimeMillis() + delayMs));
+            env.stateChanged("events");
             return;
         }
         LOG.log(System.Logger.Level.DEBUG, "EventBridge → " + t.arn() + " failed: " + e);
         if (t.deadLetterArn() != null) toDeadLetterQueue(job, e, retryable ? "MaximumRetryAttempts" : null);
     }
 
+    /** Schedules a retry and keeps it in {@link #retries} until it runs. */
+    private void retryLater(PendingRetry retry) {
+        String id = UUID.randomUUID().toString();
+        retries.put(id, retry);
+        inFlight.incrementAndGet();
+        env.scheduler().schedule(() -> {
+            inFlight.decrementAndGet();
+            if (retries.remove(id) != null) submit(retry.job());
+        }, Math.max(0, retry.dueAt() - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+    }
+
+    /** The retries now pending (for the snapshot). */
+    List<PendingRetry> pendingRetries() {
+        return List.copyOf(retries.values());
+    }
+
+    /** Replaces the pending retries with a snapshot's (those overdue run at once). */
+    void restoreRetries(List<PendingRetry> restored) {
+        retries.clear();
+        if (env == null) return;
+        for (PendingRetry r : restored) retryLater(r);
+    }
+
     private void toDeadLetterQueue(Job job, RuntimeException cause, String exhausted) {
-        Map<String, Object> attributes = new LinkedHashMap<>();
+        Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>();
         attributes.put("RULE_ARN", stringAttribute(job.ruleArn()));
         attributes.put("TARGET_ARN", stringAttribute(job.target().arn()));
         attributes.put("ERROR_CODE", stringAttribute(cause instanceof ServiceException se ? se.code() : "InternalException"));
         attributes.put("ERROR_MESSAGE", stringAttribute(String.valueOf(cause.getMessage())));
         if (exhausted != null) attributes.put("EXHAUSTED_RETRY_CONDITION", stringAttribute(exhausted));
-        attributes.put("RETRY_ATTEMPTS", Map.of("DataType", "Number", "StringValue", String.valueOf(job.attempt())));
+        attributes.put("RETRY_ATTEMPTS", MessageAttributeValue.builder().dataType("Number").stringValue(String.valueOf(job.attempt())).build());
         try {
             String arn = job.target().deadLetterArn();
-            Map<String, Object> input = new LinkedHashMap<>();
-            input.put("QueueUrl", queueUrl(arn));
-            input.put("MessageBody", job.payload());
-            input.put("MessageAttributes", attributes);
-            env.call(contextFor(arn), "sqs", "SendMessage", input);
+            sqs.sendMessage(contextFor(arn), SendMessageRequest.builder().queueUrl(queueUrl(arn)).messageBody(job.payload())
+                    .messageAttributes(attributes).build());
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "EventBridge dead-letter queue " + job.target().deadLetterArn() + " failed: " + e);
         }
     }
 
-    private static Map<String, Object> stringAttribute(String value) {
-        return Map.of("DataType", "String", "StringValue", value == null || value.isEmpty() ? "-" : value);
+    private static MessageAttributeValue stringAttribute(String value) {
+        return MessageAttributeValue.builder().dataType("String").stringValue(value == null || value.isEmpty() ? "-" : value).build();
     }
 
+    /** One delivery, through the target service's typed API (whichever provider serves it). */
     private void send(Job job) {
         Target t = job.target();
         String arn = t.arn();
         RequestContext ctx = contextFor(arn);
+        byte[] payload = job.payload().getBytes(StandardCharsets.UTF_8);
         switch (t.service()) {
             case "sqs" -> {
-                Map<String, Object> input = new LinkedHashMap<>();
-                input.put("QueueUrl", queueUrl(arn));
-                input.put("MessageBody", job.payload());
-                if (arn.endsWith(".fifo")) {
-                    if (t.messageGroupId() != null) input.put("MessageGroupId", t.messageGroupId());
-                    input.put("MessageDeduplicationId", job.eventId());
-                }
+                SendMessageRequest.Builder message = SendMessageRequest.builder().queueUrl(queueUrl(arn)).messageBody(job.payload());
+                if (arn.endsWith(".fifo")) message.messageGroupId(t.messageGroupId()).messageDeduplicationId(job.eventId());
                 try {
-                    env.call(ctx, "sqs", "SendMessage", input);
+                    sqs.sendMessage(ctx, message.build());
                 } catch (ServiceException e) {
                     queueUrls.remove(arn);
                     throw e;
                 }
             }
-            case "sns" -> env.call(ctx, "sns", "Publish", Map.of("TopicArn", arn, "Message", job.payload()));
-            case "lambda" -> env.call(ctx, "lambda", "Invoke", Map.of("FunctionName", arn, "InvocationType", "Event",
-                    "Payload", job.payload().getBytes(StandardCharsets.UTF_8)));
-            case "kinesis" -> {
-                String key = job.eventId();
-                if (t.partitionKeyPath() != null) {
-                    try {
-                        var node = TargetInput.select(new com.fasterxml.jackson.databind.ObjectMapper().readTree(job.payload()), t.partitionKeyPath());
-                        if (node != null) key = node.asText();
-                    } catch (Exception ignored) {
-                        // the event id stays the key
-                    }
-                }
-                env.call(ctx, "kinesis", "PutRecord", Map.of("StreamName", arn.substring(arn.indexOf(":stream/") + 8),
-                        "Data", job.payload().getBytes(StandardCharsets.UTF_8), "PartitionKey", key));
-            }
-            case "firehose" -> env.call(ctx, "firehose", "PutRecord", Map.of(
-                    "DeliveryStreamName", arn.substring(arn.indexOf(":deliverystream/") + 16),
-                    "Record", Map.of("Data", job.payload().getBytes(StandardCharsets.UTF_8))));
-            case "states" -> env.call(ctx, "stepfunctions", "StartExecution", Map.of("stateMachineArn", arn,
-                    "input", job.payload()));
+            case "sns" -> sns.publish(ctx, PublishInput.builder().topicArn(arn).message(job.payload()).build());
+            case "lambda" -> lambda.invoke(ctx, InvocationRequest.builder().functionName(arn).invocationType("Event").payload(payload).build());
+            case "kinesis" -> kinesis.putRecord(ctx, PutRecordInput.builder().streamName(arn.substring(arn.indexOf(":stream/") + 8))
+                    .data(payload).partitionKey(partitionKey(t, job)).build());
+            case "firehose" -> firehose.putRecord(ctx, dev.polystack.services.firehose.api.PutRecordInput.builder()
+                    .deliveryStreamName(arn.substring(arn.indexOf(":deliverystream/") + 16))
+                    .recordValue(Record.builder().data(payload).build()).build());
+            case "states" -> stepFunctions.startExecution(ctx, StartExecutionInput.builder().stateMachineArn(arn).input(job.payload()).build());
             case "logs" -> toLogs(ctx, arn, job);
-            case "events" -> forwarder.forward(arn, job.payload());
+            case "events" -> {
+                if (arn.contains(":api-destination/")) apiDestinations.invoke(arn, t.http(), job.payload());
+                else forwarder.forward(arn, job.payload());
+            }
             default -> throw new ServiceException("InvalidParameter", "Unsupported target " + arn);
         }
+    }
+
+    /** A Kinesis target's partition key: the value at KinesisParameters.PartitionKeyPath, else the event id. */
+    private static String partitionKey(Target t, Job job) {
+        if (t.partitionKeyPath() == null) return job.eventId();
+        try {
+            JsonNode node = TargetInput.select(JSON.readTree(job.payload()), t.partitionKeyPath());
+            if (node != null) return node.asText();
+        } catch (Exception ignored) {
+            // the event id stays the key
+        }
+        return job.eventId();
     }
 
     /** A log group target: the event goes to a stream named after the event id, created on the way. */
@@ -193,12 +257,12 @@ final class EventDelivery implements AutoCloseable {
         if (group.endsWith(":*")) group = group.substring(0, group.length() - 2);
         String stream = job.eventId();
         try {
-            env.call(ctx, "logs", "CreateLogStream", Map.of("logGroupName", group, "logStreamName", stream));
+            logs.createLogStream(ctx, CreateLogStreamRequest.builder().logGroupName(group).logStreamName(stream).build());
         } catch (ServiceException e) {
             if (!e.code().equals("ResourceAlreadyExistsException")) throw e;
         }
-        env.call(ctx, "logs", "PutLogEvents", Map.of("logGroupName", group, "logStreamName", stream,
-                "logEvents", java.util.List.of(Map.of("timestamp", System.currentTimeMillis(), "message", job.payload()))));
+        logs.putLogEvents(ctx, PutLogEventsRequest.builder().logGroupName(group).logStreamName(stream)
+                .logEvents(List.of(InputLogEvent.builder().timestamp(System.currentTimeMillis()).message(job.payload()).build())).build());
     }
 
     private static RequestContext contextFor(String arn) {
@@ -212,9 +276,8 @@ final class EventDelivery implements AutoCloseable {
         if (url != null) return url;
         String[] parts = queueArn.split(":", 6);
         if (parts.length < 6) throw new ServiceException("InvalidParameter", "Bad queue ARN " + queueArn);
-        Map<String, Object> out = env.call(contextFor(queueArn), "sqs", "GetQueueUrl",
-                Map.of("QueueName", parts[5], "QueueOwnerAWSAccountId", parts[4]));
-        url = (String) out.get("QueueUrl");
+        url = sqs.getQueueUrl(contextFor(queueArn), GetQueueUrlRequest.builder().queueName(parts[5])
+                .queueOwnerAWSAccountId(parts[4]).build()).queueUrl();
         queueUrls.put(queueArn, url);
         return url;
     }
@@ -223,6 +286,16 @@ final class EventDelivery implements AutoCloseable {
     boolean awaitIdle(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (inFlight.get() > 0) {
+            if (System.nanoTime() > deadline) return false;
+            Thread.sleep(5);
+        }
+        return true;
+    }
+
+    /** Waits until nothing is queued or running, retries waiting for their time aside (a snapshot keeps those). */
+    boolean awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (inFlight.get() - retries.size() > 0) {
             if (System.nanoTime() > deadline) return false;
             Thread.sleep(5);
         }

@@ -7,4 +7,6 @@ public final class EventsRegion {
     public ConcurrentSkipListMap<String, EventBus> buses = new ConcurrentSkipListMap<>();
     public ConcurrentSkipListMap<String, Archive> archives = new ConcurrentSkipListMap<>();
     public ConcurrentSkipListMap<String, Replay> replays = new ConcurrentSkipListMap<>();
+    public ConcurrentSkipListMap<String, Connection> connections = new ConcurrentSkipListMap<>();
+    public ConcurrentSkipListMap<String, ApiDestination> apiDestinations = new ConcurrentSkipListMap<>();
 }

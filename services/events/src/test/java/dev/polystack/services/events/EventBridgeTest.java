@@ -64,14 +64,14 @@ class EventBridgeTest {
         rule.arn = "arn:aws:events:us-east-1:000000000000:rule/r";
         Target.InputTransformer t = new Target.InputTransformer(Map.of("user", "$.detail.user", "id", "$.detail.user.id",
                 "tags", "$.detail.tags"), "{\"u\": <user>, \"path\": \"users/<id>\", \"text\": \"<user> <tags>\", \"rule\": \"<aws.events.rule-name>\"}");
-        Target target = new Target("t", "arn:aws:sqs:us-east-1:000000000000:q", null, null, null, t, null, null, null, null, null, Map.of());
+        Target target = new Target("t", "arn:aws:sqs:us-east-1:000000000000:q", null, null, null, t, null, null, null, null, null, null, Map.of());
         String out = TargetInput.render(target, event, event.toString(), rule, "2024-01-01T00:00:00Z");
         JsonNode parsed = EventBridge.JSON.readTree(out);
         assertEquals("{\"id\":\"u1\",\"n\":3}", parsed.get("u").toString());
         assertEquals("users/u1", parsed.get("path").asText());
         assertEquals("{id:u1,n:3} [a,b]", parsed.get("text").asText());
         assertEquals("r", parsed.get("rule").asText());
-        Target path = new Target("t", "arn:aws:sqs:us-east-1:000000000000:q", null, null, "$.detail.user.id", null, null, null, null, null, null, Map.of());
+        Target path = new Target("t", "arn:aws:sqs:us-east-1:000000000000:q", null, null, "$.detail.user.id", null, null, null, null, null, null, null, Map.of());
         assertEquals("\"u1\"", TargetInput.render(path, event, event.toString(), rule, ""));
     }
 
@@ -82,7 +82,7 @@ class EventBridgeTest {
         engine.createBus(A, R, "custom", "d", null, null, Map.of("k", "v"));
         engine.putRule(A, R, "r1", "custom", "{\"source\": [\"x\"]}", null, null, null, null, null, A);
         engine.putTargets(A, R, "r1", "custom", List.of(new Target("t", "arn:aws:sqs:us-east-1:000000000000:q", null, null,
-                "$.detail", null, null, null, 3, 60, "arn:aws:sqs:us-east-1:000000000000:dlq", Map.of("SqsParameters", Map.of()))));
+                "$.detail", null, null, null, 3, 60, "arn:aws:sqs:us-east-1:000000000000:dlq", null, Map.of("EcsParameters", Map.of()))));
         engine.putRule(A, R, "tick", null, null, "rate(1 minute)", null, null, null, null, A);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         provider.saveState(out);

@@ -1,6 +1,8 @@
 package dev.polystack.services.kinesis;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,18 +11,21 @@ import dev.polystack.api.ProviderEnvironment;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
 import dev.polystack.api.ServiceProvider;
+import dev.polystack.services.kinesis.api.*;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The thin Kinesis provider: unpacks parameters, calls {@link Kinesis}, packs results as botocore shapes them. */
-public final class KinesisProvider implements ServiceProvider, Persistable {
+/** The thin Kinesis provider: each typed operation of {@link KinesisApi} reads its request, calls {@link Kinesis}, builds the typed result. */
+public final class KinesisProvider implements KinesisApi, ServiceProvider, Persistable {
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private final Kinesis engine = new Kinesis();
@@ -37,252 +42,183 @@ public final class KinesisProvider implements ServiceProvider, Persistable {
         return "kinesis";
     }
 
+    /** The gateway hands over a parameter tree; the generated dispatch turns it into the typed calls below. */
     @Override
     public Map<String, Object> invoke(RequestContext ctx, String operation, Map<String, Object> in) {
-        String a = ctx.accountId();
-        String r = ctx.region();
-        return switch (operation) {
-            case "CreateStream" -> {
-                Map<String, Object> mode = map(in, "StreamModeDetails");
-                Stream s = engine.createStream(a, r, str(in, "StreamName"), integer(in, "ShardCount"),
-                        mode == null ? null : str(mode, "StreamMode"));
-                Map<String, String> tags = stringMap(in, "Tags");
-                if (tags != null) engine.tag(s, tags);
-                yield Map.of();
-            }
-            case "DeleteStream" -> {
-                engine.deleteStream(a, r, str(in, "StreamName"), str(in, "StreamARN"));
-                yield Map.of();
-            }
-            case "DescribeStream" -> Map.of("StreamDescription", describe(stream(a, r, in), integer(in, "Limit"),
-                    str(in, "ExclusiveStartShardId")));
-            case "DescribeStreamSummary" -> Map.of("StreamDescriptionSummary", summary(stream(a, r, in)));
-            case "ListStreams" -> {
-                List<Stream> all = engine.listStreams(a, r, str(in, "ExclusiveStartStreamName"));
-                Integer limit = integer(in, "Limit");
-                int n = limit == null ? 100 : Math.min(limit, 10_000);
-                List<Stream> page = all.subList(0, Math.min(n, all.size()));
-                Map<String, Object> out = new LinkedHashMap<>();
-                out.put("StreamNames", page.stream().map(s -> (Object) s.name).toList());
-                out.put("HasMoreStreams", all.size() > page.size());
-                List<Object> summaries = new ArrayList<>();
-                for (Stream s : page) {
-                    summaries.add(Map.of("StreamName", s.name, "StreamARN", s.arn, "StreamStatus", s.status,
-                            "StreamModeDetails", Map.of("StreamMode", s.mode), "StreamCreationTimestamp", Instant.ofEpochMilli(s.createdAt)));
-                }
-                out.put("StreamSummaries", summaries);
-                yield out;
-            }
-            case "PutRecord" -> {
-                Stream s = stream(a, r, in);
-                Kinesis.Placed p = engine.put(s, bytes(in.get("Data")), str(in, "PartitionKey"), str(in, "ExplicitHashKey"));
-                Map<String, Object> out = new LinkedHashMap<>();
-                out.put("ShardId", p.shardId());
-                out.put("SequenceNumber", p.sequenceNumber());
-                if (!"NONE".equals(s.encryptionType)) out.put("EncryptionType", s.encryptionType);
-                yield out;
-            }
-            case "PutRecords" -> {
-                Stream s = stream(a, r, in);
-                List<Object> records = list(in, "Records");
-                if (records.isEmpty() || records.size() > 500) {
-                    throw Kinesis.validation("1 validation error detected: Value '" + records.size() + "' at 'records' failed to satisfy "
-                            + "constraint: Member must have length " + (records.isEmpty() ? "greater than or equal to 1" : "less than or equal to 500"));
-                }
-                List<Object> results = new ArrayList<>();
-                for (Object o : records) {
-                    Map<String, Object> rec = asMap(o);
-                    Kinesis.Placed p = engine.put(s, bytes(rec.get("Data")), str(rec, "PartitionKey"), str(rec, "ExplicitHashKey"));
-                    results.add(Map.of("SequenceNumber", p.sequenceNumber(), "ShardId", p.shardId()));
-                }
-                Map<String, Object> out = new LinkedHashMap<>();
-                out.put("FailedRecordCount", 0);
-                out.put("Records", results);
-                if (!"NONE".equals(s.encryptionType)) out.put("EncryptionType", s.encryptionType);
-                yield out;
-            }
-            case "GetShardIterator" -> Map.of("ShardIterator", engine.iterator(stream(a, r, in), str(in, "ShardId"),
-                    str(in, "ShardIteratorType"), str(in, "StartingSequenceNumber"), millis(in.get("Timestamp"))));
-            case "GetRecords" -> {
-                Kinesis.Batch b = engine.getRecords(str(in, "ShardIterator"), integer(in, "Limit"));
-                List<Object> records = new ArrayList<>();
-                for (Shard.Record rec : b.records()) {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("SequenceNumber", rec.sequenceNumber());
-                    m.put("ApproximateArrivalTimestamp", Instant.ofEpochMilli(rec.arrival()));
-                    m.put("Data", rec.data());
-                    m.put("PartitionKey", rec.partitionKey());
-                    records.add(m);
-                }
-                Map<String, Object> out = new LinkedHashMap<>();
-                out.put("Records", records);
-                if (b.nextIterator() != null) out.put("NextShardIterator", b.nextIterator());
-                out.put("MillisBehindLatest", b.millisBehindLatest());
-                if (b.nextIterator() == null) {
-                    List<Object> children = new ArrayList<>();
-                    for (Shard c : b.childShards()) {
-                        List<Object> parents = new ArrayList<>();
-                        parents.add(c.parentShardId);
-                        if (c.adjacentParentShardId != null) parents.add(c.adjacentParentShardId);
-                        children.add(Map.of("ShardId", c.shardId, "ParentShards", parents, "HashKeyRange", hashRange(c)));
-                    }
-                    out.put("ChildShards", children);
-                }
-                yield out;
-            }
-            case "ListShards" -> listShards(a, r, in);
-            case "SplitShard" -> {
-                engine.split(a, r, str(in, "StreamName"), str(in, "StreamARN"), str(in, "ShardToSplit"), str(in, "NewStartingHashKey"));
-                yield Map.of();
-            }
-            case "MergeShards" -> {
-                engine.merge(a, r, str(in, "StreamName"), str(in, "StreamARN"), str(in, "ShardToMerge"), str(in, "AdjacentShardToMerge"));
-                yield Map.of();
-            }
-            case "UpdateShardCount" -> {
-                Stream s = stream(a, r, in);
-                int current = engine.openShardCount(s);
-                Integer target = integer(in, "TargetShardCount");
-                engine.updateShardCount(a, r, str(in, "StreamName"), str(in, "StreamARN"), target == null ? 0 : target);
-                yield Map.of("StreamName", s.name, "StreamARN", s.arn, "CurrentShardCount", current, "TargetShardCount", target);
-            }
-            case "IncreaseStreamRetentionPeriod", "DecreaseStreamRetentionPeriod" -> {
-                Integer hours = integer(in, "RetentionPeriodHours");
-                engine.setRetention(a, r, str(in, "StreamName"), str(in, "StreamARN"), hours == null ? 0 : hours,
-                        operation.startsWith("Increase"));
-                yield Map.of();
-            }
-            case "StartStreamEncryption" -> {
-                engine.setEncryption(a, r, str(in, "StreamName"), str(in, "StreamARN"), str(in, "EncryptionType"), str(in, "KeyId"));
-                yield Map.of();
-            }
-            case "StopStreamEncryption" -> {
-                engine.setEncryption(a, r, str(in, "StreamName"), str(in, "StreamARN"), "NONE", null);
-                yield Map.of();
-            }
-            case "UpdateStreamMode" -> {
-                Stream s = stream(a, r, Map.of("StreamARN", String.valueOf(in.get("StreamARN"))));
-                Map<String, Object> mode = map(in, "StreamModeDetails");
-                s.mode = mode == null ? s.mode : str(mode, "StreamMode");
-                yield Map.of();
-            }
-            case "AddTagsToStream" -> {
-                engine.tag(stream(a, r, in), stringMap(in, "Tags"));
-                yield Map.of();
-            }
-            case "RemoveTagsFromStream" -> {
-                engine.untag(stream(a, r, in), list(in, "TagKeys").stream().map(String::valueOf).toList());
-                yield Map.of();
-            }
-            case "ListTagsForStream" -> {
-                List<Object> tags = new ArrayList<>();
-                stream(a, r, in).tags.forEach((k, v) -> tags.add(Map.of("Key", k, "Value", v)));
-                yield Map.of("Tags", tags, "HasMoreTags", false);
-            }
-            case "TagResource" -> {
-                engine.tag(engine.stream(a, r, null, str(in, "ResourceARN")), stringMap(in, "Tags"));
-                yield Map.of();
-            }
-            case "UntagResource" -> {
-                engine.untag(engine.stream(a, r, null, str(in, "ResourceARN")), list(in, "TagKeys").stream().map(String::valueOf).toList());
-                yield Map.of();
-            }
-            case "ListTagsForResource" -> {
-                List<Object> tags = new ArrayList<>();
-                engine.stream(a, r, null, str(in, "ResourceARN")).tags.forEach((k, v) -> tags.add(Map.of("Key", k, "Value", v)));
-                yield Map.of("Tags", tags);
-            }
-            case "RegisterStreamConsumer" -> Map.of("Consumer", consumerOut(engine.registerConsumer(str(in, "StreamARN"),
-                    str(in, "ConsumerName")), null));
-            case "DescribeStreamConsumer" -> {
-                var e = engine.consumer(str(in, "StreamARN"), str(in, "ConsumerName"), str(in, "ConsumerARN"));
-                yield Map.of("ConsumerDescription", consumerOut(e.getValue(), e.getKey().arn));
-            }
-            case "ListStreamConsumers" -> {
-                Stream s = engine.stream(a, r, null, str(in, "StreamARN"));
-                yield Map.of("Consumers", s.consumers.values().stream().map(c -> (Object) consumerOut(c, null)).toList());
-            }
-            case "DeregisterStreamConsumer" -> {
-                engine.deregisterConsumer(str(in, "StreamARN"), str(in, "ConsumerName"), str(in, "ConsumerARN"));
-                yield Map.of();
-            }
-            case "EnableEnhancedMonitoring", "DisableEnhancedMonitoring" -> {
-                Stream s = stream(a, r, in);
-                List<Object> current = new ArrayList<>(s.enhancedMetrics);
-                List<String> requested = list(in, "ShardLevelMetrics").stream().map(String::valueOf).toList();
-                synchronized (s) {
-                    if (operation.startsWith("Enable")) {
-                        if (requested.contains("ALL")) s.enhancedMetrics = new ArrayList<>(List.of("IncomingBytes", "IncomingRecords",
-                                "OutgoingBytes", "OutgoingRecords", "WriteProvisionedThroughputExceeded",
-                                "ReadProvisionedThroughputExceeded", "IteratorAgeMilliseconds"));
-                        else for (String m : requested) if (!s.enhancedMetrics.contains(m)) s.enhancedMetrics.add(m);
-                    } else if (requested.contains("ALL")) {
-                        s.enhancedMetrics.clear();
-                    } else {
-                        s.enhancedMetrics.removeAll(requested);
-                    }
-                }
-                yield Map.of("StreamName", s.name, "StreamARN", s.arn, "CurrentShardLevelMetrics", current,
-                        "DesiredShardLevelMetrics", new ArrayList<>(s.enhancedMetrics));
-            }
-            case "DescribeLimits" -> {
-                int open = 0;
-                for (Stream s : engine.listStreams(a, r, null)) open += engine.openShardCount(s);
-                yield Map.of("ShardLimit", 500, "OpenShardCount", open, "OnDemandStreamCount",
-                        (int) engine.listStreams(a, r, null).stream().filter(s -> s.mode.equals("ON_DEMAND")).count(),
-                        "OnDemandStreamCountLimit", 50);
-            }
-            case "PutResourcePolicy" -> {
-                Stream s = engine.stream(a, r, null, str(in, "ResourceARN"));
-                try {
-                    s.resourcePolicy = JSON.readValue(str(in, "Policy"), Map.class);
-                } catch (JsonProcessingException | IllegalArgumentException e) {
-                    throw Kinesis.invalid("Invalid policy document.");
-                }
-                yield Map.of();
-            }
-            case "GetResourcePolicy" -> {
-                Stream s = engine.stream(a, r, null, str(in, "ResourceARN"));
-                try {
-                    yield Map.of("Policy", s.resourcePolicy == null ? "{}" : JSON.writeValueAsString(s.resourcePolicy));
-                } catch (JsonProcessingException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-            case "DeleteResourcePolicy" -> {
-                Stream s = engine.stream(a, r, null, str(in, "ResourceARN"));
-                if (s.resourcePolicy == null) {
-                    throw new ServiceException("ResourceNotFoundException", "No resource policy found for resource ARN " + s.arn + ".");
-                }
-                s.resourcePolicy = null;
-                yield Map.of();
-            }
-            default -> throw new UnsupportedOperationException(operation);
-        };
+        return OPERATIONS.invoke(this, ctx, operation, in);
     }
 
-    private Stream stream(String account, String region, Map<String, Object> in) {
-        return engine.stream(account, region, str(in, "StreamName"), str(in, "StreamARN"));
+    // ---------------------------------------------------------------- streams
+
+    @Override
+    public void createStream(RequestContext ctx, CreateStreamInput in) {
+        Stream s = engine.createStream(ctx.accountId(), ctx.region(), in.streamName(), in.shardCount(),
+                in.streamModeDetails() == null ? null : in.streamModeDetails().streamModeAsString());
+        if (in.tags() != null) engine.tag(s, in.tags());
     }
 
-    private Map<String, Object> listShards(String account, String region, Map<String, Object> in) {
-        String token = str(in, "NextToken");
-        String streamName = str(in, "StreamName");
-        String streamArn = str(in, "StreamARN");
-        String exclusiveStart = str(in, "ExclusiveStartShardId");
+    @Override
+    public void deleteStream(RequestContext ctx, DeleteStreamInput in) {
+        engine.deleteStream(ctx.accountId(), ctx.region(), in.streamName(), in.streamARN());
+    }
+
+    @Override
+    public DescribeStreamOutput describeStream(RequestContext ctx, DescribeStreamInput in) {
+        Stream s = stream(ctx, in.streamName(), in.streamARN());
+        List<dev.polystack.services.kinesis.api.Shard> shards = new ArrayList<>();
+        int max = in.limit() == null ? 100 : in.limit();
+        boolean more = false;
+        for (Shard shard : s.shards.values()) {
+            if (in.exclusiveStartShardId() != null && shard.shardId.compareTo(in.exclusiveStartShardId()) <= 0) continue;
+            if (shards.size() >= max) {
+                more = true;
+                break;
+            }
+            shards.add(shardOut(shard));
+        }
+        return DescribeStreamOutput.builder().streamDescription(StreamDescription.builder().streamName(s.name).streamARN(s.arn)
+                .streamStatus(s.status).streamModeDetails(mode(s)).shards(shards).hasMoreShards(more)
+                .retentionPeriodHours(s.retentionHours).streamCreationTimestamp(Instant.ofEpochMilli(s.createdAt))
+                .enhancedMonitoring(enhancedMonitoring(s)).encryptionType(s.encryptionType).keyId(s.keyId).build()).build();
+    }
+
+    @Override
+    public DescribeStreamSummaryOutput describeStreamSummary(RequestContext ctx, DescribeStreamSummaryInput in) {
+        Stream s = stream(ctx, in.streamName(), in.streamARN());
+        return DescribeStreamSummaryOutput.builder().streamDescriptionSummary(StreamDescriptionSummary.builder().streamName(s.name)
+                .streamARN(s.arn).streamStatus(s.status).streamModeDetails(mode(s)).retentionPeriodHours(s.retentionHours)
+                .streamCreationTimestamp(Instant.ofEpochMilli(s.createdAt)).enhancedMonitoring(enhancedMonitoring(s))
+                .encryptionType(s.encryptionType).keyId(s.keyId).openShardCount(engine.openShardCount(s))
+                .consumerCount(s.consumers.size()).build()).build();
+    }
+
+    @Override
+    public ListStreamsOutput listStreams(RequestContext ctx, ListStreamsInput in) {
+        List<Stream> all = engine.listStreams(ctx.accountId(), ctx.region(), in.exclusiveStartStreamName());
+        int n = in.limit() == null ? 100 : Math.min(in.limit(), 10_000);
+        List<Stream> page = all.subList(0, Math.min(n, all.size()));
+        List<StreamSummary> summaries = new ArrayList<>();
+        for (Stream s : page) {
+            summaries.add(StreamSummary.builder().streamName(s.name).streamARN(s.arn).streamStatus(s.status).streamModeDetails(mode(s))
+                    .streamCreationTimestamp(Instant.ofEpochMilli(s.createdAt)).build());
+        }
+        return ListStreamsOutput.builder().streamNames(page.stream().map(s -> s.name).toList())
+                .hasMoreStreams(all.size() > page.size()).streamSummaries(summaries).build();
+    }
+
+    @Override
+    public void increaseStreamRetentionPeriod(RequestContext ctx, IncreaseStreamRetentionPeriodInput in) {
+        engine.setRetention(ctx.accountId(), ctx.region(), in.streamName(), in.streamARN(),
+                in.retentionPeriodHours() == null ? 0 : in.retentionPeriodHours(), true);
+    }
+
+    @Override
+    public void decreaseStreamRetentionPeriod(RequestContext ctx, DecreaseStreamRetentionPeriodInput in) {
+        engine.setRetention(ctx.accountId(), ctx.region(), in.streamName(), in.streamARN(),
+                in.retentionPeriodHours() == null ? 0 : in.retentionPeriodHours(), false);
+    }
+
+    @Override
+    public void startStreamEncryption(RequestContext ctx, StartStreamEncryptionInput in) {
+        engine.setEncryption(ctx.accountId(), ctx.region(), in.streamName(), in.streamARN(), in.encryptionTypeAsString(), in.keyId());
+    }
+
+    @Override
+    public void stopStreamEncryption(RequestContext ctx, StopStreamEncryptionInput in) {
+        engine.setEncryption(ctx.accountId(), ctx.region(), in.streamName(), in.streamARN(), "NONE", null);
+    }
+
+    @Override
+    public void updateStreamMode(RequestContext ctx, UpdateStreamModeInput in) {
+        Stream s = engine.stream(ctx.accountId(), ctx.region(), null, String.valueOf(in.streamARN()));
+        if (in.streamModeDetails() != null) s.mode = in.streamModeDetails().streamModeAsString();
+    }
+
+    @Override
+    public DescribeLimitsOutput describeLimits(RequestContext ctx, DescribeLimitsInput in) {
+        List<Stream> streams = engine.listStreams(ctx.accountId(), ctx.region(), null);
+        int open = 0;
+        for (Stream s : streams) open += engine.openShardCount(s);
+        return DescribeLimitsOutput.builder().shardLimit(500).openShardCount(open)
+                .onDemandStreamCount((int) streams.stream().filter(s -> s.mode.equals("ON_DEMAND")).count())
+                .onDemandStreamCountLimit(50).build();
+    }
+
+    // ---------------------------------------------------------------- records
+
+    @Override
+    public PutRecordOutput putRecord(RequestContext ctx, PutRecordInput in) {
+        Stream s = stream(ctx, in.streamName(), in.streamARN());
+        Kinesis.Placed p = engine.put(s, orEmpty(in.data()), in.partitionKey(), in.explicitHashKey());
+        return PutRecordOutput.builder().shardId(p.shardId()).sequenceNumber(p.sequenceNumber()).encryptionType(encryption(s)).build();
+    }
+
+    @Override
+    public PutRecordsOutput putRecords(RequestContext ctx, PutRecordsInput in) {
+        Stream s = stream(ctx, in.streamName(), in.streamARN());
+        List<PutRecordsRequestEntry> records = in.records() == null ? List.of() : in.records();
+        if (records.isEmpty() || records.size() > 500) {
+            throw Kinesis.validation("1 validation error detected: Value '" + records.size() + "' at 'records' failed to satisfy "
+                    + "constraint: Member must have length " + (records.isEmpty() ? "greater than or equal to 1" : "less than or equal to 500"));
+        }
+        List<PutRecordsResultEntry> results = new ArrayList<>(records.size());
+        for (PutRecordsRequestEntry rec : records) {
+            Kinesis.Placed p = engine.put(s, orEmpty(rec.data()), rec.partitionKey(), rec.explicitHashKey());
+            results.add(PutRecordsResultEntry.builder().sequenceNumber(p.sequenceNumber()).shardId(p.shardId()).build());
+        }
+        return PutRecordsOutput.builder().failedRecordCount(0).records(results).encryptionType(encryption(s)).build();
+    }
+
+    @Override
+    public GetShardIteratorOutput getShardIterator(RequestContext ctx, GetShardIteratorInput in) {
+        return GetShardIteratorOutput.builder().shardIterator(engine.iterator(stream(ctx, in.streamName(), in.streamARN()),
+                in.shardId(), in.shardIteratorTypeAsString(), in.startingSequenceNumber(), millis(in.timestamp()))).build();
+    }
+
+    @Override
+    public GetRecordsOutput getRecords(RequestContext ctx, GetRecordsInput in) {
+        Kinesis.Batch b = engine.getRecords(in.shardIterator(), in.limit());
+        List<dev.polystack.services.kinesis.api.Record> records = new ArrayList<>(b.records().size());
+        for (Shard.Record rec : b.records()) {
+            records.add(dev.polystack.services.kinesis.api.Record.builder().sequenceNumber(rec.sequenceNumber())
+                    .approximateArrivalTimestamp(Instant.ofEpochMilli(rec.arrival())).data(rec.data())
+                    .partitionKey(rec.partitionKey()).build());
+        }
+        GetRecordsOutput.Builder out = GetRecordsOutput.builder().records(records).nextShardIterator(b.nextIterator())
+                .millisBehindLatest(b.millisBehindLatest());
+        if (b.nextIterator() == null) {
+            List<ChildShard> children = new ArrayList<>();
+            for (Shard c : b.childShards()) {
+                List<String> parents = new ArrayList<>();
+                parents.add(c.parentShardId);
+                if (c.adjacentParentShardId != null) parents.add(c.adjacentParentShardId);
+                children.add(ChildShard.builder().shardId(c.shardId).parentShards(parents).hashKeyRange(hashRange(c)).build());
+            }
+            out.childShards(children);
+        }
+        return out.build();
+    }
+
+    // ---------------------------------------------------------------- shards
+
+    @Override
+    public ListShardsOutput listShards(RequestContext ctx, ListShardsInput in) {
+        String token = in.nextToken();
+        String streamArn = in.streamARN();
+        String exclusiveStart = in.exclusiveStartShardId();
         if (token != null) {
-            if (streamName != null || streamArn != null) {
+            if (in.streamName() != null || streamArn != null) {
                 throw Kinesis.invalid("NextToken and StreamName cannot be provided together.");
             }
-            String[] t = new String(java.util.Base64.getDecoder().decode(token), java.nio.charset.StandardCharsets.UTF_8).split("\\|");
+            String[] t = new String(Base64.getDecoder().decode(token), StandardCharsets.UTF_8).split("\\|");
             streamArn = t[0];
             exclusiveStart = t[1];
         }
-        Stream s = engine.stream(account, region, streamName, streamArn);
-        Map<String, Object> filter = map(in, "ShardFilter");
-        String type = filter == null ? null : str(filter, "Type");
-        String filterShard = filter == null ? null : str(filter, "ShardId");
-        Long filterTime = filter == null ? null : millis(filter.get("Timestamp"));
+        Stream s = engine.stream(ctx.accountId(), ctx.region(), in.streamName(), streamArn);
+        ShardFilter filter = in.shardFilter();
+        String type = filter == null ? null : filter.typeAsString();
+        String filterShard = filter == null ? null : filter.shardId();
+        Long filterTime = filter == null ? null : millis(filter.timestamp());
         List<Shard> shards = new ArrayList<>();
         for (Shard shard : s.shards.values()) {
             if (exclusiveStart != null && shard.shardId.compareTo(exclusiveStart) <= 0) continue;
@@ -301,136 +237,223 @@ public final class KinesisProvider implements ServiceProvider, Persistable {
             }
             shards.add(shard);
         }
-        Integer max = integer(in, "MaxResults");
-        int n = max == null ? 1000 : max;
+        int n = in.maxResults() == null ? 1000 : in.maxResults();
         List<Shard> page = shards.subList(0, Math.min(n, shards.size()));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("Shards", page.stream().map(sh -> (Object) shardOut(sh)).toList());
-        if (page.size() < shards.size()) {
-            out.put("NextToken", java.util.Base64.getEncoder().encodeToString((s.arn + "|" + page.get(page.size() - 1).shardId)
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        }
-        return out;
+        String next = page.size() < shards.size()
+                ? Base64.getEncoder().encodeToString((s.arn + "|" + page.get(page.size() - 1).shardId).getBytes(StandardCharsets.UTF_8))
+                : null;
+        return ListShardsOutput.builder().shards(page.stream().map(KinesisProvider::shardOut).toList()).nextToken(next).build();
     }
 
-    // ---------------------------------------------------------------- packing
-
-    private static Map<String, Object> hashRange(Shard s) {
-        return Map.of("StartingHashKey", s.startingHashKey.toString(), "EndingHashKey", s.endingHashKey.toString());
+    @Override
+    public void splitShard(RequestContext ctx, SplitShardInput in) {
+        engine.split(ctx.accountId(), ctx.region(), in.streamName(), in.streamARN(), in.shardToSplit(), in.newStartingHashKey());
     }
 
-    private static Map<String, Object> shardOut(Shard s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("ShardId", s.shardId);
-        if (s.parentShardId != null) m.put("ParentShardId", s.parentShardId);
-        if (s.adjacentParentShardId != null) m.put("AdjacentParentShardId", s.adjacentParentShardId);
-        m.put("HashKeyRange", hashRange(s));
-        Map<String, Object> seq = new LinkedHashMap<>();
-        seq.put("StartingSequenceNumber", s.startingSequenceNumber);
-        if (s.endingSequenceNumber != null) seq.put("EndingSequenceNumber", s.endingSequenceNumber);
-        m.put("SequenceNumberRange", seq);
-        return m;
+    @Override
+    public void mergeShards(RequestContext ctx, MergeShardsInput in) {
+        engine.merge(ctx.accountId(), ctx.region(), in.streamName(), in.streamARN(), in.shardToMerge(), in.adjacentShardToMerge());
     }
 
-    private Map<String, Object> describe(Stream s, Integer limit, String exclusiveStart) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("StreamName", s.name);
-        m.put("StreamARN", s.arn);
-        m.put("StreamStatus", s.status);
-        m.put("StreamModeDetails", Map.of("StreamMode", s.mode));
-        List<Object> shards = new ArrayList<>();
-        int max = limit == null ? 100 : limit;
-        boolean more = false;
-        for (Shard shard : s.shards.values()) {
-            if (exclusiveStart != null && shard.shardId.compareTo(exclusiveStart) <= 0) continue;
-            if (shards.size() >= max) {
-                more = true;
-                break;
+    @Override
+    public UpdateShardCountOutput updateShardCount(RequestContext ctx, UpdateShardCountInput in) {
+        Stream s = stream(ctx, in.streamName(), in.streamARN());
+        int current = engine.openShardCount(s);
+        Integer target = in.targetShardCount();
+        engine.updateShardCount(ctx.accountId(), ctx.region(), in.streamName(), in.streamARN(), target == null ? 0 : target);
+        return UpdateShardCountOutput.builder().streamName(s.name).streamARN(s.arn).currentShardCount(current)
+                .targetShardCount(target).build();
+    }
+
+    @Override
+    public EnhancedMonitoringOutput enableEnhancedMonitoring(RequestContext ctx, EnableEnhancedMonitoringInput in) {
+        return monitoring(ctx, in.streamName(), in.streamARN(), in.shardLevelMetricsAsStrings(), true);
+    }
+
+    @Override
+    public EnhancedMonitoringOutput disableEnhancedMonitoring(RequestContext ctx, DisableEnhancedMonitoringInput in) {
+        return monitoring(ctx, in.streamName(), in.streamARN(), in.shardLevelMetricsAsStrings(), false);
+    }
+
+    private EnhancedMonitoringOutput monitoring(RequestContext ctx, String name, String arn, List<String> requested, boolean enable) {
+        Stream s = stream(ctx, name, arn);
+        List<String> metrics = requested == null ? List.of() : requested;
+        List<String> current;
+        List<String> desired;
+        synchronized (s) {
+            current = new ArrayList<>(s.enhancedMetrics);
+            if (enable) {
+                if (metrics.contains("ALL")) s.enhancedMetrics = new ArrayList<>(List.of("IncomingBytes", "IncomingRecords",
+                        "OutgoingBytes", "OutgoingRecords", "WriteProvisionedThroughputExceeded",
+                        "ReadProvisionedThroughputExceeded", "IteratorAgeMilliseconds"));
+                else for (String m : metrics) if (!s.enhancedMetrics.contains(m)) s.enhancedMetrics.add(m);
+            } else if (metrics.contains("ALL")) {
+                s.enhancedMetrics.clear();
+            } else {
+                s.enhancedMetrics.removeAll(metrics);
             }
-            shards.add(shardOut(shard));
+            desired = new ArrayList<>(s.enhancedMetrics);
         }
-        m.put("Shards", shards);
-        m.put("HasMoreShards", more);
-        m.put("RetentionPeriodHours", s.retentionHours);
-        m.put("StreamCreationTimestamp", Instant.ofEpochMilli(s.createdAt));
-        m.put("EnhancedMonitoring", List.of(Map.of("ShardLevelMetrics", new ArrayList<>(s.enhancedMetrics))));
-        m.put("EncryptionType", s.encryptionType);
-        if (s.keyId != null) m.put("KeyId", s.keyId);
-        return m;
+        return EnhancedMonitoringOutput.builder().streamName(s.name).streamARN(s.arn).currentShardLevelMetrics(current)
+                .desiredShardLevelMetrics(desired).build();
     }
 
-    private Map<String, Object> summary(Stream s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("StreamName", s.name);
-        m.put("StreamARN", s.arn);
-        m.put("StreamStatus", s.status);
-        m.put("StreamModeDetails", Map.of("StreamMode", s.mode));
-        m.put("RetentionPeriodHours", s.retentionHours);
-        m.put("StreamCreationTimestamp", Instant.ofEpochMilli(s.createdAt));
-        m.put("EnhancedMonitoring", List.of(Map.of("ShardLevelMetrics", new ArrayList<>(s.enhancedMetrics))));
-        m.put("EncryptionType", s.encryptionType);
-        if (s.keyId != null) m.put("KeyId", s.keyId);
-        m.put("OpenShardCount", engine.openShardCount(s));
-        m.put("ConsumerCount", s.consumers.size());
-        return m;
+    // ---------------------------------------------------------------- tags
+
+    @Override
+    public void addTagsToStream(RequestContext ctx, AddTagsToStreamInput in) {
+        engine.tag(stream(ctx, in.streamName(), in.streamARN()), in.tags());
     }
 
-    private static Map<String, Object> consumerOut(Stream.Consumer c, String streamArn) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("ConsumerName", c.name());
-        m.put("ConsumerARN", c.arn());
-        m.put("ConsumerStatus", "ACTIVE");
-        m.put("ConsumerCreationTimestamp", Instant.ofEpochMilli(c.createdAt()));
-        if (streamArn != null) m.put("StreamARN", streamArn);
-        return m;
+    @Override
+    public void removeTagsFromStream(RequestContext ctx, RemoveTagsFromStreamInput in) {
+        engine.untag(stream(ctx, in.streamName(), in.streamARN()), in.tagKeys() == null ? List.of() : in.tagKeys());
     }
 
-    // ---------------------------------------------------------------- unpacking
-
-    private static String str(Map<String, Object> in, String key) {
-        Object v = in.get(key);
-        return v == null ? null : v.toString();
+    @Override
+    public ListTagsForStreamOutput listTagsForStream(RequestContext ctx, ListTagsForStreamInput in) {
+        return ListTagsForStreamOutput.builder().tags(tags(stream(ctx, in.streamName(), in.streamARN()))).hasMoreTags(false).build();
     }
 
-    private static Integer integer(Map<String, Object> in, String key) {
-        Object v = in.get(key);
-        return v instanceof Number n ? n.intValue() : null;
+    @Override
+    public void tagResource(RequestContext ctx, TagResourceInput in) {
+        engine.tag(engine.stream(ctx.accountId(), ctx.region(), null, in.resourceARN()), in.tags());
     }
 
-    private static byte[] bytes(Object v) {
-        if (v instanceof byte[] b) return b;
-        if (v == null) return new byte[0];
-        return v.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    @Override
+    public void untagResource(RequestContext ctx, UntagResourceInput in) {
+        engine.untag(engine.stream(ctx.accountId(), ctx.region(), null, in.resourceARN()),
+                in.tagKeys() == null ? List.of() : in.tagKeys());
     }
 
-    private static Long millis(Object v) {
-        if (v instanceof Instant i) return i.toEpochMilli();
-        if (v instanceof Number n) return (long) (n.doubleValue() * 1000);
-        return null;
+    @Override
+    public ListTagsForResourceOutput listTagsForResource(RequestContext ctx, ListTagsForResourceInput in) {
+        return ListTagsForResourceOutput.builder().tags(tags(engine.stream(ctx.accountId(), ctx.region(), null, in.resourceARN()))).build();
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> asMap(Object o) {
-        return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    // ---------------------------------------------------------------- consumers
+
+    @Override
+    public RegisterStreamConsumerOutput registerStreamConsumer(RequestContext ctx, RegisterStreamConsumerInput in) {
+        Stream.Consumer c = engine.registerConsumer(in.streamARN(), in.consumerName());
+        return RegisterStreamConsumerOutput.builder().consumer(Consumer.builder().consumerName(c.name()).consumerARN(c.arn())
+                .consumerStatus("ACTIVE").consumerCreationTimestamp(Instant.ofEpochMilli(c.createdAt())).build()).build();
     }
 
-    private static Map<String, Object> map(Map<String, Object> in, String key) {
-        Object v = in.get(key);
-        return v instanceof Map<?, ?> ? asMap(v) : null;
+    @Override
+    public DescribeStreamConsumerOutput describeStreamConsumer(RequestContext ctx, DescribeStreamConsumerInput in) {
+        var e = engine.consumer(in.streamARN(), in.consumerName(), in.consumerARN());
+        Stream.Consumer c = e.getValue();
+        return DescribeStreamConsumerOutput.builder().consumerDescription(ConsumerDescription.builder().consumerName(c.name())
+                .consumerARN(c.arn()).consumerStatus("ACTIVE").consumerCreationTimestamp(Instant.ofEpochMilli(c.createdAt()))
+                .streamARN(e.getKey().arn).build()).build();
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<Object> list(Map<String, Object> in, String key) {
-        Object v = in.get(key);
-        return v instanceof List<?> l ? (List<Object>) l : List.of();
+    @Override
+    public ListStreamConsumersOutput listStreamConsumers(RequestContext ctx, ListStreamConsumersInput in) {
+        Stream s = engine.stream(ctx.accountId(), ctx.region(), null, in.streamARN());
+        return ListStreamConsumersOutput.builder().consumers(s.consumers.values().stream().map(c -> Consumer.builder()
+                .consumerName(c.name()).consumerARN(c.arn()).consumerStatus("ACTIVE")
+                .consumerCreationTimestamp(Instant.ofEpochMilli(c.createdAt())).build()).toList()).build();
     }
 
-    private static Map<String, String> stringMap(Map<String, Object> in, String key) {
-        Object v = in.get(key);
-        if (!(v instanceof Map<?, ?> m)) return null;
-        Map<String, String> out = new LinkedHashMap<>();
-        m.forEach((k, val) -> out.put(String.valueOf(k), String.valueOf(val)));
-        return out;
+    @Override
+    public void deregisterStreamConsumer(RequestContext ctx, DeregisterStreamConsumerInput in) {
+        engine.deregisterConsumer(in.streamARN(), in.consumerName(), in.consumerARN());
+    }
+
+    /**
+     * Enhanced fan-out: the answer is an event stream the subscription writes as records arrive, so it goes out as the
+     * response body itself ({@link ShardSubscription}); the typed result stays empty.
+     */
+    @Override
+    public SubscribeToShardOutput subscribeToShard(RequestContext ctx, SubscribeToShardInput in) {
+        Stream s = engine.consumer(null, null, in.consumerARN()).getKey();
+        StartingPosition start = in.startingPosition();
+        if (start == null) throw Kinesis.validation("1 validation error detected: Value null at 'startingPosition' failed to satisfy "
+                + "constraint: Member must not be null");
+        String iterator = engine.iterator(s, in.shardId(), start.typeAsString(), start.sequenceNumber(), millis(start.timestamp()));
+        String continuation = start.sequenceNumber() != null ? start.sequenceNumber() : engine.shard(s, in.shardId()).startingSequenceNumber;
+        ctx.response().header("Content-Type", ShardSubscription.CONTENT_TYPE)
+                .body(new ShardSubscription(engine, iterator, continuation), -1);
+        return SubscribeToShardOutput.builder().build();
+    }
+
+    // ---------------------------------------------------------------- resource policies
+
+    @Override
+    public void putResourcePolicy(RequestContext ctx, PutResourcePolicyInput in) {
+        Stream s = engine.stream(ctx.accountId(), ctx.region(), null, in.resourceARN());
+        try {
+            JsonNode policy = in.policy() == null ? null : JSON.readTree(in.policy());
+            if (policy == null || !policy.isObject()) throw new IllegalArgumentException();
+            s.resourcePolicy = JSON.convertValue(policy, new TypeReference<Map<String, Object>>() { });
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw Kinesis.invalid("Invalid policy document.");
+        }
+    }
+
+    @Override
+    public GetResourcePolicyOutput getResourcePolicy(RequestContext ctx, GetResourcePolicyInput in) {
+        Stream s = engine.stream(ctx.accountId(), ctx.region(), null, in.resourceARN());
+        try {
+            return GetResourcePolicyOutput.builder().policy(s.resourcePolicy == null ? "{}" : JSON.writeValueAsString(s.resourcePolicy)).build();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void deleteResourcePolicy(RequestContext ctx, DeleteResourcePolicyInput in) {
+        Stream s = engine.stream(ctx.accountId(), ctx.region(), null, in.resourceARN());
+        if (s.resourcePolicy == null) {
+            throw new ServiceException("ResourceNotFoundException", "No resource policy found for resource ARN " + s.arn + ".");
+        }
+        s.resourcePolicy = null;
+    }
+
+    // ---------------------------------------------------------------- between the typed shapes and the engine's
+
+    private Stream stream(RequestContext ctx, String name, String arn) {
+        return engine.stream(ctx.accountId(), ctx.region(), name, arn);
+    }
+
+    private static HashKeyRange hashRange(Shard s) {
+        return HashKeyRange.builder().startingHashKey(s.startingHashKey.toString()).endingHashKey(s.endingHashKey.toString()).build();
+    }
+
+    private static dev.polystack.services.kinesis.api.Shard shardOut(Shard s) {
+        return dev.polystack.services.kinesis.api.Shard.builder().shardId(s.shardId).parentShardId(s.parentShardId)
+                .adjacentParentShardId(s.adjacentParentShardId).hashKeyRange(hashRange(s))
+                .sequenceNumberRange(SequenceNumberRange.builder().startingSequenceNumber(s.startingSequenceNumber)
+                        .endingSequenceNumber(s.endingSequenceNumber).build()).build();
+    }
+
+    private static StreamModeDetails mode(Stream s) {
+        return StreamModeDetails.builder().streamMode(s.mode).build();
+    }
+
+    private static List<EnhancedMetrics> enhancedMonitoring(Stream s) {
+        return List.of(EnhancedMetrics.builder().shardLevelMetrics(new ArrayList<>(s.enhancedMetrics)).build());
+    }
+
+    /** PutRecord(s) name the encryption only when the stream has one. */
+    private static String encryption(Stream s) {
+        return "NONE".equals(s.encryptionType) ? null : s.encryptionType;
+    }
+
+    private static List<dev.polystack.services.kinesis.api.Tag> tags(Stream s) {
+        List<dev.polystack.services.kinesis.api.Tag> tags = new ArrayList<>();
+        s.tags.forEach((k, v) -> tags.add(dev.polystack.services.kinesis.api.Tag.builder().key(k).value(v).build()));
+        return tags;
+    }
+
+    private static byte[] orEmpty(byte[] data) {
+        return data == null ? new byte[0] : data;
+    }
+
+    private static Long millis(Instant instant) {
+        return instant == null ? null : instant.toEpochMilli();
     }
 
     // ---------------------------------------------------------------- persistence
