@@ -115,6 +115,8 @@ public final class SnapshotManager {
     }
 
     private static final List<String> CREDENTIAL_ISSUERS = List.of("iam", "sts");
+    /** Services with work of their own between requests (timers, pending retries, buffers): they load at once. */
+    private static final List<String> BACKGROUND_WORKERS = List.of("events", "scheduler", "firehose", "cloudwatch");
 
     /** Once providers can be created: connects (if not yet) and loads eagerly if {@code SNAPSHOT_LOAD_STRATEGY=ON_STARTUP}. */
     public void startup(ProviderAccess access) {
@@ -128,6 +130,10 @@ public final class SnapshotManager {
             // The services that issue access keys load at once: a request to any other service signed with a key
             // they issued (an IAM user's, an STS session's) must land in its account and meet its session policy.
             for (String service : CREDENTIAL_ISSUERS) {
+                if (access.services().contains(service) && Files.exists(snapshotFile(service))) access.obtain(service);
+            }
+            // A schedule due, a retry pending or records buffered at shutdown must not wait for the next request.
+            for (String service : BACKGROUND_WORKERS) {
                 if (access.services().contains(service) && Files.exists(snapshotFile(service))) access.obtain(service);
             }
         }
