@@ -36,6 +36,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Sends matched events to targets, off the request thread, through each target service's typed API
@@ -76,12 +77,16 @@ final class EventDelivery implements AutoCloseable {
     private final BusForwarder forwarder;
     private final ApiDestinations apiDestinations;
     /**
-     * Retries waiting for their time, by id: part of the snapshot, so that with PERSISTENCE=1 a retry pending at a
-     * clean shutdown runs after the restart.
+     * Every accepted delivery not yet done (queued, running, or waiting for a retry), by id, with the time its next
+     * attempt is due: part of the snapshot, so that with PERSISTENCE=1 what was pending at a clean shutdown is
+     * delivered after the restart (at least once: one in flight while the snapshot was written may arrive twice).
      */
-    private final Map<String, PendingRetry> retries = new ConcurrentHashMap<>();
+    private final Map<Long, PendingRetry> undelivered = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+    /** Deliveries waiting for a retry's time (not running). */
+    private final AtomicInteger waiting = new AtomicInteger();
 
-    /** A retry of {@code job} due at {@code dueAt} (epoch ms). */
+    /** A delivery of {@code job} whose next attempt is due at {@code dueAt} (epoch ms). */
     record PendingRetry(Job job, long dueAt) {
     }
 
@@ -112,11 +117,17 @@ final class EventDelivery implements AutoCloseable {
 
     void submit(Job job) {
         if (env == null) return; // engine-only unit tests deliver nothing
+        long id = ids.incrementAndGet();
+        undelivered.put(id, new PendingRetry(job, job.acceptedAt()));
+        start(id, job);
+    }
+
+    private void start(long id, Job job) {
         inFlight.incrementAndGet();
         if (job.target().arn().endsWith(".fifo")) {
-            inOrder(job);
+            inOrder(id, job);
         } else {
-            workers.execute(() -> run(job));
+            workers.execute(() -> run(id, job));
         }
     }
 
@@ -124,28 +135,35 @@ final class EventDelivery implements AutoCloseable {
      * A FIFO queue target receives a rule's events in the order they were put: each delivery to it starts
      * after the previous one finished (other targets are delivered in parallel).
      */
-    private void inOrder(Job job) {
+    private void inOrder(long id, Job job) {
         String key = job.ruleArn() + "|" + job.target().id();
         @SuppressWarnings("unchecked") CompletableFuture<Void>[] mine = new CompletableFuture[1];
         fifoTails.compute(key, (k, tail) -> {
             CompletableFuture<Void> previous = tail == null ? CompletableFuture.completedFuture(null) : tail;
-            mine[0] = previous.thenRunAsync(() -> run(job), workers);
+            mine[0] = previous.thenRunAsync(() -> run(id, job), workers);
             return mine[0];
         });
         mine[0].whenComplete((r, e) -> fifoTails.remove(key, mine[0]));
     }
 
-    private void run(Job job) {
+    private void run(long id, Job job) {
         try {
             send(job);
+            done(id, job);
         } catch (RuntimeException e) {
-            failed(job, e);
+            failed(id, job, e);
         } finally {
             inFlight.decrementAndGet();
         }
     }
 
-    private void failed(Job job, RuntimeException e) {
+    /** A delivery is over (delivered, or given up): it leaves the set a snapshot keeps. */
+    private void done(long id, Job job) {
+        undelivered.remove(id);
+        if (job.attempt() > 0) env.stateChanged("events");   // the snapshot still names it as pending
+    }
+
+    private void failed(long id, Job job, RuntimeException e) {
         Target t = job.target();
         boolean retryable = !(e instanceof ServiceException se) || se.status() >= 500 || "ThrottlingException".equals(se.code());
         int maxRetries = t.maximumRetryAttempts() == null ? DEFAULT_RETRIES : t.maximumRetryAttempts();
@@ -153,35 +171,37 @@ final class EventDelivery implements AutoCloseable {
         long delayMs = Math.min(60_000L, 1000L << Math.min(job.attempt(), 6));
         boolean young = System.currentTimeMillis() + delayMs - job.acceptedAt() < maxAgeMs;
         if (retryable && job.attempt() < maxRetries && young && env != null) {
-            retryLater(new PendingRetry(job.next(), System.currentTimeMillis() + delayMs));
+            retryLater(id, new PendingRetry(job.next(), System.currentTimeMillis() + delayMs));
             env.stateChanged("events");
             return;
         }
+        done(id, job);
         LOG.log(System.Logger.Level.DEBUG, "EventBridge → " + t.arn() + " failed: " + e);
         if (t.deadLetterArn() != null) toDeadLetterQueue(job, e, retryable ? "MaximumRetryAttempts" : null);
     }
 
-    /** Schedules a retry and keeps it in {@link #retries} until it runs. */
-    private void retryLater(PendingRetry retry) {
-        String id = UUID.randomUUID().toString();
-        retries.put(id, retry);
+    /** Schedules the next attempt of delivery {@code id}; it stays in {@link #undelivered} meanwhile. */
+    private void retryLater(long id, PendingRetry retry) {
+        undelivered.put(id, retry);
         inFlight.incrementAndGet();
+        waiting.incrementAndGet();
         env.scheduler().schedule(() -> {
+            waiting.decrementAndGet();
             inFlight.decrementAndGet();
-            if (retries.remove(id) != null) submit(retry.job());
+            if (undelivered.get(id) == retry) start(id, retry.job());   // not dropped by a reset meanwhile
         }, Math.max(0, retry.dueAt() - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
     }
 
-    /** The retries now pending (for the snapshot). */
+    /** The deliveries not yet done, with when each is due (for the snapshot). */
     List<PendingRetry> pendingRetries() {
-        return List.copyOf(retries.values());
+        return List.copyOf(undelivered.values());
     }
 
-    /** Replaces the pending retries with a snapshot's (those overdue run at once). */
+    /** Replaces the pending deliveries with a snapshot's (those overdue start at once). */
     void restoreRetries(List<PendingRetry> restored) {
-        retries.clear();
+        undelivered.clear();
         if (env == null) return;
-        for (PendingRetry r : restored) retryLater(r);
+        for (PendingRetry r : restored) retryLater(ids.incrementAndGet(), r);
     }
 
     private void toDeadLetterQueue(Job job, RuntimeException cause, String exhausted) {
@@ -295,7 +315,7 @@ final class EventDelivery implements AutoCloseable {
     /** Waits until nothing is queued or running, retries waiting for their time aside (a snapshot keeps those). */
     boolean awaitRunning(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (inFlight.get() - retries.size() > 0) {
+        while (inFlight.get() - waiting.get() > 0) {
             if (System.nanoTime() > deadline) return false;
             Thread.sleep(5);
         }
