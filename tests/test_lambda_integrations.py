@@ -1,5 +1,6 @@
 """Native Lambda with other services: versions and aliases, layers, asynchronous invocations and destinations,
-SQS event source mappings, S3 and SNS triggers, and functions that call Polystack through boto3 inside them."""
+SQS event source mappings, S3 and SNS triggers, code from S3, an EventBridge destination, and functions that call
+Polystack through boto3 inside them."""
 import json
 import time
 
@@ -317,3 +318,46 @@ def test_invocation_logs_reach_cloudwatch_logs(lambda_client, functions, aws_cli
     assert marker in messages
     assert any(m.startswith("START RequestId:") for m in messages)
     assert any(m.startswith("REPORT RequestId:") for m in messages)
+
+
+def test_code_from_s3_and_an_eventbridge_destination(lambda_client, functions, aws_client, sqs, out_queue):
+    from lambda_helpers import ROLE
+    s3, events = aws_client("s3"), aws_client("events")
+    bucket = unique("lambda-code")
+    s3.create_bucket(Bucket=bucket)
+    s3.put_object(Bucket=bucket, Key="fn.zip",
+                  Body=zip_of({"index.py": "def handler(event, context):\n    return {'from': 's3', 'event': event}\n"}))
+    name = unique("from-s3")
+    lambda_client.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE, Handler="index.handler",
+                                  Code={"S3Bucket": bucket, "S3Key": "fn.zip"})
+    functions.names.append(name)
+    lambda_client.get_waiter("function_active_v2").wait(FunctionName=name, WaiterConfig={"Delay": 1})
+    _, payload = invoke(lambda_client, name, {"sync": True})
+    assert payload == {"from": "s3", "event": {"sync": True}}
+    # a package S3 cannot give: AWS's error names S3's
+    with pytest.raises(lambda_client.exceptions.InvalidParameterValueException) as e:
+        lambda_client.create_function(FunctionName=unique("no-code"), Runtime="python3.12", Role=ROLE,
+                                      Handler="index.handler", Code={"S3Bucket": bucket, "S3Key": "missing.zip"})
+    assert e.value.response["Error"]["Message"] == ("Error occurred while GetObject. S3 Error Code: NoSuchKey. "
+                                                    "S3 Error Message: The specified key does not exist.")
+    # an EventBridge bus as the on-success destination: its rule forwards the record to the queue
+    bus_name = unique("results")
+    bus = events.create_event_bus(Name=bus_name)["EventBusArn"]
+    events.put_rule(Name="lambda-results", EventBusName=bus_name, EventPattern=json.dumps({"source": ["lambda"]}))
+    events.put_targets(Rule="lambda-results", EventBusName=bus_name,
+                       Targets=[{"Id": "queue", "Arn": queue_arn(sqs, out_queue)}])
+    try:
+        lambda_client.put_function_event_invoke_config(FunctionName=name,
+                                                       DestinationConfig={"OnSuccess": {"Destination": bus}})
+        assert lambda_client.invoke(FunctionName=name, InvocationType="Event",
+                                    Payload=b'{"async": 1}')["StatusCode"] == 202
+        [event] = wait_for_messages(sqs, out_queue, 1)
+        assert event["source"] == "lambda" and event["detail-type"] == "Lambda Function Invocation Result - Success"
+        assert event["detail"]["requestPayload"] == {"async": 1}
+        assert event["detail"]["responsePayload"] == {"from": "s3", "event": {"async": 1}}
+    finally:
+        events.remove_targets(Rule="lambda-results", EventBusName=bus_name, Ids=["queue"])
+        events.delete_rule(Name="lambda-results", EventBusName=bus_name)
+        events.delete_event_bus(Name=bus_name)
+        s3.delete_object(Bucket=bucket, Key="fn.zip")
+        s3.delete_bucket(Bucket=bucket)

@@ -1,5 +1,5 @@
 """Native Lambda's Java runtimes (java17, java21): handlers compiled here with the machine's javac, run by
-Polystack's own Java runtime client on a JDK found on the machine. The function is compiled against a minimal copy
+Polystack's own Java runtime client on a JDK found on the machine; AWS's event classes filled as AWS fills them. The function is compiled against a minimal copy
 of aws-lambda-java-core's interfaces (Context, LambdaLogger, RequestHandler), as real functions bundle that jar.
 Skipped, with the reason, when the machine has no javac."""
 import base64
@@ -89,6 +89,91 @@ public class Fails {
 }""",
 }
 
+# Minimal copies of the aws-lambda-java-events classes a function bundles (the real ones have more members, the same
+# shapes: "Records" filled through setRecords, ByteBuffer data, Date and Joda DateTime times), and of Joda's DateTime.
+EVENTS = {
+    "org/joda/time/DateTime.java": """package org.joda.time;
+public class DateTime {
+    private final long millis;
+    public DateTime(Object instant) {
+        this.millis = instant instanceof Long l ? l : java.time.OffsetDateTime.parse((String) instant).toInstant().toEpochMilli();
+    }
+    public long getMillis() { return millis; }
+}""",
+    "com/amazonaws/services/lambda/runtime/events/KinesisEvent.java": """package com.amazonaws.services.lambda.runtime.events;
+import java.nio.ByteBuffer;
+import java.util.Date;
+import java.util.List;
+public class KinesisEvent {
+    private List<KinesisEventRecord> records;
+    public List<KinesisEventRecord> getRecords() { return records; }
+    public void setRecords(List<KinesisEventRecord> records) { this.records = records; }
+    public static class Record {
+        private ByteBuffer data;
+        private Date approximateArrivalTimestamp;
+        private String partitionKey;
+        public ByteBuffer getData() { return data; }
+        public void setData(ByteBuffer data) { this.data = data; }
+        public Date getApproximateArrivalTimestamp() { return approximateArrivalTimestamp; }
+        public void setApproximateArrivalTimestamp(Date d) { this.approximateArrivalTimestamp = d; }
+        public String getPartitionKey() { return partitionKey; }
+        public void setPartitionKey(String k) { this.partitionKey = k; }
+    }
+    public static class KinesisEventRecord {
+        private Record kinesis;
+        private String eventSourceARN;
+        public Record getKinesis() { return kinesis; }
+        public void setKinesis(Record kinesis) { this.kinesis = kinesis; }
+        public String getEventSourceARN() { return eventSourceARN; }
+        public void setEventSourceARN(String arn) { this.eventSourceARN = arn; }
+    }
+}""",
+    "com/amazonaws/services/lambda/runtime/events/SNSEvent.java": """package com.amazonaws.services.lambda.runtime.events;
+import java.util.List;
+import org.joda.time.DateTime;
+public class SNSEvent {
+    private List<SNSRecord> records;
+    public List<SNSRecord> getRecords() { return records; }
+    public void setRecords(List<SNSRecord> records) { this.records = records; }
+    public static class SNS {
+        private String message;
+        private DateTime timestamp;
+        public String getMessage() { return message; }
+        public void setMessage(String m) { this.message = m; }
+        public DateTime getTimestamp() { return timestamp; }
+        public void setTimestamp(DateTime t) { this.timestamp = t; }
+    }
+    public static class SNSRecord {
+        private SNS sns;
+        public SNS getSNS() { return sns; }
+        public void setSns(SNS sns) { this.sns = sns; }
+    }
+}""",
+    "example/Events.java": """package example;
+import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
+import com.amazonaws.services.lambda.runtime.events.SNSEvent;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+public class Events {
+    public List<String> kinesis(KinesisEvent event) {
+        List<String> out = new ArrayList<>();
+        for (KinesisEvent.KinesisEventRecord r : event.getRecords()) {
+            out.add(StandardCharsets.UTF_8.decode(r.getKinesis().getData()) + "|" + r.getKinesis().getPartitionKey()
+                    + "|" + r.getKinesis().getApproximateArrivalTimestamp().getTime() + "|" + r.getEventSourceARN());
+        }
+        return out;
+    }
+    public List<String> sns(SNSEvent event) {
+        List<String> out = new ArrayList<>();
+        for (SNSEvent.SNSRecord r : event.getRecords()) {
+            out.add(r.getSNS().getMessage() + "|" + r.getSNS().getTimestamp().getMillis());
+        }
+        return out;
+    }
+}""",
+}
+
 
 def find_javac():
     candidates = [shutil.which("javac")] + sorted(glob.glob("/usr/lib/jvm/*/bin/javac"))
@@ -102,7 +187,7 @@ def java_package():
         pytest.skip("no javac on this machine to compile the Java test functions")
     with tempfile.TemporaryDirectory() as tmp:
         sources = []
-        for path, text in {**CORE, **FUNCTIONS}.items():
+        for path, text in {**CORE, **FUNCTIONS, **EVENTS}.items():
             file = os.path.join(tmp, "src", path)
             os.makedirs(os.path.dirname(file), exist_ok=True)
             with open(file, "w") as f:
@@ -168,3 +253,19 @@ def test_exception_and_missing_class(lambda_client, java_function):
     answer = lambda_client.invoke(FunctionName=missing, Payload=b"{}")
     assert answer["FunctionError"] == "Unhandled"
     assert json.loads(answer["Payload"].read())["errorMessage"] == "Class not found: example.Missing"
+
+
+def test_aws_event_classes_are_filled_as_aws_serializer_fills_them(lambda_client, java_function):
+    kinesis = java_function("example.Events::kinesis")
+    event = {"Records": [{"kinesis": {"kinesisSchemaVersion": "1.0", "partitionKey": "pk",
+                                      "sequenceNumber": "4959", "data": base64.b64encode(b"hello").decode(),
+                                      "approximateArrivalTimestamp": 1545084650.987},
+                          "eventSource": "aws:kinesis", "eventSourceARN": "arn:aws:kinesis:us-east-1:000000000000:stream/s"}]}
+    answer = lambda_client.invoke(FunctionName=kinesis, Payload=json.dumps(event))
+    assert "FunctionError" not in answer, answer["Payload"].read()
+    assert json.loads(answer["Payload"].read()) == ["hello|pk|1545084650987|arn:aws:kinesis:us-east-1:000000000000:stream/s"]
+    sns = java_function("example.Events::sns")
+    event = {"Records": [{"EventSource": "aws:sns", "Sns": {"Message": "hi", "Timestamp": "2019-01-02T12:45:07.000Z"}}]}
+    answer = lambda_client.invoke(FunctionName=sns, Payload=json.dumps(event))
+    assert "FunctionError" not in answer, answer["Payload"].read()
+    assert json.loads(answer["Payload"].read()) == ["hi|1546433107000"]

@@ -1,8 +1,12 @@
 """Lambda state survives a restart with PERSISTENCE=1: functions, versions, aliases, layers and function URLs, with
 their code kept under DATA_DIR, and the functions still run; queued asynchronous invocations and stream mappings'
-checkpoints too."""
+checkpoints too, saved as the pollers move them (a kill -9 loses at most the last moments), with the pollers resumed
+at start-up."""
 import json
+import os
 import time
+
+import requests
 
 from lambda_helpers import ROLE, zip_of
 
@@ -94,3 +98,49 @@ def test_queued_async_invocation_and_stream_checkpoints_resume_after_restart(sta
     assert got[-1] == "r2" and set(got) <= {"r1", "r2"}, got
     assert sqs.receive_message(QueueUrl=delivered, WaitTimeSeconds=2).get("Messages") is None
     assert client.get_event_source_mapping(UUID=uuid)["LastProcessingResult"] == "OK"
+
+
+def saved_lambda_state(srv):
+    """The Lambda snapshot's text as it is on disk now ('' before the first save)."""
+    try:
+        with open(os.path.join(srv.data_dir, "state", "lambda.snapshot"), encoding="utf-8", errors="replace") as f:
+            return f.read()
+    except FileNotFoundError:
+        return ""
+
+
+def test_stream_checkpoints_are_saved_as_they_move_and_pollers_resume_at_start_after_kill_9(start_server):
+    # The default load strategy (ON_REQUEST): nothing calls Lambda after the restart, its poller resumes by itself.
+    srv = start_server({"PERSISTENCE": "1", "LAMBDA_LOGS_TO_CLOUDWATCH": "0"})
+    client, sqs, kinesis = srv.client("lambda"), srv.client("sqs"), srv.client("kinesis")
+    delivered = sqs.create_queue(QueueName="killed-delivered")["QueueUrl"]
+    kinesis.create_stream(StreamName="killed", ShardCount=1)
+    kinesis.get_waiter("stream_exists").wait(StreamName="killed", WaiterConfig={"Delay": 1})
+    stream_arn = kinesis.describe_stream_summary(StreamName="killed")["StreamDescriptionSummary"]["StreamARN"]
+    client.create_function(FunctionName="recorder", Runtime="python3.12", Role=ROLE, Handler="index.handler", Timeout=30,
+                           Code={"ZipFile": zip_of({"index.py": RECORDER_PY})},
+                           Environment={"Variables": {"OUT": delivered}})
+    client.get_waiter("function_active_v2").wait(FunctionName="recorder", WaiterConfig={"Delay": 1})
+    client.create_event_source_mapping(EventSourceArn=stream_arn, FunctionName="recorder",
+                                       StartingPosition="TRIM_HORIZON", BatchSize=1)
+    sequences = [kinesis.put_record(StreamName="killed", Data=text.encode(), PartitionKey="k")["SequenceNumber"]
+                 for text in ["r0", "r1"]]
+    assert sorted(receive_texts(sqs, delivered, 2)) == ["r0", "r1"]
+    # No request to Lambda moves the checkpoint: the poller's own progress gets it saved, within moments
+    deadline = time.monotonic() + 60
+    while sequences[-1] not in saved_lambda_state(srv) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert sequences[-1] in saved_lambda_state(srv), "the checkpoint of r1 was never saved"
+    # the stream's own records were saved too (PutRecord is a request: saved within moments)
+    while time.monotonic() < deadline:
+        health = requests.get(srv.endpoint_url + "/_localstack/health", timeout=10).json()
+        if not health["persistence"]["services"].get("kinesis", {}).get("unsaved_changes", True):
+            break
+        time.sleep(0.2)
+    srv.kill()
+    srv.start()
+    sqs, kinesis = srv.client("sqs"), srv.client("kinesis")
+    kinesis.put_record(StreamName="killed", Data=b"r2", PartitionKey="k")
+    # only r2: r0 and r1 were checkpointed before the kill
+    assert receive_texts(sqs, delivered, 1) == ["r2"]
+    assert sqs.receive_message(QueueUrl=delivered, WaitTimeSeconds=2).get("Messages") is None

@@ -1,5 +1,6 @@
 """Native Lambda stream mappings, the settings beyond batching and retries: tumbling windows (state carried between
-invocations of a window, a final invocation closing it), ParallelizationFactor (concurrent invocations per shard,
+invocations of a window, a final invocation closing it, an early end when the state outgrows 1 MB, a state per lane
+with a ParallelizationFactor), ParallelizationFactor (concurrent invocations per shard,
 one partition key always in order), an S3 bucket as the on-failure destination, and LastProcessingResult."""
 import base64
 import json
@@ -177,3 +178,93 @@ def test_window_and_parallelization_bounds(lambda_client, functions, stream):
     assert error(TumblingWindowInSeconds=901) == (
         "ValidationException", "1 validation error detected: Value '901' at 'tumblingWindowInSeconds' failed to "
                                "satisfy constraint: Member must have value less than or equal to 900")
+
+
+# Returns a state over AWS's 1 MB limit from the first invocation of a window (a state without "pad"), and reports
+# every invocation to $OUT (the size of the state it got, not the state).
+BIG_STATE_PY = """import json, os
+import boto3
+sqs = boto3.client("sqs")
+def handler(event, context):
+    state = event.get("state") or {}
+    sqs.send_message(QueueUrl=os.environ["OUT"], MessageBody=json.dumps({
+        "window": event["window"], "final": event["isFinalInvokeForWindow"], "early": event["isWindowTerminatedEarly"],
+        "records": len(event["Records"]), "padIn": len(state.get("pad", "")), "keysIn": sorted(state)}))
+    if event["Records"] and "pad" not in state:
+        return {"state": {"pad": "x" * (1024 * 1024 + 10)}}
+    return {"state": {"seen": True}}
+"""
+
+
+def test_a_window_state_over_1_mb_terminates_the_window_early(lambda_client, functions, kinesis, stream, sqs,
+                                                             out_queue):
+    stream_name, stream_arn = stream
+    name, _ = functions.create(files={"index.py": BIG_STATE_PY}, Timeout=30, MemorySize=512,
+                               Environment={"Variables": {"OUT": out_queue}})
+    # a long window: nothing here waits for its end
+    mapping = lambda_client.create_event_source_mapping(
+        EventSourceArn=stream_arn, FunctionName=name, StartingPosition="TRIM_HORIZON", BatchSize=1,
+        TumblingWindowInSeconds=900)
+    try:
+        kinesis.put_record(StreamName=stream_name, Data=b"first", PartitionKey="k")
+        calls = wait_for_messages(sqs, out_queue, 2, timeout=60)
+        [first] = [c for c in calls if not c["final"]]
+        [early] = [c for c in calls if c["final"]]
+        assert first["records"] == 1 and first["early"] is False and first["final"] is False
+        # the state outgrew 1 MB: a final invocation gets it, flagged as terminated early, in the same window
+        assert early["records"] == 0 and early["final"] is True and early["early"] is True
+        assert early["padIn"] == 1024 * 1024 + 10 and early["window"] == first["window"]
+        # the window goes on with a fresh state
+        kinesis.put_record(StreamName=stream_name, Data=b"second", PartitionKey="k")
+        [second] = wait_for_messages(sqs, out_queue, 1, timeout=60)
+        assert second["records"] == 1 and second["keysIn"] == [] and second["final"] is False
+    finally:
+        lambda_client.delete_event_source_mapping(UUID=mapping["UUID"])
+
+
+# Counts the records of its window per partition key in the state it hands on; reports every invocation to $OUT.
+LANE_WINDOW_PY = """import json, os
+import boto3
+sqs = boto3.client("sqs")
+def handler(event, context):
+    state = dict(event.get("state") or {})
+    for r in event["Records"]:
+        key = r["kinesis"]["partitionKey"]
+        state[key] = state.get(key, 0) + 1
+    sqs.send_message(QueueUrl=os.environ["OUT"], MessageBody=json.dumps({
+        "window": event["window"], "final": event["isFinalInvokeForWindow"], "stateIn": event.get("state") or {},
+        "keys": [r["kinesis"]["partitionKey"] for r in event["Records"]]}))
+    return {"state": state}
+"""
+
+
+def test_tumbling_windows_with_a_parallelization_factor_keep_a_state_per_lane(lambda_client, functions, kinesis,
+                                                                             stream, sqs, out_queue):
+    stream_name, stream_arn = stream
+    for i in range(6):  # keys "a" and "b" fall in different lanes of two
+        kinesis.put_record(StreamName=stream_name, Data=f"{i}".encode(), PartitionKey="ab"[i % 2])
+    name, _ = functions.create(files={"index.py": LANE_WINDOW_PY}, Timeout=30,
+                               Environment={"Variables": {"OUT": out_queue}})
+    mapping = lambda_client.create_event_source_mapping(
+        EventSourceArn=stream_arn, FunctionName=name, StartingPosition="TRIM_HORIZON", BatchSize=10,
+        MaximumBatchingWindowInSeconds=1, ParallelizationFactor=2, TumblingWindowInSeconds=2)
+    try:
+        calls = []
+        deadline = time.monotonic() + 90
+        # every record delivered, and every (window, lane) closed by a final invocation holding that lane's count
+        while time.monotonic() < deadline:
+            calls += wait_for_messages(sqs, out_queue, 1, timeout=max(1, deadline - time.monotonic()))
+            finals = [c for c in calls if c["final"]]
+            if sum(sum(f["stateIn"].values()) for f in finals) == 6:
+                break
+        records = [c for c in calls if not c["final"]]
+        assert sorted(k for c in records for k in c["keys"]) == ["a", "a", "a", "b", "b", "b"]
+        for c in records:
+            assert len(set(c["keys"])) == 1  # one key per lane
+            assert set(c["stateIn"]) <= set(c["keys"])  # the state handed on is its own lane's
+        finals = [c for c in calls if c["final"]]
+        for f in finals:
+            assert len(f["stateIn"]) == 1 and f["keys"] == []
+        assert sum(f["stateIn"].get("a", 0) for f in finals) == 3 and sum(f["stateIn"].get("b", 0) for f in finals) == 3
+    finally:
+        lambda_client.delete_event_source_mapping(UUID=mapping["UUID"])

@@ -115,8 +115,11 @@ public final class SnapshotManager {
     }
 
     private static final List<String> CREDENTIAL_ISSUERS = List.of("iam", "sts");
-    /** Services with work of their own between requests (timers, pending retries, buffers): they load at once. */
-    private static final List<String> BACKGROUND_WORKERS = List.of("events", "scheduler", "firehose", "cloudwatch");
+    /**
+     * Services with work of their own between requests (timers, pending retries, buffers, Lambda's event-source
+     * pollers and queued asynchronous invocations): they load at once.
+     */
+    private static final List<String> BACKGROUND_WORKERS = List.of("events", "scheduler", "firehose", "cloudwatch", "lambda");
 
     /** Once providers can be created: connects (if not yet) and loads eagerly if {@code SNAPSHOT_LOAD_STRATEGY=ON_STARTUP}. */
     public void startup(ProviderAccess access) {

@@ -52,6 +52,11 @@ final class CodeStore {
         return new CodeRef(sha, zip.length, fileName);
     }
 
+    /** The code of an image function: the image itself, nothing on disk. */
+    static CodeRef image(String imageUri) {
+        return new CodeRef(sha256(imageUri.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0, null, imageUri);
+    }
+
     Path zipFile(CodeRef code) {
         return root.resolve("code").resolve(code.fileName());
     }
@@ -70,6 +75,7 @@ final class CodeStore {
 
     /** The unpacked directory of a package, unpacking it on first use (once, even under concurrent cold starts). */
     Path unpacked(CodeRef code) {
+        if (code.isImage()) return emptyTaskRoot();
         Path dir = root.resolve("unpacked").resolve(code.fileName().replace(".zip", ""));
         if (Files.isDirectory(dir)) return dir;
         synchronized (unpackLocks.computeIfAbsent(code.fileName(), k -> new Object())) {
@@ -83,6 +89,15 @@ final class CodeStore {
             }
         }
         return dir;
+    }
+
+    /** The working folder of a container's engine process (the image brings its own code). */
+    private Path emptyTaskRoot() {
+        try {
+            return Files.createDirectories(root.resolve("unpacked").resolve("image"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Unpacks {@code zip} into {@code target}, keeping Unix permissions where the zip records them. */

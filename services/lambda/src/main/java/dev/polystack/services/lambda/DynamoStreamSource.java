@@ -7,11 +7,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.polystack.api.ProviderEnvironment;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
+import dev.polystack.api.model.TreeConverter;
+import dev.polystack.services.dynamodbstreams.api.DescribeStreamInput;
+import dev.polystack.services.dynamodbstreams.api.DynamoDbStreamsApi;
+import dev.polystack.services.dynamodbstreams.api.GetRecordsInput;
+import dev.polystack.services.dynamodbstreams.api.GetRecordsOutput;
+import dev.polystack.services.dynamodbstreams.api.GetShardIteratorInput;
+import dev.polystack.services.dynamodbstreams.api.Record;
+import dev.polystack.services.dynamodbstreams.api.Shard;
+import dev.polystack.services.dynamodbstreams.api.StreamDescription;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,12 +30,12 @@ import java.util.Map;
 final class DynamoStreamSource implements StreamSource {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final ProviderEnvironment env;
+    private final DynamoDbStreamsApi streams;
     private final String streamArn;
     private final RequestContext ctx;
 
     DynamoStreamSource(ProviderEnvironment env, String streamArn) {
-        this.env = env;
+        this.streams = DynamoDbStreamsApi.client(env);
         this.streamArn = streamArn;
         String[] arn = streamArn.split(":", 6);
         this.ctx = RequestContext.internal(arn[4], arn[3], "dynamodbstreams");
@@ -38,10 +46,9 @@ final class DynamoStreamSource implements StreamSource {
         describe();
     }
 
-    private Map<?, ?> describe() {
+    private StreamDescription describe() {
         try {
-            return (Map<?, ?>) env.call(ctx, "dynamodbstreams", "DescribeStream", Map.of("StreamArn", streamArn))
-                    .get("StreamDescription");
+            return streams.describeStream(ctx, DescribeStreamInput.builder().streamArn(streamArn).build()).streamDescription();
         } catch (ServiceException e) {
             if (e.code().equals("ResourceNotFoundException") || e.code().equals("ValidationException")) {
                 throw StreamSource.notFound(streamArn);
@@ -53,41 +60,37 @@ final class DynamoStreamSource implements StreamSource {
     @Override
     public List<String> shards() {
         List<String> out = new ArrayList<>();
-        if (describe().get("Shards") instanceof List<?> shards) {
-            for (Object s : shards) out.add(String.valueOf(((Map<?, ?>) s).get("ShardId")));
+        StreamDescription description = describe();
+        if (description != null && description.shards() != null) {
+            for (Shard s : description.shards()) out.add(s.shardId());
         }
         return out;
     }
 
     @Override
     public String iterator(String shardId, String type, String sequenceNumber, Instant timestamp) {
-        Map<String, Object> in = new LinkedHashMap<>();
-        in.put("StreamArn", streamArn);
-        in.put("ShardId", shardId);
-        in.put("ShardIteratorType", type);
-        if (sequenceNumber != null) in.put("SequenceNumber", sequenceNumber);
-        return String.valueOf(env.call(ctx, "dynamodbstreams", "GetShardIterator", in).get("ShardIterator"));
+        return streams.getShardIterator(ctx, GetShardIteratorInput.builder().streamArn(streamArn).shardId(shardId)
+                .shardIteratorType(type).sequenceNumber(sequenceNumber).build()).shardIterator();
     }
 
     @Override
     public Batch read(String shardId, String iterator, int limit, String functionRole) {
-        Map<String, Object> out = env.call(ctx, "dynamodbstreams", "GetRecords",
-                Map.of("ShardIterator", iterator, "Limit", Math.min(limit, 1000)));
+        GetRecordsOutput out = streams.getRecords(ctx, GetRecordsInput.builder().shardIterator(iterator)
+                .limit(Math.min(limit, 1000)).build());
         List<StreamRecord> records = new ArrayList<>();
-        if (out.get("Records") instanceof List<?> list) {
-            for (Object o : list) {
-                Map<?, ?> r = (Map<?, ?>) o;
-                ObjectNode event = (ObjectNode) toJson(r);
+        if (out.records() != null) {
+            for (Record r : out.records()) {
+                // the record's tree in the specification's member order, which is the order Lambda's event has
+                ObjectNode event = (ObjectNode) toJson(TreeConverter.toTree(Record.SHAPE, r));
                 event.put("eventSourceARN", streamArn);
-                Map<?, ?> ddb = (Map<?, ?>) r.get("dynamodb");
-                Instant created = ddb != null && ddb.get("ApproximateCreationDateTime") instanceof Instant i ? i : Instant.now();
-                String seq = ddb == null ? "" : String.valueOf(ddb.get("SequenceNumber"));
+                Instant created = r.dynamodb() != null && r.dynamodb().approximateCreationDateTime() != null
+                        ? r.dynamodb().approximateCreationDateTime() : Instant.now();
+                String seq = r.dynamodb() == null ? "" : String.valueOf(r.dynamodb().sequenceNumber());
                 JsonNode keys = event.path("dynamodb").path("Keys");
                 records.add(new StreamRecord(seq, created, keys.toString(), event));
             }
         }
-        Object next = out.get("NextShardIterator");
-        return new Batch(records, next == null ? null : next.toString());
+        return new Batch(records, out.nextShardIterator());
     }
 
     /** A GetRecords value as Lambda's JSON: binary values in base64, instants in epoch seconds. */

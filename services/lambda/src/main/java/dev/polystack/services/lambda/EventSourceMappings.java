@@ -185,7 +185,7 @@ final class EventSourceMappings implements AutoCloseable {
         }
         if (m.isStream()) {
             MappingProgress p = progress.get(m.uuid());
-            out.lastProcessingResult(p == null ? MappingProgress.NO_RECORDS : p.lastProcessingResult)
+            out.lastProcessingResult(p == null ? MappingProgress.NO_RECORDS : p.lastProcessingResult())
                     .parallelizationFactor(m.parallelizationFactor())
                     .destinationConfig(DestinationConfig.builder()
                             .onFailure(OnFailure.builder().destination(m.onFailureDestination()).build()).build())
@@ -197,13 +197,18 @@ final class EventSourceMappings implements AutoCloseable {
         return out.build();
     }
 
+    /** A mapping's progress, empty: its changes mark Lambda's state changed (saved soon with PERSISTENCE=1). */
+    MappingProgress newProgress() {
+        return new MappingProgress(() -> env.stateChanged("lambda"));
+    }
+
     /** The poller for a mapping's kind of source. */
     EventSourcePoller pollerFor(EventSourceMapping m) {
         String uuid = m.uuid();
         Supplier<EventSourceMapping> current = () -> store.get(m.account(), m.region()).mappings.get(uuid);
         if (!m.isStream()) return new SqsPoller(current, sqs, invoker, engine);
         return new StreamPoller(current, sourceFor(m.sourceService(), m.eventSourceArn()), invoker, engine,
-                progress.computeIfAbsent(uuid, k -> new MappingProgress()));
+                progress.computeIfAbsent(uuid, k -> newProgress()));
     }
 
     private StreamSource sourceFor(String service, String arn) {

@@ -23,7 +23,8 @@ record FunctionConfig(
         String kmsKeyArn,
         String logFormat,
         String logGroup,
-        String packageType) {
+        String packageType,
+        ImageSettings image) {
 
     static final int DEFAULT_TIMEOUT = 3;
     static final int DEFAULT_MEMORY = 128;
@@ -34,10 +35,14 @@ record FunctionConfig(
         architectures = List.copyOf(architectures);
     }
 
+    /** {@code ImageConfig} of an image function: overrides of the image's ENTRYPOINT, CMD and WORKDIR (null: the image's). */
+    record ImageSettings(List<String> entryPoint, List<String> command, String workingDirectory) {
+    }
+
     /** The changes an UpdateFunctionConfiguration (or CreateFunction) asks for; null members keep the current value. */
     record Changes(String runtime, String role, String handler, String description, Integer timeout, Integer memorySize,
                    Map<String, String> environment, List<String> layers, Integer ephemeralStorage, String tracingMode,
-                   String deadLetterTargetArn, String kmsKeyArn, String logFormat, String logGroup) {
+                   String deadLetterTargetArn, String kmsKeyArn, String logFormat, String logGroup, ImageSettings image) {
     }
 
     FunctionConfig apply(Changes c) {
@@ -57,12 +62,13 @@ record FunctionConfig(
                 c.kmsKeyArn() != null ? emptyToNull(c.kmsKeyArn()) : kmsKeyArn,
                 c.logFormat() != null ? c.logFormat() : logFormat,
                 c.logGroup() != null ? c.logGroup() : logGroup,
-                packageType);
+                packageType,
+                c.image() != null ? c.image() : image);
     }
 
     FunctionConfig withArchitectures(List<String> value) {
         return new FunctionConfig(runtime, role, handler, description, timeout, memorySize, environment, layers, value,
-                ephemeralStorage, tracingMode, deadLetterTargetArn, kmsKeyArn, logFormat, logGroup, packageType);
+                ephemeralStorage, tracingMode, deadLetterTargetArn, kmsKeyArn, logFormat, logGroup, packageType, image);
     }
 
     private static String emptyToNull(String s) {

@@ -3,10 +3,14 @@ package dev.polystack.services.lambda;
 import dev.polystack.api.ProviderEnvironment;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
+import dev.polystack.services.logs.api.CreateLogGroupRequest;
+import dev.polystack.services.logs.api.CreateLogStreamRequest;
+import dev.polystack.services.logs.api.InputLogEvent;
+import dev.polystack.services.logs.api.LogsApi;
+import dev.polystack.services.logs.api.PutLogEventsRequest;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -22,14 +26,14 @@ final class InvocationLogs implements AutoCloseable {
     private record Entry(String account, String region, String group, String stream, String text, long timestamp) {
     }
 
-    private final ProviderEnvironment env;
+    private final LogsApi logs;
     private final boolean toCloudWatch;
     private final LinkedBlockingQueue<Entry> queue = new LinkedBlockingQueue<>(10_000);
     private final Set<String> created = ConcurrentHashMap.newKeySet();
     private final Thread shipper;
 
     InvocationLogs(ProviderEnvironment env) {
-        this.env = env;
+        this.logs = LogsApi.client(env);
         String setting = env.config().get("LAMBDA_LOGS_TO_CLOUDWATCH");
         this.toCloudWatch = setting == null || env.config().flag("LAMBDA_LOGS_TO_CLOUDWATCH");
         this.shipper = toCloudWatch ? Thread.ofVirtual().name("lambda-logs").start(this::ship) : null;
@@ -72,16 +76,18 @@ final class InvocationLogs implements AutoCloseable {
         RequestContext ctx = RequestContext.internal(e.account(), e.region(), "logs");
         String key = e.account() + "|" + e.region() + "|" + e.group() + "|" + e.stream();
         if (!created.contains(key)) {
-            ignoreExisting(() -> env.call(ctx, "logs", "CreateLogGroup", Map.of("logGroupName", e.group())));
-            ignoreExisting(() -> env.call(ctx, "logs", "CreateLogStream", Map.of("logGroupName", e.group(), "logStreamName", e.stream())));
+            ignoreExisting(() -> logs.createLogGroup(ctx, CreateLogGroupRequest.builder().logGroupName(e.group()).build()));
+            ignoreExisting(() -> logs.createLogStream(ctx, CreateLogStreamRequest.builder().logGroupName(e.group())
+                    .logStreamName(e.stream()).build()));
             created.add(key);
         }
-        List<Object> events = new ArrayList<>();
+        List<InputLogEvent> events = new ArrayList<>();
         for (String line : e.text().split("\n")) {
-            if (!line.isEmpty()) events.add(Map.of("timestamp", e.timestamp(), "message", line));
+            if (!line.isEmpty()) events.add(InputLogEvent.builder().timestamp(e.timestamp()).message(line).build());
         }
         if (!events.isEmpty()) {
-            env.call(ctx, "logs", "PutLogEvents", Map.of("logGroupName", e.group(), "logStreamName", e.stream(), "logEvents", events));
+            logs.putLogEvents(ctx, PutLogEventsRequest.builder().logGroupName(e.group()).logStreamName(e.stream())
+                    .logEvents(events).build());
         }
     }
 

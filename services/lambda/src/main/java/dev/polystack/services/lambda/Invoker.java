@@ -9,6 +9,7 @@ import dev.polystack.api.ProviderEnvironment;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
 import dev.polystack.services.lambda.executor.ConcurrencyLimitException;
+import dev.polystack.services.lambda.executor.ContainerImage;
 import dev.polystack.services.lambda.executor.InvocationResult;
 import dev.polystack.services.lambda.executor.LaunchSpec;
 import dev.polystack.services.lambda.executor.ProcessExecutor;
@@ -113,6 +114,11 @@ final class Invoker {
         }
     }
 
+    /** A queued invocation is done (or given up): it leaves the saved state too. */
+    private void forget(PendingEvent e) {
+        if (pending.remove(e.requestId(), e)) env.stateChanged("lambda");
+    }
+
     /** Forgets every queued asynchronous invocation (state reset or replaced by a restore). */
     void dropPending() {
         pending.clear();
@@ -132,7 +138,7 @@ final class Invoker {
         try {
             found = engine.resolveForInvoke(ref);
         } catch (ServiceException ex) {
-            pending.remove(e.requestId());
+            forget(e);
             return; // deleted meanwhile: nothing to run, as on AWS
         }
         EventInvokeConfig config = engine.eventInvokeConfigFor(found.function(), ref.qualifier());
@@ -147,7 +153,7 @@ final class Invoker {
         int maxRetries = config != null && config.maximumRetryAttempts() != null ? config.maximumRetryAttempts() : 2;
         int maxAge = config != null && config.maximumEventAgeInSeconds() != null ? config.maximumEventAgeInSeconds() : 21600;
         if (r != null && !r.failed()) {
-            pending.remove(e.requestId());
+            forget(e);
             if (config != null && config.onSuccess() != null) {
                 deliver(found, config.onSuccess(), e.requestId(), e.payload(), r, "Success", e.attempt());
             }
@@ -158,10 +164,11 @@ final class Invoker {
         if (e.attempt() <= maxRetries && !expired) {
             PendingEvent next = e.retry(delay);
             if (!pending.replace(e.requestId(), e, next)) return;
+            env.stateChanged("lambda"); // the next attempt's number and time are saved
             env.scheduler().schedule(() -> Thread.ofVirtual().start(() -> runAsync(next)), delay, TimeUnit.MILLISECONDS);
             return;
         }
-        pending.remove(e.requestId());
+        forget(e);
         if (config != null && config.onFailure() != null) {
             deliver(found, config.onFailure(), e.requestId(), e.payload(), r, expired ? "EventAgeExceeded" : "RetriesExhausted", e.attempt());
         } else if (found.version().config().deadLetterTargetArn() != null) {
@@ -200,15 +207,17 @@ final class Invoker {
         FunctionConfig c = v.config();
         Path taskRoot = code.unpacked(v.code());
         Path opt = layers.optDirectory(c.layers(), fn.account, fn.region);
+        boolean image = v.code().isImage();
         Map<String, String> e = new LinkedHashMap<>();
         String path = System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
-        e.put("PATH", opt == null ? path : opt.resolve("bin") + ":" + path);
+        // an image keeps its own PATH; its code and layers are where AWS puts them (/var/task, /opt)
+        if (!image) e.put("PATH", opt == null ? path : opt.resolve("bin") + ":" + path);
         e.put("LANG", "en_US.UTF-8");
         e.put("TZ", ":UTC");
-        e.put("LAMBDA_TASK_ROOT", taskRoot.toString());
-        e.put("LAMBDA_RUNTIME_DIR", taskRoot.toString());
+        e.put("LAMBDA_TASK_ROOT", image ? "/var/task" : taskRoot.toString());
+        e.put("LAMBDA_RUNTIME_DIR", image ? "/var/runtime" : taskRoot.toString());
         e.put("_HANDLER", c.handler() == null ? "" : c.handler());
-        e.put("AWS_EXECUTION_ENV", "AWS_Lambda_" + c.runtime());
+        if (!image) e.put("AWS_EXECUTION_ENV", "AWS_Lambda_" + c.runtime());
         e.put("AWS_LAMBDA_FUNCTION_NAME", fn.name);
         e.put("AWS_LAMBDA_FUNCTION_VERSION", v.version());
         e.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(c.memorySize()));
@@ -222,7 +231,7 @@ final class Invoker {
         e.put("PYTHONUNBUFFERED", "1");
         e.put("AWS_XRAY_CONTEXT_MISSING", "LOG_ERROR");
         e.putAll(roleCredentials(fn, c.role()));
-        if (opt != null) {
+        if (opt != null && !image) {
             e.put("PYTHONPATH", opt.resolve("python") + ":" + opt.resolve("python/lib/" + pythonDir(c.runtime()) + "/site-packages"));
             e.put("NODE_PATH", opt.resolve("nodejs/node_modules") + ":" + opt.resolve("nodejs/" + nodeDir(c.runtime()) + "/node_modules"));
             e.put("LD_LIBRARY_PATH", opt.resolve("lib").toString());
@@ -235,7 +244,9 @@ final class Invoker {
         }
         int max = reserved != null ? reserved : LambdaEngine.ACCOUNT_CONCURRENCY;
         return new LaunchSpec(v.executionKey(), fn.name, fn.arn(), v.version(), c.runtime(), c.handler(), c.timeout(),
-                c.memorySize(), taskRoot, opt, Map.copyOf(e), max);
+                c.memorySize(), taskRoot, opt, Map.copyOf(e), max, !image ? null : new ContainerImage(v.code().imageUri(),
+                c.image() == null ? null : c.image().entryPoint(), c.image() == null ? null : c.image().command(),
+                c.image() == null ? null : c.image().workingDirectory()));
     }
 
     private static String pythonDir(String runtime) {

@@ -5,26 +5,33 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.polystack.api.ProviderEnvironment;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
+import dev.polystack.services.kinesis.api.DescribeStreamSummaryInput;
+import dev.polystack.services.kinesis.api.GetRecordsInput;
+import dev.polystack.services.kinesis.api.GetRecordsOutput;
+import dev.polystack.services.kinesis.api.GetShardIteratorInput;
+import dev.polystack.services.kinesis.api.KinesisApi;
+import dev.polystack.services.kinesis.api.ListShardsInput;
+import dev.polystack.services.kinesis.api.ListShardsOutput;
+import dev.polystack.services.kinesis.api.Record;
+import dev.polystack.services.kinesis.api.Shard;
 
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** A Kinesis data stream read through the Kinesis provider; records become {@code aws:kinesis:record} events. */
 final class KinesisSource implements StreamSource {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final ProviderEnvironment env;
+    private final KinesisApi kinesis;
     private final String streamArn;
     private final String region;
     private final RequestContext ctx;
 
     KinesisSource(ProviderEnvironment env, String streamArn) {
-        this.env = env;
+        this.kinesis = KinesisApi.client(env);
         this.streamArn = streamArn;
         String[] arn = streamArn.split(":", 6);
         this.region = arn[3];
@@ -34,7 +41,7 @@ final class KinesisSource implements StreamSource {
     @Override
     public void check() {
         try {
-            env.call(ctx, "kinesis", "DescribeStreamSummary", Map.of("StreamARN", streamArn));
+            kinesis.describeStreamSummary(ctx, DescribeStreamSummaryInput.builder().streamARN(streamArn).build());
         } catch (ServiceException e) {
             if (e.code().equals("ResourceNotFoundException")) throw StreamSource.notFound(streamArn);
             throw e;
@@ -46,45 +53,40 @@ final class KinesisSource implements StreamSource {
         List<String> out = new ArrayList<>();
         String token = null;
         do {
-            Map<String, Object> in = token == null ? Map.of("StreamARN", streamArn) : Map.of("NextToken", token);
-            Map<String, Object> page = env.call(ctx, "kinesis", "ListShards", in);
-            if (page.get("Shards") instanceof List<?> shards) {
-                for (Object s : shards) out.add(String.valueOf(((Map<?, ?>) s).get("ShardId")));
+            // a NextToken stands for the whole query: AWS refuses it together with the stream
+            ListShardsInput in = token == null ? ListShardsInput.builder().streamARN(streamArn).build()
+                    : ListShardsInput.builder().nextToken(token).build();
+            ListShardsOutput page = kinesis.listShards(ctx, in);
+            if (page.shards() != null) {
+                for (Shard s : page.shards()) out.add(s.shardId());
             }
-            token = page.get("NextToken") == null ? null : page.get("NextToken").toString();
+            token = page.nextToken();
         } while (token != null);
         return out;
     }
 
     @Override
     public String iterator(String shardId, String type, String sequenceNumber, Instant timestamp) {
-        Map<String, Object> in = new LinkedHashMap<>();
-        in.put("StreamARN", streamArn);
-        in.put("ShardId", shardId);
-        in.put("ShardIteratorType", type);
-        if (sequenceNumber != null) in.put("StartingSequenceNumber", sequenceNumber);
-        if (timestamp != null) in.put("Timestamp", timestamp);
-        return String.valueOf(env.call(ctx, "kinesis", "GetShardIterator", in).get("ShardIterator"));
+        return kinesis.getShardIterator(ctx, GetShardIteratorInput.builder().streamARN(streamArn).shardId(shardId)
+                .shardIteratorType(type).startingSequenceNumber(sequenceNumber).timestamp(timestamp).build()).shardIterator();
     }
 
     @Override
     public Batch read(String shardId, String iterator, int limit, String functionRole) {
-        Map<String, Object> out = env.call(ctx, "kinesis", "GetRecords",
-                Map.of("ShardIterator", iterator, "Limit", Math.min(limit, 10_000), "StreamARN", streamArn));
+        GetRecordsOutput out = kinesis.getRecords(ctx, GetRecordsInput.builder().shardIterator(iterator)
+                .limit(Math.min(limit, 10_000)).streamARN(streamArn).build());
         List<StreamRecord> records = new ArrayList<>();
-        if (out.get("Records") instanceof List<?> list) {
-            for (Object o : list) {
-                Map<?, ?> r = (Map<?, ?>) o;
-                String seq = String.valueOf(r.get("SequenceNumber"));
-                Instant arrival = r.get("ApproximateArrivalTimestamp") instanceof Instant i ? i : Instant.now();
-                byte[] data = r.get("Data") instanceof byte[] b ? b : new byte[0];
-                String partitionKey = String.valueOf(r.get("PartitionKey"));
+        if (out.records() != null) {
+            for (Record r : out.records()) {
+                String seq = r.sequenceNumber();
+                Instant arrival = r.approximateArrivalTimestamp() != null ? r.approximateArrivalTimestamp() : Instant.now();
+                byte[] data = r.data() != null ? r.data() : new byte[0];
+                String partitionKey = String.valueOf(r.partitionKey());
                 records.add(new StreamRecord(seq, arrival, partitionKey,
                         event(shardId, seq, arrival, data, partitionKey, functionRole)));
             }
         }
-        Object next = out.get("NextShardIterator");
-        return new Batch(records, next == null ? null : next.toString());
+        return new Batch(records, out.nextShardIterator());
     }
 
     /** The record as AWS hands it to a function (fields in AWS's order). */

@@ -36,15 +36,21 @@ final class LambdaEngine {
     private final CodeStore code;
     /** Told the function ARN whose environments must stop (code or configuration changed, function deleted). */
     private final Consumer<String> retire;
+    /** Whether a container engine runs image functions ({@code LAMBDA_CONTAINER_ENGINE}). */
+    private final boolean containers;
 
-    LambdaEngine(AccountRegionStore<LambdaState> store, CodeStore code, Consumer<String> retire) {
+    LambdaEngine(AccountRegionStore<LambdaState> store, CodeStore code, Consumer<String> retire, boolean containers) {
+        this.containers = containers;
         this.store = store;
         this.code = code;
         this.retire = retire;
     }
 
-    /** What CreateFunction asks for. {@code zip} is the package (read from S3 by the provider when given there). */
-    record NewFunction(String name, String packageType, byte[] zip, FunctionConfig.Changes settings,
+    /**
+     * What CreateFunction asks for. {@code zip} is the package (read from S3 by the provider when given there);
+     * {@code imageUri} the image of a {@code PackageType: Image} function.
+     */
+    record NewFunction(String name, String packageType, byte[] zip, String imageUri, FunctionConfig.Changes settings,
                        List<String> architectures, boolean publish, Map<String, String> tags) {
     }
 
@@ -63,22 +69,28 @@ final class LambdaEngine {
         FunctionConfig.Changes s = in.settings();
         validateRole(s.role());
         String packageType = in.packageType() == null ? "Zip" : in.packageType();
-        if (packageType.equals("Image")) {
+        boolean image = packageType.equals("Image");
+        if (image && !containers) {
             throw LambdaErrors.invalidParameter("Polystack runs functions as local processes and has no container "
-                    + "engine configured: PackageType Image is not supported. Deploy the function as a .zip archive.");
+                    + "engine configured (LAMBDA_CONTAINER_ENGINE): PackageType Image is not supported. Deploy the "
+                    + "function as a .zip archive.");
         }
-        validateRuntime(s.runtime(), true);
-        if (s.handler() == null) {
-            throw LambdaErrors.invalidParameter("Handler is required when PackageType is Zip.");
+        if (!image) {
+            validateRuntime(s.runtime(), true);
+            if (s.handler() == null) {
+                throw LambdaErrors.invalidParameter("Handler is required when PackageType is Zip.");
+            }
+        } else if (in.imageUri() == null) {
+            throw LambdaErrors.invalidParameter("ImageUri must be provided when PackageType is Image.");
         }
         validateLimits(s);
         List<String> arch = in.architectures() == null ? List.of("x86_64") : in.architectures();
         validateArchitectures(arch);
-        if (in.zip() == null) throw LambdaErrors.invalidParameter("Please provide a source for function code.");
-        CodeRef codeRef = code.store(in.zip());
+        if (!image && in.zip() == null) throw LambdaErrors.invalidParameter("Please provide a source for function code.");
+        CodeRef codeRef = image ? CodeStore.image(in.imageUri()) : code.store(in.zip());
         FunctionConfig base = new FunctionConfig(null, null, null, "", FunctionConfig.DEFAULT_TIMEOUT,
                 FunctionConfig.DEFAULT_MEMORY, null, List.of(), arch, 512, "PassThrough", null, null, "Text",
-                "/aws/lambda/" + ref.name(), packageType);
+                "/aws/lambda/" + ref.name(), packageType, null);
         FunctionConfig config = base.apply(s);
         LambdaState state = store.get(ref.account(), ref.region());
         LambdaFunction fn = new LambdaFunction(ref.name(), ref.account(), ref.region());
@@ -139,12 +151,19 @@ final class LambdaEngine {
         return new Found(fn, updated);
     }
 
-    Found updateCode(FunctionRef ref, byte[] zip, List<String> architectures, boolean publish, String revisionId) {
+    Found updateCode(FunctionRef ref, byte[] zip, String imageUri, List<String> architectures, boolean publish,
+                     String revisionId) {
         requireUnqualified(ref);
         if (architectures != null) validateArchitectures(architectures);
-        if (zip == null) throw LambdaErrors.invalidParameter("Please provide a source for function code.");
         LambdaFunction fn = function(ref);
-        CodeRef codeRef = code.store(zip);
+        boolean image;
+        synchronized (fn) {
+            image = fn.latest.code().isImage();
+        }
+        if (image ? imageUri == null : zip == null) {
+            throw LambdaErrors.invalidParameter("Please provide a source for function code.");
+        }
+        CodeRef codeRef = image ? CodeStore.image(imageUri) : code.store(zip);
         FunctionVersion updated;
         Found answer;
         synchronized (fn) {
@@ -233,7 +252,7 @@ final class LambdaEngine {
         int number = ++fn.lastPublished;
         FunctionConfig config = fn.latest.config();
         if (description != null) config = config.apply(new FunctionConfig.Changes(null, null, null, description,
-                null, null, null, null, null, null, null, null, null, null));
+                null, null, null, null, null, null, null, null, null, null, null));
         FunctionVersion v = new FunctionVersion(Integer.toString(number), config, fn.latest.code(), revision(),
                 Instant.now(), "Active", "Successful", fn.arn() + ":" + number + ":" + UUID.randomUUID());
         fn.versions.put(number, v);

@@ -8,6 +8,8 @@ import dev.polystack.api.ProviderEnvironment;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
 import dev.polystack.api.ServiceProvider;
+import dev.polystack.api.model.TreeConverter;
+import dev.polystack.services.lambda.executor.ContainerEngine;
 import dev.polystack.services.lambda.executor.InvocationResult;
 import dev.polystack.services.lambda.executor.ProcessExecutor;
 import dev.polystack.services.lambda.api.*;
@@ -49,8 +51,11 @@ public final class LambdaProvider implements LambdaApi, ServiceProvider, Persist
         Path data = env.dataDirectory("lambda");
         this.code = new CodeStore(data);
         long keepAlive = env.config().integer("LAMBDA_KEEPALIVE_MS", 600_000);
-        this.executor = new ProcessExecutor(data.resolve("runtime-clients"), env.scheduler(), keepAlive);
-        this.engine = new LambdaEngine(store, code, executor::retire);
+        ContainerEngine containers = ContainerEngine.fromSetting(env.config().get("LAMBDA_CONTAINER_ENGINE"),
+                env.config().gatewayPort());
+        if (containers != null) containers.removeLeftovers();
+        this.executor = new ProcessExecutor(data.resolve("runtime-clients"), env.scheduler(), keepAlive, containers);
+        this.engine = new LambdaEngine(store, code, executor::retire, containers != null);
         this.layers = new Layers(store, code, data.resolve("opt"));
         this.logs = new InvocationLogs(env);
         this.invoker = new Invoker(engine, executor, code, layers, env, logs);
@@ -101,7 +106,7 @@ public final class LambdaProvider implements LambdaApi, ServiceProvider, Persist
         mappings.close();
         executor.retire("");
         invoker.dropPending();
-        List<LambdaSnapshot.PendingDto> pending = LambdaSnapshot.load(store, in, urls, mappings.progress);
+        List<LambdaSnapshot.PendingDto> pending = LambdaSnapshot.load(store, in, urls, mappings.progress, mappings::newProgress);
         mappings.resume();
         List<Invoker.PendingEvent> events = new ArrayList<>();
         for (LambdaSnapshot.PendingDto p : pending) {
@@ -143,10 +148,10 @@ public final class LambdaProvider implements LambdaApi, ServiceProvider, Persist
                 : zipFromS3(ctx, codeIn.s3Bucket(), codeIn.s3Key(), codeIn.s3ObjectVersion());
         FunctionConfig.Changes settings = changes(in.runtimeAsString(), in.role(), in.handler(), in.description(),
                 in.timeout(), in.memorySize(), in.environment(), in.layers(), in.ephemeralStorage(), in.tracingConfig(),
-                in.deadLetterConfig(), in.kmsKeyArn(), in.loggingConfig());
+                in.deadLetterConfig(), in.kmsKeyArn(), in.loggingConfig(), in.imageConfig());
         layers.validate(settings.layers());
         LambdaEngine.NewFunction nf = new LambdaEngine.NewFunction(in.functionName(), in.packageTypeAsString(), zip,
-                settings, in.architecturesAsStrings(), Boolean.TRUE.equals(in.publish()), in.tags());
+                codeIn == null ? null : codeIn.imageUri(), settings, in.architecturesAsStrings(), Boolean.TRUE.equals(in.publish()), in.tags());
         LambdaEngine.Found f = engine.createFunction(ctx.accountId(), ctx.region(), nf);
         ctx.response().status(201);
         return LambdaShapes.configuration(f.version(), f.function(), true);
@@ -157,7 +162,7 @@ public final class LambdaProvider implements LambdaApi, ServiceProvider, Persist
         LambdaEngine.Found f = engine.getFunction(ref(ctx, in.functionName(), in.qualifier()));
         GetFunctionResponse.Builder out = GetFunctionResponse.builder()
                 .configuration(LambdaShapes.configuration(f.version(), f.function(), true))
-                .code(FunctionCodeLocation.builder().repositoryType("S3").location(codeUrlBase() + f.version().code().fileName()).build());
+                .code(codeLocation(f.version().code()));
         Map<String, String> tags = engine.tags(f.function());
         if (!tags.isEmpty()) out.tags(tags);
         Integer reserved = engine.getConcurrency(new FunctionRef(f.function().account, f.function().region, f.function().name, null));
@@ -175,7 +180,7 @@ public final class LambdaProvider implements LambdaApi, ServiceProvider, Persist
     public FunctionConfiguration updateFunctionConfiguration(RequestContext ctx, UpdateFunctionConfigurationRequest in) {
         FunctionConfig.Changes changes = changes(in.runtimeAsString(), in.role(), in.handler(), in.description(),
                 in.timeout(), in.memorySize(), in.environment(), in.layers(), in.ephemeralStorage(), in.tracingConfig(),
-                in.deadLetterConfig(), in.kmsKeyArn(), in.loggingConfig());
+                in.deadLetterConfig(), in.kmsKeyArn(), in.loggingConfig(), in.imageConfig());
         layers.validate(changes.layers());
         LambdaEngine.Found f = engine.updateConfiguration(ref(ctx, in.functionName(), null), changes, in.revisionId());
         return LambdaShapes.configuration(f.version(), f.function(), true);
@@ -184,7 +189,7 @@ public final class LambdaProvider implements LambdaApi, ServiceProvider, Persist
     @Override
     public FunctionConfiguration updateFunctionCode(RequestContext ctx, UpdateFunctionCodeRequest in) {
         byte[] zip = in.zipFile() != null ? in.zipFile() : zipFromS3(ctx, in.s3Bucket(), in.s3Key(), in.s3ObjectVersion());
-        LambdaEngine.Found f = engine.updateCode(ref(ctx, in.functionName(), null), zip, in.architecturesAsStrings(),
+        LambdaEngine.Found f = engine.updateCode(ref(ctx, in.functionName(), null), zip, in.imageUri(), in.architecturesAsStrings(),
                 Boolean.TRUE.equals(in.publish()), in.revisionId());
         return LambdaShapes.configuration(f.version(), f.function(), true);
     }
@@ -206,6 +211,12 @@ public final class LambdaProvider implements LambdaApi, ServiceProvider, Persist
         }
         LambdaShapes.Page<FunctionConfiguration> page = LambdaShapes.page(all, in.marker(), in.maxItems());
         return ListFunctionsResponse.builder().functions(page.items()).nextMarker(page.nextMarker()).build();
+    }
+
+    /** Where GetFunction says the code is: the package's download URL, or an image function's image. */
+    private FunctionCodeLocation codeLocation(CodeRef c) {
+        if (c.isImage()) return FunctionCodeLocation.builder().repositoryType("ECR").imageUri(c.imageUri()).resolvedImageUri(c.imageUri()).build();
+        return FunctionCodeLocation.builder().repositoryType("S3").location(codeUrlBase() + c.fileName()).build();
     }
 
     /** A package read from S3 through whichever provider serves S3. */
@@ -490,13 +501,9 @@ public final class LambdaProvider implements LambdaApi, ServiceProvider, Persist
         LayerVersion v = layers.publish(ctx.accountId(), ctx.region(), in.layerName(), zip, in.description(),
                 in.compatibleRuntimesAsStrings(), in.compatibleArchitecturesAsStrings(), in.licenseInfo());
         ctx.response().status(201);
-        return PublishLayerVersionResponse.builder()
-                .content(LambdaShapes.layerContent(v, codeUrlBase())).layerArn(v.layerArn()).layerVersionArn(v.arn())
-                .description(v.description()).createdDate(LambdaShapes.timestamp(v.created())).version((long) v.version())
-                .compatibleRuntimes(v.compatibleRuntimes().isEmpty() ? null : v.compatibleRuntimes())
-                .licenseInfo(v.licenseInfo())
-                .compatibleArchitectures(v.compatibleArchitectures().isEmpty() ? null : v.compatibleArchitectures())
-                .build();
+        // AWS answers PublishLayerVersion with the same members as GetLayerVersion: one builder, converted
+        return TreeConverter.fromTree(PublishLayerVersionResponse.SHAPE,
+                TreeConverter.toTree(GetLayerVersionResponse.SHAPE, layerVersion(v)));
     }
 
     @Override
@@ -667,7 +674,8 @@ public final class LambdaProvider implements LambdaApi, ServiceProvider, Persist
     private static FunctionConfig.Changes changes(String runtime, String role, String handler, String description,
                                                   Integer timeout, Integer memorySize, Environment environment,
                                                   List<String> layerArns, EphemeralStorage storage, TracingConfig tracing,
-                                                  DeadLetterConfig dlq, String kmsKeyArn, LoggingConfig logging) {
+                                                  DeadLetterConfig dlq, String kmsKeyArn, LoggingConfig logging,
+                                                  ImageConfig image) {
         Map<String, String> vars = environment == null ? null
                 : environment.variables() == null ? Map.of() : environment.variables();
         return new FunctionConfig.Changes(runtime, role, handler, description, timeout, memorySize, vars, layerArns,
@@ -676,6 +684,7 @@ public final class LambdaProvider implements LambdaApi, ServiceProvider, Persist
                 dlq == null ? null : (dlq.targetArn() == null ? "" : dlq.targetArn()),
                 kmsKeyArn,
                 logging == null ? null : logging.logFormatAsString(),
-                logging == null ? null : logging.logGroup());
+                logging == null ? null : logging.logGroup(),
+                image == null ? null : new FunctionConfig.ImageSettings(image.entryPoint(), image.command(), image.workingDirectory()));
     }
 }

@@ -8,6 +8,8 @@ import dev.polystack.services.lambda.api.EnvironmentResponse;
 import dev.polystack.services.lambda.api.EphemeralStorage;
 import dev.polystack.services.lambda.api.FunctionConfiguration;
 import dev.polystack.services.lambda.api.FunctionEventInvokeConfig;
+import dev.polystack.services.lambda.api.ImageConfig;
+import dev.polystack.services.lambda.api.ImageConfigResponse;
 import dev.polystack.services.lambda.api.Layer;
 import dev.polystack.services.lambda.api.LayerVersionContentOutput;
 import dev.polystack.services.lambda.api.LayerVersionsListItem;
@@ -60,6 +62,11 @@ final class LambdaShapes {
                 .ephemeralStorage(EphemeralStorage.builder().size(c.ephemeralStorage()).build())
                 .snapStart(SnapStartResponse.builder().applyOn("None").optimizationStatus("Off").build())
                 .loggingConfig(LoggingConfig.builder().logFormat(c.logFormat()).logGroup(c.logGroup()).build());
+        if (c.image() != null) {
+            b.imageConfigResponse(ImageConfigResponse.builder().imageConfig(ImageConfig.builder()
+                    .entryPoint(c.image().entryPoint()).command(c.image().command())
+                    .workingDirectory(c.image().workingDirectory()).build()).build());
+        }
         if (c.environment() != null) b.environment(EnvironmentResponse.builder().variables(c.environment()).build());
         if (c.deadLetterTargetArn() != null) b.deadLetterConfig(DeadLetterConfig.builder().targetArn(c.deadLetterTargetArn()).build());
         b.kmsKeyArn(c.kmsKeyArn());

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Lambda's state as JSON for {@code PERSISTENCE=1}: functions with their versions, aliases, policies, tags,
@@ -122,7 +123,7 @@ final class LambdaSnapshot {
 
     /** Restores the store, the URLs and the mappings' progress; answers the asynchronous invocations to resume. */
     static List<PendingDto> load(AccountRegionStore<LambdaState> store, InputStream in, FunctionUrls urls,
-                                 Map<String, MappingProgress> progress) throws IOException {
+                                 Map<String, MappingProgress> progress, Supplier<MappingProgress> newProgress) throws IOException {
         SnapshotDto snapshot = JSON.readValue(in, SnapshotDto.class);
         progress.clear();
         store.clear();
@@ -159,7 +160,7 @@ final class LambdaSnapshot {
                         m.maximumRecordAgeInSeconds(), Boolean.TRUE.equals(m.bisectBatchOnFunctionError()),
                         m.parallelizationFactor() == null ? 1 : m.parallelizationFactor(),
                         m.tumblingWindowInSeconds() == null ? 0 : m.tumblingWindowInSeconds()));
-                if (m.progress() != null) progress.put(m.uuid(), progress(m.progress()));
+                if (m.progress() != null) progress.put(m.uuid(), progress(m.progress(), newProgress));
             }
             for (LayerDto l : r.layers()) {
                 state.layers.computeIfAbsent(l.name(), k -> new TreeMap<>()).put(l.version(), new LayerVersion(l.name(),
@@ -176,18 +177,19 @@ final class LambdaSnapshot {
     private static ProgressDto dto(MappingProgress p) {
         if (p == null) return null;
         Map<String, WindowDto> windows = new LinkedHashMap<>();
-        p.windows.forEach((shard, w) -> windows.put(shard, new WindowDto(w.start().getEpochSecond(), w.end().getEpochSecond(), w.state())));
-        return new ProgressDto(new LinkedHashMap<>(p.checkpoints), windows, p.lastProcessingResult);
+        new java.util.TreeMap<>(p.windows()).forEach((shard, w) ->
+                windows.put(shard, new WindowDto(w.start().getEpochSecond(), w.end().getEpochSecond(), w.state())));
+        return new ProgressDto(new java.util.TreeMap<>(p.checkpoints()), windows, p.lastProcessingResult());
     }
 
-    private static MappingProgress progress(ProgressDto d) {
-        MappingProgress p = new MappingProgress();
-        if (d.checkpoints() != null) p.checkpoints.putAll(d.checkpoints());
+    private static MappingProgress progress(ProgressDto d, Supplier<MappingProgress> newProgress) {
+        MappingProgress p = newProgress.get();
+        Map<String, MappingProgress.Window> windows = new LinkedHashMap<>();
         if (d.windows() != null) {
-            d.windows().forEach((shard, w) -> p.windows.put(shard, new MappingProgress.Window(Instant.ofEpochSecond(w.start()),
+            d.windows().forEach((shard, w) -> windows.put(shard, new MappingProgress.Window(Instant.ofEpochSecond(w.start()),
                     Instant.ofEpochSecond(w.end()), w.state())));
         }
-        if (d.lastProcessingResult() != null) p.lastProcessingResult = d.lastProcessingResult();
+        p.restore(d.checkpoints(), windows, d.lastProcessingResult());
         return p;
     }
 

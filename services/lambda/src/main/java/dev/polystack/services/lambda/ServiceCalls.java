@@ -4,8 +4,15 @@ import dev.polystack.api.ProviderEnvironment;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
 import dev.polystack.api.StreamingBody;
+import dev.polystack.services.events.api.EventsApi;
+import dev.polystack.services.events.api.PutEventsRequest;
+import dev.polystack.services.events.api.PutEventsRequestEntry;
 import dev.polystack.services.lambda.api.InvocationRequest;
 import dev.polystack.services.lambda.api.LambdaApi;
+import dev.polystack.services.s3.api.GetObjectOutput;
+import dev.polystack.services.s3.api.GetObjectRequest;
+import dev.polystack.services.s3.api.PutObjectRequest;
+import dev.polystack.services.s3.api.S3Api;
 import dev.polystack.services.sns.api.PublishInput;
 import dev.polystack.services.sns.api.SnsApi;
 import dev.polystack.services.sqs.api.GetQueueUrlRequest;
@@ -19,7 +26,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,14 +37,16 @@ import java.util.Map;
 final class ServiceCalls {
     private static final System.Logger LOG = System.getLogger(ServiceCalls.class.getName());
 
-    private final ProviderEnvironment env;
+    private final S3Api s3;
+    private final EventsApi events;
     private final SqsApi sqs;
     private final SnsApi sns;
     private final StsApi sts;
     private final LambdaApi lambda;
 
     ServiceCalls(ProviderEnvironment env) {
-        this.env = env;
+        this.s3 = S3Api.client(env);
+        this.events = EventsApi.client(env);
         this.sqs = SqsApi.client(env);
         this.sns = SnsApi.client(env);
         this.sts = StsApi.client(env);
@@ -47,27 +55,23 @@ final class ServiceCalls {
 
     /** A deployment package from S3; AWS's InvalidParameterValueException naming S3's error when it cannot be read. */
     byte[] packageFromS3(String account, String region, String bucket, String key, String version) {
-        Map<String, Object> get = new LinkedHashMap<>(Map.of("Bucket", bucket, "Key", key));
-        if (version != null) get.put("VersionId", version);
-        Map<String, Object> out;
+        GetObjectOutput out;
         try {
-            out = env.call(RequestContext.internal(account, region, "s3"), "s3", "GetObject", get);
+            out = s3.getObject(RequestContext.internal(account, region, "s3"),
+                    GetObjectRequest.builder().bucket(bucket).key(key).versionId(version).build());
         } catch (ServiceException e) {
             throw LambdaErrors.invalidParameter("Error occurred while GetObject. S3 Error Code: " + e.code()
                     + ". S3 Error Message: " + e.getMessage());
         }
-        Object body = out.get("Body");
-        try {
-            if (body instanceof byte[] b) return b;
-            if (body instanceof StreamingBody s) {
-                try (InputStream stream = s.stream()) {
-                    return stream.readAllBytes();
-                }
-            }
+        StreamingBody body = out.body();
+        if (body == null) {
+            throw LambdaErrors.invalidParameter("Error occurred while GetObject. S3 Error Code: NoSuchKey. S3 Error Message: The specified key does not exist.");
+        }
+        try (InputStream stream = body.stream()) {
+            return stream.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        throw LambdaErrors.invalidParameter("Error occurred while GetObject. S3 Error Code: NoSuchKey. S3 Error Message: The specified key does not exist.");
     }
 
     /** Temporary credentials of the execution role (AssumeRole); null when STS refuses. */
@@ -104,12 +108,12 @@ final class ServiceCalls {
                 case "sns" -> sns.publish(ctx, PublishInput.builder().topicArn(arn).message(body).build());
                 case "lambda" -> lambda.invoke(ctx, InvocationRequest.builder().functionName(arn).invocationType("Event")
                         .payload(body.getBytes(StandardCharsets.UTF_8)).build());
-                case "events" -> env.call(ctx, "events", "PutEvents", Map.of("Entries", List.of(Map.of(
-                        "Source", "lambda",
-                        "DetailType", success ? "Lambda Function Invocation Result - Success" : "Lambda Function Invocation Result - Failure",
-                        "Detail", body,
-                        "Resources", List.of(),
-                        "EventBusName", arn))));
+                case "events" -> events.putEvents(ctx, PutEventsRequest.builder().entries(List.of(PutEventsRequestEntry.builder()
+                        .source("lambda")
+                        .detailType(success ? "Lambda Function Invocation Result - Success" : "Lambda Function Invocation Result - Failure")
+                        .detail(body)
+                        .resources(List.of())
+                        .eventBusName(arn).build())).build());
                 default -> LOG.log(System.Logger.Level.WARNING, "Lambda destination " + arn + " is not a supported service");
             }
         } catch (RuntimeException e) {
@@ -121,8 +125,8 @@ final class ServiceCalls {
     void putObject(LambdaFunction fn, String bucketArn, String key, String body) {
         String bucket = bucketArn.substring(bucketArn.lastIndexOf(':') + 1);
         try {
-            env.call(RequestContext.internal(fn.account, fn.region, "s3"), "s3", "PutObject", Map.of("Bucket", bucket,
-                    "Key", key, "Body", body.getBytes(StandardCharsets.UTF_8), "ContentType", "application/json"));
+            s3.putObject(RequestContext.internal(fn.account, fn.region, "s3"), PutObjectRequest.builder().bucket(bucket)
+                    .key(key).body(StreamingBody.of(body.getBytes(StandardCharsets.UTF_8))).contentType("application/json").build());
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "Lambda destination " + bucketArn + " could not be reached: " + e.getMessage());
         }

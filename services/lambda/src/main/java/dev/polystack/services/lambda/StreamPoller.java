@@ -39,6 +39,8 @@ final class StreamPoller extends MappingPoller {
     private static final System.Logger LOG = System.getLogger(StreamPoller.class.getName());
     /** How often the shard list is refreshed (a reshard adds shards). */
     private static final long SHARD_REFRESH_MS = 5_000;
+    /** AWS's limit of a tumbling window's state per shard: beyond it the window is terminated early. */
+    static final int MAX_WINDOW_STATE_BYTES = 1024 * 1024;
     private static final DateTimeFormatter S3_DAY = DateTimeFormatter.ofPattern("yyyy/MM/dd").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter S3_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH.mm.ss").withZone(ZoneOffset.UTC);
 
@@ -86,7 +88,7 @@ final class StreamPoller extends MappingPoller {
         boolean first = shardsReadAt == 0 && iterators.isEmpty();
         for (String shard : source.shards()) {
             if (iterators.containsKey(shard) || finished.containsKey(shard)) continue;
-            String checkpoint = progress.checkpoints.get(shard);
+            String checkpoint = progress.checkpoint(shard);
             String it;
             if (checkpoint != null) {
                 it = source.iterator(shard, "AFTER_SEQUENCE_NUMBER", checkpoint, null);
@@ -120,12 +122,9 @@ final class StreamPoller extends MappingPoller {
             return false;
         }
         List<StreamRecord> kept = m.filters().isEmpty() ? batch : batch.stream().filter(r -> passes(m, r)).toList();
-        boolean settled = kept.isEmpty()
-                || (m.tumblingWindowInSeconds() > 0 ? deliverInWindows(m, shard, kept)
-                : m.parallelizationFactor() > 1 ? deliverInParallel(m, shard, kept)
-                : deliver(m, shard, kept, false));
+        boolean settled = kept.isEmpty() || deliverInLanes(m, shard, kept);
         if (!settled) return true; // stopped mid-batch: the next poller starts again after the last checkpoint
-        progress.checkpoints.put(shard, batch.get(batch.size() - 1).sequenceNumber());
+        progress.checkpoint(shard, batch.get(batch.size() - 1).sequenceNumber());
         if (it == null) {
             shardDone(shard);
         } else {
@@ -144,19 +143,19 @@ final class StreamPoller extends MappingPoller {
      * Invokes until the batch succeeds or is given up (to the destination); true then, false when the mapping
      * stopped first. Bisects on error if asked.
      */
-    private boolean deliver(EventSourceMapping m, String shard, List<StreamRecord> batch, boolean windowed) {
+    private boolean deliver(EventSourceMapping m, String shard, List<StreamRecord> batch, String windowKey) {
         int attempts = 0;
         while (running) {
             List<StreamRecord> fresh = dropExpired(m, shard, batch, attempts);
             if (fresh.isEmpty()) return true;
             batch = fresh;
             attempts++;
-            Attempt a = attempt(m, shard, batch, windowed);
+            Attempt a = attempt(m, shard, batch, windowKey);
             if (a.retryFrom() < 0) {
-                progress.lastProcessingResult = MappingProgress.OK;
+                progress.lastProcessingResult(MappingProgress.OK);
                 return true;
             }
-            progress.lastProcessingResult = MappingProgress.FUNCTION_FAILED;
+            progress.lastProcessingResult(MappingProgress.FUNCTION_FAILED);
             if (a.retryFrom() > 0) batch = batch.subList(a.retryFrom(), batch.size());
             int maxRetries = m.maximumRetryAttempts() == null ? -1 : m.maximumRetryAttempts();
             if (maxRetries >= 0 && attempts > maxRetries) {
@@ -165,26 +164,33 @@ final class StreamPoller extends MappingPoller {
             }
             if (m.bisectBatchOnFunctionError() && batch.size() > 1) {
                 int half = batch.size() / 2;
-                return deliver(m, shard, batch.subList(0, half), windowed)
-                        && deliver(m, shard, batch.subList(half, batch.size()), windowed);
+                return deliver(m, shard, batch.subList(0, half), windowKey)
+                        && deliver(m, shard, batch.subList(half, batch.size()), windowKey);
             }
             pause(Math.min(1000L * attempts, 5_000));
         }
         return false;
     }
 
-    /** Concurrent invocations for the batch's partition keys, {@code ParallelizationFactor} at most; true once all settled. */
-    private boolean deliverInParallel(EventSourceMapping m, String shard, List<StreamRecord> batch) {
+    /**
+     * Concurrent invocations for the batch's partition keys, {@code ParallelizationFactor} at most (one key always in
+     * the same lane, so its records keep their order); true once all settled. With a tumbling window each lane keeps
+     * a window and state of its own ({@code shard#lane}), as each of AWS's concurrent batches does.
+     */
+    private boolean deliverInLanes(EventSourceMapping m, String shard, List<StreamRecord> batch) {
         int factor = m.parallelizationFactor();
+        if (factor <= 1) return deliverInLane(m, shard, shard, batch);
         List<List<StreamRecord>> lanes = new ArrayList<>();
         for (int i = 0; i < factor; i++) lanes.add(new ArrayList<>());
         for (StreamRecord r : batch) lanes.get(Math.floorMod(r.partitionKey().hashCode(), factor)).add(r);
         AtomicBoolean settled = new AtomicBoolean(true);
         List<Thread> threads = new ArrayList<>();
-        for (List<StreamRecord> lane : lanes) {
+        for (int i = 0; i < factor; i++) {
+            List<StreamRecord> lane = lanes.get(i);
             if (lane.isEmpty()) continue;
+            String windowKey = shard + "#" + i;
             threads.add(Thread.ofVirtual().name("lambda-esm-" + m.uuid() + "-lane").start(() -> {
-                if (!deliver(m, shard, lane, false)) settled.set(false);
+                if (!deliverInLane(m, shard, windowKey, lane)) settled.set(false);
             }));
         }
         try {
@@ -196,23 +202,27 @@ final class StreamPoller extends MappingPoller {
         return settled.get();
     }
 
+    private boolean deliverInLane(EventSourceMapping m, String shard, String windowKey, List<StreamRecord> batch) {
+        return m.tumblingWindowInSeconds() > 0 ? deliverInWindows(m, shard, windowKey, batch) : deliver(m, shard, batch, null);
+    }
+
     // ------------------------------------------------------------------ tumbling windows
 
     /** Splits the batch by window of arrival; a record of a later window first closes the open one. */
-    private boolean deliverInWindows(EventSourceMapping m, String shard, List<StreamRecord> batch) {
+    private boolean deliverInWindows(EventSourceMapping m, String shard, String windowKey, List<StreamRecord> batch) {
         int seconds = m.tumblingWindowInSeconds();
         int i = 0;
         while (i < batch.size()) {
             Instant start = windowStart(batch.get(i).arrival(), seconds);
             int j = i;
             while (j < batch.size() && windowStart(batch.get(j).arrival(), seconds).equals(start)) j++;
-            Window open = progress.windows.get(shard);
+            Window open = progress.window(windowKey);
             if (open != null && !open.start().equals(start)) {
-                finalInvoke(m, shard, open);
+                finalInvoke(m, shard, windowKey, open, false);
                 open = null;
             }
-            if (open == null) progress.windows.put(shard, new Window(start, start.plusSeconds(seconds), "{}"));
-            if (!deliver(m, shard, batch.subList(i, j), true)) return false;
+            if (open == null) progress.window(windowKey, new Window(start, start.plusSeconds(seconds), "{}"));
+            if (!deliver(m, shard, batch.subList(i, j), windowKey)) return false;
             i = j;
         }
         return true;
@@ -223,17 +233,22 @@ final class StreamPoller extends MappingPoller {
         return Instant.ofEpochSecond(s - Math.floorMod(s, seconds));
     }
 
-    /** An idle shard whose window has ended gets the window's last invocation now. */
+    /** An idle shard whose windows have ended gets each window's last invocation now. */
     private void closeWindowIfOver(EventSourceMapping m, String shard) {
-        Window open = progress.windows.get(shard);
-        if (open != null && !Instant.now().isBefore(open.end())) finalInvoke(m, shard, open);
+        progress.windowsOf(shard).forEach((key, open) -> {
+            if (!Instant.now().isBefore(open.end())) finalInvoke(m, shard, key, open, false);
+        });
     }
 
-    /** The window's last invocation: no records, its state, {@code isFinalInvokeForWindow}; its answer ends the window. */
-    private void finalInvoke(EventSourceMapping m, String shard, Window window) {
-        Invocation inv = invoke(m, event(m, shard, List.of(), window, true));
+    /**
+     * The window's last invocation: no records, its state, {@code isFinalInvokeForWindow}; its answer ends the window.
+     * {@code terminatedEarly}: the state outgrew AWS's limit, so the window ends before its time (the records that
+     * follow continue it with a fresh state).
+     */
+    private void finalInvoke(EventSourceMapping m, String shard, String windowKey, Window window, boolean terminatedEarly) {
+        Invocation inv = invoke(m, event(m, shard, List.of(), window, true, terminatedEarly));
         if (!inv.succeeded()) LOG.log(System.Logger.Level.DEBUG, "ESM " + m.uuid() + ": final invocation of a window failed");
-        progress.windows.remove(shard);
+        progress.closeWindow(windowKey);
     }
 
     // ------------------------------------------------------------------ one invocation
@@ -245,11 +260,11 @@ final class StreamPoller extends MappingPoller {
     private record Attempt(int retryFrom, Invocation invocation) {
     }
 
-    private Attempt attempt(EventSourceMapping m, String shard, List<StreamRecord> batch, boolean windowed) {
-        Invocation inv = invoke(m, event(m, shard, batch, windowed ? progress.windows.get(shard) : null, false));
+    private Attempt attempt(EventSourceMapping m, String shard, List<StreamRecord> batch, String windowKey) {
+        Invocation inv = invoke(m, event(m, shard, batch, windowKey == null ? null : progress.window(windowKey), false, false));
         if (!inv.succeeded()) return new Attempt(0, inv);
         byte[] answer = inv.result().payload();
-        if (windowed) keepWindowState(shard, answer);
+        if (windowKey != null) keepWindowState(m, shard, windowKey, answer);
         if (!m.functionResponseTypes().contains("ReportBatchItemFailures")) return new Attempt(-1, inv);
         Set<String> failed = reportedFailures(answer);
         if (failed == null) return new Attempt(0, inv);
@@ -267,7 +282,8 @@ final class StreamPoller extends MappingPoller {
     }
 
     /** The event a function receives: the records, and with a tumbling window its bounds, state and shard. */
-    private ObjectNode event(EventSourceMapping m, String shard, List<StreamRecord> batch, Window window, boolean last) {
+    private ObjectNode event(EventSourceMapping m, String shard, List<StreamRecord> batch, Window window, boolean last,
+                             boolean terminatedEarly) {
         ObjectNode event = JSON.createObjectNode();
         ArrayNode records = event.putArray("Records");
         batch.forEach(r -> records.add(r.event()));
@@ -279,18 +295,29 @@ final class StreamPoller extends MappingPoller {
             event.put("shardId", shard);
             event.put("eventSourceARN", m.eventSourceArn());
             event.put("isFinalInvokeForWindow", last);
-            event.put("isWindowTerminatedEarly", false);
+            event.put("isWindowTerminatedEarly", terminatedEarly);
         }
         return event;
     }
 
-    /** The {@code state} a function returned is what the next invocation in the window receives. */
-    private void keepWindowState(String shard, byte[] answer) {
-        Window open = progress.windows.get(shard);
+    /**
+     * The {@code state} a function returned is what the next invocation in the window receives. A state over AWS's
+     * 1 MB ends the window early: a final invocation gets it ({@code isWindowTerminatedEarly}), and the window goes on
+     * with a fresh state.
+     */
+    private void keepWindowState(EventSourceMapping m, String shard, String windowKey, byte[] answer) {
+        Window open = progress.window(windowKey);
         if (open == null) return;
         JsonNode parsed = parseOr(answer == null ? null : new String(answer, StandardCharsets.UTF_8), null);
         JsonNode state = parsed != null && parsed.isObject() ? parsed.get("state") : null;
-        if (state != null && state.isObject()) progress.windows.put(shard, open.withState(state.toString()));
+        if (state == null || !state.isObject()) return;
+        String text = state.toString();
+        if (text.getBytes(StandardCharsets.UTF_8).length <= MAX_WINDOW_STATE_BYTES) {
+            progress.window(windowKey, open.withState(text));
+            return;
+        }
+        finalInvoke(m, shard, windowKey, open.withState(text), true);
+        progress.window(windowKey, open.withState("{}"));
     }
 
     private static JsonNode parseOr(String json, JsonNode fallback) {
@@ -348,7 +375,7 @@ final class StreamPoller extends MappingPoller {
         info.put("batchSize", batch.size());
         info.put("streamArn", m.eventSourceArn());
         if (m.onFailureDestination().startsWith("arn:") && m.onFailureDestination().split(":", 6)[2].equals("s3")) {
-            record.set("payload", event(m, shard, batch, null, false));
+            record.set("payload", event(m, shard, batch, null, false, false));
             String key = "aws/lambda/" + m.uuid() + "/" + shard + "/" + S3_DAY.format(now) + "/" + S3_TIME.format(now)
                     + "-" + UUID.randomUUID();
             invoker.calls.putObject(found.function(), m.onFailureDestination(), key, record.toString());

@@ -7,6 +7,11 @@ import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Base64;
+import java.util.Date;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -193,8 +198,39 @@ final class Json {
             for (Object o : l) out.add(convert(o, raw(itemType), itemType));
             return out;
         }
+        Object event = eventValue(v, type);
+        if (event != null) return event;
         if (v instanceof Map<?, ?> m) return bean(m, type);
         throw new IllegalArgumentException("Cannot convert " + write(v) + " to " + type.getName());
+    }
+
+    /**
+     * The value types of AWS's event classes (aws-lambda-java-events), read as AWS's own serializer reads them:
+     * binary data (Kinesis {@code data}, DynamoDB {@code B}) from base64, {@code java.util.Date} from epoch seconds
+     * (Kinesis {@code approximateArrivalTimestamp}, DynamoDB {@code ApproximateCreationDateTime}) or an ISO-8601
+     * text, Joda-Time's {@code DateTime} (SNS {@code Timestamp}, S3 {@code eventTime}, EventBridge {@code time})
+     * through its own parsing constructor, and enums by name. Null for any other type.
+     */
+    private static Object eventValue(Object v, Class<?> type) throws ReflectiveOperationException {
+        if (type == ByteBuffer.class && v instanceof String text) return ByteBuffer.wrap(Base64.getDecoder().decode(text));
+        if (type == byte[].class && v instanceof String text) return Base64.getDecoder().decode(text);
+        if (type == Date.class || type == Instant.class) {
+            Instant instant = v instanceof Number n ? Instant.ofEpochMilli(new BigDecimal(n.toString()).movePointRight(3).longValue())
+                    : v instanceof String text ? OffsetDateTime.parse(text).toInstant() : null;
+            if (instant == null) return null;
+            return type == Date.class ? Date.from(instant) : instant;
+        }
+        if (type.getName().equals("org.joda.time.DateTime") && (v instanceof String || v instanceof Number)) {
+            // Joda's DateTime(Object) parses ISO-8601 text and takes epoch milliseconds
+            Object instant = v instanceof Number n ? (Object) new BigDecimal(n.toString()).movePointRight(3).longValue() : v;
+            return type.getConstructor(Object.class).newInstance(instant);
+        }
+        if (type.isEnum() && v instanceof String text) {
+            for (Object constant : type.getEnumConstants()) {
+                if (((Enum<?>) constant).name().equals(text)) return constant;
+            }
+        }
+        return null;
     }
 
     private static Class<?> raw(Type t) {

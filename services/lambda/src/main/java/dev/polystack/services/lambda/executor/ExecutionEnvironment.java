@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -46,6 +45,8 @@ final class ExecutionEnvironment {
     private final StringBuilder initOutput = new StringBuilder();
     private final long startNanos = System.nanoTime();
     private volatile Process process;
+    /** The engine running this environment's container ({@code PackageType: Image}), else null. */
+    private volatile ContainerEngine container;
     private volatile Thread outputReader;
     private volatile Invocation current;
     private volatile boolean dead;
@@ -58,7 +59,7 @@ final class ExecutionEnvironment {
     private ExecutionEnvironment(LaunchSpec spec, ScheduledExecutorService scheduler, ExecutorService handlers,
                                  Consumer<String> debugLog) throws IOException {
         this.spec = spec;
-        this.ownClient = spec.runtime() == null || !spec.runtime().startsWith("provided");
+        this.ownClient = spec.image() == null && (spec.runtime() == null || !spec.runtime().startsWith("provided"));
         this.scheduler = scheduler;
         this.debugLog = debugLog;
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -67,16 +68,29 @@ final class ExecutionEnvironment {
         server.start();
     }
 
-    /** Starts the runtime process; it will ask for its first invocation when it has loaded. */
-    static ExecutionEnvironment start(LaunchSpec spec, List<String> command, ScheduledExecutorService scheduler,
-                                      ExecutorService handlers, Consumer<String> debugLog) throws IOException {
+    /**
+     * Starts the runtime process, or with {@code container} the function's image in a container (the engine's
+     * process then stands for it: its output is the container's); it will ask for its first invocation when it has
+     * loaded.
+     */
+    static ExecutionEnvironment start(LaunchSpec spec, List<String> command, ContainerEngine container,
+                                      ScheduledExecutorService scheduler, ExecutorService handlers,
+                                      Consumer<String> debugLog) throws IOException {
         ExecutionEnvironment env = new ExecutionEnvironment(spec, scheduler, handlers, debugLog);
         try {
-            ProcessBuilder pb = new ProcessBuilder(command).directory(spec.taskRoot().toFile()).redirectErrorStream(true);
-            Map<String, String> environment = pb.environment();
-            environment.clear();
-            environment.putAll(spec.environment());
-            environment.put("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + env.server.getAddress().getPort());
+            String runtimeApi = "127.0.0.1:" + env.server.getAddress().getPort();
+            ProcessBuilder pb;
+            if (container != null) {
+                env.container = container;
+                // the engine's own process keeps the host's environment; the function's goes to the container
+                pb = new ProcessBuilder(container.runCommand(spec, container.containerName(env.id), runtimeApi));
+            } else {
+                pb = new ProcessBuilder(command);
+                pb.environment().clear();
+                pb.environment().putAll(spec.environment());
+                pb.environment().put("AWS_LAMBDA_RUNTIME_API", runtimeApi);
+            }
+            pb.directory(spec.taskRoot().toFile()).redirectErrorStream(true);
             env.process = pb.start();
         } catch (IOException e) {
             env.server.stop(0);
@@ -116,11 +130,13 @@ final class ExecutionEnvironment {
         }
     }
 
-    /** Stops the process (and what it started) and the Runtime API. */
+    /** Stops the process (and what it started; a container through its engine) and the Runtime API. */
     void stop() {
         dead = true;
         inbox.offer(POISON);
         Process p = process;
+        ContainerEngine engine = container;
+        if (engine != null) engine.kill(engine.containerName(id)); // the engine's client going does not stop the container
         if (p != null && p.isAlive()) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();

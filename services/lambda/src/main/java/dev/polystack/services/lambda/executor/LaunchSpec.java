@@ -11,8 +11,9 @@ import java.util.Map;
  * @param optDir          the unpacked layers (what AWS mounts at {@code /opt}), or null without layers
  * @param environment     the function's own variables plus AWS's (credentials, region, endpoint ...)
  * @param maxEnvironments how many environments may run at once (reserved concurrency, else the account limit)
+ * @param image           for {@code PackageType: Image}, the image run in a container; null for a local process
  */
 public record LaunchSpec(String executionKey, String functionName, String functionArn, String version, String runtime,
                          String handler, int timeoutSeconds, int memorySize, Path taskRoot, Path optDir,
-                         Map<String, String> environment, int maxEnvironments) {
+                         Map<String, String> environment, int maxEnvironments, ContainerImage image) {
 }

@@ -16,7 +16,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs functions in local processes, without Docker. Environments are pooled per configuration and code
+ * Runs functions in local processes, without Docker (and {@code PackageType: Image} functions in containers of the
+ * configured {@link ContainerEngine}). Environments are pooled per configuration and code
  * ({@link LaunchSpec#executionKey()}): an invocation takes a warm idle one, or starts a new one while the function
  * is below its concurrency; idle environments stop after the keep-alive.
  */
@@ -24,6 +25,8 @@ public final class ProcessExecutor implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("dev.polystack.services.lambda.functions");
 
     private final Runtimes runtimes;
+    /** Runs image functions; null when no container engine is configured. */
+    private final ContainerEngine containers;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
     private final ConcurrentHashMap<String, Pool> pools = new ConcurrentHashMap<>();
@@ -33,9 +36,11 @@ public final class ProcessExecutor implements AutoCloseable {
     /**
      * @param clientDir   where the runtime clients are unpacked
      * @param keepAliveMs how long an idle environment stays warm
+     * @param containers  the engine for image functions, or null
      */
-    public ProcessExecutor(Path clientDir, ScheduledExecutorService scheduler, long keepAliveMs) {
+    public ProcessExecutor(Path clientDir, ScheduledExecutorService scheduler, long keepAliveMs, ContainerEngine containers) {
         this.runtimes = new Runtimes(clientDir);
+        this.containers = containers;
         this.scheduler = scheduler;
         this.keepAliveNanos = TimeUnit.MILLISECONDS.toNanos(keepAliveMs);
         long period = Math.max(100, Math.min(keepAliveMs / 2, 5_000));
@@ -119,6 +124,10 @@ public final class ProcessExecutor implements AutoCloseable {
                 count++;
             }
             try {
+                if (spec.image() != null) {
+                    if (containers == null) throw new RuntimeUnavailableException("No container engine is configured for PackageType Image.");
+                    return ExecutionEnvironment.start(spec, null, containers, scheduler, handlers, this::debug);
+                }
                 List<String> command = runtimes.command(spec);
                 if (command == null) {
                     synchronized (this) {
@@ -126,7 +135,7 @@ public final class ProcessExecutor implements AutoCloseable {
                     }
                     return null;
                 }
-                return ExecutionEnvironment.start(spec, command, scheduler, handlers, this::debug);
+                return ExecutionEnvironment.start(spec, command, null, scheduler, handlers, this::debug);
             } catch (IOException | RuntimeException e) {
                 synchronized (this) {
                     count--;
