@@ -199,8 +199,6 @@ def test_the_wiring_works_end_to_end(client, app):
     client("s3").delete_object(Bucket=f"cfn-bucket-{suffix}", Key="hello.txt")
 
 
-@pytest.mark.xfail(strict=True, reason="measured under GraalPy: the import resolves, but ListImports answers [] "
-                                       "(LocalStack's engine records no importing stack here); not yet investigated")
 def test_exports_are_imported_by_another_stack(client, cfn, app):
     consumer = unique("consumer")
     template = {"Resources": {"Copy": {"Type": "AWS::SSM::Parameter", "Properties": {

@@ -217,3 +217,38 @@ def patch_cloudformation():
             return [PluginSpec(namespace, name, factory(module, cls)) for name, (module, cls) in plugins.items()]
 
     resource_provider.plugin_manager = PluginManager(namespace, finder=SourceFinder())
+    _patch_list_imports()
+
+
+def _import_names(node):
+    """The literal export names a template's Fn::ImportValue calls name."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "Fn::ImportValue" and isinstance(value, str):
+                yield value
+            else:
+                yield from _import_names(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _import_names(value)
+
+
+def _patch_list_imports():
+    """LocalStack 4.14's v2 engine keeps its stacks in ``stacks_v2`` but inherits ListImports from the v1 provider,
+    which reads the v1 stacks only: it answered [] for every export. Here it lists the live v2 stacks whose template
+    imports the export (by a literal name), and answers AWS's ValidationError when none does."""
+    from localstack.aws.api.cloudformation import ListImportsOutput
+    from localstack.services.cloudformation.engine.validations import ValidationError
+    from localstack.services.cloudformation.stores import get_cloudformation_store
+    from localstack.services.cloudformation.v2.provider import CloudformationProviderV2
+
+    def list_imports(self, context, export_name, next_token=None, **kwargs):
+        state = get_cloudformation_store(context.account_id, context.region)
+        names = sorted({stack.stack_name for stack in state.stacks_v2.values()
+                        if stack.status != "DELETE_COMPLETE"
+                        and export_name in set(_import_names(stack.template or {}))})
+        if not names:
+            raise ValidationError(f"Export '{export_name}' is not imported by any stack.")
+        return ListImportsOutput(Imports=names)
+
+    CloudformationProviderV2.list_imports = list_imports
