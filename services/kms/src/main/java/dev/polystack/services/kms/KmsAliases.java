@@ -2,16 +2,20 @@ package dev.polystack.services.kms;
 
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
+import dev.polystack.services.kms.api.AliasListEntry;
+import dev.polystack.services.kms.api.CreateAliasRequest;
+import dev.polystack.services.kms.api.DeleteAliasRequest;
+import dev.polystack.services.kms.api.ListAliasesRequest;
+import dev.polystack.services.kms.api.ListAliasesResponse;
+import dev.polystack.services.kms.api.UpdateAliasRequest;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import static dev.polystack.services.kms.KmsErrors.*;
-import static dev.polystack.services.kms.KmsInput.*;
+import static dev.polystack.services.kms.KmsValidation.*;
 import static dev.polystack.services.kms.KmsKeyStore.aliasArn;
 import static dev.polystack.services.kms.KmsPaging.page;
 
@@ -25,10 +29,10 @@ final class KmsAliases {
         this.keys = keys;
     }
 
-    Map<String, Object> createAlias(RequestContext ctx, Map<String, Object> in) {
-        String name = required(in, "AliasName");
+    void createAlias(RequestContext ctx, CreateAliasRequest in) {
+        String name = required("AliasName", in.aliasName());
         validateAliasName(name);
-        KmsKey key = keys.findKey(ctx, required(in, "TargetKeyId"), false);
+        KmsKey key = keys.findKey(ctx, required("TargetKeyId", in.targetKeyId()), false);
         requireNotPendingDeletion(key);
         if (!key.accountId.equals(ctx.accountId())) throw notFound("Key '" + key.arn + "' does not exist");
         KmsRegion state = keys.region(ctx);
@@ -40,7 +44,6 @@ final class KmsAliases {
             throw new ServiceException("AlreadyExistsException", "An alias with the name "
                     + aliasArn(ctx.partition(), ctx.region(), ctx.accountId(), name) + " already exists");
         }
-        return Map.of();
     }
 
     private static void validateAliasName(String name) {
@@ -57,10 +60,10 @@ final class KmsAliases {
         }
     }
 
-    Map<String, Object> updateAlias(RequestContext ctx, Map<String, Object> in) {
-        String name = required(in, "AliasName");
+    void updateAlias(RequestContext ctx, UpdateAliasRequest in) {
+        String name = required("AliasName", in.aliasName());
         validateAliasName(name);
-        KmsKey key = keys.findKey(ctx, required(in, "TargetKeyId"), false);
+        KmsKey key = keys.findKey(ctx, required("TargetKeyId", in.targetKeyId()), false);
         requireNotPendingDeletion(key);
         KmsRegion state = keys.region(ctx);
         KmsRegion.Alias alias = state.aliases.get(name);
@@ -74,35 +77,32 @@ final class KmsAliases {
             alias.targetKeyId = key.keyId;
             alias.updatedMillis = keys.now();
         }
-        return Map.of();
     }
 
-    Map<String, Object> deleteAlias(RequestContext ctx, Map<String, Object> in) {
-        String name = required(in, "AliasName");
+    void deleteAlias(RequestContext ctx, DeleteAliasRequest in) {
+        String name = required("AliasName", in.aliasName());
         validateAliasName(name);
         if (keys.region(ctx).aliases.remove(name) == null) {
             throw notFound("Alias " + aliasArn(ctx.partition(), ctx.region(), ctx.accountId(), name) + " is not found.");
         }
-        return Map.of();
     }
 
-    Map<String, Object> listAliases(RequestContext ctx, Map<String, Object> in) {
+    ListAliasesResponse listAliases(RequestContext ctx, ListAliasesRequest in) {
         KmsRegion state = keys.settledRegion(ctx); // aliases of keys past their deletion date are gone
-        String keyRef = str(in, "KeyId");
+        String keyRef = in.keyId();
         String keyId = keyRef == null ? null : keys.findKey(ctx, keyRef, false).keyId;
         List<KmsRegion.Alias> aliases = new ArrayList<>();
         for (KmsRegion.Alias a : state.aliases.values()) {
             if (keyId == null || keyId.equals(a.targetKeyId)) aliases.add(a);
         }
         aliases.sort(Comparator.comparing(a -> a.name));
-        return page(in, aliases, "Aliases", a -> {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("AliasName", a.name);
-            e.put("AliasArn", aliasArn(ctx.partition(), ctx.region(), ctx.accountId(), a.name));
-            e.put("TargetKeyId", a.targetKeyId);
-            e.put("CreationDate", Instant.ofEpochMilli(a.createdMillis));
-            e.put("LastUpdatedDate", Instant.ofEpochMilli(a.updatedMillis));
-            return e;
-        });
+        var page = page(in.limit(), in.marker(), aliases, a -> AliasListEntry.builder()
+                .aliasName(a.name)
+                .aliasArn(aliasArn(ctx.partition(), ctx.region(), ctx.accountId(), a.name))
+                .targetKeyId(a.targetKeyId)
+                .creationDate(Instant.ofEpochMilli(a.createdMillis))
+                .lastUpdatedDate(Instant.ofEpochMilli(a.updatedMillis))
+                .build());
+        return ListAliasesResponse.builder().aliases(page.items()).truncated(page.truncated()).nextMarker(page.nextMarker()).build();
     }
 }

@@ -3,13 +3,23 @@ package dev.polystack.services.kms;
 import java.security.KeyPair;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
+import dev.polystack.services.kms.api.DecryptRequest;
+import dev.polystack.services.kms.api.DecryptResponse;
+import dev.polystack.services.kms.api.EncryptRequest;
+import dev.polystack.services.kms.api.EncryptResponse;
+import dev.polystack.services.kms.api.GenerateDataKeyPairResponse;
+import dev.polystack.services.kms.api.GenerateDataKeyResponse;
+import dev.polystack.services.kms.api.GenerateRandomRequest;
+import dev.polystack.services.kms.api.GenerateRandomResponse;
+import dev.polystack.services.kms.api.ReEncryptRequest;
+import dev.polystack.services.kms.api.ReEncryptResponse;
+import dev.polystack.services.kms.api.RecipientInfo;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import static dev.polystack.services.kms.KmsErrors.*;
-import static dev.polystack.services.kms.KmsInput.*;
+import static dev.polystack.services.kms.KmsValidation.*;
 import static dev.polystack.services.kms.KmsKeySpec.USAGE_ENCRYPT;
 
 /** Encrypt, Decrypt, ReEncrypt, data keys and data key pairs, GenerateRandom. */
@@ -30,23 +40,23 @@ final class KmsEncryption {
     private record Encrypted(byte[] ciphertext, String algorithm, String materialId) {
     }
 
-    Map<String, Object> encrypt(RequestContext ctx, Map<String, Object> in) {
-        byte[] plaintext = blob(in, "Plaintext");
+    EncryptResponse encrypt(RequestContext ctx, EncryptRequest in) {
+        byte[] plaintext = in.plaintext();
         if (plaintext == null) plaintext = new byte[0];
         blobLength("Plaintext", plaintext, 1, 4096);
-        String algorithm = enumValue(in, "EncryptionAlgorithm", ENCRYPTION_ALGORITHMS);
-        KmsKey key = keys.findKey(ctx, required(in, "KeyId"), true);
-        Map<String, String> context = stringMap(in, "EncryptionContext");
-        Encrypted e = encryptWith(key, plaintext, context, algorithm, "Encrypt", in);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("CiphertextBlob", e.ciphertext);
-        out.put("KeyId", key.arn);
-        out.put("EncryptionAlgorithm", e.algorithm);
-        return out;
+        String algorithm = enumValue("EncryptionAlgorithm", in.encryptionAlgorithmAsString(), ENCRYPTION_ALGORITHMS);
+        KmsKey key = keys.findKey(ctx, required("KeyId", in.keyId()), true);
+        Encrypted e = encryptWith(key, plaintext, context(in.encryptionContext()), algorithm, "Encrypt", in.dryRun());
+        return EncryptResponse.builder().ciphertextBlob(e.ciphertext).keyId(key.arn).encryptionAlgorithm(e.algorithm).build();
+    }
+
+    /** An encryption context as the request gave it; none is the empty context. */
+    private static Map<String, String> context(Map<String, String> given) {
+        return given == null ? Map.of() : given;
     }
 
     private Encrypted encryptWith(KmsKey key, byte[] plaintext, Map<String, String> context, String algorithm,
-                                  String operation, Map<String, Object> in) {
+                                  String operation, Boolean dryRun) {
         if (algorithm == null) algorithm = "SYMMETRIC_DEFAULT";
         requireUsable(key);
         requireUsage(key, USAGE_ENCRYPT, operation);
@@ -57,31 +67,28 @@ final class KmsEncryption {
                 throw validation("Algorithm " + algorithm + " and key spec " + key.keySpec.name()
                         + " cannot encrypt data larger than " + max + " bytes.");
             }
-            dryRun(in);
+            dryRun(dryRun);
             return new Encrypted(KmsCrypto.rsaEncrypt(key.current().publicKey(key.keySpec), algorithm, plaintext), algorithm, null);
         }
-        dryRun(in);
+        dryRun(dryRun);
         KmsKey.Material material = key.current();
         return new Encrypted(KmsCrypto.seal(key.keyId, material, plaintext, context), algorithm, material.id);
     }
 
-    Map<String, Object> decrypt(RequestContext ctx, Map<String, Object> in) {
-        byte[] blob = blob(in, "CiphertextBlob");
+    DecryptResponse decrypt(RequestContext ctx, DecryptRequest in) {
+        byte[] blob = in.ciphertextBlob();
         blobLength("CiphertextBlob", blob, 1, 6144);
-        String algorithm = enumValue(in, "EncryptionAlgorithm", ENCRYPTION_ALGORITHMS);
-        Decrypted d = decryptWith(ctx, blob, stringMap(in, "EncryptionContext"), str(in, "KeyId"), algorithm, "Decrypt", in);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("KeyId", d.key.arn);
-        java.security.PublicKey recipient = KmsRecipient.of(in);
-        if (recipient != null) out.put("CiphertextForRecipient", KmsRecipient.envelope(d.plaintext, recipient));
-        else out.put("Plaintext", d.plaintext);
-        out.put("EncryptionAlgorithm", d.algorithm);
-        if (d.materialId != null) out.put("KeyMaterialId", d.materialId);
-        return out;
+        String algorithm = enumValue("EncryptionAlgorithm", in.encryptionAlgorithmAsString(), ENCRYPTION_ALGORITHMS);
+        Decrypted d = decryptWith(ctx, blob, context(in.encryptionContext()), in.keyId(), algorithm, "Decrypt", in.dryRun());
+        var out = DecryptResponse.builder().keyId(d.key.arn);
+        java.security.PublicKey recipient = KmsRecipient.of(in.recipient());
+        if (recipient != null) out.ciphertextForRecipient(KmsRecipient.envelope(d.plaintext, recipient));
+        else out.plaintext(d.plaintext);
+        return out.encryptionAlgorithm(d.algorithm).keyMaterialId(d.materialId).build();
     }
 
     private Decrypted decryptWith(RequestContext ctx, byte[] blob, Map<String, String> context, String keyRef,
-                                  String algorithm, String operation, Map<String, Object> in) {
+                                  String algorithm, String operation, Boolean dryRun) {
         if (blob == null) throw invalidCiphertext();
         if (algorithm == null) algorithm = "SYMMETRIC_DEFAULT";
         KmsKey given = keyRef == null ? null : keys.findKey(ctx, keyRef, true);
@@ -91,7 +98,7 @@ final class KmsEncryption {
             requireUsable(given);
             requireUsage(given, USAGE_ENCRYPT, operation);
             if (!given.keySpec.encryptionAlgorithms(given.keyUsage).contains(algorithm)) throw incompatible(algorithm, given);
-            dryRun(in);
+            dryRun(dryRun);
             try {
                 return new Decrypted(given, KmsCrypto.rsaDecrypt(given.current().privateKey(given.keySpec), algorithm, blob), algorithm, null);
             } catch (KmsCrypto.BadCiphertext e) {
@@ -118,7 +125,7 @@ final class KmsEncryption {
         requireUsage(key, USAGE_ENCRYPT, operation);
         KmsKey.Material material = key.material(KmsCrypto.envelopeMaterialId(blob));
         if (material == null || material.secret == null) throw invalidCiphertext();
-        dryRun(in);
+        dryRun(dryRun);
         try {
             return new Decrypted(key, KmsCrypto.open(material, blob, context), algorithm, material.id);
         } catch (KmsCrypto.BadCiphertext e) {
@@ -131,25 +138,26 @@ final class KmsEncryption {
                 "The key ID in the request does not identify a CMK that can perform this operation.");
     }
 
-    Map<String, Object> reEncrypt(RequestContext ctx, Map<String, Object> in) {
-        byte[] blob = blob(in, "CiphertextBlob");
+    ReEncryptResponse reEncrypt(RequestContext ctx, ReEncryptRequest in) {
+        byte[] blob = in.ciphertextBlob();
         blobLength("CiphertextBlob", blob, 1, 6144);
-        String sourceAlgorithm = enumValue(in, "SourceEncryptionAlgorithm", ENCRYPTION_ALGORITHMS);
-        String destinationAlgorithm = enumValue(in, "DestinationEncryptionAlgorithm", ENCRYPTION_ALGORITHMS);
-        KmsKey destination = keys.findKey(ctx, required(in, "DestinationKeyId"), true);
-        Decrypted d = decryptWith(ctx, blob, stringMap(in, "SourceEncryptionContext"), str(in, "SourceKeyId"),
-                sourceAlgorithm, "ReEncrypt", Map.of());
-        Encrypted e = encryptWith(destination, d.plaintext, stringMap(in, "DestinationEncryptionContext"),
-                destinationAlgorithm, "ReEncrypt", in);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("CiphertextBlob", e.ciphertext);
-        out.put("SourceKeyId", d.key.arn);
-        out.put("KeyId", destination.arn);
-        out.put("SourceEncryptionAlgorithm", d.algorithm);
-        out.put("DestinationEncryptionAlgorithm", e.algorithm);
-        if (d.materialId != null) out.put("SourceKeyMaterialId", d.materialId);
-        if (e.materialId != null) out.put("DestinationKeyMaterialId", e.materialId);
-        return out;
+        String sourceAlgorithm = enumValue("SourceEncryptionAlgorithm", in.sourceEncryptionAlgorithmAsString(), ENCRYPTION_ALGORITHMS);
+        String destinationAlgorithm = enumValue("DestinationEncryptionAlgorithm", in.destinationEncryptionAlgorithmAsString(), ENCRYPTION_ALGORITHMS);
+        KmsKey destination = keys.findKey(ctx, required("DestinationKeyId", in.destinationKeyId()), true);
+        // the dry run is answered once both halves passed their checks
+        Decrypted d = decryptWith(ctx, blob, context(in.sourceEncryptionContext()), in.sourceKeyId(),
+                sourceAlgorithm, "ReEncrypt", false);
+        Encrypted e = encryptWith(destination, d.plaintext, context(in.destinationEncryptionContext()),
+                destinationAlgorithm, "ReEncrypt", in.dryRun());
+        return ReEncryptResponse.builder()
+                .ciphertextBlob(e.ciphertext)
+                .sourceKeyId(d.key.arn)
+                .keyId(destination.arn)
+                .sourceEncryptionAlgorithm(d.algorithm)
+                .destinationEncryptionAlgorithm(e.algorithm)
+                .sourceKeyMaterialId(d.materialId)
+                .destinationKeyMaterialId(e.materialId)
+                .build();
     }
 
     /** Data keys are sealed by symmetric encryption keys only. */
@@ -162,58 +170,63 @@ final class KmsEncryption {
         }
     }
 
-    Map<String, Object> generateDataKey(RequestContext ctx, Map<String, Object> in, boolean withPlaintext) {
-        String operation = withPlaintext ? "GenerateDataKey" : "GenerateDataKeyWithoutPlaintext";
-        String spec = enumValue(in, "KeySpec", List.of("AES_256", "AES_128"), "[AES_256, AES_128]");
-        Integer bytes = integer(in, "NumberOfBytes");
-        range("NumberOfBytes", bytes, 1, 1024);
-        KmsKey key = keys.findKey(ctx, required(in, "KeyId"), true);
-        if ((spec == null) == (bytes == null)) throw validation("Please specify either number of bytes or key spec.");
-        requireSymmetricEncryptionKey(key, operation);
-        dryRun(in);
-        byte[] dataKey = KmsCrypto.random(bytes != null ? bytes : spec.equals("AES_128") ? 16 : 32);
-        KmsKey.Material material = key.current();
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("CiphertextBlob", KmsCrypto.seal(key.keyId, material, dataKey, stringMap(in, "EncryptionContext")));
-        java.security.PublicKey recipient = withPlaintext ? KmsRecipient.of(in) : null;
-        if (recipient != null) out.put("CiphertextForRecipient", KmsRecipient.envelope(dataKey, recipient));
-        else if (withPlaintext) out.put("Plaintext", dataKey);
-        out.put("KeyId", key.arn);
-        out.put("KeyMaterialId", material.id);
-        return out;
+    /** A data key's parameters, the same for GenerateDataKey and GenerateDataKeyWithoutPlaintext. */
+    record DataKeyRequest(String keyId, String keySpec, Integer numberOfBytes, Map<String, String> encryptionContext,
+                          RecipientInfo recipient, Boolean dryRun) {
     }
 
-    Map<String, Object> generateDataKeyPair(RequestContext ctx, Map<String, Object> in, boolean withPlaintext) {
+    /** GenerateDataKey, or without plaintext; the answer's members are GenerateDataKey's (a superset). */
+    GenerateDataKeyResponse generateDataKey(RequestContext ctx, DataKeyRequest in, boolean withPlaintext) {
+        String operation = withPlaintext ? "GenerateDataKey" : "GenerateDataKeyWithoutPlaintext";
+        String spec = enumValue("KeySpec", in.keySpec(), List.of("AES_256", "AES_128"), "[AES_256, AES_128]");
+        Integer bytes = in.numberOfBytes();
+        range("NumberOfBytes", bytes, 1, 1024);
+        KmsKey key = keys.findKey(ctx, required("KeyId", in.keyId()), true);
+        if ((spec == null) == (bytes == null)) throw validation("Please specify either number of bytes or key spec.");
+        requireSymmetricEncryptionKey(key, operation);
+        dryRun(in.dryRun());
+        byte[] dataKey = KmsCrypto.random(bytes != null ? bytes : spec.equals("AES_128") ? 16 : 32);
+        KmsKey.Material material = key.current();
+        var out = GenerateDataKeyResponse.builder()
+                .ciphertextBlob(KmsCrypto.seal(key.keyId, material, dataKey, context(in.encryptionContext())));
+        java.security.PublicKey recipient = withPlaintext ? KmsRecipient.of(in.recipient()) : null;
+        if (recipient != null) out.ciphertextForRecipient(KmsRecipient.envelope(dataKey, recipient));
+        else if (withPlaintext) out.plaintext(dataKey);
+        return out.keyId(key.arn).keyMaterialId(material.id).build();
+    }
+
+    /** A data key pair's parameters, the same for GenerateDataKeyPair and GenerateDataKeyPairWithoutPlaintext. */
+    record DataKeyPairRequest(String keyId, String keyPairSpec, Map<String, String> encryptionContext,
+                              RecipientInfo recipient, Boolean dryRun) {
+    }
+
+    /** GenerateDataKeyPair, or without plaintext; the answer's members are GenerateDataKeyPair's (a superset). */
+    GenerateDataKeyPairResponse generateDataKeyPair(RequestContext ctx, DataKeyPairRequest in, boolean withPlaintext) {
         String operation = withPlaintext ? "GenerateDataKeyPair" : "GenerateDataKeyPairWithoutPlaintext";
-        String pairSpec = enumValue(in, "KeyPairSpec", DATA_KEY_PAIR_SPECS);
-        if (pairSpec == null) required(in, "KeyPairSpec");
+        String pairSpec = required("KeyPairSpec", enumValue("KeyPairSpec", in.keyPairSpec(), DATA_KEY_PAIR_SPECS));
         KmsKeySpec spec = KmsKeySpec.dataKeyPairSpec(pairSpec);
         if (spec == null) throw new ServiceException("UnsupportedOperationException", "KeyPairSpec " + pairSpec + " is not supported in this region.");
-        KmsKey key = keys.findKey(ctx, required(in, "KeyId"), true);
+        KmsKey key = keys.findKey(ctx, required("KeyId", in.keyId()), true);
         requireSymmetricEncryptionKey(key, operation);
-        dryRun(in);
+        dryRun(in.dryRun());
         KeyPair pair = KmsCrypto.generateKeyPair(spec);
         byte[] privateKey = pair.getPrivate().getEncoded();
         KmsKey.Material material = key.current();
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("PrivateKeyCiphertextBlob", KmsCrypto.seal(key.keyId, material, privateKey, stringMap(in, "EncryptionContext")));
-        java.security.PublicKey recipient = withPlaintext ? KmsRecipient.of(in) : null;
-        if (recipient != null) out.put("CiphertextForRecipient", KmsRecipient.envelope(privateKey, recipient));
-        else if (withPlaintext) out.put("PrivateKeyPlaintext", privateKey);
-        out.put("PublicKey", pair.getPublic().getEncoded());
-        out.put("KeyId", key.arn);
-        out.put("KeyPairSpec", pairSpec);
-        out.put("KeyMaterialId", material.id);
-        return out;
+        var out = GenerateDataKeyPairResponse.builder()
+                .privateKeyCiphertextBlob(KmsCrypto.seal(key.keyId, material, privateKey, context(in.encryptionContext())));
+        java.security.PublicKey recipient = withPlaintext ? KmsRecipient.of(in.recipient()) : null;
+        if (recipient != null) out.ciphertextForRecipient(KmsRecipient.envelope(privateKey, recipient));
+        else if (withPlaintext) out.privateKeyPlaintext(privateKey);
+        return out.publicKey(pair.getPublic().getEncoded()).keyId(key.arn).keyPairSpec(pairSpec).keyMaterialId(material.id).build();
     }
 
-    static Map<String, Object> generateRandom(Map<String, Object> in) {
-        Integer bytes = integer(in, "NumberOfBytes");
+    static GenerateRandomResponse generateRandom(GenerateRandomRequest in) {
+        Integer bytes = in.numberOfBytes();
         if (bytes == null) throw validation("NumberOfBytes is required.");
         range("NumberOfBytes", bytes, 1, 1024);
-        java.security.PublicKey recipient = KmsRecipient.of(in);
+        java.security.PublicKey recipient = KmsRecipient.of(in.recipient());
         byte[] random = KmsCrypto.random(bytes);
-        return recipient != null ? Map.of("CiphertextForRecipient", KmsRecipient.envelope(random, recipient))
-                : Map.of("Plaintext", random);
+        return recipient != null ? GenerateRandomResponse.builder().ciphertextForRecipient(KmsRecipient.envelope(random, recipient)).build()
+                : GenerateRandomResponse.builder().plaintext(random).build();
     }
 }

@@ -3,18 +3,26 @@ package dev.polystack.services.kms;
 import java.util.Base64;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
+import dev.polystack.services.kms.api.CreateGrantRequest;
+import dev.polystack.services.kms.api.CreateGrantResponse;
+import dev.polystack.services.kms.api.GrantConstraints;
+import dev.polystack.services.kms.api.GrantListEntry;
+import dev.polystack.services.kms.api.ListGrantsRequest;
+import dev.polystack.services.kms.api.ListGrantsResponse;
+import dev.polystack.services.kms.api.ListRetirableGrantsRequest;
+import dev.polystack.services.kms.api.RetireGrantRequest;
+import dev.polystack.services.kms.api.RevokeGrantRequest;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 import static dev.polystack.services.kms.KmsErrors.*;
-import static dev.polystack.services.kms.KmsInput.*;
+import static dev.polystack.services.kms.KmsValidation.*;
 import static dev.polystack.services.kms.KmsPaging.page;
 
 /** Grants: created, listed, retired and revoked (stored as given; not enforced on use). */
@@ -31,11 +39,10 @@ final class KmsGrants {
         this.keys = keys;
     }
 
-    Map<String, Object> createGrant(RequestContext ctx, Map<String, Object> in) {
-        String grantee = required(in, "GranteePrincipal");
+    CreateGrantResponse createGrant(RequestContext ctx, CreateGrantRequest in) {
+        String grantee = required("GranteePrincipal", in.granteePrincipal());
         List<String> operations = new ArrayList<>();
-        for (Object o : KmsInput.list(in, "Operations")) {
-            String op = o.toString();
+        for (String op : in.operations() == null ? List.<String>of() : in.operationsAsStrings()) {
             if (!GRANT_OPERATIONS.contains(op)) {
                 throw validation("1 validation error detected: Value '[" + op + "]' at 'operations' failed to satisfy constraint: "
                         + "Member must satisfy constraint: [Member must satisfy enum value set: " + GRANT_OPERATIONS + "]");
@@ -43,13 +50,12 @@ final class KmsGrants {
             operations.add(op);
         }
         if (operations.isEmpty()) throw validation("1 validation error detected: Value null at 'operations' failed to satisfy constraint: Member must not be null");
-        KmsKey key = keys.findKey(ctx, required(in, "KeyId"), false);
+        KmsKey key = keys.findKey(ctx, required("KeyId", in.keyId()), false);
         requireNotPendingDeletion(key);
-        String name = str(in, "Name");
-        String retiring = str(in, "RetiringPrincipal");
-        @SuppressWarnings("unchecked")
-        Map<String, Object> constraints = in.get("Constraints") instanceof Map<?, ?> c ? (Map<String, Object>) c : null;
-        dryRun(in);
+        String name = in.name();
+        String retiring = in.retiringPrincipal();
+        KmsRegion.Constraints constraints = KmsRegion.Constraints.of(in.constraints());
+        dryRun(in.dryRun());
         KmsRegion state = keys.region(key.accountId, key.region);
         synchronized (state.grants) {
             if (name != null) {
@@ -58,7 +64,7 @@ final class KmsGrants {
                     if (g.keyId.equals(key.keyId) && name.equals(g.name) && grantee.equals(g.granteePrincipal)
                             && Objects.equals(retiring, g.retiringPrincipal) && new HashSet<>(operations).equals(new HashSet<>(g.operations))
                             && Objects.equals(constraints, g.constraints)) {
-                        return Map.of("GrantToken", g.grantToken, "GrantId", g.grantId);
+                        return CreateGrantResponse.builder().grantToken(g.grantToken).grantId(g.grantId).build();
                     }
                 }
             }
@@ -74,22 +80,30 @@ final class KmsGrants {
             g.operations = operations;
             g.constraints = constraints;
             state.grants.put(g.grantId, g);
-            return Map.of("GrantToken", g.grantToken, "GrantId", g.grantId);
+            return CreateGrantResponse.builder().grantToken(g.grantToken).grantId(g.grantId).build();
         }
     }
 
-    private Map<String, Object> grantEntry(KmsKey key, KmsRegion.Grant g) {
-        Map<String, Object> e = new LinkedHashMap<>();
-        e.put("KeyId", key.arn);
-        e.put("GrantId", g.grantId);
-        if (g.name != null) e.put("Name", g.name);
-        e.put("CreationDate", Instant.ofEpochMilli(g.createdMillis));
-        e.put("GranteePrincipal", g.granteePrincipal);
-        if (g.retiringPrincipal != null) e.put("RetiringPrincipal", g.retiringPrincipal);
-        e.put("IssuingAccount", g.issuingAccount);
-        e.put("Operations", g.operations);
-        if (g.constraints != null) e.put("Constraints", g.constraints);
-        return e;
+    private static GrantListEntry grantEntry(KmsKey key, KmsRegion.Grant g) {
+        GrantConstraints constraints = g.constraints == null ? null : GrantConstraints.builder()
+                .encryptionContextSubset(g.constraints.encryptionContextSubset)
+                .encryptionContextEquals(g.constraints.encryptionContextEquals)
+                .build();
+        return GrantListEntry.builder()
+                .keyId(key.arn)
+                .grantId(g.grantId)
+                .name(g.name)
+                .creationDate(Instant.ofEpochMilli(g.createdMillis))
+                .granteePrincipal(g.granteePrincipal)
+                .retiringPrincipal(g.retiringPrincipal)
+                .issuingAccount(g.issuingAccount)
+                .operations(g.operations)
+                .constraints(constraints)
+                .build();
+    }
+
+    private static ListGrantsResponse grantPage(KmsPaging.Page<GrantListEntry> page) {
+        return ListGrantsResponse.builder().grants(page.items()).truncated(page.truncated()).nextMarker(page.nextMarker()).build();
     }
 
     private static List<KmsRegion.Grant> grantsInOrder(KmsRegion state) {
@@ -98,34 +112,34 @@ final class KmsGrants {
         return grants;
     }
 
-    Map<String, Object> listGrants(RequestContext ctx, Map<String, Object> in) {
-        KmsKey key = keys.findKey(ctx, required(in, "KeyId"), false);
-        String grantId = str(in, "GrantId");
-        String grantee = str(in, "GranteePrincipal");
+    ListGrantsResponse listGrants(RequestContext ctx, ListGrantsRequest in) {
+        KmsKey key = keys.findKey(ctx, required("KeyId", in.keyId()), false);
+        String grantId = in.grantId();
+        String grantee = in.granteePrincipal();
         KmsRegion state = keys.region(key.accountId, key.region);
         List<KmsRegion.Grant> grants = new ArrayList<>();
         for (KmsRegion.Grant g : grantsInOrder(state)) {
             if (g.keyId.equals(key.keyId) && (grantId == null || grantId.equals(g.grantId))
                     && (grantee == null || grantee.equals(g.granteePrincipal))) grants.add(g);
         }
-        return page(in, grants, "Grants", g -> grantEntry(key, g));
+        return grantPage(page(in.limit(), in.marker(), grants, g -> grantEntry(key, g)));
     }
 
-    Map<String, Object> listRetirableGrants(RequestContext ctx, Map<String, Object> in) {
-        String retiring = required(in, "RetiringPrincipal");
+    ListGrantsResponse listRetirableGrants(RequestContext ctx, ListRetirableGrantsRequest in) {
+        String retiring = required("RetiringPrincipal", in.retiringPrincipal());
         KmsRegion state = keys.settledRegion(ctx); // grants of keys past their deletion date are gone
         List<Map.Entry<KmsKey, KmsRegion.Grant>> grants = new ArrayList<>();
         for (KmsRegion.Grant g : grantsInOrder(state)) {
             KmsKey key = state.keys.get(g.keyId);
             if (key != null && retiring.equals(g.retiringPrincipal)) grants.add(Map.entry(key, g));
         }
-        return page(in, grants, "Grants", e -> grantEntry(e.getKey(), e.getValue()));
+        return grantPage(page(in.limit(), in.marker(), grants, e -> grantEntry(e.getKey(), e.getValue())));
     }
 
-    Map<String, Object> retireGrant(RequestContext ctx, Map<String, Object> in) {
-        String token = str(in, "GrantToken");
-        String grantId = str(in, "GrantId");
-        String keyRef = str(in, "KeyId");
+    void retireGrant(RequestContext ctx, RetireGrantRequest in) {
+        String token = in.grantToken();
+        String grantId = in.grantId();
+        String keyRef = in.keyId();
         if (token == null && (grantId == null || keyRef == null)) {
             throw validation("Grant token OR (grant ID, key ID) must be specified");
         }
@@ -140,9 +154,8 @@ final class KmsGrants {
             state = keys.region(key.accountId, key.region);
             grant = findGrant(state, key, grantId);
         }
-        dryRun(in);
+        dryRun(in.dryRun());
         state.grants.remove(grant.grantId);
-        return Map.of();
     }
 
     private KmsRegion.Grant findGrant(KmsRegion state, KmsKey key, String grantId) {
@@ -152,12 +165,11 @@ final class KmsGrants {
         return g;
     }
 
-    Map<String, Object> revokeGrant(RequestContext ctx, Map<String, Object> in) {
-        KmsKey key = keys.findKey(ctx, required(in, "KeyId"), false);
+    void revokeGrant(RequestContext ctx, RevokeGrantRequest in) {
+        KmsKey key = keys.findKey(ctx, required("KeyId", in.keyId()), false);
         KmsRegion state = keys.region(key.accountId, key.region);
-        KmsRegion.Grant grant = findGrant(state, key, required(in, "GrantId"));
-        dryRun(in);
+        KmsRegion.Grant grant = findGrant(state, key, required("GrantId", in.grantId()));
+        dryRun(in.dryRun());
         state.grants.remove(grant.grantId);
-        return Map.of();
     }
 }

@@ -4,14 +4,18 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
+import dev.polystack.services.kms.api.DeleteImportedKeyMaterialRequest;
+import dev.polystack.services.kms.api.DeleteImportedKeyMaterialResponse;
+import dev.polystack.services.kms.api.GetParametersForImportRequest;
+import dev.polystack.services.kms.api.GetParametersForImportResponse;
+import dev.polystack.services.kms.api.ImportKeyMaterialRequest;
+import dev.polystack.services.kms.api.ImportKeyMaterialResponse;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import static dev.polystack.services.kms.KmsErrors.*;
-import static dev.polystack.services.kms.KmsInput.*;
+import static dev.polystack.services.kms.KmsValidation.*;
 
 /** Imported key material (Origin EXTERNAL): wrapping parameters, import, deletion of the material. */
 final class KmsImports {
@@ -34,16 +38,16 @@ final class KmsImports {
         }
     }
 
-    Map<String, Object> getParametersForImport(RequestContext ctx, Map<String, Object> in) {
-        String algorithm = enumValue(in, "WrappingAlgorithm", List.of("RSAES_PKCS1_V1_5", "RSAES_OAEP_SHA_1",
+    GetParametersForImportResponse getParametersForImport(RequestContext ctx, GetParametersForImportRequest in) {
+        String algorithm = enumValue("WrappingAlgorithm", in.wrappingAlgorithmAsString(), List.of("RSAES_PKCS1_V1_5", "RSAES_OAEP_SHA_1",
                 "RSAES_OAEP_SHA_256", "RSA_AES_KEY_WRAP_SHA_1", "RSA_AES_KEY_WRAP_SHA_256", "SM2PKE"));
-        if (algorithm == null) required(in, "WrappingAlgorithm");
-        String wrappingSpec = enumValue(in, "WrappingKeySpec", List.of("RSA_2048", "RSA_3072", "RSA_4096", "SM2"));
-        if (wrappingSpec == null) required(in, "WrappingKeySpec");
+        required("WrappingAlgorithm", algorithm);
+        String wrappingSpec = enumValue("WrappingKeySpec", in.wrappingKeySpecAsString(), List.of("RSA_2048", "RSA_3072", "RSA_4096", "SM2"));
+        required("WrappingKeySpec", wrappingSpec);
         if (algorithm.equals("SM2PKE") || wrappingSpec.equals("SM2")) {
             throw validation("SM2 wrapping is only available in China Regions.");
         }
-        KmsKey key = keys.findKey(ctx, required(in, "KeyId"), false);
+        KmsKey key = keys.findKey(ctx, required("KeyId", in.keyId()), false);
         requireExternal(key);
         requireNotPendingDeletion(key);
         KeyPair wrapping = KmsCrypto.generateKeyPair(KmsKeySpec.valueOf(wrappingSpec));
@@ -56,20 +60,20 @@ final class KmsImports {
         synchronized (key) {
             key.importParameters = p;
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("KeyId", key.arn);
-        out.put("ImportToken", p.importToken);
-        out.put("PublicKey", wrapping.getPublic().getEncoded());
-        out.put("ParametersValidTo", Instant.ofEpochMilli(p.validToMillis));
-        return out;
+        return GetParametersForImportResponse.builder()
+                .keyId(key.arn)
+                .importToken(p.importToken)
+                .publicKey(wrapping.getPublic().getEncoded())
+                .parametersValidTo(Instant.ofEpochMilli(p.validToMillis))
+                .build();
     }
 
-    Map<String, Object> importKeyMaterial(RequestContext ctx, Map<String, Object> in) {
-        byte[] token = blob(in, "ImportToken");
-        byte[] wrapped = blob(in, "EncryptedKeyMaterial");
-        String expiration = enumValue(in, "ExpirationModel", List.of("KEY_MATERIAL_EXPIRES", "KEY_MATERIAL_DOES_NOT_EXPIRE"));
-        String importType = enumValue(in, "ImportType", List.of("EXISTING_KEY_MATERIAL", "NEW_KEY_MATERIAL"));
-        Object validTo = in.get("ValidTo");
+    ImportKeyMaterialResponse importKeyMaterial(RequestContext ctx, ImportKeyMaterialRequest in) {
+        byte[] token = in.importToken();
+        byte[] wrapped = in.encryptedKeyMaterial();
+        String expiration = enumValue("ExpirationModel", in.expirationModelAsString(), List.of("KEY_MATERIAL_EXPIRES", "KEY_MATERIAL_DOES_NOT_EXPIRE"));
+        String importType = enumValue("ImportType", in.importTypeAsString(), List.of("EXISTING_KEY_MATERIAL", "NEW_KEY_MATERIAL"));
+        Instant validTo = in.validTo();
         if ("KEY_MATERIAL_EXPIRES".equals(expiration) && validTo == null) {
             throw validation("A validTo date must be set if the ExpirationModel is KEY_MATERIAL_EXPIRES");
         }
@@ -77,14 +81,15 @@ final class KmsImports {
             throw validation("A validTo date must not be set if the ExpirationModel is KEY_MATERIAL_DOES_NOT_EXPIRE");
         }
         if (expiration == null) expiration = validTo == null ? "KEY_MATERIAL_DOES_NOT_EXPIRE" : "KEY_MATERIAL_EXPIRES";
-        if (validTo instanceof Instant until) {
+        if (validTo != null) {
+            Instant until = validTo;
             // AWS: a future date, at most 365 days from the request (its exact texts are not recorded)
             if (until.toEpochMilli() <= keys.now()) throw validation("The validTo date must be in the future.");
             if (until.toEpochMilli() > keys.now() + 365 * KmsKeyStore.DAY_MILLIS) {
                 throw validation("The validTo date must be at most 365 days from now.");
             }
         }
-        KmsKey key = keys.findKey(ctx, required(in, "KeyId"), false);
+        KmsKey key = keys.findKey(ctx, required("KeyId", in.keyId()), false);
         requireExternal(key);
         synchronized (key) {
             requireNotPendingDeletion(key);
@@ -122,9 +127,9 @@ final class KmsImports {
                         "The key material doesn't match the key material previously imported into this KMS key.");
             }
             key.expirationModel = expiration;
-            key.validToMillis = validTo instanceof Instant i ? i.toEpochMilli() : 0;
+            key.validToMillis = validTo != null ? validTo.toEpochMilli() : 0;
             if ("PendingImport".equals(key.keyState) && hasUsableMaterial(key)) key.keyState = "Enabled";
-            return Map.of("KeyId", key.arn, "KeyMaterialId", materialId);
+            return ImportKeyMaterialResponse.builder().keyId(key.arn).keyMaterialId(materialId).build();
         }
     }
 
@@ -185,12 +190,12 @@ final class KmsImports {
                 "The key material is not valid for a KMS key with key spec " + key.keySpec.name() + ".");
     }
 
-    Map<String, Object> deleteImportedKeyMaterial(RequestContext ctx, Map<String, Object> in) {
-        KmsKey key = keys.findKey(ctx, required(in, "KeyId"), false);
+    DeleteImportedKeyMaterialResponse deleteImportedKeyMaterial(RequestContext ctx, DeleteImportedKeyMaterialRequest in) {
+        KmsKey key = keys.findKey(ctx, required("KeyId", in.keyId()), false);
         requireExternal(key);
         synchronized (key) {
             requireNotPendingDeletion(key);
-            String only = str(in, "KeyMaterialId");
+            String only = in.keyMaterialId();
             KmsKey.Material current = key.current();
             for (KmsKey.Material m : key.materials) if (only == null || only.equals(m.id)) m.secret = null;
             if (key.pendingMaterial != null && (only == null || only.equals(key.pendingMaterial.id))) key.pendingMaterial = null;
@@ -199,10 +204,10 @@ final class KmsImports {
                 key.expirationModel = null;
                 key.validToMillis = 0;
             }
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("KeyId", key.arn);
-            if (current != null) out.put("KeyMaterialId", only != null ? only : current.id);
-            return out;
+            return DeleteImportedKeyMaterialResponse.builder()
+                    .keyId(key.arn)
+                    .keyMaterialId(current == null ? null : only != null ? only : current.id)
+                    .build();
         }
     }
 }

@@ -3,12 +3,16 @@ package dev.polystack.services.kms;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
+import dev.polystack.services.kms.api.GetKeyPolicyRequest;
+import dev.polystack.services.kms.api.GetKeyPolicyResponse;
+import dev.polystack.services.kms.api.ListKeyPoliciesRequest;
+import dev.polystack.services.kms.api.ListKeyPoliciesResponse;
+import dev.polystack.services.kms.api.PutKeyPolicyRequest;
 
 import java.util.List;
-import java.util.Map;
 
 import static dev.polystack.services.kms.KmsErrors.*;
-import static dev.polystack.services.kms.KmsInput.*;
+import static dev.polystack.services.kms.KmsValidation.*;
 import static dev.polystack.services.kms.KmsPaging.page;
 
 /** Key policies: the default one, PutKeyPolicy's JSON check, GetKeyPolicy, ListKeyPolicies (stored, not enforced). */
@@ -34,36 +38,36 @@ final class KmsPolicies {
         } catch (JsonProcessingException e) {
             throw new ServiceException("MalformedPolicyDocumentException", "The policy document is not valid JSON.");
         }
-        KmsInput.stringLength("policy", policy, 1, 131072);
+        stringLength("policy", policy, 1, 131072);
     }
 
-    private static String policyName(Map<String, Object> in) {
-        String name = str(in, "PolicyName");
+    /** A key has one policy, "default"; an absent name means it. */
+    private static String policyName(String name) {
         if (name == null) return "default";
         if (!name.equals("default")) throw notFound("No such policy exists");
         return name;
     }
 
-    Map<String, Object> getKeyPolicy(RequestContext ctx, Map<String, Object> in) {
-        KmsKey key = keys.findKey(ctx, required(in, "KeyId"), false);
-        String name = policyName(in);
-        return Map.of("Policy", key.policy, "PolicyName", name);
+    GetKeyPolicyResponse getKeyPolicy(RequestContext ctx, GetKeyPolicyRequest in) {
+        KmsKey key = keys.findKey(ctx, required("KeyId", in.keyId()), false);
+        String name = policyName(in.policyName());
+        return GetKeyPolicyResponse.builder().policy(key.policy).policyName(name).build();
     }
 
-    Map<String, Object> putKeyPolicy(RequestContext ctx, Map<String, Object> in) {
-        KmsKey key = keys.findKey(ctx, required(in, "KeyId"), false);
-        policyName(in);
-        String policy = required(in, "Policy");
+    void putKeyPolicy(RequestContext ctx, PutKeyPolicyRequest in) {
+        KmsKey key = keys.findKey(ctx, required("KeyId", in.keyId()), false);
+        policyName(in.policyName());
+        String policy = required("Policy", in.policy());
         validatePolicy(policy);
         synchronized (key) {
             requireNotPendingDeletion(key);
             key.policy = policy;
         }
-        return Map.of();
     }
 
-    Map<String, Object> listKeyPolicies(RequestContext ctx, Map<String, Object> in) {
-        keys.findKey(ctx, required(in, "KeyId"), false);
-        return page(in, List.of("default"), "PolicyNames", n -> n);
+    ListKeyPoliciesResponse listKeyPolicies(RequestContext ctx, ListKeyPoliciesRequest in) {
+        keys.findKey(ctx, required("KeyId", in.keyId()), false);
+        var page = page(in.limit(), in.marker(), List.of("default"), n -> n);
+        return ListKeyPoliciesResponse.builder().policyNames(page.items()).truncated(page.truncated()).nextMarker(page.nextMarker()).build();
     }
 }

@@ -5,6 +5,7 @@ import dev.polystack.api.ProviderEnvironment;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
 import dev.polystack.api.ServiceProvider;
+import dev.polystack.services.kms.api.*;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,13 +22,10 @@ import java.util.function.LongSupplier;
 
 import static dev.polystack.services.kms.KmsErrors.invalidState;
 import static dev.polystack.services.kms.KmsErrors.requireNotPendingDeletion;
-import static dev.polystack.services.kms.KmsInput.bool;
-import static dev.polystack.services.kms.KmsInput.enumValue;
-import static dev.polystack.services.kms.KmsInput.integer;
-import static dev.polystack.services.kms.KmsInput.range;
-import static dev.polystack.services.kms.KmsInput.required;
-import static dev.polystack.services.kms.KmsInput.str;
-import static dev.polystack.services.kms.KmsInput.validation;
+import static dev.polystack.services.kms.KmsValidation.enumValue;
+import static dev.polystack.services.kms.KmsValidation.range;
+import static dev.polystack.services.kms.KmsValidation.required;
+import static dev.polystack.services.kms.KmsValidation.validation;
 import static dev.polystack.services.kms.KmsKeySpec.USAGE_AGREEMENT;
 import static dev.polystack.services.kms.KmsKeySpec.USAGE_ENCRYPT;
 import static dev.polystack.services.kms.KmsKeySpec.USAGE_MAC;
@@ -44,7 +42,7 @@ import static dev.polystack.services.kms.KmsPaging.page;
  * {@link KmsGrants}, {@link KmsRotation}, {@link KmsTags}, {@link KmsPolicies}, {@link KmsImports}.
  * Error codes and messages follow what AWS sends.
  */
-public final class KmsProvider implements ServiceProvider, Persistable {
+public final class KmsProvider implements KmsApi, ServiceProvider, Persistable {
     static final int STATE_VERSION = 1;
     /** How often scheduled deletions and automatic rotations are applied to keys nobody asks about. */
     private static final long SWEEP_SECONDS = 60;
@@ -87,55 +85,204 @@ public final class KmsProvider implements ServiceProvider, Persistable {
 
     @Override
     public Map<String, Object> invoke(RequestContext ctx, String operation, Map<String, Object> in) {
-        return switch (operation) {
-            case "CreateKey" -> createKey(ctx, in);
-            case "DescribeKey" -> Map.of("KeyMetadata", metadata(keys.findKey(ctx, required(in, "KeyId"), true)));
-            case "ListKeys" -> listKeys(ctx, in);
-            case "UpdateKeyDescription" -> updateKeyDescription(ctx, in);
-            case "EnableKey" -> enableKey(ctx, in, true);
-            case "DisableKey" -> enableKey(ctx, in, false);
-            case "ScheduleKeyDeletion" -> scheduleKeyDeletion(ctx, in);
-            case "CancelKeyDeletion" -> cancelKeyDeletion(ctx, in);
-            case "ReplicateKey" -> replicateKey(ctx, in);
-            case "CreateAlias" -> aliases.createAlias(ctx, in);
-            case "UpdateAlias" -> aliases.updateAlias(ctx, in);
-            case "DeleteAlias" -> aliases.deleteAlias(ctx, in);
-            case "ListAliases" -> aliases.listAliases(ctx, in);
-            case "Encrypt" -> encryption.encrypt(ctx, in);
-            case "Decrypt" -> encryption.decrypt(ctx, in);
-            case "ReEncrypt" -> encryption.reEncrypt(ctx, in);
-            case "GenerateDataKey" -> encryption.generateDataKey(ctx, in, true);
-            case "GenerateDataKeyWithoutPlaintext" -> encryption.generateDataKey(ctx, in, false);
-            case "GenerateDataKeyPair" -> encryption.generateDataKeyPair(ctx, in, true);
-            case "GenerateDataKeyPairWithoutPlaintext" -> encryption.generateDataKeyPair(ctx, in, false);
-            case "GenerateRandom" -> KmsEncryption.generateRandom(in);
-            case "Sign" -> signing.sign(ctx, in);
-            case "Verify" -> signing.verify(ctx, in);
-            case "GenerateMac" -> signing.generateMac(ctx, in);
-            case "VerifyMac" -> signing.verifyMac(ctx, in);
-            case "GetPublicKey" -> signing.getPublicKey(ctx, in);
-            case "DeriveSharedSecret" -> signing.deriveSharedSecret(ctx, in);
-            case "EnableKeyRotation" -> rotation.enableKeyRotation(ctx, in, true);
-            case "DisableKeyRotation" -> rotation.enableKeyRotation(ctx, in, false);
-            case "GetKeyRotationStatus" -> rotation.getKeyRotationStatus(ctx, in);
-            case "RotateKeyOnDemand" -> rotation.rotateKeyOnDemand(ctx, in);
-            case "ListKeyRotations" -> rotation.listKeyRotations(ctx, in);
-            case "TagResource" -> tags.tagResource(ctx, in);
-            case "UntagResource" -> tags.untagResource(ctx, in);
-            case "ListResourceTags" -> tags.listResourceTags(ctx, in);
-            case "CreateGrant" -> grants.createGrant(ctx, in);
-            case "ListGrants" -> grants.listGrants(ctx, in);
-            case "ListRetirableGrants" -> grants.listRetirableGrants(ctx, in);
-            case "RetireGrant" -> grants.retireGrant(ctx, in);
-            case "RevokeGrant" -> grants.revokeGrant(ctx, in);
-            case "GetKeyPolicy" -> policies.getKeyPolicy(ctx, in);
-            case "PutKeyPolicy" -> policies.putKeyPolicy(ctx, in);
-            case "ListKeyPolicies" -> policies.listKeyPolicies(ctx, in);
-            case "GetParametersForImport" -> imports.getParametersForImport(ctx, in);
-            case "ImportKeyMaterial" -> imports.importKeyMaterial(ctx, in);
-            case "DeleteImportedKeyMaterial" -> imports.deleteImportedKeyMaterial(ctx, in);
-            default -> throw new UnsupportedOperationException(operation);
-        };
+        return OPERATIONS.invoke(this, ctx, operation, in);
+    }
+
+    // ======================================================================== operations of the other concerns
+
+    @Override
+    public void createAlias(RequestContext ctx, CreateAliasRequest in) {
+        aliases.createAlias(ctx, in);
+    }
+
+    @Override
+    public void updateAlias(RequestContext ctx, UpdateAliasRequest in) {
+        aliases.updateAlias(ctx, in);
+    }
+
+    @Override
+    public void deleteAlias(RequestContext ctx, DeleteAliasRequest in) {
+        aliases.deleteAlias(ctx, in);
+    }
+
+    @Override
+    public ListAliasesResponse listAliases(RequestContext ctx, ListAliasesRequest in) {
+        return aliases.listAliases(ctx, in);
+    }
+
+    @Override
+    public EncryptResponse encrypt(RequestContext ctx, EncryptRequest in) {
+        return encryption.encrypt(ctx, in);
+    }
+
+    @Override
+    public DecryptResponse decrypt(RequestContext ctx, DecryptRequest in) {
+        return encryption.decrypt(ctx, in);
+    }
+
+    @Override
+    public ReEncryptResponse reEncrypt(RequestContext ctx, ReEncryptRequest in) {
+        return encryption.reEncrypt(ctx, in);
+    }
+
+    @Override
+    public GenerateDataKeyResponse generateDataKey(RequestContext ctx, GenerateDataKeyRequest in) {
+        return encryption.generateDataKey(ctx, new KmsEncryption.DataKeyRequest(in.keyId(), in.keySpecAsString(),
+                in.numberOfBytes(), in.encryptionContext(), in.recipient(), in.dryRun()), true);
+    }
+
+    @Override
+    public GenerateDataKeyWithoutPlaintextResponse generateDataKeyWithoutPlaintext(RequestContext ctx, GenerateDataKeyWithoutPlaintextRequest in) {
+        GenerateDataKeyResponse out = encryption.generateDataKey(ctx, new KmsEncryption.DataKeyRequest(in.keyId(),
+                in.keySpecAsString(), in.numberOfBytes(), in.encryptionContext(), null, in.dryRun()), false);
+        return GenerateDataKeyWithoutPlaintextResponse.builder()
+                .ciphertextBlob(out.ciphertextBlob()).keyId(out.keyId()).keyMaterialId(out.keyMaterialId()).build();
+    }
+
+    @Override
+    public GenerateDataKeyPairResponse generateDataKeyPair(RequestContext ctx, GenerateDataKeyPairRequest in) {
+        return encryption.generateDataKeyPair(ctx, new KmsEncryption.DataKeyPairRequest(in.keyId(), in.keyPairSpecAsString(),
+                in.encryptionContext(), in.recipient(), in.dryRun()), true);
+    }
+
+    @Override
+    public GenerateDataKeyPairWithoutPlaintextResponse generateDataKeyPairWithoutPlaintext(RequestContext ctx,
+                                                                                         GenerateDataKeyPairWithoutPlaintextRequest in) {
+        GenerateDataKeyPairResponse out = encryption.generateDataKeyPair(ctx, new KmsEncryption.DataKeyPairRequest(in.keyId(),
+                in.keyPairSpecAsString(), in.encryptionContext(), null, in.dryRun()), false);
+        return GenerateDataKeyPairWithoutPlaintextResponse.builder()
+                .privateKeyCiphertextBlob(out.privateKeyCiphertextBlob()).publicKey(out.publicKey()).keyId(out.keyId())
+                .keyPairSpec(out.keyPairSpecAsString()).keyMaterialId(out.keyMaterialId()).build();
+    }
+
+    @Override
+    public GenerateRandomResponse generateRandom(RequestContext ctx, GenerateRandomRequest in) {
+        return KmsEncryption.generateRandom(in);
+    }
+
+    @Override
+    public SignResponse sign(RequestContext ctx, SignRequest in) {
+        return signing.sign(ctx, in);
+    }
+
+    @Override
+    public VerifyResponse verify(RequestContext ctx, VerifyRequest in) {
+        return signing.verify(ctx, in);
+    }
+
+    @Override
+    public GenerateMacResponse generateMac(RequestContext ctx, GenerateMacRequest in) {
+        return signing.generateMac(ctx, in);
+    }
+
+    @Override
+    public VerifyMacResponse verifyMac(RequestContext ctx, VerifyMacRequest in) {
+        return signing.verifyMac(ctx, in);
+    }
+
+    @Override
+    public GetPublicKeyResponse getPublicKey(RequestContext ctx, GetPublicKeyRequest in) {
+        return signing.getPublicKey(ctx, in.keyId());
+    }
+
+    @Override
+    public DeriveSharedSecretResponse deriveSharedSecret(RequestContext ctx, DeriveSharedSecretRequest in) {
+        return signing.deriveSharedSecret(ctx, in);
+    }
+
+    @Override
+    public void enableKeyRotation(RequestContext ctx, EnableKeyRotationRequest in) {
+        rotation.setKeyRotation(ctx, in.keyId(), in.rotationPeriodInDays(), true);
+    }
+
+    @Override
+    public void disableKeyRotation(RequestContext ctx, DisableKeyRotationRequest in) {
+        rotation.setKeyRotation(ctx, in.keyId(), null, false);
+    }
+
+    @Override
+    public GetKeyRotationStatusResponse getKeyRotationStatus(RequestContext ctx, GetKeyRotationStatusRequest in) {
+        return rotation.getKeyRotationStatus(ctx, in.keyId());
+    }
+
+    @Override
+    public RotateKeyOnDemandResponse rotateKeyOnDemand(RequestContext ctx, RotateKeyOnDemandRequest in) {
+        return RotateKeyOnDemandResponse.builder().keyId(rotation.rotateKeyOnDemand(ctx, in.keyId())).build();
+    }
+
+    @Override
+    public ListKeyRotationsResponse listKeyRotations(RequestContext ctx, ListKeyRotationsRequest in) {
+        return rotation.listKeyRotations(ctx, in);
+    }
+
+    @Override
+    public void tagResource(RequestContext ctx, TagResourceRequest in) {
+        tags.tagResource(ctx, in);
+    }
+
+    @Override
+    public void untagResource(RequestContext ctx, UntagResourceRequest in) {
+        tags.untagResource(ctx, in);
+    }
+
+    @Override
+    public ListResourceTagsResponse listResourceTags(RequestContext ctx, ListResourceTagsRequest in) {
+        return tags.listResourceTags(ctx, in);
+    }
+
+    @Override
+    public CreateGrantResponse createGrant(RequestContext ctx, CreateGrantRequest in) {
+        return grants.createGrant(ctx, in);
+    }
+
+    @Override
+    public ListGrantsResponse listGrants(RequestContext ctx, ListGrantsRequest in) {
+        return grants.listGrants(ctx, in);
+    }
+
+    @Override
+    public ListGrantsResponse listRetirableGrants(RequestContext ctx, ListRetirableGrantsRequest in) {
+        return grants.listRetirableGrants(ctx, in);
+    }
+
+    @Override
+    public void retireGrant(RequestContext ctx, RetireGrantRequest in) {
+        grants.retireGrant(ctx, in);
+    }
+
+    @Override
+    public void revokeGrant(RequestContext ctx, RevokeGrantRequest in) {
+        grants.revokeGrant(ctx, in);
+    }
+
+    @Override
+    public GetKeyPolicyResponse getKeyPolicy(RequestContext ctx, GetKeyPolicyRequest in) {
+        return policies.getKeyPolicy(ctx, in);
+    }
+
+    @Override
+    public void putKeyPolicy(RequestContext ctx, PutKeyPolicyRequest in) {
+        policies.putKeyPolicy(ctx, in);
+    }
+
+    @Override
+    public ListKeyPoliciesResponse listKeyPolicies(RequestContext ctx, ListKeyPoliciesRequest in) {
+        return policies.listKeyPolicies(ctx, in);
+    }
+
+    @Override
+    public GetParametersForImportResponse getParametersForImport(RequestContext ctx, GetParametersForImportRequest in) {
+        return imports.getParametersForImport(ctx, in);
+    }
+
+    @Override
+    public ImportKeyMaterialResponse importKeyMaterial(RequestContext ctx, ImportKeyMaterialRequest in) {
+        return imports.importKeyMaterial(ctx, in);
+    }
+
+    @Override
+    public DeleteImportedKeyMaterialResponse deleteImportedKeyMaterial(RequestContext ctx, DeleteImportedKeyMaterialRequest in) {
+        return imports.deleteImportedKeyMaterial(ctx, in);
     }
 
     /** Applies due deletions and rotations everywhere (the scheduler runs this every minute). */
@@ -154,9 +301,10 @@ public final class KmsProvider implements ServiceProvider, Persistable {
 
     // ======================================================================== keys
 
-    private Map<String, Object> createKey(RequestContext ctx, Map<String, Object> in) {
-        String specName = str(in, "KeySpec");
-        String cmkSpec = str(in, "CustomerMasterKeySpec");
+    @Override
+    public CreateKeyResponse createKey(RequestContext ctx, CreateKeyRequest in) {
+        String specName = in.keySpecAsString();
+        String cmkSpec = in.customerMasterKeySpecAsString();
         if (specName != null && cmkSpec != null) {
             throw validation("You cannot specify KeySpec and CustomerMasterKeySpec in the same request. CustomerMasterKeySpec is deprecated.");
         }
@@ -164,10 +312,10 @@ public final class KmsProvider implements ServiceProvider, Persistable {
         if (specName == null) specName = cmkSpec;
         KmsKeySpec spec = specName == null ? KmsKeySpec.SYMMETRIC_DEFAULT : KmsKeySpec.parse(specName);
         if (spec == null) {
-            throw validation("1 validation error detected: Value '" + specName + "' at '" + KmsInput.path(specMember)
+            throw validation("1 validation error detected: Value '" + specName + "' at '" + KmsValidation.path(specMember)
                     + "' failed to satisfy constraint: Member must satisfy enum value set: " + KmsKeySpec.ENUM_MESSAGE_ORDER);
         }
-        String usage = enumValue(in, "KeyUsage", KEY_USAGES, "[ENCRYPT_DECRYPT, SIGN_VERIFY, GENERATE_VERIFY_MAC]");
+        String usage = enumValue("KeyUsage", in.keyUsageAsString(), KEY_USAGES, "[ENCRYPT_DECRYPT, SIGN_VERIFY, GENERATE_VERIFY_MAC]");
         if (usage == null) {
             if (spec != KmsKeySpec.SYMMETRIC_DEFAULT) {
                 throw validation("You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.");
@@ -177,21 +325,21 @@ public final class KmsProvider implements ServiceProvider, Persistable {
         if (!spec.usages().contains(usage)) {
             throw validation("KeyUsage " + usage + " is not compatible with KeySpec " + spec.name());
         }
-        String origin = enumValue(in, "Origin", List.of("AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"));
+        String origin = enumValue("Origin", in.originAsString(), List.of("AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"));
         if (origin == null) origin = "AWS_KMS";
         if (!origin.equals("AWS_KMS") && !origin.equals("EXTERNAL")) {
             throw new ServiceException("UnsupportedOperationException", "Origin " + origin + " is not supported.");
         }
-        String description = str(in, "Description");
-        KmsInput.stringLength("description", description, 0, 8192);
-        String policy = str(in, "Policy");
+        String description = in.description();
+        KmsValidation.stringLength("description", description, 0, 8192);
+        String policy = in.policy();
         if (policy != null) KmsPolicies.validatePolicy(policy);
         // LocalStack's conventions for tests that need fixed keys: the _custom_key_material_ tag (base64) sets the
         // material and is not kept as a tag; the _custom_id_ tag sets the key id and is kept.
-        List<Object> requestTags = in.get("Tags") instanceof List<?> l ? new ArrayList<>(l) : null;
+        List<Tag> requestTags = in.tags() == null ? null : new ArrayList<>(in.tags());
         byte[] customMaterial = requestTags == null ? null : takeCustomMaterial(requestTags);
         LinkedHashMap<String, String> tags = KmsTags.validateTags(requestTags, new LinkedHashMap<>());
-        boolean multiRegion = bool(in, "MultiRegion");
+        boolean multiRegion = Boolean.TRUE.equals(in.multiRegion());
         String customId = tags.get(CUSTOM_ID_TAG);
         if (customId != null && keys.region(ctx).keys.containsKey(customId)) {
             throw new ServiceException("AlreadyExistsException", "A key with id " + customId + " already exists.");
@@ -229,19 +377,20 @@ public final class KmsProvider implements ServiceProvider, Persistable {
         KmsRegion region = keys.region(ctx);
         key.sequence = region.sequence.incrementAndGet();
         region.keys.put(key.keyId, key);
-        return Map.of("KeyMetadata", metadata(key));
+        return CreateKeyResponse.builder().keyMetadata(metadata(key)).build();
     }
 
     static final String CUSTOM_ID_TAG = "_custom_id_";
     static final String CUSTOM_MATERIAL_TAG = "_custom_key_material_";
 
     /** Removes the _custom_key_material_ tag from {@code tags} and returns its decoded value, or null. */
-    private static byte[] takeCustomMaterial(List<Object> tags) {
+    private static byte[] takeCustomMaterial(List<Tag> tags) {
         for (int i = 0; i < tags.size(); i++) {
-            if (tags.get(i) instanceof Map<?, ?> tag && CUSTOM_MATERIAL_TAG.equals(tag.get("TagKey"))) {
+            Tag tag = tags.get(i);
+            if (tag != null && CUSTOM_MATERIAL_TAG.equals(tag.tagKey())) {
                 tags.remove(i);
                 try {
-                    return java.util.Base64.getDecoder().decode(String.valueOf(tag.get("TagValue")).trim());
+                    return java.util.Base64.getDecoder().decode(String.valueOf(tag.tagValue()).trim());
                 } catch (IllegalArgumentException e) {
                     throw validation("The " + CUSTOM_MATERIAL_TAG + " tag must hold base64-encoded key material.");
                 }
@@ -250,82 +399,100 @@ public final class KmsProvider implements ServiceProvider, Persistable {
         return null;
     }
 
-    private Map<String, Object> metadata(KmsKey k) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("AWSAccountId", k.accountId);
-        m.put("KeyId", k.keyId);
-        m.put("Arn", k.arn);
-        m.put("CreationDate", Instant.ofEpochMilli(k.createdMillis));
-        m.put("Enabled", "Enabled".equals(k.keyState));
-        m.put("Description", k.description);
-        m.put("KeyUsage", k.keyUsage);
-        m.put("KeyState", k.keyState);
-        if ("PendingDeletion".equals(k.keyState)) m.put("DeletionDate", Instant.ofEpochMilli(k.deletionMillis));
-        m.put("Origin", k.origin);
-        m.put("KeyManager", k.keyManager);
-        m.put("CustomerMasterKeySpec", k.keySpec.name());
-        m.put("KeySpec", k.keySpec.name());
-        putIfAny(m, "EncryptionAlgorithms", k.keySpec.encryptionAlgorithms(k.keyUsage));
-        putIfAny(m, "SigningAlgorithms", k.keySpec.signingAlgorithms(k.keyUsage));
-        putIfAny(m, "KeyAgreementAlgorithms", k.keySpec.keyAgreementAlgorithms(k.keyUsage));
-        putIfAny(m, "MacAlgorithms", k.keySpec.macAlgorithms(k.keyUsage));
-        m.put("MultiRegion", k.multiRegion);
-        if (k.multiRegion) m.put("MultiRegionConfiguration", multiRegionConfiguration(k));
+    private KeyMetadata metadata(KmsKey k) {
+        var m = KeyMetadata.builder()
+                .awsAccountId(k.accountId)
+                .keyId(k.keyId)
+                .arn(k.arn)
+                .creationDate(Instant.ofEpochMilli(k.createdMillis))
+                .enabled("Enabled".equals(k.keyState))
+                .description(k.description)
+                .keyUsage(k.keyUsage)
+                .keyState(k.keyState);
+        if ("PendingDeletion".equals(k.keyState)) m.deletionDate(Instant.ofEpochMilli(k.deletionMillis));
+        m.origin(k.origin)
+                .keyManager(k.keyManager)
+                .customerMasterKeySpec(k.keySpec.name())
+                .keySpec(k.keySpec.name())
+                .encryptionAlgorithms(nonEmpty(k.keySpec.encryptionAlgorithms(k.keyUsage)))
+                .signingAlgorithms(nonEmpty(k.keySpec.signingAlgorithms(k.keyUsage)))
+                .keyAgreementAlgorithms(nonEmpty(k.keySpec.keyAgreementAlgorithms(k.keyUsage)))
+                .macAlgorithms(nonEmpty(k.keySpec.macAlgorithms(k.keyUsage)))
+                .multiRegion(k.multiRegion);
+        if (k.multiRegion) m.multiRegionConfiguration(multiRegionConfiguration(k));
         if ("EXTERNAL".equals(k.origin) && k.expirationModel != null && k.hasUsableMaterial()) {
-            m.put("ExpirationModel", k.expirationModel);
-            if (k.validToMillis > 0) m.put("ValidTo", Instant.ofEpochMilli(k.validToMillis));
+            m.expirationModel(k.expirationModel);
+            if (k.validToMillis > 0) m.validTo(Instant.ofEpochMilli(k.validToMillis));
         }
         KmsKey.Material current = k.current();
-        if (k.keySpec == KmsKeySpec.SYMMETRIC_DEFAULT && current != null) m.put("CurrentKeyMaterialId", current.id);
-        return m;
+        if (k.keySpec == KmsKeySpec.SYMMETRIC_DEFAULT && current != null) m.currentKeyMaterialId(current.id);
+        return m.build();
     }
 
-    static void putIfAny(Map<String, Object> m, String member, List<String> values) {
-        if (!values.isEmpty()) m.put(member, values);
+    /** AWS leaves out an empty algorithm list. */
+    static List<String> nonEmpty(List<String> values) {
+        return values.isEmpty() ? null : values;
     }
 
-    private Map<String, Object> multiRegionConfiguration(KmsKey k) {
+    private MultiRegionConfiguration multiRegionConfiguration(KmsKey k) {
         String partition = partitionOf(k.arn);
-        List<Object> replicaKeys = new ArrayList<>();
+        List<MultiRegionKey> replicaKeys = new ArrayList<>();
         for (String r : keys.replicaRegions(k)) {
-            replicaKeys.add(Map.of("Arn", keyArn(partition, r, k.accountId, k.keyId), "Region", r));
+            replicaKeys.add(MultiRegionKey.builder().arn(keyArn(partition, r, k.accountId, k.keyId)).region(r).build());
         }
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("MultiRegionKeyType", k.multiRegionType);
-        c.put("PrimaryKey", Map.of("Arn", keyArn(partition, k.primaryRegion, k.accountId, k.keyId), "Region", k.primaryRegion));
-        c.put("ReplicaKeys", replicaKeys);
-        return c;
+        return MultiRegionConfiguration.builder()
+                .multiRegionKeyType(k.multiRegionType)
+                .primaryKey(MultiRegionKey.builder().arn(keyArn(partition, k.primaryRegion, k.accountId, k.keyId)).region(k.primaryRegion).build())
+                .replicaKeys(replicaKeys)
+                .build();
     }
 
-    private Map<String, Object> listKeys(RequestContext ctx, Map<String, Object> in) {
-        return page(in, keys.keysInOrder(ctx), "Keys", k -> Map.of("KeyId", k.keyId, "KeyArn", k.arn));
+    @Override
+    public DescribeKeyResponse describeKey(RequestContext ctx, DescribeKeyRequest in) {
+        return DescribeKeyResponse.builder().keyMetadata(metadata(keys.findKey(ctx, required("KeyId", in.keyId()), true))).build();
     }
 
-    private Map<String, Object> updateKeyDescription(RequestContext ctx, Map<String, Object> in) {
-        KmsKey key = keys.findKey(ctx, required(in, "KeyId"), false);
-        String description = required(in, "Description");
-        KmsInput.stringLength("description", description, 0, 8192);
+    @Override
+    public ListKeysResponse listKeys(RequestContext ctx, ListKeysRequest in) {
+        var page = page(in.limit(), in.marker(), keys.keysInOrder(ctx), k -> KeyListEntry.builder().keyId(k.keyId).keyArn(k.arn).build());
+        return ListKeysResponse.builder().keys(page.items()).truncated(page.truncated()).nextMarker(page.nextMarker()).build();
+    }
+
+    @Override
+    public void updateKeyDescription(RequestContext ctx, UpdateKeyDescriptionRequest in) {
+        KmsKey key = keys.findKey(ctx, required("KeyId", in.keyId()), false);
+        String description = required("Description", in.description());
+        KmsValidation.stringLength("description", description, 0, 8192);
         requireNotPendingDeletion(key);
         synchronized (key) {
             key.description = description;
         }
-        return Map.of();
     }
 
-    private Map<String, Object> enableKey(RequestContext ctx, Map<String, Object> in, boolean enable) {
-        KmsKey key = keys.findKey(ctx, required(in, "KeyId"), false);
+    @Override
+    public void enableKey(RequestContext ctx, EnableKeyRequest in) {
+        setEnabled(ctx, in.keyId(), true);
+    }
+
+    @Override
+    public void disableKey(RequestContext ctx, DisableKeyRequest in) {
+        setEnabled(ctx, in.keyId(), false);
+    }
+
+    private void setEnabled(RequestContext ctx, String keyId, boolean enable) {
+        KmsKey key = keys.findKey(ctx, required("KeyId", keyId), false);
         synchronized (key) {
             requireNotPendingDeletion(key);
             if ("PendingImport".equals(key.keyState)) throw invalidState(key.arn + " is pending import.");
             key.keyState = enable ? "Enabled" : "Disabled";
         }
-        return Map.of();
     }
 
-    private Map<String, Object> scheduleKeyDeletion(RequestContext ctx, Map<String, Object> in) {
-        Integer days = integer(in, "PendingWindowInDays");
+    @Override
+    public ScheduleKeyDeletionResponse scheduleKeyDeletion(RequestContext ctx, ScheduleKeyDeletionRequest in) {
+        Integer days = in.pendingWindowInDays();
         range("PendingWindowInDays", days, 7, 30);
-        KmsKey key = keys.findKey(ctx, required(in, "KeyId"), false);
+        KmsKey key = keys.findKey(ctx, required("KeyId", in.keyId()), false);
         int window = days == null ? 30 : days;
         synchronized (key) {
             requireNotPendingDeletion(key);
@@ -333,37 +500,39 @@ public final class KmsProvider implements ServiceProvider, Persistable {
             key.pendingWindowDays = window;
             key.deletionMillis = keys.now() + window * KmsKeyStore.DAY_MILLIS;
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("KeyId", key.arn);
-        out.put("DeletionDate", Instant.ofEpochMilli(key.deletionMillis));
-        out.put("KeyState", "PendingDeletion");
-        out.put("PendingWindowInDays", window);
-        return out;
+        return ScheduleKeyDeletionResponse.builder()
+                .keyId(key.arn)
+                .deletionDate(Instant.ofEpochMilli(key.deletionMillis))
+                .keyState("PendingDeletion")
+                .pendingWindowInDays(window)
+                .build();
     }
 
-    private Map<String, Object> cancelKeyDeletion(RequestContext ctx, Map<String, Object> in) {
-        KmsKey key = keys.findKey(ctx, required(in, "KeyId"), false);
+    @Override
+    public CancelKeyDeletionResponse cancelKeyDeletion(RequestContext ctx, CancelKeyDeletionRequest in) {
+        KmsKey key = keys.findKey(ctx, required("KeyId", in.keyId()), false);
         synchronized (key) {
             if (!"PendingDeletion".equals(key.keyState)) throw invalidState(key.arn + " is not pending deletion.");
             key.keyState = key.hasUsableMaterial() ? "Disabled" : "PendingImport";
             key.deletionMillis = 0;
             key.pendingWindowDays = null;
         }
-        return Map.of("KeyId", key.arn);
+        return CancelKeyDeletionResponse.builder().keyId(key.arn).build();
     }
 
     // ======================================================================== multi-Region keys
 
-    private Map<String, Object> replicateKey(RequestContext ctx, Map<String, Object> in) {
-        KmsKey primary = keys.findKey(ctx, required(in, "KeyId"), false);
-        String replicaRegion = required(in, "ReplicaRegion");
+    @Override
+    public ReplicateKeyResponse replicateKey(RequestContext ctx, ReplicateKeyRequest in) {
+        KmsKey primary = keys.findKey(ctx, required("KeyId", in.keyId()), false);
+        String replicaRegion = required("ReplicaRegion", in.replicaRegion());
         if (!primary.multiRegion || !"PRIMARY".equals(primary.multiRegionType)) {
             throw new ServiceException("UnsupportedOperationException", primary.arn + " is not a multi-region primary key.");
         }
         if (replicaRegion.equals(primary.region)) {
             throw validation("The replica region " + replicaRegion + " must be different from the primary key region.");
         }
-        String policy = str(in, "Policy");
+        String policy = in.policy();
         if (policy != null) KmsPolicies.validatePolicy(policy);
         KmsRegion target = keys.region(primary.accountId, replicaRegion);
         if (target.keys.containsKey(primary.keyId)) {
@@ -375,13 +544,13 @@ public final class KmsProvider implements ServiceProvider, Persistable {
         replica.region = replicaRegion;
         replica.arn = keyArn(partitionOf(primary.arn), replicaRegion, primary.accountId, primary.keyId);
         replica.createdMillis = keys.now();
-        String description = str(in, "Description");
+        String description = in.description();
         replica.description = description == null ? "" : description;
         replica.keySpec = primary.keySpec;
         replica.keyUsage = primary.keyUsage;
         replica.origin = primary.origin;
         replica.policy = policy != null ? policy : KmsPolicies.defaultPolicy(partitionOf(primary.arn), primary.accountId);
-        replica.tags = KmsTags.validateTags(in.get("Tags"), new LinkedHashMap<>());
+        replica.tags = KmsTags.validateTags(in.tags(), new LinkedHashMap<>());
         replica.multiRegion = true;
         replica.multiRegionType = "REPLICA";
         replica.primaryRegion = primary.region;
@@ -394,18 +563,13 @@ public final class KmsProvider implements ServiceProvider, Persistable {
         }
         target.keys.put(replica.keyId, replica);
         // AWS answers while the replica is still being created
-        Map<String, Object> shown = metadata(replica);
-        shown.put("KeyState", "Creating");
-        shown.put("Enabled", false);
-        shown.remove("CurrentKeyMaterialId");
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("ReplicaKeyMetadata", shown);
-        out.put("ReplicaPolicy", replica.policy);
-        if (in.get("Tags") != null) { // AWS answers ReplicaTags only when the request gave tags
-            out.put("ReplicaTags", replica.tags.entrySet().stream()
-                    .map(e -> (Object) Map.of("TagKey", e.getKey(), "TagValue", e.getValue())).toList());
-        }
-        return out;
+        KeyMetadata shown = metadata(replica).toBuilder().keyState("Creating").enabled(false).currentKeyMaterialId(null).build();
+        return ReplicateKeyResponse.builder()
+                .replicaKeyMetadata(shown)
+                .replicaPolicy(replica.policy)
+                // AWS answers ReplicaTags only when the request gave tags
+                .replicaTags(in.tags() == null ? null : KmsTags.tagList(replica.tags))
+                .build();
     }
 
     // ======================================================================== persistence

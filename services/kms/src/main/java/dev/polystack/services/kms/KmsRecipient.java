@@ -3,6 +3,7 @@ package dev.polystack.services.kms;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import dev.polystack.api.ServiceException;
+import dev.polystack.services.kms.api.RecipientInfo;
 import org.bouncycastle.asn1.DERNull;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
@@ -20,7 +21,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.spec.X509EncodedKeySpec;
-import java.util.Map;
 
 /**
  * {@code Recipient} on Decrypt, GenerateDataKey, GenerateDataKeyPair and GenerateRandom (AWS Nitro Enclaves): instead
@@ -37,14 +37,15 @@ final class KmsRecipient {
     }
 
     /** The recipient's public key, or null when the request names no recipient. */
-    static PublicKey of(Map<String, Object> in) {
-        if (!(in.get("Recipient") instanceof Map<?, ?> recipient)) return null;
-        Object algorithm = recipient.get("KeyEncryptionAlgorithm");
+    static PublicKey of(RecipientInfo recipient) {
+        if (recipient == null) return null;
+        String algorithm = recipient.keyEncryptionAlgorithmAsString();
         if (algorithm != null && !"RSAES_OAEP_SHA_256".equals(algorithm)) {
             throw new ServiceException("ValidationException", "1 validation error detected: Value '" + algorithm
                     + "' at 'recipient.keyEncryptionAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: [RSAES_OAEP_SHA_256]");
         }
-        if (!(recipient.get("AttestationDocument") instanceof byte[] document) || document.length == 0) {
+        byte[] document = recipient.attestationDocument();
+        if (document == null || document.length == 0) {
             throw new ServiceException("ValidationException", "The attestation document is missing.");
         }
         return publicKeyOf(document);

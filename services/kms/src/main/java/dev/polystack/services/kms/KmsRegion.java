@@ -32,8 +32,37 @@ public final class KmsRegion {
         public String retiringPrincipal;
         public String issuingAccount;
         public List<String> operations = new ArrayList<>();
-        /** The Constraints tree as given (EncryptionContextSubset / EncryptionContextEquals). */
-        public Map<String, Object> constraints;
+        /** The grant's constraints as given, or null. */
+        public Constraints constraints;
+    }
+
+    /** A grant's encryption context constraints (persisted under AWS's member names). */
+    public static final class Constraints {
+        @com.fasterxml.jackson.annotation.JsonProperty("EncryptionContextSubset")
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        public Map<String, String> encryptionContextSubset;
+        @com.fasterxml.jackson.annotation.JsonProperty("EncryptionContextEquals")
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        public Map<String, String> encryptionContextEquals;
+
+        static Constraints of(dev.polystack.services.kms.api.GrantConstraints given) {
+            if (given == null) return null;
+            Constraints c = new Constraints();
+            c.encryptionContextSubset = given.encryptionContextSubset();
+            c.encryptionContextEquals = given.encryptionContextEquals();
+            return c;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Constraints c && java.util.Objects.equals(encryptionContextSubset, c.encryptionContextSubset)
+                    && java.util.Objects.equals(encryptionContextEquals, c.encryptionContextEquals);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(encryptionContextSubset, encryptionContextEquals);
+        }
     }
 
     /** Keys in creation order. */

@@ -2,15 +2,17 @@ package dev.polystack.services.kms;
 
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
+import dev.polystack.services.kms.api.GetKeyRotationStatusResponse;
+import dev.polystack.services.kms.api.ListKeyRotationsRequest;
+import dev.polystack.services.kms.api.ListKeyRotationsResponse;
+import dev.polystack.services.kms.api.RotationsListEntry;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import static dev.polystack.services.kms.KmsErrors.*;
-import static dev.polystack.services.kms.KmsInput.*;
+import static dev.polystack.services.kms.KmsValidation.*;
 import static dev.polystack.services.kms.KmsPaging.page;
 
 /** Key rotation: automatic (period 90-2560 days, applied by {@link KmsKeyStore#settle}) and on demand. */
@@ -31,10 +33,10 @@ final class KmsRotation {
         }
     }
 
-    Map<String, Object> enableKeyRotation(RequestContext ctx, Map<String, Object> in, boolean enable) {
-        Integer period = integer(in, "RotationPeriodInDays");
+    /** EnableKeyRotation ({@code period} optional) and DisableKeyRotation ({@code period} null). */
+    void setKeyRotation(RequestContext ctx, String keyId, Integer period, boolean enable) {
         if (enable) range("RotationPeriodInDays", period, 90, 2560);
-        KmsKey key = keys.findKey(ctx, required(in, "KeyId"), false);
+        KmsKey key = keys.findKey(ctx, required("KeyId", keyId), false);
         synchronized (key) {
             requireNotPendingDeletion(key);
             if ("Disabled".equals(key.keyState)) throw new ServiceException("DisabledException", key.arn + " is disabled.");
@@ -47,23 +49,20 @@ final class KmsRotation {
                 key.rotationEnabled = false;
             }
         }
-        return Map.of();
     }
 
-    Map<String, Object> getKeyRotationStatus(RequestContext ctx, Map<String, Object> in) {
-        KmsKey key = keys.findKey(ctx, required(in, "KeyId"), false);
+    GetKeyRotationStatusResponse getKeyRotationStatus(RequestContext ctx, String keyId) {
+        KmsKey key = keys.findKey(ctx, required("KeyId", keyId), false);
         requireNotPendingDeletion(key);
         if (key.keySpec != KmsKeySpec.SYMMETRIC_DEFAULT) throw new ServiceException("UnsupportedOperationException", null);
-        Map<String, Object> out = new LinkedHashMap<>();
+        var out = GetKeyRotationStatusResponse.builder();
         synchronized (key) {
-            out.put("KeyRotationEnabled", key.rotationEnabled);
-            out.put("KeyId", key.arn);
+            out.keyRotationEnabled(key.rotationEnabled).keyId(key.arn);
             if (key.rotationEnabled) {
-                out.put("RotationPeriodInDays", key.rotationPeriodDays);
-                out.put("NextRotationDate", Instant.ofEpochMilli(nextRotationMillis(key)));
+                out.rotationPeriodInDays(key.rotationPeriodDays).nextRotationDate(Instant.ofEpochMilli(nextRotationMillis(key)));
             }
         }
-        return out;
+        return out.build();
     }
 
     private static long nextRotationMillis(KmsKey key) {
@@ -98,8 +97,9 @@ final class KmsRotation {
         key.rotations = next;
     }
 
-    Map<String, Object> rotateKeyOnDemand(RequestContext ctx, Map<String, Object> in) {
-        KmsKey key = keys.findKey(ctx, required(in, "KeyId"), false);
+    /** RotateKeyOnDemand: the key's ARN. */
+    String rotateKeyOnDemand(RequestContext ctx, String keyId) {
+        KmsKey key = keys.findKey(ctx, required("KeyId", keyId), false);
         synchronized (key) {
             requireUsable(key);
             if (key.keySpec != KmsKeySpec.SYMMETRIC_DEFAULT) throw new ServiceException("UnsupportedOperationException", null);
@@ -111,7 +111,7 @@ final class KmsRotation {
                 key.addMaterial(key.pendingMaterial);
                 recordRotation(key, key.pendingMaterial.id, "ON_DEMAND", keys.now());
                 key.pendingMaterial = null;
-                return Map.of("KeyId", key.arn);
+                return key.arn;
             }
             requireAutomaticallyRotatable(key);
             long onDemand = key.rotations.stream().filter(r -> "ON_DEMAND".equals(r.type)).count();
@@ -121,19 +121,18 @@ final class KmsRotation {
             }
             rotate(key, "ON_DEMAND", keys.now());
         }
-        return Map.of("KeyId", key.arn);
+        return key.arn;
     }
 
-    Map<String, Object> listKeyRotations(RequestContext ctx, Map<String, Object> in) {
-        KmsKey key = keys.findKey(ctx, required(in, "KeyId"), false);
+    ListKeyRotationsResponse listKeyRotations(RequestContext ctx, ListKeyRotationsRequest in) {
+        KmsKey key = keys.findKey(ctx, required("KeyId", in.keyId()), false);
         if (key.keySpec != KmsKeySpec.SYMMETRIC_DEFAULT) throw new ServiceException("UnsupportedOperationException", null);
-        return page(in, List.copyOf(key.rotations), "Rotations", r -> {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("KeyId", key.arn);
-            e.put("KeyMaterialId", r.materialId);
-            e.put("RotationDate", Instant.ofEpochMilli(r.dateMillis));
-            e.put("RotationType", r.type);
-            return e;
-        });
+        var page = page(in.limit(), in.marker(), List.copyOf(key.rotations), r -> RotationsListEntry.builder()
+                .keyId(key.arn)
+                .keyMaterialId(r.materialId)
+                .rotationDate(Instant.ofEpochMilli(r.dateMillis))
+                .rotationType(r.type)
+                .build());
+        return ListKeyRotationsResponse.builder().rotations(page.items()).truncated(page.truncated()).nextMarker(page.nextMarker()).build();
     }
 }

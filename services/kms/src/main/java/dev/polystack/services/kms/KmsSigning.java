@@ -3,13 +3,22 @@ package dev.polystack.services.kms;
 import java.security.GeneralSecurityException;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
+import dev.polystack.services.kms.api.DeriveSharedSecretRequest;
+import dev.polystack.services.kms.api.DeriveSharedSecretResponse;
+import dev.polystack.services.kms.api.GenerateMacRequest;
+import dev.polystack.services.kms.api.GenerateMacResponse;
+import dev.polystack.services.kms.api.GetPublicKeyResponse;
+import dev.polystack.services.kms.api.SignRequest;
+import dev.polystack.services.kms.api.SignResponse;
+import dev.polystack.services.kms.api.VerifyMacRequest;
+import dev.polystack.services.kms.api.VerifyMacResponse;
+import dev.polystack.services.kms.api.VerifyRequest;
+import dev.polystack.services.kms.api.VerifyResponse;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import static dev.polystack.services.kms.KmsErrors.*;
-import static dev.polystack.services.kms.KmsInput.*;
+import static dev.polystack.services.kms.KmsValidation.*;
 import static dev.polystack.services.kms.KmsKeySpec.USAGE_AGREEMENT;
 import static dev.polystack.services.kms.KmsKeySpec.USAGE_MAC;
 import static dev.polystack.services.kms.KmsKeySpec.USAGE_SIGN;
@@ -27,11 +36,10 @@ final class KmsSigning {
         this.keys = keys;
     }
 
-    private static byte[] digestToSign(Map<String, Object> in, String algorithm) {
-        byte[] message = blob(in, "Message");
+    private static byte[] digestToSign(byte[] message, String messageType, String algorithm) {
         if (message == null) message = new byte[0];
         blobLength("Message", message, 1, 4096);
-        String type = enumValue(in, "MessageType", List.of("RAW", "DIGEST", "EXTERNAL_MU"));
+        String type = enumValue("MessageType", messageType, List.of("RAW", "DIGEST", "EXTERNAL_MU"));
         if (KmsCrypto.signsWholeMessage(algorithm)) {
             if (type != null && !type.equals("RAW")) {
                 throw validation("The " + algorithm + " signing algorithm does not support the " + type + " message type.");
@@ -49,8 +57,8 @@ final class KmsSigning {
     }
 
     /** The key of a Sign/Verify or GenerateMac/VerifyMac call: found, usable, of that usage, and able to run {@code algorithm}. */
-    private KmsKey keyFor(RequestContext ctx, Map<String, Object> in, String usage, String algorithm, String operation) {
-        KmsKey key = keys.findKey(ctx, required(in, "KeyId"), true);
+    private KmsKey keyFor(RequestContext ctx, String keyId, String usage, String algorithm, String operation) {
+        KmsKey key = keys.findKey(ctx, required("KeyId", keyId), true);
         requireUsable(key);
         requireUsage(key, usage, operation);
         List<String> allowed = USAGE_MAC.equals(usage) ? key.keySpec.macAlgorithms(key.keyUsage)
@@ -59,116 +67,98 @@ final class KmsSigning {
         return key;
     }
 
-    private KmsKey signingKey(RequestContext ctx, Map<String, Object> in, String algorithm, String operation) {
-        return keyFor(ctx, in, USAGE_SIGN, algorithm, operation);
+    private KmsKey signingKey(RequestContext ctx, String keyId, String algorithm, String operation) {
+        return keyFor(ctx, keyId, USAGE_SIGN, algorithm, operation);
     }
 
-    Map<String, Object> sign(RequestContext ctx, Map<String, Object> in) {
-        String algorithm = enumValue(in, "SigningAlgorithm", SIGNING_ALGORITHMS);
-        if (algorithm == null) required(in, "SigningAlgorithm");
-        KmsKey key = signingKey(ctx, in, algorithm, "Sign");
-        byte[] digest = digestToSign(in, algorithm);
-        dryRun(in);
+    SignResponse sign(RequestContext ctx, SignRequest in) {
+        String algorithm = required("SigningAlgorithm", enumValue("SigningAlgorithm", in.signingAlgorithmAsString(), SIGNING_ALGORITHMS));
+        KmsKey key = signingKey(ctx, in.keyId(), algorithm, "Sign");
+        byte[] digest = digestToSign(in.message(), in.messageTypeAsString(), algorithm);
+        dryRun(in.dryRun());
         byte[] signature = KmsCrypto.signDigest(key.current().privateKey(key.keySpec), algorithm, digest);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("KeyId", key.arn);
-        out.put("Signature", signature);
-        out.put("SigningAlgorithm", algorithm);
-        return out;
+        return SignResponse.builder().keyId(key.arn).signature(signature).signingAlgorithm(algorithm).build();
     }
 
-    Map<String, Object> verify(RequestContext ctx, Map<String, Object> in) {
-        String algorithm = enumValue(in, "SigningAlgorithm", SIGNING_ALGORITHMS);
-        if (algorithm == null) required(in, "SigningAlgorithm");
-        byte[] signature = blob(in, "Signature");
+    VerifyResponse verify(RequestContext ctx, VerifyRequest in) {
+        String algorithm = required("SigningAlgorithm", enumValue("SigningAlgorithm", in.signingAlgorithmAsString(), SIGNING_ALGORITHMS));
+        byte[] signature = in.signature();
         blobLength("Signature", signature == null ? new byte[0] : signature, 1, 6144);
-        KmsKey key = signingKey(ctx, in, algorithm, "Verify");
-        byte[] digest = digestToSign(in, algorithm);
-        dryRun(in);
+        KmsKey key = signingKey(ctx, in.keyId(), algorithm, "Verify");
+        byte[] digest = digestToSign(in.message(), in.messageTypeAsString(), algorithm);
+        dryRun(in.dryRun());
         if (!KmsCrypto.verifyDigest(key.current().publicKey(key.keySpec), algorithm, digest, signature)) {
             throw new ServiceException("KMSInvalidSignatureException", null);
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("KeyId", key.arn);
-        out.put("SignatureValid", true);
-        out.put("SigningAlgorithm", algorithm);
-        return out;
+        return VerifyResponse.builder().keyId(key.arn).signatureValid(true).signingAlgorithm(algorithm).build();
     }
 
     private static final String MAC_ENUM_MESSAGE = "[HMAC_SHA_384, HMAC_SHA_256, HMAC_SHA_224, HMAC_SHA_512]";
 
-    private KmsKey macKey(RequestContext ctx, Map<String, Object> in, String algorithm, String operation) {
-        byte[] message = blob(in, "Message");
+    private KmsKey macKey(RequestContext ctx, String keyId, byte[] message, String algorithm, String operation) {
         blobLength("Message", message == null ? new byte[0] : message, 1, 4096);
-        return keyFor(ctx, in, USAGE_MAC, algorithm, operation);
+        return keyFor(ctx, keyId, USAGE_MAC, algorithm, operation);
     }
 
-    Map<String, Object> generateMac(RequestContext ctx, Map<String, Object> in) {
-        String algorithm = enumValue(in, "MacAlgorithm", MAC_ALGORITHMS, MAC_ENUM_MESSAGE);
-        if (algorithm == null) required(in, "MacAlgorithm");
-        KmsKey key = macKey(ctx, in, algorithm, "GenerateMac");
-        dryRun(in);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("Mac", KmsCrypto.hmac(key.current().secret, algorithm, blob(in, "Message")));
-        out.put("MacAlgorithm", algorithm);
-        out.put("KeyId", key.arn);
-        return out;
+    GenerateMacResponse generateMac(RequestContext ctx, GenerateMacRequest in) {
+        String algorithm = required("MacAlgorithm", enumValue("MacAlgorithm", in.macAlgorithmAsString(), MAC_ALGORITHMS, MAC_ENUM_MESSAGE));
+        KmsKey key = macKey(ctx, in.keyId(), in.message(), algorithm, "GenerateMac");
+        dryRun(in.dryRun());
+        return GenerateMacResponse.builder()
+                .mac(KmsCrypto.hmac(key.current().secret, algorithm, in.message()))
+                .macAlgorithm(algorithm)
+                .keyId(key.arn)
+                .build();
     }
 
-    Map<String, Object> verifyMac(RequestContext ctx, Map<String, Object> in) {
-        String algorithm = enumValue(in, "MacAlgorithm", MAC_ALGORITHMS, MAC_ENUM_MESSAGE);
-        if (algorithm == null) required(in, "MacAlgorithm");
-        byte[] mac = blob(in, "Mac");
+    VerifyMacResponse verifyMac(RequestContext ctx, VerifyMacRequest in) {
+        String algorithm = required("MacAlgorithm", enumValue("MacAlgorithm", in.macAlgorithmAsString(), MAC_ALGORITHMS, MAC_ENUM_MESSAGE));
+        byte[] mac = in.mac();
         blobLength("Mac", mac == null ? new byte[0] : mac, 1, 6144);
-        KmsKey key = macKey(ctx, in, algorithm, "VerifyMac");
-        dryRun(in);
-        byte[] expected = KmsCrypto.hmac(key.current().secret, algorithm, blob(in, "Message"));
+        KmsKey key = macKey(ctx, in.keyId(), in.message(), algorithm, "VerifyMac");
+        dryRun(in.dryRun());
+        byte[] expected = KmsCrypto.hmac(key.current().secret, algorithm, in.message());
         if (!java.security.MessageDigest.isEqual(expected, mac)) throw new ServiceException("KMSInvalidMacException", null);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("KeyId", key.arn);
-        out.put("MacValid", true);
-        out.put("MacAlgorithm", algorithm);
-        return out;
+        return VerifyMacResponse.builder().keyId(key.arn).macValid(true).macAlgorithm(algorithm).build();
     }
 
-    Map<String, Object> getPublicKey(RequestContext ctx, Map<String, Object> in) {
-        KmsKey key = keys.findKey(ctx, required(in, "KeyId"), true);
+    GetPublicKeyResponse getPublicKey(RequestContext ctx, String keyId) {
+        KmsKey key = keys.findKey(ctx, required("KeyId", keyId), true);
         requireUsable(key);
         if (!key.keySpec.asymmetric()) {
             throw new ServiceException("UnsupportedOperationException",
                     key.arn + " key spec is " + key.keySpec.name() + " which is not valid for GetPublicKey.");
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("KeyId", key.arn);
-        out.put("PublicKey", key.current().publicKey);
-        out.put("CustomerMasterKeySpec", key.keySpec.name());
-        out.put("KeySpec", key.keySpec.name());
-        out.put("KeyUsage", key.keyUsage);
-        KmsProvider.putIfAny(out, "EncryptionAlgorithms", key.keySpec.encryptionAlgorithms(key.keyUsage));
-        KmsProvider.putIfAny(out, "SigningAlgorithms", key.keySpec.signingAlgorithms(key.keyUsage));
-        KmsProvider.putIfAny(out, "KeyAgreementAlgorithms", key.keySpec.keyAgreementAlgorithms(key.keyUsage));
-        return out;
+        return GetPublicKeyResponse.builder()
+                .keyId(key.arn)
+                .publicKey(key.current().publicKey)
+                .customerMasterKeySpec(key.keySpec.name())
+                .keySpec(key.keySpec.name())
+                .keyUsage(key.keyUsage)
+                .encryptionAlgorithms(KmsProvider.nonEmpty(key.keySpec.encryptionAlgorithms(key.keyUsage)))
+                .signingAlgorithms(KmsProvider.nonEmpty(key.keySpec.signingAlgorithms(key.keyUsage)))
+                .keyAgreementAlgorithms(KmsProvider.nonEmpty(key.keySpec.keyAgreementAlgorithms(key.keyUsage)))
+                .build();
     }
 
-    Map<String, Object> deriveSharedSecret(RequestContext ctx, Map<String, Object> in) {
-        String algorithm = enumValue(in, "KeyAgreementAlgorithm", List.of("ECDH"));
-        if (algorithm == null) required(in, "KeyAgreementAlgorithm");
-        byte[] peer = blob(in, "PublicKey");
-        KmsKey key = keys.findKey(ctx, required(in, "KeyId"), true);
+    DeriveSharedSecretResponse deriveSharedSecret(RequestContext ctx, DeriveSharedSecretRequest in) {
+        String algorithm = required("KeyAgreementAlgorithm", enumValue("KeyAgreementAlgorithm", in.keyAgreementAlgorithmAsString(), List.of("ECDH")));
+        byte[] peer = in.publicKey();
+        KmsKey key = keys.findKey(ctx, required("KeyId", in.keyId()), true);
         requireUsable(key);
         requireUsage(key, USAGE_AGREEMENT, "DeriveSharedSecret");
-        dryRun(in);
+        dryRun(in.dryRun());
         byte[] secret;
         try {
             secret = KmsCrypto.ecdh(key.current().privateKey(key.keySpec), peer == null ? new byte[0] : peer);
         } catch (GeneralSecurityException | RuntimeException e) {
             throw validation("");
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("KeyId", key.arn);
-        out.put("SharedSecret", secret);
-        out.put("KeyAgreementAlgorithm", algorithm);
-        out.put("KeyOrigin", key.origin);
-        return out;
+        return DeriveSharedSecretResponse.builder()
+                .keyId(key.arn)
+                .sharedSecret(secret)
+                .keyAgreementAlgorithm(algorithm)
+                .keyOrigin(key.origin)
+                .build();
     }
 }

@@ -2,15 +2,19 @@ package dev.polystack.services.kms;
 
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
+import dev.polystack.services.kms.api.ListResourceTagsRequest;
+import dev.polystack.services.kms.api.ListResourceTagsResponse;
+import dev.polystack.services.kms.api.Tag;
+import dev.polystack.services.kms.api.TagResourceRequest;
+import dev.polystack.services.kms.api.UntagResourceRequest;
 
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 import static dev.polystack.services.kms.KmsErrors.*;
-import static dev.polystack.services.kms.KmsInput.*;
+import static dev.polystack.services.kms.KmsValidation.*;
 import static dev.polystack.services.kms.KmsPaging.page;
 
 /** Key tags, with AWS's validation order and limits. */
@@ -23,28 +27,27 @@ final class KmsTags {
         this.keys = keys;
     }
 
-    static LinkedHashMap<String, String> validateTags(Object tagsValue, LinkedHashMap<String, String> into) {
-        if (!(tagsValue instanceof List<?> tags)) return into;
+    /** {@code into} with {@code tags} merged in, after AWS's checks (null tags: {@code into} itself). */
+    static LinkedHashMap<String, String> validateTags(List<Tag> tags, LinkedHashMap<String, String> into) {
+        if (tags == null) return into;
         int i = 0;
-        for (Object t : tags) {
+        for (Tag tag : tags) {
             i++;
-            Map<?, ?> tag = (Map<?, ?>) t;
-            String k = Objects.toString(tag.get("TagKey"), null);
-            String v = Objects.toString(tag.get("TagValue"), null);
+            String k = tag == null ? null : tag.tagKey();
+            String v = tag == null ? null : tag.tagValue();
             if (k == null) throw validation("1 validation error detected: Value null at 'tags." + i + ".member.tagKey' failed to satisfy constraint: Member must not be null");
             if (v == null) throw validation("1 validation error detected: Value null at 'tags." + i + ".member.tagValue' failed to satisfy constraint: Member must not be null");
-            KmsInput.stringLength("tags." + i + ".member.tagKey", k, 1, 128);
-            KmsInput.stringLength("tags." + i + ".member.tagValue", v, 0, 256);
+            stringLength("tags." + i + ".member.tagKey", k, 1, 128);
+            stringLength("tags." + i + ".member.tagValue", v, 0, 256);
         }
         if (tags.size() > MAX_TAGS) throw new ServiceException("TagException", "Too many tags");
         HashSet<String> seen = new HashSet<>();
         LinkedHashMap<String, String> parsed = new LinkedHashMap<>();
-        for (Object t : tags) {
-            Map<?, ?> tag = (Map<?, ?>) t;
-            String k = tag.get("TagKey").toString();
+        for (Tag tag : tags) {
+            String k = tag.tagKey();
             if (k.regionMatches(true, 0, "aws:", 0, 4)) throw new ServiceException("TagException", "Tags beginning with aws: are reserved");
             if (!seen.add(k)) throw new ServiceException("TagException", "Duplicate tag keys");
-            parsed.put(k, tag.get("TagValue").toString());
+            parsed.put(k, tag.tagValue());
         }
         LinkedHashMap<String, String> merged = new LinkedHashMap<>(into);
         merged.putAll(parsed);
@@ -52,32 +55,35 @@ final class KmsTags {
         return merged;
     }
 
-    Map<String, Object> tagResource(RequestContext ctx, Map<String, Object> in) {
-        KmsKey key = keys.findKey(ctx, required(in, "KeyId"), false);
-        synchronized (key) {
-            requireNotPendingDeletion(key);
-            key.tags = validateTags(in.get("Tags"), key.tags);
-        }
-        return Map.of();
+    static List<Tag> tagList(Map<String, String> tags) {
+        return tags.entrySet().stream().map(e -> Tag.builder().tagKey(e.getKey()).tagValue(e.getValue()).build()).toList();
     }
 
-    Map<String, Object> untagResource(RequestContext ctx, Map<String, Object> in) {
-        KmsKey key = keys.findKey(ctx, required(in, "KeyId"), false);
+    void tagResource(RequestContext ctx, TagResourceRequest in) {
+        KmsKey key = keys.findKey(ctx, required("KeyId", in.keyId()), false);
+        synchronized (key) {
+            requireNotPendingDeletion(key);
+            key.tags = validateTags(in.tags(), key.tags);
+        }
+    }
+
+    void untagResource(RequestContext ctx, UntagResourceRequest in) {
+        KmsKey key = keys.findKey(ctx, required("KeyId", in.keyId()), false);
         synchronized (key) {
             requireNotPendingDeletion(key);
             LinkedHashMap<String, String> next = new LinkedHashMap<>(key.tags);
-            for (Object k : KmsInput.list(in, "TagKeys")) next.remove(k.toString());
+            if (in.tagKeys() != null) in.tagKeys().forEach(next::remove);
             key.tags = next;
         }
-        return Map.of();
     }
 
-    Map<String, Object> listResourceTags(RequestContext ctx, Map<String, Object> in) {
-        KmsKey key = keys.findKey(ctx, required(in, "KeyId"), false);
+    ListResourceTagsResponse listResourceTags(RequestContext ctx, ListResourceTagsRequest in) {
+        KmsKey key = keys.findKey(ctx, required("KeyId", in.keyId()), false);
         List<Map.Entry<String, String>> tags;
         synchronized (key) {
             tags = List.copyOf(key.tags.entrySet());
         }
-        return page(in, tags, "Tags", e -> Map.of("TagKey", e.getKey(), "TagValue", e.getValue()));
+        var page = page(in.limit(), in.marker(), tags, e -> Tag.builder().tagKey(e.getKey()).tagValue(e.getValue()).build());
+        return ListResourceTagsResponse.builder().tags(page.items()).truncated(page.truncated()).nextMarker(page.nextMarker()).build();
     }
 }
