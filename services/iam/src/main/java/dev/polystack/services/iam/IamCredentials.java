@@ -1,5 +1,6 @@
 package dev.polystack.services.iam;
 
+import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
 import dev.polystack.services.iam.IamState.AccessKey;
 import dev.polystack.services.iam.IamState.LoginProfile;
@@ -7,6 +8,7 @@ import dev.polystack.services.iam.IamState.ServiceCredential;
 import dev.polystack.services.iam.IamState.SigningCertificate;
 import dev.polystack.services.iam.IamState.SshKey;
 import dev.polystack.services.iam.IamState.User;
+import dev.polystack.services.iam.api.*;
 
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
@@ -24,20 +26,16 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static dev.polystack.services.iam.IamProvider.page;
-import static dev.polystack.services.iam.IamProvider.s;
 
 /**
  * A user's credentials besides access keys: service-specific credentials (CodeCommit, Keyspaces, Bedrock), SSH public
  * keys, X.509 signing certificates, the console password (ChangePassword, checked against the account's password
  * policy) and the account's credential report. Texts are AWS's where recorded (service-specific credentials).
  */
-final class IamCredentials {
+abstract class IamCredentials extends IamBase {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Set<String> CREDENTIAL_SERVICES = Set.of("codecommit.amazonaws.com", "cassandra.amazonaws.com",
             "bedrock.amazonaws.com");
@@ -48,176 +46,242 @@ final class IamCredentials {
     /** A report younger than this is current: GenerateCredentialReport answers COMPLETE without regenerating. */
     private static final long REPORT_FRESH_MILLIS = 4 * 3_600_000L;
 
-    private IamCredentials() {
+    // ---------------------------------------------------------------- service-specific credentials
+
+    @Override
+    public CreateServiceSpecificCredentialResponse createServiceSpecificCredential(RequestContext ctx, CreateServiceSpecificCredentialRequest in) {
+        return locked(ctx, a -> {
+            User u = a.user(in.userName());
+            String service = supportedService(in.serviceName());
+            long same = u.serviceCredentials.stream().filter(c -> c.serviceName.equals(service)).count();
+            if (same >= PER_USER_PER_SERVICE) {
+                throw IamErrors.limit("Cannot exceed quota for ServiceSpecificCredentialsPerUserPerService: " + PER_USER_PER_SERVICE);
+            }
+            ServiceCredential c = new ServiceCredential();
+            c.id = IamAccount.id("ACCA");
+            c.serviceName = service;
+            c.password = password();
+            c.created = now();
+            u.serviceCredentials.add(c);
+            return CreateServiceSpecificCredentialResponse.builder().serviceSpecificCredential(serviceCredential(a, u, c)).build();
+        });
     }
 
-    /** Null when the operation is not one of these. {@code callerKey}: the request's access key id. */
-    static Map<String, Object> dispatch(IamAccount a, String op, Map<String, Object> in, long now, String callerKey) {
-        return switch (op) {
-            case "CreateServiceSpecificCredential" -> {
-                User u = a.user(s(in, "UserName"));
-                String service = supportedService(s(in, "ServiceName"));
-                long same = u.serviceCredentials.stream().filter(c -> c.serviceName.equals(service)).count();
-                if (same >= PER_USER_PER_SERVICE) {
-                    throw IamErrors.limit("Cannot exceed quota for ServiceSpecificCredentialsPerUserPerService: " + PER_USER_PER_SERVICE);
+    @Override
+    public ListServiceSpecificCredentialsResponse listServiceSpecificCredentials(RequestContext ctx, ListServiceSpecificCredentialsRequest in) {
+        return locked(ctx, a -> {
+            String service = in.serviceName() == null ? null : supportedService(in.serviceName());
+            List<ServiceSpecificCredentialMetadata> out = new ArrayList<>();
+            for (User u : usersOf(a, in.userName(), ctx.accessKeyId())) {
+                for (ServiceCredential c : u.serviceCredentials) {
+                    if (service == null || service.equals(c.serviceName)) out.add(serviceCredentialMetadata(a, u, c));
                 }
-                ServiceCredential c = new ServiceCredential();
-                c.id = IamAccount.id("ACCA");
-                c.serviceName = service;
-                c.password = password();
-                c.created = now;
-                u.serviceCredentials.add(c);
-                yield Map.of("ServiceSpecificCredential", serviceCredential(a, u, c, true));
             }
-            case "ListServiceSpecificCredentials" -> {
-                String service = s(in, "ServiceName") == null ? null : supportedService(s(in, "ServiceName"));
-                List<Object> out = new ArrayList<>();
-                for (User u : usersOf(a, s(in, "UserName"), callerKey)) {
-                    for (ServiceCredential c : u.serviceCredentials) {
-                        if (service == null || service.equals(c.serviceName)) out.add(serviceCredential(a, u, c, false));
+            return ListServiceSpecificCredentialsResponse.builder().serviceSpecificCredentials(out).build();
+        });
+    }
+
+    @Override
+    public void updateServiceSpecificCredential(RequestContext ctx, UpdateServiceSpecificCredentialRequest in) {
+        run(ctx, a -> {
+            String id = credentialId(in.serviceSpecificCredentialId());
+            String status = status(in.statusAsString());
+            serviceCredential(a, in.userName(), id, ctx.accessKeyId()).item.status = status;
+        });
+    }
+
+    @Override
+    public ResetServiceSpecificCredentialResponse resetServiceSpecificCredential(RequestContext ctx, ResetServiceSpecificCredentialRequest in) {
+        return locked(ctx, a -> {
+            Owned<ServiceCredential> c = serviceCredential(a, in.userName(), credentialId(in.serviceSpecificCredentialId()), ctx.accessKeyId());
+            c.item.password = password();
+            return ResetServiceSpecificCredentialResponse.builder().serviceSpecificCredential(serviceCredential(a, c.user, c.item)).build();
+        });
+    }
+
+    @Override
+    public void deleteServiceSpecificCredential(RequestContext ctx, DeleteServiceSpecificCredentialRequest in) {
+        run(ctx, a -> {
+            Owned<ServiceCredential> c = serviceCredential(a, in.userName(), credentialId(in.serviceSpecificCredentialId()), ctx.accessKeyId());
+            c.user.serviceCredentials.remove(c.item);
+        });
+    }
+
+    // ---------------------------------------------------------------- SSH public keys
+
+    @Override
+    public UploadSSHPublicKeyResponse uploadSSHPublicKey(RequestContext ctx, UploadSSHPublicKeyRequest in) {
+        return locked(ctx, a -> {
+            User u = a.user(in.userName());
+            String body = in.sshPublicKeyBody() == null ? "" : in.sshPublicKeyBody().trim();
+            byte[] blob = sshBlob(body);
+            String fingerprint = fingerprint(blob);
+            for (User other : a.state.users.values()) {
+                for (SshKey k : other.sshKeys) {
+                    if (k.fingerprint.equals(fingerprint)) {
+                        throw new ServiceException("DuplicateSSHPublicKeyException",
+                                "The public key is already associated with a user.", 400);
                     }
                 }
-                yield Map.of("ServiceSpecificCredentials", out);
             }
-            case "UpdateServiceSpecificCredential" -> {
-                String id = credentialId(in);
-                String status = status(in);
-                Owned<ServiceCredential> c = serviceCredential(a, s(in, "UserName"), id, callerKey);
-                c.item.status = status;
-                yield Map.of();
+            if (u.sshKeys.size() >= SSH_KEYS_PER_USER) {
+                throw IamErrors.limit("Cannot exceed quota for PublicKeysPerUser: " + SSH_KEYS_PER_USER);
             }
-            case "ResetServiceSpecificCredential" -> {
-                Owned<ServiceCredential> c = serviceCredential(a, s(in, "UserName"), credentialId(in), callerKey);
-                c.item.password = password();
-                yield Map.of("ServiceSpecificCredential", serviceCredential(a, c.user, c.item, true));
+            SshKey k = new SshKey();
+            k.id = IamAccount.id("APKA");
+            k.body = body;
+            k.fingerprint = fingerprint;
+            k.uploaded = now();
+            u.sshKeys.add(k);
+            return UploadSSHPublicKeyResponse.builder().sshPublicKey(sshKey(u, k, "SSH")).build();
+        });
+    }
+
+    @Override
+    public GetSSHPublicKeyResponse getSSHPublicKey(RequestContext ctx, GetSSHPublicKeyRequest in) {
+        return locked(ctx, a -> {
+            User u = a.user(in.userName());
+            String encoding = in.encodingAsString();
+            if (!"SSH".equals(encoding) && !"PEM".equals(encoding)) {
+                throw IamErrors.validation("1 validation error detected: Value '" + encoding + "' at 'encoding' failed to satisfy "
+                        + "constraint: Member must satisfy enum value set: [SSH, PEM]");
             }
-            case "DeleteServiceSpecificCredential" -> {
-                Owned<ServiceCredential> c = serviceCredential(a, s(in, "UserName"), credentialId(in), callerKey);
-                c.user.serviceCredentials.remove(c.item);
-                yield Map.of();
+            return GetSSHPublicKeyResponse.builder().sshPublicKey(sshKey(u, sshKey(u, in.sshPublicKeyId()), encoding)).build();
+        });
+    }
+
+    @Override
+    public ListSSHPublicKeysResponse listSSHPublicKeys(RequestContext ctx, ListSSHPublicKeysRequest in) {
+        return locked(ctx, a -> {
+            List<SSHPublicKeyMetadata> all = new ArrayList<>();
+            for (User u : usersOf(a, in.userName(), ctx.accessKeyId())) {
+                for (SshKey k : u.sshKeys) {
+                    all.add(SSHPublicKeyMetadata.builder().userName(u.name).sshPublicKeyId(k.id).status(k.status)
+                            .uploadDate(Instant.ofEpochMilli(k.uploaded)).build());
+                }
             }
-            case "UploadSSHPublicKey" -> {
-                User u = a.user(s(in, "UserName"));
-                String body = s(in, "SSHPublicKeyBody") == null ? "" : s(in, "SSHPublicKeyBody").trim();
-                byte[] blob = sshBlob(body);
-                String fingerprint = fingerprint(blob);
-                for (User other : a.state.users.values()) {
-                    for (SshKey k : other.sshKeys) {
-                        if (k.fingerprint.equals(fingerprint)) {
-                            throw new ServiceException("DuplicateSSHPublicKeyException",
-                                    "The public key is already associated with a user.", 400);
-                        }
+            Page<SSHPublicKeyMetadata> page = page(in.maxItems(), in.marker(), all, x -> x);
+            return ListSSHPublicKeysResponse.builder().sshPublicKeys(page.items()).isTruncated(page.truncated()).marker(page.marker()).build();
+        });
+    }
+
+    @Override
+    public void updateSSHPublicKey(RequestContext ctx, UpdateSSHPublicKeyRequest in) {
+        run(ctx, a -> {
+            User u = a.user(in.userName());
+            SshKey k = sshKey(u, in.sshPublicKeyId());
+            k.status = status(in.statusAsString());
+        });
+    }
+
+    @Override
+    public void deleteSSHPublicKey(RequestContext ctx, DeleteSSHPublicKeyRequest in) {
+        run(ctx, a -> {
+            User u = a.user(in.userName());
+            u.sshKeys.remove(sshKey(u, in.sshPublicKeyId()));
+        });
+    }
+
+    // ---------------------------------------------------------------- signing certificates
+
+    @Override
+    public UploadSigningCertificateResponse uploadSigningCertificate(RequestContext ctx, UploadSigningCertificateRequest in) {
+        return locked(ctx, a -> {
+            User u = callerOrNamed(a, in.userName(), ctx.accessKeyId());
+            String body = in.certificateBody();
+            parseCertificate(body);
+            for (User other : a.state.users.values()) {
+                for (SigningCertificate c : other.signingCertificates) {
+                    if (c.body.trim().equals(body.trim())) {
+                        throw new ServiceException("DuplicateCertificateException", "The same certificate already exists.", 409);
                     }
                 }
-                if (u.sshKeys.size() >= SSH_KEYS_PER_USER) {
-                    throw IamErrors.limit("Cannot exceed quota for PublicKeysPerUser: " + SSH_KEYS_PER_USER);
-                }
-                SshKey k = new SshKey();
-                k.id = IamAccount.id("APKA");
-                k.body = body;
-                k.fingerprint = fingerprint;
-                k.uploaded = now;
-                u.sshKeys.add(k);
-                yield Map.of("SSHPublicKey", sshKey(u, k, true, "SSH"));
             }
-            case "GetSSHPublicKey" -> {
-                User u = a.user(s(in, "UserName"));
-                String encoding = s(in, "Encoding");
-                if (!"SSH".equals(encoding) && !"PEM".equals(encoding)) {
-                    throw IamErrors.validation("1 validation error detected: Value '" + encoding + "' at 'encoding' failed to satisfy "
-                            + "constraint: Member must satisfy enum value set: [SSH, PEM]");
-                }
-                yield Map.of("SSHPublicKey", sshKey(u, sshKey(u, s(in, "SSHPublicKeyId")), true, encoding));
+            if (u.signingCertificates.size() >= CERTIFICATES_PER_USER) {
+                throw IamErrors.limit("Cannot exceed quota for SigningCertificatesPerUser: " + CERTIFICATES_PER_USER);
             }
-            case "ListSSHPublicKeys" -> {
-                List<Map<String, Object>> all = new ArrayList<>();
-                for (User u : usersOf(a, s(in, "UserName"), callerKey)) for (SshKey k : u.sshKeys) all.add(sshKey(u, k, false, null));
-                yield page(in, "SSHPublicKeys", all, x -> x);
+            SigningCertificate c = new SigningCertificate();
+            c.id = certificateId();
+            c.body = body;
+            c.uploaded = now();
+            u.signingCertificates.add(c);
+            return UploadSigningCertificateResponse.builder().certificate(signingCertificate(u, c)).build();
+        });
+    }
+
+    @Override
+    public ListSigningCertificatesResponse listSigningCertificates(RequestContext ctx, ListSigningCertificatesRequest in) {
+        return locked(ctx, a -> {
+            List<dev.polystack.services.iam.api.SigningCertificate> all = new ArrayList<>();
+            for (User u : usersOf(a, in.userName(), ctx.accessKeyId())) {
+                for (SigningCertificate c : u.signingCertificates) all.add(signingCertificate(u, c));
             }
-            case "UpdateSSHPublicKey" -> {
-                User u = a.user(s(in, "UserName"));
-                SshKey k = sshKey(u, s(in, "SSHPublicKeyId"));
-                k.status = status(in);
-                yield Map.of();
+            Page<dev.polystack.services.iam.api.SigningCertificate> page = page(in.maxItems(), in.marker(), all, x -> x);
+            return ListSigningCertificatesResponse.builder().certificates(page.items()).isTruncated(page.truncated()).marker(page.marker()).build();
+        });
+    }
+
+    @Override
+    public void updateSigningCertificate(RequestContext ctx, UpdateSigningCertificateRequest in) {
+        run(ctx, a -> {
+            User u = callerOrNamed(a, in.userName(), ctx.accessKeyId());
+            SigningCertificate c = signingCertificate(u, in.certificateId());
+            c.status = status(in.statusAsString());
+        });
+    }
+
+    @Override
+    public void deleteSigningCertificate(RequestContext ctx, DeleteSigningCertificateRequest in) {
+        run(ctx, a -> {
+            User u = callerOrNamed(a, in.userName(), ctx.accessKeyId());
+            u.signingCertificates.remove(signingCertificate(u, in.certificateId()));
+        });
+    }
+
+    // ---------------------------------------------------------------- password, credential report
+
+    @Override
+    public void changePassword(RequestContext ctx, ChangePasswordRequest in) {
+        run(ctx, a -> {
+            User u = callerUser(a, ctx.accessKeyId());
+            if (u == null) throw new ServiceException("InvalidUserTypeException", "Only IAM users can change their own password.", 400);
+            if (u.loginProfile == null) throw IamErrors.noSuchEntity("Login Profile for User " + u.name + " cannot be found.");
+            if (a.state.passwordPolicy != null && Boolean.FALSE.equals(a.state.passwordPolicy.get("AllowUsersToChangePassword"))) {
+                throw new ServiceException("AccessDenied", "User: " + u.arn + " is not authorized to perform: iam:ChangePassword", 403);
             }
-            case "DeleteSSHPublicKey" -> {
-                User u = a.user(s(in, "UserName"));
-                u.sshKeys.remove(sshKey(u, s(in, "SSHPublicKeyId")));
-                yield Map.of();
+            if (!matches(u.loginProfile, in.oldPassword())) {
+                throw new ServiceException("AccessDenied", "The old password is incorrect.", 403);
             }
-            case "UploadSigningCertificate" -> {
-                User u = callerOrNamed(a, s(in, "UserName"), callerKey);
-                String body = s(in, "CertificateBody");
-                parseCertificate(body);
-                for (User other : a.state.users.values()) {
-                    for (SigningCertificate c : other.signingCertificates) {
-                        if (c.body.trim().equals(body.trim())) {
-                            throw new ServiceException("DuplicateCertificateException", "The same certificate already exists.", 409);
-                        }
-                    }
-                }
-                if (u.signingCertificates.size() >= CERTIFICATES_PER_USER) {
-                    throw IamErrors.limit("Cannot exceed quota for SigningCertificatesPerUser: " + CERTIFICATES_PER_USER);
-                }
-                SigningCertificate c = new SigningCertificate();
-                c.id = certificateId();
-                c.body = body;
-                c.uploaded = now;
-                u.signingCertificates.add(c);
-                yield Map.of("Certificate", signingCertificate(u, c));
+            setPassword(a, u.loginProfile, in.newPassword(), now());
+            u.loginProfile.resetRequired = false;
+        });
+    }
+
+    @Override
+    public GenerateCredentialReportResponse generateCredentialReport(RequestContext ctx) {
+        return locked(ctx, a -> {
+            long now = now();
+            boolean fresh = a.state.credentialReport != null && now - a.state.credentialReportGenerated < REPORT_FRESH_MILLIS;
+            if (fresh) return GenerateCredentialReportResponse.builder().state("COMPLETE").build();
+            boolean first = a.state.credentialReport == null;
+            a.state.credentialReport = credentialReport(a, now);
+            a.state.credentialReportGenerated = now;
+            return GenerateCredentialReportResponse.builder().state("STARTED").description(first
+                    ? "No report exists. Starting a new report generation task"
+                    : "Report is stale. Starting a new report generation task").build();
+        });
+    }
+
+    @Override
+    public GetCredentialReportResponse getCredentialReport(RequestContext ctx) {
+        return locked(ctx, a -> {
+            if (a.state.credentialReport == null) {
+                throw new ServiceException("CredentialReportNotPresentException",
+                        "Unable to find a credential report. Call GenerateCredentialReport first.", 410);
             }
-            case "ListSigningCertificates" -> {
-                List<Map<String, Object>> all = new ArrayList<>();
-                for (User u : usersOf(a, s(in, "UserName"), callerKey)) {
-                    for (SigningCertificate c : u.signingCertificates) all.add(signingCertificate(u, c));
-                }
-                yield page(in, "Certificates", all, x -> x);
-            }
-            case "UpdateSigningCertificate" -> {
-                User u = callerOrNamed(a, s(in, "UserName"), callerKey);
-                SigningCertificate c = signingCertificate(u, s(in, "CertificateId"));
-                c.status = status(in);
-                yield Map.of();
-            }
-            case "DeleteSigningCertificate" -> {
-                User u = callerOrNamed(a, s(in, "UserName"), callerKey);
-                u.signingCertificates.remove(signingCertificate(u, s(in, "CertificateId")));
-                yield Map.of();
-            }
-            case "ChangePassword" -> {
-                User u = callerUser(a, callerKey);
-                if (u == null) throw new ServiceException("InvalidUserTypeException", "Only IAM users can change their own password.", 400);
-                if (u.loginProfile == null) throw IamErrors.noSuchEntity("Login Profile for User " + u.name + " cannot be found.");
-                if (a.state.passwordPolicy != null && Boolean.FALSE.equals(a.state.passwordPolicy.get("AllowUsersToChangePassword"))) {
-                    throw new ServiceException("AccessDenied", "User: " + u.arn + " is not authorized to perform: iam:ChangePassword", 403);
-                }
-                if (!matches(u.loginProfile, s(in, "OldPassword"))) {
-                    throw new ServiceException("AccessDenied", "The old password is incorrect.", 403);
-                }
-                setPassword(a, u.loginProfile, s(in, "NewPassword"), now);
-                u.loginProfile.resetRequired = false;
-                yield Map.of();
-            }
-            case "GenerateCredentialReport" -> {
-                boolean fresh = a.state.credentialReport != null && now - a.state.credentialReportGenerated < REPORT_FRESH_MILLIS;
-                if (fresh) yield Map.of("State", "COMPLETE");
-                boolean first = a.state.credentialReport == null;
-                a.state.credentialReport = credentialReport(a, now);
-                a.state.credentialReportGenerated = now;
-                yield Map.of("State", "STARTED", "Description", first
-                        ? "No report exists. Starting a new report generation task"
-                        : "Report is stale. Starting a new report generation task");
-            }
-            case "GetCredentialReport" -> {
-                if (a.state.credentialReport == null) {
-                    throw new ServiceException("CredentialReportNotPresentException",
-                            "Unable to find a credential report. Call GenerateCredentialReport first.", 410);
-                }
-                yield Map.of("Content", a.state.credentialReport.getBytes(StandardCharsets.UTF_8), "ReportFormat", "text/csv",
-                        "GeneratedTime", Instant.ofEpochMilli(a.state.credentialReportGenerated));
-            }
-            default -> null;
-        };
+            return GetCredentialReportResponse.builder().content(a.state.credentialReport.getBytes(StandardCharsets.UTF_8))
+                    .reportFormat("text/csv").generatedTime(Instant.ofEpochMilli(a.state.credentialReportGenerated)).build();
+        });
     }
 
     // ---------------------------------------------------------------- passwords
@@ -314,8 +378,7 @@ final class IamCredentials {
         return service;
     }
 
-    private static String credentialId(Map<String, Object> in) {
-        String id = s(in, "ServiceSpecificCredentialId");
+    private static String credentialId(String id) {
         if (id == null || !id.matches("[\\w]+")) {
             throw IamErrors.validation("1 validation error detected: Value at 'serviceSpecificCredentialId' failed to satisfy constraint: "
                     + "Member must satisfy regular expression pattern: [\\w]+");
@@ -323,8 +386,7 @@ final class IamCredentials {
         return id;
     }
 
-    private static String status(Map<String, Object> in) {
-        String status = s(in, "Status");
+    private static String status(String status) {
         if (!STATUSES.contains(status)) {
             throw IamErrors.validation("1 validation error detected: Value at 'status' failed to satisfy constraint: "
                     + "Member must satisfy enum value set");
@@ -398,39 +460,48 @@ final class IamCredentials {
 
     // ---------------------------------------------------------------- answers
 
-    private static Map<String, Object> serviceCredential(IamAccount a, User u, ServiceCredential c, boolean withPassword) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("CreateDate", Instant.ofEpochMilli(c.created));
-        out.put("ServiceName", c.serviceName);
-        out.put("ServiceUserName", u.name + "-at-" + a.accountId);
-        if (withPassword) out.put("ServicePassword", c.password);
-        out.put("ServiceSpecificCredentialId", c.id);
-        out.put("UserName", u.name);
-        out.put("Status", c.status);
-        return out;
+    private static ServiceSpecificCredential serviceCredential(IamAccount a, User u, ServiceCredential c) {
+        return ServiceSpecificCredential.builder()
+                .createDate(Instant.ofEpochMilli(c.created))
+                .serviceName(c.serviceName)
+                .serviceUserName(u.name + "-at-" + a.accountId)
+                .servicePassword(c.password)
+                .serviceSpecificCredentialId(c.id)
+                .userName(u.name)
+                .status(c.status)
+                .build();
     }
 
-    private static Map<String, Object> sshKey(User u, SshKey k, boolean full, String encoding) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("UserName", u.name);
-        out.put("SSHPublicKeyId", k.id);
-        if (full) {
-            out.put("Fingerprint", k.fingerprint);
-            out.put("SSHPublicKeyBody", "PEM".equals(encoding) ? pem(k.body) : k.body);
-        }
-        out.put("Status", k.status);
-        out.put("UploadDate", Instant.ofEpochMilli(k.uploaded));
-        return out;
+    private static ServiceSpecificCredentialMetadata serviceCredentialMetadata(IamAccount a, User u, ServiceCredential c) {
+        return ServiceSpecificCredentialMetadata.builder()
+                .createDate(Instant.ofEpochMilli(c.created))
+                .serviceName(c.serviceName)
+                .serviceUserName(u.name + "-at-" + a.accountId)
+                .serviceSpecificCredentialId(c.id)
+                .userName(u.name)
+                .status(c.status)
+                .build();
     }
 
-    private static Map<String, Object> signingCertificate(User u, SigningCertificate c) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("UserName", u.name);
-        out.put("CertificateId", c.id);
-        out.put("CertificateBody", c.body);
-        out.put("Status", c.status);
-        out.put("UploadDate", Instant.ofEpochMilli(c.uploaded));
-        return out;
+    private static SSHPublicKey sshKey(User u, SshKey k, String encoding) {
+        return SSHPublicKey.builder()
+                .userName(u.name)
+                .sshPublicKeyId(k.id)
+                .fingerprint(k.fingerprint)
+                .sshPublicKeyBody("PEM".equals(encoding) ? pem(k.body) : k.body)
+                .status(k.status)
+                .uploadDate(Instant.ofEpochMilli(k.uploaded))
+                .build();
+    }
+
+    private static dev.polystack.services.iam.api.SigningCertificate signingCertificate(User u, SigningCertificate c) {
+        return dev.polystack.services.iam.api.SigningCertificate.builder()
+                .userName(u.name)
+                .certificateId(c.id)
+                .certificateBody(c.body)
+                .status(c.status)
+                .uploadDate(Instant.ofEpochMilli(c.uploaded))
+                .build();
     }
 
     /** A password as AWS issues them for service-specific credentials: 44 characters of base64. */

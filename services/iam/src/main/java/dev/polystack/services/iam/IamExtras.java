@@ -1,5 +1,7 @@
 package dev.polystack.services.iam;
 
+import dev.polystack.api.RequestContext;
+import dev.polystack.api.model.TreeConverter;
 import dev.polystack.services.iam.IamState.Group;
 import dev.polystack.services.iam.IamState.ManagedPolicy;
 import dev.polystack.services.iam.IamState.MfaDevice;
@@ -8,6 +10,7 @@ import dev.polystack.services.iam.IamState.Role;
 import dev.polystack.services.iam.IamState.SamlProvider;
 import dev.polystack.services.iam.IamState.ServerCertificate;
 import dev.polystack.services.iam.IamState.User;
+import dev.polystack.services.iam.api.*;
 
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -17,364 +20,52 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static dev.polystack.services.iam.IamProvider.encode;
-import static dev.polystack.services.iam.IamProvider.integer;
-import static dev.polystack.services.iam.IamProvider.page;
-import static dev.polystack.services.iam.IamProvider.s;
-import static dev.polystack.services.iam.IamProvider.strings;
-import static dev.polystack.services.iam.IamProvider.tagList;
-import static dev.polystack.services.iam.IamProvider.tags;
-
 /**
  * The rest of IAM's surface: login profiles, account aliases and password policy, OIDC and SAML providers, virtual
- * MFA devices, server certificates, GetAccountAuthorizationDetails, and policy simulation.
+ * MFA devices, server certificates, GetAccountAuthorizationDetails, GetAccountSummary and policy simulation.
  */
-final class IamExtras {
+abstract class IamExtras extends IamCredentials {
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private IamExtras() {
+    // ---------------------------------------------------------------- login profiles
+
+    @Override
+    public CreateLoginProfileResponse createLoginProfile(RequestContext ctx, CreateLoginProfileRequest in) {
+        return locked(ctx, a -> {
+            User u = a.user(in.userName());
+            if (u.loginProfile != null) throw IamErrors.exists("Login Profile for user " + u.name + " already exists.");
+            IamState.LoginProfile profile = new IamState.LoginProfile();
+            long now = now();
+            profile.created = now;
+            profile.resetRequired = Boolean.TRUE.equals(in.passwordResetRequired());
+            IamCredentials.setPassword(a, profile, in.password(), now);
+            u.loginProfile = profile;
+            return CreateLoginProfileResponse.builder().loginProfile(loginProfile(u)).build();
+        });
     }
 
-    static Map<String, Object> dispatch(IamAccount a, String op, Map<String, Object> in, long now, IamProvider p) {
-        var st = a.state;
-        return switch (op) {
-            case "CreateLoginProfile" -> {
-                User u = a.user(s(in, "UserName"));
-                if (u.loginProfile != null) throw IamErrors.exists("Login Profile for user " + u.name + " already exists.");
-                IamState.LoginProfile profile = new IamState.LoginProfile();
-                profile.created = now;
-                profile.resetRequired = Boolean.TRUE.equals(in.get("PasswordResetRequired"));
-                IamCredentials.setPassword(a, profile, s(in, "Password"), now);
-                u.loginProfile = profile;
-                yield Map.of("LoginProfile", loginProfile(u));
-            }
-            case "GetLoginProfile" -> Map.of("LoginProfile", loginProfile(withLoginProfile(a, s(in, "UserName"))));
-            case "UpdateLoginProfile" -> {
-                User u = withLoginProfile(a, s(in, "UserName"));
-                if (s(in, "Password") != null) IamCredentials.setPassword(a, u.loginProfile, s(in, "Password"), now);
-                if (in.get("PasswordResetRequired") != null) u.loginProfile.resetRequired = Boolean.TRUE.equals(in.get("PasswordResetRequired"));
-                yield Map.of();
-            }
-            case "DeleteLoginProfile" -> {
-                withLoginProfile(a, s(in, "UserName")).loginProfile = null;
-                yield Map.of();
-            }
-            case "CreateAccountAlias" -> {
-                String alias = s(in, "AccountAlias");
-                if (alias == null || !alias.matches("^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$")) {
-                    throw IamErrors.validation("1 validation error detected: Value '" + alias + "' at 'accountAlias' failed to satisfy constraint: "
-                            + "Member must satisfy regular expression pattern: ^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$");
-                }
-                st.aliases.clear();
-                st.aliases.add(alias);
-                yield Map.of();
-            }
-            case "ListAccountAliases" -> page(in, "AccountAliases", st.aliases, x -> x);
-            case "DeleteAccountAlias" -> {
-                if (!st.aliases.remove(s(in, "AccountAlias"))) throw IamErrors.noSuchEntity("The account alias " + s(in, "AccountAlias") + " cannot be found.");
-                yield Map.of();
-            }
-            case "UpdateAccountPasswordPolicy" -> {
-                Map<String, Object> policy = new LinkedHashMap<>();
-                policy.put("MinimumPasswordLength", in.getOrDefault("MinimumPasswordLength", 6));
-                for (String key : List.of("RequireSymbols", "RequireNumbers", "RequireUppercaseCharacters", "RequireLowercaseCharacters")) {
-                    policy.put(key, Boolean.TRUE.equals(in.get(key)));
-                }
-                policy.put("AllowUsersToChangePassword", Boolean.TRUE.equals(in.get("AllowUsersToChangePassword")));
-                Object maxAge = in.get("MaxPasswordAge");
-                policy.put("ExpirePasswords", maxAge != null && ((Number) maxAge).intValue() > 0);
-                if (maxAge != null) policy.put("MaxPasswordAge", maxAge);
-                if (in.get("PasswordReusePrevention") != null) policy.put("PasswordReusePrevention", in.get("PasswordReusePrevention"));
-                if (in.get("HardExpiry") != null) policy.put("HardExpiry", in.get("HardExpiry"));
-                st.passwordPolicy = policy;
-                yield Map.of();
-            }
-            case "GetAccountPasswordPolicy" -> {
-                if (st.passwordPolicy == null) {
-                    throw IamErrors.noSuchEntity("The Password Policy with domain name " + a.accountId + " cannot be found.");
-                }
-                yield Map.of("PasswordPolicy", st.passwordPolicy);
-            }
-            case "DeleteAccountPasswordPolicy" -> {
-                if (st.passwordPolicy == null) throw IamErrors.noSuchEntity("The account policy with name PasswordPolicy cannot be found.");
-                st.passwordPolicy = null;
-                yield Map.of();
-            }
-            case "CreateOpenIDConnectProvider" -> {
-                String url = s(in, "Url");
-                String host = url == null ? "" : url.replaceFirst("^https://", "");
-                String arn = "arn:" + a.partition + ":iam::" + a.accountId + ":oidc-provider/" + host;
-                if (st.oidcProviders.containsKey(arn)) throw IamErrors.exists("Provider with url " + url + " already exists.");
-                OidcProvider o = new OidcProvider();
-                o.arn = arn;
-                o.url = host;
-                o.clientIds.addAll(strings(in.get("ClientIDList")));
-                o.thumbprints.addAll(strings(in.get("ThumbprintList")));
-                o.created = now;
-                o.tags.putAll(tags(in));
-                st.oidcProviders.put(arn, o);
-                Map<String, Object> out = new LinkedHashMap<>();
-                out.put("OpenIDConnectProviderArn", arn);
-                if (!o.tags.isEmpty()) out.put("Tags", tagList(o.tags));
-                yield out;
-            }
-            case "GetOpenIDConnectProvider" -> {
-                OidcProvider o = oidc(a, s(in, "OpenIDConnectProviderArn"));
-                Map<String, Object> out = new LinkedHashMap<>();
-                out.put("Url", o.url);
-                out.put("ClientIDList", o.clientIds);
-                out.put("ThumbprintList", o.thumbprints);
-                out.put("CreateDate", Instant.ofEpochMilli(o.created));
-                out.put("Tags", tagList(o.tags));
-                yield out;
-            }
-            case "ListOpenIDConnectProviders" -> {
-                List<Object> list = new ArrayList<>();
-                for (String arn : st.oidcProviders.keySet()) list.add(Map.of("Arn", arn));
-                yield Map.of("OpenIDConnectProviderList", list);
-            }
-            case "AddClientIDToOpenIDConnectProvider" -> {
-                OidcProvider o = oidc(a, s(in, "OpenIDConnectProviderArn"));
-                if (!o.clientIds.contains(s(in, "ClientID"))) o.clientIds.add(s(in, "ClientID"));
-                yield Map.of();
-            }
-            case "RemoveClientIDFromOpenIDConnectProvider" -> {
-                oidc(a, s(in, "OpenIDConnectProviderArn")).clientIds.remove(s(in, "ClientID"));
-                yield Map.of();
-            }
-            case "UpdateOpenIDConnectProviderThumbprint" -> {
-                OidcProvider o = oidc(a, s(in, "OpenIDConnectProviderArn"));
-                o.thumbprints = new ArrayList<>(strings(in.get("ThumbprintList")));
-                yield Map.of();
-            }
-            case "DeleteOpenIDConnectProvider" -> {
-                oidc(a, s(in, "OpenIDConnectProviderArn"));
-                st.oidcProviders.remove(s(in, "OpenIDConnectProviderArn"));
-                yield Map.of();
-            }
-            case "CreateSAMLProvider" -> {
-                String name = s(in, "Name");
-                String arn = "arn:" + a.partition + ":iam::" + a.accountId + ":saml-provider/" + name;
-                if (st.samlProviders.containsKey(arn)) throw IamErrors.exists("SAMLProvider " + name + " already exists.");
-                SamlProvider sp = new SamlProvider();
-                sp.arn = arn;
-                sp.metadata = s(in, "SAMLMetadataDocument");
-                sp.created = now;
-                sp.validUntil = now + 365L * 86_400_000L * 100;
-                sp.tags.putAll(tags(in));
-                st.samlProviders.put(arn, sp);
-                yield Map.of("SAMLProviderArn", arn);
-            }
-            case "GetSAMLProvider" -> {
-                SamlProvider sp = saml(a, s(in, "SAMLProviderArn"));
-                Map<String, Object> out = new LinkedHashMap<>();
-                out.put("SAMLMetadataDocument", sp.metadata);
-                out.put("CreateDate", Instant.ofEpochMilli(sp.created));
-                out.put("ValidUntil", Instant.ofEpochMilli(sp.validUntil));
-                if (!sp.tags.isEmpty()) out.put("Tags", tagList(sp.tags));
-                yield out;
-            }
-            case "UpdateSAMLProvider" -> {
-                SamlProvider sp = saml(a, s(in, "SAMLProviderArn"));
-                if (s(in, "SAMLMetadataDocument") != null) sp.metadata = s(in, "SAMLMetadataDocument");
-                yield Map.of("SAMLProviderArn", sp.arn);
-            }
-            case "ListSAMLProviders" -> {
-                List<Object> list = new ArrayList<>();
-                for (SamlProvider sp : st.samlProviders.values()) {
-                    list.add(Map.of("Arn", sp.arn, "CreateDate", Instant.ofEpochMilli(sp.created), "ValidUntil", Instant.ofEpochMilli(sp.validUntil)));
-                }
-                yield Map.of("SAMLProviderList", list);
-            }
-            case "DeleteSAMLProvider" -> {
-                saml(a, s(in, "SAMLProviderArn"));
-                st.samlProviders.remove(s(in, "SAMLProviderArn"));
-                yield Map.of();
-            }
-            case "CreateVirtualMFADevice" -> {
-                String name = s(in, "VirtualMFADeviceName");
-                String path = IamAccount.checkPath(s(in, "Path"));
-                String serial = "arn:" + a.partition + ":iam::" + a.accountId + ":mfa" + path + name;
-                if (st.mfaDevices.containsKey(serial)) throw IamErrors.exists("MFADevice entity at the same path and name already exists.");
-                MfaDevice d = new MfaDevice();
-                d.serial = serial;
-                byte[] seed = new byte[40];
-                RANDOM.nextBytes(seed);
-                d.seed = Base64.getEncoder().encodeToString(seed);
-                d.tags.putAll(tags(in));
-                st.mfaDevices.put(serial, d);
-                Map<String, Object> device = new LinkedHashMap<>();
-                device.put("SerialNumber", serial);
-                device.put("Base32StringSeed", d.seed.getBytes());
-                device.put("QRCodePNG", seed);
-                yield Map.of("VirtualMFADevice", device);
-            }
-            case "EnableMFADevice" -> {
-                User u = a.user(s(in, "UserName"));
-                MfaDevice d = st.mfaDevices.get(s(in, "SerialNumber"));
-                if (d == null) throw IamErrors.noSuchEntity("MFA device with serial number " + s(in, "SerialNumber") + " not found.");
-                if (d.user != null) throw IamErrors.exists("MFA device is already in use.");
-                d.user = u.name;
-                d.enabled = now;
-                u.mfaSerials.add(d.serial);
-                yield Map.of();
-            }
-            case "DeactivateMFADevice" -> {
-                User u = a.user(s(in, "UserName"));
-                MfaDevice d = st.mfaDevices.get(s(in, "SerialNumber"));
-                if (d == null || !u.name.equals(d.user)) throw IamErrors.noSuchEntity("MFA Device with serial number " + s(in, "SerialNumber") + " does not exist.");
-                d.user = null;
-                d.enabled = 0;
-                u.mfaSerials.remove(d.serial);
-                yield Map.of();
-            }
-            case "ListMFADevices" -> {
-                List<Object> list = new ArrayList<>();
-                for (MfaDevice d : st.mfaDevices.values()) {
-                    if (d.user != null && (s(in, "UserName") == null || d.user.equals(s(in, "UserName")))) {
-                        list.add(Map.of("UserName", d.user, "SerialNumber", d.serial, "EnableDate", Instant.ofEpochMilli(d.enabled)));
-                    }
-                }
-                yield page(in, "MFADevices", list, x -> x);
-            }
-            case "ListVirtualMFADevices" -> {
-                String status = s(in, "AssignmentStatus") == null ? "Any" : s(in, "AssignmentStatus");
-                List<Object> list = new ArrayList<>();
-                for (MfaDevice d : st.mfaDevices.values()) {
-                    boolean assigned = d.user != null;
-                    if (status.equals("Assigned") && !assigned || status.equals("Unassigned") && assigned) continue;
-                    Map<String, Object> entry = new LinkedHashMap<>();
-                    entry.put("SerialNumber", d.serial);
-                    if (assigned) {
-                        entry.put("User", p.user(a.user(d.user), false));
-                        entry.put("EnableDate", Instant.ofEpochMilli(d.enabled));
-                    }
-                    list.add(entry);
-                }
-                yield page(in, "VirtualMFADevices", list, x -> x);
-            }
-            case "DeleteVirtualMFADevice" -> {
-                MfaDevice d = st.mfaDevices.get(s(in, "SerialNumber"));
-                if (d == null) throw IamErrors.noSuchEntity("VirtualMFADevice with serial number " + s(in, "SerialNumber") + " doesn't exist.");
-                if (d.user != null) throw IamErrors.deleteConflict("VirtualMFADevice is still assigned to a user.");
-                st.mfaDevices.remove(d.serial);
-                yield Map.of();
-            }
-            case "UploadServerCertificate" -> {
-                String name = s(in, "ServerCertificateName");
-                if (st.serverCertificates.containsKey(name)) throw IamErrors.exists("The Server Certificate with name " + name + " already exists.");
-                ServerCertificate c = new ServerCertificate();
-                c.name = name;
-                c.path = IamAccount.checkPath(s(in, "Path"));
-                c.id = IamAccount.id("ASCA");
-                c.arn = "arn:" + a.partition + ":iam::" + a.accountId + ":server-certificate" + c.path + name;
-                c.body = s(in, "CertificateBody");
-                c.chain = s(in, "CertificateChain");
-                c.uploaded = now;
-                c.expiration = now + 365L * 86_400_000L;
-                c.tags.putAll(tags(in));
-                st.serverCertificates.put(name, c);
-                yield Map.of("ServerCertificateMetadata", certMetadata(c));
-            }
-            case "GetServerCertificate" -> {
-                ServerCertificate c = cert(a, s(in, "ServerCertificateName"));
-                Map<String, Object> out = new LinkedHashMap<>();
-                out.put("ServerCertificateMetadata", certMetadata(c));
-                out.put("CertificateBody", c.body);
-                if (c.chain != null) out.put("CertificateChain", c.chain);
-                yield Map.of("ServerCertificate", out);
-            }
-            case "ListServerCertificates" -> page(in, "ServerCertificateMetadataList", new ArrayList<>(st.serverCertificates.values()), IamExtras::certMetadata);
-            case "DeleteServerCertificate" -> {
-                cert(a, s(in, "ServerCertificateName"));
-                st.serverCertificates.remove(s(in, "ServerCertificateName"));
-                yield Map.of();
-            }
-            case "UpdateServerCertificate" -> {
-                ServerCertificate c = cert(a, s(in, "ServerCertificateName"));
-                String newName = s(in, "NewServerCertificateName");
-                if (newName != null && !newName.equals(c.name)) {
-                    if (st.serverCertificates.containsKey(newName)) {
-                        throw IamErrors.exists("The Server Certificate with name " + newName + " already exists.");
-                    }
-                    st.serverCertificates.remove(c.name);
-                    c.name = newName;
-                    st.serverCertificates.put(newName, c);
-                }
-                if (s(in, "NewPath") != null) c.path = IamAccount.checkPath(s(in, "NewPath"));
-                c.arn = "arn:" + a.partition + ":iam::" + a.accountId + ":server-certificate" + c.path + c.name;
-                yield Map.of();
-            }
-            case "GetMFADevice" -> {
-                MfaDevice d = st.mfaDevices.get(s(in, "SerialNumber"));
-                if (d == null || d.user == null || (s(in, "UserName") != null && !d.user.equals(s(in, "UserName")))) {
-                    throw IamErrors.noSuchEntity("MFA Device with serial number " + s(in, "SerialNumber") + " does not exist.");
-                }
-                yield Map.of("UserName", d.user, "SerialNumber", d.serial, "EnableDate", Instant.ofEpochMilli(d.enabled));
-            }
-            // tags of the account's other resources, kept as the principals' are
-            case "TagOpenIDConnectProvider" -> IamProvider.tag(oidc(a, s(in, "OpenIDConnectProviderArn")).tags, in);
-            case "UntagOpenIDConnectProvider" -> IamProvider.untag(oidc(a, s(in, "OpenIDConnectProviderArn")).tags, in);
-            case "ListOpenIDConnectProviderTags" -> page(in, "Tags", tagList(oidc(a, s(in, "OpenIDConnectProviderArn")).tags), t -> t);
-            case "TagSAMLProvider" -> IamProvider.tag(saml(a, s(in, "SAMLProviderArn")).tags, in);
-            case "UntagSAMLProvider" -> IamProvider.untag(saml(a, s(in, "SAMLProviderArn")).tags, in);
-            case "ListSAMLProviderTags" -> page(in, "Tags", tagList(saml(a, s(in, "SAMLProviderArn")).tags), t -> t);
-            case "TagServerCertificate" -> IamProvider.tag(cert(a, s(in, "ServerCertificateName")).tags, in);
-            case "UntagServerCertificate" -> IamProvider.untag(cert(a, s(in, "ServerCertificateName")).tags, in);
-            case "ListServerCertificateTags" -> page(in, "Tags", tagList(cert(a, s(in, "ServerCertificateName")).tags), t -> t);
-            case "TagMFADevice" -> IamProvider.tag(mfa(a, s(in, "SerialNumber")).tags, in);
-            case "UntagMFADevice" -> IamProvider.untag(mfa(a, s(in, "SerialNumber")).tags, in);
-            case "ListMFADeviceTags" -> page(in, "Tags", tagList(mfa(a, s(in, "SerialNumber")).tags), t -> t);
-            case "GetAccountAuthorizationDetails" -> authorizationDetails(a, p, in);
-            case "SimulatePrincipalPolicy" -> {
-                String source = s(in, "PolicySourceArn");
-                List<PolicyEvaluator.Source> policies = a.policiesOf(source);
-                if (policies == null) throw IamErrors.noSuchEntity("PolicySourceArn " + source + " does not exist.");
-                policies = new ArrayList<>(policies);
-                int i = 0;
-                for (String doc : strings(in.get("PolicyInputList"))) {
-                    PolicyEvaluator.parse(doc);
-                    policies.add(new PolicyEvaluator.Source("PolicyInputList." + (++i), "IAM Policy", doc));
-                }
-                yield simulate(policies, in);
-            }
-            case "SimulateCustomPolicy" -> {
-                List<PolicyEvaluator.Source> policies = new ArrayList<>();
-                int i = 0;
-                for (String doc : strings(in.get("PolicyInputList"))) {
-                    PolicyEvaluator.parse(doc);
-                    policies.add(new PolicyEvaluator.Source("PolicyInputList." + (++i), "IAM Policy", doc));
-                }
-                yield simulate(policies, in);
-            }
-            case "GetAccountSummary" -> {
-                Map<String, Object> summary = new LinkedHashMap<>();
-                summary.put("Users", st.users.size());
-                summary.put("Groups", st.groups.size());
-                summary.put("Roles", st.roles.size());
-                summary.put("Policies", st.policies.size());
-                summary.put("InstanceProfiles", st.instanceProfiles.size());
-                summary.put("ServerCertificates", st.serverCertificates.size());
-                summary.put("MFADevices", st.mfaDevices.size());
-                summary.put("AccountMFAEnabled", 0);
-                summary.put("UsersQuota", 5000);
-                summary.put("GroupsQuota", 300);
-                summary.put("RolesQuota", 1000);
-                summary.put("PoliciesQuota", 1500);
-                summary.put("AccessKeysPerUserQuota", 2);
-                summary.put("PolicyVersionsInUseQuota", 10000);
-                yield Map.of("SummaryMap", summary);
-            }
-            default -> throw new UnsupportedOperationException(op);
-        };
+    @Override
+    public GetLoginProfileResponse getLoginProfile(RequestContext ctx, GetLoginProfileRequest in) {
+        return locked(ctx, a -> GetLoginProfileResponse.builder().loginProfile(loginProfile(withLoginProfile(a, in.userName()))).build());
     }
 
-    private static Map<String, Object> loginProfile(User u) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("UserName", u.name);
-        out.put("CreateDate", Instant.ofEpochMilli(u.loginProfile.created));
-        out.put("PasswordResetRequired", u.loginProfile.resetRequired);
-        return out;
+    @Override
+    public void updateLoginProfile(RequestContext ctx, UpdateLoginProfileRequest in) {
+        run(ctx, a -> {
+            User u = withLoginProfile(a, in.userName());
+            if (in.password() != null) IamCredentials.setPassword(a, u.loginProfile, in.password(), now());
+            if (in.passwordResetRequired() != null) u.loginProfile.resetRequired = in.passwordResetRequired();
+        });
+    }
+
+    @Override
+    public void deleteLoginProfile(RequestContext ctx, DeleteLoginProfileRequest in) {
+        run(ctx, a -> withLoginProfile(a, in.userName()).loginProfile = null);
+    }
+
+    private static LoginProfile loginProfile(User u) {
+        return LoginProfile.builder().userName(u.name).createDate(Instant.ofEpochMilli(u.loginProfile.created))
+                .passwordResetRequired(u.loginProfile.resetRequired).build();
     }
 
     private static User withLoginProfile(IamAccount a, String name) {
@@ -383,10 +74,255 @@ final class IamExtras {
         return u;
     }
 
+    // ---------------------------------------------------------------- account alias, password policy, summary
+
+    @Override
+    public void createAccountAlias(RequestContext ctx, CreateAccountAliasRequest in) {
+        run(ctx, a -> {
+            String alias = in.accountAlias();
+            if (alias == null || !alias.matches("^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$")) {
+                throw IamErrors.validation("1 validation error detected: Value '" + alias + "' at 'accountAlias' failed to satisfy constraint: "
+                        + "Member must satisfy regular expression pattern: ^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$");
+            }
+            a.state.aliases.clear();
+            a.state.aliases.add(alias);
+        });
+    }
+
+    @Override
+    public ListAccountAliasesResponse listAccountAliases(RequestContext ctx, ListAccountAliasesRequest in) {
+        return locked(ctx, a -> {
+            Page<String> page = page(in.maxItems(), in.marker(), a.state.aliases, x -> x);
+            return ListAccountAliasesResponse.builder().accountAliases(page.items()).isTruncated(page.truncated()).marker(page.marker()).build();
+        });
+    }
+
+    @Override
+    public void deleteAccountAlias(RequestContext ctx, DeleteAccountAliasRequest in) {
+        run(ctx, a -> {
+            if (!a.state.aliases.remove(in.accountAlias())) {
+                throw IamErrors.noSuchEntity("The account alias " + in.accountAlias() + " cannot be found.");
+            }
+        });
+    }
+
+    @Override
+    public void updateAccountPasswordPolicy(RequestContext ctx, UpdateAccountPasswordPolicyRequest in) {
+        run(ctx, a -> {
+            // kept under AWS's member names: GetAccountPasswordPolicy answers it as it is
+            Map<String, Object> policy = new LinkedHashMap<>();
+            policy.put("MinimumPasswordLength", in.minimumPasswordLength() == null ? 6 : in.minimumPasswordLength());
+            policy.put("RequireSymbols", Boolean.TRUE.equals(in.requireSymbols()));
+            policy.put("RequireNumbers", Boolean.TRUE.equals(in.requireNumbers()));
+            policy.put("RequireUppercaseCharacters", Boolean.TRUE.equals(in.requireUppercaseCharacters()));
+            policy.put("RequireLowercaseCharacters", Boolean.TRUE.equals(in.requireLowercaseCharacters()));
+            policy.put("AllowUsersToChangePassword", Boolean.TRUE.equals(in.allowUsersToChangePassword()));
+            Integer maxAge = in.maxPasswordAge();
+            policy.put("ExpirePasswords", maxAge != null && maxAge > 0);
+            if (maxAge != null) policy.put("MaxPasswordAge", maxAge);
+            if (in.passwordReusePrevention() != null) policy.put("PasswordReusePrevention", in.passwordReusePrevention());
+            if (in.hardExpiry() != null) policy.put("HardExpiry", in.hardExpiry());
+            a.state.passwordPolicy = policy;
+        });
+    }
+
+    @Override
+    public GetAccountPasswordPolicyResponse getAccountPasswordPolicy(RequestContext ctx) {
+        return locked(ctx, a -> {
+            if (a.state.passwordPolicy == null) {
+                throw IamErrors.noSuchEntity("The Password Policy with domain name " + a.accountId + " cannot be found.");
+            }
+            return GetAccountPasswordPolicyResponse.builder()
+                    .passwordPolicy(TreeConverter.fromTree(PasswordPolicy.SHAPE, a.state.passwordPolicy)).build();
+        });
+    }
+
+    @Override
+    public void deleteAccountPasswordPolicy(RequestContext ctx) {
+        run(ctx, a -> {
+            if (a.state.passwordPolicy == null) throw IamErrors.noSuchEntity("The account policy with name PasswordPolicy cannot be found.");
+            a.state.passwordPolicy = null;
+        });
+    }
+
+    @Override
+    public GetAccountSummaryResponse getAccountSummary(RequestContext ctx) {
+        return locked(ctx, a -> {
+            var st = a.state;
+            Map<String, Integer> summary = new LinkedHashMap<>();
+            summary.put("Users", st.users.size());
+            summary.put("Groups", st.groups.size());
+            summary.put("Roles", st.roles.size());
+            summary.put("Policies", st.policies.size());
+            summary.put("InstanceProfiles", st.instanceProfiles.size());
+            summary.put("ServerCertificates", st.serverCertificates.size());
+            summary.put("MFADevices", st.mfaDevices.size());
+            summary.put("AccountMFAEnabled", 0);
+            summary.put("UsersQuota", 5000);
+            summary.put("GroupsQuota", 300);
+            summary.put("RolesQuota", 1000);
+            summary.put("PoliciesQuota", 1500);
+            summary.put("AccessKeysPerUserQuota", 2);
+            summary.put("PolicyVersionsInUseQuota", 10000);
+            return GetAccountSummaryResponse.builder().summaryMap(summary).build();
+        });
+    }
+
+    // ---------------------------------------------------------------- OIDC providers
+
+    @Override
+    public CreateOpenIDConnectProviderResponse createOpenIDConnectProvider(RequestContext ctx, CreateOpenIDConnectProviderRequest in) {
+        return locked(ctx, a -> {
+            String url = in.url();
+            String host = url == null ? "" : url.replaceFirst("^https://", "");
+            String arn = "arn:" + a.partition + ":iam::" + a.accountId + ":oidc-provider/" + host;
+            if (a.state.oidcProviders.containsKey(arn)) throw IamErrors.exists("Provider with url " + url + " already exists.");
+            OidcProvider o = new OidcProvider();
+            o.arn = arn;
+            o.url = host;
+            o.clientIds.addAll(orEmpty(in.clientIDList()));
+            o.thumbprints.addAll(orEmpty(in.thumbprintList()));
+            o.created = now();
+            o.tags.putAll(tags(in.tags()));
+            a.state.oidcProviders.put(arn, o);
+            return CreateOpenIDConnectProviderResponse.builder().openIDConnectProviderArn(arn).tags(tagsIfAny(o.tags)).build();
+        });
+    }
+
+    @Override
+    public GetOpenIDConnectProviderResponse getOpenIDConnectProvider(RequestContext ctx, GetOpenIDConnectProviderRequest in) {
+        return locked(ctx, a -> {
+            OidcProvider o = oidc(a, in.openIDConnectProviderArn());
+            return GetOpenIDConnectProviderResponse.builder().url(o.url).clientIDList(List.copyOf(o.clientIds))
+                    .thumbprintList(List.copyOf(o.thumbprints)).createDate(Instant.ofEpochMilli(o.created)).tags(tagList(o.tags)).build();
+        });
+    }
+
+    @Override
+    public ListOpenIDConnectProvidersResponse listOpenIDConnectProviders(RequestContext ctx, ListOpenIDConnectProvidersRequest in) {
+        return locked(ctx, a -> ListOpenIDConnectProvidersResponse.builder().openIDConnectProviderList(a.state.oidcProviders.keySet().stream()
+                .map(arn -> OpenIDConnectProviderListEntry.builder().arn(arn).build()).toList()).build());
+    }
+
+    @Override
+    public void addClientIDToOpenIDConnectProvider(RequestContext ctx, AddClientIDToOpenIDConnectProviderRequest in) {
+        run(ctx, a -> {
+            OidcProvider o = oidc(a, in.openIDConnectProviderArn());
+            if (!o.clientIds.contains(in.clientID())) o.clientIds.add(in.clientID());
+        });
+    }
+
+    @Override
+    public void removeClientIDFromOpenIDConnectProvider(RequestContext ctx, RemoveClientIDFromOpenIDConnectProviderRequest in) {
+        run(ctx, a -> oidc(a, in.openIDConnectProviderArn()).clientIds.remove(in.clientID()));
+    }
+
+    @Override
+    public void updateOpenIDConnectProviderThumbprint(RequestContext ctx, UpdateOpenIDConnectProviderThumbprintRequest in) {
+        run(ctx, a -> oidc(a, in.openIDConnectProviderArn()).thumbprints = new ArrayList<>(orEmpty(in.thumbprintList())));
+    }
+
+    @Override
+    public void deleteOpenIDConnectProvider(RequestContext ctx, DeleteOpenIDConnectProviderRequest in) {
+        run(ctx, a -> {
+            oidc(a, in.openIDConnectProviderArn());
+            a.state.oidcProviders.remove(in.openIDConnectProviderArn());
+        });
+    }
+
+    @Override
+    public void tagOpenIDConnectProvider(RequestContext ctx, TagOpenIDConnectProviderRequest in) {
+        run(ctx, a -> tag(oidc(a, in.openIDConnectProviderArn()).tags, in.tags()));
+    }
+
+    @Override
+    public void untagOpenIDConnectProvider(RequestContext ctx, UntagOpenIDConnectProviderRequest in) {
+        run(ctx, a -> untag(oidc(a, in.openIDConnectProviderArn()).tags, in.tagKeys()));
+    }
+
+    @Override
+    public ListOpenIDConnectProviderTagsResponse listOpenIDConnectProviderTags(RequestContext ctx, ListOpenIDConnectProviderTagsRequest in) {
+        return locked(ctx, a -> {
+            Page<Tag> page = page(in.maxItems(), in.marker(), tagList(oidc(a, in.openIDConnectProviderArn()).tags), t -> t);
+            return ListOpenIDConnectProviderTagsResponse.builder().tags(page.items()).isTruncated(page.truncated()).marker(page.marker()).build();
+        });
+    }
+
     private static OidcProvider oidc(IamAccount a, String arn) {
         OidcProvider o = arn == null ? null : a.state.oidcProviders.get(arn);
         if (o == null) throw IamErrors.noSuchEntity("OpenIDConnect Provider not found for arn " + arn);
         return o;
+    }
+
+    // ---------------------------------------------------------------- SAML providers
+
+    @Override
+    public CreateSAMLProviderResponse createSAMLProvider(RequestContext ctx, CreateSAMLProviderRequest in) {
+        return locked(ctx, a -> {
+            String name = in.name();
+            String arn = "arn:" + a.partition + ":iam::" + a.accountId + ":saml-provider/" + name;
+            if (a.state.samlProviders.containsKey(arn)) throw IamErrors.exists("SAMLProvider " + name + " already exists.");
+            SamlProvider sp = new SamlProvider();
+            long now = now();
+            sp.arn = arn;
+            sp.metadata = in.samlMetadataDocument();
+            sp.created = now;
+            sp.validUntil = now + 365L * 86_400_000L * 100;
+            sp.tags.putAll(tags(in.tags()));
+            a.state.samlProviders.put(arn, sp);
+            return CreateSAMLProviderResponse.builder().samlProviderArn(arn).build();
+        });
+    }
+
+    @Override
+    public GetSAMLProviderResponse getSAMLProvider(RequestContext ctx, GetSAMLProviderRequest in) {
+        return locked(ctx, a -> {
+            SamlProvider sp = saml(a, in.samlProviderArn());
+            return GetSAMLProviderResponse.builder().samlMetadataDocument(sp.metadata).createDate(Instant.ofEpochMilli(sp.created))
+                    .validUntil(Instant.ofEpochMilli(sp.validUntil)).tags(tagsIfAny(sp.tags)).build();
+        });
+    }
+
+    @Override
+    public UpdateSAMLProviderResponse updateSAMLProvider(RequestContext ctx, UpdateSAMLProviderRequest in) {
+        return locked(ctx, a -> {
+            SamlProvider sp = saml(a, in.samlProviderArn());
+            if (in.samlMetadataDocument() != null) sp.metadata = in.samlMetadataDocument();
+            return UpdateSAMLProviderResponse.builder().samlProviderArn(sp.arn).build();
+        });
+    }
+
+    @Override
+    public ListSAMLProvidersResponse listSAMLProviders(RequestContext ctx, ListSAMLProvidersRequest in) {
+        return locked(ctx, a -> ListSAMLProvidersResponse.builder().samlProviderList(a.state.samlProviders.values().stream()
+                .map(sp -> SAMLProviderListEntry.builder().arn(sp.arn).createDate(Instant.ofEpochMilli(sp.created))
+                        .validUntil(Instant.ofEpochMilli(sp.validUntil)).build()).toList()).build());
+    }
+
+    @Override
+    public void deleteSAMLProvider(RequestContext ctx, DeleteSAMLProviderRequest in) {
+        run(ctx, a -> {
+            saml(a, in.samlProviderArn());
+            a.state.samlProviders.remove(in.samlProviderArn());
+        });
+    }
+
+    @Override
+    public void tagSAMLProvider(RequestContext ctx, TagSAMLProviderRequest in) {
+        run(ctx, a -> tag(saml(a, in.samlProviderArn()).tags, in.tags()));
+    }
+
+    @Override
+    public void untagSAMLProvider(RequestContext ctx, UntagSAMLProviderRequest in) {
+        run(ctx, a -> untag(saml(a, in.samlProviderArn()).tags, in.tagKeys()));
+    }
+
+    @Override
+    public ListSAMLProviderTagsResponse listSAMLProviderTags(RequestContext ctx, ListSAMLProviderTagsRequest in) {
+        return locked(ctx, a -> {
+            Page<Tag> page = page(in.maxItems(), in.marker(), tagList(saml(a, in.samlProviderArn()).tags), t -> t);
+            return ListSAMLProviderTagsResponse.builder().tags(page.items()).isTruncated(page.truncated()).marker(page.marker()).build();
+        });
     }
 
     private static SamlProvider saml(IamAccount a, String arn) {
@@ -395,10 +331,214 @@ final class IamExtras {
         return sp;
     }
 
+    // ---------------------------------------------------------------- MFA devices
+
+    @Override
+    public CreateVirtualMFADeviceResponse createVirtualMFADevice(RequestContext ctx, CreateVirtualMFADeviceRequest in) {
+        return locked(ctx, a -> {
+            String name = in.virtualMFADeviceName();
+            String path = IamAccount.checkPath(in.path());
+            String serial = "arn:" + a.partition + ":iam::" + a.accountId + ":mfa" + path + name;
+            if (a.state.mfaDevices.containsKey(serial)) throw IamErrors.exists("MFADevice entity at the same path and name already exists.");
+            MfaDevice d = new MfaDevice();
+            d.serial = serial;
+            byte[] seed = new byte[40];
+            RANDOM.nextBytes(seed);
+            d.seed = Base64.getEncoder().encodeToString(seed);
+            d.tags.putAll(tags(in.tags()));
+            a.state.mfaDevices.put(serial, d);
+            return CreateVirtualMFADeviceResponse.builder().virtualMFADevice(VirtualMFADevice.builder()
+                    .serialNumber(serial).base32StringSeed(d.seed.getBytes()).qrCodePNG(seed).build()).build();
+        });
+    }
+
+    @Override
+    public void enableMFADevice(RequestContext ctx, EnableMFADeviceRequest in) {
+        run(ctx, a -> {
+            User u = a.user(in.userName());
+            MfaDevice d = a.state.mfaDevices.get(in.serialNumber());
+            if (d == null) throw IamErrors.noSuchEntity("MFA device with serial number " + in.serialNumber() + " not found.");
+            if (d.user != null) throw IamErrors.exists("MFA device is already in use.");
+            d.user = u.name;
+            d.enabled = now();
+            u.mfaSerials.add(d.serial);
+        });
+    }
+
+    @Override
+    public void deactivateMFADevice(RequestContext ctx, DeactivateMFADeviceRequest in) {
+        run(ctx, a -> {
+            User u = a.user(in.userName());
+            MfaDevice d = a.state.mfaDevices.get(in.serialNumber());
+            if (d == null || !u.name.equals(d.user)) {
+                throw IamErrors.noSuchEntity("MFA Device with serial number " + in.serialNumber() + " does not exist.");
+            }
+            d.user = null;
+            d.enabled = 0;
+            u.mfaSerials.remove(d.serial);
+        });
+    }
+
+    @Override
+    public ListMFADevicesResponse listMFADevices(RequestContext ctx, ListMFADevicesRequest in) {
+        return locked(ctx, a -> {
+            List<MFADevice> list = new ArrayList<>();
+            for (MfaDevice d : a.state.mfaDevices.values()) {
+                if (d.user != null && (in.userName() == null || d.user.equals(in.userName()))) {
+                    list.add(MFADevice.builder().userName(d.user).serialNumber(d.serial).enableDate(Instant.ofEpochMilli(d.enabled)).build());
+                }
+            }
+            Page<MFADevice> page = page(in.maxItems(), in.marker(), list, x -> x);
+            return ListMFADevicesResponse.builder().mfaDevices(page.items()).isTruncated(page.truncated()).marker(page.marker()).build();
+        });
+    }
+
+    @Override
+    public ListVirtualMFADevicesResponse listVirtualMFADevices(RequestContext ctx, ListVirtualMFADevicesRequest in) {
+        return locked(ctx, a -> {
+            String status = in.assignmentStatusAsString() == null ? "Any" : in.assignmentStatusAsString();
+            List<VirtualMFADevice> list = new ArrayList<>();
+            for (MfaDevice d : a.state.mfaDevices.values()) {
+                boolean assigned = d.user != null;
+                if (status.equals("Assigned") && !assigned || status.equals("Unassigned") && assigned) continue;
+                var entry = VirtualMFADevice.builder().serialNumber(d.serial);
+                if (assigned) entry.user(user(a.user(d.user), false)).enableDate(Instant.ofEpochMilli(d.enabled));
+                list.add(entry.build());
+            }
+            Page<VirtualMFADevice> page = page(in.maxItems(), in.marker(), list, x -> x);
+            return ListVirtualMFADevicesResponse.builder().virtualMFADevices(page.items()).isTruncated(page.truncated()).marker(page.marker()).build();
+        });
+    }
+
+    @Override
+    public void deleteVirtualMFADevice(RequestContext ctx, DeleteVirtualMFADeviceRequest in) {
+        run(ctx, a -> {
+            MfaDevice d = a.state.mfaDevices.get(in.serialNumber());
+            if (d == null) throw IamErrors.noSuchEntity("VirtualMFADevice with serial number " + in.serialNumber() + " doesn't exist.");
+            if (d.user != null) throw IamErrors.deleteConflict("VirtualMFADevice is still assigned to a user.");
+            a.state.mfaDevices.remove(d.serial);
+        });
+    }
+
+    @Override
+    public GetMFADeviceResponse getMFADevice(RequestContext ctx, GetMFADeviceRequest in) {
+        return locked(ctx, a -> {
+            MfaDevice d = a.state.mfaDevices.get(in.serialNumber());
+            if (d == null || d.user == null || (in.userName() != null && !d.user.equals(in.userName()))) {
+                throw IamErrors.noSuchEntity("MFA Device with serial number " + in.serialNumber() + " does not exist.");
+            }
+            return GetMFADeviceResponse.builder().userName(d.user).serialNumber(d.serial).enableDate(Instant.ofEpochMilli(d.enabled)).build();
+        });
+    }
+
+    @Override
+    public void tagMFADevice(RequestContext ctx, TagMFADeviceRequest in) {
+        run(ctx, a -> tag(mfa(a, in.serialNumber()).tags, in.tags()));
+    }
+
+    @Override
+    public void untagMFADevice(RequestContext ctx, UntagMFADeviceRequest in) {
+        run(ctx, a -> untag(mfa(a, in.serialNumber()).tags, in.tagKeys()));
+    }
+
+    @Override
+    public ListMFADeviceTagsResponse listMFADeviceTags(RequestContext ctx, ListMFADeviceTagsRequest in) {
+        return locked(ctx, a -> {
+            Page<Tag> page = page(in.maxItems(), in.marker(), tagList(mfa(a, in.serialNumber()).tags), t -> t);
+            return ListMFADeviceTagsResponse.builder().tags(page.items()).isTruncated(page.truncated()).marker(page.marker()).build();
+        });
+    }
+
     private static MfaDevice mfa(IamAccount a, String serial) {
         MfaDevice d = serial == null ? null : a.state.mfaDevices.get(serial);
         if (d == null) throw IamErrors.noSuchEntity("MFA device with serial number " + serial + " not found.");
         return d;
+    }
+
+    // ---------------------------------------------------------------- server certificates
+
+    @Override
+    public UploadServerCertificateResponse uploadServerCertificate(RequestContext ctx, UploadServerCertificateRequest in) {
+        return locked(ctx, a -> {
+            String name = in.serverCertificateName();
+            if (a.state.serverCertificates.containsKey(name)) throw IamErrors.exists("The Server Certificate with name " + name + " already exists.");
+            ServerCertificate c = new ServerCertificate();
+            long now = now();
+            c.name = name;
+            c.path = IamAccount.checkPath(in.path());
+            c.id = IamAccount.id("ASCA");
+            c.arn = "arn:" + a.partition + ":iam::" + a.accountId + ":server-certificate" + c.path + name;
+            c.body = in.certificateBody();
+            c.chain = in.certificateChain();
+            c.uploaded = now;
+            c.expiration = now + 365L * 86_400_000L;
+            c.tags.putAll(tags(in.tags()));
+            a.state.serverCertificates.put(name, c);
+            return UploadServerCertificateResponse.builder().serverCertificateMetadata(certMetadata(c)).build();
+        });
+    }
+
+    @Override
+    public GetServerCertificateResponse getServerCertificate(RequestContext ctx, GetServerCertificateRequest in) {
+        return locked(ctx, a -> {
+            ServerCertificate c = cert(a, in.serverCertificateName());
+            return GetServerCertificateResponse.builder().serverCertificate(dev.polystack.services.iam.api.ServerCertificate.builder()
+                    .serverCertificateMetadata(certMetadata(c)).certificateBody(c.body).certificateChain(c.chain).build()).build();
+        });
+    }
+
+    @Override
+    public ListServerCertificatesResponse listServerCertificates(RequestContext ctx, ListServerCertificatesRequest in) {
+        return locked(ctx, a -> {
+            Page<ServerCertificateMetadata> page = page(in.maxItems(), in.marker(), new ArrayList<>(a.state.serverCertificates.values()),
+                    IamExtras::certMetadata);
+            return ListServerCertificatesResponse.builder().serverCertificateMetadataList(page.items()).isTruncated(page.truncated())
+                    .marker(page.marker()).build();
+        });
+    }
+
+    @Override
+    public void deleteServerCertificate(RequestContext ctx, DeleteServerCertificateRequest in) {
+        run(ctx, a -> {
+            cert(a, in.serverCertificateName());
+            a.state.serverCertificates.remove(in.serverCertificateName());
+        });
+    }
+
+    @Override
+    public void updateServerCertificate(RequestContext ctx, UpdateServerCertificateRequest in) {
+        run(ctx, a -> {
+            ServerCertificate c = cert(a, in.serverCertificateName());
+            String newName = in.newServerCertificateName();
+            if (newName != null && !newName.equals(c.name)) {
+                if (a.state.serverCertificates.containsKey(newName)) {
+                    throw IamErrors.exists("The Server Certificate with name " + newName + " already exists.");
+                }
+                a.state.serverCertificates.remove(c.name);
+                c.name = newName;
+                a.state.serverCertificates.put(newName, c);
+            }
+            if (in.newPath() != null) c.path = IamAccount.checkPath(in.newPath());
+            c.arn = "arn:" + a.partition + ":iam::" + a.accountId + ":server-certificate" + c.path + c.name;
+        });
+    }
+
+    @Override
+    public void tagServerCertificate(RequestContext ctx, TagServerCertificateRequest in) {
+        run(ctx, a -> tag(cert(a, in.serverCertificateName()).tags, in.tags()));
+    }
+
+    @Override
+    public void untagServerCertificate(RequestContext ctx, UntagServerCertificateRequest in) {
+        run(ctx, a -> untag(cert(a, in.serverCertificateName()).tags, in.tagKeys()));
+    }
+
+    @Override
+    public ListServerCertificateTagsResponse listServerCertificateTags(RequestContext ctx, ListServerCertificateTagsRequest in) {
+        return locked(ctx, a -> {
+            Page<Tag> page = page(in.maxItems(), in.marker(), tagList(cert(a, in.serverCertificateName()).tags), t -> t);
+            return ListServerCertificateTagsResponse.builder().tags(page.items()).isTruncated(page.truncated()).marker(page.marker()).build();
+        });
     }
 
     private static ServerCertificate cert(IamAccount a, String name) {
@@ -407,106 +547,117 @@ final class IamExtras {
         return c;
     }
 
-    private static Map<String, Object> certMetadata(ServerCertificate c) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("Path", c.path);
-        out.put("ServerCertificateName", c.name);
-        out.put("ServerCertificateId", c.id);
-        out.put("Arn", c.arn);
-        out.put("UploadDate", Instant.ofEpochMilli(c.uploaded));
-        out.put("Expiration", Instant.ofEpochMilli(c.expiration));
+    private static ServerCertificateMetadata certMetadata(ServerCertificate c) {
+        return ServerCertificateMetadata.builder().path(c.path).serverCertificateName(c.name).serverCertificateId(c.id).arn(c.arn)
+                .uploadDate(Instant.ofEpochMilli(c.uploaded)).expiration(Instant.ofEpochMilli(c.expiration)).build();
+    }
+
+    // ---------------------------------------------------------------- GetAccountAuthorizationDetails
+
+    @Override
+    public GetAccountAuthorizationDetailsResponse getAccountAuthorizationDetails(RequestContext ctx, GetAccountAuthorizationDetailsRequest in) {
+        return locked(ctx, a -> {
+            List<String> filter = in.filter() == null ? List.of() : in.filterAsStrings();
+            boolean all = filter.isEmpty();
+            List<UserDetail> users = new ArrayList<>();
+            if (all || filter.contains("User")) {
+                for (User u : a.state.users.values()) {
+                    List<String> groups = new ArrayList<>();
+                    for (Group g : a.state.groups.values()) if (g.members.contains(u.name)) groups.add(g.name);
+                    users.add(UserDetail.builder().path(u.path).userName(u.name).userId(u.id).arn(u.arn).createDate(date(u.created))
+                            .permissionsBoundary(boundary(u.boundary)).tags(tagsIfAny(u.tags))
+                            .userPolicyList(inlineList(u.inline)).groupList(groups)
+                            .attachedManagedPolicies(u.attached.stream().map(arn -> attached(a, arn)).toList()).build());
+                }
+            }
+            List<GroupDetail> groups = new ArrayList<>();
+            if (all || filter.contains("Group")) {
+                for (Group g : a.state.groups.values()) {
+                    groups.add(GroupDetail.builder().path(g.path).groupName(g.name).groupId(g.id).arn(g.arn).createDate(date(g.created))
+                            .groupPolicyList(inlineList(g.inline))
+                            .attachedManagedPolicies(g.attached.stream().map(arn -> attached(a, arn)).toList()).build());
+                }
+            }
+            List<RoleDetail> roles = new ArrayList<>();
+            if (all || filter.contains("Role")) {
+                for (Role r : a.state.roles.values()) {
+                    roles.add(RoleDetail.builder().path(r.path).roleName(r.name).roleId(r.id).arn(r.arn).createDate(date(r.created))
+                            .assumeRolePolicyDocument(encode(r.trust)).permissionsBoundary(boundary(r.boundary)).tags(tagsIfAny(r.tags))
+                            .roleLastUsed(roleLastUsed(r))
+                            .instanceProfileList(a.state.instanceProfiles.values().stream().filter(ip -> ip.roles.contains(r.name))
+                                    .map(ip -> instanceProfile(a, ip)).toList())
+                            .rolePolicyList(inlineList(r.inline))
+                            .attachedManagedPolicies(r.attached.stream().map(arn -> attached(a, arn)).toList()).build());
+                }
+            }
+            List<ManagedPolicyDetail> policies = new ArrayList<>();
+            if (all || filter.contains("LocalManagedPolicy")) {
+                for (ManagedPolicy m : a.state.policies.values()) {
+                    policies.add(ManagedPolicyDetail.builder().policyName(m.name).policyId(m.id).arn(m.arn).path(m.path)
+                            .defaultVersionId(m.defaultVersion).attachmentCount(a.attachments(m.arn))
+                            .permissionsBoundaryUsageCount(a.boundaryUses(m.arn)).isAttachable(true)
+                            .createDate(date(m.created)).updateDate(date(m.updated))
+                            .policyVersionList(m.versions.stream().map(v -> version(m, v, true)).toList()).build());
+                }
+            }
+            return GetAccountAuthorizationDetailsResponse.builder().userDetailList(users).groupDetailList(groups).roleDetailList(roles)
+                    .policies(policies).isTruncated(false).build();
+        });
+    }
+
+    private static List<PolicyDetail> inlineList(Map<String, String> inline) {
+        List<PolicyDetail> out = new ArrayList<>();
+        inline.forEach((name, doc) -> out.add(PolicyDetail.builder().policyName(name).policyDocument(encode(doc)).build()));
         return out;
     }
 
-    private static Map<String, Object> authorizationDetails(IamAccount a, IamProvider p, Map<String, Object> in) {
-        List<String> filter = strings(in.get("Filter"));
-        boolean all = filter.isEmpty();
-        Map<String, Object> out = new LinkedHashMap<>();
-        List<Object> users = new ArrayList<>();
-        if (all || filter.contains("User")) {
-            for (User u : a.state.users.values()) {
-                Map<String, Object> d = p.user(u, true);
-                d.put("UserPolicyList", inlineList(u.inline));
-                List<String> groups = new ArrayList<>();
-                for (Group g : a.state.groups.values()) if (g.members.contains(u.name)) groups.add(g.name);
-                d.put("GroupList", groups);
-                d.put("AttachedManagedPolicies", u.attached.stream().map(arn -> IamProvider.attached(a, arn)).toList());
-                users.add(d);
-            }
+    // ---------------------------------------------------------------- policy simulation
+
+    @Override
+    public SimulatePolicyResponse simulatePrincipalPolicy(RequestContext ctx, SimulatePrincipalPolicyRequest in) {
+        return locked(ctx, a -> {
+            String source = in.policySourceArn();
+            List<PolicyEvaluator.Source> policies = a.policiesOf(source);
+            if (policies == null) throw IamErrors.noSuchEntity("PolicySourceArn " + source + " does not exist.");
+            policies = new ArrayList<>(policies);
+            policies.addAll(inputPolicies(in.policyInputList()));
+            return simulate(policies, in.contextEntries(), in.resourceArns(), in.actionNames(), in.maxItems(), in.marker());
+        });
+    }
+
+    @Override
+    public SimulatePolicyResponse simulateCustomPolicy(RequestContext ctx, SimulateCustomPolicyRequest in) {
+        return simulate(inputPolicies(in.policyInputList()), in.contextEntries(), in.resourceArns(), in.actionNames(), in.maxItems(), in.marker());
+    }
+
+    private static List<PolicyEvaluator.Source> inputPolicies(List<String> documents) {
+        List<PolicyEvaluator.Source> out = new ArrayList<>();
+        int i = 0;
+        for (String doc : orEmpty(documents)) {
+            PolicyEvaluator.parse(doc);
+            out.add(new PolicyEvaluator.Source("PolicyInputList." + (++i), "IAM Policy", doc));
         }
-        List<Object> groups = new ArrayList<>();
-        if (all || filter.contains("Group")) {
-            for (Group g : a.state.groups.values()) {
-                Map<String, Object> d = p.group(g);
-                d.put("GroupPolicyList", inlineList(g.inline));
-                d.put("AttachedManagedPolicies", g.attached.stream().map(arn -> IamProvider.attached(a, arn)).toList());
-                groups.add(d);
-            }
-        }
-        List<Object> roles = new ArrayList<>();
-        if (all || filter.contains("Role")) {
-            for (Role r : a.state.roles.values()) {
-                Map<String, Object> d = p.role(r, "get");
-                d.remove("MaxSessionDuration");
-                d.remove("Description");
-                d.put("InstanceProfileList", a.state.instanceProfiles.values().stream().filter(ip -> ip.roles.contains(r.name))
-                        .map(ip -> p.instanceProfile(a, ip)).toList());
-                d.put("RolePolicyList", inlineList(r.inline));
-                d.put("AttachedManagedPolicies", r.attached.stream().map(arn -> IamProvider.attached(a, arn)).toList());
-                roles.add(d);
-            }
-        }
-        List<Object> policies = new ArrayList<>();
-        if (all || filter.contains("LocalManagedPolicy")) {
-            for (ManagedPolicy m : a.state.policies.values()) {
-                Map<String, Object> d = p.policy(a, m, false);
-                d.put("PolicyVersionList", m.versions.stream().map(v -> IamProvider.version(m, v, true)).toList());
-                policies.add(d);
-            }
-        }
-        out.put("UserDetailList", users);
-        out.put("GroupDetailList", groups);
-        out.put("RoleDetailList", roles);
-        out.put("Policies", policies);
-        out.put("IsTruncated", false);
         return out;
     }
 
-    private static List<Object> inlineList(Map<String, String> inline) {
-        List<Object> out = new ArrayList<>();
-        inline.forEach((name, doc) -> out.add(Map.of("PolicyName", name, "PolicyDocument", encode(doc))));
-        return out;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> simulate(List<PolicyEvaluator.Source> policies, Map<String, Object> in) {
+    private static SimulatePolicyResponse simulate(List<PolicyEvaluator.Source> policies, List<ContextEntry> entries,
+                                                   List<String> resourceArns, List<String> actions, Integer maxItems, String marker) {
         Map<String, List<String>> context = new LinkedHashMap<>();
-        if (in.get("ContextEntries") instanceof List<?> entries) {
-            for (Object o : entries) {
-                Map<String, Object> e = (Map<String, Object>) o;
-                context.put(String.valueOf(e.get("ContextKeyName")), strings(e.get("ContextKeyValues")));
-            }
-        }
-        List<String> resources = strings(in.get("ResourceArns"));
-        if (resources.isEmpty()) resources = List.of("*");
-        List<Object> results = new ArrayList<>();
-        for (String action : strings(in.get("ActionNames"))) {
+        for (ContextEntry e : orEmpty(entries)) context.put(String.valueOf(e.contextKeyName()), orEmpty(e.contextKeyValues()));
+        List<String> resources = orEmpty(resourceArns).isEmpty() ? List.of("*") : resourceArns;
+        List<EvaluationResult> results = new ArrayList<>();
+        for (String action : orEmpty(actions)) {
             for (String resource : resources) {
                 PolicyEvaluator.Result r = PolicyEvaluator.evaluate(policies, action, resource, context);
-                Map<String, Object> result = new LinkedHashMap<>();
-                result.put("EvalActionName", action);
-                result.put("EvalResourceName", resource);
-                result.put("EvalDecision", r.awsName());
-                List<Object> matched = new ArrayList<>();
-                for (PolicyEvaluator.Source s : r.matched()) matched.add(Map.of("SourcePolicyId", s.id(), "SourcePolicyType", s.type()));
-                result.put("MatchedStatements", matched);
-                result.put("MissingContextValues", List.of());
-                results.add(result);
+                List<Statement> matched = new ArrayList<>();
+                for (PolicyEvaluator.Source s : r.matched()) {
+                    matched.add(Statement.builder().sourcePolicyId(s.id()).sourcePolicyType(s.type()).build());
+                }
+                results.add(EvaluationResult.builder().evalActionName(action).evalResourceName(resource).evalDecision(r.awsName())
+                        .matchedStatements(matched).missingContextValues(List.of()).build());
             }
         }
-        Map<String, Object> out = page(in, "EvaluationResults", results, x -> x);
-        Integer max = integer(in, "MaxItems");
-        if (max == null) out.put("IsTruncated", false);
-        return out;
+        Page<EvaluationResult> page = page(maxItems, marker, results, x -> x);
+        return SimulatePolicyResponse.builder().evaluationResults(page.items()).isTruncated(page.truncated()).marker(page.marker()).build();
     }
 }

@@ -13,35 +13,30 @@ import dev.polystack.services.iam.IamState.AccessKey;
 import dev.polystack.services.iam.IamState.Group;
 import dev.polystack.services.iam.IamState.InstanceProfile;
 import dev.polystack.services.iam.IamState.ManagedPolicy;
-import dev.polystack.services.iam.IamState.PolicyVersion;
 import dev.polystack.services.iam.IamState.Principal;
 import dev.polystack.services.iam.IamState.Role;
 import dev.polystack.services.iam.IamState.User;
+import dev.polystack.services.iam.api.*;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
- * IAM over the query protocol, global per account ({@link AccountRegionStore#global}). A thin layer over
- * {@link IamAccount}: each request runs under its account's monitor. Also the {@link IdentityAuthorizer} the
- * gateway asks with {@code ENFORCE_IAM=1}, and the home of access keys: each key created here is registered
- * with {@link AccessKeys}, so requests signed with it land in this account and are checked as this user.
+ * IAM over the query protocol, on its typed interface {@link IamApi}, global per account. This class holds the
+ * principals (users, groups, roles, service-linked roles), managed and inline policies, access keys and instance
+ * profiles; {@link IamCredentials} and {@link IamExtras} the rest; {@link IamAccount} the state's rules. Also the
+ * {@link IdentityAuthorizer} the gateway asks with {@code ENFORCE_IAM=1}, and the home of access keys: each key
+ * created here is registered with {@link AccessKeys}, so requests signed with it land in this account and are
+ * checked as this user.
  */
-public final class IamProvider implements ServiceProvider, Persistable, IdentityAuthorizer {
+public final class IamProvider extends IamExtras implements ServiceProvider, Persistable, IdentityAuthorizer {
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-
-    private final AccountRegionStore<IamAccount> accounts = new AccountRegionStore<>((account, scope) ->
-            new IamAccount(scope.substring(scope.indexOf(':') + 1), account, new IamState.Account()));
 
     @Override
     public String service() {
@@ -49,468 +44,574 @@ public final class IamProvider implements ServiceProvider, Persistable, Identity
     }
 
     @Override
-    public Map<String, Object> invoke(RequestContext ctx, String op, Map<String, Object> in) {
-        IamAccount account = accounts.global(ctx);
-        synchronized (account) {
-            long now = System.currentTimeMillis();
-            Map<String, Object> credentials = IamCredentials.dispatch(account, op, in, now, ctx.accessKeyId());
-            return credentials != null ? credentials : dispatch(account, op, in, now);
-        }
+    public Map<String, Object> invoke(RequestContext ctx, String operation, Map<String, Object> in) {
+        return OPERATIONS.invoke(this, ctx, operation, in);
     }
 
-    private Map<String, Object> dispatch(IamAccount a, String op, Map<String, Object> in, long now) {
-        return switch (op) {
-            // users
-            case "CreateUser" -> Map.of("User", user(a.createUser(s(in, "UserName"), s(in, "Path"), s(in, "PermissionsBoundary"), tags(in), now), true));
-            case "GetUser" -> Map.of("User", user(a.user(s(in, "UserName")), true));
-            case "ListUsers" -> page(in, "Users", filterPath(a.state.users.values(), s(in, "PathPrefix")), u -> user(u, false));
-            case "UpdateUser" -> {
-                a.updateUser(s(in, "UserName"), s(in, "NewUserName"), s(in, "NewPath"));
-                yield Map.of();
-            }
-            case "DeleteUser" -> {
-                a.deleteUser(s(in, "UserName"));
-                yield Map.of();
-            }
-            case "TagUser" -> tag(a.user(s(in, "UserName")).tags, in);
-            case "UntagUser" -> untag(a.user(s(in, "UserName")).tags, in);
-            case "ListUserTags" -> page(in, "Tags", tagList(a.user(s(in, "UserName")).tags), t -> t);
-            // groups
-            case "CreateGroup" -> Map.of("Group", group(a.createGroup(s(in, "GroupName"), s(in, "Path"), now)));
-            case "GetGroup" -> {
-                Group g = a.group(s(in, "GroupName"));
-                Map<String, Object> out = page(in, "Users", g.members.stream().map(a::user).toList(), u -> user(u, false));
-                out.put("Group", group(g));
-                yield out;
-            }
-            case "UpdateGroup" -> {
-                a.updateGroup(s(in, "GroupName"), s(in, "NewGroupName"), s(in, "NewPath"));
-                yield Map.of();
-            }
-            case "ListGroups" -> page(in, "Groups", filterPath(a.state.groups.values(), s(in, "PathPrefix")), this::group);
-            case "DeleteGroup" -> {
-                a.deleteGroup(s(in, "GroupName"));
-                yield Map.of();
-            }
-            case "AddUserToGroup" -> {
-                a.addUserToGroup(s(in, "GroupName"), s(in, "UserName"));
-                yield Map.of();
-            }
-            case "RemoveUserFromGroup" -> {
-                a.removeUserFromGroup(s(in, "GroupName"), s(in, "UserName"));
-                yield Map.of();
-            }
-            case "ListGroupsForUser" -> page(in, "Groups", a.groupsOf(s(in, "UserName")), this::group);
-            // roles
-            case "CreateRole" -> Map.of("Role", role(a.createRole(s(in, "RoleName"), s(in, "Path"), s(in, "AssumeRolePolicyDocument"),
-                    s(in, "Description"), integer(in, "MaxSessionDuration"), s(in, "PermissionsBoundary"), tags(in), now), "create"));
-            case "GetRole" -> Map.of("Role", role(a.role(s(in, "RoleName")), "get"));
-            case "ListRoles" -> page(in, "Roles", filterPath(a.state.roles.values(), s(in, "PathPrefix")), r -> role(r, "list"));
-            case "UpdateRole" -> {
-                a.updateRole(s(in, "RoleName"), s(in, "Description"), integer(in, "MaxSessionDuration"));
-                yield Map.of();
-            }
-            case "UpdateRoleDescription" -> {
-                a.updateRole(s(in, "RoleName"), s(in, "Description"), null);
-                yield Map.of("Role", role(a.role(s(in, "RoleName")), "get"));
-            }
-            case "UpdateAssumeRolePolicy" -> {
-                a.updateTrust(s(in, "RoleName"), s(in, "PolicyDocument"));
-                yield Map.of();
-            }
-            case "DeleteRole" -> {
-                a.deleteRole(s(in, "RoleName"));
-                yield Map.of();
-            }
-            case "TagRole" -> tag(a.role(s(in, "RoleName")).tags, in);
-            case "UntagRole" -> untag(a.role(s(in, "RoleName")).tags, in);
-            case "ListRoleTags" -> page(in, "Tags", tagList(a.role(s(in, "RoleName")).tags), t -> t);
-            case "PutRolePermissionsBoundary" -> {
-                a.role(s(in, "RoleName")).boundary = a.attachable(s(in, "PermissionsBoundary"));
-                yield Map.of();
-            }
-            case "DeleteRolePermissionsBoundary" -> {
-                a.role(s(in, "RoleName")).boundary = null;
-                yield Map.of();
-            }
-            case "PutUserPermissionsBoundary" -> {
-                a.user(s(in, "UserName")).boundary = a.attachable(s(in, "PermissionsBoundary"));
-                yield Map.of();
-            }
-            case "DeleteUserPermissionsBoundary" -> {
-                a.user(s(in, "UserName")).boundary = null;
-                yield Map.of();
-            }
-            case "CreateServiceLinkedRole" -> Map.of("Role", role(a.createServiceLinkedRole(s(in, "AWSServiceName"), s(in, "Description"),
-                    s(in, "CustomSuffix"), now), "create"));
-            case "DeleteServiceLinkedRole" -> {
-                Role r = a.role(s(in, "RoleName"));
-                r.attached.clear();
-                r.inline.clear();
-                a.deleteRole(r.name);
-                yield Map.of("DeletionTaskId", "task/aws-service-role/" + r.path.split("/")[2] + "/" + r.name + "/" + java.util.UUID.randomUUID());
-            }
-            case "GetServiceLinkedRoleDeletionStatus" -> Map.of("Status", "SUCCEEDED");
-            // managed policies
-            case "CreatePolicy" -> Map.of("Policy", policy(a, a.createPolicy(s(in, "PolicyName"), s(in, "Path"), s(in, "PolicyDocument"),
-                    s(in, "Description"), tags(in), now), true));
-            case "GetPolicy" -> Map.of("Policy", policy(a, a.policy(s(in, "PolicyArn")), true));
-            case "ListPolicies" -> {
-                List<ManagedPolicy> all = new ArrayList<>();
-                String scope = s(in, "Scope") == null ? "All" : s(in, "Scope");
-                if (!scope.equals("Local")) for (String arn : AwsManagedPolicies.DOCUMENTS.keySet()) all.add(a.policy(arn));
-                if (!scope.equals("AWS")) all.addAll(a.state.policies.values());
-                boolean onlyAttached = Boolean.TRUE.equals(in.get("OnlyAttached"));
-                all.removeIf(p -> onlyAttached && a.attachments(p.arn) == 0);
-                yield page(in, "Policies", filterPolicyPath(all, s(in, "PathPrefix")), p -> policy(a, p, false));
-            }
-            case "DeletePolicy" -> {
-                a.deletePolicy(s(in, "PolicyArn"));
-                yield Map.of();
-            }
-            case "CreatePolicyVersion" -> Map.of("PolicyVersion", version(a.customerPolicy(s(in, "PolicyArn")),
-                    a.createPolicyVersion(s(in, "PolicyArn"), s(in, "PolicyDocument"), Boolean.TRUE.equals(in.get("SetAsDefault")), now), true));
-            case "GetPolicyVersion" -> Map.of("PolicyVersion", version(a.policy(s(in, "PolicyArn")),
-                    a.policyVersion(s(in, "PolicyArn"), s(in, "VersionId")), true));
-            case "ListPolicyVersions" -> {
-                ManagedPolicy p = a.policy(s(in, "PolicyArn"));
-                yield page(in, "Versions", p.versions, v -> version(p, v, false));
-            }
-            case "DeletePolicyVersion" -> {
-                a.deletePolicyVersion(s(in, "PolicyArn"), s(in, "VersionId"));
-                yield Map.of();
-            }
-            case "SetDefaultPolicyVersion" -> {
-                a.setDefaultVersion(s(in, "PolicyArn"), s(in, "VersionId"), now);
-                yield Map.of();
-            }
-            case "TagPolicy" -> tag(a.customerPolicy(s(in, "PolicyArn")).tags, in);
-            case "UntagPolicy" -> untag(a.customerPolicy(s(in, "PolicyArn")).tags, in);
-            case "ListPolicyTags" -> page(in, "Tags", tagList(a.customerPolicy(s(in, "PolicyArn")).tags), t -> t);
-            case "ListEntitiesForPolicy" -> entitiesForPolicy(a, s(in, "PolicyArn"));
-            // attachments and inline policies, one shape for users, groups and roles
-            case "AttachUserPolicy", "AttachGroupPolicy", "AttachRolePolicy" -> {
-                a.attach(principal(a, op, in), s(in, "PolicyArn"));
-                yield Map.of();
-            }
-            case "DetachUserPolicy", "DetachGroupPolicy", "DetachRolePolicy" -> {
-                a.detach(principal(a, op, in), s(in, "PolicyArn"));
-                yield Map.of();
-            }
-            case "ListAttachedUserPolicies", "ListAttachedGroupPolicies", "ListAttachedRolePolicies" -> page(in, "AttachedPolicies",
-                    new ArrayList<>(principal(a, op, in).attached), arn -> attached(a, arn));
-            case "PutUserPolicy", "PutGroupPolicy", "PutRolePolicy" -> {
-                a.putInline(principal(a, op, in), s(in, "PolicyName"), s(in, "PolicyDocument"));
-                yield Map.of();
-            }
-            case "GetUserPolicy", "GetGroupPolicy", "GetRolePolicy" -> {
-                Principal p = principal(a, op, in);
-                String kind = kind(op);
-                Map<String, Object> out = new LinkedHashMap<>();
-                out.put(capitalized(kind) + "Name", p.name);
-                out.put("PolicyName", s(in, "PolicyName"));
-                out.put("PolicyDocument", encode(a.inline(p, kind, s(in, "PolicyName"))));
-                yield out;
-            }
-            case "DeleteUserPolicy", "DeleteGroupPolicy", "DeleteRolePolicy" -> {
-                a.deleteInline(principal(a, op, in), kind(op), s(in, "PolicyName"));
-                yield Map.of();
-            }
-            case "ListUserPolicies", "ListGroupPolicies", "ListRolePolicies" -> page(in, "PolicyNames",
-                    new ArrayList<>(principal(a, op, in).inline.keySet()), n -> n);
-            // access keys
-            case "CreateAccessKey" -> {
-                String userName = s(in, "UserName");
-                AccessKey k = a.createAccessKey(userName, now);
-                AccessKeys.register(k.id, a.accountId, a.user(userName).arn);
-                Map<String, Object> key = accessKey(k);
-                key.put("SecretAccessKey", k.secret);
-                yield Map.of("AccessKey", key);
-            }
-            case "ListAccessKeys" -> {
-                String userName = s(in, "UserName");
-                List<AccessKey> keys = new ArrayList<>();
-                if (userName != null) a.user(userName);
-                for (AccessKey k : a.state.accessKeys.values()) if (userName == null || k.user.equals(userName)) keys.add(k);
-                Map<String, Object> out = page(in, "AccessKeyMetadata", keys, this::accessKey);
-                yield out;
-            }
-            case "UpdateAccessKey" -> {
-                AccessKey k = a.accessKey(s(in, "UserName"), s(in, "AccessKeyId"));
-                k.status = s(in, "Status");
-                yield Map.of();
-            }
-            case "DeleteAccessKey" -> {
-                AccessKey k = a.accessKey(s(in, "UserName"), s(in, "AccessKeyId"));
-                a.state.accessKeys.remove(k.id);
-                AccessKeys.unregister(k.id);
-                yield Map.of();
-            }
-            case "GetAccessKeyLastUsed" -> {
-                AccessKey k = a.accessKey(null, s(in, "AccessKeyId"));
-                Map<String, Object> used = new LinkedHashMap<>();
-                if (k.lastUsed != 0) used.put("LastUsedDate", Instant.ofEpochMilli(k.lastUsed));
-                used.put("ServiceName", k.lastUsedService == null ? "N/A" : k.lastUsedService);
-                used.put("Region", k.lastUsedRegion == null ? "N/A" : k.lastUsedRegion);
-                yield Map.of("UserName", k.user, "AccessKeyLastUsed", used);
-            }
-            // instance profiles
-            case "CreateInstanceProfile" -> Map.of("InstanceProfile", instanceProfile(a, a.createInstanceProfile(s(in, "InstanceProfileName"),
-                    s(in, "Path"), tags(in), now)));
-            case "GetInstanceProfile" -> Map.of("InstanceProfile", instanceProfile(a, a.instanceProfile(s(in, "InstanceProfileName"))));
-            case "ListInstanceProfiles" -> page(in, "InstanceProfiles", filterProfiles(a.state.instanceProfiles.values(), s(in, "PathPrefix")),
-                    p -> instanceProfile(a, p));
-            case "ListInstanceProfilesForRole" -> {
-                a.role(s(in, "RoleName"));
-                List<InstanceProfile> profiles = a.state.instanceProfiles.values().stream().filter(p -> p.roles.contains(s(in, "RoleName"))).toList();
-                yield page(in, "InstanceProfiles", profiles, p -> instanceProfile(a, p));
-            }
-            case "AddRoleToInstanceProfile" -> {
-                a.addRoleToInstanceProfile(s(in, "InstanceProfileName"), s(in, "RoleName"));
-                yield Map.of();
-            }
-            case "RemoveRoleFromInstanceProfile" -> {
-                a.removeRoleFromInstanceProfile(s(in, "InstanceProfileName"), s(in, "RoleName"));
-                yield Map.of();
-            }
-            case "DeleteInstanceProfile" -> {
-                a.deleteInstanceProfile(s(in, "InstanceProfileName"));
-                yield Map.of();
-            }
-            case "TagInstanceProfile" -> tag(a.instanceProfile(s(in, "InstanceProfileName")).tags, in);
-            case "UntagInstanceProfile" -> untag(a.instanceProfile(s(in, "InstanceProfileName")).tags, in);
-            case "ListInstanceProfileTags" -> page(in, "Tags", tagList(a.instanceProfile(s(in, "InstanceProfileName")).tags), t -> t);
-            default -> IamExtras.dispatch(a, op, in, now, this);
-        };
+    // ---------------------------------------------------------------- users
+
+    @Override
+    public CreateUserResponse createUser(RequestContext ctx, CreateUserRequest in) {
+        return locked(ctx, a -> CreateUserResponse.builder().user(user(a.createUser(in.userName(), in.path(), in.permissionsBoundary(),
+                tags(in.tags()), now()), true)).build());
     }
 
-    // ---------------------------------------------------------------- answers
-
-    static String encode(String document) {
-        return URLEncoder.encode(document, StandardCharsets.UTF_8).replace("+", "%20");
+    @Override
+    public GetUserResponse getUser(RequestContext ctx, GetUserRequest in) {
+        return locked(ctx, a -> GetUserResponse.builder().user(user(a.user(in.userName()), true)).build());
     }
 
-    private static Instant date(long millis) {
-        return Instant.ofEpochMilli(millis);
+    @Override
+    public ListUsersResponse listUsers(RequestContext ctx, ListUsersRequest in) {
+        return locked(ctx, a -> {
+            Page<dev.polystack.services.iam.api.User> page = page(in.maxItems(), in.marker(),
+                    filterPath(a.state.users.values(), in.pathPrefix()), u -> user(u, false));
+            return ListUsersResponse.builder().users(page.items()).isTruncated(page.truncated()).marker(page.marker()).build();
+        });
     }
 
-    Map<String, Object> user(User u, boolean full) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("Path", u.path);
-        out.put("UserName", u.name);
-        out.put("UserId", u.id);
-        out.put("Arn", u.arn);
-        out.put("CreateDate", date(u.created));
-        if (full && u.boundary != null) out.put("PermissionsBoundary", boundary(u.boundary));
-        if (full && !u.tags.isEmpty()) out.put("Tags", tagList(u.tags));
-        return out;
+    @Override
+    public void updateUser(RequestContext ctx, UpdateUserRequest in) {
+        run(ctx, a -> a.updateUser(in.userName(), in.newUserName(), in.newPath()));
     }
 
-    private static Map<String, Object> boundary(String arn) {
-        return Map.of("PermissionsBoundaryType", "Policy", "PermissionsBoundaryArn", arn);
+    @Override
+    public void deleteUser(RequestContext ctx, DeleteUserRequest in) {
+        run(ctx, a -> a.deleteUser(in.userName()));
     }
 
-    Map<String, Object> group(Group g) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("Path", g.path);
-        out.put("GroupName", g.name);
-        out.put("GroupId", g.id);
-        out.put("Arn", g.arn);
-        out.put("CreateDate", date(g.created));
-        return out;
+    @Override
+    public void tagUser(RequestContext ctx, TagUserRequest in) {
+        run(ctx, a -> tag(a.user(in.userName()).tags, in.tags()));
     }
 
-    /** {@code form}: create (as CreateRole answers), get (with MaxSessionDuration and RoleLastUsed), list. */
-    Map<String, Object> role(Role r, String form) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("Path", r.path);
-        out.put("RoleName", r.name);
-        out.put("RoleId", r.id);
-        out.put("Arn", r.arn);
-        out.put("CreateDate", date(r.created));
-        out.put("AssumeRolePolicyDocument", encode(r.trust));
-        if (r.description != null) out.put("Description", r.description);
-        if (!form.equals("create")) out.put("MaxSessionDuration", r.maxSession);
-        if (r.boundary != null) out.put("PermissionsBoundary", boundary(r.boundary));
-        if (!r.tags.isEmpty() && !form.equals("list")) out.put("Tags", tagList(r.tags));
-        if (form.equals("get")) {
-            Map<String, Object> used = new LinkedHashMap<>();
-            if (r.lastUsed != 0) {
-                used.put("LastUsedDate", date(r.lastUsed));
-                used.put("Region", r.lastUsedRegion);
+    @Override
+    public void untagUser(RequestContext ctx, UntagUserRequest in) {
+        run(ctx, a -> untag(a.user(in.userName()).tags, in.tagKeys()));
+    }
+
+    @Override
+    public ListUserTagsResponse listUserTags(RequestContext ctx, ListUserTagsRequest in) {
+        return locked(ctx, a -> {
+            Page<Tag> page = page(in.maxItems(), in.marker(), tagList(a.user(in.userName()).tags), t -> t);
+            return ListUserTagsResponse.builder().tags(page.items()).isTruncated(page.truncated()).marker(page.marker()).build();
+        });
+    }
+
+    @Override
+    public void putUserPermissionsBoundary(RequestContext ctx, PutUserPermissionsBoundaryRequest in) {
+        run(ctx, a -> a.user(in.userName()).boundary = a.attachable(in.permissionsBoundary()));
+    }
+
+    @Override
+    public void deleteUserPermissionsBoundary(RequestContext ctx, DeleteUserPermissionsBoundaryRequest in) {
+        run(ctx, a -> a.user(in.userName()).boundary = null);
+    }
+
+    // ---------------------------------------------------------------- groups
+
+    @Override
+    public CreateGroupResponse createGroup(RequestContext ctx, CreateGroupRequest in) {
+        return locked(ctx, a -> CreateGroupResponse.builder().group(group(a.createGroup(in.groupName(), in.path(), now()))).build());
+    }
+
+    @Override
+    public GetGroupResponse getGroup(RequestContext ctx, GetGroupRequest in) {
+        return locked(ctx, a -> {
+            Group g = a.group(in.groupName());
+            Page<dev.polystack.services.iam.api.User> page = page(in.maxItems(), in.marker(),
+                    g.members.stream().map(a::user).toList(), u -> user(u, false));
+            return GetGroupResponse.builder().group(group(g)).users(page.items()).isTruncated(page.truncated()).marker(page.marker()).build();
+        });
+    }
+
+    @Override
+    public void updateGroup(RequestContext ctx, UpdateGroupRequest in) {
+        run(ctx, a -> a.updateGroup(in.groupName(), in.newGroupName(), in.newPath()));
+    }
+
+    @Override
+    public ListGroupsResponse listGroups(RequestContext ctx, ListGroupsRequest in) {
+        return locked(ctx, a -> {
+            Page<dev.polystack.services.iam.api.Group> page = page(in.maxItems(), in.marker(),
+                    filterPath(a.state.groups.values(), in.pathPrefix()), IamBase::group);
+            return ListGroupsResponse.builder().groups(page.items()).isTruncated(page.truncated()).marker(page.marker()).build();
+        });
+    }
+
+    @Override
+    public void deleteGroup(RequestContext ctx, DeleteGroupRequest in) {
+        run(ctx, a -> a.deleteGroup(in.groupName()));
+    }
+
+    @Override
+    public void addUserToGroup(RequestContext ctx, AddUserToGroupRequest in) {
+        run(ctx, a -> a.addUserToGroup(in.groupName(), in.userName()));
+    }
+
+    @Override
+    public void removeUserFromGroup(RequestContext ctx, RemoveUserFromGroupRequest in) {
+        run(ctx, a -> a.removeUserFromGroup(in.groupName(), in.userName()));
+    }
+
+    @Override
+    public ListGroupsForUserResponse listGroupsForUser(RequestContext ctx, ListGroupsForUserRequest in) {
+        return locked(ctx, a -> {
+            Page<dev.polystack.services.iam.api.Group> page = page(in.maxItems(), in.marker(), a.groupsOf(in.userName()), IamBase::group);
+            return ListGroupsForUserResponse.builder().groups(page.items()).isTruncated(page.truncated()).marker(page.marker()).build();
+        });
+    }
+
+    // ---------------------------------------------------------------- roles
+
+    @Override
+    public CreateRoleResponse createRole(RequestContext ctx, CreateRoleRequest in) {
+        return locked(ctx, a -> CreateRoleResponse.builder().role(role(a.createRole(in.roleName(), in.path(), in.assumeRolePolicyDocument(),
+                in.description(), in.maxSessionDuration(), in.permissionsBoundary(), tags(in.tags()), now()), RoleForm.CREATE)).build());
+    }
+
+    @Override
+    public GetRoleResponse getRole(RequestContext ctx, GetRoleRequest in) {
+        return locked(ctx, a -> GetRoleResponse.builder().role(role(a.role(in.roleName()), RoleForm.GET)).build());
+    }
+
+    @Override
+    public ListRolesResponse listRoles(RequestContext ctx, ListRolesRequest in) {
+        return locked(ctx, a -> {
+            Page<dev.polystack.services.iam.api.Role> page = page(in.maxItems(), in.marker(),
+                    filterPath(a.state.roles.values(), in.pathPrefix()), r -> role(r, RoleForm.LIST));
+            return ListRolesResponse.builder().roles(page.items()).isTruncated(page.truncated()).marker(page.marker()).build();
+        });
+    }
+
+    @Override
+    public UpdateRoleResponse updateRole(RequestContext ctx, UpdateRoleRequest in) {
+        run(ctx, a -> a.updateRole(in.roleName(), in.description(), in.maxSessionDuration()));
+        return UpdateRoleResponse.builder().build();
+    }
+
+    @Override
+    public UpdateRoleDescriptionResponse updateRoleDescription(RequestContext ctx, UpdateRoleDescriptionRequest in) {
+        return locked(ctx, a -> {
+            a.updateRole(in.roleName(), in.description(), null);
+            return UpdateRoleDescriptionResponse.builder().role(role(a.role(in.roleName()), RoleForm.GET)).build();
+        });
+    }
+
+    @Override
+    public void updateAssumeRolePolicy(RequestContext ctx, UpdateAssumeRolePolicyRequest in) {
+        run(ctx, a -> a.updateTrust(in.roleName(), in.policyDocument()));
+    }
+
+    @Override
+    public void deleteRole(RequestContext ctx, DeleteRoleRequest in) {
+        run(ctx, a -> a.deleteRole(in.roleName()));
+    }
+
+    @Override
+    public void tagRole(RequestContext ctx, TagRoleRequest in) {
+        run(ctx, a -> tag(a.role(in.roleName()).tags, in.tags()));
+    }
+
+    @Override
+    public void untagRole(RequestContext ctx, UntagRoleRequest in) {
+        run(ctx, a -> untag(a.role(in.roleName()).tags, in.tagKeys()));
+    }
+
+    @Override
+    public ListRoleTagsResponse listRoleTags(RequestContext ctx, ListRoleTagsRequest in) {
+        return locked(ctx, a -> {
+            Page<Tag> page = page(in.maxItems(), in.marker(), tagList(a.role(in.roleName()).tags), t -> t);
+            return ListRoleTagsResponse.builder().tags(page.items()).isTruncated(page.truncated()).marker(page.marker()).build();
+        });
+    }
+
+    @Override
+    public void putRolePermissionsBoundary(RequestContext ctx, PutRolePermissionsBoundaryRequest in) {
+        run(ctx, a -> a.role(in.roleName()).boundary = a.attachable(in.permissionsBoundary()));
+    }
+
+    @Override
+    public void deleteRolePermissionsBoundary(RequestContext ctx, DeleteRolePermissionsBoundaryRequest in) {
+        run(ctx, a -> a.role(in.roleName()).boundary = null);
+    }
+
+    @Override
+    public CreateServiceLinkedRoleResponse createServiceLinkedRole(RequestContext ctx, CreateServiceLinkedRoleRequest in) {
+        return locked(ctx, a -> CreateServiceLinkedRoleResponse.builder().role(role(a.createServiceLinkedRole(in.awsServiceName(),
+                in.description(), in.customSuffix(), now()), RoleForm.CREATE)).build());
+    }
+
+    @Override
+    public DeleteServiceLinkedRoleResponse deleteServiceLinkedRole(RequestContext ctx, DeleteServiceLinkedRoleRequest in) {
+        return locked(ctx, a -> {
+            Role r = a.role(in.roleName());
+            r.attached.clear();
+            r.inline.clear();
+            a.deleteRole(r.name);
+            return DeleteServiceLinkedRoleResponse.builder().deletionTaskId("task/aws-service-role/" + r.path.split("/")[2] + "/" + r.name
+                    + "/" + java.util.UUID.randomUUID()).build();
+        });
+    }
+
+    @Override
+    public GetServiceLinkedRoleDeletionStatusResponse getServiceLinkedRoleDeletionStatus(RequestContext ctx,
+                                                                                           GetServiceLinkedRoleDeletionStatusRequest in) {
+        return GetServiceLinkedRoleDeletionStatusResponse.builder().status("SUCCEEDED").build();
+    }
+
+    // ---------------------------------------------------------------- managed policies
+
+    @Override
+    public CreatePolicyResponse createPolicy(RequestContext ctx, CreatePolicyRequest in) {
+        return locked(ctx, a -> CreatePolicyResponse.builder().policy(policy(a, a.createPolicy(in.policyName(), in.path(),
+                in.policyDocument(), in.description(), tags(in.tags()), now()), true)).build());
+    }
+
+    @Override
+    public GetPolicyResponse getPolicy(RequestContext ctx, GetPolicyRequest in) {
+        return locked(ctx, a -> GetPolicyResponse.builder().policy(policy(a, a.policy(in.policyArn()), true)).build());
+    }
+
+    @Override
+    public ListPoliciesResponse listPolicies(RequestContext ctx, ListPoliciesRequest in) {
+        return locked(ctx, a -> {
+            List<ManagedPolicy> all = new ArrayList<>();
+            String scope = in.scopeAsString() == null ? "All" : in.scopeAsString();
+            if (!scope.equals("Local")) for (String arn : AwsManagedPolicies.DOCUMENTS.keySet()) all.add(a.policy(arn));
+            if (!scope.equals("AWS")) all.addAll(a.state.policies.values());
+            if (Boolean.TRUE.equals(in.onlyAttached())) all.removeIf(p -> a.attachments(p.arn) == 0);
+            String prefix = in.pathPrefix();
+            all.removeIf(p -> prefix != null && !p.path.startsWith(prefix));
+            Page<Policy> page = page(in.maxItems(), in.marker(), all, p -> policy(a, p, false));
+            return ListPoliciesResponse.builder().policies(page.items()).isTruncated(page.truncated()).marker(page.marker()).build();
+        });
+    }
+
+    @Override
+    public void deletePolicy(RequestContext ctx, DeletePolicyRequest in) {
+        run(ctx, a -> a.deletePolicy(in.policyArn()));
+    }
+
+    @Override
+    public CreatePolicyVersionResponse createPolicyVersion(RequestContext ctx, CreatePolicyVersionRequest in) {
+        return locked(ctx, a -> CreatePolicyVersionResponse.builder().policyVersion(version(a.customerPolicy(in.policyArn()),
+                a.createPolicyVersion(in.policyArn(), in.policyDocument(), Boolean.TRUE.equals(in.setAsDefault()), now()), true)).build());
+    }
+
+    @Override
+    public GetPolicyVersionResponse getPolicyVersion(RequestContext ctx, GetPolicyVersionRequest in) {
+        return locked(ctx, a -> GetPolicyVersionResponse.builder().policyVersion(version(a.policy(in.policyArn()),
+                a.policyVersion(in.policyArn(), in.versionId()), true)).build());
+    }
+
+    @Override
+    public ListPolicyVersionsResponse listPolicyVersions(RequestContext ctx, ListPolicyVersionsRequest in) {
+        return locked(ctx, a -> {
+            ManagedPolicy p = a.policy(in.policyArn());
+            Page<dev.polystack.services.iam.api.PolicyVersion> page = page(in.maxItems(), in.marker(), p.versions, v -> version(p, v, false));
+            return ListPolicyVersionsResponse.builder().versions(page.items()).isTruncated(page.truncated()).marker(page.marker()).build();
+        });
+    }
+
+    @Override
+    public void deletePolicyVersion(RequestContext ctx, DeletePolicyVersionRequest in) {
+        run(ctx, a -> a.deletePolicyVersion(in.policyArn(), in.versionId()));
+    }
+
+    @Override
+    public void setDefaultPolicyVersion(RequestContext ctx, SetDefaultPolicyVersionRequest in) {
+        run(ctx, a -> a.setDefaultVersion(in.policyArn(), in.versionId(), now()));
+    }
+
+    @Override
+    public void tagPolicy(RequestContext ctx, TagPolicyRequest in) {
+        run(ctx, a -> tag(a.customerPolicy(in.policyArn()).tags, in.tags()));
+    }
+
+    @Override
+    public void untagPolicy(RequestContext ctx, UntagPolicyRequest in) {
+        run(ctx, a -> untag(a.customerPolicy(in.policyArn()).tags, in.tagKeys()));
+    }
+
+    @Override
+    public ListPolicyTagsResponse listPolicyTags(RequestContext ctx, ListPolicyTagsRequest in) {
+        return locked(ctx, a -> {
+            Page<Tag> page = page(in.maxItems(), in.marker(), tagList(a.customerPolicy(in.policyArn()).tags), t -> t);
+            return ListPolicyTagsResponse.builder().tags(page.items()).isTruncated(page.truncated()).marker(page.marker()).build();
+        });
+    }
+
+    @Override
+    public ListEntitiesForPolicyResponse listEntitiesForPolicy(RequestContext ctx, ListEntitiesForPolicyRequest in) {
+        return locked(ctx, a -> {
+            String policyArn = in.policyArn();
+            a.policy(policyArn);
+            List<PolicyUser> users = new ArrayList<>();
+            List<PolicyGroup> groups = new ArrayList<>();
+            List<PolicyRole> roles = new ArrayList<>();
+            for (User u : a.state.users.values()) {
+                if (u.attached.contains(policyArn)) users.add(PolicyUser.builder().userName(u.name).userId(u.id).build());
             }
-            out.put("RoleLastUsed", used);
-        }
-        return out;
-    }
-
-    Map<String, Object> policy(IamAccount a, ManagedPolicy p, boolean full) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("PolicyName", p.name);
-        out.put("PolicyId", p.id);
-        out.put("Arn", p.arn);
-        out.put("Path", p.path);
-        out.put("DefaultVersionId", p.defaultVersion);
-        out.put("AttachmentCount", a.attachments(p.arn));
-        out.put("PermissionsBoundaryUsageCount", a.boundaryUses(p.arn));
-        out.put("IsAttachable", true);
-        if (full && p.description != null) out.put("Description", p.description);
-        out.put("CreateDate", date(p.created));
-        out.put("UpdateDate", date(p.updated));
-        if (full && !p.tags.isEmpty()) out.put("Tags", tagList(p.tags));
-        return out;
-    }
-
-    static Map<String, Object> version(ManagedPolicy p, PolicyVersion v, boolean withDocument) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        if (withDocument) out.put("Document", encode(v.document));
-        out.put("VersionId", v.id);
-        out.put("IsDefaultVersion", v.id.equals(p.defaultVersion));
-        out.put("CreateDate", date(v.created));
-        return out;
-    }
-
-    static Map<String, Object> attached(IamAccount a, String arn) {
-        return Map.of("PolicyName", a.policyName(arn), "PolicyArn", arn);
-    }
-
-    Map<String, Object> accessKey(AccessKey k) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("UserName", k.user);
-        out.put("AccessKeyId", k.id);
-        out.put("Status", k.status);
-        out.put("CreateDate", date(k.created));
-        return out;
-    }
-
-    Map<String, Object> instanceProfile(IamAccount a, InstanceProfile p) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("Path", p.path);
-        out.put("InstanceProfileName", p.name);
-        out.put("InstanceProfileId", p.id);
-        out.put("Arn", p.arn);
-        out.put("CreateDate", date(p.created));
-        List<Object> roles = new ArrayList<>();
-        for (String name : p.roles) {
-            Role r = a.state.roles.get(name);
-            if (r != null) roles.add(role(r, "list"));
-        }
-        out.put("Roles", roles);
-        if (!p.tags.isEmpty()) out.put("Tags", tagList(p.tags));
-        return out;
-    }
-
-    private Map<String, Object> entitiesForPolicy(IamAccount a, String policyArn) {
-        a.policy(policyArn);
-        List<Object> users = new ArrayList<>();
-        List<Object> groups = new ArrayList<>();
-        List<Object> roles = new ArrayList<>();
-        for (User u : a.state.users.values()) if (u.attached.contains(policyArn)) users.add(Map.of("UserName", u.name, "UserId", u.id));
-        for (Group g : a.state.groups.values()) if (g.attached.contains(policyArn)) groups.add(Map.of("GroupName", g.name, "GroupId", g.id));
-        for (Role r : a.state.roles.values()) if (r.attached.contains(policyArn)) roles.add(Map.of("RoleName", r.name, "RoleId", r.id));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("PolicyGroups", groups);
-        out.put("PolicyUsers", users);
-        out.put("PolicyRoles", roles);
-        out.put("IsTruncated", false);
-        return out;
-    }
-
-    // ---------------------------------------------------------------- helpers
-
-    private static String kind(String op) {
-        if (op.contains("User")) return "user";
-        if (op.contains("Group")) return "group";
-        return "role";
-    }
-
-    private static String capitalized(String kind) {
-        return Character.toUpperCase(kind.charAt(0)) + kind.substring(1);
-    }
-
-    private static Principal principal(IamAccount a, String op, Map<String, Object> in) {
-        String kind = kind(op);
-        return a.principal(kind, s(in, capitalized(kind) + "Name"));
-    }
-
-    static String s(Map<String, Object> in, String key) {
-        Object v = in.get(key);
-        return v == null ? null : v.toString();
-    }
-
-    static Integer integer(Map<String, Object> in, String key) {
-        return in.get(key) instanceof Number n ? n.intValue() : null;
-    }
-
-    static List<String> strings(Object v) {
-        List<String> out = new ArrayList<>();
-        if (v instanceof List<?> list) for (Object o : list) out.add(String.valueOf(o));
-        return out;
-    }
-
-    static Map<String, String> tags(Map<String, Object> in) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (in.get("Tags") instanceof List<?> list) {
-            for (Object o : list) {
-                Map<?, ?> t = (Map<?, ?>) o;
-                out.put(String.valueOf(t.get("Key")), String.valueOf(t.get("Value")));
+            for (Group g : a.state.groups.values()) {
+                if (g.attached.contains(policyArn)) groups.add(PolicyGroup.builder().groupName(g.name).groupId(g.id).build());
             }
-        }
-        return out;
-    }
-
-    static List<Object> tagList(Map<String, String> tags) {
-        List<Object> out = new ArrayList<>();
-        tags.forEach((k, v) -> out.add(Map.of("Key", k, "Value", v)));
-        return out;
-    }
-
-    static Map<String, Object> tag(Map<String, String> target, Map<String, Object> in) {
-        Map<String, String> merged = new LinkedHashMap<>(target);
-        merged.putAll(tags(in));
-        if (merged.size() > 50) throw IamErrors.limit("The number of tags has reached the maximum limit.");
-        target.clear();
-        target.putAll(merged);
-        return Map.of();
-    }
-
-    static Map<String, Object> untag(Map<String, String> target, Map<String, Object> in) {
-        target.keySet().removeAll(strings(in.get("TagKeys")));
-        return Map.of();
-    }
-
-    private static <T extends Principal> List<T> filterPath(java.util.Collection<T> all, String prefix) {
-        return all.stream().filter(p -> prefix == null || p.path.startsWith(prefix)).toList();
-    }
-
-    private static List<ManagedPolicy> filterPolicyPath(List<ManagedPolicy> all, String prefix) {
-        return all.stream().filter(p -> prefix == null || p.path.startsWith(prefix)).toList();
-    }
-
-    private static List<InstanceProfile> filterProfiles(java.util.Collection<InstanceProfile> all, String prefix) {
-        return all.stream().filter(p -> prefix == null || p.path.startsWith(prefix)).toList();
-    }
-
-    /** IAM's Marker/MaxItems/IsTruncated pagination over an ordered list. */
-    static <T> Map<String, Object> page(Map<String, Object> in, String member, List<T> all, Function<T, Object> format) {
-        int max = in.get("MaxItems") instanceof Number n ? n.intValue() : 100;
-        int start = 0;
-        String marker = s(in, "Marker");
-        if (marker != null) {
-            try {
-                start = Integer.parseInt(new String(Base64.getUrlDecoder().decode(marker), StandardCharsets.UTF_8));
-            } catch (IllegalArgumentException e) {
-                throw IamErrors.validation("Invalid Marker.");
+            for (Role r : a.state.roles.values()) {
+                if (r.attached.contains(policyArn)) roles.add(PolicyRole.builder().roleName(r.name).roleId(r.id).build());
             }
-        }
-        int end = Math.min(all.size(), start + max);
-        List<Object> items = new ArrayList<>();
-        for (T t : all.subList(Math.min(start, end), end)) items.add(format.apply(t));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put(member, items);
-        out.put("IsTruncated", end < all.size());
-        if (end < all.size()) out.put("Marker", Base64.getUrlEncoder().withoutPadding().encodeToString(String.valueOf(end).getBytes(StandardCharsets.UTF_8)));
-        return out;
+            return ListEntitiesForPolicyResponse.builder().policyGroups(groups).policyUsers(users).policyRoles(roles).isTruncated(false).build();
+        });
+    }
+
+    // ---------------------------------------------------------------- attached and inline policies of users, groups, roles
+
+    @Override
+    public void attachUserPolicy(RequestContext ctx, AttachUserPolicyRequest in) {
+        run(ctx, a -> a.attach(a.principal("user", in.userName()), in.policyArn()));
+    }
+
+    @Override
+    public void attachGroupPolicy(RequestContext ctx, AttachGroupPolicyRequest in) {
+        run(ctx, a -> a.attach(a.principal("group", in.groupName()), in.policyArn()));
+    }
+
+    @Override
+    public void attachRolePolicy(RequestContext ctx, AttachRolePolicyRequest in) {
+        run(ctx, a -> a.attach(a.principal("role", in.roleName()), in.policyArn()));
+    }
+
+    @Override
+    public void detachUserPolicy(RequestContext ctx, DetachUserPolicyRequest in) {
+        run(ctx, a -> a.detach(a.principal("user", in.userName()), in.policyArn()));
+    }
+
+    @Override
+    public void detachGroupPolicy(RequestContext ctx, DetachGroupPolicyRequest in) {
+        run(ctx, a -> a.detach(a.principal("group", in.groupName()), in.policyArn()));
+    }
+
+    @Override
+    public void detachRolePolicy(RequestContext ctx, DetachRolePolicyRequest in) {
+        run(ctx, a -> a.detach(a.principal("role", in.roleName()), in.policyArn()));
+    }
+
+    /** The attached policies of a principal, one page. */
+    private Page<AttachedPolicy> attachedPage(RequestContext ctx, String kind, String name, Integer maxItems, String marker) {
+        return locked(ctx, a -> page(maxItems, marker, new ArrayList<>(a.principal(kind, name).attached), arn -> attached(a, arn)));
+    }
+
+    @Override
+    public ListAttachedUserPoliciesResponse listAttachedUserPolicies(RequestContext ctx, ListAttachedUserPoliciesRequest in) {
+        Page<AttachedPolicy> page = attachedPage(ctx, "user", in.userName(), in.maxItems(), in.marker());
+        return ListAttachedUserPoliciesResponse.builder().attachedPolicies(page.items()).isTruncated(page.truncated()).marker(page.marker()).build();
+    }
+
+    @Override
+    public ListAttachedGroupPoliciesResponse listAttachedGroupPolicies(RequestContext ctx, ListAttachedGroupPoliciesRequest in) {
+        Page<AttachedPolicy> page = attachedPage(ctx, "group", in.groupName(), in.maxItems(), in.marker());
+        return ListAttachedGroupPoliciesResponse.builder().attachedPolicies(page.items()).isTruncated(page.truncated()).marker(page.marker()).build();
+    }
+
+    @Override
+    public ListAttachedRolePoliciesResponse listAttachedRolePolicies(RequestContext ctx, ListAttachedRolePoliciesRequest in) {
+        Page<AttachedPolicy> page = attachedPage(ctx, "role", in.roleName(), in.maxItems(), in.marker());
+        return ListAttachedRolePoliciesResponse.builder().attachedPolicies(page.items()).isTruncated(page.truncated()).marker(page.marker()).build();
+    }
+
+    @Override
+    public void putUserPolicy(RequestContext ctx, PutUserPolicyRequest in) {
+        run(ctx, a -> a.putInline(a.principal("user", in.userName()), in.policyName(), in.policyDocument()));
+    }
+
+    @Override
+    public void putGroupPolicy(RequestContext ctx, PutGroupPolicyRequest in) {
+        run(ctx, a -> a.putInline(a.principal("group", in.groupName()), in.policyName(), in.policyDocument()));
+    }
+
+    @Override
+    public void putRolePolicy(RequestContext ctx, PutRolePolicyRequest in) {
+        run(ctx, a -> a.putInline(a.principal("role", in.roleName()), in.policyName(), in.policyDocument()));
+    }
+
+    /** An inline policy's document, URL-encoded as AWS answers it. */
+    private String inlineDocument(RequestContext ctx, String kind, String name, String policyName) {
+        return locked(ctx, a -> encode(a.inline(a.principal(kind, name), kind, policyName)));
+    }
+
+    @Override
+    public GetUserPolicyResponse getUserPolicy(RequestContext ctx, GetUserPolicyRequest in) {
+        String document = inlineDocument(ctx, "user", in.userName(), in.policyName());
+        return GetUserPolicyResponse.builder().userName(in.userName()).policyName(in.policyName()).policyDocument(document).build();
+    }
+
+    @Override
+    public GetGroupPolicyResponse getGroupPolicy(RequestContext ctx, GetGroupPolicyRequest in) {
+        String document = inlineDocument(ctx, "group", in.groupName(), in.policyName());
+        return GetGroupPolicyResponse.builder().groupName(in.groupName()).policyName(in.policyName()).policyDocument(document).build();
+    }
+
+    @Override
+    public GetRolePolicyResponse getRolePolicy(RequestContext ctx, GetRolePolicyRequest in) {
+        String document = inlineDocument(ctx, "role", in.roleName(), in.policyName());
+        return GetRolePolicyResponse.builder().roleName(in.roleName()).policyName(in.policyName()).policyDocument(document).build();
+    }
+
+    @Override
+    public void deleteUserPolicy(RequestContext ctx, DeleteUserPolicyRequest in) {
+        run(ctx, a -> a.deleteInline(a.principal("user", in.userName()), "user", in.policyName()));
+    }
+
+    @Override
+    public void deleteGroupPolicy(RequestContext ctx, DeleteGroupPolicyRequest in) {
+        run(ctx, a -> a.deleteInline(a.principal("group", in.groupName()), "group", in.policyName()));
+    }
+
+    @Override
+    public void deleteRolePolicy(RequestContext ctx, DeleteRolePolicyRequest in) {
+        run(ctx, a -> a.deleteInline(a.principal("role", in.roleName()), "role", in.policyName()));
+    }
+
+    /** The inline policy names of a principal, one page. */
+    private Page<String> inlinePage(RequestContext ctx, String kind, String name, Integer maxItems, String marker) {
+        return locked(ctx, a -> page(maxItems, marker, new ArrayList<>(a.principal(kind, name).inline.keySet()), n -> n));
+    }
+
+    @Override
+    public ListUserPoliciesResponse listUserPolicies(RequestContext ctx, ListUserPoliciesRequest in) {
+        Page<String> page = inlinePage(ctx, "user", in.userName(), in.maxItems(), in.marker());
+        return ListUserPoliciesResponse.builder().policyNames(page.items()).isTruncated(page.truncated()).marker(page.marker()).build();
+    }
+
+    @Override
+    public ListGroupPoliciesResponse listGroupPolicies(RequestContext ctx, ListGroupPoliciesRequest in) {
+        Page<String> page = inlinePage(ctx, "group", in.groupName(), in.maxItems(), in.marker());
+        return ListGroupPoliciesResponse.builder().policyNames(page.items()).isTruncated(page.truncated()).marker(page.marker()).build();
+    }
+
+    @Override
+    public ListRolePoliciesResponse listRolePolicies(RequestContext ctx, ListRolePoliciesRequest in) {
+        Page<String> page = inlinePage(ctx, "role", in.roleName(), in.maxItems(), in.marker());
+        return ListRolePoliciesResponse.builder().policyNames(page.items()).isTruncated(page.truncated()).marker(page.marker()).build();
+    }
+
+    // ---------------------------------------------------------------- access keys
+
+    @Override
+    public CreateAccessKeyResponse createAccessKey(RequestContext ctx, CreateAccessKeyRequest in) {
+        return locked(ctx, a -> {
+            String userName = in.userName();
+            AccessKey k = a.createAccessKey(userName, now());
+            AccessKeys.register(k.id, a.accountId, a.user(userName).arn);
+            return CreateAccessKeyResponse.builder().accessKey(dev.polystack.services.iam.api.AccessKey.builder()
+                    .userName(k.user).accessKeyId(k.id).status(k.status).secretAccessKey(k.secret).createDate(date(k.created)).build()).build();
+        });
+    }
+
+    @Override
+    public ListAccessKeysResponse listAccessKeys(RequestContext ctx, ListAccessKeysRequest in) {
+        return locked(ctx, a -> {
+            String userName = in.userName();
+            List<AccessKey> keys = new ArrayList<>();
+            if (userName != null) a.user(userName);
+            for (AccessKey k : a.state.accessKeys.values()) if (userName == null || k.user.equals(userName)) keys.add(k);
+            Page<AccessKeyMetadata> page = page(in.maxItems(), in.marker(), keys, IamBase::accessKey);
+            return ListAccessKeysResponse.builder().accessKeyMetadata(page.items()).isTruncated(page.truncated()).marker(page.marker()).build();
+        });
+    }
+
+    @Override
+    public void updateAccessKey(RequestContext ctx, UpdateAccessKeyRequest in) {
+        run(ctx, a -> a.accessKey(in.userName(), in.accessKeyId()).status = in.statusAsString());
+    }
+
+    @Override
+    public void deleteAccessKey(RequestContext ctx, DeleteAccessKeyRequest in) {
+        run(ctx, a -> {
+            AccessKey k = a.accessKey(in.userName(), in.accessKeyId());
+            a.state.accessKeys.remove(k.id);
+            AccessKeys.unregister(k.id);
+        });
+    }
+
+    @Override
+    public GetAccessKeyLastUsedResponse getAccessKeyLastUsed(RequestContext ctx, GetAccessKeyLastUsedRequest in) {
+        return locked(ctx, a -> {
+            AccessKey k = a.accessKey(null, in.accessKeyId());
+            return GetAccessKeyLastUsedResponse.builder().userName(k.user).accessKeyLastUsed(AccessKeyLastUsed.builder()
+                    .lastUsedDate(k.lastUsed != 0 ? date(k.lastUsed) : null)
+                    .serviceName(k.lastUsedService == null ? "N/A" : k.lastUsedService)
+                    .region(k.lastUsedRegion == null ? "N/A" : k.lastUsedRegion)
+                    .build()).build();
+        });
+    }
+
+    // ---------------------------------------------------------------- instance profiles
+
+    @Override
+    public CreateInstanceProfileResponse createInstanceProfile(RequestContext ctx, CreateInstanceProfileRequest in) {
+        return locked(ctx, a -> CreateInstanceProfileResponse.builder().instanceProfile(instanceProfile(a,
+                a.createInstanceProfile(in.instanceProfileName(), in.path(), tags(in.tags()), now()))).build());
+    }
+
+    @Override
+    public GetInstanceProfileResponse getInstanceProfile(RequestContext ctx, GetInstanceProfileRequest in) {
+        return locked(ctx, a -> GetInstanceProfileResponse.builder().instanceProfile(instanceProfile(a,
+                a.instanceProfile(in.instanceProfileName()))).build());
+    }
+
+    @Override
+    public ListInstanceProfilesResponse listInstanceProfiles(RequestContext ctx, ListInstanceProfilesRequest in) {
+        return locked(ctx, a -> {
+            String prefix = in.pathPrefix();
+            List<InstanceProfile> profiles = a.state.instanceProfiles.values().stream()
+                    .filter(p -> prefix == null || p.path.startsWith(prefix)).toList();
+            Page<dev.polystack.services.iam.api.InstanceProfile> page = page(in.maxItems(), in.marker(), profiles, p -> instanceProfile(a, p));
+            return ListInstanceProfilesResponse.builder().instanceProfiles(page.items()).isTruncated(page.truncated()).marker(page.marker()).build();
+        });
+    }
+
+    @Override
+    public ListInstanceProfilesForRoleResponse listInstanceProfilesForRole(RequestContext ctx, ListInstanceProfilesForRoleRequest in) {
+        return locked(ctx, a -> {
+            a.role(in.roleName());
+            List<InstanceProfile> profiles = a.state.instanceProfiles.values().stream().filter(p -> p.roles.contains(in.roleName())).toList();
+            Page<dev.polystack.services.iam.api.InstanceProfile> page = page(in.maxItems(), in.marker(), profiles, p -> instanceProfile(a, p));
+            return ListInstanceProfilesForRoleResponse.builder().instanceProfiles(page.items()).isTruncated(page.truncated())
+                    .marker(page.marker()).build();
+        });
+    }
+
+    @Override
+    public void addRoleToInstanceProfile(RequestContext ctx, AddRoleToInstanceProfileRequest in) {
+        run(ctx, a -> a.addRoleToInstanceProfile(in.instanceProfileName(), in.roleName()));
+    }
+
+    @Override
+    public void removeRoleFromInstanceProfile(RequestContext ctx, RemoveRoleFromInstanceProfileRequest in) {
+        run(ctx, a -> a.removeRoleFromInstanceProfile(in.instanceProfileName(), in.roleName()));
+    }
+
+    @Override
+    public void deleteInstanceProfile(RequestContext ctx, DeleteInstanceProfileRequest in) {
+        run(ctx, a -> a.deleteInstanceProfile(in.instanceProfileName()));
+    }
+
+    @Override
+    public void tagInstanceProfile(RequestContext ctx, TagInstanceProfileRequest in) {
+        run(ctx, a -> tag(a.instanceProfile(in.instanceProfileName()).tags, in.tags()));
+    }
+
+    @Override
+    public void untagInstanceProfile(RequestContext ctx, UntagInstanceProfileRequest in) {
+        run(ctx, a -> untag(a.instanceProfile(in.instanceProfileName()).tags, in.tagKeys()));
+    }
+
+    @Override
+    public ListInstanceProfileTagsResponse listInstanceProfileTags(RequestContext ctx, ListInstanceProfileTagsRequest in) {
+        return locked(ctx, a -> {
+            Page<Tag> page = page(in.maxItems(), in.marker(), tagList(a.instanceProfile(in.instanceProfileName()).tags), t -> t);
+            return ListInstanceProfileTagsResponse.builder().tags(page.items()).isTruncated(page.truncated()).marker(page.marker()).build();
+        });
     }
 
     // ---------------------------------------------------------------- ENFORCE_IAM

@@ -8,6 +8,14 @@ import dev.polystack.api.ProviderEnvironment;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
 import dev.polystack.api.ServiceProvider;
+import dev.polystack.services.kms.api.DecryptRequest;
+import dev.polystack.services.kms.api.EncryptRequest;
+import dev.polystack.services.kms.api.EncryptResponse;
+import dev.polystack.services.kms.api.KmsApi;
+import dev.polystack.services.lambda.api.GetFunctionRequest;
+import dev.polystack.services.lambda.api.InvocationRequest;
+import dev.polystack.services.lambda.api.InvocationResponse;
+import dev.polystack.services.lambda.api.LambdaApi;
 import dev.polystack.services.secretsmanager.api.*;
 
 import java.io.IOException;
@@ -416,23 +424,25 @@ public final class SecretsManagerProvider implements SecretsManagerApi, ServiceP
 
     // ---------------------------------------------------------------- other services
 
-    /** Values are encrypted by the KMS provider of the secret's account and region (KMS is not a typed module yet). */
+    /** Values are encrypted by the KMS provider of the secret's account and region. */
     private final class KmsCrypto implements SecretsEngine.Crypto {
         @Override
         public String encrypt(String account, String region, String keyId, byte[] plaintext) {
-            Map<String, Object> out = kms(account, region, "Encrypt", Map.of("KeyId", keyId == null ? SecretsEngine.DEFAULT_KEY : keyId,
-                    "Plaintext", plaintext));
-            return Base64.getEncoder().encodeToString((byte[]) out.get("CiphertextBlob"));
+            EncryptResponse out = kms(() -> KmsApi.client(env).encrypt(RequestContext.internal(account, region, "kms"),
+                    EncryptRequest.builder().keyId(keyId == null ? SecretsEngine.DEFAULT_KEY : keyId).plaintext(plaintext).build()));
+            return Base64.getEncoder().encodeToString(out.ciphertextBlob());
         }
 
         @Override
         public byte[] decrypt(String account, String region, String ciphertext) {
-            return (byte[]) kms(account, region, "Decrypt", Map.of("CiphertextBlob", Base64.getDecoder().decode(ciphertext))).get("Plaintext");
+            return kms(() -> KmsApi.client(env).decrypt(RequestContext.internal(account, region, "kms"),
+                    DecryptRequest.builder().ciphertextBlob(Base64.getDecoder().decode(ciphertext)).build())).plaintext();
         }
 
-        private Map<String, Object> kms(String account, String region, String operation, Map<String, Object> input) {
+        /** A KMS call; KMS's errors about the key become Secrets Manager's EncryptionFailure. */
+        private <T> T kms(java.util.function.Supplier<T> call) {
             try {
-                return env.call(RequestContext.internal(account, region, "kms"), "kms", operation, input);
+                return call.get();
             } catch (ServiceException e) {
                 if (e.code().equals("NotFoundException") || e.code().equals("DisabledException") || e.code().equals("KMSInvalidStateException")) {
                     throw new ServiceException("EncryptionFailure", "Access to KMS is not allowed: " + e.getMessage());
@@ -442,12 +452,13 @@ public final class SecretsManagerProvider implements SecretsManagerApi, ServiceP
         }
     }
 
-    /** Rotation functions run through the Lambda provider (not a typed module yet); the payload is what AWS sends them. */
+    /** Rotation functions run through the Lambda provider; the payload is what AWS sends them. */
     private final class LambdaRotator implements SecretsEngine.Rotator {
         @Override
         public boolean exists(String account, String region, String functionArn) {
             try {
-                env.call(RequestContext.internal(account, region, "lambda"), "lambda", "GetFunction", Map.of("FunctionName", functionArn));
+                LambdaApi.client(env).getFunction(RequestContext.internal(account, region, "lambda"),
+                        GetFunctionRequest.builder().functionName(functionArn).build());
                 return true;
             } catch (ServiceException e) {
                 return false;
@@ -462,9 +473,9 @@ public final class SecretsManagerProvider implements SecretsManagerApi, ServiceP
             payload.put("ClientRequestToken", token);
             payload.put("RotationToken", token);
             try {
-                Map<String, Object> out = env.call(RequestContext.internal(account, region, "lambda"), "lambda", "Invoke",
-                        Map.of("FunctionName", functionArn, "Payload", JSON.writeValueAsBytes(payload)));
-                return out.get("FunctionError") == null;
+                InvocationResponse out = LambdaApi.client(env).invoke(RequestContext.internal(account, region, "lambda"),
+                        InvocationRequest.builder().functionName(functionArn).payload(JSON.writeValueAsBytes(payload)).build());
+                return out.functionError() == null;
             } catch (IOException | ServiceException e) {
                 // AWS rotates asynchronously: a failing step leaves the AWSPENDING version for the next attempt
                 return false;

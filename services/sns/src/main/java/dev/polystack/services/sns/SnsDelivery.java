@@ -5,6 +5,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.polystack.api.ProviderEnvironment;
 import dev.polystack.api.RequestContext;
+import dev.polystack.services.firehose.api.FirehoseApi;
+import dev.polystack.services.firehose.api.PutRecordInput;
+import dev.polystack.services.firehose.api.Record;
+import dev.polystack.services.lambda.api.InvocationRequest;
+import dev.polystack.services.lambda.api.LambdaApi;
+import dev.polystack.services.ses.api.Body;
+import dev.polystack.services.ses.api.Content;
+import dev.polystack.services.ses.api.Destination;
+import dev.polystack.services.ses.api.SendEmailRequest;
+import dev.polystack.services.ses.api.SesApi;
+import dev.polystack.services.ses.api.VerifyEmailIdentityRequest;
 import dev.polystack.api.ServiceException;
 import dev.polystack.services.sqs.api.GetQueueUrlRequest;
 import dev.polystack.services.sqs.api.MessageAttributeValue;
@@ -361,12 +372,18 @@ final class SnsDelivery implements AutoCloseable {
         try {
             String key = account + "/" + region;
             if (!verifiedSenders.containsKey(key)) {
-                callTarget(ctx, "ses", "VerifyEmailIdentity", Map.of("EmailAddress", EMAIL_SENDER));
+                callTarget(() -> SesApi.client(env).verifyEmailIdentity(ctx,
+                        VerifyEmailIdentityRequest.builder().emailAddress(EMAIL_SENDER).build()));
                 verifiedSenders.put(key, true);
             }
-            callTarget(ctx, "ses", "SendEmail", Map.of("Source", EMAIL_SENDER,
-                    "Destination", Map.of("ToAddresses", List.of(s.endpoint)),
-                    "Message", Map.of("Subject", Map.of("Data", subject), "Body", Map.of("Text", Map.of("Data", text)))));
+            SendEmailRequest email = SendEmailRequest.builder().source(EMAIL_SENDER)
+                    .destination(Destination.builder().toAddresses(List.of(s.endpoint)).build())
+                    .message(dev.polystack.services.ses.api.Message.builder()
+                            .subject(Content.builder().data(subject).build())
+                            .body(Body.builder().text(Content.builder().data(text).build()).build())
+                            .build())
+                    .build();
+            callTarget(() -> SesApi.client(env).sendEmail(ctx, email));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
@@ -390,8 +407,9 @@ final class SnsDelivery implements AutoCloseable {
             event.putArray("Records").add(record);
             String[] arn = s.endpoint.split(":");
             RequestContext ctx = RequestContext.internal(arn.length > 4 ? arn[4] : arnAccount(s.topicArn), arn.length > 3 ? arn[3] : arnRegion(s.topicArn), "lambda");
-            callTarget(ctx, "lambda", "Invoke", Map.of("FunctionName", s.endpoint, "InvocationType", "Event",
-                    "Payload", JSON.writeValueAsBytes(event)));
+            InvocationRequest invocation = InvocationRequest.builder().functionName(s.endpoint).invocationType("Event")
+                    .payload(JSON.writeValueAsBytes(event)).build();
+            callTarget(() -> LambdaApi.client(env).invoke(ctx, invocation));
         } catch (Exception e) {
             deliveryFailed("lambda", s.endpoint, e);
             redrive(s, m);
@@ -403,8 +421,9 @@ final class SnsDelivery implements AutoCloseable {
             String[] arn = s.endpoint.split(":", 6);
             String stream = arn[5].substring(arn[5].indexOf('/') + 1);
             RequestContext ctx = RequestContext.internal(arn[4], arn[3], "firehose");
-            callTarget(ctx, "firehose", "PutRecord", Map.of("DeliveryStreamName", stream,
-                    "Record", Map.of("Data", body(s, m, "firehose").getBytes(StandardCharsets.UTF_8))));
+            PutRecordInput record = PutRecordInput.builder().deliveryStreamName(stream)
+                    .recordValue(Record.builder().data(body(s, m, "firehose").getBytes(StandardCharsets.UTF_8)).build()).build();
+            callTarget(() -> FirehoseApi.client(env).putRecord(ctx, record));
         } catch (Exception e) {
             deliveryFailed("firehose", s.endpoint, e);
             redrive(s, m);
@@ -419,13 +438,12 @@ final class SnsDelivery implements AutoCloseable {
      * transient failure is a service still starting (ServiceUnavailable), retried with a doubling delay
      * (1 s up to 20 s, AWS's managed-endpoint backoff) for at most {@link #TARGET_STARTING_PATIENCE}.
      */
-    private Map<String, Object> callTarget(RequestContext ctx, String service, String operation, Map<String, Object> input)
-            throws InterruptedException {
+    private <T> T callTarget(java.util.function.Supplier<T> call) throws InterruptedException {
         long deadline = System.nanoTime() + TARGET_STARTING_PATIENCE.toNanos();
         long delayMillis = 1_000;
         while (true) {
             try {
-                return env.call(ctx, service, operation, input);
+                return call.get();
             } catch (ServiceException e) {
                 boolean starting = "ServiceUnavailable".equals(e.code());
                 if (!starting || System.nanoTime() + delayMillis * 1_000_000 > deadline) throw e;

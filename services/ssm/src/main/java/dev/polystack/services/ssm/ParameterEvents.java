@@ -2,6 +2,9 @@ package dev.polystack.services.ssm;
 
 import dev.polystack.api.ProviderEnvironment;
 import dev.polystack.api.RequestContext;
+import dev.polystack.services.events.api.EventsApi;
+import dev.polystack.services.events.api.PutEventsRequest;
+import dev.polystack.services.events.api.PutEventsRequestEntry;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -30,21 +33,19 @@ final class ParameterEvents {
         detail.put("name", v.name);
         detail.put("type", v.type);
         if (v.description != null) detail.put("description", v.description);
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("Source", "aws.ssm");
-        entry.put("DetailType", "Parameter Store Change");
-        entry.put("Resources", List.of(arn));
+        PutEventsRequestEntry entry;
         try {
-            entry.put("Detail", Json.MAPPER.writeValueAsString(detail));
+            entry = PutEventsRequestEntry.builder().source("aws.ssm").detailType("Parameter Store Change")
+                    .resources(List.of(arn)).detail(Json.MAPPER.writeValueAsString(detail)).build();
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
         String account = ctx.accountId();
         String region = ctx.region();
-        // EventBridge is not a typed module yet: its PutEvents is called with the parameter tree
         Thread.ofVirtual().name("ssm-events").start(() -> {
             try {
-                env.call(RequestContext.internal(account, region, "events"), "events", "PutEvents", Map.of("Entries", List.of(entry)));
+                EventsApi.client(env).putEvents(RequestContext.internal(account, region, "events"),
+                        PutEventsRequest.builder().entries(List.of(entry)).build());
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.DEBUG, "parameter change event not delivered: " + e.getMessage());
             }

@@ -7,6 +7,14 @@ import dev.polystack.api.ProviderEnvironment;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
 import dev.polystack.api.ServiceProvider;
+import dev.polystack.services.kms.api.DecryptRequest;
+import dev.polystack.services.kms.api.DecryptResponse;
+import dev.polystack.services.kms.api.EncryptRequest;
+import dev.polystack.services.kms.api.EncryptResponse;
+import dev.polystack.services.kms.api.KmsApi;
+import dev.polystack.services.secretsmanager.api.GetSecretValueRequest;
+import dev.polystack.services.secretsmanager.api.GetSecretValueResponse;
+import dev.polystack.services.secretsmanager.api.SecretsManagerApi;
 import dev.polystack.services.ssm.api.*;
 
 import java.io.IOException;
@@ -304,32 +312,37 @@ public final class SsmProvider implements SsmApi, ServiceProvider, Persistable {
 
     private Parameter secretReference(RequestContext ctx, String name) {
         String secretId = name.substring(SECRET_REFERENCE.length());
-        Map<String, Object> secret;
+        GetSecretValueResponse secret;
         try {
-            // Secrets Manager is not a typed module yet: GetSecretValue is called with the parameter tree
-            secret = env.call(RequestContext.internal(ctx.accountId(), ctx.region(), "secretsmanager"), "secretsmanager",
-                    "GetSecretValue", Map.of("SecretId", secretId));
+            secret = SecretsManagerApi.client(env).getSecretValue(RequestContext.internal(ctx.accountId(), ctx.region(), "secretsmanager"),
+                    GetSecretValueRequest.builder().secretId(secretId).build());
         } catch (ServiceException e) {
             if (e.code().equals("ResourceNotFoundException")) throw SsmErrors.notFound(name);
             throw e;
         }
+        // SourceResult: the secret as GetSecretValue answered it, dates in epoch seconds
         Map<String, Object> source = new LinkedHashMap<>();
-        for (String key : List.of("ARN", "Name", "VersionId", "SecretString", "VersionStages", "CreatedDate")) {
-            Object value = secret.get(key);
-            if (value instanceof Instant instant) value = instant.getEpochSecond();
-            if (value != null) source.put(key, value);
-        }
-        if (secret.get("SecretBinary") instanceof byte[] b) source.put("SecretBinary", Base64.getEncoder().encodeToString(b));
-        Object value = secret.get("SecretString");
-        if (value == null && secret.get("SecretBinary") instanceof byte[] b) value = Base64.getEncoder().encodeToString(b);
+        putIfPresent(source, "ARN", secret.arn());
+        putIfPresent(source, "Name", secret.name());
+        putIfPresent(source, "VersionId", secret.versionId());
+        putIfPresent(source, "SecretString", secret.secretString());
+        putIfPresent(source, "VersionStages", secret.versionStages());
+        putIfPresent(source, "CreatedDate", secret.createdDate() == null ? null : secret.createdDate().getEpochSecond());
+        String binary = secret.secretBinary() == null ? null : Base64.getEncoder().encodeToString(secret.secretBinary());
+        putIfPresent(source, "SecretBinary", binary);
+        String value = secret.secretString() != null ? secret.secretString() : binary;
         try {
-            return Parameter.builder().name(name).type("SecureString").value(value == null ? "" : value.toString()).version(0L)
+            return Parameter.builder().name(name).type("SecureString").value(value == null ? "" : value).version(0L)
                     .sourceResult(Json.MAPPER.writeValueAsString(source))
-                    .lastModifiedDate(secret.get("CreatedDate") instanceof Instant created ? created : null)
-                    .arn((String) secret.get("ARN")).dataType("text").build();
+                    .lastModifiedDate(secret.createdDate())
+                    .arn(secret.arn()).dataType("text").build();
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static void putIfPresent(Map<String, Object> into, String member, Object value) {
+        if (value != null) into.put(member, value);
     }
 
     // ---------------------------------------------------------------- answers
@@ -403,22 +416,28 @@ public final class SsmProvider implements SsmApi, ServiceProvider, Persistable {
 
         @Override
         public String encrypt(String keyId, String parameterArn, String plaintext) {
-            Map<String, Object> out = kms("Encrypt", Map.of("KeyId", keyId, "Plaintext", plaintext.getBytes(StandardCharsets.UTF_8),
-                    "EncryptionContext", Map.of("PARAMETER_ARN", parameterArn)));
-            return Base64.getEncoder().encodeToString((byte[]) out.get("CiphertextBlob"));
+            EncryptResponse out = kms(() -> KmsApi.client(env).encrypt(kmsContext(), EncryptRequest.builder().keyId(keyId)
+                    .plaintext(plaintext.getBytes(StandardCharsets.UTF_8))
+                    .encryptionContext(Map.of("PARAMETER_ARN", parameterArn)).build()));
+            return Base64.getEncoder().encodeToString(out.ciphertextBlob());
         }
 
         @Override
         public String decrypt(String parameterArn, String ciphertext) {
-            Map<String, Object> out = kms("Decrypt", Map.of("CiphertextBlob", Base64.getDecoder().decode(ciphertext),
-                    "EncryptionContext", Map.of("PARAMETER_ARN", parameterArn)));
-            return new String((byte[]) out.get("Plaintext"), StandardCharsets.UTF_8);
+            DecryptResponse out = kms(() -> KmsApi.client(env).decrypt(kmsContext(), DecryptRequest.builder()
+                    .ciphertextBlob(Base64.getDecoder().decode(ciphertext))
+                    .encryptionContext(Map.of("PARAMETER_ARN", parameterArn)).build()));
+            return new String(out.plaintext(), StandardCharsets.UTF_8);
         }
 
-        /** KMS is not a typed module yet: called with the parameter tree. */
-        private Map<String, Object> kms(String operation, Map<String, Object> input) {
+        private RequestContext kmsContext() {
+            return RequestContext.internal(ctx.accountId(), ctx.region(), "kms");
+        }
+
+        /** A KMS call; KMS's errors about the key become SSM's InvalidKeyId. */
+        private <T> T kms(java.util.function.Supplier<T> call) {
             try {
-                return env.call(RequestContext.internal(ctx.accountId(), ctx.region(), "kms"), "kms", operation, input);
+                return call.get();
             } catch (ServiceException e) {
                 if (e.code().equals("NotFoundException") || e.code().equals("InvalidKeyUsageException")
                         || e.code().equals("DisabledException") || e.code().equals("KMSInvalidStateException")) {

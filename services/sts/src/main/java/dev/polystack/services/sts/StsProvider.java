@@ -6,6 +6,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.polystack.api.AccessKeys;
 import dev.polystack.api.Persistable;
 import dev.polystack.api.RequestContext;
+import dev.polystack.services.iam.api.GetRoleRequest;
+import dev.polystack.services.iam.api.GetRoleResponse;
+import dev.polystack.services.iam.api.GetUserRequest;
+import dev.polystack.services.iam.api.GetUserResponse;
+import dev.polystack.services.iam.api.IamApi;
 import dev.polystack.api.ServiceException;
 import dev.polystack.api.ServiceProvider;
 import dev.polystack.services.sts.api.AssumeRoleRequest;
@@ -136,20 +141,15 @@ public final class StsProvider implements StsApi, ServiceProvider, Persistable {
                 .arn("arn:" + ctx.partition() + ":iam::" + ctx.accountId() + ":root").build();
     }
 
-    /**
-     * The UserId IAM gave the user an ARN names, or null when IAM does not know it. IAM has no generated typed
-     * interface yet, so this (like the role lookup below) is an untyped call through the environment.
-     */
-    @SuppressWarnings("unchecked")
+    /** The UserId IAM gave the user an ARN names, or null when IAM does not know it. */
     private String iamUserId(RequestContext ctx, String userArn) {
         if (env == null) return null;
         String[] parts = userArn.split(":", 6);
         String name = parts[5].substring(parts[5].lastIndexOf('/') + 1);
         try {
-            Map<String, Object> found = env.call(RequestContext.internal(parts[4], ctx.region(), "iam"), "iam", "GetUser",
-                    Map.of("UserName", name));
-            Object id = ((Map<String, Object>) found.get("User")).get("UserId");
-            return id == null ? null : id.toString();
+            GetUserResponse found = IamApi.client(env).getUser(RequestContext.internal(parts[4], ctx.region(), "iam"),
+                    GetUserRequest.builder().userName(name).build());
+            return found.user() == null ? null : found.user().userId();
         } catch (RuntimeException e) {
             return null; // IAM not served natively, or the user is gone: the account's root answers, as before
         }
@@ -175,14 +175,12 @@ public final class StsProvider implements StsApi, ServiceProvider, Persistable {
      * The role as IAM knows it: its RoleId when IAM has the role. A role IAM does not know is refused with
      * ENFORCE_IAM=1 (as AWS refuses it); otherwise it is taken on trust with a derived id, as LocalStack does.
      */
-    @SuppressWarnings("unchecked")
     private Role iamRole(RequestContext ctx, Role role) {
         if (env == null) return role;
         try {
-            Map<String, Object> found = env.call(RequestContext.internal(role.account(), ctx.region(), "iam"), "iam", "GetRole",
-                    Map.of("RoleName", role.name()));
-            Object id = ((Map<String, Object>) found.get("Role")).get("RoleId");
-            return new Role(role.arn(), role.account(), role.name(), String.valueOf(id));
+            GetRoleResponse found = IamApi.client(env).getRole(RequestContext.internal(role.account(), ctx.region(), "iam"),
+                    GetRoleRequest.builder().roleName(role.name()).build());
+            return new Role(role.arn(), role.account(), role.name(), String.valueOf(found.role().roleId()));
         } catch (ServiceException e) {
             if (env.config().flag("ENFORCE_IAM") && e.code().startsWith("NoSuchEntity")) {
                 throw new ServiceException("AccessDenied", "User: " + getCallerIdentity(ctx, GetCallerIdentityRequest.builder().build()).arn() + " is not authorized to perform: "
