@@ -102,6 +102,50 @@ def test_documents(ssm):
     assert (status, err["Code"]) == (400, "InvalidDocument")
 
 
+YAML_DOC = """schemaVersion: '2.2'
+description: Say hello in YAML
+parameters:
+  Message:
+    type: String
+    description: what to say
+    default: hello
+mainSteps:
+  - action: aws:runShellScript
+    name: say
+    inputs:
+      runCommand:
+        - echo {{ Message }}
+"""
+
+
+def test_yaml_documents(ssm):
+    name = unique("yaml-doc")
+    created = ssm.create_document(Content=YAML_DOC, Name=name, DocumentType="Command", DocumentFormat="YAML")["DocumentDescription"]
+    # a YAML document is read as a JSON one is: its description, schema version and parameters
+    assert (created["DocumentFormat"], created["SchemaVersion"], created["Description"]) == ("YAML", "2.2", "Say hello in YAML")
+    assert created["Parameters"] == [{"Name": "Message", "Type": "String", "Description": "what to say", "DefaultValue": "hello"}]
+    assert created["PlatformTypes"] == ["Linux", "MacOS"]
+    stored = ssm.get_document(Name=name)
+    assert (stored["Content"], stored["DocumentFormat"]) == (YAML_DOC, "YAML")
+    # GetDocument converts to the format asked for, both ways
+    as_json = ssm.get_document(Name=name, DocumentFormat="JSON")
+    assert as_json["DocumentFormat"] == "JSON"
+    assert json.loads(as_json["Content"]) == COMMAND_DOC | {"description": "Say hello in YAML"}
+    json_name = unique("json-doc")
+    ssm.create_document(Content=json.dumps(COMMAND_DOC), Name=json_name, DocumentType="Command")
+    as_yaml = ssm.get_document(Name=json_name, DocumentFormat="YAML")
+    assert as_yaml["DocumentFormat"] == "YAML" and "description: Say hello" in as_yaml["Content"]
+    assert not as_yaml["Content"].lstrip().startswith("{")
+    # a new version may change the format; content that is not a YAML mapping is refused as AWS refuses it
+    updated = ssm.update_document(Content=json.dumps(COMMAND_DOC), Name=name, DocumentVersion="$LATEST",
+                                  DocumentFormat="JSON")["DocumentDescription"]
+    assert (updated["DocumentVersion"], updated["DocumentFormat"]) == ("2", "JSON")
+    for bad in ("just a string", "a: [unclosed", "- a list\n- not a mapping\n"):
+        err, status = error_of(ssm.create_document, Content=bad, Name=unique("bad-yaml"), DocumentType="Command",
+                               DocumentFormat="YAML")
+        assert (status, err["Code"]) == (400, "InvalidDocumentContent"), bad
+
+
 def test_run_command_answers(ssm):
     sent = ssm.send_command(InstanceIds=["i-0123456789abcdef0", "i-0fedcba9876543210"], DocumentName="AWS-RunShellScript",
                             Parameters={"commands": ["echo hi"]}, Comment="hello")["Command"]

@@ -19,6 +19,8 @@ public final class Secret {
     public long deletionDate;
     public long deletedDate;
     public Map<String, String> tags = new LinkedHashMap<>();
+    /** Whether the secret ever had tags: AWS then answers "Tags": [] once they are all removed, else no Tags at all. */
+    public boolean tagged;
     /** Version id → version, oldest first. */
     public Map<String, SecretVersion> versions = new LinkedHashMap<>();
     public String rotationLambdaArn;
@@ -60,6 +62,7 @@ public final class Secret {
         c.deletionDate = deletionDate;
         c.deletedDate = deletedDate;
         c.tags = new LinkedHashMap<>(tags);
+        c.tagged = tagged;
         for (var e : versions.entrySet()) c.versions.put(e.getKey(), e.getValue().copy());
         c.rotationLambdaArn = rotationLambdaArn;
         c.rotationDays = rotationDays;

@@ -183,6 +183,7 @@ public final class SecretsEngine {
             s.created = now;
             s.lastChanged = now;
             if (tags != null) s.tags.putAll(tags);
+            s.tagged = !s.tags.isEmpty();
             SecretVersion version = null;
             if (value != null) version = addVersion(scope, s, token, value, List.of("AWSCURRENT"), now);
             store.put(name, s);
@@ -406,6 +407,7 @@ public final class SecretsEngine {
         try {
             Secret s = writable(scope, secretId, now, true);
             s.tags.putAll(tags);
+            s.tagged = true;
             s.lastChanged = now;
         } finally {
             lock.writeLock().unlock();

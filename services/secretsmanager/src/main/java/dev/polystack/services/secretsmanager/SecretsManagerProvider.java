@@ -175,7 +175,7 @@ public final class SecretsManagerProvider implements SecretsManagerApi, ServiceP
         return DescribeSecretResponse.builder().arn(s.arn).name(s.name).description(s.description).kmsKeyId(s.kmsKeyId)
                 .rotationEnabled(s.rotationEnabled).rotationLambdaARN(s.rotationLambdaArn).rotationRules(rotationRules(s))
                 .lastRotatedDate(date(s.lastRotated)).lastChangedDate(Instant.ofEpochMilli(s.lastChanged)).lastAccessedDate(date(s.lastAccessed))
-                .deletedDate(date(s.deletedDate)).nextRotationDate(nextRotation(s)).tags(s.tags.isEmpty() ? null : tagList(s.tags))
+                .deletedDate(date(s.deletedDate)).nextRotationDate(nextRotation(s)).tags(s.tags.isEmpty() && !s.tagged ? null : tagList(s.tags))
                 .versionIdsToStages(stages(s)).createdDate(Instant.ofEpochMilli(s.created)).primaryRegion(s.primaryRegion)
                 .replicationStatus(s.replicas.isEmpty() ? null : replicationStatus(s)).build();
     }
@@ -213,7 +213,7 @@ public final class SecretsManagerProvider implements SecretsManagerApi, ServiceP
                     .rotationEnabled(s.rotationEnabled).rotationLambdaARN(s.rotationLambdaArn).rotationRules(rotationRules(s))
                     .lastRotatedDate(date(s.lastRotated)).lastChangedDate(Instant.ofEpochMilli(s.lastChanged))
                     .lastAccessedDate(date(s.lastAccessed)).deletedDate(date(s.deletedDate)).nextRotationDate(nextRotation(s))
-                    .tags(s.tags.isEmpty() ? null : tagList(s.tags)).secretVersionsToStages(stages(s))
+                    .tags(s.tags.isEmpty() && !s.tagged ? null : tagList(s.tags)).secretVersionsToStages(stages(s))
                     .createdDate(Instant.ofEpochMilli(s.created)).primaryRegion(s.primaryRegion).build());
         }
         Page<SecretListEntry> page = page(entries, in.maxResults(), in.nextToken(), 100);

@@ -38,7 +38,8 @@ import java.util.regex.Pattern;
 
 /**
  * SSM documents of each account and region: versions ($LATEST, $DEFAULT, numbers, version names), default version,
- * tags. JSON content is read for its description, parameters and schema version; YAML content is stored as given.
+ * tags. JSON and YAML content is read for its description, parameters and schema version, and GetDocument converts
+ * between the two when asked for the other format (TEXT content is stored as given).
  * AWS's own documents ({@code AWS-...}) are not listed, but Run Command accepts their names.
  */
 final class SsmDocuments {
@@ -99,8 +100,26 @@ final class SsmDocuments {
     synchronized GetDocumentResult get(RequestContext ctx, GetDocumentRequest in) {
         Document d = existing(ctx, in.name());
         Version v = select(d, in.documentVersion(), in.versionName());
+        String format = in.documentFormatAsString() == null ? v.format : in.documentFormatAsString();
         return GetDocumentResult.builder().name(d.name).createdDate(Instant.ofEpochMilli(v.created)).versionName(v.versionName)
-                .documentVersion(v.version).status("Active").content(v.content).documentType(d.documentType).documentFormat(v.format).build();
+                .documentVersion(v.version).status("Active").content(converted(v, format)).documentType(d.documentType)
+                .documentFormat(format).build();
+    }
+
+    /** A version's content in {@code format}: JSON and YAML convert into each other (pretty JSON, block YAML). */
+    private static String converted(Version v, String format) {
+        if (format.equals(v.format)) return v.content;
+        if (!format.equals("JSON") && !format.equals("YAML")) throw SsmErrors.validation("Invalid document format " + format);
+        JsonNode content = parsed(v.content, v.format);
+        if (content == null) {
+            throw new InvalidDocumentContentException("The content of the document cannot be converted to " + format + ".");
+        }
+        try {
+            return format.equals("JSON") ? Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(content)
+                    : Json.YAML.writeValueAsString(content);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     synchronized DocumentDescription describe(RequestContext ctx, String name, String documentVersion, String versionName) {
@@ -246,22 +265,27 @@ final class SsmDocuments {
         if (!format.equals("JSON") && !format.equals("YAML") && !format.equals("TEXT")) {
             throw SsmErrors.validation("Invalid document format " + format);
         }
-        if (format.equals("JSON") && json(content) == null) {
+        if (!format.equals("TEXT") && parsed(content, format) == null) {
             throw new InvalidDocumentContentException("The content for the document is not valid.");
         }
     }
 
-    private static JsonNode json(String content) {
+    /** JSON or YAML content as a tree; null when it is not an object (or the format is TEXT). */
+    private static JsonNode parsed(String content, String format) {
         try {
-            JsonNode node = Json.MAPPER.readTree(content);
+            JsonNode node = switch (format) {
+                case "JSON" -> Json.MAPPER.readTree(content);
+                case "YAML" -> Json.YAML.readTree(content);
+                default -> null;
+            };
             return node != null && node.isObject() ? node : null;
-        } catch (IOException e) {
-            return null;
+        } catch (IOException | RuntimeException e) {
+            return null; // SnakeYAML reports some malformed input with unchecked exceptions
         }
     }
 
     private DocumentDescription description(Document d, Version v) {
-        JsonNode content = "JSON".equals(v.format) ? json(v.content) : null;
+        JsonNode content = parsed(v.content, v.format);
         List<DocumentParameter> parameters = new ArrayList<>();
         if (content != null && content.get("parameters") instanceof JsonNode params && params.isObject()) {
             params.properties().forEach(e -> {
@@ -281,7 +305,7 @@ final class SsmDocuments {
     }
 
     private static String schemaVersion(Version v) {
-        JsonNode content = "JSON".equals(v.format) ? json(v.content) : null;
+        JsonNode content = parsed(v.content, v.format);
         return content != null && content.has("schemaVersion") ? content.get("schemaVersion").asText() : null;
     }
 
