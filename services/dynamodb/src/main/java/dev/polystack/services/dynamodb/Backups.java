@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import static dev.polystack.services.dynamodb.Params.str;
-
 /**
  * On-demand backups: CreateBackup copies a table's settings and items (items are immutable, so the copy shares
  * them), RestoreTableFromBackup makes a new table from one, Describe/List/DeleteBackup.
@@ -27,9 +25,9 @@ final class Backups {
         this.engine = engine;
     }
 
-    Map<String, Object> create(DynamoEngine.Region r, Map<String, Object> in) {
-        Table t = engine.namedTable(r, str(in, "TableName"));
-        String name = str(in, "BackupName");
+    /** CreateBackup's BackupDetails (description trees; the provider types them). */
+    Map<String, Object> create(DynamoEngine.Region r, String tableName, String name) {
+        Table t = engine.namedTable(r, tableName);
         long now = engine.clock.getAsLong();
         List<Map<String, AttrValue>> items;
         t.lock.lock();
@@ -41,25 +39,24 @@ final class Backups {
         String arn = t.arn + "/backup/" + String.format("%013d", now) + "-" + UUID.randomUUID().toString().substring(0, 8);
         Backup b = new Backup(arn, name, now, t, items, t.sizeBytes.get());
         r.backups.put(arn, b);
-        return Map.of("BackupDetails", details(b));
+        return details(b);
     }
 
-    Map<String, Object> describe(DynamoEngine.Region r, Map<String, Object> in) {
-        return Map.of("BackupDescription", description(find(r, str(in, "BackupArn"))));
+    /** DescribeBackup's BackupDescription. */
+    Map<String, Object> describe(DynamoEngine.Region r, String arn) {
+        return description(find(r, arn), "AVAILABLE");
     }
 
-    Map<String, Object> delete(DynamoEngine.Region r, Map<String, Object> in) {
-        Backup b = find(r, str(in, "BackupArn"));
+    /** DeleteBackup's BackupDescription, with the status DELETED. */
+    Map<String, Object> delete(DynamoEngine.Region r, String arn) {
+        Backup b = find(r, arn);
         r.backups.remove(b.arn);
-        Map<String, Object> d = description(b);
-        @SuppressWarnings("unchecked") Map<String, Object> details = (Map<String, Object>) d.get("BackupDetails");
-        details.put("BackupStatus", "DELETED");
-        return Map.of("BackupDescription", d);
+        return description(b, "DELETED");
     }
 
-    Map<String, Object> list(DynamoEngine.Region r, Map<String, Object> in) {
-        String only = str(in, "TableName");
-        List<Object> out = new ArrayList<>();
+    /** ListBackups' BackupSummaries. */
+    List<Map<String, Object>> list(DynamoEngine.Region r, String only) {
+        List<Map<String, Object>> out = new ArrayList<>();
         for (Backup b : r.backups.values()) {
             if (only != null && !b.source.name.equals(DynamoEngine.tableName(only))) continue;
             Map<String, Object> s = new LinkedHashMap<>();
@@ -69,12 +66,11 @@ final class Backups {
             s.putAll(details(b));
             out.add(s);
         }
-        return Map.of("BackupSummaries", out);
+        return out;
     }
 
-    Table restore(RequestContext ctx, DynamoEngine.Region r, Map<String, Object> in) {
-        Backup b = find(r, str(in, "BackupArn"));
-        String target = str(in, "TargetTableName");
+    Table restore(RequestContext ctx, DynamoEngine.Region r, String backupArn, String target, String billing) {
+        Backup b = find(r, backupArn);
         TableOps.checkTableName(target);
         if (r.tables.containsKey(target)) throw new ServiceException("TableAlreadyExistsException", "Table already exists: " + target);
         Table s = b.source;
@@ -86,7 +82,6 @@ final class Backups {
             copy.writeCapacity = i.writeCapacity;
             t.indexes.put(copy.name, copy);
         }
-        String billing = str(in, "BillingModeOverride");
         t.billingMode = billing != null ? billing : s.billingMode;
         t.billingModeChangedMillis = t.createdMillis;
         t.readCapacity = "PAY_PER_REQUEST".equals(t.billingMode) ? 0 : s.readCapacity;
@@ -107,17 +102,21 @@ final class Backups {
     }
 
     private static Map<String, Object> details(Backup b) {
+        return details(b, "AVAILABLE");
+    }
+
+    private static Map<String, Object> details(Backup b, String status) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("BackupArn", b.arn);
         d.put("BackupName", b.name);
         d.put("BackupSizeBytes", b.sizeBytes);
-        d.put("BackupStatus", "AVAILABLE");
+        d.put("BackupStatus", status);
         d.put("BackupType", "USER");
         d.put("BackupCreationDateTime", Instant.ofEpochMilli(b.createdMillis));
         return d;
     }
 
-    private static Map<String, Object> description(Backup b) {
+    private static Map<String, Object> description(Backup b, String status) {
         Table s = b.source;
         Map<String, Object> source = new LinkedHashMap<>();
         source.put("TableName", s.name);
@@ -130,7 +129,7 @@ final class Backups {
         source.put("ItemCount", (long) b.items.size());
         source.put("BillingMode", s.billingMode);
         Map<String, Object> d = new LinkedHashMap<>();
-        d.put("BackupDetails", details(b));
+        d.put("BackupDetails", details(b, status));
         d.put("SourceTableDetails", source);
         d.put("SourceTableFeatureDetails", Map.of());
         return d;

@@ -5,6 +5,10 @@ import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
 import dev.polystack.api.ServiceProvider;
 
+import dev.polystack.api.model.Shape;
+import dev.polystack.api.model.TreeConverter;
+import dev.polystack.services.dynamodb.api.*;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -13,18 +17,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import static dev.polystack.services.dynamodb.Params.bool;
-import static dev.polystack.services.dynamodb.Params.integer;
-import static dev.polystack.services.dynamodb.Params.list;
-import static dev.polystack.services.dynamodb.Params.map;
-import static dev.polystack.services.dynamodb.Params.maps;
-import static dev.polystack.services.dynamodb.Params.str;
-
 /**
- * The DynamoDB provider: unpacks each operation's parameters into typed values, calls {@link DynamoEngine}
- * (items, queries, transactions) or {@link TableOps} (the control plane), and renders the answer.
+ * The DynamoDB provider on its typed interface: reads each operation's typed request, calls {@link DynamoEngine}
+ * (items, queries, transactions) or {@link TableOps} (the control plane), and builds the typed answer. Attribute
+ * values are converted once at this edge ({@link Items#fromApi}, {@link Items#toApi}); descriptions of the
+ * control plane (tables, backups, global tables) are built from the engine's state as trees by the classes that
+ * own them and typed here.
  */
-public final class DynamoProvider implements ServiceProvider, dev.polystack.api.Persistable {
+public final class DynamoProvider implements DynamoDbApi, ServiceProvider, dev.polystack.api.Persistable {
     private static final Set<String> PUT_RETURN_VALUES = Set.of("NONE", "ALL_OLD");
     private static final Set<String> UPDATE_RETURN_VALUES = Set.of("NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW");
 
@@ -87,128 +87,122 @@ public final class DynamoProvider implements ServiceProvider, dev.polystack.api.
 
     @Override
     public Map<String, Object> invoke(RequestContext ctx, String operation, Map<String, Object> in) {
-        DynamoEngine.Region r = engine.stores.get(ctx);
-        return switch (operation) {
-            case "CreateTable" -> Map.of("TableDescription", TableOps.describe(tables.create(ctx, in), "create"));
-            case "DescribeTable" -> Map.of("Table", TableOps.describe(engine.namedTable(r, str(in, "TableName")), "describe"));
-            case "UpdateTable" -> Map.of("TableDescription", tables.update(ctx, in));
-            case "DeleteTable" -> Map.of("TableDescription", TableOps.describe(engine.deleteTable(r, str(in, "TableName")), "delete"));
-            case "ListTables" -> listTables(r, in);
-            case "PutItem" -> putItem(r, in);
-            case "GetItem" -> getItem(r, in);
-            case "UpdateItem" -> updateItem(r, in);
-            case "DeleteItem" -> deleteItem(r, in);
-            case "Query" -> query(r, in);
-            case "Scan" -> scan(r, in);
-            case "BatchGetItem" -> batchGet(r, in);
-            case "BatchWriteItem" -> batchWrite(r, in);
-            case "TransactGetItems" -> transactGet(r, in);
-            case "TransactWriteItems" -> transactWrite(r, in);
-            case "DescribeLimits" -> Map.of("AccountMaxReadCapacityUnits", 80000L, "AccountMaxWriteCapacityUnits", 80000L,
-                    "TableMaxReadCapacityUnits", 40000L, "TableMaxWriteCapacityUnits", 40000L);
-            case "DescribeEndpoints" -> Map.of("Endpoints", List.of(Map.of("Address", "dynamodb." + ctx.region() + ".amazonaws.com",
-                    "CachePeriodInMinutes", 1440L)));
-            case "TagResource" -> tag(r, in);
-            case "UntagResource" -> untag(r, in);
-            case "ListTagsOfResource" -> listTags(r, in);
-            case "UpdateTimeToLive" -> updateTtl(r, in);
-            case "DescribeTimeToLive" -> describeTtl(r, in);
-            case "DescribeContinuousBackups" -> continuousBackups(backupTable(r, in));
-            case "UpdateContinuousBackups" -> updateContinuousBackups(r, in);
-            case "ExecuteStatement" -> partiql.execute(r, in);
-            case "BatchExecuteStatement" -> partiql.batch(r, in);
-            case "ExecuteTransaction" -> partiql.transaction(r, in);
-            case "CreateBackup" -> backups.create(r, in);
-            case "DescribeBackup" -> backups.describe(r, in);
-            case "ListBackups" -> backups.list(r, in);
-            case "DeleteBackup" -> backups.delete(r, in);
-            case "RestoreTableFromBackup" -> Map.of("TableDescription", TableOps.describe(backups.restore(ctx, r, in), "create"));
-            case "EnableKinesisStreamingDestination" -> kinesisStreaming.enable(r, in);
-            case "DisableKinesisStreamingDestination" -> kinesisStreaming.disable(r, in);
-            case "DescribeKinesisStreamingDestination" -> kinesisStreaming.describe(r, in);
-            case "UpdateKinesisStreamingDestination" -> kinesisStreaming.update(r, in);
-            case "CreateGlobalTable" -> legacyGlobalTables.create(ctx, in);
-            case "UpdateGlobalTable" -> legacyGlobalTables.update(ctx, in);
-            case "DescribeGlobalTable" -> legacyGlobalTables.describe(ctx, in);
-            case "ListGlobalTables" -> legacyGlobalTables.list(ctx, in);
-            case "DescribeGlobalTableSettings" -> legacyGlobalTables.describeSettings(ctx, in);
-            case "UpdateGlobalTableSettings" -> legacyGlobalTables.updateSettings(ctx, in);
-            case "DescribeContributorInsights" -> contributorInsights(r, in, null);
-            case "UpdateContributorInsights" -> contributorInsights(r, in, str(in, "ContributorInsightsAction"));
-            default -> throw new UnsupportedOperationException(operation);
-        };
+        return OPERATIONS.invoke(this, ctx, operation, in);
+    }
+
+    private DynamoEngine.Region region(RequestContext ctx) {
+        return engine.stores.get(ctx);
+    }
+
+    /** A description the control plane built as a tree (see the class comment), typed. */
+    private static <T> T typed(Shape<T> shape, Map<String, Object> tree) {
+        return TreeConverter.fromTree(shape, tree);
     }
 
     // ---- tables -----------------------------------------------------------------------------------------------
 
-    private Map<String, Object> listTables(DynamoEngine.Region r, Map<String, Object> in) {
-        Integer limit = integer(in, "Limit");
+    @Override
+    public CreateTableOutput createTable(RequestContext ctx, CreateTableInput in) {
+        return CreateTableOutput.builder().tableDescription(typed(TableDescription.SHAPE, TableOps.describe(tables.create(ctx, in), "create"))).build();
+    }
+
+    @Override
+    public DescribeTableOutput describeTable(RequestContext ctx, DescribeTableInput in) {
+        Table t = engine.namedTable(region(ctx), in.tableName());
+        return DescribeTableOutput.builder().table(typed(TableDescription.SHAPE, TableOps.describe(t, "describe"))).build();
+    }
+
+    @Override
+    public UpdateTableOutput updateTable(RequestContext ctx, UpdateTableInput in) {
+        return UpdateTableOutput.builder().tableDescription(typed(TableDescription.SHAPE, tables.update(ctx, in))).build();
+    }
+
+    @Override
+    public DeleteTableOutput deleteTable(RequestContext ctx, DeleteTableInput in) {
+        Table t = engine.deleteTable(region(ctx), in.tableName());
+        return DeleteTableOutput.builder().tableDescription(typed(TableDescription.SHAPE, TableOps.describe(t, "delete"))).build();
+    }
+
+    @Override
+    public ListTablesOutput listTables(RequestContext ctx, ListTablesInput in) {
+        DynamoEngine.Region r = region(ctx);
+        Integer limit = in.limit();
         if (limit != null && (limit < 1 || limit > 100)) {
             throw Errors.validation("1 validation error detected: Value '" + limit + "' at 'limit' failed to satisfy constraint: Member must have value "
                     + (limit < 1 ? "greater than or equal to 1" : "less than or equal to 100"));
         }
         int max = limit == null ? 100 : limit;
-        String start = str(in, "ExclusiveStartTableName");
+        String start = in.exclusiveStartTableName();
         var names = start == null ? r.tables.keySet() : r.tables.tailMap(start, false).keySet();
-        List<Object> out = new ArrayList<>();
+        List<String> out = new ArrayList<>();
         String last = null;
         for (String n : names) {
             if (out.size() == max) {
-                last = (String) out.get(out.size() - 1);
+                last = out.get(out.size() - 1);
                 break;
             }
             out.add(n);
         }
-        Map<String, Object> res = new LinkedHashMap<>();
-        res.put("TableNames", out);
-        if (last != null) res.put("LastEvaluatedTableName", last);
-        return res;
+        return ListTablesOutput.builder().tableNames(out).lastEvaluatedTableName(last).build();
+    }
+
+    @Override
+    public DescribeLimitsOutput describeLimits(RequestContext ctx, DescribeLimitsInput in) {
+        return DescribeLimitsOutput.builder().accountMaxReadCapacityUnits(80000L).accountMaxWriteCapacityUnits(80000L)
+                .tableMaxReadCapacityUnits(40000L).tableMaxWriteCapacityUnits(40000L).build();
+    }
+
+    @Override
+    public DescribeEndpointsResponse describeEndpoints(RequestContext ctx, DescribeEndpointsRequest in) {
+        return DescribeEndpointsResponse.builder().endpoints(List.of(Endpoint.builder()
+                .address("dynamodb." + ctx.region() + ".amazonaws.com").cachePeriodInMinutes(1440L).build())).build();
     }
 
     // ---- items ------------------------------------------------------------------------------------------------
 
-    private Map<String, Object> putItem(DynamoEngine.Region r, Map<String, Object> in) {
-        Table t = engine.table(r, str(in, "TableName"));
-        Map<String, AttrValue> item = Items.fromWire(map(in, "Item"));
+    @Override
+    public PutItemOutput putItem(RequestContext ctx, PutItemInput in) {
+        Table t = engine.table(region(ctx), in.tableName());
+        Map<String, AttrValue> item = Items.fromApi(in.item());
         t.checkItemKey(item);
         Items.checkSize(item);
-        Expressions x = new Expressions(in);
-        Expr.Cond cond = x.writeCondition();
+        Expressions x = new Expressions(in.expressionAttributeNames(), in.expressionAttributeValues());
+        Expr.Cond cond = x.writeCondition(in.conditionExpression(), in.expected(), in.conditionalOperatorAsString());
         x.finish();
-        String rv = returnValues(in, PUT_RETURN_VALUES);
-        DynamoEngine.Change c = engine.write(t, t.keyOf(item, false), cond, onFailure(in), old -> item);
-        Map<String, Object> out = new LinkedHashMap<>();
-        if (rv.equals("ALL_OLD") && c.before() != null) out.put("Attributes", Items.toWire(c.before()));
-        consumed(out, in, t, 1.0);
-        collectionMetrics(out, in, t, item);
-        return out;
+        String rv = returnValues(in.returnValuesAsString(), PUT_RETURN_VALUES);
+        DynamoEngine.Change c = engine.write(t, t.keyOf(item, false), cond, onFailure(in.returnValuesOnConditionCheckFailureAsString()), old -> item);
+        PutItemOutput.Builder out = PutItemOutput.builder();
+        if (rv.equals("ALL_OLD") && c.before() != null) out.attributes(Items.toApi(c.before()));
+        return out.consumedCapacity(consumedCapacity(in.returnConsumedCapacityAsString(), t, 1.0))
+                .itemCollectionMetrics(collectionMetrics(in.returnItemCollectionMetricsAsString(), t, item)).build();
     }
 
-    private Map<String, Object> getItem(DynamoEngine.Region r, Map<String, Object> in) {
-        Table t = engine.table(r, str(in, "TableName"));
-        Key key = t.keyOf(Items.fromWire(map(in, "Key")), true);
-        Expressions x = new Expressions(in);
-        List<Expr.Path> projection = x.projection();
+    @Override
+    public GetItemOutput getItem(RequestContext ctx, GetItemInput in) {
+        Table t = engine.table(region(ctx), in.tableName());
+        Key key = t.keyOf(Items.fromApi(in.key()), true);
+        Expressions x = new Expressions(in.expressionAttributeNames());
+        List<Expr.Path> projection = x.projection(in.projectionExpression(), in.attributesToGet());
         x.finish();
         Map<String, AttrValue> item = engine.get(t, key);
-        Map<String, Object> out = new LinkedHashMap<>();
-        if (item != null) out.put("Item", Items.toWire(Projection.apply(item, projection)));
-        consumed(out, in, t, bool(in, "ConsistentRead", false) ? 1.0 : 0.5);
-        return out;
+        GetItemOutput.Builder out = GetItemOutput.builder();
+        if (item != null) out.item(Items.toApi(Projection.apply(item, projection)));
+        return out.consumedCapacity(consumedCapacity(in.returnConsumedCapacityAsString(), t, Boolean.TRUE.equals(in.consistentRead()) ? 1.0 : 0.5)).build();
     }
 
-    private Map<String, Object> updateItem(DynamoEngine.Region r, Map<String, Object> in) {
-        Table t = engine.table(r, str(in, "TableName"));
-        Map<String, AttrValue> keyAttrs = Items.fromWire(map(in, "Key"));
+    @Override
+    public UpdateItemOutput updateItem(RequestContext ctx, UpdateItemInput in) {
+        Table t = engine.table(region(ctx), in.tableName());
+        Map<String, AttrValue> keyAttrs = Items.fromApi(in.key());
         Key key = t.keyOf(keyAttrs, true);
-        Expressions x = new Expressions(in);
-        Update update = x.update();
-        Expr.Cond cond = x.writeCondition();
+        Expressions x = new Expressions(in.expressionAttributeNames(), in.expressionAttributeValues());
+        Update update = x.update(in.updateExpression(), in.attributeUpdates());
+        Expr.Cond cond = x.writeCondition(in.conditionExpression(), in.expected(), in.conditionalOperatorAsString());
         x.finish();
-        String rv = returnValues(in, UPDATE_RETURN_VALUES);
+        String rv = returnValues(in.returnValuesAsString(), UPDATE_RETURN_VALUES);
         if (update != null) checkKeyNotUpdated(t, update);
-        DynamoEngine.Change c = engine.write(t, key, cond, onFailure(in), old -> updated(t, keyAttrs, old, update));
-        Map<String, Object> out = new LinkedHashMap<>();
+        DynamoEngine.Change c = engine.write(t, key, cond, onFailure(in.returnValuesOnConditionCheckFailureAsString()),
+                old -> updated(t, keyAttrs, old, update));
         Map<String, AttrValue> attrs = switch (rv) {
             case "ALL_OLD" -> c.before();
             case "ALL_NEW" -> c.after();
@@ -216,10 +210,10 @@ public final class DynamoProvider implements ServiceProvider, dev.polystack.api.
             case "UPDATED_NEW" -> update == null ? null : Projection.apply(c.after(), update.targets());
             default -> null;
         };
-        if (attrs != null && !attrs.isEmpty()) out.put("Attributes", Items.toWire(attrs));
-        consumed(out, in, t, 1.0);
-        collectionMetrics(out, in, t, c.after());
-        return out;
+        UpdateItemOutput.Builder out = UpdateItemOutput.builder();
+        if (attrs != null && !attrs.isEmpty()) out.attributes(Items.toApi(attrs));
+        return out.consumedCapacity(consumedCapacity(in.returnConsumedCapacityAsString(), t, 1.0))
+                .itemCollectionMetrics(collectionMetrics(in.returnItemCollectionMetricsAsString(), t, c.after())).build();
     }
 
     private static Map<String, AttrValue> updated(Table t, Map<String, AttrValue> key, Map<String, AttrValue> old, Update update) {
@@ -237,81 +231,79 @@ public final class DynamoProvider implements ServiceProvider, dev.polystack.api.
         }
     }
 
-    private Map<String, Object> deleteItem(DynamoEngine.Region r, Map<String, Object> in) {
-        Table t = engine.table(r, str(in, "TableName"));
-        Key key = t.keyOf(Items.fromWire(map(in, "Key")), true);
-        Expressions x = new Expressions(in);
-        Expr.Cond cond = x.writeCondition();
+    @Override
+    public DeleteItemOutput deleteItem(RequestContext ctx, DeleteItemInput in) {
+        Table t = engine.table(region(ctx), in.tableName());
+        Key key = t.keyOf(Items.fromApi(in.key()), true);
+        Expressions x = new Expressions(in.expressionAttributeNames(), in.expressionAttributeValues());
+        Expr.Cond cond = x.writeCondition(in.conditionExpression(), in.expected(), in.conditionalOperatorAsString());
         x.finish();
-        String rv = returnValues(in, PUT_RETURN_VALUES);
-        DynamoEngine.Change c = engine.write(t, key, cond, onFailure(in), old -> null);
-        Map<String, Object> out = new LinkedHashMap<>();
-        if (rv.equals("ALL_OLD") && c.before() != null) out.put("Attributes", Items.toWire(c.before()));
-        consumed(out, in, t, 1.0);
-        return out;
+        String rv = returnValues(in.returnValuesAsString(), PUT_RETURN_VALUES);
+        DynamoEngine.Change c = engine.write(t, key, cond, onFailure(in.returnValuesOnConditionCheckFailureAsString()), old -> null);
+        DeleteItemOutput.Builder out = DeleteItemOutput.builder();
+        if (rv.equals("ALL_OLD") && c.before() != null) out.attributes(Items.toApi(c.before()));
+        return out.consumedCapacity(consumedCapacity(in.returnConsumedCapacityAsString(), t, 1.0)).build();
     }
 
-    private static String returnValues(Map<String, Object> in, Set<String> allowed) {
-        String rv = str(in, "ReturnValues");
+    private static String returnValues(String rv, Set<String> allowed) {
         if (rv == null) return "NONE";
         if (!allowed.contains(rv)) throw Errors.validation("Return values set to invalid value");
         return rv;
     }
 
-    private static boolean onFailure(Map<String, Object> in) {
-        return "ALL_OLD".equals(str(in, "ReturnValuesOnConditionCheckFailure"));
+    private static boolean onFailure(String returnValuesOnConditionCheckFailure) {
+        return "ALL_OLD".equals(returnValuesOnConditionCheckFailure);
     }
 
-    /** ConsumedCapacity only when asked (TOTAL or INDEXES). */
-    private static void consumed(Map<String, Object> out, Map<String, Object> in, Table t, double units) {
-        Object c = consumedCapacity(in, t, units);
-        if (c != null) out.put("ConsumedCapacity", c);
-    }
-
-    private static Map<String, Object> consumedCapacity(Map<String, Object> in, Table t, double units) {
-        String mode = str(in, "ReturnConsumedCapacity");
+    /** ConsumedCapacity only when asked (TOTAL or INDEXES); null otherwise. */
+    private static ConsumedCapacity consumedCapacity(String mode, Table t, double units) {
         if (mode == null || mode.equals("NONE")) return null;
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("TableName", t.name);
-        c.put("CapacityUnits", units);
-        if (mode.equals("INDEXES")) c.put("Table", Map.of("CapacityUnits", units));
-        return c;
+        ConsumedCapacity.Builder c = ConsumedCapacity.builder().tableName(t.name).capacityUnits(units);
+        if (mode.equals("INDEXES")) c.table(Capacity.builder().capacityUnits(units).build());
+        return c.build();
     }
 
-    /** ItemCollectionMetrics only when asked (SIZE) and the table has local secondary indexes. */
-    private static void collectionMetrics(Map<String, Object> out, Map<String, Object> in, Table t, Map<String, AttrValue> item) {
-        if (!"SIZE".equals(str(in, "ReturnItemCollectionMetrics")) || item == null) return;
+    /** ItemCollectionMetrics only when asked (SIZE) and the table has local secondary indexes; null otherwise. */
+    private static ItemCollectionMetrics collectionMetrics(String mode, Table t, Map<String, AttrValue> item) {
+        if (!"SIZE".equals(mode) || item == null) return null;
         boolean lsi = t.indexes.values().stream().anyMatch(i -> !i.global);
-        if (!lsi) return;
-        out.put("ItemCollectionMetrics", Map.of("ItemCollectionKey", Items.toWire(Map.of(t.hash.name(), item.get(t.hash.name()))),
-                "SizeEstimateRangeGB", List.of(0.0, 1.0)));
+        if (!lsi) return null;
+        return ItemCollectionMetrics.builder().itemCollectionKey(Items.toApi(Map.of(t.hash.name(), item.get(t.hash.name()))))
+                .sizeEstimateRangeGB(List.of(0.0, 1.0)).build();
     }
 
     // ---- query and scan ---------------------------------------------------------------------------------------
 
-    private Map<String, Object> query(DynamoEngine.Region r, Map<String, Object> in) {
-        Table t = engine.table(r, str(in, "TableName"));
-        Table.Index idx = index(t, in);
-        Expressions x = new Expressions(in);
-        Expr.Cond keyCond = x.keyCondition();
-        Expr.Cond filter = x.filter("QueryFilter");
-        List<Expr.Path> projection = x.projection();
+    @Override
+    public QueryOutput query(RequestContext ctx, QueryInput in) {
+        Table t = engine.table(region(ctx), in.tableName());
+        Table.Index idx = index(t, in.indexName(), in.consistentRead());
+        Expressions x = new Expressions(in.expressionAttributeNames(), in.expressionAttributeValues());
+        Expr.Cond keyCond = x.keyCondition(in.keyConditionExpression(), in.keyConditions());
+        Expr.Cond filter = x.filter(in.filterExpression(), "QueryFilter", in.queryFilter(), in.conditionalOperatorAsString());
+        List<Expr.Path> projection = x.projection(in.projectionExpression(), in.attributesToGet());
         x.finish();
         if (keyCond == null) throw Errors.validation("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
         DynamoEngine.KeyCondition kc = KeyConditions.analyze(keyCond, idx == null ? t.hash : idx.hash, idx == null ? t.range : idx.range);
-        DynamoEngine.Read read = read(t, idx, in, filter, projection, 0, 1);
+        DynamoEngine.Read read = read(t, idx, in.limit(), in.selectAsString(), in.exclusiveStartKey(), in.scanIndexForward(),
+                filter, projection, 0, 1);
         DynamoEngine.Page page = engine.query(read, kc);
-        return pageOut(page, read, in, t);
+        QueryOutput.Builder out = QueryOutput.builder();
+        if (!read.countOnly()) out.items(Items.toApi(page.items()));
+        out.count(page.count()).scannedCount(page.scanned());
+        if (page.lastKey() != null) out.lastEvaluatedKey(Items.toApi(page.lastKey()));
+        return out.consumedCapacity(consumedCapacity(in.returnConsumedCapacityAsString(), t, pageUnits(page))).build();
     }
 
-    private Map<String, Object> scan(DynamoEngine.Region r, Map<String, Object> in) {
-        Table t = engine.table(r, str(in, "TableName"));
-        Table.Index idx = index(t, in);
-        Expressions x = new Expressions(in);
-        Expr.Cond filter = x.filter("ScanFilter");
-        List<Expr.Path> projection = x.projection();
+    @Override
+    public ScanOutput scan(RequestContext ctx, ScanInput in) {
+        Table t = engine.table(region(ctx), in.tableName());
+        Table.Index idx = index(t, in.indexName(), in.consistentRead());
+        Expressions x = new Expressions(in.expressionAttributeNames(), in.expressionAttributeValues());
+        Expr.Cond filter = x.filter(in.filterExpression(), "ScanFilter", in.scanFilter(), in.conditionalOperatorAsString());
+        List<Expr.Path> projection = x.projection(in.projectionExpression(), in.attributesToGet());
         x.finish();
-        Integer segment = integer(in, "Segment"), total = integer(in, "TotalSegments");
+        Integer segment = in.segment(), total = in.totalSegments();
         if (segment != null && total == null) {
             throw Errors.validation("The TotalSegments parameter is required but was not present in the request when Segment parameter is present");
         }
@@ -326,26 +318,33 @@ public final class DynamoProvider implements ServiceProvider, dev.polystack.api.
             throw Errors.validation("The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: "
                     + segment + " is not less than TotalSegments: " + total);
         }
-        DynamoEngine.Read read = read(t, idx, in, filter, projection, segment == null ? 0 : segment, total == null ? 1 : total);
-        return pageOut(engine.scan(read), read, in, t);
+        DynamoEngine.Read read = read(t, idx, in.limit(), in.selectAsString(), in.exclusiveStartKey(), null, filter, projection,
+                segment == null ? 0 : segment, total == null ? 1 : total);
+        DynamoEngine.Page page = engine.scan(read);
+        ScanOutput.Builder out = ScanOutput.builder();
+        if (!read.countOnly()) out.items(Items.toApi(page.items()));
+        out.count(page.count()).scannedCount(page.scanned());
+        if (page.lastKey() != null) out.lastEvaluatedKey(Items.toApi(page.lastKey()));
+        return out.consumedCapacity(consumedCapacity(in.returnConsumedCapacityAsString(), t, pageUnits(page))).build();
     }
 
-    private static Table.Index index(Table t, Map<String, Object> in) {
-        String name = str(in, "IndexName");
+    private static double pageUnits(DynamoEngine.Page page) {
+        return Math.max(0.5, page.scanned() * 0.5);
+    }
+
+    private static Table.Index index(Table t, String name, Boolean consistentRead) {
         if (name == null) return null;
         Table.Index idx = t.indexes.get(name);
         if (idx == null) throw Errors.validation("The table does not have the specified index: " + name);
-        if (idx.global && bool(in, "ConsistentRead", false)) throw Errors.validation("Consistent reads are not supported on global secondary indexes");
+        if (idx.global && Boolean.TRUE.equals(consistentRead)) throw Errors.validation("Consistent reads are not supported on global secondary indexes");
         return idx;
     }
 
-    private static DynamoEngine.Read read(Table t, Table.Index idx, Map<String, Object> in, Expr.Cond filter,
-                                          List<Expr.Path> projection, int segment, int total) {
-        Integer limit = integer(in, "Limit");
+    private static DynamoEngine.Read read(Table t, Table.Index idx, Integer limit, String select, Map<String, AttributeValue> exclusiveStartKey,
+                                          Boolean scanIndexForward, Expr.Cond filter, List<Expr.Path> projection, int segment, int total) {
         if (limit != null && limit < 1) {
             throw Errors.validation("1 validation error detected: Value '" + limit + "' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1");
         }
-        String select = str(in, "Select");
         if (select != null) {
             switch (select) {
                 case "SPECIFIC_ATTRIBUTES" -> {
@@ -367,83 +366,69 @@ public final class DynamoProvider implements ServiceProvider, dev.polystack.api.
                         + "' at 'select' failed to satisfy constraint: Member must satisfy enum value set: [SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]");
             }
         }
-        Map<String, AttrValue> start = Items.fromWire(map(in, "ExclusiveStartKey"));
+        Map<String, AttrValue> start = Items.fromApi(exclusiveStartKey);
         return new DynamoEngine.Read(t, idx, filter, projection, "COUNT".equals(select), limit, start,
-                bool(in, "ScanIndexForward", true), segment, total);
-    }
-
-    private static Map<String, Object> pageOut(DynamoEngine.Page page, DynamoEngine.Read read, Map<String, Object> in, Table t) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        if (!read.countOnly()) out.put("Items", Items.toWire(page.items()));
-        out.put("Count", page.count());
-        out.put("ScannedCount", page.scanned());
-        if (page.lastKey() != null) out.put("LastEvaluatedKey", Items.toWire(page.lastKey()));
-        consumed(out, in, t, Math.max(0.5, page.scanned() * 0.5));
-        return out;
+                scanIndexForward == null || scanIndexForward, segment, total);
     }
 
     // ---- batches ----------------------------------------------------------------------------------------------
 
-    private Map<String, Object> batchGet(DynamoEngine.Region r, Map<String, Object> in) {
-        Map<String, Object> requests = map(in, "RequestItems");
+    @Override
+    public BatchGetItemOutput batchGetItem(RequestContext ctx, BatchGetItemInput in) {
+        DynamoEngine.Region r = region(ctx);
+        Map<String, KeysAndAttributes> requests = in.requestItems() == null ? Map.of() : in.requestItems();
         int total = 0;
-        for (Object v : requests.values()) {
-            @SuppressWarnings("unchecked") List<Object> keys = list((Map<String, Object>) v, "Keys");
-            total += keys == null ? 0 : keys.size();
-        }
+        for (KeysAndAttributes v : requests.values()) total += v.keys() == null ? 0 : v.keys().size();
         if (total > 100) throw Errors.validation("Too many items requested for the BatchGetItem call");
-        Map<String, Object> responses = new LinkedHashMap<>();
-        List<Object> capacity = new ArrayList<>();
-        for (Map.Entry<String, Object> e : requests.entrySet()) {
-            @SuppressWarnings("unchecked") Map<String, Object> req = (Map<String, Object>) e.getValue();
+        Map<String, List<Map<String, AttributeValue>>> responses = new LinkedHashMap<>();
+        List<ConsumedCapacity> capacity = new ArrayList<>();
+        for (Map.Entry<String, KeysAndAttributes> e : requests.entrySet()) {
+            KeysAndAttributes req = e.getValue();
             Table t = engine.table(r, e.getKey());
-            Expressions x = new Expressions(req);
-            List<Expr.Path> projection = x.projection();
+            Expressions x = new Expressions(req.expressionAttributeNames());
+            List<Expr.Path> projection = x.projection(req.projectionExpression(), req.attributesToGet());
             x.finish();
             Set<Key> seen = new HashSet<>();
             List<Key> keys = new ArrayList<>();
-            for (Map<String, Object> k : maps(req, "Keys")) {
-                Key key = t.keyOf(Items.fromWire(k), true);
+            for (Map<String, AttributeValue> k : req.keys() == null ? List.<Map<String, AttributeValue>>of() : req.keys()) {
+                Key key = t.keyOf(Items.fromApi(k), true);
                 if (!seen.add(key)) throw Errors.validation("Provided list of item keys contains duplicates");
                 keys.add(key);
             }
-            List<Object> items = new ArrayList<>();
+            List<Map<String, AttributeValue>> items = new ArrayList<>();
             for (Key key : keys) {
                 Map<String, AttrValue> item = engine.get(t, key);
-                if (item != null) items.add(Items.toWire(Projection.apply(item, projection)));
+                if (item != null) items.add(Items.toApi(Projection.apply(item, projection)));
             }
             responses.put(e.getKey(), items);
-            Map<String, Object> c = consumedCapacity(in, t, Math.max(1, keys.size()) * 0.5);
+            ConsumedCapacity c = consumedCapacity(in.returnConsumedCapacityAsString(), t, Math.max(1, keys.size()) * 0.5);
             if (c != null) capacity.add(c);
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("Responses", responses);
-        out.put("UnprocessedKeys", Map.of());
-        if (!capacity.isEmpty()) out.put("ConsumedCapacity", capacity);
-        return out;
+        return BatchGetItemOutput.builder().responses(responses).unprocessedKeys(Map.of())
+                .consumedCapacity(capacity.isEmpty() ? null : capacity).build();
     }
 
-    private Map<String, Object> batchWrite(DynamoEngine.Region r, Map<String, Object> in) {
-        Map<String, Object> requests = map(in, "RequestItems");
+    @Override
+    public BatchWriteItemOutput batchWriteItem(RequestContext ctx, BatchWriteItemInput in) {
+        DynamoEngine.Region r = region(ctx);
+        Map<String, List<WriteRequest>> requests = in.requestItems() == null ? Map.of() : in.requestItems();
         record Write(Table table, Key key, Map<String, AttrValue> item) {
         }
         List<Write> writes = new ArrayList<>();
         int total = 0;
-        for (Object v : requests.values()) total += ((List<?>) v).size();
+        for (List<WriteRequest> v : requests.values()) total += v.size();
         if (total > 25) {
             throw Errors.validation("1 validation error detected: Value at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: "
                     + "[Member must have length less than or equal to 25, Member must have length greater than or equal to 1]");
         }
-        List<Object> capacity = new ArrayList<>();
-        for (Map.Entry<String, Object> e : requests.entrySet()) {
+        List<ConsumedCapacity> capacity = new ArrayList<>();
+        for (Map.Entry<String, List<WriteRequest>> e : requests.entrySet()) {
             Table t = engine.table(r, e.getKey());
             Set<Key> seen = new HashSet<>();
-            @SuppressWarnings("unchecked") List<Map<String, Object>> list = (List<Map<String, Object>>) e.getValue();
-            for (Map<String, Object> w : list) {
-                Map<String, Object> put = map(w, "PutRequest"), del = map(w, "DeleteRequest");
+            for (WriteRequest w : e.getValue()) {
                 Write write;
-                if (put != null) {
-                    Map<String, AttrValue> item = Items.fromWire(map(put, "Item"));
+                if (w.putRequest() != null) {
+                    Map<String, AttrValue> item = Items.fromApi(w.putRequest().item());
                     Key key;
                     try {
                         t.checkItemKey(item);
@@ -453,111 +438,221 @@ public final class DynamoProvider implements ServiceProvider, dev.polystack.api.
                     }
                     Items.checkSize(item);
                     write = new Write(t, key, item);
-                } else if (del != null) {
-                    write = new Write(t, t.keyOf(Items.fromWire(map(del, "Key")), true), null);
+                } else if (w.deleteRequest() != null) {
+                    write = new Write(t, t.keyOf(Items.fromApi(w.deleteRequest().key()), true), null);
                 } else {
                     throw Errors.validation("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes");
                 }
                 if (!seen.add(write.key)) throw Errors.validation("Provided list of item keys contains duplicates");
                 writes.add(write);
             }
-            Map<String, Object> c = consumedCapacity(in, t, list.size());
+            ConsumedCapacity c = consumedCapacity(in.returnConsumedCapacityAsString(), t, e.getValue().size());
             if (c != null) capacity.add(c);
         }
         for (Write w : writes) engine.write(w.table, w.key, null, false, old -> w.item);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("UnprocessedItems", Map.of());
-        if (!capacity.isEmpty()) out.put("ConsumedCapacity", capacity);
-        return out;
+        return BatchWriteItemOutput.builder().unprocessedItems(Map.of()).consumedCapacity(capacity.isEmpty() ? null : capacity).build();
     }
 
     // ---- transactions -----------------------------------------------------------------------------------------
 
-    private Map<String, Object> transactGet(DynamoEngine.Region r, Map<String, Object> in) {
-        List<Map<String, Object>> items = maps(in, "TransactItems");
+    @Override
+    public TransactGetItemsOutput transactGetItems(RequestContext ctx, TransactGetItemsInput in) {
+        DynamoEngine.Region r = region(ctx);
+        List<TransactGetItem> items = in.transactItems();
         checkTransactionSize(items);
-        List<Object> responses = new ArrayList<>();
-        List<Table> involved = new ArrayList<>();
-        record Get(Table t, Key key, List<Expr.Path> projection) {
+        record Read(Table t, Key key, List<Expr.Path> projection) {
         }
-        List<Get> gets = new ArrayList<>();
-        for (Map<String, Object> ti : items) {
-            Map<String, Object> g = map(ti, "Get");
-            Table t = engine.table(r, str(g, "TableName"));
-            Expressions x = new Expressions(g);
-            List<Expr.Path> projection = x.projection();
+        List<Read> reads = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            Get g = items.get(i).get();
+            if (g == null) {
+                throw Errors.validation("1 validation error detected: Value null at 'transactItems." + (i + 1)
+                        + ".member.get' failed to satisfy constraint: Member must not be null");
+            }
+            Table t = engine.table(r, g.tableName());
+            Expressions x = new Expressions(g.expressionAttributeNames());
+            List<Expr.Path> projection = x.projection(g.projectionExpression(), null);
             x.finish();
-            gets.add(new Get(t, t.keyOf(Items.fromWire(map(g, "Key")), true), projection));
-            involved.add(t);
+            reads.add(new Read(t, t.keyOf(Items.fromApi(g.key()), true), projection));
         }
-        for (Get g : gets) {
+        List<ItemResponse> responses = new ArrayList<>();
+        for (Read g : reads) {
             Map<String, AttrValue> item = engine.get(g.t, g.key);
-            responses.add(item == null ? Map.of() : Map.of("Item", Items.toWire(Projection.apply(item, g.projection))));
+            responses.add(item == null ? ItemResponse.builder().build()
+                    : ItemResponse.builder().item(Items.toApi(Projection.apply(item, g.projection))).build());
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("Responses", responses);
-        return out;
+        return TransactGetItemsOutput.builder().responses(responses).build();
     }
 
-    private static void checkTransactionSize(List<Map<String, Object>> items) {
+    private static void checkTransactionSize(List<?> items) {
         if (items == null || items.isEmpty() || items.size() > 100) {
             throw Errors.validation("1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length "
                     + (items == null || items.isEmpty() ? "greater than or equal to 1" : "less than or equal to 100"));
         }
     }
 
-    private Map<String, Object> transactWrite(DynamoEngine.Region r, Map<String, Object> in) {
-        List<Map<String, Object>> items = maps(in, "TransactItems");
+    @Override
+    public TransactWriteItemsOutput transactWriteItems(RequestContext ctx, TransactWriteItemsInput in) {
+        DynamoEngine.Region r = region(ctx);
+        List<TransactWriteItem> items = in.transactItems();
         checkTransactionSize(items);
         List<DynamoEngine.Action> actions = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        for (Map<String, Object> ti : items) {
+        for (TransactWriteItem ti : items) {
             DynamoEngine.Action a = action(r, ti);
             if (!seen.add(a.table().arn + "\u0000" + a.key())) {
                 throw Errors.validation("Transaction request cannot include multiple operations on one item");
             }
             actions.add(a);
         }
-        String token = str(in, "ClientRequestToken");
-        if (!engine.seenToken(r, token, items.hashCode())) engine.transact(actions);
-        return new LinkedHashMap<>();
+        if (!engine.seenToken(r, in.clientRequestToken(), items.hashCode())) engine.transact(actions);
+        return TransactWriteItemsOutput.builder().build();
     }
 
-    private DynamoEngine.Action action(DynamoEngine.Region r, Map<String, Object> ti) {
-        Map<String, Object> check = map(ti, "ConditionCheck"), put = map(ti, "Put"), del = map(ti, "Delete"), upd = map(ti, "Update");
+    private DynamoEngine.Action action(DynamoEngine.Region r, TransactWriteItem ti) {
+        ConditionCheck check = ti.conditionCheck();
+        Put put = ti.put();
+        Delete del = ti.delete();
+        dev.polystack.services.dynamodb.api.Update upd = ti.update();
         int n = (check != null ? 1 : 0) + (put != null ? 1 : 0) + (del != null ? 1 : 0) + (upd != null ? 1 : 0);
         if (n != 1) throw Errors.validation("TransactItems can only contain one of Check, Put, Update or Delete");
-        Map<String, Object> spec = check != null ? check : put != null ? put : del != null ? del : upd;
-        Table t = engine.table(r, str(spec, "TableName"));
-        Expressions x = new Expressions(spec);
-        boolean returnItem = onFailure(spec);
         if (put != null) {
-            Map<String, AttrValue> item = Items.fromWire(map(put, "Item"));
+            Table t = engine.table(r, put.tableName());
+            Expressions x = new Expressions(put.expressionAttributeNames(), put.expressionAttributeValues());
+            Map<String, AttrValue> item = Items.fromApi(put.item());
             t.checkItemKey(item);
             Items.checkSize(item);
-            Expr.Cond cond = x.condition("ConditionExpression");
+            Expr.Cond cond = x.condition("ConditionExpression", put.conditionExpression());
             x.finish();
-            return new DynamoEngine.Action(t, t.keyOf(item, false), cond, returnItem, old -> item);
+            return new DynamoEngine.Action(t, t.keyOf(item, false), cond, onFailure(put.returnValuesOnConditionCheckFailureAsString()), old -> item);
         }
-        Map<String, AttrValue> keyAttrs = Items.fromWire(map(spec, "Key"));
-        Key key = t.keyOf(keyAttrs, true);
         if (check != null) {
-            Expr.Cond cond = x.condition("ConditionExpression");
+            Table t = engine.table(r, check.tableName());
+            Expressions x = new Expressions(check.expressionAttributeNames(), check.expressionAttributeValues());
+            Key key = t.keyOf(Items.fromApi(check.key()), true);
+            Expr.Cond cond = x.condition("ConditionExpression", check.conditionExpression());
             x.finish();
             if (cond == null) throw Errors.validation("The ConditionExpression parameter is required for ConditionCheck");
-            return new DynamoEngine.Action(t, key, cond, returnItem, null);
+            return new DynamoEngine.Action(t, key, cond, onFailure(check.returnValuesOnConditionCheckFailureAsString()), null);
         }
         if (del != null) {
-            Expr.Cond cond = x.condition("ConditionExpression");
+            Table t = engine.table(r, del.tableName());
+            Expressions x = new Expressions(del.expressionAttributeNames(), del.expressionAttributeValues());
+            Key key = t.keyOf(Items.fromApi(del.key()), true);
+            Expr.Cond cond = x.condition("ConditionExpression", del.conditionExpression());
             x.finish();
-            return new DynamoEngine.Action(t, key, cond, returnItem, old -> null);
+            return new DynamoEngine.Action(t, key, cond, onFailure(del.returnValuesOnConditionCheckFailureAsString()), old -> null);
         }
-        Update update = x.update();
-        Expr.Cond cond = x.condition("ConditionExpression");
+        Table t = engine.table(r, upd.tableName());
+        Expressions x = new Expressions(upd.expressionAttributeNames(), upd.expressionAttributeValues());
+        Map<String, AttrValue> keyAttrs = Items.fromApi(upd.key());
+        Key key = t.keyOf(keyAttrs, true);
+        Update update = x.update(upd.updateExpression(), null);
+        Expr.Cond cond = x.condition("ConditionExpression", upd.conditionExpression());
         x.finish();
         if (update == null) throw Errors.validation("The UpdateExpression parameter is required for Update");
         checkKeyNotUpdated(t, update);
-        return new DynamoEngine.Action(t, key, cond, returnItem, old -> updated(t, keyAttrs, old, update));
+        return new DynamoEngine.Action(t, key, cond, onFailure(upd.returnValuesOnConditionCheckFailureAsString()),
+                old -> updated(t, keyAttrs, old, update));
+    }
+
+    // ---- PartiQL, backups, Kinesis destinations, legacy global tables (each in its own class) ----------------------
+
+    @Override
+    public ExecuteStatementOutput executeStatement(RequestContext ctx, ExecuteStatementInput in) {
+        return partiql.execute(region(ctx), in);
+    }
+
+    @Override
+    public BatchExecuteStatementOutput batchExecuteStatement(RequestContext ctx, BatchExecuteStatementInput in) {
+        return partiql.batch(region(ctx), in);
+    }
+
+    @Override
+    public ExecuteTransactionOutput executeTransaction(RequestContext ctx, ExecuteTransactionInput in) {
+        return partiql.transaction(region(ctx), in);
+    }
+
+    @Override
+    public CreateBackupOutput createBackup(RequestContext ctx, CreateBackupInput in) {
+        return CreateBackupOutput.builder().backupDetails(typed(BackupDetails.SHAPE, backups.create(region(ctx), in.tableName(), in.backupName()))).build();
+    }
+
+    @Override
+    public DescribeBackupOutput describeBackup(RequestContext ctx, DescribeBackupInput in) {
+        return DescribeBackupOutput.builder().backupDescription(typed(BackupDescription.SHAPE, backups.describe(region(ctx), in.backupArn()))).build();
+    }
+
+    @Override
+    public ListBackupsOutput listBackups(RequestContext ctx, ListBackupsInput in) {
+        List<BackupSummary> out = new ArrayList<>();
+        for (Map<String, Object> s : backups.list(region(ctx), in.tableName())) out.add(typed(BackupSummary.SHAPE, s));
+        return ListBackupsOutput.builder().backupSummaries(out).build();
+    }
+
+    @Override
+    public DeleteBackupOutput deleteBackup(RequestContext ctx, DeleteBackupInput in) {
+        return DeleteBackupOutput.builder().backupDescription(typed(BackupDescription.SHAPE, backups.delete(region(ctx), in.backupArn()))).build();
+    }
+
+    @Override
+    public RestoreTableFromBackupOutput restoreTableFromBackup(RequestContext ctx, RestoreTableFromBackupInput in) {
+        Table t = backups.restore(ctx, region(ctx), in.backupArn(), in.targetTableName(), in.billingModeOverrideAsString());
+        return RestoreTableFromBackupOutput.builder().tableDescription(typed(TableDescription.SHAPE, TableOps.describe(t, "create"))).build();
+    }
+
+    @Override
+    public KinesisStreamingDestinationOutput enableKinesisStreamingDestination(RequestContext ctx, KinesisStreamingDestinationInput in) {
+        return kinesisStreaming.enable(region(ctx), in);
+    }
+
+    @Override
+    public KinesisStreamingDestinationOutput disableKinesisStreamingDestination(RequestContext ctx, KinesisStreamingDestinationInput in) {
+        return kinesisStreaming.disable(region(ctx), in);
+    }
+
+    @Override
+    public DescribeKinesisStreamingDestinationOutput describeKinesisStreamingDestination(RequestContext ctx, DescribeKinesisStreamingDestinationInput in) {
+        return kinesisStreaming.describe(region(ctx), in.tableName());
+    }
+
+    @Override
+    public UpdateKinesisStreamingDestinationOutput updateKinesisStreamingDestination(RequestContext ctx, UpdateKinesisStreamingDestinationInput in) {
+        return kinesisStreaming.update(region(ctx), in);
+    }
+
+    @Override
+    public CreateGlobalTableOutput createGlobalTable(RequestContext ctx, CreateGlobalTableInput in) {
+        List<String> regions = in.replicationGroup() == null ? null : in.replicationGroup().stream().map(Replica::regionName).toList();
+        return CreateGlobalTableOutput.builder().globalTableDescription(
+                typed(GlobalTableDescription.SHAPE, legacyGlobalTables.create(ctx, in.globalTableName(), regions))).build();
+    }
+
+    @Override
+    public UpdateGlobalTableOutput updateGlobalTable(RequestContext ctx, UpdateGlobalTableInput in) {
+        return UpdateGlobalTableOutput.builder().globalTableDescription(
+                typed(GlobalTableDescription.SHAPE, legacyGlobalTables.update(ctx, in.globalTableName(), in.replicaUpdates()))).build();
+    }
+
+    @Override
+    public DescribeGlobalTableOutput describeGlobalTable(RequestContext ctx, DescribeGlobalTableInput in) {
+        return DescribeGlobalTableOutput.builder().globalTableDescription(
+                typed(GlobalTableDescription.SHAPE, legacyGlobalTables.describe(ctx, in.globalTableName()))).build();
+    }
+
+    @Override
+    public ListGlobalTablesOutput listGlobalTables(RequestContext ctx, ListGlobalTablesInput in) {
+        return typed(ListGlobalTablesOutput.SHAPE, legacyGlobalTables.list(ctx, in.limit(), in.exclusiveStartGlobalTableName(), in.regionName()));
+    }
+
+    @Override
+    public DescribeGlobalTableSettingsOutput describeGlobalTableSettings(RequestContext ctx, DescribeGlobalTableSettingsInput in) {
+        return typed(DescribeGlobalTableSettingsOutput.SHAPE, legacyGlobalTables.describeSettings(ctx, in.globalTableName()));
+    }
+
+    @Override
+    public UpdateGlobalTableSettingsOutput updateGlobalTableSettings(RequestContext ctx, UpdateGlobalTableSettingsInput in) {
+        return typed(UpdateGlobalTableSettingsOutput.SHAPE, legacyGlobalTables.updateSettings(ctx, in));
     }
 
     // ---- tags, TTL, backups settings ---------------------------------------------------------------------------
@@ -578,80 +673,92 @@ public final class DynamoProvider implements ServiceProvider, dev.polystack.api.
         return p.length > 4 && !p[4].isEmpty() ? p[4] : dflt;
     }
 
-    private Map<String, Object> tag(DynamoEngine.Region r, Map<String, Object> in) {
-        Table t = byArn(r, str(in, "ResourceArn"));
-        for (Map<String, Object> tag : maps(in, "Tags")) t.tags.put(str(tag, "Key"), str(tag, "Value"));
-        return Map.of();
+    @Override
+    public void tagResource(RequestContext ctx, TagResourceInput in) {
+        Table t = byArn(region(ctx), in.resourceArn());
+        for (Tag tag : in.tags() == null ? List.<Tag>of() : in.tags()) t.tags.put(tag.key(), tag.value());
     }
 
-    private Map<String, Object> untag(DynamoEngine.Region r, Map<String, Object> in) {
-        Table t = byArn(r, str(in, "ResourceArn"));
-        for (Object k : list(in, "TagKeys")) t.tags.remove(k.toString());
-        return Map.of();
+    @Override
+    public void untagResource(RequestContext ctx, UntagResourceInput in) {
+        Table t = byArn(region(ctx), in.resourceArn());
+        for (String k : in.tagKeys() == null ? List.<String>of() : in.tagKeys()) t.tags.remove(k);
     }
 
-    private Map<String, Object> listTags(DynamoEngine.Region r, Map<String, Object> in) {
-        Table t = byArn(r, str(in, "ResourceArn"));
-        List<Object> tags = new ArrayList<>();
-        new java.util.TreeMap<>(t.tags).forEach((k, v) -> tags.add(Map.of("Key", k, "Value", v)));
-        return Map.of("Tags", tags);
+    @Override
+    public ListTagsOfResourceOutput listTagsOfResource(RequestContext ctx, ListTagsOfResourceInput in) {
+        Table t = byArn(region(ctx), in.resourceArn());
+        List<Tag> tags = new ArrayList<>();
+        new java.util.TreeMap<>(t.tags).forEach((k, v) -> tags.add(Tag.builder().key(k).value(v).build()));
+        return ListTagsOfResourceOutput.builder().tags(tags).build();
     }
 
-    private Map<String, Object> updateTtl(DynamoEngine.Region r, Map<String, Object> in) {
-        Table t = engine.namedTable(r, str(in, "TableName"));
-        Map<String, Object> spec = map(in, "TimeToLiveSpecification");
-        boolean enabled = bool(spec, "Enabled", false);
-        String attribute = str(spec, "AttributeName");
+    @Override
+    public UpdateTimeToLiveOutput updateTimeToLive(RequestContext ctx, UpdateTimeToLiveInput in) {
+        Table t = engine.namedTable(region(ctx), in.tableName());
+        TimeToLiveSpecification spec = in.timeToLiveSpecification();
+        boolean enabled = spec != null && Boolean.TRUE.equals(spec.enabled());
+        String attribute = spec == null ? null : spec.attributeName();
         if (enabled && t.ttlEnabled) throw Errors.validation("TimeToLive is already enabled");
         if (!enabled && !t.ttlEnabled) throw Errors.validation("TimeToLive is already disabled");
         t.ttlAttribute = attribute;
         t.ttlEnabled = enabled;
-        return Map.of("TimeToLiveSpecification", Map.of("Enabled", enabled, "AttributeName", attribute));
+        return UpdateTimeToLiveOutput.builder().timeToLiveSpecification(
+                TimeToLiveSpecification.builder().enabled(enabled).attributeName(attribute).build()).build();
     }
 
-    private Map<String, Object> describeTtl(DynamoEngine.Region r, Map<String, Object> in) {
-        Table t = engine.namedTable(r, str(in, "TableName"));
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("TimeToLiveStatus", t.ttlEnabled ? "ENABLED" : "DISABLED");
-        if (t.ttlEnabled) d.put("AttributeName", t.ttlAttribute);
-        return Map.of("TimeToLiveDescription", d);
+    @Override
+    public DescribeTimeToLiveOutput describeTimeToLive(RequestContext ctx, DescribeTimeToLiveInput in) {
+        Table t = engine.namedTable(region(ctx), in.tableName());
+        return DescribeTimeToLiveOutput.builder().timeToLiveDescription(TimeToLiveDescription.builder()
+                .timeToLiveStatus(t.ttlEnabled ? "ENABLED" : "DISABLED").attributeName(t.ttlEnabled ? t.ttlAttribute : null).build()).build();
     }
 
-    private Table backupTable(DynamoEngine.Region r, Map<String, Object> in) {
-        String name = DynamoEngine.tableName(str(in, "TableName"));
+    private static Table backupTable(DynamoEngine.Region r, String tableName) {
+        String name = DynamoEngine.tableName(tableName);
         Table t = r.tables.get(name);
         if (t == null) throw new ServiceException("TableNotFoundException", "Table not found: " + name);
         return t;
     }
 
-    private Map<String, Object> continuousBackups(Table t) {
-        Map<String, Object> pitr = new LinkedHashMap<>();
-        pitr.put("PointInTimeRecoveryStatus", t.pointInTimeRecovery ? "ENABLED" : "DISABLED");
+    @Override
+    public DescribeContinuousBackupsOutput describeContinuousBackups(RequestContext ctx, DescribeContinuousBackupsInput in) {
+        return DescribeContinuousBackupsOutput.builder().continuousBackupsDescription(continuousBackups(backupTable(region(ctx), in.tableName()))).build();
+    }
+
+    @Override
+    public UpdateContinuousBackupsOutput updateContinuousBackups(RequestContext ctx, UpdateContinuousBackupsInput in) {
+        Table t = backupTable(region(ctx), in.tableName());
+        PointInTimeRecoverySpecification spec = in.pointInTimeRecoverySpecification();
+        t.pointInTimeRecovery = spec != null && Boolean.TRUE.equals(spec.pointInTimeRecoveryEnabled());
+        return UpdateContinuousBackupsOutput.builder().continuousBackupsDescription(continuousBackups(t)).build();
+    }
+
+    private ContinuousBackupsDescription continuousBackups(Table t) {
+        PointInTimeRecoveryDescription.Builder pitr = PointInTimeRecoveryDescription.builder()
+                .pointInTimeRecoveryStatus(t.pointInTimeRecovery ? "ENABLED" : "DISABLED");
         if (t.pointInTimeRecovery) {
             long now = engine.clock.getAsLong();
-            pitr.put("EarliestRestorableDateTime", Instant.ofEpochMilli(Math.max(t.createdMillis, now - 35L * 86400000)));
-            pitr.put("LatestRestorableDateTime", Instant.ofEpochMilli(now - 5 * 60000));
-            pitr.put("RecoveryPeriodInDays", 35);
+            pitr.earliestRestorableDateTime(Instant.ofEpochMilli(Math.max(t.createdMillis, now - 35L * 86400000)))
+                    .latestRestorableDateTime(Instant.ofEpochMilli(now - 5 * 60000))
+                    .recoveryPeriodInDays(35);
         }
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("ContinuousBackupsStatus", "ENABLED");
-        d.put("PointInTimeRecoveryDescription", pitr);
-        return Map.of("ContinuousBackupsDescription", d);
+        return ContinuousBackupsDescription.builder().continuousBackupsStatus("ENABLED").pointInTimeRecoveryDescription(pitr.build()).build();
     }
 
-    private Map<String, Object> updateContinuousBackups(DynamoEngine.Region r, Map<String, Object> in) {
-        Table t = backupTable(r, in);
-        t.pointInTimeRecovery = bool(map(in, "PointInTimeRecoverySpecification"), "PointInTimeRecoveryEnabled", false);
-        return continuousBackups(t);
+    @Override
+    public DescribeContributorInsightsOutput describeContributorInsights(RequestContext ctx, DescribeContributorInsightsInput in) {
+        Table t = engine.namedTable(region(ctx), in.tableName());
+        return DescribeContributorInsightsOutput.builder().tableName(t.name).indexName(in.indexName())
+                .contributorInsightsStatus(t.contributorInsights).build();
     }
 
-    private Map<String, Object> contributorInsights(DynamoEngine.Region r, Map<String, Object> in, String action) {
-        Table t = engine.namedTable(r, str(in, "TableName"));
+    @Override
+    public UpdateContributorInsightsOutput updateContributorInsights(RequestContext ctx, UpdateContributorInsightsInput in) {
+        Table t = engine.namedTable(region(ctx), in.tableName());
+        String action = in.contributorInsightsActionAsString();
         if (action != null) t.contributorInsights = action.equals("ENABLE") ? "ENABLED" : "DISABLED";
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("TableName", t.name);
-        if (str(in, "IndexName") != null) out.put("IndexName", str(in, "IndexName"));
-        out.put("ContributorInsightsStatus", t.contributorInsights);
-        return out;
+        return UpdateContributorInsightsOutput.builder().tableName(t.name).indexName(in.indexName())
+                .contributorInsightsStatus(t.contributorInsights).build();
     }
 }

@@ -387,11 +387,11 @@ final class DynamoSnapshot {
         @SuppressWarnings("unchecked")
         Map<String, Object> raw = JSON.readValue(p, Map.class);
         Map<String, AttrValue> item = new LinkedHashMap<>();
-        for (Map.Entry<String, Object> e : raw.entrySet()) item.put(e.getKey(), Items.value(decodeBinary(e.getValue()), 1));
+        for (Map.Entry<String, Object> e : raw.entrySet()) item.put(e.getKey(), Items.wireValue(decodeBinary(e.getValue()), 1));
         return item;
     }
 
-    /** Turns base64 binaries of saved DynamoDB JSON back into bytes, so {@link Items#value} reads it like the wire. */
+    /** Turns base64 binaries of saved DynamoDB JSON back into bytes, so {@link Items#wireValue} reads it like the wire. */
     @SuppressWarnings("unchecked")
     private static Object decodeBinary(Object v) {
         Map<String, Object> m = (Map<String, Object>) v;

@@ -1,39 +1,32 @@
 package dev.polystack.services.dynamodb;
 
+import dev.polystack.services.dynamodb.api.AttributeValue;
+import dev.polystack.services.dynamodb.api.AttributeValueUpdate;
+import dev.polystack.services.dynamodb.api.Condition;
+import dev.polystack.services.dynamodb.api.ExpectedAttributeValue;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static dev.polystack.services.dynamodb.Params.list;
-import static dev.polystack.services.dynamodb.Params.map;
-import static dev.polystack.services.dynamodb.Params.str;
-
 /**
  * The expressions of one request (or one transaction item): parses each with the request's placeholders,
- * falls back to the legacy parameters, rejects mixing the two and placeholders no expression used.
+ * falls back to the legacy parameters, rejects mixing the two and placeholders no expression used. Each method
+ * takes the request's member for it (null when absent) and the member's name as AWS's messages spell it.
  */
 final class Expressions {
-    private final Map<String, Object> in;
     private final ExpressionParser.Placeholders placeholders;
     private final List<String> expressionParams = new ArrayList<>();
     private final List<String> legacyParams = new ArrayList<>();
 
-    Expressions(Map<String, Object> in) {
-        this.in = in;
-        Map<String, Object> rawNames = map(in, "ExpressionAttributeNames");
-        Map<String, Object> rawValues = map(in, "ExpressionAttributeValues");
-        if (rawNames != null && rawNames.isEmpty()) throw Errors.validation("ExpressionAttributeNames must not be empty");
+    Expressions(Map<String, String> names, Map<String, AttributeValue> rawValues) {
+        if (names != null && names.isEmpty()) throw Errors.validation("ExpressionAttributeNames must not be empty");
         if (rawValues != null && rawValues.isEmpty()) throw Errors.validation("ExpressionAttributeValues must not be empty");
-        Map<String, String> names = null;
-        if (rawNames != null) {
-            names = new LinkedHashMap<>();
-            for (Map.Entry<String, Object> e : rawNames.entrySet()) names.put(e.getKey(), String.valueOf(e.getValue()));
-        }
         Map<String, AttrValue> values = null;
         if (rawValues != null) {
             values = new LinkedHashMap<>();
-            for (Map.Entry<String, Object> e : rawValues.entrySet()) {
+            for (Map.Entry<String, AttributeValue> e : rawValues.entrySet()) {
                 try {
                     values.put(e.getKey(), Items.value(e.getValue(), 1));
                 } catch (dev.polystack.api.ServiceException ex) {
@@ -47,67 +40,69 @@ final class Expressions {
         placeholders = new ExpressionParser.Placeholders(names, values);
     }
 
-    private boolean has(String param) {
-        return in.get(param) != null;
+    /** A request that has ExpressionAttributeNames only (no values: projections). */
+    Expressions(Map<String, String> names) {
+        this(names, null);
     }
 
-    Expr.Cond condition(String param) {
-        if (!has(param)) return null;
+    /** A condition expression ({@code param} names it in messages: ConditionExpression, FilterExpression ...). */
+    Expr.Cond condition(String param, String expression) {
+        if (expression == null) return null;
         expressionParams.add(param);
-        return ExpressionParser.condition(param, str(in, param), placeholders);
+        return ExpressionParser.condition(param, expression, placeholders);
     }
 
     /** ConditionExpression, else Expected (+ ConditionalOperator). */
-    Expr.Cond writeCondition() {
-        Expr.Cond c = condition("ConditionExpression");
-        if (has("Expected")) {
+    Expr.Cond writeCondition(String conditionExpression, Map<String, ExpectedAttributeValue> expected, String conditionalOperator) {
+        Expr.Cond c = condition("ConditionExpression", conditionExpression);
+        if (expected != null) {
             legacyParams.add("Expected");
-            return Legacy.conditions(map(in, "Expected"), str(in, "ConditionalOperator"), true);
+            return Legacy.expected(expected, conditionalOperator);
         }
         return c;
     }
 
-    /** FilterExpression, else QueryFilter/ScanFilter. */
-    Expr.Cond filter(String legacyParam) {
-        Expr.Cond c = condition("FilterExpression");
-        if (has(legacyParam)) {
+    /** FilterExpression, else QueryFilter/ScanFilter ({@code legacyParam} names the latter). */
+    Expr.Cond filter(String filterExpression, String legacyParam, Map<String, Condition> legacy, String conditionalOperator) {
+        Expr.Cond c = condition("FilterExpression", filterExpression);
+        if (legacy != null) {
             legacyParams.add(legacyParam);
-            return Legacy.conditions(map(in, legacyParam), str(in, "ConditionalOperator"), false);
+            return Legacy.conditions(legacy, conditionalOperator);
         }
         return c;
     }
 
-    Expr.Cond keyCondition() {
-        Expr.Cond c = condition("KeyConditionExpression");
-        if (has("KeyConditions")) {
+    Expr.Cond keyCondition(String keyConditionExpression, Map<String, Condition> keyConditions) {
+        Expr.Cond c = condition("KeyConditionExpression", keyConditionExpression);
+        if (keyConditions != null) {
             legacyParams.add("KeyConditions");
-            return Legacy.keyConditions(map(in, "KeyConditions"));
+            return Legacy.conditions(keyConditions, "AND");
         }
         return c;
     }
 
-    List<Expr.Path> projection() {
+    List<Expr.Path> projection(String projectionExpression, List<String> attributesToGet) {
         List<Expr.Path> p = null;
-        if (has("ProjectionExpression")) {
+        if (projectionExpression != null) {
             expressionParams.add("ProjectionExpression");
-            p = ExpressionParser.projection(str(in, "ProjectionExpression"), placeholders);
+            p = ExpressionParser.projection(projectionExpression, placeholders);
         }
-        if (has("AttributesToGet")) {
+        if (attributesToGet != null) {
             legacyParams.add("AttributesToGet");
-            p = Legacy.attributesToGet(list(in, "AttributesToGet"));
+            p = Legacy.attributesToGet(attributesToGet);
         }
         return p;
     }
 
-    Update update() {
+    Update update(String updateExpression, Map<String, AttributeValueUpdate> attributeUpdates) {
         Update u = null;
-        if (has("UpdateExpression")) {
+        if (updateExpression != null) {
             expressionParams.add("UpdateExpression");
-            u = ExpressionParser.update(str(in, "UpdateExpression"), placeholders);
+            u = ExpressionParser.update(updateExpression, placeholders);
         }
-        if (has("AttributeUpdates")) {
+        if (attributeUpdates != null) {
             legacyParams.add("AttributeUpdates");
-            u = Legacy.attributeUpdates(map(in, "AttributeUpdates"));
+            u = Legacy.attributeUpdates(attributeUpdates);
         }
         return u;
     }

@@ -1,15 +1,16 @@
 package dev.polystack.services.dynamodb;
 
 import dev.polystack.api.RequestContext;
+import dev.polystack.services.dynamodb.api.CreateReplicationGroupMemberAction;
+import dev.polystack.services.dynamodb.api.DeleteReplicationGroupMemberAction;
+import dev.polystack.services.dynamodb.api.ReplicationGroupUpdate;
+import dev.polystack.services.dynamodb.api.UpdateReplicationGroupMemberAction;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-
-import static dev.polystack.services.dynamodb.Params.map;
-import static dev.polystack.services.dynamodb.Params.str;
 
 /**
  * Global tables, version 2019.11.21: UpdateTable's ReplicaUpdates create, update and delete replicas of a table in
@@ -27,21 +28,22 @@ final class GlobalTables {
         this.engine = engine;
     }
 
-    void update(RequestContext ctx, Table t, List<Map<String, Object>> updates) {
+    void update(RequestContext ctx, Table t, List<ReplicationGroupUpdate> updates) {
         if (t.replicas != null && t.replicas.legacy()) {
             throw Errors.validation("One or more parameter values were invalid: Table " + t.name
                     + " is a replica of a global table of version " + LegacyGlobalTables.VERSION + "; use UpdateGlobalTable");
         }
-        for (Map<String, Object> u : updates) {
-            Map<String, Object> create = map(u, "Create"), update = map(u, "Update"), delete = map(u, "Delete");
+        for (ReplicationGroupUpdate u : updates) {
+            CreateReplicationGroupMemberAction create = u.create();
+            UpdateReplicationGroupMemberAction update = u.update();
+            DeleteReplicationGroupMemberAction delete = u.delete();
             int n = (create != null ? 1 : 0) + (update != null ? 1 : 0) + (delete != null ? 1 : 0);
             if (n != 1) {
                 throw Errors.validation("One or more parameter values were invalid: One of Create, Update, or Delete must be specified in a ReplicationGroupUpdate");
             }
-            Map<String, Object> spec = create != null ? create : update != null ? update : delete;
-            String region = str(spec, "RegionName");
+            String region = create != null ? create.regionName() : update != null ? update.regionName() : delete.regionName();
             if (region == null || !REGION.matcher(region).matches()) throw Errors.validation("Region " + region + " is not supported");
-            if (create != null) create(ctx, t, region, str(create, "KMSMasterKeyId"));
+            if (create != null) create(ctx, t, region, create.kmsMasterKeyId());
             else if (update != null) member(t, region);
             else delete(t, region);
         }

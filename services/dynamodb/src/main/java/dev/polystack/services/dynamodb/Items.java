@@ -1,5 +1,7 @@
 package dev.polystack.services.dynamodb;
 
+import dev.polystack.services.dynamodb.api.AttributeValue;
+
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,8 +13,16 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Items as the engine holds them ({@code Map<String, AttrValue>}), their conversion from and to the protocol's
- * parameter trees with DynamoDB's validation, their size, and the ordering of key values.
+ * Items as the engine holds them ({@code Map<String, AttrValue>}): their conversion from and to the typed API's
+ * {@link AttributeValue} with DynamoDB's validation (requests and answers), from and to plain JSON trees (the
+ * snapshot and Kinesis records), their size, and the ordering of key values.
+ *
+ * <p>Why the engine keeps its own {@link AttrValue} rather than the generated {@code AttributeValue}: a stored
+ * value must compare and hash by value (numbers numerically with 38 digits, sets regardless of order, binaries by
+ * content), keys are map keys, and sizes are computed on every write. The generated type holds numbers as text,
+ * binaries as arrays compared by identity and one nullable field per type, so each comparison would re-parse.
+ * Converting once at the edge (a request's values on the way in, an answer's on the way out) keeps the engine's
+ * hot paths on normalised values; the conversion is a walk over the few values of one request.
  */
 final class Items {
     static final int MAX_ITEM_BYTES = 400 * 1024;
@@ -21,18 +31,134 @@ final class Items {
     private Items() {
     }
 
-    // ---- from the wire ----------------------------------------------------------------------------------
+    // ---- from and to the typed API -------------------------------------------------------------------------
 
-    /** An item (or key, or expression values) from its protocol tree, validated as DynamoDB does. */
+    /** An item (or key, or expression values) of a request, validated as DynamoDB does; null for null. */
+    static Map<String, AttrValue> fromApi(Map<String, AttributeValue> item) {
+        if (item == null) return null;
+        Map<String, AttrValue> out = new LinkedHashMap<>(Math.max(4, item.size() * 2));
+        for (Map.Entry<String, AttributeValue> e : item.entrySet()) out.put(e.getKey(), value(e.getValue(), 1));
+        return out;
+    }
+
+    /** One value of a request: exactly one of its types must be set. */
+    static AttrValue value(AttributeValue v, int depth) {
+        if (depth > MAX_DEPTH) throw Errors.validation("Nesting Levels have exceeded supported limits");
+        if (v == null) throw Errors.validation("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
+        int set = (v.s() != null ? 1 : 0) + (v.n() != null ? 1 : 0) + (v.b() != null ? 1 : 0) + (v.ss() != null ? 1 : 0)
+                + (v.ns() != null ? 1 : 0) + (v.bs() != null ? 1 : 0) + (v.m() != null ? 1 : 0) + (v.l() != null ? 1 : 0)
+                + (v.nullValue() != null ? 1 : 0) + (v.bool() != null ? 1 : 0);
+        if (set == 0) throw Errors.validation("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
+        if (set > 1) {
+            throw Errors.validation("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes");
+        }
+        if (v.s() != null) return new AttrValue.S(v.s());
+        if (v.n() != null) return new AttrValue.N(Numbers.parse(v.n()));
+        if (v.b() != null) return new AttrValue.B(v.b());
+        if (v.bool() != null) return v.bool() ? AttrValue.TRUE : AttrValue.FALSE;
+        if (v.nullValue() != null) {
+            if (!v.nullValue()) throw Errors.invalidParams("Null attribute value types must have the value of true");
+            return AttrValue.NULL;
+        }
+        if (v.ss() != null) return stringSet(v.ss());
+        if (v.ns() != null) return numberSet(v.ns());
+        if (v.bs() != null) return binarySet(v.bs());
+        if (v.m() != null) {
+            Map<String, AttrValue> inner = new LinkedHashMap<>(Math.max(4, v.m().size() * 2));
+            for (Map.Entry<String, AttributeValue> x : v.m().entrySet()) inner.put(x.getKey(), value(x.getValue(), depth + 1));
+            return new AttrValue.M(inner);
+        }
+        List<AttrValue> inner = new ArrayList<>(v.l().size());
+        for (AttributeValue x : v.l()) inner.add(value(x, depth + 1));
+        return new AttrValue.L(inner);
+    }
+
+    /** A list of request values (PartiQL parameters, legacy AttributeValueList). */
+    static List<AttrValue> values(List<AttributeValue> values) {
+        List<AttrValue> out = new ArrayList<>(values.size());
+        for (AttributeValue v : values) out.add(value(v, 1));
+        return out;
+    }
+
+    /** An item of an answer. */
+    static Map<String, AttributeValue> toApi(Map<String, AttrValue> item) {
+        Map<String, AttributeValue> out = new LinkedHashMap<>(Math.max(4, item.size() * 2));
+        for (Map.Entry<String, AttrValue> e : item.entrySet()) out.put(e.getKey(), toApi(e.getValue()));
+        return out;
+    }
+
+    static List<Map<String, AttributeValue>> toApi(List<Map<String, AttrValue>> items) {
+        List<Map<String, AttributeValue>> out = new ArrayList<>(items.size());
+        for (Map<String, AttrValue> i : items) out.add(toApi(i));
+        return out;
+    }
+
+    static AttributeValue toApi(AttrValue v) {
+        AttributeValue.Builder b = AttributeValue.builder();
+        switch (v) {
+            case AttrValue.S x -> b.s(x.value());
+            case AttrValue.N x -> b.n(x.text());
+            case AttrValue.B x -> b.b(x.value());
+            case AttrValue.SS x -> b.ss(x.values());
+            case AttrValue.NS x -> {
+                List<String> l = new ArrayList<>(x.values().size());
+                for (BigDecimal n : x.values()) l.add(new AttrValue.N(n).text());
+                b.ns(l);
+            }
+            case AttrValue.BS x -> b.bs(x.values());
+            case AttrValue.M x -> b.m(toApi(x.values()));
+            case AttrValue.L x -> {
+                List<AttributeValue> l = new ArrayList<>(x.values().size());
+                for (AttrValue e : x.values()) l.add(toApi(e));
+                b.l(l);
+            }
+            case AttrValue.Bool x -> b.bool(x.value());
+            case AttrValue.Null x -> b.nullValue(true);
+        }
+        return b.build();
+    }
+
+    private static AttrValue stringSet(List<String> raw) {
+        if (raw.isEmpty()) throw Errors.invalidParams("An string set  may not be empty");
+        if (new HashSet<>(raw).size() != raw.size()) throw Errors.invalidParams("Input collection " + raw + " contains duplicates.");
+        return new AttrValue.SS(List.copyOf(raw));
+    }
+
+    private static AttrValue numberSet(List<String> raw) {
+        if (raw.isEmpty()) throw Errors.invalidParams("An number set  may not be empty");
+        List<BigDecimal> l = new ArrayList<>(raw.size());
+        for (String s : raw) {
+            BigDecimal n = Numbers.parse(s);
+            for (BigDecimal x : l) {
+                if (x.compareTo(n) == 0) throw Errors.invalidParams("Input collection " + raw + " contains duplicates.");
+            }
+            l.add(n);
+        }
+        return new AttrValue.NS(List.copyOf(l));
+    }
+
+    private static AttrValue binarySet(List<byte[]> raw) {
+        if (raw.isEmpty()) throw Errors.invalidParams("Binary sets should not be empty");
+        for (int i = 0; i < raw.size(); i++) {
+            for (int j = i + 1; j < raw.size(); j++) {
+                if (Arrays.equals(raw.get(i), raw.get(j))) throw Errors.invalidParams("Input collection contains duplicates.");
+            }
+        }
+        return new AttrValue.BS(List.copyOf(raw));
+    }
+
+    // ---- from and to plain JSON trees (the snapshot, Kinesis records) -----------------------------------------------------------------------------------------------------------------------
+
+    /** An item from its JSON tree ({@code {"S": "x"}}, binaries already decoded). */
     static Map<String, AttrValue> fromWire(Map<String, Object> wire) {
         if (wire == null) return null;
         Map<String, AttrValue> out = new LinkedHashMap<>(Math.max(4, wire.size() * 2));
-        for (Map.Entry<String, Object> e : wire.entrySet()) out.put(e.getKey(), value(e.getValue(), 1));
+        for (Map.Entry<String, Object> e : wire.entrySet()) out.put(e.getKey(), wireValue(e.getValue(), 1));
         return out;
     }
 
     @SuppressWarnings("unchecked")
-    static AttrValue value(Object wire, int depth) {
+    static AttrValue wireValue(Object wire, int depth) {
         if (depth > MAX_DEPTH) throw Errors.validation("Nesting Levels have exceeded supported limits");
         if (!(wire instanceof Map<?, ?> m) || m.isEmpty()) {
             throw Errors.validation("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
@@ -51,46 +177,19 @@ final class Items {
                 if (!Boolean.TRUE.equals(v)) throw Errors.invalidParams("Null attribute value types must have the value of true");
                 yield AttrValue.NULL;
             }
-            case "SS" -> {
-                List<String> l = new ArrayList<>((List<String>) v);
-                if (l.isEmpty()) throw Errors.invalidParams("An string set  may not be empty");
-                if (new HashSet<>(l).size() != l.size()) throw Errors.invalidParams("Input collection " + l + " contains duplicates.");
-                yield new AttrValue.SS(List.copyOf(l));
-            }
-            case "NS" -> {
-                List<String> raw = (List<String>) v;
-                if (raw.isEmpty()) throw Errors.invalidParams("An number set  may not be empty");
-                List<BigDecimal> l = new ArrayList<>(raw.size());
-                for (String s : raw) {
-                    BigDecimal n = Numbers.parse(s);
-                    for (BigDecimal x : l) {
-                        if (x.compareTo(n) == 0) throw Errors.invalidParams("Input collection " + raw + " contains duplicates.");
-                    }
-                    l.add(n);
-                }
-                yield new AttrValue.NS(List.copyOf(l));
-            }
-            case "BS" -> {
-                List<byte[]> raw = (List<byte[]>) v;
-                if (raw.isEmpty()) throw Errors.invalidParams("Binary sets should not be empty");
-                AttrValue.BS bs = new AttrValue.BS(List.copyOf(raw));
-                for (int i = 0; i < raw.size(); i++) {
-                    for (int j = i + 1; j < raw.size(); j++) {
-                        if (Arrays.equals(raw.get(i), raw.get(j))) throw Errors.invalidParams("Input collection contains duplicates.");
-                    }
-                }
-                yield bs;
-            }
+            case "SS" -> stringSet((List<String>) v);
+            case "NS" -> numberSet((List<String>) v);
+            case "BS" -> binarySet((List<byte[]>) v);
             case "M" -> {
                 Map<String, Object> raw = (Map<String, Object>) v;
                 Map<String, AttrValue> inner = new LinkedHashMap<>(Math.max(4, raw.size() * 2));
-                for (Map.Entry<String, Object> x : raw.entrySet()) inner.put(x.getKey(), value(x.getValue(), depth + 1));
+                for (Map.Entry<String, Object> x : raw.entrySet()) inner.put(x.getKey(), wireValue(x.getValue(), depth + 1));
                 yield new AttrValue.M(inner);
             }
             case "L" -> {
                 List<Object> raw = (List<Object>) v;
                 List<AttrValue> inner = new ArrayList<>(raw.size());
-                for (Object x : raw) inner.add(value(x, depth + 1));
+                for (Object x : raw) inner.add(wireValue(x, depth + 1));
                 yield new AttrValue.L(inner);
             }
             default -> throw Errors.validation("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");

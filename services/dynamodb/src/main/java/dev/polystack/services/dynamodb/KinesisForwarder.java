@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.polystack.api.ProviderEnvironment;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
+import dev.polystack.services.kinesis.api.KinesisApi;
+import dev.polystack.services.kinesis.api.PutRecordsInput;
+import dev.polystack.services.kinesis.api.PutRecordsRequestEntry;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -36,11 +39,13 @@ final class KinesisForwarder {
     }
 
     private final ProviderEnvironment env;
+    private final KinesisApi kinesis;
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean draining = new AtomicBoolean();
 
     KinesisForwarder(ProviderEnvironment env) {
         this.env = env;
+        this.kinesis = KinesisApi.client(env);
     }
 
     /** Queues one change of {@code t} for each of its active destinations. Caller holds the table's lock. */
@@ -76,12 +81,12 @@ final class KinesisForwarder {
 
     private void send(List<Pending> batch) {
         Pending first = batch.get(0);
-        List<Object> records = new ArrayList<>();
-        for (Pending p : batch) records.add(Map.of("Data", data(p), "PartitionKey", partitionKey(p)));
+        List<PutRecordsRequestEntry> records = new ArrayList<>();
+        for (Pending p : batch) records.add(PutRecordsRequestEntry.builder().data(data(p)).partitionKey(partitionKey(p)).build());
         String[] arn = first.streamArn.split(":", 6);
         try {
-            env.call(RequestContext.internal(arn.length > 4 ? arn[4] : first.accountId, arn.length > 3 ? arn[3] : first.region, "kinesis"),
-                    "kinesis", "PutRecords", Map.of("StreamARN", first.streamArn, "Records", records));
+            kinesis.putRecords(RequestContext.internal(arn.length > 4 ? arn[4] : first.accountId, arn.length > 3 ? arn[3] : first.region, "kinesis"),
+                    PutRecordsInput.builder().streamARN(first.streamArn).records(records).build());
         } catch (ServiceException | IllegalStateException e) {
             LOG.log(System.Logger.Level.WARNING, "DynamoDB table " + first.tableName + ": delivery to " + first.streamArn + " failed: " + e.getMessage());
         }

@@ -4,13 +4,19 @@ import dev.polystack.api.ProviderEnvironment;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import dev.polystack.services.dynamodb.api.DescribeKinesisStreamingDestinationOutput;
+import dev.polystack.services.dynamodb.api.EnableKinesisStreamingConfiguration;
+import dev.polystack.services.dynamodb.api.KinesisDataStreamDestination;
+import dev.polystack.services.dynamodb.api.KinesisStreamingDestinationInput;
+import dev.polystack.services.dynamodb.api.KinesisStreamingDestinationOutput;
+import dev.polystack.services.dynamodb.api.UpdateKinesisStreamingConfiguration;
+import dev.polystack.services.dynamodb.api.UpdateKinesisStreamingDestinationInput;
+import dev.polystack.services.dynamodb.api.UpdateKinesisStreamingDestinationOutput;
+import dev.polystack.services.kinesis.api.DescribeStreamSummaryInput;
+import dev.polystack.services.kinesis.api.KinesisApi;
 
-import static dev.polystack.services.dynamodb.Params.map;
-import static dev.polystack.services.dynamodb.Params.str;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Kinesis streaming destinations: Enable, Disable, Describe and UpdateKinesisStreamingDestination with AWS's
@@ -21,18 +27,19 @@ final class KinesisStreaming {
     private static final List<String> PRECISIONS = List.of("MILLISECOND", "MICROSECOND");
 
     private final DynamoEngine engine;
-    private final ProviderEnvironment env;
+    /** The in-process Kinesis (null in unit tests without one). */
+    private final KinesisApi kinesis;
 
     KinesisStreaming(DynamoEngine engine, ProviderEnvironment env) {
         this.engine = engine;
-        this.env = env;
+        this.kinesis = env == null ? null : KinesisApi.client(env);
     }
 
-    Map<String, Object> enable(DynamoEngine.Region r, Map<String, Object> in) {
-        Table t = engine.namedTable(r, str(in, "TableName"));
-        String arn = str(in, "StreamArn");
-        Map<String, Object> config = map(in, "EnableKinesisStreamingConfiguration");
-        String precision = config == null ? null : str(config, "ApproximateCreationDateTimePrecision");
+    KinesisStreamingDestinationOutput enable(DynamoEngine.Region r, KinesisStreamingDestinationInput in) {
+        Table t = engine.namedTable(r, in.tableName());
+        String arn = in.streamArn();
+        EnableKinesisStreamingConfiguration config = in.enableKinesisStreamingConfiguration();
+        String precision = config == null ? null : config.approximateCreationDateTimePrecisionAsString();
         if (precision != null) checkPrecision(precision, "enableKinesisStreamingConfiguration");
         checkStreamExists(arn);
         synchronized (t.kinesisDestinations) {
@@ -44,51 +51,37 @@ final class KinesisStreaming {
             if (d != null) t.kinesisDestinations.remove(d);
             t.kinesisDestinations.add(new KinesisDestination(arn, precision));
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("TableName", t.name);
-        out.put("StreamArn", arn);
-        out.put("DestinationStatus", "ENABLING");
-        out.put("EnableKinesisStreamingConfiguration", config == null ? Map.of() : config);
-        return out;
+        return KinesisStreamingDestinationOutput.builder().tableName(t.name).streamArn(arn).destinationStatus("ENABLING")
+                .enableKinesisStreamingConfiguration(config == null ? EnableKinesisStreamingConfiguration.builder().build() : config).build();
     }
 
-    Map<String, Object> disable(DynamoEngine.Region r, Map<String, Object> in) {
-        Table t = engine.namedTable(r, str(in, "TableName"));
-        String arn = str(in, "StreamArn");
+    KinesisStreamingDestinationOutput disable(DynamoEngine.Region r, KinesisStreamingDestinationInput in) {
+        Table t = engine.namedTable(r, in.tableName());
+        String arn = in.streamArn();
         KinesisDestination d = find(t, arn);
         if (d == null || !d.active()) {
             throw Errors.validation("Table is not in a valid state to disable Kinesis Streaming Destination:"
                     + "DisableKinesisStreamingDestination must be ACTIVE to perform DISABLE operation.");
         }
         d.status = "DISABLED";
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("TableName", t.name);
-        out.put("StreamArn", arn);
-        out.put("DestinationStatus", "DISABLING");
-        return out;
+        return KinesisStreamingDestinationOutput.builder().tableName(t.name).streamArn(arn).destinationStatus("DISABLING").build();
     }
 
-    Map<String, Object> describe(DynamoEngine.Region r, Map<String, Object> in) {
-        Table t = engine.namedTable(r, str(in, "TableName"));
-        List<Object> destinations = new ArrayList<>();
+    DescribeKinesisStreamingDestinationOutput describe(DynamoEngine.Region r, String tableName) {
+        Table t = engine.namedTable(r, tableName);
+        List<KinesisDataStreamDestination> destinations = new ArrayList<>();
         for (KinesisDestination d : t.kinesisDestinations) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("StreamArn", d.streamArn);
-            m.put("DestinationStatus", d.status);
-            if (d.precision != null) m.put("ApproximateCreationDateTimePrecision", d.precision);
-            destinations.add(m);
+            destinations.add(KinesisDataStreamDestination.builder().streamArn(d.streamArn).destinationStatus(d.status)
+                    .approximateCreationDateTimePrecision(d.precision).build());
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("TableName", t.name);
-        out.put("KinesisDataStreamDestinations", destinations);
-        return out;
+        return DescribeKinesisStreamingDestinationOutput.builder().tableName(t.name).kinesisDataStreamDestinations(destinations).build();
     }
 
-    Map<String, Object> update(DynamoEngine.Region r, Map<String, Object> in) {
-        Table t = engine.namedTable(r, str(in, "TableName"));
-        String arn = str(in, "StreamArn");
-        Map<String, Object> config = map(in, "UpdateKinesisStreamingConfiguration");
-        String precision = config == null ? null : str(config, "ApproximateCreationDateTimePrecision");
+    UpdateKinesisStreamingDestinationOutput update(DynamoEngine.Region r, UpdateKinesisStreamingDestinationInput in) {
+        Table t = engine.namedTable(r, in.tableName());
+        String arn = in.streamArn();
+        UpdateKinesisStreamingConfiguration config = in.updateKinesisStreamingConfiguration();
+        String precision = config == null ? null : config.approximateCreationDateTimePrecisionAsString();
         if (precision == null) {
             throw Errors.validation("Streaming destination cannot be updated with given parameters: "
                     + "UpdateKinesisStreamingConfiguration cannot be null or contain only null values");
@@ -104,12 +97,9 @@ final class KinesisStreaming {
                     + " for tableId: " + t.id + ", kdsArn: " + arn);
         }
         d.precision = precision;
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("TableName", t.name);
-        out.put("StreamArn", arn);
-        out.put("DestinationStatus", "UPDATING");
-        out.put("UpdateKinesisStreamingConfiguration", Map.of("ApproximateCreationDateTimePrecision", precision));
-        return out;
+        return UpdateKinesisStreamingDestinationOutput.builder().tableName(t.name).streamArn(arn).destinationStatus("UPDATING")
+                .updateKinesisStreamingConfiguration(UpdateKinesisStreamingConfiguration.builder().approximateCreationDateTimePrecision(precision).build())
+                .build();
     }
 
     private static KinesisDestination find(Table t, String arn) {
@@ -126,13 +116,13 @@ final class KinesisStreaming {
 
     /** The destination stream must exist in Kinesis (same account and region as the ARN says). */
     private void checkStreamExists(String arn) {
-        if (env == null) return;
+        if (kinesis == null) return;
         String[] p = arn == null ? new String[0] : arn.split(":", 6);
         if (p.length < 6 || !p[2].equals("kinesis") || !p[5].startsWith("stream/")) {
             throw Errors.validation("User does not have a permission to use kinesis stream");
         }
         try {
-            env.call(RequestContext.internal(p[4], p[3], "kinesis"), "kinesis", "DescribeStreamSummary", Map.of("StreamARN", arn));
+            kinesis.describeStreamSummary(RequestContext.internal(p[4], p[3], "kinesis"), DescribeStreamSummaryInput.builder().streamARN(arn).build());
         } catch (ServiceException e) {
             throw Errors.validation("User does not have a permission to use kinesis stream");
         }

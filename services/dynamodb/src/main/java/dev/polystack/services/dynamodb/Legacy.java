@@ -1,12 +1,13 @@
 package dev.polystack.services.dynamodb;
 
+import dev.polystack.services.dynamodb.api.AttributeValue;
+import dev.polystack.services.dynamodb.api.AttributeValueUpdate;
+import dev.polystack.services.dynamodb.api.Condition;
+import dev.polystack.services.dynamodb.api.ExpectedAttributeValue;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static dev.polystack.services.dynamodb.Params.list;
-import static dev.polystack.services.dynamodb.Params.map;
-import static dev.polystack.services.dynamodb.Params.str;
 
 /**
  * The legacy (pre-expression) parameters translated into the expression tree: Expected, QueryFilter and
@@ -17,30 +18,39 @@ final class Legacy {
     private Legacy() {
     }
 
-    /** Expected / QueryFilter / ScanFilter with ConditionalOperator (AND by default); null when absent. */
-    static Expr.Cond conditions(Map<String, Object> conditions, String conditionalOperator, boolean expected) {
-        if (conditions == null || conditions.isEmpty()) return null;
+    /** Expected with ConditionalOperator (AND by default); null when absent. */
+    static Expr.Cond expected(Map<String, ExpectedAttributeValue> expected, String conditionalOperator) {
+        if (expected == null || expected.isEmpty()) return null;
         boolean or = "OR".equals(conditionalOperator);
         Expr.Cond all = null;
-        for (Map.Entry<String, Object> e : conditions.entrySet()) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> c = (Map<String, Object>) e.getValue();
-            Expr.Cond one = condition(e.getKey(), c, expected);
+        for (Map.Entry<String, ExpectedAttributeValue> e : expected.entrySet()) {
+            ExpectedAttributeValue c = e.getValue();
+            Expr.Cond one = condition(e.getKey(), c.comparisonOperatorAsString(), c.attributeValueList(), true, c.exists(), c.value());
             all = all == null ? one : or ? new Expr.Or(all, one) : new Expr.And(all, one);
         }
         return all;
     }
 
-    private static Expr.Cond condition(String name, Map<String, Object> c, boolean expected) {
+    /** QueryFilter / ScanFilter / KeyConditions with ConditionalOperator (AND by default); null when absent. */
+    static Expr.Cond conditions(Map<String, Condition> conditions, String conditionalOperator) {
+        if (conditions == null || conditions.isEmpty()) return null;
+        boolean or = "OR".equals(conditionalOperator);
+        Expr.Cond all = null;
+        for (Map.Entry<String, Condition> e : conditions.entrySet()) {
+            Condition c = e.getValue();
+            Expr.Cond one = condition(e.getKey(), c.comparisonOperatorAsString(), c.attributeValueList(), false, null, null);
+            all = all == null ? one : or ? new Expr.Or(all, one) : new Expr.And(all, one);
+        }
+        return all;
+    }
+
+    private static Expr.Cond condition(String name, String op, List<AttributeValue> valueList, boolean expected,
+                                       Boolean exists, AttributeValue value) {
         Expr.Path path = new Expr.Path(List.of(name));
         Expr.PathOperand attr = new Expr.PathOperand(path);
-        String op = str(c, "ComparisonOperator");
         List<Expr.Operand> args = new ArrayList<>();
-        List<Object> raw = list(c, "AttributeValueList");
-        if (raw != null) for (Object v : raw) args.add(new Expr.ValueOperand(Items.value(v, 1), null));
+        if (valueList != null) for (AttributeValue v : valueList) args.add(new Expr.ValueOperand(Items.value(v, 1), null));
         if (op == null && expected) {
-            Object exists = c.get("Exists");
-            Map<String, Object> value = map(c, "Value");
             if (Boolean.FALSE.equals(exists)) {
                 if (value != null) throw Errors.invalidParams("Value cannot be used when Exists is false");
                 return new Expr.AttributeExists(path, false);
@@ -80,21 +90,14 @@ final class Legacy {
         return args.get(i);
     }
 
-    /** KeyConditions as the same condition tree a KeyConditionExpression gives. */
-    static Expr.Cond keyConditions(Map<String, Object> keyConditions) {
-        return conditions(keyConditions, "AND", false);
-    }
-
     /** AttributeUpdates (PUT, ADD, DELETE per attribute) as an update. */
-    @SuppressWarnings("unchecked")
-    static Update attributeUpdates(Map<String, Object> updates) {
+    static Update attributeUpdates(Map<String, AttributeValueUpdate> updates) {
         Update u = new Update();
-        for (Map.Entry<String, Object> e : updates.entrySet()) {
-            Map<String, Object> a = (Map<String, Object>) e.getValue();
+        for (Map.Entry<String, AttributeValueUpdate> e : updates.entrySet()) {
+            AttributeValueUpdate a = e.getValue();
             Expr.Path path = new Expr.Path(List.of(e.getKey()));
-            String action = str(a, "Action") == null ? "PUT" : str(a, "Action");
-            Map<String, Object> raw = map(a, "Value");
-            AttrValue value = raw == null ? null : Items.value(raw, 1);
+            String action = a.actionAsString() == null ? "PUT" : a.actionAsString();
+            AttrValue value = a.value() == null ? null : Items.value(a.value(), 1);
             switch (action) {
                 case "PUT" -> {
                     if (value == null) throw Errors.invalidParams("Only DELETE action is allowed when no attribute value is specified");
@@ -115,10 +118,10 @@ final class Legacy {
         return u;
     }
 
-    static List<Expr.Path> attributesToGet(List<Object> names) {
+    static List<Expr.Path> attributesToGet(List<String> names) {
         if (names == null) return null;
         List<Expr.Path> paths = new ArrayList<>();
-        for (Object n : names) paths.add(new Expr.Path(List.of(n.toString())));
+        for (String n : names) paths.add(new Expr.Path(List.of(n)));
         return paths;
     }
 }

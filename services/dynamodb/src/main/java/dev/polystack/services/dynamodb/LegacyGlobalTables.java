@@ -2,6 +2,11 @@ package dev.polystack.services.dynamodb;
 
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
+import dev.polystack.services.dynamodb.api.GlobalTableGlobalSecondaryIndexSettingsUpdate;
+import dev.polystack.services.dynamodb.api.ReplicaGlobalSecondaryIndexSettingsUpdate;
+import dev.polystack.services.dynamodb.api.ReplicaSettingsUpdate;
+import dev.polystack.services.dynamodb.api.ReplicaUpdate;
+import dev.polystack.services.dynamodb.api.UpdateGlobalTableSettingsInput;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,12 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-
-import static dev.polystack.services.dynamodb.Params.integer;
-import static dev.polystack.services.dynamodb.Params.longValue;
-import static dev.polystack.services.dynamodb.Params.map;
-import static dev.polystack.services.dynamodb.Params.maps;
-import static dev.polystack.services.dynamodb.Params.str;
 
 /**
  * Global tables, legacy version 2017.11.29: CreateGlobalTable joins tables the caller made beforehand, one of the
@@ -35,13 +34,15 @@ final class LegacyGlobalTables {
         this.engine = engine;
     }
 
-    Map<String, Object> create(RequestContext ctx, Map<String, Object> in) {
-        String name = str(in, "GlobalTableName");
+    /**
+     * The answers below are description trees built from the group's state (GlobalTableDescription,
+     * ListGlobalTables' and the settings operations' outputs); the provider types them.
+     */
+    Map<String, Object> create(RequestContext ctx, String name, List<String> group) {
         TableOps.checkTableName(name);
-        List<Map<String, Object>> group = maps(in, "ReplicationGroup");
         if (group == null || group.isEmpty()) throw Errors.validation("ReplicationGroup must not be empty");
         TreeSet<String> regions = new TreeSet<>();
-        for (Map<String, Object> r : group) regions.add(str(r, "RegionName"));
+        for (String r : group) regions.add(r);
         synchronized (this) {
             if (find(ctx.accountId(), name) != null) {
                 throw new ServiceException("GlobalTableAlreadyExistsException", "Global table with this name already exists");
@@ -51,22 +52,21 @@ final class LegacyGlobalTables {
             ReplicaGroup replicas = new ReplicaGroup(VERSION, engine.clock.getAsLong());
             Table first = tables.get(0);
             for (Table t : tables) join(t, replicas, first.lock);
-            return Map.of("GlobalTableDescription", description(ctx, replicas, name));
+            return description(ctx, replicas, name);
         }
     }
 
-    Map<String, Object> update(RequestContext ctx, Map<String, Object> in) {
-        String name = str(in, "GlobalTableName");
-        List<Map<String, Object>> updates = maps(in, "ReplicaUpdates");
+    Map<String, Object> update(RequestContext ctx, String name, List<ReplicaUpdate> updates) {
         if (updates == null || updates.isEmpty()) throw Errors.validation("ReplicaUpdates must not be empty");
         synchronized (this) {
             ReplicaGroup group = existing(ctx.accountId(), name);
-            for (Map<String, Object> u : updates) {
-                Map<String, Object> create = map(u, "Create"), delete = map(u, "Delete");
+            for (ReplicaUpdate u : updates) {
+                var create = u.create();
+                var delete = u.delete();
                 if ((create == null) == (delete == null)) {
                     throw Errors.validation("One or more parameter values were invalid: One of Create or Delete must be specified in a ReplicaUpdate");
                 }
-                String region = str(create != null ? create : delete, "RegionName");
+                String region = create != null ? create.regionName() : delete.regionName();
                 if (create != null) {
                     if (group.members.containsKey(region)) {
                         throw new ServiceException("ReplicaAlreadyExistsException", "Replica already exists in region: " + region);
@@ -77,27 +77,23 @@ final class LegacyGlobalTables {
                     ReplicaGroup.Replica member = group.members.get(region);
                     if (member == null) throw new ServiceException("ReplicaNotFoundException", "Replica not found in region: " + region);
                     leave(member.table(), group);
-                    if (group.members.isEmpty()) return Map.of("GlobalTableDescription", deleted(ctx, group, name, region));
+                    if (group.members.isEmpty()) return deleted(ctx, group, name, region);
                 }
             }
-            return Map.of("GlobalTableDescription", description(ctx, group, name));
+            return description(ctx, group, name);
         }
     }
 
-    Map<String, Object> describe(RequestContext ctx, Map<String, Object> in) {
-        String name = str(in, "GlobalTableName");
-        return Map.of("GlobalTableDescription", description(ctx, existing(ctx.accountId(), name), name));
+    Map<String, Object> describe(RequestContext ctx, String name) {
+        return description(ctx, existing(ctx.accountId(), name), name);
     }
 
-    Map<String, Object> list(RequestContext ctx, Map<String, Object> in) {
-        Integer limit = integer(in, "Limit");
+    Map<String, Object> list(RequestContext ctx, Integer limit, String start, String onlyRegion) {
         if (limit != null && limit < 1) {
             throw Errors.validation("1 validation error detected: Value '" + limit
                     + "' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1");
         }
         int max = limit == null ? 100 : limit;
-        String start = str(in, "ExclusiveStartGlobalTableName");
-        String onlyRegion = str(in, "RegionName");
         TreeMap<String, ReplicaGroup> groups = new TreeMap<>();
         for (DynamoEngine.Region r : regionsOf(ctx.accountId())) {
             for (Table t : r.tables.values()) {
@@ -123,8 +119,7 @@ final class LegacyGlobalTables {
         return res;
     }
 
-    Map<String, Object> describeSettings(RequestContext ctx, Map<String, Object> in) {
-        String name = str(in, "GlobalTableName");
+    Map<String, Object> describeSettings(RequestContext ctx, String name) {
         return settings(existing(ctx.accountId(), name), name);
     }
 
@@ -132,19 +127,19 @@ final class LegacyGlobalTables {
      * The write capacity and billing mode are the group's (set on every member); read capacity may differ per
      * region. An index named in an update must exist on the tables.
      */
-    Map<String, Object> updateSettings(RequestContext ctx, Map<String, Object> in) {
-        String name = str(in, "GlobalTableName");
+    Map<String, Object> updateSettings(RequestContext ctx, UpdateGlobalTableSettingsInput in) {
+        String name = in.globalTableName();
         synchronized (this) {
             ReplicaGroup group = existing(ctx.accountId(), name);
-            for (Map<String, Object> u : nonNull(maps(in, "ReplicaSettingsUpdate"))) {
-                if (!group.members.containsKey(str(u, "RegionName"))) {
-                    throw new ServiceException("ReplicaNotFoundException", "Replica not found in region: " + str(u, "RegionName"));
+            for (ReplicaSettingsUpdate u : nonNull(in.replicaSettingsUpdate())) {
+                if (!group.members.containsKey(u.regionName())) {
+                    throw new ServiceException("ReplicaNotFoundException", "Replica not found in region: " + u.regionName());
                 }
-                for (Map<String, Object> i : nonNull(maps(u, "ReplicaGlobalSecondaryIndexSettingsUpdate"))) index(group, str(i, "IndexName"));
+                for (ReplicaGlobalSecondaryIndexSettingsUpdate i : nonNull(u.replicaGlobalSecondaryIndexSettingsUpdate())) index(group, i.indexName());
             }
-            for (Map<String, Object> i : nonNull(maps(in, "GlobalTableGlobalSecondaryIndexSettingsUpdate"))) index(group, str(i, "IndexName"));
-            String billing = str(in, "GlobalTableBillingMode");
-            Long write = longValue(in, "GlobalTableProvisionedWriteCapacityUnits");
+            for (GlobalTableGlobalSecondaryIndexSettingsUpdate i : nonNull(in.globalTableGlobalSecondaryIndexSettingsUpdate())) index(group, i.indexName());
+            String billing = in.globalTableBillingModeAsString();
+            Long write = in.globalTableProvisionedWriteCapacityUnits();
             for (ReplicaGroup.Replica m : group.members.values()) {
                 Table t = m.table();
                 if (billing != null && !billing.equals(t.billingMode)) {
@@ -156,18 +151,18 @@ final class LegacyGlobalTables {
                     }
                 }
                 if (write != null) t.writeCapacity = write;
-                for (Map<String, Object> i : nonNull(maps(in, "GlobalTableGlobalSecondaryIndexSettingsUpdate"))) {
-                    Long w = longValue(i, "ProvisionedWriteCapacityUnits");
-                    if (w != null) t.indexes.get(str(i, "IndexName")).writeCapacity = w;
+                for (GlobalTableGlobalSecondaryIndexSettingsUpdate i : nonNull(in.globalTableGlobalSecondaryIndexSettingsUpdate())) {
+                    Long w = i.provisionedWriteCapacityUnits();
+                    if (w != null) t.indexes.get(i.indexName()).writeCapacity = w;
                 }
             }
-            for (Map<String, Object> u : nonNull(maps(in, "ReplicaSettingsUpdate"))) {
-                Table t = group.members.get(str(u, "RegionName")).table();
-                Long read = longValue(u, "ReplicaProvisionedReadCapacityUnits");
+            for (ReplicaSettingsUpdate u : nonNull(in.replicaSettingsUpdate())) {
+                Table t = group.members.get(u.regionName()).table();
+                Long read = u.replicaProvisionedReadCapacityUnits();
                 if (read != null) t.readCapacity = read;
-                for (Map<String, Object> i : nonNull(maps(u, "ReplicaGlobalSecondaryIndexSettingsUpdate"))) {
-                    Long r = longValue(i, "ProvisionedReadCapacityUnits");
-                    if (r != null) t.indexes.get(str(i, "IndexName")).readCapacity = r;
+                for (ReplicaGlobalSecondaryIndexSettingsUpdate i : nonNull(u.replicaGlobalSecondaryIndexSettingsUpdate())) {
+                    Long r = i.provisionedReadCapacityUnits();
+                    if (r != null) t.indexes.get(i.indexName()).readCapacity = r;
                 }
             }
             return settings(group, name);
@@ -306,7 +301,7 @@ final class LegacyGlobalTables {
         return Map.of("GlobalTableName", name, "ReplicaSettings", replicas);
     }
 
-    private static List<Map<String, Object>> nonNull(List<Map<String, Object>> l) {
+    private static <T> List<T> nonNull(List<T> l) {
         return l == null ? List.of() : l;
     }
 }

@@ -1,18 +1,24 @@
 package dev.polystack.services.dynamodb;
 
 import dev.polystack.api.ServiceException;
+import dev.polystack.services.dynamodb.api.AttributeValue;
+import dev.polystack.services.dynamodb.api.BatchExecuteStatementInput;
+import dev.polystack.services.dynamodb.api.BatchExecuteStatementOutput;
+import dev.polystack.services.dynamodb.api.BatchStatementError;
+import dev.polystack.services.dynamodb.api.BatchStatementRequest;
+import dev.polystack.services.dynamodb.api.BatchStatementResponse;
+import dev.polystack.services.dynamodb.api.ExecuteStatementInput;
+import dev.polystack.services.dynamodb.api.ExecuteStatementOutput;
+import dev.polystack.services.dynamodb.api.ExecuteTransactionInput;
+import dev.polystack.services.dynamodb.api.ExecuteTransactionOutput;
+import dev.polystack.services.dynamodb.api.ItemResponse;
+import dev.polystack.services.dynamodb.api.ParameterizedStatement;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static dev.polystack.services.dynamodb.Params.bool;
-import static dev.polystack.services.dynamodb.Params.integer;
-import static dev.polystack.services.dynamodb.Params.list;
-import static dev.polystack.services.dynamodb.Params.maps;
-import static dev.polystack.services.dynamodb.Params.str;
 
 /** ExecuteStatement, BatchExecuteStatement and ExecuteTransaction: PartiQL statements run by the engine. */
 final class PartiQLOps {
@@ -22,47 +28,43 @@ final class PartiQLOps {
         this.engine = engine;
     }
 
-    private static List<AttrValue> parameters(Map<String, Object> in) {
-        List<Object> raw = list(in, "Parameters");
+    private static List<AttrValue> parameters(List<AttributeValue> raw) {
         if (raw == null) return List.of();
         if (raw.isEmpty()) {
             throw Errors.validation("1 validation error detected: Value '[]' at 'parameters' failed to satisfy constraint: Member must have length greater than or equal to 1");
         }
-        List<AttrValue> out = new ArrayList<>();
-        for (Object o : raw) out.add(Items.value(o, 1));
-        return out;
+        return Items.values(raw);
     }
 
-    Map<String, Object> execute(DynamoEngine.Region r, Map<String, Object> in) {
-        PartiQL.Statement s = PartiQL.parse(str(in, "Statement"), parameters(in));
+    ExecuteStatementOutput execute(DynamoEngine.Region r, ExecuteStatementInput in) {
+        PartiQL.Statement s = PartiQL.parse(in.statement(), parameters(in.parameters()));
         Table t = engine.table(r, s.table());
-        Map<String, Object> out = new LinkedHashMap<>();
+        ExecuteStatementOutput.Builder out = ExecuteStatementOutput.builder();
         if (s.kind().equals("SELECT")) {
             Map<String, AttrValue> start = null;
-            String token = str(in, "NextToken");
+            String token = in.nextToken();
             if (token != null) {
                 start = r.statementTokens.remove(token);
                 if (start == null) throw Errors.validation("Invalid NextToken");
             }
             Table.Index idx = index(t, s.index());
-            DynamoEngine.Read read = new DynamoEngine.Read(t, idx, s.where(), s.projection(), false, integer(in, "Limit"),
+            DynamoEngine.Read read = new DynamoEngine.Read(t, idx, s.where(), s.projection(), false, in.limit(),
                     start, true, 0, 1);
             // WHERE with an equality on the partition key reads that partition only (a Query), as DynamoDB does.
             AttrValue partition = partitionOf(s.where(), idx == null ? t.hash : idx.hash);
             DynamoEngine.Page page = partition != null ? engine.query(read, new DynamoEngine.KeyCondition(partition, null, null, null))
                     : engine.scan(read);
-            out.put("Items", Items.toWire(page.items()));
+            out.items(Items.toApi(page.items()));
             if (page.lastKey() != null) {
                 String next = UUID.randomUUID().toString();
                 r.statementTokens.put(next, page.lastKey());
-                out.put("NextToken", next);
+                out.nextToken(next);
             }
-            return out;
+            return out.build();
         }
-        DynamoEngine.Change c = run(write(t, s), s, "ALL_OLD".equals(str(in, "ReturnValuesOnConditionCheckFailure")));
+        DynamoEngine.Change c = run(write(t, s), s, "ALL_OLD".equals(in.returnValuesOnConditionCheckFailureAsString()));
         Map<String, AttrValue> returned = returned(s, c);
-        out.put("Items", returned == null || returned.isEmpty() ? List.of() : List.of(Items.toWire(returned)));
-        return out;
+        return out.items(returned == null || returned.isEmpty() ? List.of() : List.of(Items.toApi(returned))).build();
     }
 
     /** What a RETURNING clause asks for. */
@@ -178,33 +180,33 @@ final class PartiQLOps {
         }
     }
 
-    Map<String, Object> batch(DynamoEngine.Region r, Map<String, Object> in) {
-        List<Map<String, Object>> statements = maps(in, "Statements");
+    BatchExecuteStatementOutput batch(DynamoEngine.Region r, BatchExecuteStatementInput in) {
+        List<BatchStatementRequest> statements = in.statements();
         if (statements == null || statements.isEmpty() || statements.size() > 25) {
             throw Errors.validation("1 validation error detected: Value at 'statements' failed to satisfy constraint: Member must have length "
                     + (statements == null || statements.isEmpty() ? "greater than or equal to 1" : "less than or equal to 25"));
         }
-        List<Object> responses = new ArrayList<>();
-        for (Map<String, Object> st : statements) {
-            Map<String, Object> response = new LinkedHashMap<>();
+        List<BatchStatementResponse> responses = new ArrayList<>();
+        for (BatchStatementRequest st : statements) {
+            BatchStatementResponse.Builder response = BatchStatementResponse.builder();
             try {
-                PartiQL.Statement s = PartiQL.parse(str(st, "Statement"), parameters(st));
+                PartiQL.Statement s = PartiQL.parse(st.statement(), parameters(st.parameters()));
                 Table t = engine.table(r, s.table());
-                response.put("TableName", t.name);
+                response.tableName(t.name);
                 if (s.kind().equals("SELECT")) {
                     Map<String, AttrValue> key = new LinkedHashMap<>();
                     Expr.Cond rest = splitKey(t, s.where(), key);
                     Map<String, AttrValue> item = engine.get(t, t.keyOf(key, true));
-                    if (item != null && (rest == null || rest.test(item))) response.put("Item", Items.toWire(Projection.apply(item, s.projection())));
+                    if (item != null && (rest == null || rest.test(item))) response.item(Items.toApi(Projection.apply(item, s.projection())));
                 } else {
                     run(write(t, s), s, false);
                 }
             } catch (ServiceException e) {
-                response.put("Error", Map.of("Code", errorCode(e), "Message", e.getMessage()));
+                response.error(BatchStatementError.builder().code(errorCode(e)).message(e.getMessage()).build());
             }
-            responses.add(response);
+            responses.add(response.build());
         }
-        return Map.of("Responses", responses);
+        return BatchExecuteStatementOutput.builder().responses(responses).build();
     }
 
     private static String errorCode(ServiceException e) {
@@ -216,16 +218,16 @@ final class PartiQLOps {
         };
     }
 
-    Map<String, Object> transaction(DynamoEngine.Region r, Map<String, Object> in) {
-        List<Map<String, Object>> statements = maps(in, "TransactStatements");
+    ExecuteTransactionOutput transaction(DynamoEngine.Region r, ExecuteTransactionInput in) {
+        List<ParameterizedStatement> statements = in.transactStatements();
         if (statements == null || statements.isEmpty() || statements.size() > 100) {
             throw Errors.validation("1 validation error detected: Value at 'transactStatements' failed to satisfy constraint: Member must have length "
                     + (statements == null || statements.isEmpty() ? "greater than or equal to 1" : "less than or equal to 100"));
         }
         List<PartiQL.Statement> parsed = new ArrayList<>();
         List<Table> tables = new ArrayList<>();
-        for (Map<String, Object> st : statements) {
-            PartiQL.Statement s = PartiQL.parse(str(st, "Statement"), parameters(st));
+        for (ParameterizedStatement st : statements) {
+            PartiQL.Statement s = PartiQL.parse(st.statement(), parameters(st.parameters()));
             parsed.add(s);
             tables.add(engine.table(r, s.table()));
         }
@@ -233,7 +235,7 @@ final class PartiQLOps {
         if (!reads && parsed.stream().anyMatch(s -> s.kind().equals("SELECT"))) {
             throw Errors.validation("Transaction must contain either only read statements or only write statements");
         }
-        List<Object> responses = new ArrayList<>();
+        List<ItemResponse> responses = new ArrayList<>();
         if (reads) {
             for (int i = 0; i < parsed.size(); i++) {
                 Table t = tables.get(i);
@@ -241,17 +243,14 @@ final class PartiQLOps {
                 Expr.Cond rest = splitKey(t, parsed.get(i).where(), key);
                 Map<String, AttrValue> item = engine.get(t, t.keyOf(key, true));
                 responses.add(item != null && (rest == null || rest.test(item))
-                        ? Map.of("Item", Items.toWire(Projection.apply(item, parsed.get(i).projection()))) : Map.of());
+                        ? ItemResponse.builder().item(Items.toApi(Projection.apply(item, parsed.get(i).projection()))).build()
+                        : ItemResponse.builder().build());
             }
-            return Map.of("Responses", responses);
+            return ExecuteTransactionOutput.builder().responses(responses).build();
         }
         List<DynamoEngine.Action> actions = new ArrayList<>();
         for (int i = 0; i < parsed.size(); i++) actions.add(write(tables.get(i), parsed.get(i)));
-        if (!engine.seenToken(r, str(in, "ClientRequestToken"), statements.hashCode())) engine.transact(actions);
-        return Map.of("Responses", List.of());
-    }
-
-    static boolean consistent(Map<String, Object> in) {
-        return bool(in, "ConsistentRead", false);
+        if (!engine.seenToken(r, in.clientRequestToken(), statements.hashCode())) engine.transact(actions);
+        return ExecuteTransactionOutput.builder().responses(List.of()).build();
     }
 }

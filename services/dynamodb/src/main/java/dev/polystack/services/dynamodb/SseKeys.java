@@ -4,6 +4,11 @@ import dev.polystack.api.ProviderEnvironment;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
 
+import dev.polystack.services.dynamodb.api.SSESpecification;
+import dev.polystack.services.kms.api.DescribeKeyRequest;
+import dev.polystack.services.kms.api.KeyMetadata;
+import dev.polystack.services.kms.api.KmsApi;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -17,39 +22,46 @@ import java.util.UUID;
 final class SseKeys {
     static final String MANAGED_KEY = "alias/aws/dynamodb";
 
-    private final ProviderEnvironment env;
+    /** The in-process KMS (null in unit tests without one). */
+    private final KmsApi kms;
 
     SseKeys(ProviderEnvironment env) {
-        this.env = env;
+        this.kms = env == null ? null : KmsApi.client(env);
     }
 
-    /** The SSEDescription for a specification, with the given status; null for the AWS owned key (not enabled). */
-    Map<String, Object> describe(Map<String, Object> spec, RequestContext ctx, String status) {
-        if (spec == null || !Boolean.TRUE.equals(spec.get("Enabled"))) return null;
-        Object keyId = spec.get("KMSMasterKeyId");
+    /**
+     * The SSEDescription (as the table keeps it, a description tree) for a specification, with the given status;
+     * null for the AWS owned key (not enabled).
+     */
+    Map<String, Object> describe(SSESpecification spec, RequestContext ctx, String status) {
+        if (spec == null || !Boolean.TRUE.equals(spec.enabled())) return null;
+        String keyId = spec.kmsMasterKeyId();
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("Status", status);
         d.put("SSEType", "KMS");
-        d.put("KMSMasterKeyArn", keyArn(ctx, keyId == null ? MANAGED_KEY : keyId.toString()));
+        d.put("KMSMasterKeyArn", keyArn(ctx, keyId == null ? MANAGED_KEY : keyId));
         return d;
+    }
+
+    private KeyMetadata describeKey(RequestContext ctx, String keyId) {
+        KeyMetadata metadata = kms.describeKey(RequestContext.internal(ctx.accountId(), ctx.region(), "kms"),
+                DescribeKeyRequest.builder().keyId(keyId).build()).keyMetadata();
+        if (metadata == null) throw new IllegalStateException("KMS answered DescribeKey without KeyMetadata");
+        return metadata;
     }
 
     /** The key's full ARN after KMS confirmed it is usable for table encryption. */
     private String keyArn(RequestContext ctx, String keyId) {
-        if (env == null) return keyId; // unit tests: no KMS in process
-        Map<String, Object> metadata;
+        if (kms == null) return keyId; // unit tests: no KMS in process
+        KeyMetadata metadata;
         try {
-            Object out = env.call(RequestContext.internal(ctx.accountId(), ctx.region(), "kms"), "kms", "DescribeKey",
-                    Map.of("KeyId", keyId)).get("KeyMetadata");
-            if (!(out instanceof Map<?, ?> m)) throw new IllegalStateException("KMS answered DescribeKey without KeyMetadata");
-            @SuppressWarnings("unchecked") Map<String, Object> typed = (Map<String, Object>) m;
-            metadata = typed;
+            metadata = describeKey(ctx, keyId);
         } catch (ServiceException e) {
             String kmsCode = e.code().replace("KMS.", "");
             throw kmsError("ValidationException", 400, "KMS validation error", kmsCode, e.getMessage(), "400", kmsCode);
         }
-        String arn = String.valueOf(metadata.get("Arn"));
-        String state = String.valueOf(metadata.get("KeyState"));
+        String arn = metadata.arn();
+        String state = String.valueOf(metadata.keyStateAsString());
         if (state.equals("Disabled")) {
             throw kmsError("ValidationException", 400, "KMS key disabled error", "DisabledException", arn + " is disabled.", "400", "DisabledException");
         }
@@ -57,12 +69,12 @@ final class SseKeys {
             throw kmsError("ValidationException", 400, "KMS validation error", "KMSInvalidStateException", arn + " is pending deletion.",
                     "400", "KMSInvalidStateException");
         }
-        if (!"SYMMETRIC_DEFAULT".equals(metadata.get("KeySpec")) || !"ENCRYPT_DECRYPT".equals(metadata.get("KeyUsage"))) {
+        if (!"SYMMETRIC_DEFAULT".equals(metadata.keySpecAsString()) || !"ENCRYPT_DECRYPT".equals(metadata.keyUsageAsString())) {
             // AWS answers this one with a 500 (its grant with an encryption context fails inside the service).
             throw kmsError("InternalServerError", 500, "KMS internal error", "AWSKMSException",
                     "EncryptionContext is supported only when creating a grant for a symmetric encryption KMS key.", "400", "ValidationException");
         }
-        if ("AWS".equals(metadata.get("KeyManager")) && !keyId.equals(MANAGED_KEY) && !arn.equals(managedKeyArn(ctx))) {
+        if ("AWS".equals(metadata.keyManagerAsString()) && !keyId.equals(MANAGED_KEY) && !arn.equals(managedKeyArn(ctx))) {
             // Another service's AWS managed key (aws/s3, aws/sqs ...): its key policy lets only that service use it,
             // so DynamoDB's grant is refused (AWS's exact text is not recorded).
             throw kmsError("ValidationException", 400, "KMS access denied error", "AccessDeniedException",
@@ -74,9 +86,7 @@ final class SseKeys {
 
     /** The ARN of the account's AWS managed key for DynamoDB (alias/aws/dynamodb). */
     private String managedKeyArn(RequestContext ctx) {
-        Object out = env.call(RequestContext.internal(ctx.accountId(), ctx.region(), "kms"), "kms", "DescribeKey",
-                Map.of("KeyId", MANAGED_KEY)).get("KeyMetadata");
-        return out instanceof Map<?, ?> m ? String.valueOf(m.get("Arn")) : "";
+        return describeKey(ctx, MANAGED_KEY).arn();
     }
 
     /** DynamoDB's wrapping of a KMS error: the Java SDK exception's class and text, as AWS shows it. */

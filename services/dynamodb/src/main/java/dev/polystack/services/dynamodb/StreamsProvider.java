@@ -3,6 +3,21 @@ package dev.polystack.services.dynamodb;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
 import dev.polystack.api.ServiceProvider;
+import dev.polystack.api.model.TreeConverter;
+import dev.polystack.services.dynamodb.api.DescribeLimitsInput;
+import dev.polystack.services.dynamodb.api.DynamoDbApi;
+import dev.polystack.services.dynamodbstreams.api.DescribeStreamInput;
+import dev.polystack.services.dynamodbstreams.api.DescribeStreamOutput;
+import dev.polystack.services.dynamodbstreams.api.DynamoDbStreamsApi;
+import dev.polystack.services.dynamodbstreams.api.GetRecordsInput;
+import dev.polystack.services.dynamodbstreams.api.GetRecordsOutput;
+import dev.polystack.services.dynamodbstreams.api.GetShardIteratorInput;
+import dev.polystack.services.dynamodbstreams.api.GetShardIteratorOutput;
+import dev.polystack.services.dynamodbstreams.api.ListStreamsInput;
+import dev.polystack.services.dynamodbstreams.api.ListStreamsOutput;
+import dev.polystack.services.dynamodbstreams.api.Record;
+import dev.polystack.services.dynamodbstreams.api.Stream;
+import dev.polystack.services.dynamodbstreams.api.StreamDescription;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -12,22 +27,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static dev.polystack.services.dynamodb.Params.integer;
-import static dev.polystack.services.dynamodb.Params.str;
-
 /**
- * DynamoDB Streams (the {@code dynamodbstreams} API) over the streams the DynamoDB engine's tables keep. The
- * records are part of DynamoDB's state and snapshot; this provider's own snapshot is an empty marker, and its
- * first request makes sure the DynamoDB provider exists (and so has loaded its saved state).
+ * DynamoDB Streams (the {@code dynamodbstreams} API, on its typed interface) over the streams the DynamoDB
+ * engine's tables keep. The records are part of DynamoDB's state and snapshot; this provider's own snapshot is an
+ * empty marker, and its first request makes sure the DynamoDB provider exists (and so has loaded its saved state).
+ * A stream's description and its records are built as trees (the same rendering as the snapshot's items) and typed
+ * here: the streams API has its own {@code AttributeValue} type, distinct from DynamoDB's.
  */
-public final class StreamsProvider implements ServiceProvider, dev.polystack.api.Persistable {
+public final class StreamsProvider implements DynamoDbStreamsApi, ServiceProvider, dev.polystack.api.Persistable {
     private final DynamoEngine engine;
-    private final dev.polystack.api.ProviderEnvironment environment;
+    /** The DynamoDB provider, reached only to make sure it exists (null in unit tests). */
+    private final DynamoDbApi dynamodb;
     private volatile boolean dynamoReady;
 
     StreamsProvider(DynamoEngine engine, dev.polystack.api.ProviderEnvironment environment) {
         this.engine = engine;
-        this.environment = environment;
+        this.dynamodb = environment == null ? null : DynamoDbApi.client(environment);
     }
 
     @Override
@@ -47,8 +62,8 @@ public final class StreamsProvider implements ServiceProvider, dev.polystack.api
 
     /** With PERSISTENCE=1 the DynamoDB provider loads its snapshot when created: create it before serving streams. */
     private void ensureDynamoLoaded(RequestContext ctx) {
-        if (dynamoReady || environment == null) return;
-        environment.call(RequestContext.internal(ctx.accountId(), ctx.region(), "dynamodb"), "dynamodb", "DescribeLimits", Map.of());
+        if (dynamoReady || dynamodb == null) return;
+        dynamodb.describeLimits(RequestContext.internal(ctx.accountId(), ctx.region(), "dynamodb"), DescribeLimitsInput.builder().build());
         dynamoReady = true;
     }
 
@@ -60,14 +75,7 @@ public final class StreamsProvider implements ServiceProvider, dev.polystack.api
     @Override
     public Map<String, Object> invoke(RequestContext ctx, String operation, Map<String, Object> in) {
         ensureDynamoLoaded(ctx);
-        DynamoEngine.Region r = engine.stores.get(ctx);
-        return switch (operation) {
-            case "ListStreams" -> listStreams(r, in);
-            case "DescribeStream" -> describeStream(r, in);
-            case "GetShardIterator" -> shardIterator(r, in);
-            case "GetRecords" -> getRecords(r, in);
-            default -> throw new UnsupportedOperationException(operation);
-        };
+        return OPERATIONS.invoke(this, ctx, operation, in);
     }
 
     private record Found(Table table, TableStream stream) {
@@ -87,11 +95,13 @@ public final class StreamsProvider implements ServiceProvider, dev.polystack.api
         throw Errors.resourceNotFound("Requested resource not found: Stream: " + arn + " not found");
     }
 
-    private Map<String, Object> listStreams(DynamoEngine.Region r, Map<String, Object> in) {
-        String only = str(in, "TableName");
-        Integer limit = integer(in, "Limit");
-        String start = str(in, "ExclusiveStartStreamArn");
-        List<Object> streams = new ArrayList<>();
+    @Override
+    public ListStreamsOutput listStreams(RequestContext ctx, ListStreamsInput in) {
+        DynamoEngine.Region r = engine.stores.get(ctx);
+        String only = in.tableName();
+        Integer limit = in.limit();
+        String start = in.exclusiveStartStreamArn();
+        List<Stream> streams = new ArrayList<>();
         boolean started = start == null;
         String last = null;
         for (Table t : r.tables.values()) {
@@ -104,39 +114,33 @@ public final class StreamsProvider implements ServiceProvider, dev.polystack.api
                     continue;
                 }
                 if (limit != null && streams.size() == limit) {
-                    last = lastArn(streams);
+                    last = streams.get(streams.size() - 1).streamArn();
                     break;
                 }
-                streams.add(Map.of("StreamArn", s.arn, "TableName", t.name, "StreamLabel", s.label));
+                streams.add(Stream.builder().streamArn(s.arn).tableName(t.name).streamLabel(s.label).build());
             }
             if (last != null) break;
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("Streams", streams);
-        if (last != null) out.put("LastEvaluatedStreamArn", last);
-        return out;
+        return ListStreamsOutput.builder().streams(streams).lastEvaluatedStreamArn(last).build();
     }
 
-    @SuppressWarnings("unchecked")
-    private static String lastArn(List<Object> streams) {
-        return (String) ((Map<String, Object>) streams.get(streams.size() - 1)).get("StreamArn");
-    }
-
-    private Map<String, Object> describeStream(DynamoEngine.Region r, Map<String, Object> in) {
-        Found f = find(r, str(in, "StreamArn"));
+    @Override
+    public DescribeStreamOutput describeStream(RequestContext ctx, DescribeStreamInput in) {
+        Found f = find(engine.stores.get(ctx), in.streamArn());
         Map<String, Object> d = f.stream.describe(f.table.name, TableOps.keySchema(f.table.hash, f.table.range));
-        if (str(in, "ExclusiveStartShardId") != null) d.put("Shards", List.of());
-        return Map.of("StreamDescription", d);
+        if (in.exclusiveStartShardId() != null) d.put("Shards", List.of());
+        return DescribeStreamOutput.builder().streamDescription(TreeConverter.fromTree(StreamDescription.SHAPE, d)).build();
     }
 
-    private Map<String, Object> shardIterator(DynamoEngine.Region r, Map<String, Object> in) {
-        Found f = find(r, str(in, "StreamArn"));
-        String shardId = str(in, "ShardId");
+    @Override
+    public GetShardIteratorOutput getShardIterator(RequestContext ctx, GetShardIteratorInput in) {
+        Found f = find(engine.stores.get(ctx), in.streamArn());
+        String shardId = in.shardId();
         if (!f.stream.shardId.equals(shardId)) {
             throw Errors.resourceNotFound("Requested resource not found: Shard does not exist");
         }
-        String type = str(in, "ShardIteratorType");
-        String seqText = str(in, "SequenceNumber");
+        String type = in.shardIteratorTypeAsString();
+        String seqText = in.sequenceNumber();
         long position = switch (type == null ? "" : type) {
             case "TRIM_HORIZON" -> f.stream.trimHorizon();
             case "LATEST" -> f.stream.nextSequence();
@@ -157,7 +161,7 @@ public final class StreamsProvider implements ServiceProvider, dev.polystack.api
             default -> throw Errors.validation("1 validation error detected: Value '" + type
                     + "' at 'shardIteratorType' failed to satisfy constraint: Member must satisfy enum value set: [AFTER_SEQUENCE_NUMBER, LATEST, AT_SEQUENCE_NUMBER, TRIM_HORIZON]");
         };
-        return Map.of("ShardIterator", iterator(f.stream, position));
+        return GetShardIteratorOutput.builder().shardIterator(iterator(f.stream, position)).build();
     }
 
     /** Shard iterators carry the stream, the shard and the next sequence number to read; they expire after 15 minutes. */
@@ -166,10 +170,13 @@ public final class StreamsProvider implements ServiceProvider, dev.polystack.api
         return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
     }
 
-    private Map<String, Object> getRecords(DynamoEngine.Region r, Map<String, Object> in) {
-        String it = str(in, "ShardIterator");
+    @Override
+    public GetRecordsOutput getRecords(RequestContext ctx, GetRecordsInput in) {
+        DynamoEngine.Region r = engine.stores.get(ctx);
+        String it = in.shardIterator();
         String[] parts;
         try {
+            if (it == null) throw new IllegalArgumentException();
             parts = new String(Base64.getUrlDecoder().decode(it), StandardCharsets.UTF_8).split("\\|");
             if (parts.length != 4) throw new IllegalArgumentException();
             Long.parseLong(parts[2]);
@@ -182,20 +189,19 @@ public final class StreamsProvider implements ServiceProvider, dev.polystack.api
                     + " which is further in the future than the tolerated delay of 900000 milliseconds.");
         }
         Found f = find(r, parts[0]);
-        Integer limit = integer(in, "Limit");
+        Integer limit = in.limit();
         if (limit != null && (limit < 1 || limit > 1000)) {
             throw Errors.validation("1 validation error detected: Value '" + limit + "' at 'limit' failed to satisfy constraint: Member must have value "
                     + (limit < 1 ? "greater than or equal to 1" : "less than or equal to 1000"));
         }
         long position = Math.max(Long.parseLong(parts[2]), f.stream.trimHorizon());
         List<TableStream.Change> changes = f.stream.read(position, limit == null ? 1000 : limit);
-        List<Object> records = new ArrayList<>();
-        for (TableStream.Change c : changes) records.add(render(f.table, f.stream, c));
+        List<Record> records = new ArrayList<>();
+        for (TableStream.Change c : changes) records.add(TreeConverter.fromTree(Record.SHAPE, render(f.table, f.stream, c)));
         long next = changes.isEmpty() ? position : changes.get(changes.size() - 1).sequence() + 1;
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("Records", records);
-        if (f.stream.enabled || next < f.stream.nextSequence()) out.put("NextShardIterator", iterator(f.stream, next));
-        return out;
+        GetRecordsOutput.Builder out = GetRecordsOutput.builder().records(records);
+        if (f.stream.enabled || next < f.stream.nextSequence()) out.nextShardIterator(iterator(f.stream, next));
+        return out.build();
     }
 
     static Map<String, Object> render(Table t, TableStream s, TableStream.Change c) {

@@ -2,6 +2,18 @@ package dev.polystack.services.dynamodb;
 
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
+import dev.polystack.services.dynamodb.api.AttributeDefinition;
+import dev.polystack.services.dynamodb.api.CreateGlobalSecondaryIndexAction;
+import dev.polystack.services.dynamodb.api.CreateTableInput;
+import dev.polystack.services.dynamodb.api.GlobalSecondaryIndex;
+import dev.polystack.services.dynamodb.api.GlobalSecondaryIndexUpdate;
+import dev.polystack.services.dynamodb.api.KeySchemaElement;
+import dev.polystack.services.dynamodb.api.LocalSecondaryIndex;
+import dev.polystack.services.dynamodb.api.ProvisionedThroughput;
+import dev.polystack.services.dynamodb.api.StreamSpecification;
+import dev.polystack.services.dynamodb.api.Tag;
+import dev.polystack.services.dynamodb.api.UpdateTableInput;
+import dev.polystack.services.dynamodb.api.WarmThroughput;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,12 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import static dev.polystack.services.dynamodb.Params.bool;
-import static dev.polystack.services.dynamodb.Params.list;
-import static dev.polystack.services.dynamodb.Params.longValue;
-import static dev.polystack.services.dynamodb.Params.map;
-import static dev.polystack.services.dynamodb.Params.maps;
-import static dev.polystack.services.dynamodb.Params.str;
 
 /** The control plane: CreateTable's validation, UpdateTable, and DescribeTable's shape field for field. */
 final class TableOps {
@@ -33,41 +39,41 @@ final class TableOps {
 
     // ---- CreateTable -----------------------------------------------------------------------------------------
 
-    Table create(RequestContext ctx, Map<String, Object> in) {
-        String name = str(in, "TableName");
+    Table create(RequestContext ctx, CreateTableInput in) {
+        String name = in.tableName();
         checkTableName(name);
         Map<String, String> defs = new LinkedHashMap<>();
-        for (Map<String, Object> d : maps(in, "AttributeDefinitions")) defs.put(str(d, "AttributeName"), str(d, "AttributeType"));
-        List<Map<String, Object>> keySchema = maps(in, "KeySchema");
-        Table.KeyAttr[] key = keySchema(keySchema, defs, "KeySchema");
-        String billing = str(in, "BillingMode") == null ? "PROVISIONED" : str(in, "BillingMode");
-        Map<String, Object> throughput = map(in, "ProvisionedThroughput");
-        long[] capacity = capacity(billing, throughput);
+        if (in.attributeDefinitions() != null) {
+            for (AttributeDefinition d : in.attributeDefinitions()) defs.put(d.attributeName(), d.attributeTypeAsString());
+        }
+        Table.KeyAttr[] key = keySchema(in.keySchema(), defs, "KeySchema");
+        String billing = in.billingModeAsString() == null ? "PROVISIONED" : in.billingModeAsString();
+        long[] capacity = capacity(billing, in.provisionedThroughput());
 
         Set<String> used = new LinkedHashSet<>();
         used.add(key[0].name());
         if (key[1] != null) used.add(key[1].name());
         List<Table.Index> indexes = new ArrayList<>();
         Set<String> indexNames = new java.util.HashSet<>();
-        List<Map<String, Object>> lsis = maps(in, "LocalSecondaryIndexes");
+        List<LocalSecondaryIndex> lsis = in.localSecondaryIndexes();
         if (lsis != null) {
             if (key[1] == null) throw Errors.invalidParams("Table KeySchema does not have a range key, which is required when specifying a LocalSecondaryIndex");
-            for (Map<String, Object> l : lsis) {
-                Table.KeyAttr[] k = keySchema(maps(l, "KeySchema"), defs, "LocalSecondaryIndexes");
+            for (LocalSecondaryIndex l : lsis) {
+                Table.KeyAttr[] k = keySchema(l.keySchema(), defs, "LocalSecondaryIndexes");
                 if (!k[0].name().equals(key[0].name())) {
                     throw Errors.invalidParams("Index KeySchema does not have the same leading hash key as table KeySchema for index: "
-                            + str(l, "IndexName") + ". index hash key: " + k[0].name() + ", table hash key: " + key[0].name());
+                            + l.indexName() + ". index hash key: " + k[0].name() + ", table hash key: " + key[0].name());
                 }
-                indexes.add(index(l, false, k, indexNames));
+                indexes.add(index(l.indexName(), l.projection(), false, k, indexNames));
                 used.add(k[1] == null ? k[0].name() : k[1].name());
             }
         }
-        List<Map<String, Object>> gsis = maps(in, "GlobalSecondaryIndexes");
+        List<GlobalSecondaryIndex> gsis = in.globalSecondaryIndexes();
         if (gsis != null) {
-            for (Map<String, Object> g : gsis) {
-                Table.KeyAttr[] k = keySchema(maps(g, "KeySchema"), defs, "GlobalSecondaryIndexes");
-                Table.Index idx = index(g, true, k, indexNames);
-                long[] c = indexCapacity(billing, map(g, "ProvisionedThroughput"), str(g, "IndexName"));
+            for (GlobalSecondaryIndex g : gsis) {
+                Table.KeyAttr[] k = keySchema(g.keySchema(), defs, "GlobalSecondaryIndexes");
+                Table.Index idx = index(g.indexName(), g.projection(), true, k, indexNames);
+                long[] c = indexCapacity(billing, g.provisionedThroughput(), g.indexName());
                 idx.readCapacity = c[0];
                 idx.writeCapacity = c[1];
                 indexes.add(idx);
@@ -87,22 +93,20 @@ final class TableOps {
         t.billingModeChangedMillis = now;
         t.readCapacity = capacity[0];
         t.writeCapacity = capacity[1];
-        t.deletionProtection = bool(in, "DeletionProtectionEnabled", false);
-        t.tableClass = str(in, "TableClass");
-        Map<String, Object> warmSpec = map(in, "WarmThroughput");
+        t.deletionProtection = Boolean.TRUE.equals(in.deletionProtectionEnabled());
+        t.tableClass = in.tableClassAsString();
+        WarmThroughput warmSpec = in.warmThroughput();
         if (warmSpec != null) {
-            t.warmRead = longValue(warmSpec, "ReadUnitsPerSecond") == null ? 0 : longValue(warmSpec, "ReadUnitsPerSecond");
-            t.warmWrite = longValue(warmSpec, "WriteUnitsPerSecond") == null ? 0 : longValue(warmSpec, "WriteUnitsPerSecond");
+            t.warmRead = warmSpec.readUnitsPerSecond() == null ? 0 : warmSpec.readUnitsPerSecond();
+            t.warmWrite = warmSpec.writeUnitsPerSecond() == null ? 0 : warmSpec.writeUnitsPerSecond();
         }
-        t.sseDescription = sse.describe(map(in, "SSESpecification"), ctx, "ENABLED");
-        for (Map<String, Object> tag : maps(in, "Tags") == null ? List.<Map<String, Object>>of() : maps(in, "Tags")) {
-            t.tags.put(str(tag, "Key"), str(tag, "Value"));
-        }
-        Map<String, Object> streamSpec = map(in, "StreamSpecification");
+        t.sseDescription = sse.describe(in.sseSpecification(), ctx, "ENABLED");
+        for (Tag tag : in.tags() == null ? List.<Tag>of() : in.tags()) t.tags.put(tag.key(), tag.value());
+        StreamSpecification streamSpec = in.streamSpecification();
         DynamoEngine.Region r = engine.stores.get(ctx);
         engine.addTable(r, t);
-        if (streamSpec != null && bool(streamSpec, "StreamEnabled", false)) {
-            engine.newStream(t, checkViewType(str(streamSpec, "StreamViewType")));
+        if (streamSpec != null && Boolean.TRUE.equals(streamSpec.streamEnabled())) {
+            engine.newStream(t, checkViewType(streamSpec.streamViewTypeAsString()));
         }
         return t;
     }
@@ -125,24 +129,26 @@ final class TableOps {
         return viewType;
     }
 
-    private static Table.KeyAttr[] keySchema(List<Map<String, Object>> schema, Map<String, String> defs, String where) {
+    private static Table.KeyAttr[] keySchema(List<KeySchemaElement> schema, Map<String, String> defs, String where) {
         if (schema == null || schema.isEmpty() || schema.size() > 2) {
-            throw Errors.validation("1 validation error detected: Value '" + schema + "' at 'keySchema' failed to satisfy constraint: Member must have length less than or equal to 2");
+            String shown = schema == null ? "null" : schema.stream()
+                    .map(e -> "KeySchemaElement(attributeName=" + e.attributeName() + ", keyType=" + e.keyTypeAsString() + ")").toList().toString();
+            throw Errors.validation("1 validation error detected: Value '" + shown + "' at 'keySchema' failed to satisfy constraint: Member must have length less than or equal to 2");
         }
-        if (!"HASH".equals(str(schema.get(0), "KeyType"))) throw Errors.invalidParams("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
-        if (schema.size() == 2 && !"RANGE".equals(str(schema.get(1), "KeyType"))) {
+        if (!"HASH".equals(schema.get(0).keyTypeAsString())) throw Errors.invalidParams("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
+        if (schema.size() == 2 && !"RANGE".equals(schema.get(1).keyTypeAsString())) {
             throw Errors.invalidParams("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
         }
-        if (schema.size() == 2 && str(schema.get(0), "AttributeName").equals(str(schema.get(1), "AttributeName"))) {
+        if (schema.size() == 2 && java.util.Objects.equals(schema.get(0).attributeName(), schema.get(1).attributeName())) {
             throw Errors.invalidParams("Both the Hash Key and the Range Key element in the KeySchema have the same name");
         }
         Table.KeyAttr[] out = new Table.KeyAttr[2];
         for (int i = 0; i < schema.size(); i++) {
-            String n = str(schema.get(i), "AttributeName");
+            String n = schema.get(i).attributeName();
             String type = defs.get(n);
             if (type == null) {
                 throw Errors.invalidParams("Some index key attributes are not defined in AttributeDefinitions. Keys: ["
-                        + String.join(", ", schema.stream().map(s -> str(s, "AttributeName")).toList()) + "], AttributeDefinitions: ["
+                        + String.join(", ", schema.stream().map(KeySchemaElement::attributeName).toList()) + "], AttributeDefinitions: ["
                         + String.join(", ", defs.keySet()) + "]");
             }
             out[i] = new Table.KeyAttr(n, type);
@@ -150,23 +156,21 @@ final class TableOps {
         return out;
     }
 
-    private static Table.Index index(Map<String, Object> spec, boolean global, Table.KeyAttr[] k, Set<String> names) {
-        String name = str(spec, "IndexName");
+    private static Table.Index index(String name, dev.polystack.services.dynamodb.api.Projection projection, boolean global,
+                                     Table.KeyAttr[] k, Set<String> names) {
         if (!names.add(name)) throw Errors.invalidParams("Duplicate index name: " + name);
-        Map<String, Object> projection = map(spec, "Projection");
-        String type = projection == null || str(projection, "ProjectionType") == null ? "ALL" : str(projection, "ProjectionType");
+        String type = projection == null || projection.projectionTypeAsString() == null ? "ALL" : projection.projectionTypeAsString();
         List<String> nonKey = new ArrayList<>();
-        List<Object> raw = list(projection, "NonKeyAttributes");
-        if (raw != null) raw.forEach(o -> nonKey.add(o.toString()));
+        if (projection != null && projection.nonKeyAttributes() != null) nonKey.addAll(projection.nonKeyAttributes());
         if (!type.equals("INCLUDE") && !nonKey.isEmpty()) {
             throw Errors.invalidParams("ProjectionType is " + type + ", but NonKeyAttributes is specified");
         }
         return new Table.Index(name, global, k[0], k[1], type, nonKey);
     }
 
-    private static long[] capacity(String billing, Map<String, Object> throughput) {
+    private static long[] capacity(String billing, ProvisionedThroughput throughput) {
         if ("PAY_PER_REQUEST".equals(billing)) {
-            if (throughput != null && (longValue(throughput, "ReadCapacityUnits") != null || longValue(throughput, "WriteCapacityUnits") != null)) {
+            if (throughput != null && (throughput.readCapacityUnits() != null || throughput.writeCapacityUnits() != null)) {
                 throw Errors.invalidParams("Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
             }
             return new long[]{0, 0};
@@ -175,7 +179,7 @@ final class TableOps {
             throw Errors.validation("1 validation error detected: Value '" + billing + "' at 'billingMode' failed to satisfy constraint: Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]");
         }
         if (throughput == null) throw Errors.invalidParams("ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED");
-        Long rc = longValue(throughput, "ReadCapacityUnits"), wc = longValue(throughput, "WriteCapacityUnits");
+        Long rc = throughput.readCapacityUnits(), wc = throughput.writeCapacityUnits();
         if (rc == null || wc == null) throw Errors.invalidParams("ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED");
         if (rc < 1 || wc < 1) {
             throw Errors.validation("1 validation error detected: Value '" + Math.min(rc, wc) + "' at 'provisionedThroughput."
@@ -184,7 +188,7 @@ final class TableOps {
         return new long[]{rc, wc};
     }
 
-    private static long[] indexCapacity(String billing, Map<String, Object> throughput, String index) {
+    private static long[] indexCapacity(String billing, ProvisionedThroughput throughput, String index) {
         if ("PAY_PER_REQUEST".equals(billing)) {
             if (throughput != null) {
                 throw Errors.invalidParams("ProvisionedThroughput should not be specified for index: " + index + " when BillingMode is PAY_PER_REQUEST");
@@ -199,11 +203,11 @@ final class TableOps {
     // ---- UpdateTable -----------------------------------------------------------------------------------------
 
     /** UpdateTable: applies the changes and answers the TableDescription (SSE changes show as UPDATING, as on AWS). */
-    Map<String, Object> update(RequestContext ctx, Map<String, Object> in) {
+    Map<String, Object> update(RequestContext ctx, UpdateTableInput in) {
         DynamoEngine.Region r = engine.stores.get(ctx);
-        Table t = engine.namedTable(r, str(in, "TableName"));
+        Table t = engine.namedTable(r, in.tableName());
         // The KMS key is checked before anything changes: an unusable key leaves the table as it was.
-        Map<String, Object> sseSpec = map(in, "SSESpecification");
+        var sseSpec = in.sseSpecification();
         Map<String, Object> sseAnswer = null;
         if (sseSpec != null) {
             Map<String, Object> next = sse.describe(sseSpec, ctx, "ENABLED");
@@ -222,9 +226,9 @@ final class TableOps {
         return d;
     }
 
-    private void applyUpdate(RequestContext ctx, DynamoEngine.Region r, Table t, Map<String, Object> in) {
-        String billing = str(in, "BillingMode");
-        Map<String, Object> throughput = map(in, "ProvisionedThroughput");
+    private void applyUpdate(RequestContext ctx, DynamoEngine.Region r, Table t, UpdateTableInput in) {
+        String billing = in.billingModeAsString();
+        ProvisionedThroughput throughput = in.provisionedThroughput();
         if (billing != null || throughput != null) {
             String mode = billing != null ? billing : t.billingMode;
             if ("PROVISIONED".equals(mode) && throughput == null && "PAY_PER_REQUEST".equals(t.billingMode)) {
@@ -236,18 +240,18 @@ final class TableOps {
             t.readCapacity = c[0];
             t.writeCapacity = c[1];
         }
-        if (in.containsKey("DeletionProtectionEnabled")) t.deletionProtection = bool(in, "DeletionProtectionEnabled", false);
-        if (str(in, "TableClass") != null) t.tableClass = str(in, "TableClass");
-        if (map(in, "SSESpecification") != null) t.sseDescription = sse.describe(map(in, "SSESpecification"), ctx, "ENABLED");
-        Map<String, Object> streamSpec = map(in, "StreamSpecification");
+        if (in.deletionProtectionEnabled() != null) t.deletionProtection = in.deletionProtectionEnabled();
+        if (in.tableClassAsString() != null) t.tableClass = in.tableClassAsString();
+        if (in.sseSpecification() != null) t.sseDescription = sse.describe(in.sseSpecification(), ctx, "ENABLED");
+        StreamSpecification streamSpec = in.streamSpecification();
         if (streamSpec != null) {
-            boolean enable = bool(streamSpec, "StreamEnabled", false);
+            boolean enable = Boolean.TRUE.equals(streamSpec.streamEnabled());
             TableStream current = t.stream;
             if (enable) {
                 if (current != null && current.enabled) {
                     throw Errors.validation("Table already has an enabled stream: TableName: " + t.name);
                 }
-                engine.newStream(t, checkViewType(str(streamSpec, "StreamViewType")));
+                engine.newStream(t, checkViewType(streamSpec.streamViewTypeAsString()));
             } else {
                 if (current == null || !current.enabled) {
                     throw Errors.validation("Table already has no enabled stream: TableName: " + t.name);
@@ -255,24 +259,26 @@ final class TableOps {
                 current.enabled = false;
             }
         }
-        List<Map<String, Object>> defsIn = maps(in, "AttributeDefinitions");
         Map<String, String> defs = new LinkedHashMap<>(t.attributeDefinitions);
-        if (defsIn != null) for (Map<String, Object> d : defsIn) defs.put(str(d, "AttributeName"), str(d, "AttributeType"));
-        List<Map<String, Object>> replicaUpdates = maps(in, "ReplicaUpdates");
-        if (replicaUpdates != null) globalTables.update(ctx, t, replicaUpdates);
-        List<Map<String, Object>> gsiUpdates = maps(in, "GlobalSecondaryIndexUpdates");
+        if (in.attributeDefinitions() != null) {
+            for (AttributeDefinition d : in.attributeDefinitions()) defs.put(d.attributeName(), d.attributeTypeAsString());
+        }
+        if (in.replicaUpdates() != null) globalTables.update(ctx, t, in.replicaUpdates());
+        List<GlobalSecondaryIndexUpdate> gsiUpdates = in.globalSecondaryIndexUpdates();
         if (gsiUpdates != null) {
             // A global table keeps its indexes aligned: an index change on one replica reaches every replica.
             ReplicaGroup group = t.replicas;
             List<Table> members = group == null || group.legacy() ? List.of(t) : group.members.values().stream().map(ReplicaGroup.Replica::table).toList();
-            for (Map<String, Object> u : gsiUpdates) {
-                Map<String, Object> create = map(u, "Create"), update = map(u, "Update"), delete = map(u, "Delete");
+            for (GlobalSecondaryIndexUpdate u : gsiUpdates) {
+                CreateGlobalSecondaryIndexAction create = u.create();
+                var update = u.update();
+                var delete = u.delete();
                 if (create != null) {
-                    Table.KeyAttr[] k = keySchema(maps(create, "KeySchema"), defs, "GlobalSecondaryIndexUpdates");
-                    String name = str(create, "IndexName");
+                    Table.KeyAttr[] k = keySchema(create.keySchema(), defs, "GlobalSecondaryIndexUpdates");
+                    String name = create.indexName();
                     if (t.indexes.containsKey(name)) throw Errors.validation("One or more parameter values were invalid: Index already exists: " + name);
-                    Table.Index spec = index(create, true, k, new java.util.HashSet<>());
-                    long[] c = indexCapacity(t.billingMode, map(create, "ProvisionedThroughput"), name);
+                    Table.Index spec = index(name, create.projection(), true, k, new java.util.HashSet<>());
+                    long[] c = indexCapacity(t.billingMode, create.provisionedThroughput(), name);
                     t.lock.lock();
                     try {
                         for (Table m : members) {
@@ -288,9 +294,9 @@ final class TableOps {
                         t.lock.unlock();
                     }
                 } else if (update != null) {
-                    Table.Index idx = t.indexes.get(str(update, "IndexName"));
-                    if (idx == null || !idx.global) throw Errors.resourceNotFound("Requested resource not found: Index: " + str(update, "IndexName") + " not found");
-                    long[] c = capacity("PROVISIONED", map(update, "ProvisionedThroughput"));
+                    Table.Index idx = t.indexes.get(update.indexName());
+                    if (idx == null || !idx.global) throw Errors.resourceNotFound("Requested resource not found: Index: " + update.indexName() + " not found");
+                    long[] c = capacity("PROVISIONED", update.provisionedThroughput());
                     for (Table m : members) {
                         Table.Index mine = m.indexes.get(idx.name);
                         if (mine == null) continue;
@@ -298,7 +304,7 @@ final class TableOps {
                         mine.writeCapacity = c[1];
                     }
                 } else if (delete != null) {
-                    String name = str(delete, "IndexName");
+                    String name = delete.indexName();
                     Table.Index idx = t.indexes.get(name);
                     if (idx == null || !idx.global) throw Errors.resourceNotFound("Requested resource not found: Index: " + name + " not found");
                     t.lock.lock();
