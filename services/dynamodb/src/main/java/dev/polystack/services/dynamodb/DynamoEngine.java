@@ -146,9 +146,9 @@ final class DynamoEngine {
      * Writes one item atomically: reads the current version, checks the condition (ConditionalCheckFailed, with the
      * item when asked), computes the new version (null deletes), stores it with its indexes and stream record.
      */
-    Change write(Table t, Key key, Expr.Cond condition, boolean returnItemOnFailure,
+    Change write(Table table, Key key, Expr.Cond condition, boolean returnItemOnFailure,
                  UnaryOperator<Map<String, AttrValue>> change) {
-        t.lock.lock();
+        Table t = lockCurrent(table);
         try {
             Map<String, AttrValue> old = t.items.get(key);
             if (condition != null && !condition.test(old == null ? Map.of() : old)) {
@@ -322,6 +322,28 @@ final class DynamoEngine {
 
     // ---- transactions ------------------------------------------------------------------------------------------
 
+    /**
+     * Locks the table's current incarnation and returns it (the caller unlocks it). A legacy global table's members
+     * are copies that replaced the regional tables ({@link Table#replacedBy}); a request that resolved a table before
+     * the replacement and waited on its lock writes to the replacement instead of the retired copy.
+     */
+    static Table lockCurrent(Table t) {
+        while (true) {
+            t.lock.lock();
+            Table next = t.replacedBy;
+            if (next == null) return t;
+            t.lock.unlock();
+            t = next;
+        }
+    }
+
+    /** The table's current incarnation (see {@link #lockCurrent}); only stable while its lock is held. */
+    static Table current(Table t) {
+        Table next;
+        while ((next = t.replacedBy) != null) t = next;
+        return t;
+    }
+
     /** One action of TransactWriteItems, resolved to its table, key, condition and change. */
     record Action(Table table, Key key, Expr.Cond condition, boolean returnItemOnFailure,
                   UnaryOperator<Map<String, AttrValue>> change) {
@@ -332,16 +354,22 @@ final class DynamoEngine {
      * transactions cannot deadlock), every condition checked, and only then every change applied.
      */
     void transact(List<Action> actions) {
-        List<Table> tables = new ArrayList<>(new java.util.LinkedHashSet<>(actions.stream().map(Action::table).toList()));
-        tables.sort(Comparator.comparing(t -> t.arn));
-        for (Table t : tables) t.lock.lock();
+        List<Table> tables;
+        while (true) {
+            tables = new ArrayList<>(new java.util.LinkedHashSet<>(actions.stream().map(a -> current(a.table)).toList()));
+            tables.sort(Comparator.comparing(t -> t.arn));
+            for (Table t : tables) t.lock.lock();
+            if (tables.stream().allMatch(t -> t.replacedBy == null)) break;
+            // A table was replaced while this transaction waited for its lock: lock the replacements instead.
+            for (Table t : tables) t.lock.unlock();
+        }
         try {
             List<Map<String, Object>> reasons = new ArrayList<>();
             List<String> codes = new ArrayList<>();
             List<Map<String, AttrValue>> olds = new ArrayList<>();
             boolean failed = false;
             for (Action a : actions) {
-                Map<String, AttrValue> old = a.table.items.get(a.key);
+                Map<String, AttrValue> old = current(a.table).items.get(a.key);
                 olds.add(old);
                 Map<String, Object> reason = new LinkedHashMap<>();
                 if (a.condition != null && !a.condition.test(old == null ? Map.of() : old)) {
@@ -363,13 +391,13 @@ final class DynamoEngine {
                 Map<String, AttrValue> updated = a.change == null ? olds.get(i) : a.change.apply(olds.get(i));
                 if (updated != null && a.change != null) {
                     Items.checkSize(updated);
-                    updated = a.table.compact(updated);
+                    updated = current(a.table).compact(updated);
                 }
                 news.add(updated);
             }
             for (int i = 0; i < actions.size(); i++) {
                 Action a = actions.get(i);
-                if (a.change != null) apply(a.table, a.key, olds.get(i), news.get(i), false);
+                if (a.change != null) apply(current(a.table), a.key, olds.get(i), news.get(i), false);
             }
         } finally {
             for (Table t : tables) t.lock.unlock();
@@ -420,15 +448,15 @@ final class DynamoEngine {
                         }
                         // AWS ignores expiry times more than five years in the past.
                         if (expiry > nowSeconds || expiry < nowSeconds - 5L * 365 * 24 * 3600) continue;
-                        t.lock.lock();
+                        Table locked = lockCurrent(t);
                         try {
-                            Map<String, AttrValue> current = t.items.get(e.getKey());
+                            Map<String, AttrValue> current = locked.items.get(e.getKey());
                             if (current == e.getValue()) {
-                                apply(t, e.getKey(), current, null, true);
+                                apply(locked, e.getKey(), current, null, true);
                                 deleted++;
                             }
                         } finally {
-                            t.lock.unlock();
+                            locked.lock.unlock();
                         }
                     }
                 }

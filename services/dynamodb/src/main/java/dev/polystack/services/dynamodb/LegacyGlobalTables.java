@@ -224,7 +224,11 @@ final class LegacyGlobalTables {
             Table member = t.lock == groupLock ? t : t.withLock(groupLock);
             member.replicas = group;
             group.members.put(t.region, new ReplicaGroup.Replica(member, null));
-            if (member != t) r.tables.replace(t.name, t, member);
+            if (member != t) {
+                r.tables.replace(t.name, t, member);
+                // Writers already waiting on t's lock must not land in the retired copy: they follow this link.
+                t.replacedBy = member;
+            }
         } finally {
             t.lock.unlock();
         }

@@ -100,6 +100,12 @@ final class Table {
     final Map<String, String> tags = new java.util.concurrent.ConcurrentHashMap<>();
     /** The global table (version 2019.11.21, or the legacy 2017.11.29) this table is a replica of; null for a regional table. */
     volatile ReplicaGroup replicas;
+    /**
+     * The copy that replaced this table in its region (set under this table's lock; never cleared), or null.
+     * CreateGlobalTable and UpdateGlobalTable (2017.11.29) replace a joining table by a copy under the group's shared
+     * lock; a writer that resolved this table earlier follows this link ({@link DynamoEngine#lockCurrent}).
+     */
+    volatile Table replacedBy;
     /** Kinesis data streams receiving this table's changes (EnableKinesisStreamingDestination). */
     final List<KinesisDestination> kinesisDestinations = new java.util.concurrent.CopyOnWriteArrayList<>();
 
