@@ -74,7 +74,6 @@ public final class StreamsProvider implements DynamoDbStreamsApi, ServiceProvide
 
     @Override
     public Map<String, Object> invoke(RequestContext ctx, String operation, Map<String, Object> in) {
-        ensureDynamoLoaded(ctx);
         return OPERATIONS.invoke(this, ctx, operation, in);
     }
 
@@ -97,6 +96,7 @@ public final class StreamsProvider implements DynamoDbStreamsApi, ServiceProvide
 
     @Override
     public ListStreamsOutput listStreams(RequestContext ctx, ListStreamsInput in) {
+        ensureDynamoLoaded(ctx); // typed in-process callers (Lambda's pollers) do not pass through invoke
         DynamoEngine.Region r = engine.stores.get(ctx);
         String only = in.tableName();
         Integer limit = in.limit();
@@ -126,6 +126,7 @@ public final class StreamsProvider implements DynamoDbStreamsApi, ServiceProvide
 
     @Override
     public DescribeStreamOutput describeStream(RequestContext ctx, DescribeStreamInput in) {
+        ensureDynamoLoaded(ctx); // typed in-process callers (Lambda's pollers) do not pass through invoke
         Found f = find(engine.stores.get(ctx), in.streamArn());
         Map<String, Object> d = f.stream.describe(f.table.name, TableOps.keySchema(f.table.hash, f.table.range));
         if (in.exclusiveStartShardId() != null) d.put("Shards", List.of());
@@ -134,6 +135,7 @@ public final class StreamsProvider implements DynamoDbStreamsApi, ServiceProvide
 
     @Override
     public GetShardIteratorOutput getShardIterator(RequestContext ctx, GetShardIteratorInput in) {
+        ensureDynamoLoaded(ctx); // typed in-process callers (Lambda's pollers) do not pass through invoke
         Found f = find(engine.stores.get(ctx), in.streamArn());
         String shardId = in.shardId();
         if (!f.stream.shardId.equals(shardId)) {
@@ -172,6 +174,7 @@ public final class StreamsProvider implements DynamoDbStreamsApi, ServiceProvide
 
     @Override
     public GetRecordsOutput getRecords(RequestContext ctx, GetRecordsInput in) {
+        ensureDynamoLoaded(ctx); // typed in-process callers (Lambda's pollers) do not pass through invoke
         DynamoEngine.Region r = engine.stores.get(ctx);
         String it = in.shardIterator();
         String[] parts;
