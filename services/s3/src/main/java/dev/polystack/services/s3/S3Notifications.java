@@ -5,6 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.polystack.api.ProviderEnvironment;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
+import dev.polystack.services.events.api.EventsApi;
+import dev.polystack.services.events.api.PutEventsRequest;
+import dev.polystack.services.events.api.PutEventsRequestEntry;
+import dev.polystack.services.lambda.api.GetFunctionRequest;
+import dev.polystack.services.lambda.api.InvocationRequest;
+import dev.polystack.services.lambda.api.LambdaApi;
+import dev.polystack.services.sns.api.GetTopicAttributesInput;
+import dev.polystack.services.sns.api.PublishInput;
+import dev.polystack.services.sns.api.SnsApi;
 import dev.polystack.services.sqs.api.GetQueueUrlRequest;
 import dev.polystack.services.sqs.api.SendMessageRequest;
 import dev.polystack.services.sqs.api.SqsApi;
@@ -67,8 +76,11 @@ final class S3Notifications implements AutoCloseable {
             new Destination("LambdaFunctionConfigurations", "LambdaFunctionArn", "CloudFunction", "lambda"));
 
     private final ProviderEnvironment env;
-    /** Typed calls to whichever provider serves SQS (SNS, Lambda and EventBridge have no typed API yet). */
+    /** Typed calls to whichever provider serves each destination. */
     private final SqsApi sqs;
+    private final SnsApi sns;
+    private final LambdaApi lambda;
+    private final EventsApi events;
     private final AtomicLong sequencer = new AtomicLong(System.currentTimeMillis() * 1000);
     private final Map<String, String> queueUrls = new ConcurrentHashMap<>();
     private volatile ThreadPoolExecutor worker;
@@ -77,6 +89,9 @@ final class S3Notifications implements AutoCloseable {
     S3Notifications(ProviderEnvironment env) {
         this.env = env;
         this.sqs = env == null ? null : SqsApi.client(env);
+        this.sns = env == null ? null : SnsApi.client(env);
+        this.lambda = env == null ? null : LambdaApi.client(env);
+        this.events = env == null ? null : EventsApi.client(env);
     }
 
     // ---------------------------------------------------------------- configuration
@@ -216,10 +231,10 @@ final class S3Notifications implements AutoCloseable {
         try {
             switch (r.destination().service()) {
                 case "sqs" -> queueUrl(account, region, resource, r.arn());
-                case "sns" -> env.call(RequestContext.internal(account, region, "sns"), "sns", "GetTopicAttributes",
-                        Map.of("TopicArn", r.arn()));
-                default -> env.call(RequestContext.internal(account, region, "lambda"), "lambda", "GetFunction",
-                        Map.of("FunctionName", r.arn()));
+                case "sns" -> sns.getTopicAttributes(RequestContext.internal(account, region, "sns"),
+                        GetTopicAttributesInput.builder().topicArn(r.arn()).build());
+                default -> lambda.getFunction(RequestContext.internal(account, region, "lambda"),
+                        GetFunctionRequest.builder().functionName(r.arn()).build());
             }
             return null;
         } catch (ServiceException e) {
@@ -352,9 +367,9 @@ final class S3Notifications implements AutoCloseable {
             }
         }
         if (((Map<String, Object>) config).containsKey("EventBridgeConfiguration")) {
-            Map<String, Object> entry = eventBridgeEntry(actor, bucket, eventName, key, object);
-            if (entry != null) submit(() -> env.call(RequestContext.internal(bucket.accountId, bucket.region, "events"), "events",
-                    "PutEvents", Map.of("Entries", List.of(entry))));
+            PutEventsRequestEntry entry = eventBridgeEntry(actor, bucket, eventName, key, object);
+            if (entry != null) submit(() -> events.putEvents(RequestContext.internal(bucket.accountId, bucket.region, "events"),
+                    PutEventsRequest.builder().entries(List.of(entry)).build()));
         }
     }
 
@@ -362,7 +377,7 @@ final class S3Notifications implements AutoCloseable {
      * The PutEvents entry for a bucket with EventBridgeConfiguration, in EventBridge's detail format
      * ("Object Created", "Object Deleted" ...; kebab-case members), or null for events S3 does not send there.
      */
-    private static Map<String, Object> eventBridgeEntry(Actor actor, Bucket bucket, String eventName, String key,
+    private static PutEventsRequestEntry eventBridgeEntry(Actor actor, Bucket bucket, String eventName, String key,
                                                         Map<String, Object> object) {
         String detailType;
         String reason;
@@ -402,8 +417,8 @@ final class S3Notifications implements AutoCloseable {
         detail.put("source-ip-address", actor.sourceIp());
         detail.put("reason", reason);
         if (deletionType != null) detail.put("deletion-type", deletionType);
-        return Map.of("Source", "aws.s3", "DetailType", detailType, "Detail", json(detail),
-                "Resources", List.of("arn:" + partition(bucket.region) + ":s3:::" + bucket.name));
+        return PutEventsRequestEntry.builder().source("aws.s3").detailType(detailType).detail(json(detail))
+                .resources(List.of("arn:" + partition(bucket.region) + ":s3:::" + bucket.name)).build();
     }
 
     static boolean matchesEvent(List<Object> configured, String eventName) {
@@ -547,10 +562,10 @@ final class S3Notifications implements AutoCloseable {
                     throw e;
                 }
             }
-            case "sns" -> env.call(RequestContext.internal(account, region, "sns"), "sns", "Publish",
-                    Map.of("TopicArn", arn, "Message", body, "Subject", "Amazon S3 Notification"));
-            default -> env.call(RequestContext.internal(account, region, "lambda"), "lambda", "Invoke",
-                    Map.of("FunctionName", arn, "InvocationType", "Event", "Payload", body.getBytes(StandardCharsets.UTF_8)));
+            case "sns" -> sns.publish(RequestContext.internal(account, region, "sns"), PublishInput.builder()
+                    .topicArn(arn).message(body).subject("Amazon S3 Notification").build());
+            default -> lambda.invoke(RequestContext.internal(account, region, "lambda"), InvocationRequest.builder()
+                    .functionName(arn).invocationType("Event").payload(body.getBytes(StandardCharsets.UTF_8)).build());
         }
     }
 

@@ -46,10 +46,13 @@ final class S3State {
 
     /** In-process calls to other services (KMS key checks); null in unit tests without an environment. */
     final dev.polystack.api.ProviderEnvironment env;
+    /** Typed calls to whichever provider serves KMS (SSE-KMS key checks); null without an environment. */
+    final dev.polystack.services.kms.api.KmsApi kms;
 
     S3State(BlobStore blobs, dev.polystack.api.ProviderEnvironment env) {
         this.blobs = blobs;
         this.env = env;
+        this.kms = env == null ? null : dev.polystack.services.kms.api.KmsApi.client(env);
         this.notifications = new S3Notifications(env);
         this.urlScheme = env == null ? "http" : env.config().externalScheme();
     }

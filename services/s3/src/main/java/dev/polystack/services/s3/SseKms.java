@@ -2,8 +2,9 @@ package dev.polystack.services.s3;
 
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
+import dev.polystack.services.kms.api.DescribeKeyRequest;
+import dev.polystack.services.kms.api.KeyMetadata;
 
-import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -29,11 +30,9 @@ final class SseKms {
             throw notFound("Invalid keyId '" + keyId + "'");
         }
         try {
-            Map<String, Object> out = state.env.call(RequestContext.internal(ctx.accountId(), region, "kms"), "kms", "DescribeKey",
-                    Map.of("KeyId", keyId));
-            Object metadata = out.get("KeyMetadata");
-            if (metadata instanceof Map<?, ?> m && m.get("Arn") != null) return m.get("Arn").toString();
-            return keyId;
+            KeyMetadata metadata = state.kms.describeKey(RequestContext.internal(ctx.accountId(), region, "kms"),
+                    DescribeKeyRequest.builder().keyId(keyId).build()).keyMetadata();
+            return metadata != null && metadata.arn() != null ? metadata.arn() : keyId;
         } catch (ServiceException e) {
             if (!e.code().contains("NotFound")) throw e;
             String full = arn.matches() ? keyId : keyId.startsWith("alias/")
