@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -116,6 +117,10 @@ final class ConfigOps {
                 @SuppressWarnings("unchecked") Map<String, Object> config = (Map<String, Object>) value;
                 value = state.notifications.validate(config, In.bool(in, "SkipDestinationValidation"));
             }
+            if (kind.name().equals("replication")) {
+                @SuppressWarnings("unchecked") Map<String, Object> config = (Map<String, Object>) value;
+                value = withRuleIds(config);
+            }
             bucket.configurations.put(kind.name(), value);
             if (kind.name().equals("notification")) {
                 @SuppressWarnings("unchecked") Map<String, Object> config = (Map<String, Object>) value;
@@ -164,6 +169,27 @@ final class ConfigOps {
                 throw S3Errors.invalidRequest("Destination bucket must have versioning enabled.");
             }
         }
+    }
+
+    /** The replication configuration as stored: S3 gives a rule put without an ID one of its own (recorded). */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> withRuleIds(Map<String, Object> config) {
+        List<Object> rules = new ArrayList<>();
+        for (Object r : In.list(config, "Rules")) {
+            Map<String, Object> rule = new LinkedHashMap<>((Map<String, Object>) r);
+            if (rule.get("ID") == null) rule.put("ID", ruleId());
+            rules.add(rule);
+        }
+        Map<String, Object> out = new LinkedHashMap<>(config);
+        out.put("Rules", rules);
+        return out;
+    }
+
+    /** A generated rule ID: 48 base64 characters, as S3's look. */
+    private static String ruleId() {
+        byte[] bytes = new byte[36];
+        java.util.concurrent.ThreadLocalRandom.current().nextBytes(bytes);
+        return java.util.Base64.getEncoder().encodeToString(bytes);
     }
 
     /** The partition a bucket lives in (buckets are looked up per partition). */

@@ -77,9 +77,10 @@ final class S3Http {
         Bucket bucket = path == null ? null : state.buckets(ctx.partition()).get(path[0]);
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("Method", method);
-        fields.put("ResourceType", bucket == null ? "BUCKET" : resourceType);
+        // S3 names the bucket as the resource while it has no CORS rules to judge the object by (recorded)
+        List<Object> rules = bucket == null ? null : rules(bucket);
+        fields.put("ResourceType", rules == null ? "BUCKET" : resourceType);
         if (bucket == null) return error(ctx, 403, "AccessForbidden", "CORSResponse: Bucket not found", fields);
-        List<Object> rules = rules(bucket);
         if (rules == null) return error(ctx, 403, "AccessForbidden", "CORSResponse: CORS is not enabled for this bucket.", fields);
         List<String> requestedHeaders = new ArrayList<>();
         String rh = req.header("Access-Control-Request-Headers");
