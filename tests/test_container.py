@@ -262,7 +262,10 @@ def test_state_outgrowing_the_containers_memory_limit_gets_503_not_an_oom_kill(r
     assert refused["ResponseMetadata"]["HTTPStatusCode"] == 503
     heap = re.search(r"of (\d+) MB of heap", refused["Error"]["Message"])
     assert heap and 200 <= int(heap.group(1)) <= 256, refused["Error"]["Message"]  # the heap follows the limit
-    assert "running out of memory" in c.logs()
+    # Either the guard saw the heap short after a collection and refused ("running out of memory"), or an allocation
+    # outran it and the OutOfMemoryError was caught and answered with the same 503 ("ran out of memory serving").
+    logs = c.logs()
+    assert "running out of memory" in logs or "ran out of memory serving" in logs, logs
     state = podman("inspect", "--format", "{{.State.Running}} {{.State.OOMKilled}}", c.name).stdout.split()
     assert state == ["true", "false"], state
     assert sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=1)["Messages"]
