@@ -137,13 +137,11 @@ final class EventDelivery implements AutoCloseable {
      */
     private void inOrder(long id, Job job) {
         String key = job.ruleArn() + "|" + job.target().id();
-        @SuppressWarnings("unchecked") CompletableFuture<Void>[] mine = new CompletableFuture[1];
-        fifoTails.compute(key, (k, tail) -> {
-            CompletableFuture<Void> previous = tail == null ? CompletableFuture.completedFuture(null) : tail;
-            mine[0] = previous.thenRunAsync(() -> run(id, job), workers);
-            return mine[0];
-        });
-        mine[0].whenComplete((r, e) -> fifoTails.remove(key, mine[0]));
+        // handleAsync, not thenRunAsync: a delivery that died (an Error escaping run) must not skip the ones after it.
+        CompletableFuture<Void> mine = fifoTails.compute(key, (k, tail) ->
+                (tail == null ? CompletableFuture.<Void>completedFuture(null) : tail)
+                        .handleAsync((r, e) -> { run(id, job); return null; }, workers));
+        mine.whenComplete((r, e) -> fifoTails.remove(key, mine));
     }
 
     private void run(long id, Job job) {
