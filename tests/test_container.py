@@ -242,8 +242,6 @@ def test_testcontainers_localstack_module_starts_the_image(image, podman_socket)
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
 
 
-@pytest.mark.xfail(strict=False, reason="known defect (session 7): when an allocation outruns MemoryGuard, a read right after "
-                   "the refusal can still answer 500 (CI saw ReceiveMessage 500); the refusal itself is a 503")
 def test_state_outgrowing_the_containers_memory_limit_gets_503_not_an_oom_kill(run):
     """Under a 512 MB limit (swap off) the JVM sizes its heap from the cgroup (half: 256 MB); SQS messages sent until
     refused get an AWS-shaped 503, the log says why, the container is not OOM-killed and still answers reads.

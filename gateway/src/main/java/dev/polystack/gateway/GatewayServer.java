@@ -3,6 +3,8 @@ package dev.polystack.gateway;
 import dev.polystack.api.HttpRequestData;
 import dev.polystack.api.HttpResponseData;
 import dev.polystack.api.WebSocketUpgrade;
+import dev.polystack.gateway.dispatch.FallbackErrors;
+import dev.polystack.gateway.dispatch.MemoryGuard;
 import dev.polystack.gateway.http.HelidonExchange;
 import dev.polystack.gateway.http.WebSocketBridge;
 import dev.polystack.gateway.http.ServerCertificate;
@@ -149,9 +151,19 @@ public final class GatewayServer {
     private static void handle(Function<HttpRequestData, HttpResponseData> gateway, ServerRequest req, ServerResponse res)
             throws Exception {
         HttpRequestData request = HelidonExchange.request(req);
-        HttpResponseData refused = WebSocketBridge.takeRefusal(); // a WebSocket upgrade of this request the provider refused
-        HttpResponseData response = refused != null ? refused : gateway.apply(request);
-        HelidonExchange.send(response, res, request.method().equals("HEAD"));
+        boolean head = request.method().equals("HEAD");
+        try {
+            HttpResponseData refused = WebSocketBridge.takeRefusal(); // a WebSocket upgrade of this request the provider refused
+            HttpResponseData response = refused != null ? refused : gateway.apply(request);
+            HelidonExchange.send(response, res, head);
+        } catch (OutOfMemoryError e) {
+            // Writing the answer ran out of heap (the gateway itself catches what happens while serving): answer the
+            // same AWS-shaped 503 as MemoryGuard rather than Helidon's bare 500, unless bytes have already gone out.
+            if (res.isSent()) throw e;
+            MemoryGuard memory = MemoryGuard.get();
+            memory.outOfMemory(request.method() + " " + request.path(), e);
+            HelidonExchange.send(FallbackErrors.render(request, null, memory.refusal(), RequestIds.next()), res, head);
+        }
     }
 
     public GatewayServer start() {

@@ -17,7 +17,7 @@ import java.util.logging.Logger;
  * state are refused with a 503 ServiceUnavailable in the service's protocol (reads, receives and deletes still
  * pass, so clients can drain queues and delete objects), and one log line says why and what to change; below
  * {@value #RELIEVED_PERCENT}% they are accepted again. An OutOfMemoryError that still happens while serving a
- * request becomes the same error instead of killing the server.
+ * request becomes the same error instead of killing the server, and counts as memory short at once.
  *
  * <p>The figure is the heap in use after the most recent collection of each pool (live data plus what the last
  * collection could not reach), read four times a second by a daemon thread, so the request path reads one volatile
@@ -67,21 +67,26 @@ public final class MemoryGuard {
                 } catch (InterruptedException e) {
                     return;
                 }
-                long now = System.nanoTime() / 1_000_000;
-                // While short, a collection now and then finds out whether deletes freed memory (no requests may
-                // be allocating anything that would trigger one).
-                if (short_ && now - lastRecheck >= RECHECK_SECONDS * 1000L) {
-                    lastRecheck = now;
-                    System.gc();
-                }
-                long used = 0;
-                for (MemoryPoolMXBean pool : pools) {
-                    MemoryUsage after = pool.getCollectionUsage();
-                    if (after != null) used += after.getUsed();
-                }
-                update(used, max);
-                if (trimmer != null && !short_) {
-                    trimmer.tick(now, heap.getHeapMemoryUsage().getCommitted(), used, HeapTrimmer.allocatedBytes());
+                try {
+                    long now = System.nanoTime() / 1_000_000;
+                    // While short, a collection now and then finds out whether deletes freed memory (no requests
+                    // may be allocating anything that would trigger one).
+                    if (short_ && now - lastRecheck >= RECHECK_SECONDS * 1000L) {
+                        lastRecheck = now;
+                        System.gc();
+                    }
+                    long used = 0;
+                    for (MemoryPoolMXBean pool : pools) {
+                        MemoryUsage after = pool.getCollectionUsage();
+                        if (after != null) used += after.getUsed();
+                    }
+                    update(used, max);
+                    if (trimmer != null && !short_) {
+                        trimmer.tick(now, heap.getHeapMemoryUsage().getCommitted(), used, HeapTrimmer.allocatedBytes());
+                    }
+                } catch (OutOfMemoryError e) {
+                    // The watcher must outlive a full heap: it is what lets writes in again once memory frees.
+                    short_ = true;
                 }
             }
         });
@@ -129,6 +134,9 @@ public final class MemoryGuard {
 
     /** Logs an OutOfMemoryError caught while serving a request (the request gets {@link #refusal()}). */
     public void outOfMemory(String what, OutOfMemoryError e) {
+        // An allocation outran the watcher: refuse new state from now on, so the heap left serves reads; the watcher
+        // lets writes in again once a collection finds memory below RELIEVED_PERCENT.
+        short_ = true;
         LOG.severe("Polystack ran out of memory serving " + what + " (" + e.getMessage() + "; " + state
                 + "): answered 503 ServiceUnavailable. Raise POLYSTACK_XMX or the container's memory limit.");
     }

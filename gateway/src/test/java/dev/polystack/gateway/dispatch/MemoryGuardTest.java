@@ -56,4 +56,18 @@ class MemoryGuardTest {
         assertFalse(guard.isShort());
         guard.checkAdmits("SendMessage", null);
     }
+
+    @Test
+    void anOutOfMemoryErrorWhileServingRefusesNewStateAtOnceUntilACollectionFindsRoom() {
+        MemoryGuard guard = new MemoryGuard();
+        guard.update(70 * MB, 100 * MB);  // the last collection saw room: the allocation outran the watcher
+        guard.outOfMemory("sqs.SendMessage", new OutOfMemoryError("Java heap space"));
+        assertTrue(guard.isShort());
+        assertThrows(ServiceException.class, () -> guard.checkAdmits("SendMessage", null));
+        guard.checkAdmits("ReceiveMessage", null);
+        guard.update(85 * MB, 100 * MB);  // still above the relief mark
+        assertTrue(guard.isShort());
+        guard.update(70 * MB, 100 * MB);
+        assertFalse(guard.isShort());
+    }
 }
