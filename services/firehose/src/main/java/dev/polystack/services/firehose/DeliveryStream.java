@@ -2,12 +2,15 @@ package dev.polystack.services.firehose;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.polystack.api.model.TreeConverter;
+import dev.polystack.services.firehose.api.DynamicPartitioningConfiguration;
+import dev.polystack.services.firehose.api.ExtendedS3DestinationConfiguration;
 import dev.polystack.services.firehose.api.HttpEndpointDestinationConfiguration;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A delivery stream: its definition (the S3 destination as its parameter tree, so that Describe answers what was
@@ -33,7 +36,10 @@ public final class DeliveryStream {
     /** HTTP endpoint: when delivery of the current buffer first failed (epoch ms), 0 when it has not; attempts made. */
     public long failingSince;
     public int attempts;
-    /** An HTTP endpoint POST is under way (one at a time per stream; not persisted). */
+    /** {@link #s3}'s record processing, read once (absent: none; not persisted). */
+    @JsonIgnore
+    private Optional<RecordProcessing> processing;
+    /** An HTTP endpoint POST, or a processed S3 delivery, is under way (one at a time per stream; not persisted). */
     @JsonIgnore
     boolean sending;
     /** Deleted: what is still buffered gets one last delivery (not persisted). */
@@ -116,5 +122,21 @@ public final class DeliveryStream {
         if (http == null) return null;
         if (httpConfiguration == null) httpConfiguration = TreeConverter.fromTree(HttpEndpointDestinationConfiguration.SHAPE, http);
         return httpConfiguration;
+    }
+
+    /** The S3 destination's record processing (Lambda, metadata extraction, delimiter), null when it has none. */
+    RecordProcessing processing() {
+        if (processing == null) processing = Optional.ofNullable(http != null ? null : RecordProcessing.of(extendedS3()));
+        return processing.orElse(null);
+    }
+
+    /** The S3 destination partitions records by their keys ({@code DynamicPartitioningConfiguration.Enabled}). */
+    boolean dynamicPartitioning() {
+        DynamicPartitioningConfiguration d = http != null ? null : extendedS3().dynamicPartitioningConfiguration();
+        return d != null && Boolean.TRUE.equals(d.enabled());
+    }
+
+    private ExtendedS3DestinationConfiguration extendedS3() {
+        return TreeConverter.fromTree(ExtendedS3DestinationConfiguration.SHAPE, s3);
     }
 }

@@ -82,6 +82,7 @@ public final class FirehoseProvider implements FirehoseApi, ServiceProvider, Per
         s.type = type;
         s.created = System.currentTimeMillis();
         if (in.extendedS3DestinationConfiguration() != null) {
+            checkProcessing(in.extendedS3DestinationConfiguration());
             s.s3 = TreeConverter.toTree(ExtendedS3DestinationConfiguration.SHAPE, in.extendedS3DestinationConfiguration());
         } else if (in.s3DestinationConfiguration() != null) {
             s.s3 = TreeConverter.toTree(S3DestinationConfiguration.SHAPE, in.s3DestinationConfiguration());
@@ -102,6 +103,29 @@ public final class FirehoseProvider implements FirehoseApi, ServiceProvider, Per
             throw new ResourceInUseException("Firehose " + s.name + " under accountId " + ctx.accountId() + " already exists");
         }
         return CreateDeliveryStreamOutput.builder().deliveryStreamARN(s.arn).build();
+    }
+
+    /**
+     * Refuses processing and partitioning settings Firehose refuses: a processor without its required parameter or
+     * with a JQ query that does not compile, dynamic partitioning without an error prefix or without partition keys
+     * in the prefix, partition keys in the prefix without dynamic partitioning.
+     */
+    private static void checkProcessing(ExtendedS3DestinationConfiguration c) {
+        RecordProcessing.of(c);
+        boolean partitioning = c.dynamicPartitioningConfiguration() != null && Boolean.TRUE.equals(c.dynamicPartitioningConfiguration().enabled());
+        String prefix = c.prefix() == null ? "" : c.prefix();
+        boolean keysInPrefix = prefix.contains("!{partitionKeyFromQuery:") || prefix.contains("!{partitionKeyFromLambda:");
+        if (partitioning && (c.errorOutputPrefix() == null || c.errorOutputPrefix().isEmpty())) {
+            throw new InvalidArgumentException("ErrorOutputPrefix cannot be null or empty when dynamic partitioning is enabled.");
+        }
+        if (partitioning && !keysInPrefix) {
+            throw new InvalidArgumentException("When dynamic partitioning is enabled, the Prefix must contain at least one "
+                    + "!{partitionKeyFromQuery:...} or !{partitionKeyFromLambda:...} expression.");
+        }
+        if (!partitioning && keysInPrefix) {
+            throw new InvalidArgumentException("The Prefix may contain partitionKeyFromQuery or partitionKeyFromLambda expressions "
+                    + "only when dynamic partitioning is enabled.");
+        }
     }
 
     @Override
@@ -225,6 +249,10 @@ public final class FirehoseProvider implements FirehoseApi, ServiceProvider, Per
                 toEndpoint(account, region, s, now, deleting);
                 return;
             }
+            if (s.processing() != null || s.dynamicPartitioning()) {
+                toS3Processed(account, region, s);
+                return;
+            }
             try {
                 S3Delivery.deliver(env, account, region, s, s.joined(), now);
                 s.clearBuffer();
@@ -273,6 +301,80 @@ public final class FirehoseProvider implements FirehoseApi, ServiceProvider, Per
         });
     }
 
+    /**
+     * Starts the processing and S3 delivery of the buffer of a stream with record processing or dynamic partitioning
+     * (the caller holds the stream's monitor). Like an HTTP endpoint's POST it runs on a thread of its own, one at a
+     * time per stream (a function may be slow), and the records stay buffered until their objects are written.
+     */
+    private void toS3Processed(String account, String region, DeliveryStream s) {
+        if (s.sending) return;
+        s.sending = true;
+        List<byte[]> batch = List.copyOf(s.buffered);
+        long arrival = s.bufferStarted;
+        Thread.ofVirtual().name("firehose-processing-" + s.name).start(() -> {
+            boolean written = false;
+            try {
+                deliverProcessed(account, region, s, batch, arrival);
+                written = true;
+            } catch (RuntimeException e) {
+                // S3 refused an object: Firehose retries; the records stay buffered (a retry may write a partition twice)
+                LOG.log(System.Logger.Level.WARNING, "Firehose " + s.name + ": delivery to S3 failed (" + e.getMessage() + "); will retry");
+            }
+            synchronized (s) {
+                s.sending = false;
+                if (written) s.removeFirst(batch.size());
+                else s.bufferStarted = System.currentTimeMillis();
+            }
+        });
+    }
+
+    /**
+     * Processes a batch and writes it: the records that passed as one object, or with dynamic partitioning one object
+     * per evaluated prefix; the records that failed (processing, or a partition key the prefix names and the record
+     * lacks) as JSON lines under the error prefix ({@code processing-failed}).
+     */
+    private void deliverProcessed(String account, String region, DeliveryStream s, List<byte[]> batch, long arrival) {
+        RecordProcessing processing = s.processing();
+        RecordProcessing.Outcome outcome = processing == null
+                ? new RecordProcessing.Outcome(batch.stream().map(r -> new RecordProcessing.Processed(r, Map.of(), Map.of())).toList(), List.of())
+                : processing.process(env, account, region, s, batch, arrival);
+        long now = System.currentTimeMillis();
+        List<RecordProcessing.Failed> failed = new ArrayList<>(outcome.failed());
+        String prefix = (String) s.s3.get("Prefix");
+        if (s.dynamicPartitioning()) {
+            Map<String, List<byte[]>> partitions = new LinkedHashMap<>();
+            for (RecordProcessing.Processed p : outcome.delivered()) {
+                try {
+                    String evaluated = S3Delivery.evaluatePrefix(prefix, arrival,
+                            new S3Delivery.PrefixValues(p.queryKeys(), p.lambdaKeys(), null));
+                    partitions.computeIfAbsent(evaluated, k -> new ArrayList<>()).add(p.data());
+                } catch (S3Delivery.MissingPartitionKey e) {
+                    failed.add(new RecordProcessing.Failed(p.data(), "DynamicPartitioning.MetadataExtractionFailed", e.getMessage(), 1, null));
+                }
+            }
+            // each evaluated prefix is literal now: it gets no hour folders of its own
+            partitions.forEach((evaluated, records) -> S3Delivery.deliverLiteral(env, account, region, s, DeliveryStream.join(records), now, evaluated));
+        } else if (!outcome.delivered().isEmpty()) {
+            S3Delivery.deliver(env, account, region, s, DeliveryStream.join(outcome.delivered().stream().map(RecordProcessing.Processed::data).toList()), now);
+        }
+        if (!failed.isEmpty()) {
+            S3Delivery.deliverFailed(env, account, region, s, processingFailures(failed, arrival, now), now, "processing-failed");
+        }
+    }
+
+    /** Records that failed processing as Firehose writes them: one JSON document per line, the raw data in base64. */
+    private static byte[] processingFailures(List<RecordProcessing.Failed> failed, long arrival, long now) {
+        StringBuilder out = new StringBuilder();
+        for (RecordProcessing.Failed f : failed) {
+            var line = JSON.createObjectNode().put("attemptsMade", f.attemptsMade()).put("arrivalTimestamp", arrival)
+                    .put("errorCode", f.errorCode()).put("errorMessage", f.errorMessage()).put("attemptEndingTimestamp", now)
+                    .put("rawData", java.util.Base64.getEncoder().encodeToString(f.rawData()));
+            if (f.lambdaArn() != null) line.put("lambdaArn", f.lambdaArn());
+            out.append(line).append('\n');
+        }
+        return out.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** The outcome of one POST (holding the stream's monitor): the batch leaves the buffer, or is retried or backed up. */
     private void delivered(String account, String region, DeliveryStream s, List<byte[]> batch, HttpEndpointDelivery.Failure failure,
                            long now, boolean last) {
@@ -292,9 +394,7 @@ public final class FirehoseProvider implements FirehoseApi, ServiceProvider, Per
                 s.bufferStarted = now - s.intervalHintMillis() + Math.min(30_000L, 1000L << Math.min(s.attempts - 1, 5));
                 return;
             }
-            Object errorPrefix = s.s3.get("ErrorOutputPrefix");
-            S3Delivery.deliver(env, account, region, s, failedRecords(s, batch, failure, now), now,
-                    errorPrefix instanceof String p && !p.isEmpty() ? p : "http-endpoint-failed/");
+            S3Delivery.deliverFailed(env, account, region, s, failedRecords(s, batch, failure, now), now, "http-endpoint-failed");
             s.removeFirst(batch.size());
         } catch (ServiceException e) {
             LOG.log(System.Logger.Level.WARNING, "Firehose " + s.name + ": backup to S3 failed (" + e.getMessage() + "); will retry");

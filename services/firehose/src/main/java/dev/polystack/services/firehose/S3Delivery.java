@@ -37,11 +37,40 @@ final class S3Delivery {
     private S3Delivery() {
     }
 
+    /** The values of a prefix's {@code !{namespace:name}} expressions other than the timestamp's, for one object. */
+    record PrefixValues(Map<String, String> fromQuery, Map<String, String> fromLambda, String errorOutputType) {
+        static final PrefixValues NONE = new PrefixValues(Map.of(), Map.of(), null);
+
+        static PrefixValues error(String type) {
+            return new PrefixValues(Map.of(), Map.of(), type);
+        }
+    }
+
+    /** A prefix expression names a partition key the record does not carry. */
+    static final class MissingPartitionKey extends IllegalArgumentException {
+        MissingPartitionKey(String message) {
+            super(message);
+        }
+    }
+
     static String key(DeliveryStream s, String prefix, long now) {
+        return key(s, prefix, now, PrefixValues.NONE);
+    }
+
+    static String key(DeliveryStream s, String prefix, long now, PrefixValues values) {
+        return evaluatePrefix(prefix, now, values) + objectName(s, now);
+    }
+
+    /** A prefix with its expressions evaluated; the UTC hour folders follow a prefix without expressions. */
+    static String evaluatePrefix(String prefix, long now, PrefixValues values) {
         Instant t = Instant.ofEpochMilli(now);
-        String p = prefix == null ? "" : expand(prefix, t);
+        String p = prefix == null ? "" : expand(prefix, t, values);
         if (prefix == null || !prefix.contains("!{")) p += HOUR_FOLDERS.format(t);
-        return p + s.name + "-" + s.versionId + "-" + STAMP.format(t) + "-" + UUID.randomUUID() + extension(s);
+        return p;
+    }
+
+    static String objectName(DeliveryStream s, long now) {
+        return s.name + "-" + s.versionId + "-" + STAMP.format(Instant.ofEpochMilli(now)) + "-" + UUID.randomUUID() + extension(s);
     }
 
     static String compression(DeliveryStream s) {
@@ -97,31 +126,53 @@ final class S3Delivery {
         }
     }
 
-    /** The timestamp namespace of custom prefixes: {@code !{timestamp:yyyy}} and friends. */
-    private static String expand(String prefix, Instant t) {
+    /**
+     * Evaluates {@code !{timestamp:<java pattern>}}, {@code !{partitionKeyFromQuery:k}}, {@code !{partitionKeyFromLambda:k}},
+     * {@code !{firehose:error-output-type}} and {@code !{firehose:random-string}}; throws {@link MissingPartitionKey} when
+     * a partition key has no value. An expression of another namespace is left as written.
+     */
+    private static String expand(String prefix, Instant t, PrefixValues values) {
         StringBuilder out = new StringBuilder();
         int i = 0;
         while (i < prefix.length()) {
-            int open = prefix.indexOf("!{timestamp:", i);
-            if (open < 0) {
-                out.append(prefix, i, prefix.length());
-                break;
-            }
-            int close = prefix.indexOf('}', open);
+            int open = prefix.indexOf("!{", i);
+            int close = open < 0 ? -1 : prefix.indexOf('}', open);
             if (close < 0) {
                 out.append(prefix, i, prefix.length());
                 break;
             }
             out.append(prefix, i, open);
-            String pattern = prefix.substring(open + 12, close);
-            try {
-                out.append(DateTimeFormatter.ofPattern(pattern).withZone(ZoneOffset.UTC).format(t));
-            } catch (IllegalArgumentException e) {
-                out.append(prefix, open, close + 1);
-            }
+            String expression = prefix.substring(open + 2, close);
+            int colon = expression.indexOf(':');
+            String namespace = colon < 0 ? expression : expression.substring(0, colon);
+            String name = colon < 0 ? "" : expression.substring(colon + 1);
+            String value = switch (namespace) {
+                case "timestamp" -> {
+                    try {
+                        yield DateTimeFormatter.ofPattern(name).withZone(ZoneOffset.UTC).format(t);
+                    } catch (IllegalArgumentException e) {
+                        yield null;
+                    }
+                }
+                case "partitionKeyFromQuery" -> partitionKey(values.fromQuery(), name, namespace);
+                case "partitionKeyFromLambda" -> partitionKey(values.fromLambda(), name, namespace);
+                case "firehose" -> switch (name) {
+                    case "error-output-type" -> values.errorOutputType();
+                    case "random-string" -> Long.toString(Math.abs(UUID.randomUUID().getMostSignificantBits()) % 1_000_000_000_000L, 36);
+                    default -> null;
+                };
+                default -> null;
+            };
+            out.append(value != null ? value : prefix.substring(open, close + 1));
             i = close + 1;
         }
         return out.toString();
+    }
+
+    private static String partitionKey(Map<String, String> keys, String name, String namespace) {
+        String v = keys.get(name);
+        if (v == null) throw new MissingPartitionKey("The record has no " + name + " key for !{" + namespace + ":" + name + "} in the prefix.");
+        return v;
     }
 
     static String bucket(DeliveryStream s) {
@@ -138,8 +189,32 @@ final class S3Delivery {
 
     /** The same with another prefix (an HTTP endpoint's backups and failed records). */
     static void deliver(ProviderEnvironment env, String account, String region, DeliveryStream s, byte[] data, long now, String prefix) {
-        String key = key(s, prefix, now);
+        deliver(env, account, region, s, data, now, prefix, PrefixValues.NONE);
+    }
+
+    /** The same with the prefix's partition keys or error type given. */
+    static void deliver(ProviderEnvironment env, String account, String region, DeliveryStream s, byte[] data, long now, String prefix,
+                        PrefixValues values) {
+        put(env, account, region, s, key(s, prefix, now, values), data);
+    }
+
+    /** The same under a prefix already evaluated (a dynamic partition's). */
+    static void deliverLiteral(ProviderEnvironment env, String account, String region, DeliveryStream s, byte[] data, long now,
+                               String evaluatedPrefix) {
+        put(env, account, region, s, evaluatedPrefix + objectName(s, now), data);
+    }
+
+    private static void put(ProviderEnvironment env, String account, String region, DeliveryStream s, String key, byte[] data) {
         S3Api.client(env).putObject(RequestContext.internal(account, region, "s3"), PutObjectRequest.builder().bucket(bucket(s))
                 .key(key).body(StreamingBody.of(compress(s, data, key))).build());
+    }
+
+    /**
+     * Failed records (JSON lines) to the backup bucket under {@code ErrorOutputPrefix}, its
+     * {@code !{firehose:error-output-type}} being {@code type}; without one, under {@code <type>/} and the hour folders.
+     */
+    static void deliverFailed(ProviderEnvironment env, String account, String region, DeliveryStream s, byte[] lines, long now, String type) {
+        String prefix = s.s3.get("ErrorOutputPrefix") instanceof String p && !p.isEmpty() ? p : type + "/";
+        deliver(env, account, region, s, lines, now, prefix, PrefixValues.error(type));
     }
 }
