@@ -2,6 +2,13 @@ package dev.polystack.services.dynamodb;
 
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
+import dev.polystack.services.dynamodb.api.BackupDescription;
+import dev.polystack.services.dynamodb.api.BackupDetails;
+import dev.polystack.services.dynamodb.api.BackupSummary;
+import dev.polystack.services.dynamodb.api.ProvisionedThroughput;
+import dev.polystack.services.dynamodb.api.RestoreTableToPointInTimeInput;
+import dev.polystack.services.dynamodb.api.SourceTableDetails;
+import dev.polystack.services.dynamodb.api.SourceTableFeatureDetails;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,7 +19,8 @@ import java.util.UUID;
 
 /**
  * On-demand backups: CreateBackup copies a table's settings and items (items are immutable, so the copy shares
- * them), RestoreTableFromBackup makes a new table from one, Describe/List/DeleteBackup.
+ * them), RestoreTableFromBackup makes a new table from one, Describe/List/DeleteBackup; and
+ * RestoreTableToPointInTime (see there for what it restores).
  */
 final class Backups {
     /** One backup: the source table as it was (a detached copy) and when it was taken. */
@@ -25,8 +33,8 @@ final class Backups {
         this.engine = engine;
     }
 
-    /** CreateBackup's BackupDetails (description trees; the provider types them). */
-    Map<String, Object> create(DynamoEngine.Region r, String tableName, String name) {
+    /** CreateBackup's BackupDetails. */
+    BackupDetails create(DynamoEngine.Region r, String tableName, String name) {
         Table t = engine.namedTable(r, tableName);
         long now = engine.clock.getAsLong();
         List<Map<String, AttrValue>> items;
@@ -39,41 +47,78 @@ final class Backups {
         String arn = t.arn + "/backup/" + String.format("%013d", now) + "-" + UUID.randomUUID().toString().substring(0, 8);
         Backup b = new Backup(arn, name, now, t, items, t.sizeBytes.get());
         r.backups.put(arn, b);
-        return details(b);
+        return details(b, "AVAILABLE");
     }
 
     /** DescribeBackup's BackupDescription. */
-    Map<String, Object> describe(DynamoEngine.Region r, String arn) {
+    BackupDescription describe(DynamoEngine.Region r, String arn) {
         return description(find(r, arn), "AVAILABLE");
     }
 
     /** DeleteBackup's BackupDescription, with the status DELETED. */
-    Map<String, Object> delete(DynamoEngine.Region r, String arn) {
+    BackupDescription delete(DynamoEngine.Region r, String arn) {
         Backup b = find(r, arn);
         r.backups.remove(b.arn);
         return description(b, "DELETED");
     }
 
     /** ListBackups' BackupSummaries. */
-    List<Map<String, Object>> list(DynamoEngine.Region r, String only) {
-        List<Map<String, Object>> out = new ArrayList<>();
+    List<BackupSummary> list(DynamoEngine.Region r, String only) {
+        List<BackupSummary> out = new ArrayList<>();
         for (Backup b : r.backups.values()) {
             if (only != null && !b.source.name.equals(DynamoEngine.tableName(only))) continue;
-            Map<String, Object> s = new LinkedHashMap<>();
-            s.put("TableName", b.source.name);
-            s.put("TableId", b.source.id);
-            s.put("TableArn", b.source.arn);
-            s.putAll(details(b));
-            out.add(s);
+            out.add(BackupSummary.builder().tableName(b.source.name).tableId(b.source.id).tableArn(b.source.arn)
+                    .backupArn(b.arn).backupName(b.name).backupSizeBytes(b.sizeBytes).backupStatus("AVAILABLE").backupType("USER")
+                    .backupCreationDateTime(Instant.ofEpochMilli(b.createdMillis)).build());
         }
         return out;
     }
 
+    /** RestoreTableFromBackup: a new table with the backup's settings and items. */
     Table restore(RequestContext ctx, DynamoEngine.Region r, String backupArn, String target, String billing) {
         Backup b = find(r, backupArn);
+        return restore(ctx, r, b.source, b.items, target, billing, b.arn);
+    }
+
+    /**
+     * RestoreTableToPointInTime. The engine keeps no history of items, so every restorable time restores the
+     * table's items as they are now (what moto does too); the time asked for is still checked against the
+     * restorable window DescribeContinuousBackups shows.
+     */
+    Table restoreToPointInTime(RequestContext ctx, DynamoEngine.Region r, RestoreTableToPointInTimeInput in) {
+        String source = in.sourceTableArn() != null ? in.sourceTableArn() : in.sourceTableName();
+        if (source == null) throw Errors.validation("Either SourceTableName or SourceTableArn must be specified");
+        Table s = r.tables.get(DynamoEngine.tableName(source));
+        if (s == null) throw new ServiceException("SourceTableNotFoundException", "Source table not found: " + DynamoEngine.tableName(source));
+        if (!s.pointInTimeRecovery) {
+            throw new ServiceException("PointInTimeRecoveryUnavailableException", "Point in time recovery is not enabled for table '" + s.name + "'");
+        }
+        boolean latest = Boolean.TRUE.equals(in.useLatestRestorableTime());
+        if (latest == (in.restoreDateTime() != null)) {
+            throw Errors.validation("Only one of RestoreDateTime or UseLatestRestorableTime must be specified");
+        }
+        if (!latest) {
+            long at = in.restoreDateTime().toEpochMilli(), now = engine.clock.getAsLong();
+            long earliest = Math.max(s.createdMillis, now - 35L * 86400000);
+            if (at < earliest - 1000 || at > now) {
+                throw new ServiceException("InvalidRestoreTimeException", "RestoreDateTime must be between " + Instant.ofEpochMilli(earliest)
+                        + " and " + Instant.ofEpochMilli(now));
+            }
+        }
+        List<Map<String, AttrValue>> items;
+        s.lock.lock();
+        try {
+            items = new ArrayList<>(s.items.values());
+        } finally {
+            s.lock.unlock();
+        }
+        return restore(ctx, r, s, items, in.targetTableName(), in.billingModeOverrideAsString(), null);
+    }
+
+    private Table restore(RequestContext ctx, DynamoEngine.Region r, Table s, List<Map<String, AttrValue>> items, String target,
+                          String billing, String backupArn) {
         TableOps.checkTableName(target);
         if (r.tables.containsKey(target)) throw new ServiceException("TableAlreadyExistsException", "Table already exists: " + target);
-        Table s = b.source;
         Table t = new Table(target, ctx.accountId(), ctx.region(), ctx.partition(), DynamoEngine.newId(), engine.clock.getAsLong(),
                 s.hash, s.range, new LinkedHashMap<>(s.attributeDefinitions));
         for (Table.Index i : s.indexes.values()) {
@@ -86,11 +131,10 @@ final class Backups {
         t.billingModeChangedMillis = t.createdMillis;
         t.readCapacity = "PAY_PER_REQUEST".equals(t.billingMode) ? 0 : s.readCapacity;
         t.writeCapacity = "PAY_PER_REQUEST".equals(t.billingMode) ? 0 : s.writeCapacity;
-        t.sseDescription = s.sseDescription;
+        t.sseKeyArn = s.sseKeyArn;
         t.tableClass = s.tableClass;
-        t.restoredFrom = b.arn;
-        t.restoredFromTable = s.arn;
-        for (Map<String, AttrValue> item : b.items) t.store(t.keyOf(item, false), null, item);
+        t.restored = new Table.Restored(backupArn, s.arn, t.createdMillis);
+        for (Map<String, AttrValue> item : items) t.store(t.keyOf(item, false), null, item);
         engine.addTable(r, t);
         return t;
     }
@@ -101,37 +145,19 @@ final class Backups {
         return b;
     }
 
-    private static Map<String, Object> details(Backup b) {
-        return details(b, "AVAILABLE");
+    private static BackupDetails details(Backup b, String status) {
+        return BackupDetails.builder().backupArn(b.arn).backupName(b.name).backupSizeBytes(b.sizeBytes).backupStatus(status)
+                .backupType("USER").backupCreationDateTime(Instant.ofEpochMilli(b.createdMillis)).build();
     }
 
-    private static Map<String, Object> details(Backup b, String status) {
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("BackupArn", b.arn);
-        d.put("BackupName", b.name);
-        d.put("BackupSizeBytes", b.sizeBytes);
-        d.put("BackupStatus", status);
-        d.put("BackupType", "USER");
-        d.put("BackupCreationDateTime", Instant.ofEpochMilli(b.createdMillis));
-        return d;
-    }
-
-    private static Map<String, Object> description(Backup b, String status) {
+    private static BackupDescription description(Backup b, String status) {
         Table s = b.source;
-        Map<String, Object> source = new LinkedHashMap<>();
-        source.put("TableName", s.name);
-        source.put("TableId", s.id);
-        source.put("TableArn", s.arn);
-        source.put("TableSizeBytes", b.sizeBytes);
-        source.put("KeySchema", TableOps.keySchema(s.hash, s.range));
-        source.put("TableCreationDateTime", Instant.ofEpochMilli(s.createdMillis));
-        source.put("ProvisionedThroughput", Map.of("ReadCapacityUnits", s.readCapacity, "WriteCapacityUnits", s.writeCapacity));
-        source.put("ItemCount", (long) b.items.size());
-        source.put("BillingMode", s.billingMode);
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("BackupDetails", details(b, status));
-        d.put("SourceTableDetails", source);
-        d.put("SourceTableFeatureDetails", Map.of());
-        return d;
+        SourceTableDetails source = SourceTableDetails.builder().tableName(s.name).tableId(s.id).tableArn(s.arn)
+                .tableSizeBytes(b.sizeBytes).keySchema(TableOps.keySchema(s.hash, s.range))
+                .tableCreationDateTime(Instant.ofEpochMilli(s.createdMillis))
+                .provisionedThroughput(ProvisionedThroughput.builder().readCapacityUnits(s.readCapacity).writeCapacityUnits(s.writeCapacity).build())
+                .itemCount((long) b.items.size()).billingMode(s.billingMode).build();
+        return BackupDescription.builder().backupDetails(details(b, status)).sourceTableDetails(source)
+                .sourceTableFeatureDetails(SourceTableFeatureDetails.builder().build()).build();
     }
 }

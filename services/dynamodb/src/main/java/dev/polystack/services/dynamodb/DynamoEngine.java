@@ -430,13 +430,19 @@ final class DynamoEngine {
 
     // ---- time to live ------------------------------------------------------------------------------------------
 
-    /** Deletes expired items of tables with TTL enabled; each deletion is a stream record by the service. */
+    /**
+     * Deletes expired items of tables with TTL enabled, each deletion a stream record by the service, and trims
+     * stream records past their retention.
+     */
     int sweepExpired() {
         long nowSeconds = clock.getAsLong() / 1000;
         int deleted = 0;
         for (Map<String, Region> byRegion : stores.all().values()) {
             for (Region r : byRegion.values()) {
                 for (Table t : r.tables.values()) {
+                    // Streams of quiet tables drop their expired records here too, not only at their next write.
+                    TableStream s = t.stream;
+                    if (s != null) s.trim(clock.getAsLong());
                     if (!t.ttlEnabled || t.ttlAttribute == null) continue;
                     for (Map.Entry<Key, Map<String, AttrValue>> e : t.items.entrySet()) {
                         if (!(e.getValue().get(t.ttlAttribute) instanceof AttrValue.N n)) continue;

@@ -5,8 +5,6 @@ import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
 import dev.polystack.api.ServiceProvider;
 
-import dev.polystack.api.model.Shape;
-import dev.polystack.api.model.TreeConverter;
 import dev.polystack.services.dynamodb.api.*;
 
 import java.time.Instant;
@@ -21,8 +19,7 @@ import java.util.Set;
  * The DynamoDB provider on its typed interface: reads each operation's typed request, calls {@link DynamoEngine}
  * (items, queries, transactions) or {@link TableOps} (the control plane), and builds the typed answer. Attribute
  * values are converted once at this edge ({@link Items#fromApi}, {@link Items#toApi}); descriptions of the
- * control plane (tables, backups, global tables) are built from the engine's state as trees by the classes that
- * own them and typed here.
+ * control plane (tables, backups, global tables) are built as the generated types by the classes that own them.
  */
 public final class DynamoProvider implements DynamoDbApi, ServiceProvider, dev.polystack.api.Persistable {
     private static final Set<String> PUT_RETURN_VALUES = Set.of("NONE", "ALL_OLD");
@@ -94,33 +91,28 @@ public final class DynamoProvider implements DynamoDbApi, ServiceProvider, dev.p
         return engine.stores.get(ctx);
     }
 
-    /** A description the control plane built as a tree (see the class comment), typed. */
-    private static <T> T typed(Shape<T> shape, Map<String, Object> tree) {
-        return TreeConverter.fromTree(shape, tree);
-    }
-
     // ---- tables -----------------------------------------------------------------------------------------------
 
     @Override
     public CreateTableOutput createTable(RequestContext ctx, CreateTableInput in) {
-        return CreateTableOutput.builder().tableDescription(typed(TableDescription.SHAPE, TableOps.describe(tables.create(ctx, in), "create"))).build();
+        return CreateTableOutput.builder().tableDescription(TableOps.describe(tables.create(ctx, in), "create")).build();
     }
 
     @Override
     public DescribeTableOutput describeTable(RequestContext ctx, DescribeTableInput in) {
         Table t = engine.namedTable(region(ctx), in.tableName());
-        return DescribeTableOutput.builder().table(typed(TableDescription.SHAPE, TableOps.describe(t, "describe"))).build();
+        return DescribeTableOutput.builder().table(TableOps.describe(t, "describe")).build();
     }
 
     @Override
     public UpdateTableOutput updateTable(RequestContext ctx, UpdateTableInput in) {
-        return UpdateTableOutput.builder().tableDescription(typed(TableDescription.SHAPE, tables.update(ctx, in))).build();
+        return UpdateTableOutput.builder().tableDescription(tables.update(ctx, in)).build();
     }
 
     @Override
     public DeleteTableOutput deleteTable(RequestContext ctx, DeleteTableInput in) {
         Table t = engine.deleteTable(region(ctx), in.tableName());
-        return DeleteTableOutput.builder().tableDescription(typed(TableDescription.SHAPE, TableOps.describe(t, "delete"))).build();
+        return DeleteTableOutput.builder().tableDescription(TableOps.describe(t, "delete")).build();
     }
 
     @Override
@@ -575,30 +567,34 @@ public final class DynamoProvider implements DynamoDbApi, ServiceProvider, dev.p
 
     @Override
     public CreateBackupOutput createBackup(RequestContext ctx, CreateBackupInput in) {
-        return CreateBackupOutput.builder().backupDetails(typed(BackupDetails.SHAPE, backups.create(region(ctx), in.tableName(), in.backupName()))).build();
+        return CreateBackupOutput.builder().backupDetails(backups.create(region(ctx), in.tableName(), in.backupName())).build();
     }
 
     @Override
     public DescribeBackupOutput describeBackup(RequestContext ctx, DescribeBackupInput in) {
-        return DescribeBackupOutput.builder().backupDescription(typed(BackupDescription.SHAPE, backups.describe(region(ctx), in.backupArn()))).build();
+        return DescribeBackupOutput.builder().backupDescription(backups.describe(region(ctx), in.backupArn())).build();
     }
 
     @Override
     public ListBackupsOutput listBackups(RequestContext ctx, ListBackupsInput in) {
-        List<BackupSummary> out = new ArrayList<>();
-        for (Map<String, Object> s : backups.list(region(ctx), in.tableName())) out.add(typed(BackupSummary.SHAPE, s));
-        return ListBackupsOutput.builder().backupSummaries(out).build();
+        return ListBackupsOutput.builder().backupSummaries(backups.list(region(ctx), in.tableName())).build();
     }
 
     @Override
     public DeleteBackupOutput deleteBackup(RequestContext ctx, DeleteBackupInput in) {
-        return DeleteBackupOutput.builder().backupDescription(typed(BackupDescription.SHAPE, backups.delete(region(ctx), in.backupArn()))).build();
+        return DeleteBackupOutput.builder().backupDescription(backups.delete(region(ctx), in.backupArn())).build();
     }
 
     @Override
     public RestoreTableFromBackupOutput restoreTableFromBackup(RequestContext ctx, RestoreTableFromBackupInput in) {
         Table t = backups.restore(ctx, region(ctx), in.backupArn(), in.targetTableName(), in.billingModeOverrideAsString());
-        return RestoreTableFromBackupOutput.builder().tableDescription(typed(TableDescription.SHAPE, TableOps.describe(t, "create"))).build();
+        return RestoreTableFromBackupOutput.builder().tableDescription(TableOps.describe(t, "create")).build();
+    }
+
+    @Override
+    public RestoreTableToPointInTimeOutput restoreTableToPointInTime(RequestContext ctx, RestoreTableToPointInTimeInput in) {
+        Table t = backups.restoreToPointInTime(ctx, region(ctx), in);
+        return RestoreTableToPointInTimeOutput.builder().tableDescription(TableOps.describe(t, "create")).build();
     }
 
     @Override
@@ -625,34 +621,36 @@ public final class DynamoProvider implements DynamoDbApi, ServiceProvider, dev.p
     public CreateGlobalTableOutput createGlobalTable(RequestContext ctx, CreateGlobalTableInput in) {
         List<String> regions = in.replicationGroup() == null ? null : in.replicationGroup().stream().map(Replica::regionName).toList();
         return CreateGlobalTableOutput.builder().globalTableDescription(
-                typed(GlobalTableDescription.SHAPE, legacyGlobalTables.create(ctx, in.globalTableName(), regions))).build();
+                legacyGlobalTables.create(ctx, in.globalTableName(), regions)).build();
     }
 
     @Override
     public UpdateGlobalTableOutput updateGlobalTable(RequestContext ctx, UpdateGlobalTableInput in) {
         return UpdateGlobalTableOutput.builder().globalTableDescription(
-                typed(GlobalTableDescription.SHAPE, legacyGlobalTables.update(ctx, in.globalTableName(), in.replicaUpdates()))).build();
+                legacyGlobalTables.update(ctx, in.globalTableName(), in.replicaUpdates())).build();
     }
 
     @Override
     public DescribeGlobalTableOutput describeGlobalTable(RequestContext ctx, DescribeGlobalTableInput in) {
         return DescribeGlobalTableOutput.builder().globalTableDescription(
-                typed(GlobalTableDescription.SHAPE, legacyGlobalTables.describe(ctx, in.globalTableName()))).build();
+                legacyGlobalTables.describe(ctx, in.globalTableName())).build();
     }
 
     @Override
     public ListGlobalTablesOutput listGlobalTables(RequestContext ctx, ListGlobalTablesInput in) {
-        return typed(ListGlobalTablesOutput.SHAPE, legacyGlobalTables.list(ctx, in.limit(), in.exclusiveStartGlobalTableName(), in.regionName()));
+        return legacyGlobalTables.list(ctx, in.limit(), in.exclusiveStartGlobalTableName(), in.regionName());
     }
 
     @Override
     public DescribeGlobalTableSettingsOutput describeGlobalTableSettings(RequestContext ctx, DescribeGlobalTableSettingsInput in) {
-        return typed(DescribeGlobalTableSettingsOutput.SHAPE, legacyGlobalTables.describeSettings(ctx, in.globalTableName()));
+        return DescribeGlobalTableSettingsOutput.builder().globalTableName(in.globalTableName())
+                .replicaSettings(legacyGlobalTables.describeSettings(ctx, in.globalTableName())).build();
     }
 
     @Override
     public UpdateGlobalTableSettingsOutput updateGlobalTableSettings(RequestContext ctx, UpdateGlobalTableSettingsInput in) {
-        return typed(UpdateGlobalTableSettingsOutput.SHAPE, legacyGlobalTables.updateSettings(ctx, in));
+        return UpdateGlobalTableSettingsOutput.builder().globalTableName(in.globalTableName())
+                .replicaSettings(legacyGlobalTables.updateSettings(ctx, in)).build();
     }
 
     // ---- tags, TTL, backups settings ---------------------------------------------------------------------------

@@ -36,11 +36,16 @@ final class DynamoSnapshot {
                       Table.KeyAttr hash, Table.KeyAttr range, Map<String, String> attributeDefinitions,
                       List<IndexState> indexes, String billingMode, long readCapacity, long writeCapacity,
                       long billingModeChangedMillis, boolean deletionProtection, String tableClass,
-                      Map<String, Object> sseDescription, String ttlAttribute, boolean ttlEnabled,
+                      SseState sseDescription, String ttlAttribute, boolean ttlEnabled,
                       boolean pointInTimeRecovery, String contributorInsights, Map<String, String> tags,
                       List<StreamState> streams, Map<String, String> replicaKeys,
                       List<KinesisDestinationState> kinesisDestinations, long warmRead, long warmWrite,
-                      String globalTableVersion, long globalTableCreatedMillis) {
+                      String globalTableVersion, long globalTableCreatedMillis, Table.Restored restored) {
+    }
+
+    /** The table's KMS key, saved under the name and member of the SSEDescription earlier snapshots held. */
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+    record SseState(@com.fasterxml.jackson.annotation.JsonProperty("KMSMasterKeyArn") String kmsMasterKeyArn) {
     }
 
     /** A Kinesis streaming destination. */
@@ -137,11 +142,11 @@ final class DynamoSnapshot {
         String partition = t.arn.split(":")[1];
         return new TableState(t.accountId, t.region, partition, t.name, t.id, t.createdMillis, t.hash, t.range,
                 t.attributeDefinitions, indexes, t.billingMode, t.readCapacity, t.writeCapacity, t.billingModeChangedMillis,
-                t.deletionProtection, t.tableClass, t.sseDescription, t.ttlAttribute, t.ttlEnabled, t.pointInTimeRecovery,
+                t.deletionProtection, t.tableClass, t.sseKeyArn == null ? null : new SseState(t.sseKeyArn), t.ttlAttribute, t.ttlEnabled, t.pointInTimeRecovery,
                 t.contributorInsights, new LinkedHashMap<>(t.tags), streams, replicaKeys(t),
                 t.kinesisDestinations.stream().map(d -> new KinesisDestinationState(d.streamArn, d.status, d.precision)).toList(),
                 t.warmRead, t.warmWrite, t.replicas == null ? null : t.replicas.version,
-                t.replicas == null ? 0 : t.replicas.createdMillis);
+                t.replicas == null ? 0 : t.replicas.createdMillis, t.restored);
     }
 
     /** The global table's members (region → the KMS key its replica was created with, "" for none); null if regional. */
@@ -342,7 +347,8 @@ final class DynamoSnapshot {
         t.tableClass = s.tableClass();
         t.warmRead = s.warmRead();
         t.warmWrite = s.warmWrite();
-        t.sseDescription = s.sseDescription();
+        t.sseKeyArn = s.sseDescription() == null ? null : s.sseDescription().kmsMasterKeyArn();
+        t.restored = s.restored();
         t.ttlAttribute = s.ttlAttribute();
         t.ttlEnabled = s.ttlEnabled();
         t.pointInTimeRecovery = s.pointInTimeRecovery();

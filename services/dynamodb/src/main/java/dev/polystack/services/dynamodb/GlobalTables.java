@@ -3,13 +3,15 @@ package dev.polystack.services.dynamodb;
 import dev.polystack.api.RequestContext;
 import dev.polystack.services.dynamodb.api.CreateReplicationGroupMemberAction;
 import dev.polystack.services.dynamodb.api.DeleteReplicationGroupMemberAction;
+import dev.polystack.services.dynamodb.api.ReplicaDescription;
 import dev.polystack.services.dynamodb.api.ReplicationGroupUpdate;
+import dev.polystack.services.dynamodb.api.TableClassSummary;
+import dev.polystack.services.dynamodb.api.TableDescription;
 import dev.polystack.services.dynamodb.api.UpdateReplicationGroupMemberAction;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -118,19 +120,17 @@ final class GlobalTables {
     }
 
     /** DescribeTable's GlobalTableVersion and Replicas (the other members), or nothing for a regional table. */
-    static void describe(Table t, Map<String, Object> d) {
+    static void describe(Table t, TableDescription.Builder d) {
         ReplicaGroup group = t.replicas;
         if (group == null || group.legacy()) return; // a legacy global table shows only in DescribeGlobalTable
-        List<Map<String, Object>> replicas = new ArrayList<>();
+        List<ReplicaDescription> replicas = new ArrayList<>();
         for (ReplicaGroup.Replica m : group.others(t)) {
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("RegionName", m.table().region);
-            r.put("ReplicaStatus", "ACTIVE");
-            if (m.kmsMasterKeyId() != null) r.put("KMSMasterKeyId", m.kmsMasterKeyId());
-            if (m.table().tableClass != null) r.put("ReplicaTableClassSummary", Map.of("TableClass", m.table().tableClass));
-            replicas.add(r);
+            String tableClass = m.table().tableClass;
+            replicas.add(ReplicaDescription.builder().regionName(m.table().region).replicaStatus("ACTIVE")
+                    .kmsMasterKeyId(m.kmsMasterKeyId())
+                    .replicaTableClassSummary(tableClass == null ? null : TableClassSummary.builder().tableClass(tableClass).build())
+                    .build());
         }
-        d.put("GlobalTableVersion", VERSION);
-        d.put("Replicas", replicas);
+        d.globalTableVersion(VERSION).replicas(replicas);
     }
 }

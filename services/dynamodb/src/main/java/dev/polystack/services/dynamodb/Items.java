@@ -118,6 +118,38 @@ final class Items {
         return b.build();
     }
 
+    /** An item (or key) of a stream record, in the streams API's own AttributeValue type. */
+    static Map<String, dev.polystack.services.dynamodbstreams.api.AttributeValue> toStreamsApi(Map<String, AttrValue> item) {
+        Map<String, dev.polystack.services.dynamodbstreams.api.AttributeValue> out = new LinkedHashMap<>(Math.max(4, item.size() * 2));
+        for (Map.Entry<String, AttrValue> e : item.entrySet()) out.put(e.getKey(), toStreamsApi(e.getValue()));
+        return out;
+    }
+
+    static dev.polystack.services.dynamodbstreams.api.AttributeValue toStreamsApi(AttrValue v) {
+        var b = dev.polystack.services.dynamodbstreams.api.AttributeValue.builder();
+        switch (v) {
+            case AttrValue.S x -> b.s(x.value());
+            case AttrValue.N x -> b.n(x.text());
+            case AttrValue.B x -> b.b(x.value());
+            case AttrValue.SS x -> b.ss(x.values());
+            case AttrValue.NS x -> {
+                List<String> l = new ArrayList<>(x.values().size());
+                for (BigDecimal n : x.values()) l.add(new AttrValue.N(n).text());
+                b.ns(l);
+            }
+            case AttrValue.BS x -> b.bs(x.values());
+            case AttrValue.M x -> b.m(toStreamsApi(x.values()));
+            case AttrValue.L x -> {
+                List<dev.polystack.services.dynamodbstreams.api.AttributeValue> l = new ArrayList<>(x.values().size());
+                for (AttrValue e : x.values()) l.add(toStreamsApi(e));
+                b.l(l);
+            }
+            case AttrValue.Bool x -> b.bool(x.value());
+            case AttrValue.Null x -> b.nullValue(true);
+        }
+        return b.build();
+    }
+
     private static AttrValue stringSet(List<String> raw) {
         if (raw.isEmpty()) throw Errors.invalidParams("An string set  may not be empty");
         if (new HashSet<>(raw).size() != raw.size()) throw Errors.invalidParams("Input collection " + raw + " contains duplicates.");

@@ -2,7 +2,15 @@ package dev.polystack.services.dynamodb;
 
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
+import dev.polystack.services.dynamodb.api.BillingModeSummary;
+import dev.polystack.services.dynamodb.api.GlobalTable;
+import dev.polystack.services.dynamodb.api.GlobalTableDescription;
 import dev.polystack.services.dynamodb.api.GlobalTableGlobalSecondaryIndexSettingsUpdate;
+import dev.polystack.services.dynamodb.api.ListGlobalTablesOutput;
+import dev.polystack.services.dynamodb.api.Replica;
+import dev.polystack.services.dynamodb.api.ReplicaDescription;
+import dev.polystack.services.dynamodb.api.ReplicaGlobalSecondaryIndexSettingsDescription;
+import dev.polystack.services.dynamodb.api.ReplicaSettingsDescription;
 import dev.polystack.services.dynamodb.api.ReplicaGlobalSecondaryIndexSettingsUpdate;
 import dev.polystack.services.dynamodb.api.ReplicaSettingsUpdate;
 import dev.polystack.services.dynamodb.api.ReplicaUpdate;
@@ -11,7 +19,6 @@ import dev.polystack.services.dynamodb.api.UpdateGlobalTableSettingsInput;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -34,11 +41,7 @@ final class LegacyGlobalTables {
         this.engine = engine;
     }
 
-    /**
-     * The answers below are description trees built from the group's state (GlobalTableDescription,
-     * ListGlobalTables' and the settings operations' outputs); the provider types them.
-     */
-    Map<String, Object> create(RequestContext ctx, String name, List<String> group) {
+    GlobalTableDescription create(RequestContext ctx, String name, List<String> group) {
         TableOps.checkTableName(name);
         if (group == null || group.isEmpty()) throw Errors.validation("ReplicationGroup must not be empty");
         TreeSet<String> regions = new TreeSet<>();
@@ -56,7 +59,7 @@ final class LegacyGlobalTables {
         }
     }
 
-    Map<String, Object> update(RequestContext ctx, String name, List<ReplicaUpdate> updates) {
+    GlobalTableDescription update(RequestContext ctx, String name, List<ReplicaUpdate> updates) {
         if (updates == null || updates.isEmpty()) throw Errors.validation("ReplicaUpdates must not be empty");
         synchronized (this) {
             ReplicaGroup group = existing(ctx.accountId(), name);
@@ -84,11 +87,11 @@ final class LegacyGlobalTables {
         }
     }
 
-    Map<String, Object> describe(RequestContext ctx, String name) {
+    GlobalTableDescription describe(RequestContext ctx, String name) {
         return description(ctx, existing(ctx.accountId(), name), name);
     }
 
-    Map<String, Object> list(RequestContext ctx, Integer limit, String start, String onlyRegion) {
+    ListGlobalTablesOutput list(RequestContext ctx, Integer limit, String start, String onlyRegion) {
         if (limit != null && limit < 1) {
             throw Errors.validation("1 validation error detected: Value '" + limit
                     + "' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1");
@@ -101,33 +104,30 @@ final class LegacyGlobalTables {
                 if (g != null && g.legacy() && (start == null || t.name.compareTo(start) > 0)) groups.putIfAbsent(t.name, g);
             }
         }
-        List<Map<String, Object>> out = new ArrayList<>();
+        List<GlobalTable> out = new ArrayList<>();
         String last = null;
         for (Map.Entry<String, ReplicaGroup> e : groups.entrySet()) {
             if (onlyRegion != null && !e.getValue().members.containsKey(onlyRegion)) continue;
             if (out.size() == max) {
-                last = (String) out.get(out.size() - 1).get("GlobalTableName");
+                last = out.get(out.size() - 1).globalTableName();
                 break;
             }
-            List<Map<String, Object>> regions = new ArrayList<>();
-            for (String region : e.getValue().members.keySet()) regions.add(Map.of("RegionName", region));
-            out.add(Map.of("GlobalTableName", e.getKey(), "ReplicationGroup", regions));
+            List<Replica> regions = new ArrayList<>();
+            for (String region : e.getValue().members.keySet()) regions.add(Replica.builder().regionName(region).build());
+            out.add(GlobalTable.builder().globalTableName(e.getKey()).replicationGroup(regions).build());
         }
-        Map<String, Object> res = new LinkedHashMap<>();
-        res.put("GlobalTables", out);
-        if (last != null) res.put("LastEvaluatedGlobalTableName", last);
-        return res;
+        return ListGlobalTablesOutput.builder().globalTables(out).lastEvaluatedGlobalTableName(last).build();
     }
 
-    Map<String, Object> describeSettings(RequestContext ctx, String name) {
-        return settings(existing(ctx.accountId(), name), name);
+    List<ReplicaSettingsDescription> describeSettings(RequestContext ctx, String name) {
+        return settings(existing(ctx.accountId(), name));
     }
 
     /**
      * The write capacity and billing mode are the group's (set on every member); read capacity may differ per
      * region. An index named in an update must exist on the tables.
      */
-    Map<String, Object> updateSettings(RequestContext ctx, UpdateGlobalTableSettingsInput in) {
+    List<ReplicaSettingsDescription> updateSettings(RequestContext ctx, UpdateGlobalTableSettingsInput in) {
         String name = in.globalTableName();
         synchronized (this) {
             ReplicaGroup group = existing(ctx.accountId(), name);
@@ -165,7 +165,7 @@ final class LegacyGlobalTables {
                     if (r != null) t.indexes.get(i.indexName()).readCapacity = r;
                 }
             }
-            return settings(group, name);
+            return settings(group);
         }
     }
 
@@ -253,24 +253,18 @@ final class LegacyGlobalTables {
 
     // ---- answers ------------------------------------------------------------------------------------------------
 
-    private static Map<String, Object> description(RequestContext ctx, ReplicaGroup group, String name) {
-        Map<String, Object> d = new LinkedHashMap<>();
-        List<Map<String, Object>> regions = new ArrayList<>();
-        for (String region : group.members.keySet()) regions.add(Map.of("RegionName", region, "ReplicaStatus", "ACTIVE"));
-        d.put("ReplicationGroup", regions);
-        d.put("GlobalTableArn", arn(ctx, name));
-        d.put("CreationDateTime", Instant.ofEpochMilli(group.createdMillis));
-        d.put("GlobalTableStatus", "ACTIVE");
-        d.put("GlobalTableName", name);
-        return d;
+    private static GlobalTableDescription description(RequestContext ctx, ReplicaGroup group, String name) {
+        List<ReplicaDescription> regions = new ArrayList<>();
+        for (String region : group.members.keySet()) regions.add(ReplicaDescription.builder().regionName(region).replicaStatus("ACTIVE").build());
+        return GlobalTableDescription.builder().replicationGroup(regions).globalTableArn(arn(ctx, name))
+                .creationDateTime(Instant.ofEpochMilli(group.createdMillis)).globalTableStatus("ACTIVE").globalTableName(name).build();
     }
 
     /** The answer of the update that removed the last region: the group is gone. */
-    private static Map<String, Object> deleted(RequestContext ctx, ReplicaGroup group, String name, String region) {
-        Map<String, Object> d = description(ctx, group, name);
-        d.put("ReplicationGroup", List.of(Map.of("RegionName", region, "ReplicaStatus", "DELETING")));
-        d.put("GlobalTableStatus", "DELETING");
-        return d;
+    private static GlobalTableDescription deleted(RequestContext ctx, ReplicaGroup group, String name, String region) {
+        return description(ctx, group, name).toBuilder()
+                .replicationGroup(List.of(ReplicaDescription.builder().regionName(region).replicaStatus("DELETING").build()))
+                .globalTableStatus("DELETING").build();
     }
 
     /** Global tables have no region: their ARN is the account's. */
@@ -278,31 +272,27 @@ final class LegacyGlobalTables {
         return "arn:" + ctx.partition() + ":dynamodb::" + ctx.accountId() + ":global-table/" + name;
     }
 
-    private static Map<String, Object> settings(ReplicaGroup group, String name) {
-        List<Map<String, Object>> replicas = new ArrayList<>();
+    /** DescribeGlobalTableSettings' and UpdateGlobalTableSettings' ReplicaSettings, by region. */
+    private static List<ReplicaSettingsDescription> settings(ReplicaGroup group) {
+        List<ReplicaSettingsDescription> replicas = new ArrayList<>();
         List<ReplicaGroup.Replica> members = new ArrayList<>(group.members.values());
         members.sort(Comparator.comparing(m -> m.table().region));
         for (ReplicaGroup.Replica m : members) {
             Table t = m.table();
-            Map<String, Object> s = new LinkedHashMap<>();
-            s.put("RegionName", t.region);
-            s.put("ReplicaStatus", "ACTIVE");
-            Map<String, Object> billing = new LinkedHashMap<>();
-            billing.put("BillingMode", t.billingMode);
-            if ("PAY_PER_REQUEST".equals(t.billingMode)) billing.put("LastUpdateToPayPerRequestDateTime", Instant.ofEpochMilli(t.billingModeChangedMillis));
-            s.put("ReplicaBillingModeSummary", billing);
-            s.put("ReplicaProvisionedReadCapacityUnits", t.readCapacity);
-            s.put("ReplicaProvisionedWriteCapacityUnits", t.writeCapacity);
-            List<Map<String, Object>> indexes = new ArrayList<>();
+            List<ReplicaGlobalSecondaryIndexSettingsDescription> indexes = new ArrayList<>();
             for (Table.Index i : t.indexes.values()) {
                 if (!i.global) continue;
-                indexes.add(Map.of("IndexName", i.name, "IndexStatus", i.status,
-                        "ProvisionedReadCapacityUnits", i.readCapacity, "ProvisionedWriteCapacityUnits", i.writeCapacity));
+                indexes.add(ReplicaGlobalSecondaryIndexSettingsDescription.builder().indexName(i.name).indexStatus(i.status)
+                        .provisionedReadCapacityUnits(i.readCapacity).provisionedWriteCapacityUnits(i.writeCapacity).build());
             }
-            s.put("ReplicaGlobalSecondaryIndexSettings", indexes);
-            replicas.add(s);
+            BillingModeSummary billing = BillingModeSummary.builder().billingMode(t.billingMode)
+                    .lastUpdateToPayPerRequestDateTime("PAY_PER_REQUEST".equals(t.billingMode) ? Instant.ofEpochMilli(t.billingModeChangedMillis) : null)
+                    .build();
+            replicas.add(ReplicaSettingsDescription.builder().regionName(t.region).replicaStatus("ACTIVE").replicaBillingModeSummary(billing)
+                    .replicaProvisionedReadCapacityUnits(t.readCapacity).replicaProvisionedWriteCapacityUnits(t.writeCapacity)
+                    .replicaGlobalSecondaryIndexSettings(indexes).build());
         }
-        return Map.of("GlobalTableName", name, "ReplicaSettings", replicas);
+        return replicas;
     }
 
     private static <T> List<T> nonNull(List<T> l) {

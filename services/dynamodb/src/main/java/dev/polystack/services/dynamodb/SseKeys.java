@@ -4,13 +4,12 @@ import dev.polystack.api.ProviderEnvironment;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
 
+import dev.polystack.services.dynamodb.api.SSEDescription;
 import dev.polystack.services.dynamodb.api.SSESpecification;
 import dev.polystack.services.kms.api.DescribeKeyRequest;
 import dev.polystack.services.kms.api.KeyMetadata;
 import dev.polystack.services.kms.api.KmsApi;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -30,17 +29,18 @@ final class SseKeys {
     }
 
     /**
-     * The SSEDescription (as the table keeps it, a description tree) for a specification, with the given status;
-     * null for the AWS owned key (not enabled).
+     * The KMS key ARN a specification selects, checked with KMS: the customer managed key it names, or the
+     * account's AWS managed key; null when encryption with a KMS key is not enabled (the AWS owned key).
      */
-    Map<String, Object> describe(SSESpecification spec, RequestContext ctx, String status) {
+    String keyArn(SSESpecification spec, RequestContext ctx) {
         if (spec == null || !Boolean.TRUE.equals(spec.enabled())) return null;
         String keyId = spec.kmsMasterKeyId();
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("Status", status);
-        d.put("SSEType", "KMS");
-        d.put("KMSMasterKeyArn", keyArn(ctx, keyId == null ? MANAGED_KEY : keyId));
-        return d;
+        return keyArn(ctx, keyId == null ? MANAGED_KEY : keyId);
+    }
+
+    /** The SSEDescription AWS shows for a table encrypted with that KMS key. */
+    static SSEDescription description(String keyArn, String status) {
+        return SSEDescription.builder().status(status).sseType("KMS").kmsMasterKeyArn(keyArn).build();
     }
 
     private KeyMetadata describeKey(RequestContext ctx, String keyId) {

@@ -3,7 +3,6 @@ package dev.polystack.services.dynamodb;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
 import dev.polystack.api.ServiceProvider;
-import dev.polystack.api.model.TreeConverter;
 import dev.polystack.services.dynamodb.api.DescribeLimitsInput;
 import dev.polystack.services.dynamodb.api.DynamoDbApi;
 import dev.polystack.services.dynamodbstreams.api.DescribeStreamInput;
@@ -13,17 +12,21 @@ import dev.polystack.services.dynamodbstreams.api.GetRecordsInput;
 import dev.polystack.services.dynamodbstreams.api.GetRecordsOutput;
 import dev.polystack.services.dynamodbstreams.api.GetShardIteratorInput;
 import dev.polystack.services.dynamodbstreams.api.GetShardIteratorOutput;
+import dev.polystack.services.dynamodbstreams.api.Identity;
+import dev.polystack.services.dynamodbstreams.api.KeySchemaElement;
 import dev.polystack.services.dynamodbstreams.api.ListStreamsInput;
 import dev.polystack.services.dynamodbstreams.api.ListStreamsOutput;
 import dev.polystack.services.dynamodbstreams.api.Record;
+import dev.polystack.services.dynamodbstreams.api.SequenceNumberRange;
+import dev.polystack.services.dynamodbstreams.api.Shard;
 import dev.polystack.services.dynamodbstreams.api.Stream;
 import dev.polystack.services.dynamodbstreams.api.StreamDescription;
+import dev.polystack.services.dynamodbstreams.api.StreamRecord;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,8 +34,8 @@ import java.util.Map;
  * DynamoDB Streams (the {@code dynamodbstreams} API, on its typed interface) over the streams the DynamoDB
  * engine's tables keep. The records are part of DynamoDB's state and snapshot; this provider's own snapshot is an
  * empty marker, and its first request makes sure the DynamoDB provider exists (and so has loaded its saved state).
- * A stream's description and its records are built as trees (the same rendering as the snapshot's items) and typed
- * here: the streams API has its own {@code AttributeValue} type, distinct from DynamoDB's.
+ * Records carry their images in the streams API's own {@code AttributeValue} type, distinct from DynamoDB's
+ * ({@link Items#toStreamsApi}).
  */
 public final class StreamsProvider implements DynamoDbStreamsApi, ServiceProvider, dev.polystack.api.Persistable {
     private final DynamoEngine engine;
@@ -128,9 +131,9 @@ public final class StreamsProvider implements DynamoDbStreamsApi, ServiceProvide
     public DescribeStreamOutput describeStream(RequestContext ctx, DescribeStreamInput in) {
         ensureDynamoLoaded(ctx); // typed in-process callers (Lambda's pollers) do not pass through invoke
         Found f = find(engine.stores.get(ctx), in.streamArn());
-        Map<String, Object> d = f.stream.describe(f.table.name, TableOps.keySchema(f.table.hash, f.table.range));
-        if (in.exclusiveStartShardId() != null) d.put("Shards", List.of());
-        return DescribeStreamOutput.builder().streamDescription(TreeConverter.fromTree(StreamDescription.SHAPE, d)).build();
+        StreamDescription d = describe(f.table, f.stream);
+        if (in.exclusiveStartShardId() != null) d = d.toBuilder().shards(List.of()).build(); // one shard: nothing after it
+        return DescribeStreamOutput.builder().streamDescription(d).build();
     }
 
     @Override
@@ -144,7 +147,7 @@ public final class StreamsProvider implements DynamoDbStreamsApi, ServiceProvide
         String type = in.shardIteratorTypeAsString();
         String seqText = in.sequenceNumber();
         long position = switch (type == null ? "" : type) {
-            case "TRIM_HORIZON" -> f.stream.trimHorizon();
+            case "TRIM_HORIZON" -> f.stream.trimHorizon(engine.clock.getAsLong());
             case "LATEST" -> f.stream.nextSequence();
             case "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER" -> {
                 if (seqText == null) throw Errors.validation("Sequence number must be specified for shard iterator type " + type);
@@ -197,33 +200,40 @@ public final class StreamsProvider implements DynamoDbStreamsApi, ServiceProvide
             throw Errors.validation("1 validation error detected: Value '" + limit + "' at 'limit' failed to satisfy constraint: Member must have value "
                     + (limit < 1 ? "greater than or equal to 1" : "less than or equal to 1000"));
         }
-        long position = Math.max(Long.parseLong(parts[2]), f.stream.trimHorizon());
-        List<TableStream.Change> changes = f.stream.read(position, limit == null ? 1000 : limit);
+        long now = engine.clock.getAsLong();
+        long position = Math.max(Long.parseLong(parts[2]), f.stream.trimHorizon(now));
+        List<TableStream.Change> changes = f.stream.read(position, limit == null ? 1000 : limit, now);
         List<Record> records = new ArrayList<>();
-        for (TableStream.Change c : changes) records.add(TreeConverter.fromTree(Record.SHAPE, render(f.table, f.stream, c)));
+        for (TableStream.Change c : changes) records.add(record(f.table, f.stream, c));
         long next = changes.isEmpty() ? position : changes.get(changes.size() - 1).sequence() + 1;
         GetRecordsOutput.Builder out = GetRecordsOutput.builder().records(records);
         if (f.stream.enabled || next < f.stream.nextSequence()) out.nextShardIterator(iterator(f.stream, next));
         return out.build();
     }
 
-    static Map<String, Object> render(Table t, TableStream s, TableStream.Change c) {
-        Map<String, Object> ddb = new LinkedHashMap<>();
-        ddb.put("ApproximateCreationDateTime", Instant.ofEpochSecond(c.createdMillis() / 1000));
-        ddb.put("Keys", Items.toWire(c.keys()));
-        if (c.newImage() != null) ddb.put("NewImage", Items.toWire(c.newImage()));
-        if (c.oldImage() != null) ddb.put("OldImage", Items.toWire(c.oldImage()));
-        ddb.put("SequenceNumber", TableStream.sequenceText(c.sequence()));
-        ddb.put("SizeBytes", (long) c.sizeBytes());
-        ddb.put("StreamViewType", s.viewType);
-        Map<String, Object> rec = new LinkedHashMap<>();
-        rec.put("eventID", c.eventId());
-        rec.put("eventName", c.eventName());
-        rec.put("eventVersion", "1.1");
-        rec.put("eventSource", "aws:dynamodb");
-        rec.put("awsRegion", t.region);
-        rec.put("dynamodb", ddb);
-        if (c.ttlDeletion()) rec.put("userIdentity", Map.of("PrincipalId", "dynamodb.amazonaws.com", "Type", "Service"));
-        return rec;
+    /** DescribeStream's StreamDescription: the stream's one shard, closed (with an ending number) once disabled. */
+    static StreamDescription describe(Table t, TableStream s) {
+        List<KeySchemaElement> keySchema = new ArrayList<>(2);
+        keySchema.add(KeySchemaElement.builder().attributeName(t.hash.name()).keyType("HASH").build());
+        if (t.range != null) keySchema.add(KeySchemaElement.builder().attributeName(t.range.name()).keyType("RANGE").build());
+        boolean enabled = s.enabled;
+        SequenceNumberRange range = SequenceNumberRange.builder().startingSequenceNumber(TableStream.sequenceText(s.startingSequence))
+                .endingSequenceNumber(enabled ? null : TableStream.sequenceText(Math.max(s.startingSequence, s.nextSequence() - 1))).build();
+        return StreamDescription.builder().streamArn(s.arn).streamLabel(s.label).streamStatus(enabled ? "ENABLED" : "DISABLED")
+                .streamViewType(s.viewType).creationRequestDateTime(Instant.ofEpochMilli(s.createdMillis)).tableName(t.name)
+                .keySchema(keySchema).shards(List.of(Shard.builder().shardId(s.shardId).sequenceNumberRange(range).build())).build();
+    }
+
+    /** One change as GetRecords answers it (eventVersion 1.1; a TTL deletion names DynamoDB as the user). */
+    static Record record(Table t, TableStream s, TableStream.Change c) {
+        StreamRecord ddb = StreamRecord.builder().approximateCreationDateTime(Instant.ofEpochSecond(c.createdMillis() / 1000))
+                .keys(Items.toStreamsApi(c.keys()))
+                .newImage(c.newImage() == null ? null : Items.toStreamsApi(c.newImage()))
+                .oldImage(c.oldImage() == null ? null : Items.toStreamsApi(c.oldImage()))
+                .sequenceNumber(TableStream.sequenceText(c.sequence())).sizeBytes((long) c.sizeBytes()).streamViewType(s.viewType).build();
+        return Record.builder().eventID(c.eventId()).eventName(c.eventName()).eventVersion("1.1").eventSource("aws:dynamodb")
+                .awsRegion(t.region).dynamodb(ddb)
+                .userIdentity(c.ttlDeletion() ? Identity.builder().principalId("dynamodb.amazonaws.com").type("Service").build() : null)
+                .build();
     }
 }

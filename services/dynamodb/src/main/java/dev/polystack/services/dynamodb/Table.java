@@ -22,6 +22,13 @@ final class Table {
     record KeyAttr(String name, String type) {
     }
 
+    /**
+     * The source of a restored table: the backup (null for a point-in-time restore), the table the data came from,
+     * and when the restore happened.
+     */
+    record Restored(String backupArn, String tableArn, long restoredMillis) {
+    }
+
     /** A secondary index: its key, projection and entries (index key → the item as stored in the table). */
     static final class Index {
         final String name;
@@ -86,16 +93,16 @@ final class Table {
     /** WarmThroughput asked for (0: not asked), read and write units per second. */
     volatile long warmRead;
     volatile long warmWrite;
-    volatile Map<String, Object> sseDescription;
+    /** The KMS key encrypting the table (SSEDescription's KMSMasterKeyArn), or null for the AWS owned key. */
+    volatile String sseKeyArn;
     volatile String ttlAttribute;
     volatile boolean ttlEnabled;
     volatile boolean pointInTimeRecovery;
     volatile String contributorInsights = "DISABLED";
     volatile String status = "ACTIVE";
     volatile TableStream stream;
-    /** Set on tables made by RestoreTableFromBackup (DescribeTable's RestoreSummary). */
-    volatile String restoredFrom;
-    volatile String restoredFromTable;
+    /** Where a restored table came from (DescribeTable's RestoreSummary); null for a table created empty. */
+    volatile Restored restored;
     final List<TableStream> pastStreams = new ArrayList<>();
     final Map<String, String> tags = new java.util.concurrent.ConcurrentHashMap<>();
     /** The global table (version 2019.11.21, or the legacy 2017.11.29) this table is a replica of; null for a regional table. */
@@ -147,20 +154,25 @@ final class Table {
         t.tableClass = tableClass;
         t.warmRead = warmRead;
         t.warmWrite = warmWrite;
-        t.sseDescription = sseDescription;
+        t.sseKeyArn = sseKeyArn;
         t.ttlAttribute = ttlAttribute;
         t.ttlEnabled = ttlEnabled;
         t.pointInTimeRecovery = pointInTimeRecovery;
         t.contributorInsights = contributorInsights;
         t.status = status;
         t.stream = stream;
-        t.restoredFrom = restoredFrom;
-        t.restoredFromTable = restoredFromTable;
+        t.restored = restored;
         t.pastStreams.addAll(pastStreams);
         t.tags.putAll(tags);
         t.replicas = replicas;
         t.kinesisDestinations.addAll(kinesisDestinations);
         return t;
+    }
+
+    /** DescribeTable's SSEDescription with the given status; null when the table uses the AWS owned key. */
+    dev.polystack.services.dynamodb.api.SSEDescription sseDescription(String status) {
+        String arn = sseKeyArn;
+        return arn == null ? null : SseKeys.description(arn, status);
     }
 
     Set<String> keyNames() {

@@ -3,6 +3,17 @@ package dev.polystack.services.dynamodb;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
 import dev.polystack.services.dynamodb.api.AttributeDefinition;
+import dev.polystack.services.dynamodb.api.BillingModeSummary;
+import dev.polystack.services.dynamodb.api.GlobalSecondaryIndexDescription;
+import dev.polystack.services.dynamodb.api.GlobalSecondaryIndexWarmThroughputDescription;
+import dev.polystack.services.dynamodb.api.LocalSecondaryIndexDescription;
+import dev.polystack.services.dynamodb.api.Projection;
+import dev.polystack.services.dynamodb.api.ProvisionedThroughputDescription;
+import dev.polystack.services.dynamodb.api.RestoreSummary;
+import dev.polystack.services.dynamodb.api.SSEDescription;
+import dev.polystack.services.dynamodb.api.TableClassSummary;
+import dev.polystack.services.dynamodb.api.TableDescription;
+import dev.polystack.services.dynamodb.api.TableWarmThroughputDescription;
 import dev.polystack.services.dynamodb.api.CreateGlobalSecondaryIndexAction;
 import dev.polystack.services.dynamodb.api.CreateTableInput;
 import dev.polystack.services.dynamodb.api.GlobalSecondaryIndex;
@@ -100,7 +111,7 @@ final class TableOps {
             t.warmRead = warmSpec.readUnitsPerSecond() == null ? 0 : warmSpec.readUnitsPerSecond();
             t.warmWrite = warmSpec.writeUnitsPerSecond() == null ? 0 : warmSpec.writeUnitsPerSecond();
         }
-        t.sseDescription = sse.describe(in.sseSpecification(), ctx, "ENABLED");
+        t.sseKeyArn = sse.keyArn(in.sseSpecification(), ctx);
         for (Tag tag : in.tags() == null ? List.<Tag>of() : in.tags()) t.tags.put(tag.key(), tag.value());
         StreamSpecification streamSpec = in.streamSpecification();
         DynamoEngine.Region r = engine.stores.get(ctx);
@@ -156,7 +167,7 @@ final class TableOps {
         return out;
     }
 
-    private static Table.Index index(String name, dev.polystack.services.dynamodb.api.Projection projection, boolean global,
+    private static Table.Index index(String name, Projection projection, boolean global,
                                      Table.KeyAttr[] k, Set<String> names) {
         if (!names.add(name)) throw Errors.invalidParams("Duplicate index name: " + name);
         String type = projection == null || projection.projectionTypeAsString() == null ? "ALL" : projection.projectionTypeAsString();
@@ -203,27 +214,20 @@ final class TableOps {
     // ---- UpdateTable -----------------------------------------------------------------------------------------
 
     /** UpdateTable: applies the changes and answers the TableDescription (SSE changes show as UPDATING, as on AWS). */
-    Map<String, Object> update(RequestContext ctx, UpdateTableInput in) {
+    TableDescription update(RequestContext ctx, UpdateTableInput in) {
         DynamoEngine.Region r = engine.stores.get(ctx);
         Table t = engine.namedTable(r, in.tableName());
         // The KMS key is checked before anything changes: an unusable key leaves the table as it was.
         var sseSpec = in.sseSpecification();
-        Map<String, Object> sseAnswer = null;
-        if (sseSpec != null) {
-            Map<String, Object> next = sse.describe(sseSpec, ctx, "ENABLED");
-            Map<String, Object> shown = next != null ? next : t.sseDescription;
-            if (shown != null) {
-                sseAnswer = new LinkedHashMap<>(shown);
-                sseAnswer.put("Status", "UPDATING");
-            }
+        if (sseSpec == null) {
             applyUpdate(ctx, r, t, in);
-            t.sseDescription = next;
-        } else {
-            applyUpdate(ctx, r, t, in);
+            return describe(t, "describe");
         }
-        Map<String, Object> d = describe(t, "describe");
-        if (sseAnswer != null) d.put("SSEDescription", sseAnswer);
-        return d;
+        String next = sse.keyArn(sseSpec, ctx);
+        SSEDescription shown = next != null ? SseKeys.description(next, "UPDATING") : t.sseDescription("UPDATING");
+        applyUpdate(ctx, r, t, in);
+        t.sseKeyArn = next;
+        return describe(t, "describe").toBuilder().sseDescription(shown).build();
     }
 
     private void applyUpdate(RequestContext ctx, DynamoEngine.Region r, Table t, UpdateTableInput in) {
@@ -242,7 +246,6 @@ final class TableOps {
         }
         if (in.deletionProtectionEnabled() != null) t.deletionProtection = in.deletionProtectionEnabled();
         if (in.tableClassAsString() != null) t.tableClass = in.tableClassAsString();
-        if (in.sseSpecification() != null) t.sseDescription = sse.describe(in.sseSpecification(), ctx, "ENABLED");
         StreamSpecification streamSpec = in.streamSpecification();
         if (streamSpec != null) {
             boolean enable = Boolean.TRUE.equals(streamSpec.streamEnabled());
@@ -324,110 +327,94 @@ final class TableOps {
      * The TableDescription AWS returns. {@code phase}: "create" (status CREATING, no warm throughput yet),
      * "describe", or "delete" (status DELETING, without key schema and attribute definitions).
      */
-    static Map<String, Object> describe(Table t, String phase) {
-        Map<String, Object> d = new LinkedHashMap<>();
+    static TableDescription describe(Table t, String phase) {
+        TableDescription.Builder d = TableDescription.builder();
         boolean delete = phase.equals("delete");
         if (!delete) {
-            List<Map<String, Object>> defs = new ArrayList<>();
-            t.attributeDefinitions.forEach((n, type) -> defs.add(Map.of("AttributeName", n, "AttributeType", type)));
-            d.put("AttributeDefinitions", defs);
+            List<AttributeDefinition> defs = new ArrayList<>();
+            t.attributeDefinitions.forEach((n, type) -> defs.add(AttributeDefinition.builder().attributeName(n).attributeType(type).build()));
+            d.attributeDefinitions(defs).keySchema(keySchema(t.hash, t.range)).creationDateTime(Instant.ofEpochMilli(t.createdMillis));
         }
-        d.put("TableName", t.name);
-        if (!delete) d.put("KeySchema", keySchema(t.hash, t.range));
-        d.put("TableStatus", phase.equals("create") ? "CREATING" : delete ? "DELETING" : t.status);
-        if (!delete) d.put("CreationDateTime", Instant.ofEpochMilli(t.createdMillis));
-        d.put("ProvisionedThroughput", throughput(t.readCapacity, t.writeCapacity));
-        d.put("TableSizeBytes", t.sizeBytes.get());
-        d.put("ItemCount", t.itemCount());
-        d.put("TableArn", t.arn);
-        d.put("TableId", t.id);
+        d.tableName(t.name)
+                .tableStatus(phase.equals("create") ? "CREATING" : delete ? "DELETING" : t.status)
+                .provisionedThroughput(throughput(t.readCapacity, t.writeCapacity))
+                .tableSizeBytes(t.sizeBytes.get())
+                .itemCount(t.itemCount())
+                .tableArn(t.arn)
+                .tableId(t.id);
         if ("PAY_PER_REQUEST".equals(t.billingMode)) {
-            Map<String, Object> b = new LinkedHashMap<>();
-            b.put("BillingMode", "PAY_PER_REQUEST");
-            if (!phase.equals("create")) b.put("LastUpdateToPayPerRequestDateTime", Instant.ofEpochMilli(t.billingModeChangedMillis));
-            d.put("BillingModeSummary", b);
+            d.billingModeSummary(BillingModeSummary.builder().billingMode("PAY_PER_REQUEST")
+                    .lastUpdateToPayPerRequestDateTime(phase.equals("create") ? null : Instant.ofEpochMilli(t.billingModeChangedMillis)).build());
         }
-        List<Map<String, Object>> lsis = new ArrayList<>(), gsis = new ArrayList<>();
+        List<LocalSecondaryIndexDescription> lsis = new ArrayList<>();
+        List<GlobalSecondaryIndexDescription> gsis = new ArrayList<>();
         for (Table.Index idx : t.indexes.values()) {
-            Map<String, Object> i = new LinkedHashMap<>();
-            i.put("IndexName", idx.name);
-            i.put("KeySchema", keySchema(idx.hash, idx.range));
-            Map<String, Object> p = new LinkedHashMap<>();
-            p.put("ProjectionType", idx.projectionType);
-            if (!idx.nonKeyAttributes.isEmpty()) p.put("NonKeyAttributes", idx.nonKeyAttributes);
-            i.put("Projection", p);
-            if (idx.global) {
-                i.put("IndexStatus", idx.status);
-                i.put("ProvisionedThroughput", throughput(idx.readCapacity, idx.writeCapacity));
-            }
+            Projection projection = Projection.builder().projectionType(idx.projectionType)
+                    .nonKeyAttributes(idx.nonKeyAttributes.isEmpty() ? null : idx.nonKeyAttributes).build();
             long bytes = 0;
             for (Map<String, AttrValue> item : idx.entries.values()) bytes += Items.size(item);
-            i.put("IndexSizeBytes", bytes);
-            i.put("ItemCount", (long) idx.entries.size());
-            i.put("IndexArn", t.arn + "/index/" + idx.name);
-            if (idx.global && phase.equals("describe")) i.put("WarmThroughput", warm(t.billingMode, idx.readCapacity, idx.writeCapacity));
-            (idx.global ? gsis : lsis).add(i);
+            long count = idx.entries.size();
+            String arn = t.arn + "/index/" + idx.name;
+            if (idx.global) {
+                GlobalSecondaryIndexDescription.Builder g = GlobalSecondaryIndexDescription.builder().indexName(idx.name)
+                        .keySchema(keySchema(idx.hash, idx.range)).projection(projection).indexStatus(idx.status)
+                        .provisionedThroughput(throughput(idx.readCapacity, idx.writeCapacity))
+                        .indexSizeBytes(bytes).itemCount(count).indexArn(arn);
+                if (phase.equals("describe")) {
+                    long[] w = warm(t.billingMode, idx.readCapacity, idx.writeCapacity);
+                    g.warmThroughput(GlobalSecondaryIndexWarmThroughputDescription.builder().readUnitsPerSecond(w[0])
+                            .writeUnitsPerSecond(w[1]).status("ACTIVE").build());
+                }
+                gsis.add(g.build());
+            } else {
+                lsis.add(LocalSecondaryIndexDescription.builder().indexName(idx.name).keySchema(keySchema(idx.hash, idx.range))
+                        .projection(projection).indexSizeBytes(bytes).itemCount(count).indexArn(arn).build());
+            }
         }
-        if (!lsis.isEmpty()) d.put("LocalSecondaryIndexes", lsis);
-        if (!gsis.isEmpty()) d.put("GlobalSecondaryIndexes", gsis);
+        if (!lsis.isEmpty()) d.localSecondaryIndexes(lsis);
+        if (!gsis.isEmpty()) d.globalSecondaryIndexes(gsis);
         TableStream s = t.stream;
         if (s != null) {
-            if (s.enabled) d.put("StreamSpecification", Map.of("StreamEnabled", true, "StreamViewType", s.viewType));
-            d.put("LatestStreamLabel", s.label);
-            d.put("LatestStreamArn", s.arn);
+            if (s.enabled) d.streamSpecification(StreamSpecification.builder().streamEnabled(true).streamViewType(s.viewType).build());
+            d.latestStreamLabel(s.label).latestStreamArn(s.arn);
         }
         GlobalTables.describe(t, d);
-        if (t.sseDescription != null) d.put("SSEDescription", t.sseDescription);
-        if (t.restoredFrom != null) {
-            Map<String, Object> restore = new LinkedHashMap<>();
-            restore.put("SourceBackupArn", t.restoredFrom);
-            restore.put("SourceTableArn", t.restoredFromTable);
-            restore.put("RestoreDateTime", Instant.ofEpochMilli(t.createdMillis));
-            restore.put("RestoreInProgress", false);
-            d.put("RestoreSummary", restore);
+        d.sseDescription(t.sseDescription("ENABLED"));
+        Table.Restored restored = t.restored;
+        if (restored != null) {
+            d.restoreSummary(RestoreSummary.builder().sourceBackupArn(restored.backupArn()).sourceTableArn(restored.tableArn())
+                    .restoreDateTime(Instant.ofEpochMilli(restored.restoredMillis())).restoreInProgress(false).build());
         }
-        if (t.tableClass != null) d.put("TableClassSummary", Map.of("TableClass", t.tableClass));
-        d.put("DeletionProtectionEnabled", t.deletionProtection);
+        if (t.tableClass != null) d.tableClassSummary(TableClassSummary.builder().tableClass(t.tableClass).build());
+        d.deletionProtectionEnabled(t.deletionProtection);
         if (phase.equals("describe")) {
-            Map<String, Object> w = warm(t.billingMode, t.readCapacity, t.writeCapacity);
+            long[] w = warm(t.billingMode, t.readCapacity, t.writeCapacity);
             // Warm throughput asked for at creation raises the table's (never lowers it).
-            if (t.warmRead > 0) w.put("ReadUnitsPerSecond", Math.max(t.warmRead, (Long) w.get("ReadUnitsPerSecond")));
-            if (t.warmWrite > 0) w.put("WriteUnitsPerSecond", Math.max(t.warmWrite, (Long) w.get("WriteUnitsPerSecond")));
-            d.put("WarmThroughput", w);
+            d.warmThroughput(TableWarmThroughputDescription.builder().readUnitsPerSecond(Math.max(t.warmRead, w[0]))
+                    .writeUnitsPerSecond(Math.max(t.warmWrite, w[1])).status("ACTIVE").build());
         } else if (phase.equals("create") && (t.warmRead > 0 || t.warmWrite > 0)) {
             // CreateTable with WarmThroughput answers the values asked for, still UPDATING (recorded).
-            Map<String, Object> w = new LinkedHashMap<>();
-            w.put("ReadUnitsPerSecond", t.warmRead);
-            w.put("WriteUnitsPerSecond", t.warmWrite);
-            w.put("Status", "UPDATING");
-            d.put("WarmThroughput", w);
+            d.warmThroughput(TableWarmThroughputDescription.builder().readUnitsPerSecond(t.warmRead)
+                    .writeUnitsPerSecond(t.warmWrite).status("UPDATING").build());
         }
-        return d;
+        return d.build();
     }
 
-    static List<Map<String, Object>> keySchema(Table.KeyAttr hash, Table.KeyAttr range) {
-        List<Map<String, Object>> k = new ArrayList<>();
-        k.add(Map.of("AttributeName", hash.name(), "KeyType", "HASH"));
-        if (range != null) k.add(Map.of("AttributeName", range.name(), "KeyType", "RANGE"));
+    static List<KeySchemaElement> keySchema(Table.KeyAttr hash, Table.KeyAttr range) {
+        List<KeySchemaElement> k = new ArrayList<>(2);
+        k.add(KeySchemaElement.builder().attributeName(hash.name()).keyType("HASH").build());
+        if (range != null) k.add(KeySchemaElement.builder().attributeName(range.name()).keyType("RANGE").build());
         return k;
     }
 
-    private static Map<String, Object> throughput(long read, long write) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("NumberOfDecreasesToday", 0L);
-        p.put("ReadCapacityUnits", read);
-        p.put("WriteCapacityUnits", write);
-        return p;
+    private static ProvisionedThroughputDescription throughput(long read, long write) {
+        return ProvisionedThroughputDescription.builder().numberOfDecreasesToday(0L).readCapacityUnits(read).writeCapacityUnits(write).build();
     }
 
-    /** On-demand tables start with AWS's default warm throughput; provisioned ones with their capacity. */
-    private static Map<String, Object> warm(String billing, long read, long write) {
-        Map<String, Object> w = new LinkedHashMap<>();
+    /** On-demand tables start with AWS's default warm throughput; provisioned ones with their capacity: {read, write}. */
+    private static long[] warm(String billing, long read, long write) {
         boolean onDemand = "PAY_PER_REQUEST".equals(billing);
-        w.put("ReadUnitsPerSecond", onDemand ? 12000L : read);
-        w.put("WriteUnitsPerSecond", onDemand ? 4000L : write);
-        w.put("Status", "ACTIVE");
-        return w;
+        return new long[]{onDemand ? 12000L : read, onDemand ? 4000L : write};
     }
 
     static ServiceException notImplemented(String what) {

@@ -1,7 +1,6 @@
 package dev.polystack.services.dynamodb;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -66,14 +65,16 @@ final class TableStream {
         trim(now);
     }
 
+    /** Drops the records older than the 24-hour retention. */
     synchronized void trim(long now) {
         int drop = 0;
         while (drop < records.size() && records.get(drop).createdMillis < now - RETENTION_MILLIS) drop++;
         if (drop > 0) records.subList(0, drop).clear();
     }
 
-    /** Records with a sequence number at or after {@code from}, at most {@code limit}. */
-    synchronized List<Change> read(long from, int limit) {
+    /** Records with a sequence number at or after {@code from}, at most {@code limit}, within the retention at {@code now}. */
+    synchronized List<Change> read(long from, int limit, long now) {
+        trim(now); // a stream without new writes still loses its old records
         List<Change> out = new ArrayList<>();
         int lo = 0, hi = records.size();
         while (lo < hi) {
@@ -88,7 +89,9 @@ final class TableStream {
         return nextSequence;
     }
 
-    synchronized long trimHorizon() {
+    /** The oldest sequence number still retained at {@code now} (the next one when none is). */
+    synchronized long trimHorizon(long now) {
+        trim(now);
         return records.isEmpty() ? nextSequence : records.get(0).sequence;
     }
 
@@ -105,24 +108,5 @@ final class TableStream {
     /** Sequence numbers as AWS shows them: 21-digit decimal strings. */
     static String sequenceText(long sequence) {
         return String.format("%021d", sequence);
-    }
-
-    Map<String, Object> describe(String tableName, List<Map<String, Object>> keySchema) {
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("StreamArn", arn);
-        d.put("StreamLabel", label);
-        d.put("StreamStatus", enabled ? "ENABLED" : "DISABLED");
-        d.put("StreamViewType", viewType);
-        d.put("CreationRequestDateTime", java.time.Instant.ofEpochMilli(createdMillis));
-        d.put("TableName", tableName);
-        d.put("KeySchema", keySchema);
-        Map<String, Object> range = new LinkedHashMap<>();
-        range.put("StartingSequenceNumber", sequenceText(startingSequence));
-        if (!enabled) range.put("EndingSequenceNumber", sequenceText(Math.max(startingSequence, nextSequence() - 1)));
-        Map<String, Object> shard = new LinkedHashMap<>();
-        shard.put("ShardId", shardId);
-        shard.put("SequenceNumberRange", range);
-        d.put("Shards", List.of(shard));
-        return d;
     }
 }
