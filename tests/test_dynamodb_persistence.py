@@ -1,5 +1,5 @@
-"""PERSISTENCE=1 for DynamoDB: tables (settings, indexes, tags, TTL), items of every type, stream records and
-backups survive a clean restart and a kill -9 after a save."""
+"""PERSISTENCE=1 for DynamoDB: tables (settings, indexes, tags, TTL, KMS key, restore source), items of every type,
+stream records and backups survive a clean restart and a kill -9 after a save."""
 import requests
 
 PERSIST = {"PERSISTENCE": "1"}
@@ -21,7 +21,11 @@ def _populate(srv):
     ddb.put_item(TableName="persisted-table", Item={"pk": {"S": "a"}, "sk": {"N": "2"}})
     ddb.update_time_to_live(TableName="persisted-table", TimeToLiveSpecification={"Enabled": True, "AttributeName": "exp"})
     backup = ddb.create_backup(TableName="persisted-table", BackupName="backup-1")["BackupDetails"]["BackupArn"]
-    return {"item": item, "backup": backup}
+    restore = ddb.restore_table_from_backup(TargetTableName="restored-before", BackupArn=backup)["TableDescription"]["RestoreSummary"]
+    sse = ddb.create_table(TableName="persisted-sse", BillingMode="PAY_PER_REQUEST", SSESpecification={"Enabled": True},
+                           AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                           KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])["TableDescription"]["SSEDescription"]
+    return {"item": item, "backup": backup, "restore": restore, "sse": sse}
 
 
 def _verify(srv, made):
@@ -45,6 +49,10 @@ def _verify(srv, made):
     records = streams.get_records(ShardIterator=it)["Records"]
     seqs = [int(r["dynamodb"]["SequenceNumber"]) for r in records]
     assert len(records) == 3 and seqs == sorted(seqs)
+    # a restored table still names its source, and an encrypted table its KMS key
+    assert ddb.describe_table(TableName="restored-before")["Table"]["RestoreSummary"] == made["restore"]
+    assert ddb.describe_table(TableName="persisted-sse")["Table"]["SSEDescription"] == made["sse"]
+    assert made["sse"]["KMSMasterKeyArn"].startswith("arn:aws:kms:") and made["sse"]["Status"] == "ENABLED"
     restored = ddb.restore_table_from_backup(TargetTableName="restored-table", BackupArn=made["backup"])["TableDescription"]
     assert restored["RestoreSummary"]["SourceBackupArn"] == made["backup"]
     assert ddb.scan(TableName="restored-table")["Count"] == 2
