@@ -72,7 +72,7 @@ def test_restore_to_point_in_time(ddb):
     # By ARN and with an explicit time inside the window.
     by_arn = unique("pitr-arn")
     ddb.restore_table_to_point_in_time(SourceTableArn=source_arn, TargetTableName=by_arn,
-                                       RestoreDateTime=datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(seconds=1),
+                                       RestoreDateTime=datetime.datetime.now(datetime.timezone.utc),
                                        )
     assert ddb.describe_table(TableName=by_arn)["Table"]["RestoreSummary"]["SourceTableArn"] == source_arn
 

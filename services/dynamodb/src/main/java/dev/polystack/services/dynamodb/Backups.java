@@ -100,7 +100,8 @@ final class Backups {
         if (!latest) {
             long at = in.restoreDateTime().toEpochMilli(), now = engine.clock.getAsLong();
             long earliest = Math.max(s.createdMillis, now - 35L * 86400000);
-            if (at < earliest - 1000 || at > now) {
+            // Whole seconds: SDKs send this timestamp as epoch seconds, dropping the fraction.
+            if (at < earliest / 1000 * 1000 - 1000 || at > now) {
                 throw new ServiceException("InvalidRestoreTimeException", "RestoreDateTime must be between " + Instant.ofEpochMilli(earliest)
                         + " and " + Instant.ofEpochMilli(now));
             }
