@@ -3,10 +3,7 @@ expected answers are embedded here; dates become "datetime", ids "<id>", the nam
 field sets, values, error codes, texts and statuses must match exactly.
 
 Recorded scenarios not replayed here, and why:
-- test_service_role_lifecycle[<service>] (about 140): each needs AWS's own definition of that service's linked role
-  (its path, description, attached AWS policies), which Polystack does not carry for every service;
-- test_simulate_principle_policy[...]: AWS's answer carries statement positions (line, column), resource-specific
-  results and Organizations details that the policy engine does not compute;
+- test_simulate_principle_policy[...]: replayed in tests/test_iam_simulation.py;
 - test_service_specific_credential_* (9): replayed field by field in tests/test_iam_credentials.py;
 - test_put_role_policy_encoding / test_put_group_policy_encoding: the same encoding as the user case below.
 """
@@ -143,3 +140,135 @@ def test_service_linked_role_taken_and_deleted(iam):
     task = iam.delete_service_linked_role(RoleName="AWSServiceRoleForBatch")["DeletionTaskId"]
     assert task.startswith("task/aws-service-role/batch.amazonaws.com/AWSServiceRoleForBatch/")
     assert normalised(iam.get_service_linked_role_deletion_status(DeletionTaskId=task), {}) == {"Status": "SUCCEEDED"}
+
+
+# --- service-linked roles (test_service_role_lifecycle*, 142 recorded scenarios) ----------------------------------
+
+# service principal: (role name AWS gave, the AWS managed policy it attached), as recorded
+SERVICE_LINKED_ROLES = {
+    "accountdiscovery.ssm.amazonaws.com": ("AWSServiceRoleForAmazonSSM_AccountDiscovery", "AWSSystemsManagerAccountDiscoveryServicePolicy"),
+    "acm.amazonaws.com": ("AWSServiceRoleForCertificateManager", "CertificateManagerServiceRolePolicy"),
+    "appmesh.amazonaws.com": ("AWSServiceRoleForAppMesh", "AWSAppMeshServiceRolePolicy"),
+    "autoscaling-plans.amazonaws.com": ("AWSServiceRoleForAutoScalingPlans_EC2AutoScaling", "AWSAutoScalingPlansEC2AutoScalingPolicy"),
+    "autoscaling.amazonaws.com": ("AWSServiceRoleForAutoScaling", "AutoScalingServiceRolePolicy"),
+    "backup.amazonaws.com": ("AWSServiceRoleForBackup", "AWSBackupServiceLinkedRolePolicyForBackup"),
+    "batch.amazonaws.com": ("AWSServiceRoleForBatch", "BatchServiceRolePolicy"),
+    "cassandra.application-autoscaling.amazonaws.com": ("AWSServiceRoleForApplicationAutoScaling_CassandraTable", "AWSApplicationAutoscalingCassandraTablePolicy"),
+    "cks.kms.amazonaws.com": ("AWSServiceRoleForKeyManagementServiceCustomKeyStores", "AWSKeyManagementServiceCustomKeyStoresServiceRolePolicy"),
+    "cloudtrail.amazonaws.com": ("AWSServiceRoleForCloudTrail", "CloudTrailServiceRolePolicy"),
+    "codestar-notifications.amazonaws.com": ("AWSServiceRoleForCodeStarNotifications", "AWSCodeStarNotificationsServiceRolePolicy"),
+    "config.amazonaws.com": ("AWSServiceRoleForConfig", "AWSConfigServiceRolePolicy"),
+    "connect.amazonaws.com": ("AWSServiceRoleForAmazonConnect", "AmazonConnectServiceLinkedRolePolicy"),
+    "dms-fleet-advisor.amazonaws.com": ("AWSServiceRoleForDMSFleetAdvisor", "AWSDMSFleetAdvisorServiceRolePolicy"),
+    "dms.amazonaws.com": ("AWSServiceRoleForDMSServerless", "AWSDMSServerlessServiceRolePolicy"),
+    "docdb-elastic.amazonaws.com": ("AWSServiceRoleForDocDB-Elastic", "AmazonDocDB-ElasticServiceRolePolicy"),
+    "ec2-instance-connect.amazonaws.com": ("AWSServiceRoleForEc2InstanceConnect", "Ec2InstanceConnectEndpoint"),
+    "ec2.application-autoscaling.amazonaws.com": ("AWSServiceRoleForApplicationAutoScaling_EC2SpotFleetRequest", "AWSApplicationAutoscalingEC2SpotFleetRequestPolicy"),
+    "ecr.amazonaws.com": ("AWSServiceRoleForECRTemplate", "ECRTemplateServiceRolePolicy"),
+    "ecs.amazonaws.com": ("AWSServiceRoleForECS", "AmazonECSServiceRolePolicy"),
+    "eks-connector.amazonaws.com": ("AWSServiceRoleForAmazonEKSConnector", "AmazonEKSConnectorServiceRolePolicy"),
+    "eks-fargate.amazonaws.com": ("AWSServiceRoleForAmazonEKSForFargate", "AmazonEKSForFargateServiceRolePolicy"),
+    "eks-nodegroup.amazonaws.com": ("AWSServiceRoleForAmazonEKSNodegroup", "AWSServiceRoleForAmazonEKSNodegroup"),
+    "eks.amazonaws.com": ("AWSServiceRoleForAmazonEKS", "AmazonEKSServiceRolePolicy"),
+    "elasticache.amazonaws.com": ("AWSServiceRoleForElastiCache", "ElastiCacheServiceRolePolicy"),
+    "elasticbeanstalk.amazonaws.com": ("AWSServiceRoleForElasticBeanstalk", "AWSElasticBeanstalkServiceRolePolicy"),
+    "elasticfilesystem.amazonaws.com": ("AWSServiceRoleForAmazonElasticFileSystem", "AmazonElasticFileSystemServiceRolePolicy"),
+    "elasticloadbalancing.amazonaws.com": ("AWSServiceRoleForElasticLoadBalancing", "AWSElasticLoadBalancingServiceRolePolicy"),
+    "email.cognito-idp.amazonaws.com": ("AWSServiceRoleForAmazonCognitoIdpEmailService", "AmazonCognitoIdpEmailServiceRolePolicy"),
+    "emr-containers.amazonaws.com": ("AWSServiceRoleForAmazonEMRContainers", "AmazonEMRContainersServiceRolePolicy"),
+    "emrwal.amazonaws.com": ("AWSServiceRoleForEMRWAL", "EMRDescribeClusterPolicyForEMRWAL"),
+    "fis.amazonaws.com": ("AWSServiceRoleForFIS", "AmazonFISServiceRolePolicy"),
+    "grafana.amazonaws.com": ("AWSServiceRoleForAmazonGrafana", "AmazonGrafanaServiceLinkedRolePolicy"),
+    "imagebuilder.amazonaws.com": ("AWSServiceRoleForImageBuilder", "AWSServiceRoleForImageBuilder"),
+    "iotmanagedintegrations.amazonaws.com": ("AWSServiceRoleForIoTManagedIntegrations", "AWSIoTManagedIntegrationsRolePolicy"),
+    "kafka.amazonaws.com": ("AWSServiceRoleForKafka", "KafkaServiceRolePolicy"),
+    "kafkaconnect.amazonaws.com": ("AWSServiceRoleForKafkaConnect", "KafkaConnectServiceRolePolicy"),
+    "lakeformation.amazonaws.com": ("AWSServiceRoleForLakeFormationDataAccess", "LakeFormationDataAccessServiceRolePolicy"),
+    "lex.amazonaws.com": ("AWSServiceRoleForLexBots", "AmazonLexBotPolicy"),
+    "lexv2.amazonaws.com": ("AWSServiceRoleForLexV2Bots", "AmazonLexV2BotPolicy"),
+    "lightsail.amazonaws.com": ("AWSServiceRoleForLightsail", "LightsailExportAccess"),
+    "m2.amazonaws.com": ("AWSServiceRoleForAWSM2", "AWSM2ServicePolicy"),
+    "memorydb.amazonaws.com": ("AWSServiceRoleForMemoryDB", "MemoryDBServiceRolePolicy"),
+    "mq.amazonaws.com": ("AWSServiceRoleForAmazonMQ", "AmazonMQServiceRolePolicy"),
+    "mrk.kms.amazonaws.com": ("AWSServiceRoleForKeyManagementServiceMultiRegionKeys", "AWSKeyManagementServiceMultiRegionKeysServiceRolePolicy"),
+    "notifications.amazonaws.com": ("AWSServiceRoleForAwsUserNotifications", "AWSUserNotificationsServiceLinkedRolePolicy"),
+    "observability.aoss.amazonaws.com": ("AWSServiceRoleForAmazonOpenSearchServerless", "AmazonOpenSearchServerlessServiceRolePolicy"),
+    "opensearchservice.amazonaws.com": ("AWSServiceRoleForAmazonOpenSearchService", "AmazonOpenSearchServiceRolePolicy"),
+    "ops.apigateway.amazonaws.com": ("AWSServiceRoleForAPIGateway", "APIGatewayServiceRolePolicy"),
+    "ops.emr-serverless.amazonaws.com": ("AWSServiceRoleForAmazonEMRServerless", "AmazonEMRServerlessServiceRolePolicy"),
+    "opsdatasync.ssm.amazonaws.com": ("AWSServiceRoleForSystemsManagerOpsDataSync", "AWSSystemsManagerOpsDataSyncServiceRolePolicy"),
+    "opsinsights.ssm.amazonaws.com": ("AWSServiceRoleForAmazonSSM_OpsInsights", "AWSSSMOpsInsightsServiceRolePolicy"),
+    "pullthroughcache.ecr.amazonaws.com": ("AWSServiceRoleForECRPullThroughCache", "AWSECRPullThroughCache_ServiceRolePolicy"),
+    "ram.amazonaws.com": ("AWSServiceRoleForResourceAccessManager", "AWSResourceAccessManagerServiceRolePolicy"),
+    "rds.amazonaws.com": ("AWSServiceRoleForRDS", "AmazonRDSServiceRolePolicy"),
+    "redshift.amazonaws.com": ("AWSServiceRoleForRedshift", "AmazonRedshiftServiceLinkedRolePolicy"),
+    "replication.cassandra.amazonaws.com": ("AWSServiceRoleForKeyspacesReplication", "KeyspacesReplicationServiceRolePolicy"),
+    "replication.ecr.amazonaws.com": ("AWSServiceRoleForECRReplication", "ECRReplicationServiceRolePolicy"),
+    "repository.sync.codeconnections.amazonaws.com": ("AWSServiceRoleForGitSync", "AWSGitSyncServiceRolePolicy"),
+    "resource-explorer-2.amazonaws.com": ("AWSServiceRoleForResourceExplorer", "AWSResourceExplorerServiceRolePolicy"),
+    "rolesanywhere.amazonaws.com": ("AWSServiceRoleForRolesAnywhere", "AWSRolesAnywhereServicePolicy"),
+    "s3-outposts.amazonaws.com": ("AWSServiceRoleForS3OnOutposts", "AWSS3OnOutpostsServiceRolePolicy"),
+    "ses.amazonaws.com": ("AWSServiceRoleForAmazonSES", "AmazonSESServiceRolePolicy"),
+    "shield.amazonaws.com": ("AWSServiceRoleForAWSShield", "AWSShieldServiceRolePolicy"),
+    "ssm-incidents.amazonaws.com": ("AWSServiceRoleForIncidentManager", "AWSIncidentManagerServiceRolePolicy"),
+    "ssm-quicksetup.amazonaws.com": ("AWSServiceRoleForSSMQuickSetup", "SSMQuickSetupRolePolicy"),
+    "ssm.amazonaws.com": ("AWSServiceRoleForAmazonSSM", "AmazonSSMServiceRolePolicy"),
+    "sso.amazonaws.com": ("AWSServiceRoleForSSO", "AWSSSOServiceRolePolicy"),
+    "vpcorigin.cloudfront.amazonaws.com": ("AWSServiceRoleForCloudFrontVPCOrigin", "AWSCloudFrontVPCOriginServiceRolePolicy"),
+    "waf.amazonaws.com": ("AWSServiceRoleForWAFLogging", "WAFLoggingServiceRolePolicy"),
+    "wafv2.amazonaws.com": ("AWSServiceRoleForWAFV2Logging", "WAFV2LoggingServiceRolePolicy"),
+}
+CUSTOM_SUFFIX_ALLOWED = ['autoscaling.amazonaws.com', 'connect.amazonaws.com', 'lexv2.amazonaws.com']
+
+
+@pytest.fixture(scope="module")
+def iam_111(endpoint_url):
+    """IAM of account 111111111111 (the recordings' account, so ARNs compare as recorded; no other test uses it)."""
+    import boto3
+    return boto3.client("iam", endpoint_url=endpoint_url, region_name="us-east-1",
+                        aws_access_key_id="111111111111", aws_secret_access_key="test")
+
+
+def linked_role(iam, **kwargs):
+    """CreateServiceLinkedRole, or the role an earlier run against the same server left (named by AWS's refusal)."""
+    try:
+        return iam.create_service_linked_role(**kwargs)["Role"]["RoleName"]
+    except ClientError as e:
+        assert e.response["Error"]["Code"] == "InvalidInput" and "has been taken" in e.response["Error"]["Message"]
+        return e.response["Error"]["Message"].split()[3]
+
+
+def assert_linked_role_as_recorded(iam, service, name, policy):
+    role = iam.get_role(RoleName=name)
+    assert normalised(role, {}) == {"Role": {
+        "Arn": f"arn:aws:iam::111111111111:role/aws-service-role/{service}/{name}",
+        "AssumeRolePolicyDocument": {"Statement": [{"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": {"Service": service}}],
+                                     "Version": "2012-10-17"},
+        "CreateDate": "datetime", "MaxSessionDuration": 3600, "Path": f"/aws-service-role/{service}/", "RoleId": "<id>",
+        "RoleLastUsed": {}, "RoleName": name}}
+    assert normalised(iam.list_role_policies(RoleName=name), {}) == {"IsTruncated": False, "PolicyNames": []}
+    assert normalised(iam.list_attached_role_policies(RoleName=name), {}) == {"IsTruncated": False, "AttachedPolicies": [
+        {"PolicyArn": f"arn:aws:iam::aws:policy/aws-service-role/{policy}", "PolicyName": policy}]}
+
+
+@pytest.mark.parametrize("service", sorted(SERVICE_LINKED_ROLES))
+def test_service_role_lifecycle(iam_111, service):
+    role_name, policy = SERVICE_LINKED_ROLES[service]
+    assert linked_role(iam_111, AWSServiceName=service) == role_name
+    assert_linked_role_as_recorded(iam_111, service, role_name, policy)
+
+
+@pytest.mark.parametrize("service", CUSTOM_SUFFIX_ALLOWED)
+def test_service_role_lifecycle_custom_suffix(iam_111, service):
+    suffix = unique("sfx").replace("-", "")[:12]
+    name = iam_111.create_service_linked_role(AWSServiceName=service, CustomSuffix=suffix)["Role"]["RoleName"]
+    role_name, policy = SERVICE_LINKED_ROLES[service]
+    assert name == f"{role_name}_{suffix}"
+    assert_linked_role_as_recorded(iam_111, service, name, policy)
+    iam_111.delete_service_linked_role(RoleName=name)
+
+
+@pytest.mark.parametrize("service", sorted(set(SERVICE_LINKED_ROLES) - set(CUSTOM_SUFFIX_ALLOWED)))
+def test_service_role_lifecycle_custom_suffix_not_allowed(iam_111, service):
+    assert error(iam_111.create_service_linked_role, AWSServiceName=service, CustomSuffix="testsuffix") == (
+        400, "InvalidInput", f"Custom suffix is not allowed for {service}", "Sender")

@@ -29,11 +29,11 @@ public final class IamAccount {
     static final Pattern POLICY_ARN = Pattern.compile("arn:[^:]+:iam::(aws|\\d{12}):policy(/.*)?/([^/]+)");
 
     /** The role names AWS gives service-linked roles, per service principal (others: AWSServiceRoleFor + the name). */
-    private static final java.util.Properties SERVICE_LINKED_NAMES = new java.util.Properties();
+    private static final java.util.Properties SERVICE_LINKED_ROLES = new java.util.Properties();
 
     static {
         try (var in = IamAccount.class.getResourceAsStream("/service-linked-roles.properties")) {
-            if (in != null) SERVICE_LINKED_NAMES.load(in);
+            if (in != null) SERVICE_LINKED_ROLES.load(in);
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
@@ -272,25 +272,40 @@ public final class IamAccount {
         r.trust = trust;
     }
 
-    public Role createServiceLinkedRole(String service, String description, String suffix, long now) {
+    /**
+     * CreateServiceLinkedRole as AWS answers it: for a service in {@code service-linked-roles.properties} (the names,
+     * attached policies and suffix rules AWS answered), AWS's role name and its AWS managed policy; for another
+     * service, {@code AWSServiceRoleFor} and the service's name in camel case, with no policy. The trust policy names
+     * the service; the path is {@code /aws-service-role/<service>/}.
+     */
+    public Role createServiceLinkedRole(String service, String description, String suffix, String partition, long now) {
         if (service == null || !service.endsWith(".amazonaws.com")) {
             throw IamErrors.invalidInput("Invalid Service Name: " + service);
         }
-        String prefix = service.substring(0, service.length() - ".amazonaws.com".length());
-        StringBuilder camel = new StringBuilder();
-        for (String part : prefix.split("[.-]")) {
-            if (!part.isEmpty()) camel.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+        String[] known = SERVICE_LINKED_ROLES.getProperty(service, "").split(",");
+        boolean listed = !known[0].isEmpty();
+        if (suffix != null && listed && !(known.length > 2 && known[2].equals("custom-suffix"))) {
+            throw IamErrors.invalidInput("Custom suffix is not allowed for " + service);
         }
-        String known = SERVICE_LINKED_NAMES.getProperty(service);
-        String name = (known != null ? known : "AWSServiceRoleFor" + camel) + (suffix == null ? "" : "_" + suffix);
-        String trust = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":[\"" + service
-                + "\"]},\"Action\":[\"sts:AssumeRole\"]}]}";
+        String name = (listed ? known[0] : "AWSServiceRoleFor" + camelCase(service)) + (suffix == null ? "" : "_" + suffix);
+        String trust = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Action\":\"sts:AssumeRole\",\"Effect\":\"Allow\","
+                + "\"Principal\":{\"Service\":\"" + service + "\"}}]}";
         if (state.roles.containsKey(name)) {
             throw IamErrors.invalidInput("Service role name " + name + " has been taken in this account, please try a different suffix.");
         }
         Role r = createRole(name, "/aws-service-role/" + service + "/", trust, description, null, null, null, now);
         r.serviceLinked = true;
+        if (listed && known.length > 1) r.attached.add("arn:" + partition + ":iam::aws:policy/aws-service-role/" + known[1]);
         return r;
+    }
+
+    /** {@code ops.apigateway.amazonaws.com} → {@code OpsApigateway}. */
+    private static String camelCase(String service) {
+        StringBuilder camel = new StringBuilder();
+        for (String part : service.substring(0, service.length() - ".amazonaws.com".length()).split("[.-]")) {
+            if (!part.isEmpty()) camel.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+        }
+        return camel.toString();
     }
 
     // ---------------------------------------------------------------- managed policies

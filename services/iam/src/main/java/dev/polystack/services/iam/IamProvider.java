@@ -239,7 +239,7 @@ public final class IamProvider extends IamExtras implements ServiceProvider, Per
     @Override
     public CreateServiceLinkedRoleResponse createServiceLinkedRole(RequestContext ctx, CreateServiceLinkedRoleRequest in) {
         return locked(ctx, a -> CreateServiceLinkedRoleResponse.builder().role(role(a.createServiceLinkedRole(in.awsServiceName(),
-                in.description(), in.customSuffix(), now()), RoleForm.CREATE)).build());
+                in.description(), in.customSuffix(), ctx.partition(), now()), RoleForm.CREATE)).build());
     }
 
     @Override
