@@ -590,7 +590,8 @@ public final class IamAccount {
         for (String policyArn : p.attached) {
             ManagedPolicy m = state.policies.get(policyArn);
             String doc = m != null ? m.document() : awsManaged(policyArn);
-            if (doc != null) out.add(new PolicyEvaluator.Source(policyArn, "IAM Policy", doc));
+            // the simulator names a policy by its name (AWS's examples), for managed policies as for inline ones
+            if (doc != null) out.add(new PolicyEvaluator.Source(policyName(policyArn), "IAM Policy", doc));
         }
     }
 

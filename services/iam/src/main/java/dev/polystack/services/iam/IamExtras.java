@@ -621,13 +621,14 @@ abstract class IamExtras extends IamCredentials {
             if (policies == null) throw IamErrors.noSuchEntity("PolicySourceArn " + source + " does not exist.");
             policies = new ArrayList<>(policies);
             policies.addAll(inputPolicies(in.policyInputList()));
-            return simulate(policies, in.contextEntries(), in.resourceArns(), in.actionNames(), in.maxItems(), in.marker());
+            return simulate(policies, in.contextEntries(), in.resourceArns(), in.actionNames(), in.maxItems(), in.marker(), true);
         });
     }
 
     @Override
     public SimulatePolicyResponse simulateCustomPolicy(RequestContext ctx, SimulateCustomPolicyRequest in) {
-        return simulate(inputPolicies(in.policyInputList()), in.contextEntries(), in.resourceArns(), in.actionNames(), in.maxItems(), in.marker());
+        return simulate(inputPolicies(in.policyInputList()), in.contextEntries(), in.resourceArns(), in.actionNames(), in.maxItems(),
+                in.marker(), false);
     }
 
     private static List<PolicyEvaluator.Source> inputPolicies(List<String> documents) {
@@ -640,24 +641,43 @@ abstract class IamExtras extends IamCredentials {
         return out;
     }
 
+    /**
+     * The policy simulator's answer, as AWS shapes it: per action and resource the decision, the statements behind it
+     * with their positions, the condition keys the policies named but the request did not supply, an empty
+     * EvalDecisionDetails; a principal's simulation adds Organizations' verdict (no SCPs here: allowed); given
+     * ResourceArns, each result repeats itself per resource in ResourceSpecificResults.
+     */
     private static SimulatePolicyResponse simulate(List<PolicyEvaluator.Source> policies, List<ContextEntry> entries,
-                                                   List<String> resourceArns, List<String> actions, Integer maxItems, String marker) {
+                                                   List<String> resourceArns, List<String> actions, Integer maxItems, String marker,
+                                                   boolean principal) {
         Map<String, List<String>> context = new LinkedHashMap<>();
         for (ContextEntry e : orEmpty(entries)) context.put(String.valueOf(e.contextKeyName()), orEmpty(e.contextKeyValues()));
-        List<String> resources = orEmpty(resourceArns).isEmpty() ? List.of("*") : resourceArns;
+        boolean named = !orEmpty(resourceArns).isEmpty();
+        List<String> resources = named ? resourceArns : List.of("*");
         List<EvaluationResult> results = new ArrayList<>();
         for (String action : orEmpty(actions)) {
             for (String resource : resources) {
                 PolicyEvaluator.Result r = PolicyEvaluator.evaluate(policies, action, resource, context);
-                List<Statement> matched = new ArrayList<>();
-                for (PolicyEvaluator.Source s : r.matched()) {
-                    matched.add(Statement.builder().sourcePolicyId(s.id()).sourcePolicyType(s.type()).build());
+                List<Statement> matched = r.statements().stream().map(IamExtras::statement).toList();
+                EvaluationResult.Builder result = EvaluationResult.builder().evalActionName(action).evalResourceName(resource)
+                        .evalDecision(r.awsName()).matchedStatements(matched).missingContextValues(r.missingContextKeys())
+                        .evalDecisionDetails(Map.of());
+                if (principal) result.organizationsDecisionDetail(OrganizationsDecisionDetail.builder().allowedByOrganizations(true).build());
+                if (named) {
+                    result.resourceSpecificResults(List.of(ResourceSpecificResult.builder().evalResourceName(resource)
+                            .evalResourceDecision(r.awsName()).matchedStatements(matched).missingContextValues(r.missingContextKeys()).build()));
                 }
-                results.add(EvaluationResult.builder().evalActionName(action).evalResourceName(resource).evalDecision(r.awsName())
-                        .matchedStatements(matched).missingContextValues(List.of()).build());
+                results.add(result.build());
             }
         }
         Page<EvaluationResult> page = page(maxItems, marker, results, x -> x);
         return SimulatePolicyResponse.builder().evaluationResults(page.items()).isTruncated(page.truncated()).marker(page.marker()).build();
+    }
+
+    private static Statement statement(PolicyEvaluator.Matched m) {
+        int[] at = m.position();
+        return Statement.builder().sourcePolicyId(m.source().id()).sourcePolicyType(m.source().type())
+                .startPosition(Position.builder().line(at[0]).column(at[1]).build())
+                .endPosition(Position.builder().line(at[2]).column(at[3]).build()).build();
     }
 }

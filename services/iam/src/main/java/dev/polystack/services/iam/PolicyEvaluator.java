@@ -29,13 +29,38 @@ public final class PolicyEvaluator {
 
     public enum Decision { ALLOWED, EXPLICIT_DENY, IMPLICIT_DENY }
 
-    public record Result(Decision decision, List<Source> matched) {
+    /**
+     * The outcome: the decision, the statements behind it (the Deny statements that matched for an explicit deny, else
+     * the Allow statements that matched), and the condition keys those statements' conditions named that the context
+     * did not supply (what the policy simulator reports as MissingContextValues).
+     */
+    public record Result(Decision decision, List<Matched> statements, List<String> missingContextKeys) {
         public String awsName() {
             return switch (decision) {
                 case ALLOWED -> "allowed";
                 case EXPLICIT_DENY -> "explicitDeny";
                 case IMPLICIT_DENY -> "implicitDeny";
             };
+        }
+
+        /** The policies behind the decision, each once. */
+        public List<Source> matched() {
+            List<Source> out = new ArrayList<>();
+            for (Matched m : statements) if (!out.contains(m.source())) out.add(m.source());
+            return out;
+        }
+    }
+
+    /** A statement that matched: its policy, and its place in the policy's {@code Statement} (0-based). */
+    public record Matched(Source source, int index) {
+        /**
+         * Where the statement stands in its document as the policy simulator reports it: {start line, start column,
+         * end line, end column}, lines 1-based, columns one past the statement's opening brace and one past its
+         * closing brace (AWS's answers: {@code {"Version": "2012-10-17", "Statement": {...}}} gives 41 and 113).
+         */
+        public int[] position() {
+            int[][] spans = statementSpans(source.document());
+            return index < spans.length ? spans[index] : new int[]{1, 1, 1, 1};
         }
     }
 
@@ -61,8 +86,9 @@ public final class PolicyEvaluator {
     }
 
     public static Result evaluate(List<Source> policies, String action, String resource, Map<String, List<String>> context) {
-        List<Source> allows = new ArrayList<>();
-        List<Source> denies = new ArrayList<>();
+        List<Matched> allows = new ArrayList<>();
+        List<Matched> denies = new ArrayList<>();
+        java.util.Set<String> missing = new java.util.LinkedHashSet<>();
         for (Source source : policies) {
             JsonNode root;
             try {
@@ -70,28 +96,78 @@ public final class PolicyEvaluator {
             } catch (Exception e) {
                 continue;
             }
-            for (JsonNode st : list(root.get("Statement"))) {
-                if (!applies(st, action, resource, context)) continue;
-                if ("Deny".equals(st.path("Effect").asText())) {
-                    if (!denies.contains(source)) denies.add(source);
-                } else if ("Allow".equals(st.path("Effect").asText())) {
-                    if (!allows.contains(source)) allows.add(source);
-                }
+            List<JsonNode> statements = list(root.get("Statement"));
+            for (int i = 0; i < statements.size(); i++) {
+                JsonNode st = statements.get(i);
+                if (!targets(st, action, resource)) continue;
+                JsonNode condition = st.get("Condition");
+                if (condition != null) missingKeys(condition, context, missing);
+                if (condition != null && !conditionsHold(condition, context)) continue;
+                Matched m = new Matched(source, i);
+                if ("Deny".equals(st.path("Effect").asText())) denies.add(m);
+                else if ("Allow".equals(st.path("Effect").asText())) allows.add(m);
             }
         }
-        if (!denies.isEmpty()) return new Result(Decision.EXPLICIT_DENY, denies);
-        if (!allows.isEmpty()) return new Result(Decision.ALLOWED, allows);
-        return new Result(Decision.IMPLICIT_DENY, List.of());
+        List<String> missingKeys = List.copyOf(missing);
+        if (!denies.isEmpty()) return new Result(Decision.EXPLICIT_DENY, denies, missingKeys);
+        if (!allows.isEmpty()) return new Result(Decision.ALLOWED, allows, missingKeys);
+        return new Result(Decision.IMPLICIT_DENY, List.of(), missingKeys);
     }
 
-    private static boolean applies(JsonNode st, String action, String resource, Map<String, List<String>> context) {
+    /** Whether a statement's Action/NotAction and Resource/NotResource cover the request (conditions aside). */
+    private static boolean targets(JsonNode st, String action, String resource) {
         if (st.has("Action") && !anyMatches(st.get("Action"), action, true)) return false;
         if (st.has("NotAction") && anyMatches(st.get("NotAction"), action, true)) return false;
         if (!st.has("Action") && !st.has("NotAction")) return false;
         if (st.has("Resource") && !anyMatches(st.get("Resource"), resource, false)) return false;
-        if (st.has("NotResource") && anyMatches(st.get("NotResource"), resource, false)) return false;
-        JsonNode condition = st.get("Condition");
-        return condition == null || conditionsHold(condition, context);
+        return !st.has("NotResource") || !anyMatches(st.get("NotResource"), resource, false);
+    }
+
+    /** The condition keys a condition block names that the context has no value for. */
+    private static void missingKeys(JsonNode condition, Map<String, List<String>> context, java.util.Set<String> missing) {
+        condition.fields().forEachRemaining(op -> op.getValue().fieldNames().forEachRemaining(key -> {
+            List<String> values = lookup(context, key);
+            if (values == null || values.isEmpty()) missing.add(key);
+        }));
+    }
+
+    /**
+     * Each statement's span in the document, in the order of {@code Statement} (one object or an array of them):
+     * {start line, start column, end line, end column} as {@link Matched#position()} reports them. Jackson's
+     * locations are 1-based, so one past a brace is its column plus one.
+     */
+    static int[][] statementSpans(String document) {
+        List<int[]> spans = new ArrayList<>();
+        try (com.fasterxml.jackson.core.JsonParser p = JSON.getFactory().createParser(document)) {
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) return new int[0][];
+            while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                com.fasterxml.jackson.core.JsonToken value = p.nextToken();
+                if (!"Statement".equals(field)) {
+                    p.skipChildren();
+                    continue;
+                }
+                if (value == com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                    spans.add(span(p));
+                } else if (value == com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
+                    while (p.nextToken() != com.fasterxml.jackson.core.JsonToken.END_ARRAY) {
+                        if (p.currentToken() == com.fasterxml.jackson.core.JsonToken.START_OBJECT) spans.add(span(p));
+                        else p.skipChildren();
+                    }
+                }
+            }
+        } catch (java.io.IOException e) {
+            // a document that does not parse has no statements to point at
+        }
+        return spans.toArray(new int[0][]);
+    }
+
+    /** The span of the object the parser stands at the start of; leaves the parser at its end. */
+    private static int[] span(com.fasterxml.jackson.core.JsonParser p) throws java.io.IOException {
+        var start = p.currentTokenLocation();
+        p.skipChildren();
+        var end = p.currentTokenLocation();
+        return new int[]{start.getLineNr(), start.getColumnNr() + 1, end.getLineNr(), end.getColumnNr() + 1};
     }
 
     private static boolean anyMatches(JsonNode patterns, String value, boolean ignoreCase) {

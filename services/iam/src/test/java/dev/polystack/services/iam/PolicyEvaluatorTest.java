@@ -61,4 +61,18 @@ class PolicyEvaluatorTest {
         assertEquals(ALLOWED, decide(notEquals, "x:Y", "*", Map.of("aws:PrincipalTag/team", List.of("blue"))));
         assertEquals(IMPLICIT_DENY, decide(notEquals, "x:Y", "*", Map.of("aws:PrincipalTag/team", List.of("red"))));
     }
+
+    /** The two positions AWS is known to answer: the recorded simulation and AWS's CLI example. */
+    @Test
+    void statementPositionsAsAwsReportsThem() {
+        String recorded = "{\"Version\": \"2012-10-17\", \"Statement\": {\"Sid\": \"\", \"Effect\": \"Allow\", \"Action\": \"s3:PutObject\", \"Resource\": \"*\"}}";
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[]{1, 41, 1, 113}, PolicyEvaluator.statementSpans(recorded)[0]);
+        String cliExample = "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"dynamodb:*\",\"Resource\":\"*\","
+                + "\"Condition\":{\"DateGreaterThan\":{\"aws:CurrentTime\":\"2018-08-16T12:00:00Z\"}}}}";
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[]{1, 38, 1, 167}, PolicyEvaluator.statementSpans(cliExample)[0]);
+        String lines = "{\n  \"Statement\": [\n    {\"Effect\": \"Deny\", \"Action\": \"*\", \"Resource\": \"*\"},\n    {\"Effect\": \"Allow\"}\n  ]\n}";
+        int[][] spans = PolicyEvaluator.statementSpans(lines);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[]{3, 6, 3, 55}, spans[0]);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[]{4, 6, 4, 24}, spans[1]);
+    }
 }
