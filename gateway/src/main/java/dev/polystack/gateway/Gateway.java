@@ -71,7 +71,7 @@ public final class Gateway {
             memory.outOfMemory(raw.method() + " " + raw.path(), e);
             response = FallbackErrors.render(request, service, memory.refusal(), requestId);
         }
-        if (service == null || !servesOwnCors(service, request)) cors.decorate(request, response);
+        if (service == null || !servesOwnCors(service, request, router)) cors.decorate(request, response);
         if ("s3".equals(service)) {
             // S3 names itself and identifies requests with x-amz-request-id / x-amz-id-2 only
             if (response.header("Server") == null) response.header("Server", "AmazonS3");
@@ -125,11 +125,12 @@ public final class Gateway {
      * Whether the service answers CORS itself instead of LocalStack's gateway-wide rules: S3 (bucket CORS rules) and
      * requests to deployed API Gateway APIs (their OPTIONS methods and CORS configuration), as on AWS.
      */
-    private static boolean servesOwnCors(String service, HttpRequestData request) {
+    private static boolean servesOwnCors(String service, HttpRequestData request, ServiceRouter router) {
         if (service.equals("s3")) return true;
         if (!service.equals("apigateway")) return false;
         String host = request.header("Host");
-        return host != null && host.contains(".execute-api.") || request.path().contains("/_user_request_");
+        return host != null && host.contains(".execute-api.") || request.path().contains("/_user_request_")
+                || router.claimedHosts().isClaimed(host);
     }
 
     private HttpResponseData serve(Route route, String requestId) {
@@ -138,7 +139,7 @@ public final class Gateway {
             return FallbackErrors.render(request, null, GatewayErrors.unknownService(route.unknownName()), requestId);
         }
         String service = route.service();
-        boolean ownCors = servesOwnCors(service, request);
+        boolean ownCors = servesOwnCors(service, request, router);
         if (!ownCors) {
             if (Cors.isPreflight(request)) return cors.preflight(request);
             if (cors.refuses(request)) return cors.forbidden();

@@ -13,6 +13,7 @@ import dev.polystack.gateway.platform.InfoEndpoint;
 import dev.polystack.gateway.platform.InitEndpoint;
 import dev.polystack.gateway.platform.InitHooks;
 import dev.polystack.gateway.platform.InternalRoutes;
+import dev.polystack.gateway.routing.ClaimedHosts;
 import dev.polystack.gateway.platform.PlatformRoute;
 import dev.polystack.gateway.routing.ServiceRouter;
 import dev.polystack.gateway.state.SnapshotManager;
@@ -52,7 +53,9 @@ public final class Polystack {
         this.registry = new ProviderRegistry(config, factories);
         ServiceDispatcher dispatcher = new ServiceDispatcher(catalog, registry);
         if (config.flag("ENFORCE_IAM")) dispatcher.enforceIam(new dev.polystack.gateway.dispatch.IamEnforcement(registry, dispatcher));
+        ClaimedHosts claimedHosts = new ClaimedHosts();
         this.environment = new GatewayEnvironment(config, dispatcher, SnapshotManager.dataDirectory(config));
+        environment.claimHostsWith(claimedHosts);
         registry.environment(environment);
         SnapshotManager snapshots = new SnapshotManager(config);
         environment.onStateChanged(snapshots::changedInBackground);
@@ -76,7 +79,7 @@ public final class Polystack {
                 new InfoEndpoint(config.flag("PERSISTENCE")),
                 new InitEndpoint(initHooks),
                 new InternalRoutes(registry, extraRoutes));
-        Gateway gateway = new Gateway(new ServiceRouter(catalog), dispatcher, platform, new Cors(config), hooks);
+        Gateway gateway = new Gateway(new ServiceRouter(catalog, claimedHosts), dispatcher, platform, new Cors(config), hooks);
         this.server = new GatewayServer(addresses, gateway::handle, tlsCertificate(config), gateway::acceptWebSocket);
     }
 

@@ -37,6 +37,13 @@ public interface ProviderEnvironment {
     Path dataDirectory(String service);
 
     /**
+     * Routes every request whose {@code Host} header names {@code host} (any case, any port) to {@code service}, ahead
+     * of the usual routing: API Gateway's custom domain names. {@code service} null releases the claim.
+     */
+    default void claimHost(String host, String service) {
+    }
+
+    /**
      * Tells persistence that {@code service}'s state changed outside a request (a timer, a retry queued by a
      * background delivery), so that {@code PERSISTENCE=1} saves it as it saves state a request changed.
      */

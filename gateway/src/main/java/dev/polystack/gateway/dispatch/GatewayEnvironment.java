@@ -27,6 +27,7 @@ public final class GatewayEnvironment implements ProviderEnvironment, AutoClosea
     private volatile ScheduledThreadPoolExecutor scheduler;
     private volatile Path temporaryRoot;
     private volatile java.util.function.Consumer<String> stateListener = service -> { };
+    private volatile dev.polystack.gateway.routing.ClaimedHosts claimedHosts = new dev.polystack.gateway.routing.ClaimedHosts();
 
     /** @param persistentRoot where service files live with PERSISTENCE=1 (null: always temporary) */
     public GatewayEnvironment(Config config, ServiceDispatcher dispatcher, Path persistentRoot) {
@@ -75,6 +76,16 @@ public final class GatewayEnvironment implements ProviderEnvironment, AutoClosea
     @Override
     public void stateChanged(String service) {
         stateListener.accept(service);
+    }
+
+    /** Where {@link #claimHost} records claims: the router's. */
+    public void claimHostsWith(dev.polystack.gateway.routing.ClaimedHosts hosts) {
+        this.claimedHosts = hosts;
+    }
+
+    @Override
+    public void claimHost(String host, String service) {
+        claimedHosts.claim(host, service);
     }
 
     @Override

@@ -13,11 +13,22 @@ import java.util.List;
 public final class ServiceRouter {
     private final ServiceCatalog catalog;
     private final List<RouteRule> rules;
+    private final ClaimedHosts claimedHosts;
 
     public ServiceRouter(ServiceCatalog catalog) {
+        this(catalog, new ClaimedHosts());
+    }
+
+    /** @param claimedHosts host names providers claimed (custom domains): asked before every other rule */
+    public ServiceRouter(ServiceCatalog catalog, ClaimedHosts claimedHosts) {
         this.catalog = catalog;
+        this.claimedHosts = claimedHosts;
         List<RouteRule> specific = List.of(new TargetPrefixRule(), new HostRule(), new PathPrefixRule(), new ActionRule());
-        this.rules = concat(new CredentialScopeRule(specific), specific);
+        this.rules = concat(claimedHosts, concat(new CredentialScopeRule(specific), specific));
+    }
+
+    public ClaimedHosts claimedHosts() {
+        return claimedHosts;
     }
 
     public Route route(HttpRequestData request) {

@@ -66,6 +66,20 @@ class RoutingTest {
     }
 
     @Test
+    void aClaimedHostGoesToItsServiceAheadOfEveryOtherRuleUntilReleased() {
+        ClaimedHosts claims = new ClaimedHosts();
+        ServiceRouter router = new ServiceRouter(CATALOG, claims);
+        HttpRequestData request = req("GET", "/v1/pets", null, "Host", "API.Example.com:4566");
+        assertEquals("s3", router.route(request).service(), "unclaimed: S3, the last resort");
+        claims.claim("api.example.com", "apigateway");
+        assertEquals("apigateway", router.route(request).service());
+        assertTrue(claims.isClaimed("api.example.COM:443"));
+        claims.claim("api.example.com", null);
+        assertEquals("s3", router.route(request).service());
+        assertFalse(claims.isClaimed("api.example.com"));
+    }
+
+    @Test
     void routeRegionIsTheScopesElseTheHosts() {
         ServiceRouter router = new ServiceRouter(CATALOG);
         HttpRequestData unsigned = req("POST", "/", "Action=ListQueues&Version=2012-11-05",

@@ -35,10 +35,23 @@ public final class ApiGatewayProvider implements ApiGatewayApi, ServiceProvider,
     private final AccountRegionStore<ApiGatewayState> store = new AccountRegionStore<>(ApiGatewayState::new);
 
     private final Supplier<ApiGatewayV2Provider> httpApis;
+    private final CustomDomains customDomains;
+    private final DomainNameOps domainNames;
 
-    public ApiGatewayProvider(ProviderEnvironment env, Supplier<ApiGatewayV2Provider> httpApis) {
+    public ApiGatewayProvider(ProviderEnvironment env, Supplier<ApiGatewayV2Provider> httpApis, CustomDomains customDomains) {
         this.env = env;
         this.httpApis = httpApis;
+        this.customDomains = customDomains;
+        this.domainNames = new DomainNameOps(customDomains, this::restApiStages);
+    }
+
+    /** The stages of one of the caller's REST APIs, or null when it has no such API (what a mapping may target). */
+    java.util.Set<String> restApiStages(RequestContext context, String apiId) {
+        RestApi api = store.get(context).restApis.get(apiId);
+        if (api == null) return null;
+        synchronized (api) {
+            return java.util.Set.copyOf(api.stages.keySet());
+        }
     }
 
     @Override
@@ -451,11 +464,68 @@ public final class ApiGatewayProvider implements ApiGatewayApi, ServiceProvider,
         return typed(ExportResponse.SHAPE, OpenApiExport.getExport(store.get(context), request));
     }
 
-    /** Requests to a deployed API (by host or by the {@code _user_request_} path) are served here, unparsed. */
+    // ---- custom domain names and base path mappings (shared with v2: see CustomDomains) ----
+
+    @Override
+    public DomainName createDomainName(RequestContext context, CreateDomainNameRequest request) {
+        return domainNames.create(context, request);
+    }
+
+    @Override
+    public DomainName getDomainName(RequestContext context, GetDomainNameRequest request) {
+        return domainNames.get(context, request.domainName());
+    }
+
+    @Override
+    public DomainNames getDomainNames(RequestContext context, GetDomainNamesRequest request) {
+        return domainNames.list(context, request.position(), request.limit());
+    }
+
+    @Override
+    public DomainName updateDomainName(RequestContext context, UpdateDomainNameRequest request) {
+        return domainNames.update(context, request);
+    }
+
+    @Override
+    public void deleteDomainName(RequestContext context, DeleteDomainNameRequest request) {
+        domainNames.delete(context, request.domainName());
+    }
+
+    @Override
+    public BasePathMapping createBasePathMapping(RequestContext context, CreateBasePathMappingRequest request) {
+        return domainNames.createMapping(context, request);
+    }
+
+    @Override
+    public BasePathMapping getBasePathMapping(RequestContext context, GetBasePathMappingRequest request) {
+        return domainNames.getMapping(context, request.domainName(), request.basePath());
+    }
+
+    @Override
+    public BasePathMappings getBasePathMappings(RequestContext context, GetBasePathMappingsRequest request) {
+        return domainNames.listMappings(context, request.domainName(), request.position(), request.limit());
+    }
+
+    @Override
+    public BasePathMapping updateBasePathMapping(RequestContext context, UpdateBasePathMappingRequest request) {
+        return domainNames.updateMapping(context, request);
+    }
+
+    @Override
+    public void deleteBasePathMapping(RequestContext context, DeleteBasePathMappingRequest request) {
+        domainNames.deleteMapping(context, request.domainName(), request.basePath());
+    }
+
+    /**
+     * Requests to a deployed API (by host, by the {@code _user_request_} path, or by a custom domain named in
+     * {@code Host}) are served here, unparsed.
+     */
     @Override
     public HttpResponseData handleHttp(RequestContext context) {
         HttpRequestData request = context.request();
         String host = request.header("Host");
+        CustomDomains.Domain domain = customDomains.forHost(host);
+        if (domain != null) return serveCustomDomain(request, domain);
         String apiId = executeApiId(host);
         if (apiId != null) {
             String path = request.path();
@@ -525,6 +595,31 @@ public final class ApiGatewayProvider implements ApiGatewayApi, ServiceProvider,
         return null;
     }
 
+    /**
+     * A request to a custom domain: the mapping with the longest matching base path names the API and stage, which serve
+     * the rest of the path. No mapping: AWS's 403 {@code Forbidden}.
+     */
+    private HttpResponseData serveCustomDomain(HttpRequestData request, CustomDomains.Domain domain) {
+        CustomDomains.Target target = CustomDomains.target(domain, request.path());
+        if (target == null) return forbidden();
+        String apiId = target.mapping().apiId();
+        String stage = target.mapping().stage();
+        ApiGatewayV2Provider v2 = httpApis.get();
+        if (state(apiId) == null && v2 != null) {
+            HttpResponseData answer = v2.serveStage(request, apiId, stage, target.path());
+            if (answer != null) return answer;
+        }
+        if (stage == null) return forbidden();
+        return serve(request, apiId, stage, target.path());
+    }
+
+    private static HttpResponseData forbidden() {
+        HttpResponseData out = new HttpResponseData(403);
+        out.header("Content-Type", "application/json");
+        out.header("x-amzn-ErrorType", "ForbiddenException");
+        return out.body("{\"message\":\"Forbidden\"}");
+    }
+
     private HttpResponseData serve(HttpRequestData request, String apiId, String stage, String path) {
         for (Map<String, ApiGatewayState> regions : store.all().values()) {
             for (ApiGatewayState state : regions.values()) {
@@ -541,17 +636,18 @@ public final class ApiGatewayProvider implements ApiGatewayApi, ServiceProvider,
 
     @Override
     public void saveState(OutputStream out) throws IOException {
-        ApiGatewaySnapshot.save(store, out);
+        ApiGatewaySnapshot.save(store, customDomains, out);
     }
 
     @Override
     public void loadState(InputStream in, int version) throws IOException {
-        ApiGatewaySnapshot.load(store, in);
+        ApiGatewaySnapshot.load(store, customDomains, in);
     }
 
     @Override
     public void resetState() {
         store.clear();
+        customDomains.clear();
     }
 
 }

@@ -15,6 +15,9 @@ public final class ApiGatewayProviderFactory implements ProviderFactory {
     private volatile ApiGatewayV2Provider v2;
     /** The open WebSocket connections: served by v2, written to through the management API ({@code @connections}). */
     private final WebSocketConnections connections = new WebSocketConnections();
+    /** Custom domain names: one store for both APIs, as on AWS. */
+    private volatile CustomDomains customDomains;
+    private volatile ApiGatewayProvider v1;
 
     @Override
     public String kind() {
@@ -28,11 +31,18 @@ public final class ApiGatewayProviderFactory implements ProviderFactory {
 
     @Override
     public ServiceProvider create(String service, ProviderEnvironment environment) {
+        if (service.equals("apigatewaymanagementapi")) return new ConnectionsProvider(connections);
+        CustomDomains domains = customDomains(environment);
         if (service.equals("apigatewayv2")) {
-            v2 = new ApiGatewayV2Provider(environment, connections);
+            v2 = new ApiGatewayV2Provider(environment, connections, domains, () -> v1);
             return v2;
         }
-        if (service.equals("apigatewaymanagementapi")) return new ConnectionsProvider(connections);
-        return new ApiGatewayProvider(environment, () -> v2);
+        v1 = new ApiGatewayProvider(environment, () -> v2, domains);
+        return v1;
+    }
+
+    private synchronized CustomDomains customDomains(ProviderEnvironment environment) {
+        if (customDomains == null) customDomains = new CustomDomains(environment);
+        return customDomains;
     }
 }

@@ -22,7 +22,7 @@ final class ApiGatewaySnapshot {
     private ApiGatewaySnapshot() {
     }
 
-    static void save(AccountRegionStore<ApiGatewayState> store, OutputStream out) throws IOException {
+    static void save(AccountRegionStore<ApiGatewayState> store, CustomDomains domains, OutputStream out) throws IOException {
         List<Map<String, Object>> regions = new ArrayList<>();
         store.all().forEach((account, byRegion) -> byRegion.forEach((region, state) -> {
             Map<String, Object> r = new LinkedHashMap<>();
@@ -44,7 +44,8 @@ final class ApiGatewaySnapshot {
             r.put("restApis", apis);
             regions.add(r);
         }));
-        JSON.writeValue(out, Map.of("regions", regions));
+        // custom domains are shared with v2 and saved here, with the REST APIs that serve them
+        JSON.writeValue(out, Map.of("regions", regions, "customDomains", domains.all()));
     }
 
     private static Map<String, Object> saveApi(RestApi api) {
@@ -85,9 +86,11 @@ final class ApiGatewaySnapshot {
     }
 
     @SuppressWarnings("unchecked")
-    static void load(AccountRegionStore<ApiGatewayState> store, InputStream in) throws IOException {
+    static void load(AccountRegionStore<ApiGatewayState> store, CustomDomains domains, InputStream in) throws IOException {
         Map<String, Object> root = JSON.readValue(in, new TypeReference<Map<String, Object>>() { });
         store.clear();
+        domains.restore(JSON.convertValue(root.getOrDefault("customDomains", List.of()),
+                new TypeReference<List<CustomDomains.Domain>>() { }));
         for (Object o : (List<Object>) root.getOrDefault("regions", List.of())) {
             Map<String, Object> r = (Map<String, Object>) o;
             String account = (String) r.get("account");

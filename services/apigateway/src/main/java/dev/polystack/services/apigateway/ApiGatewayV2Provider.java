@@ -35,11 +35,81 @@ public final class ApiGatewayV2Provider implements ApiGatewayV2Api, ServiceProvi
     private final WebSocketConnections connections;
     private final AccountRegionStore<HttpApiState> store = new AccountRegionStore<>(HttpApiState::new);
     private final HttpApiOps ops;
+    private final ApiMappingOps domainNames;
+    private final java.util.function.Supplier<ApiGatewayProvider> restApis;
 
-    public ApiGatewayV2Provider(ProviderEnvironment env, WebSocketConnections connections) {
+    public ApiGatewayV2Provider(ProviderEnvironment env, WebSocketConnections connections, CustomDomains customDomains,
+                                java.util.function.Supplier<ApiGatewayProvider> restApis) {
         this.env = env;
         this.connections = connections;
         this.ops = new HttpApiOps(env.config());
+        this.restApis = restApis;
+        this.domainNames = new ApiMappingOps(customDomains, this::apiStages);
+    }
+
+    /** The stages of one of the caller's APIs: an HTTP or WebSocket API, else a REST API; null when there is none. */
+    private java.util.Set<String> apiStages(RequestContext context, String apiId) {
+        HttpApi api = store.get(context).apis.get(apiId);
+        if (api != null) {
+            synchronized (api) {
+                return java.util.Set.copyOf(api.stages.keySet());
+            }
+        }
+        ApiGatewayProvider rest = restApis.get();
+        return rest == null ? null : rest.restApiStages(context, apiId);
+    }
+
+    // ---- custom domain names and API mappings (shared with v1: see CustomDomains) ----
+
+    @Override
+    public CreateDomainNameResponse createDomainName(RequestContext context, CreateDomainNameRequest request) {
+        return ApiMappingOps.as(DomainName.SHAPE, domainNames.create(context, request), CreateDomainNameResponse.SHAPE);
+    }
+
+    @Override
+    public GetDomainNameResponse getDomainName(RequestContext context, GetDomainNameRequest request) {
+        return ApiMappingOps.as(DomainName.SHAPE, domainNames.get(context, request.domainName()), GetDomainNameResponse.SHAPE);
+    }
+
+    @Override
+    public GetDomainNamesResponse getDomainNames(RequestContext context, GetDomainNamesRequest request) {
+        return GetDomainNamesResponse.builder().items(domainNames.list(context)).build();
+    }
+
+    @Override
+    public UpdateDomainNameResponse updateDomainName(RequestContext context, UpdateDomainNameRequest request) {
+        return ApiMappingOps.as(DomainName.SHAPE, domainNames.update(context, request), UpdateDomainNameResponse.SHAPE);
+    }
+
+    @Override
+    public void deleteDomainName(RequestContext context, DeleteDomainNameRequest request) {
+        domainNames.delete(context, request.domainName());
+    }
+
+    @Override
+    public CreateApiMappingResponse createApiMapping(RequestContext context, CreateApiMappingRequest request) {
+        return ApiMappingOps.as(ApiMapping.SHAPE, domainNames.createMapping(context, request), CreateApiMappingResponse.SHAPE);
+    }
+
+    @Override
+    public GetApiMappingResponse getApiMapping(RequestContext context, GetApiMappingRequest request) {
+        return ApiMappingOps.as(ApiMapping.SHAPE, domainNames.getMapping(context, request.domainName(), request.apiMappingId()),
+                GetApiMappingResponse.SHAPE);
+    }
+
+    @Override
+    public GetApiMappingsResponse getApiMappings(RequestContext context, GetApiMappingsRequest request) {
+        return GetApiMappingsResponse.builder().items(domainNames.listMappings(context, request.domainName())).build();
+    }
+
+    @Override
+    public UpdateApiMappingResponse updateApiMapping(RequestContext context, UpdateApiMappingRequest request) {
+        return ApiMappingOps.as(ApiMapping.SHAPE, domainNames.updateMapping(context, request), UpdateApiMappingResponse.SHAPE);
+    }
+
+    @Override
+    public void deleteApiMapping(RequestContext context, DeleteApiMappingRequest request) {
+        domainNames.deleteMapping(context, request.domainName(), request.apiMappingId());
     }
 
     @Override
@@ -288,6 +358,17 @@ public final class ApiGatewayV2Provider implements ApiGatewayV2Api, ServiceProvi
                 if (api == null) continue;
                 if (api.isHttp()) return new HttpApiInvocation(state, api, env, request).serve(path);
                 if (WebSocketConnections.isManagement(path)) return connections.manage(request);
+            }
+        }
+        return null;
+    }
+
+    /** A custom domain's request for an HTTP API's stage; null when no account has an HTTP API with this id. */
+    HttpResponseData serveStage(HttpRequestData request, String apiId, String stage, String path) {
+        for (Map<String, HttpApiState> regions : store.all().values()) {
+            for (HttpApiState state : regions.values()) {
+                HttpApi api = state.apis.get(apiId);
+                if (api != null && api.isHttp()) return new HttpApiInvocation(state, api, env, request).serveStage(stage, path);
             }
         }
         return null;

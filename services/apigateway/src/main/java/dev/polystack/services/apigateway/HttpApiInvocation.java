@@ -63,9 +63,24 @@ final class HttpApiInvocation {
 
     HttpResponseData serve(String fullPath) {
         Target target;
-        Map<String, Object> cors;
         synchronized (api) {
             target = target(fullPath);
+        }
+        return serve(target);
+    }
+
+    /** A request for a known stage (a custom domain's API mapping): {@code path} is what follows the base path. */
+    HttpResponseData serveStage(String stageName, String path) {
+        Target target;
+        synchronized (api) {
+            target = stageName == null ? null : target(stageName, path);
+        }
+        return serve(target);
+    }
+
+    private HttpResponseData serve(Target target) {
+        Map<String, Object> cors;
+        synchronized (api) {
             cors = Docs.copy(Docs.map(api.doc, "CorsConfiguration"));
         }
         if (target == null) return json(404, "{\"message\":\"Not Found\"}");
@@ -115,7 +130,12 @@ final class HttpApiInvocation {
         } else {
             return null;
         }
+        return target(stageName, rest);
+    }
+
+    private Target target(String stageName, String rest) {
         Map<String, Object> stage = api.stages.get(stageName);
+        if (stage == null) return null;
         HttpApi.Deployment deployment = api.deployments.get(Docs.str(stage, "DeploymentId"));
         if (deployment == null) return null;
         return new Target(stageName, Docs.copy(stage), deployment, rest);
