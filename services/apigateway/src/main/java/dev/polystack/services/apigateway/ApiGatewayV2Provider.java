@@ -36,6 +36,7 @@ public final class ApiGatewayV2Provider implements ApiGatewayV2Api, ServiceProvi
     private final AccountRegionStore<HttpApiState> store = new AccountRegionStore<>(HttpApiState::new);
     private final HttpApiOps ops;
     private final ApiMappingOps domainNames;
+    private final HttpApiImport imports;
     private final java.util.function.Supplier<ApiGatewayProvider> restApis;
 
     public ApiGatewayV2Provider(ProviderEnvironment env, WebSocketConnections connections, CustomDomains customDomains,
@@ -43,6 +44,7 @@ public final class ApiGatewayV2Provider implements ApiGatewayV2Api, ServiceProvi
         this.env = env;
         this.connections = connections;
         this.ops = new HttpApiOps(env.config());
+        this.imports = new HttpApiImport(ops);
         this.restApis = restApis;
         this.domainNames = new ApiMappingOps(customDomains, this::apiStages);
     }
@@ -57,6 +59,16 @@ public final class ApiGatewayV2Provider implements ApiGatewayV2Api, ServiceProvi
         }
         ApiGatewayProvider rest = restApis.get();
         return rest == null ? null : rest.restApiStages(context, apiId);
+    }
+
+    @Override
+    public ImportApiResponse importApi(RequestContext context, ImportApiRequest request) {
+        return typed(ImportApiResponse.SHAPE, imports.importApi(store.get(context), request.body()));
+    }
+
+    @Override
+    public ReimportApiResponse reimportApi(RequestContext context, ReimportApiRequest request) {
+        return typed(ReimportApiResponse.SHAPE, imports.reimportApi(store.get(context), request.apiId(), request.body()));
     }
 
     // ---- custom domain names and API mappings (shared with v1: see CustomDomains) ----

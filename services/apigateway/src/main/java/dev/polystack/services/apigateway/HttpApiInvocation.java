@@ -107,7 +107,8 @@ final class HttpApiInvocation {
         if (integration == null) return withCors(cors, json(500, "{\"message\":\"Internal Server Error\"}"));
         String type = Docs.str(integration, "IntegrationType");
         HttpResponseData answer = switch (type) {
-            case "AWS_PROXY" -> lambda(integration, target, match, authorizerContext);
+            case "AWS_PROXY" -> integration.get("IntegrationSubtype") != null ? awsService(integration, target, match)
+                    : lambda(integration, target, match, authorizerContext);
             case "HTTP_PROXY" -> httpProxy(integration, match);
             default -> json(500, "{\"message\":\"Internal Server Error\"}");
         };
@@ -389,6 +390,38 @@ final class HttpApiInvocation {
             }
         }
         return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    // ---- AWS service integrations (IntegrationSubtype) ----
+
+    /** The integration's RequestParameters, each resolved against this request, sent as the subtype's action. */
+    private HttpResponseData awsService(Map<String, Object> integration, Target target, RouteMatch match) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        Map<String, Object> mapping = Docs.map(integration, "RequestParameters");
+        if (mapping != null) {
+            for (Map.Entry<String, Object> e : mapping.entrySet()) {
+                String value = ParameterMapping.resolve(String.valueOf(e.getValue()), request, match.pathParameters(),
+                        Docs.map(target.stage(), "StageVariables"), contextVariables(target, match));
+                if (value != null) parameters.put(e.getKey(), value);
+            }
+        }
+        return withIds(AwsServiceIntegrations.invoke(env, state.accountId, state.region,
+                Docs.str(integration, "IntegrationSubtype"), parameters));
+    }
+
+    /** The {@code $context} variables a parameter mapping may name. */
+    private Map<String, String> contextVariables(Target target, RouteMatch match) {
+        Map<String, String> ctx = new LinkedHashMap<>();
+        ctx.put("accountId", state.accountId);
+        ctx.put("apiId", api.id);
+        ctx.put("requestId", requestId);
+        ctx.put("routeKey", Docs.str(match.route(), "RouteKey"));
+        ctx.put("stage", target.stageName());
+        ctx.put("httpMethod", request.method().toUpperCase());
+        ctx.put("path", request.path());
+        ctx.put("requestTimeEpoch", Long.toString(start.toEpochMilli()));
+        ctx.put("domainName", request.header("Host"));
+        return ctx;
     }
 
     // ---- HTTP proxy ----

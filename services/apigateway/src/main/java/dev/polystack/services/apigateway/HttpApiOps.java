@@ -407,7 +407,7 @@ final class HttpApiOps {
     }
 
     /** Stages with AutoDeploy get a new deployment whenever routes or integrations change. */
-    private static void autoDeploy(HttpApi api) {
+    static void autoDeploy(HttpApi api) {
         for (Map<String, Object> stage : api.stages.values()) {
             if (!Docs.bool(stage, "AutoDeploy", false)) continue;
             Map<String, Object> doc = deploymentDoc("Automatic deployment triggered by changes to the Api configuration", true);

@@ -70,7 +70,7 @@ final class OpenApiImport {
         return given == null ? Map.of() : given;
     }
 
-    private static JsonNode parse(Object body) {
+    static JsonNode parse(Object body) {
         String text = body instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : body == null ? "" : body.toString();
         JsonNode node = null;
         try {
