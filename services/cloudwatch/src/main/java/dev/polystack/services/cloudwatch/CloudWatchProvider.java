@@ -41,12 +41,15 @@ public final class CloudWatchProvider implements CloudWatchApi, ServiceProvider,
     private final ProviderEnvironment env;
     private final AccountRegionStore<CloudWatchRegion> stores = new AccountRegionStore<>((a, r) -> new CloudWatchRegion());
     private final ScheduledFuture<?> evaluator;
+    private final ScheduledFuture<?> streamer;
 
     public CloudWatchProvider(ProviderEnvironment env) {
         this.env = env;
         // One short tick a second; each alarm is evaluated when its period (at most a minute) has passed.
         this.evaluator = env == null ? null
                 : env.scheduler().scheduleWithFixedDelay(this::evaluateAlarms, 1, 1, TimeUnit.SECONDS);
+        // Metric streams send each minute once it has closed; a check a second keeps that close to the minute.
+        this.streamer = env == null ? null : env.scheduler().scheduleWithFixedDelay(this::streamMetrics, 1, 1, TimeUnit.SECONDS);
     }
 
     @Override
@@ -62,6 +65,7 @@ public final class CloudWatchProvider implements CloudWatchApi, ServiceProvider,
     @Override
     public void close() {
         if (evaluator != null) evaluator.cancel(false);
+        if (streamer != null) streamer.cancel(false);
     }
 
     CloudWatchRegion region(RequestContext ctx) {
@@ -439,6 +443,7 @@ public final class CloudWatchProvider implements CloudWatchApi, ServiceProvider,
     private static boolean exists(CloudWatchRegion region, String arn) {
         for (Alarm a : region.alarms.values()) if (a.arn.equals(arn)) return true;
         for (Dashboard d : region.dashboards.values()) if (d.arn().equals(arn)) return true;
+        for (MetricStream s : region.metricStreams.values()) if (s.arn.equals(arn)) return true;
         return false;
     }
 
@@ -500,11 +505,271 @@ public final class CloudWatchProvider implements CloudWatchApi, ServiceProvider,
         return DeleteDashboardsOutput.builder().build();
     }
 
+    // ---------------------------------------------------------------- metric streams
+
+    private static final java.util.Set<String> OUTPUT_FORMATS = java.util.Set.of("json", "opentelemetry0.7", "opentelemetry1.0");
+
+    @Override
+    public PutMetricStreamOutput putMetricStream(RequestContext ctx, PutMetricStreamInput in) {
+        if (in.includeFilters() != null && !in.includeFilters().isEmpty() && in.excludeFilters() != null && !in.excludeFilters().isEmpty()) {
+            throw new InvalidParameterCombinationException("You cannot specify both IncludeFilters and ExcludeFilters in the same operation.");
+        }
+        if (!OUTPUT_FORMATS.contains(in.outputFormatAsString())) {
+            throw new InvalidParameterValueException("The value " + in.outputFormatAsString() + " for parameter OutputFormat is not valid. "
+                    + "Valid values are json, opentelemetry0.7 and opentelemetry1.0.");
+        }
+        if (in.firehoseArn() == null || !in.firehoseArn().contains(":deliverystream/")) {
+            throw new InvalidParameterValueException("The value " + in.firehoseArn() + " for parameter FirehoseArn is not a Firehose delivery stream ARN.");
+        }
+        CloudWatchRegion region = region(ctx);
+        long now = System.currentTimeMillis();
+        String arn = "arn:" + ctx.partition() + ":cloudwatch:" + ctx.region() + ":" + ctx.accountId() + ":metric-stream/" + in.name();
+        MetricStream s = region.metricStreams.computeIfAbsent(in.name(), n -> {
+            MetricStream created = new MetricStream();
+            created.name = n;
+            created.arn = arn;
+            created.created = now;
+            created.streamedUntil = MetricStreams.minuteOf(now);
+            return created;
+        });
+        synchronized (s) {
+            s.firehoseArn = in.firehoseArn();
+            s.roleArn = in.roleArn();
+            s.outputFormat = in.outputFormatAsString();
+            s.includeFilters = filters(in.includeFilters());
+            s.excludeFilters = filters(in.excludeFilters());
+            s.statistics = new ArrayList<>();
+            if (in.statisticsConfigurations() != null) {
+                for (MetricStreamStatisticsConfiguration c : in.statisticsConfigurations()) {
+                    List<MetricStream.Filter> metrics = new ArrayList<>();
+                    if (c.includeMetrics() != null) {
+                        for (MetricStreamStatisticsMetric m : c.includeMetrics()) metrics.add(new MetricStream.Filter(m.namespace(), List.of(m.metricName())));
+                    }
+                    s.statistics.add(new MetricStream.StatisticsConfiguration(metrics, list(c.additionalStatistics())));
+                }
+            }
+            s.includeLinkedAccountsMetrics = Boolean.TRUE.equals(in.includeLinkedAccountsMetrics());
+            s.updated = now;
+        }
+        tag(region, arn, in.tags());
+        return PutMetricStreamOutput.builder().arn(arn).build();
+    }
+
+    private static List<MetricStream.Filter> filters(List<MetricStreamFilter> in) {
+        List<MetricStream.Filter> out = new ArrayList<>();
+        if (in != null) for (MetricStreamFilter f : in) out.add(new MetricStream.Filter(f.namespace(), list(f.metricNames())));
+        return out;
+    }
+
+    private static List<MetricStreamFilter> filterShapes(List<MetricStream.Filter> in) {
+        List<MetricStreamFilter> out = new ArrayList<>();
+        for (MetricStream.Filter f : in) {
+            out.add(MetricStreamFilter.builder().namespace(f.namespace()).metricNames(f.metricNames() == null || f.metricNames().isEmpty() ? null : f.metricNames()).build());
+        }
+        return out.isEmpty() ? null : out;
+    }
+
+    private MetricStream metricStream(RequestContext ctx, String name) {
+        MetricStream s = name == null ? null : region(ctx).metricStreams.get(name);
+        if (s == null) throw resourceNotFoundException("The metric stream " + name + " does not exist.");
+        return s;
+    }
+
+    /**
+     * AWS's {@code ResourceNotFoundException} (metric streams, anomaly detectors). Built here because the generated
+     * class of that name answers the alarms' older {@code ResourceNotFound}: the two shapes share one Java name.
+     */
+    private static ServiceException resourceNotFoundException(String message) {
+        return new ServiceException("ResourceNotFoundException", message, 404, true);
+    }
+
+    @Override
+    public GetMetricStreamOutput getMetricStream(RequestContext ctx, GetMetricStreamInput in) {
+        MetricStream s = metricStream(ctx, in.name());
+        synchronized (s) {
+            List<MetricStreamStatisticsConfiguration> statistics = new ArrayList<>();
+            for (MetricStream.StatisticsConfiguration c : s.statistics) {
+                List<MetricStreamStatisticsMetric> metrics = new ArrayList<>();
+                for (MetricStream.Filter f : c.metrics()) {
+                    metrics.add(MetricStreamStatisticsMetric.builder().namespace(f.namespace()).metricName(f.metricNames().get(0)).build());
+                }
+                statistics.add(MetricStreamStatisticsConfiguration.builder().includeMetrics(metrics).additionalStatistics(c.additionalStatistics()).build());
+            }
+            return GetMetricStreamOutput.builder().arn(s.arn).name(s.name).firehoseArn(s.firehoseArn).roleArn(s.roleArn)
+                    .includeFilters(filterShapes(s.includeFilters)).excludeFilters(filterShapes(s.excludeFilters))
+                    .state(s.state).creationDate(Instant.ofEpochMilli(s.created)).lastUpdateDate(Instant.ofEpochMilli(s.updated))
+                    .outputFormat(s.outputFormat).statisticsConfigurations(statistics.isEmpty() ? null : statistics)
+                    .includeLinkedAccountsMetrics(s.includeLinkedAccountsMetrics).build();
+        }
+    }
+
+    @Override
+    public ListMetricStreamsOutput listMetricStreams(RequestContext ctx, ListMetricStreamsInput in) {
+        List<MetricStream> all = new ArrayList<>(region(ctx).metricStreams.values());
+        all.sort(Comparator.comparing(s -> s.name));
+        Page<MetricStream> page = Page.of(all, s -> s.name, in.nextToken(), in.maxResults() == null ? 500 : in.maxResults(),
+                CloudWatchProvider::invalidToken);
+        List<MetricStreamEntry> entries = new ArrayList<>();
+        for (MetricStream s : page.items()) {
+            synchronized (s) {
+                entries.add(MetricStreamEntry.builder().arn(s.arn).name(s.name).firehoseArn(s.firehoseArn).state(s.state)
+                        .creationDate(Instant.ofEpochMilli(s.created)).lastUpdateDate(Instant.ofEpochMilli(s.updated))
+                        .outputFormat(s.outputFormat).build());
+            }
+        }
+        return ListMetricStreamsOutput.builder().entries(entries).nextToken(page.nextToken()).build();
+    }
+
+    @Override
+    public DeleteMetricStreamOutput deleteMetricStream(RequestContext ctx, DeleteMetricStreamInput in) {
+        MetricStream s = region(ctx).metricStreams.remove(in.name());   // deleting a stream that is not there succeeds, as on AWS
+        if (s != null) region(ctx).tags.remove(s.arn);
+        return DeleteMetricStreamOutput.builder().build();
+    }
+
+    @Override
+    public StartMetricStreamsOutput startMetricStreams(RequestContext ctx, StartMetricStreamsInput in) {
+        setStreamState(ctx, in.names(), "running");
+        return StartMetricStreamsOutput.builder().build();
+    }
+
+    @Override
+    public StopMetricStreamsOutput stopMetricStreams(RequestContext ctx, StopMetricStreamsInput in) {
+        setStreamState(ctx, in.names(), "stopped");
+        return StopMetricStreamsOutput.builder().build();
+    }
+
+    /** Start or stop streams; a started stream streams from the current minute on (what was put while stopped is not sent); unknown names are skipped. */
+    private void setStreamState(RequestContext ctx, List<String> names, String state) {
+        long now = System.currentTimeMillis();
+        for (String n : names == null ? List.<String>of() : names) {
+            MetricStream s = region(ctx).metricStreams.get(n);
+            if (s == null) continue;   // AWS names no not-found error for Start/StopMetricStreams
+
+            synchronized (s) {
+                if (state.equals(s.state)) continue;
+                if (state.equals("running")) s.streamedUntil = MetricStreams.minuteOf(now);
+                s.state = state;
+                s.updated = now;
+            }
+        }
+    }
+
+    /** The metric streams' timer: every closed minute to the streams' delivery streams; never throws. */
+    void streamMetrics() {
+        long now = System.currentTimeMillis();
+        stores.all().forEach((account, byRegion) -> byRegion.forEach((regionName, region) -> {
+            if (region.metricStreams.isEmpty()) return;
+            try {
+                MetricStreams.tick(env, account, regionName, region, now);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "metric streams of " + account + "/" + regionName + " failed", e);
+            }
+        }));
+    }
+
+    // ---------------------------------------------------------------- anomaly detectors
+
+    @Override
+    public PutAnomalyDetectorOutput putAnomalyDetector(RequestContext ctx, PutAnomalyDetectorInput in) {
+        AnomalyDetectorState d = anomalyDetector(ctx, in.namespace(), in.metricName(), in.dimensions(), in.stat(),
+                in.singleMetricAnomalyDetector(), in.metricMathAnomalyDetector(),
+                in.configuration() == null ? null : TreeConverter.toTree(AnomalyDetectorConfiguration.SHAPE, in.configuration()),
+                in.metricCharacteristics() == null ? null : TreeConverter.toTree(MetricCharacteristics.SHAPE, in.metricCharacteristics()));
+        region(ctx).anomalyDetectors.put(d.identity(), d);
+        return PutAnomalyDetectorOutput.builder().build();
+    }
+
+    /** The detector a request names, in either of AWS's two ways (the legacy top-level fields, or the typed ones). */
+    private static AnomalyDetectorState anomalyDetector(RequestContext ctx, String namespace, String metricName, List<Dimension> dimensions,
+                                                        String stat, SingleMetricAnomalyDetector single, MetricMathAnomalyDetector math,
+                                                        Map<String, Object> configuration, Map<String, Object> characteristics) {
+        boolean legacy = namespace != null || metricName != null || stat != null || (dimensions != null && !dimensions.isEmpty());
+        if ((legacy ? 1 : 0) + (single != null ? 1 : 0) + (math != null ? 1 : 0) > 1) {
+            throw new InvalidParameterCombinationException("Only one of SingleMetricAnomalyDetector, MetricMathAnomalyDetector or the "
+                    + "Namespace, MetricName, Dimensions and Stat parameters may be specified.");
+        }
+        if (math != null) {
+            if (math.metricDataQueries() == null || math.metricDataQueries().isEmpty()) {
+                throw new MissingRequiredParameterException("MetricMathAnomalyDetector.MetricDataQueries is required.");
+            }
+            List<Map<String, Object>> queries = new ArrayList<>();
+            for (MetricDataQuery q : math.metricDataQueries()) queries.add(TreeConverter.toTree(MetricDataQuery.SHAPE, q));
+            return new AnomalyDetectorState(null, null, null, List.of(), null, queries, configuration, characteristics);
+        }
+        if (single != null) {
+            namespace = single.namespace();
+            metricName = single.metricName();
+            dimensions = single.dimensions();
+            stat = single.stat();
+        }
+        for (String[] p : new String[][]{{"Namespace", namespace}, {"MetricName", metricName}, {"Stat", stat}}) {
+            if (p[1] == null || p[1].isEmpty()) throw new MissingRequiredParameterException("The parameter " + p[0] + " is required.");
+        }
+        List<MetricKey.Dim> dims = new ArrayList<>();
+        if (dimensions != null) for (Dimension dim : dimensions) dims.add(new MetricKey.Dim(dim.name(), dim.value()));
+        String account = single != null && single.accountId() != null ? single.accountId() : ctx.accountId();
+        return new AnomalyDetectorState(account, namespace, metricName, new MetricKey(namespace, metricName, dims).dimensions(), stat,
+                null, configuration, characteristics);
+    }
+
+    @Override
+    public DescribeAnomalyDetectorsOutput describeAnomalyDetectors(RequestContext ctx, DescribeAnomalyDetectorsInput in) {
+        List<String> types = in.anomalyDetectorTypesAsStrings() == null || in.anomalyDetectorTypesAsStrings().isEmpty()
+                ? List.of("SINGLE_METRIC", "METRIC_MATH") : in.anomalyDetectorTypesAsStrings();
+        List<MetricKey.Dim> wanted = new ArrayList<>();
+        if (in.dimensions() != null) for (Dimension d : in.dimensions()) wanted.add(new MetricKey.Dim(d.name(), d.value()));
+        List<AnomalyDetectorState> matching = new ArrayList<>();
+        for (AnomalyDetectorState d : region(ctx).anomalyDetectors.values()) {
+            if (!types.contains(d.isSingleMetric() ? "SINGLE_METRIC" : "METRIC_MATH")) continue;
+            if (in.namespace() != null && !in.namespace().equals(d.namespace())) continue;
+            if (in.metricName() != null && !in.metricName().equals(d.metricName())) continue;
+            if (!wanted.isEmpty() && (!d.isSingleMetric() || !new MetricKey(d.namespace(), d.metricName(), d.dimensions()).hasDimensions(wanted))) continue;
+            matching.add(d);
+        }
+        matching.sort(Comparator.comparing(AnomalyDetectorState::identity));
+        Page<AnomalyDetectorState> page = Page.of(matching, AnomalyDetectorState::identity, in.nextToken(),
+                in.maxResults() == null ? 100 : in.maxResults(), CloudWatchProvider::invalidToken);
+        List<AnomalyDetector> out = new ArrayList<>();
+        for (AnomalyDetectorState d : page.items()) {
+            AnomalyDetectorConfiguration configuration = d.configuration() == null
+                    ? AnomalyDetectorConfiguration.builder().excludedTimeRanges(List.of()).build()
+                    : TreeConverter.fromTree(AnomalyDetectorConfiguration.SHAPE, d.configuration());
+            if (configuration.excludedTimeRanges() == null) configuration = configuration.toBuilder().excludedTimeRanges(List.of()).build();
+            AnomalyDetector.Builder b = AnomalyDetector.builder().configuration(configuration).stateValue("PENDING_TRAINING")
+                    .metricCharacteristics(d.metricCharacteristics() == null ? null
+                            : TreeConverter.fromTree(MetricCharacteristics.SHAPE, d.metricCharacteristics()));
+            if (d.isSingleMetric()) {
+                List<Dimension> dims = Metrics.dimensions(d.dimensions());
+                b.namespace(d.namespace()).metricName(d.metricName()).dimensions(dims).stat(d.stat())
+                        .singleMetricAnomalyDetector(SingleMetricAnomalyDetector.builder().accountId(d.accountId()).namespace(d.namespace())
+                                .metricName(d.metricName()).dimensions(dims).stat(d.stat()).build());
+            } else {
+                List<MetricDataQuery> queries = new ArrayList<>();
+                for (Map<String, Object> q : d.metricMath()) queries.add(TreeConverter.fromTree(MetricDataQuery.SHAPE, q));
+                b.metricMathAnomalyDetector(MetricMathAnomalyDetector.builder().metricDataQueries(queries).build());
+            }
+            out.add(b.build());
+        }
+        return DescribeAnomalyDetectorsOutput.builder().anomalyDetectors(out).nextToken(page.nextToken()).build();
+    }
+
+    @Override
+    public DeleteAnomalyDetectorOutput deleteAnomalyDetector(RequestContext ctx, DeleteAnomalyDetectorInput in) {
+        AnomalyDetectorState d = anomalyDetector(ctx, in.namespace(), in.metricName(), in.dimensions(), in.stat(),
+                in.singleMetricAnomalyDetector(), in.metricMathAnomalyDetector(), null, null);
+        if (region(ctx).anomalyDetectors.remove(d.identity()) == null) {
+            throw resourceNotFoundException("No anomaly detection model found for the given metric and statistic.");
+        }
+        return DeleteAnomalyDetectorOutput.builder().build();
+    }
+
     // ---------------------------------------------------------------- persistence
 
     /** One region's state as saved. */
     public record RegionSnapshot(String account, String region, List<SeriesSnapshot> metrics, List<Alarm> alarms,
-                                 List<Dashboard> dashboards, Map<String, Map<String, String>> tags, List<HistoryEntry> history) {
+                                 List<Dashboard> dashboards, Map<String, Map<String, String>> tags, List<HistoryEntry> history,
+                                 List<MetricStream> metricStreams, List<AnomalyDetectorState> anomalyDetectors) {
     }
 
     public record SeriesSnapshot(MetricKey key, List<Sample> samples) {
@@ -536,7 +801,14 @@ public final class CloudWatchProvider implements CloudWatchApi, ServiceProvider,
             synchronized (r.history) {
                 history = List.copyOf(r.history);
             }
-            regions.add(new RegionSnapshot(account, name, series, alarms, List.copyOf(r.dashboards.values()), tags, history));
+            List<MetricStream> streams = new ArrayList<>();
+            for (MetricStream m : r.metricStreams.values()) {
+                synchronized (m) {
+                    streams.add(JSON.convertValue(m, MetricStream.class));
+                }
+            }
+            regions.add(new RegionSnapshot(account, name, series, alarms, List.copyOf(r.dashboards.values()), tags, history,
+                    streams, List.copyOf(r.anomalyDetectors.values())));
         }));
         ObjectNode root = JSON.createObjectNode();
         root.set("regions", JSON.valueToTree(regions));
@@ -556,6 +828,9 @@ public final class CloudWatchProvider implements CloudWatchApi, ServiceProvider,
             for (Dashboard d : s.dashboards()) r.dashboards.put(d.name(), d);
             s.tags().forEach((arn, m) -> r.tags.put(arn, new LinkedHashMap<>(m)));
             r.history.addAll(s.history());
+            // snapshots of earlier builds have neither
+            if (s.metricStreams() != null) for (MetricStream m : s.metricStreams()) r.metricStreams.put(m.name, m);
+            if (s.anomalyDetectors() != null) for (AnomalyDetectorState d : s.anomalyDetectors()) r.anomalyDetectors.put(d.identity(), d);
         }
     }
 

@@ -6,7 +6,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The CloudWatch state of one account and region: metric series, alarms, dashboards, tags and alarm history.
+ * The CloudWatch state of one account and region: metric series, alarms, dashboards, tags, alarm history,
+ * metric streams and anomaly detectors.
  * Series are guarded by their own lists' monitors, alarms by their own, the history by itself.
  */
 public final class CloudWatchRegion {
@@ -17,6 +18,9 @@ public final class CloudWatchRegion {
     /** Tags by resource ARN (alarms), in the order they were first set. */
     public final Map<String, Map<String, String>> tags = new ConcurrentHashMap<>();
     public final List<HistoryEntry> history = new ArrayList<>();
+    public final Map<String, MetricStream> metricStreams = new ConcurrentHashMap<>();
+    /** Anomaly detectors by {@link AnomalyDetectorState#identity()}. */
+    public final Map<String, AnomalyDetectorState> anomalyDetectors = new ConcurrentHashMap<>();
 
     /** The series of a metric, created empty on first use. */
     List<Sample> series(MetricKey key) {
