@@ -196,9 +196,8 @@ final class EventBridge {
             EventBus bus = bus(account, region, busName);
             if (policyJson != null) {
                 try {
-                    JsonNode policy = JSON.readTree(policyJson);
-                    if (!policy.isObject()) throw new IllegalArgumentException();
-                    bus.policy = JSON.convertValue(policy, Map.class);
+                    if (!(JSON.readTree(policyJson) instanceof ObjectNode policy)) throw new IllegalArgumentException();
+                    bus.policy = policy;
                 } catch (JsonProcessingException | IllegalArgumentException e) {
                     throw validation("Parameter Policy is not valid.");
                 }
@@ -208,32 +207,43 @@ final class EventBridge {
                 if (action != null && !action.equals("events:PutEvents")) {
                     throw validation("Provided value in parameter 'action' is not supported.");
                 }
-                Map<String, Object> statement = new LinkedHashMap<>();
-                statement.put("Sid", statementId);
-                statement.put("Effect", "Allow");
-                statement.put("Principal", principal.equals("*") ? "*"
-                        : Map.of("AWS", principal.matches("\\d{12}") ? "arn:" + partition(region) + ":iam::" + principal + ":root" : principal));
-                statement.put("Action", "events:PutEvents");
-                statement.put("Resource", bus.arn);
+                ObjectNode statement = JSON.createObjectNode().put("Sid", statementId).put("Effect", "Allow");
+                if (principal.equals("*")) statement.put("Principal", "*");
+                else statement.putObject("Principal").put("AWS", principal.matches("\\d{12}")
+                        ? "arn:" + partition(region) + ":iam::" + principal + ":root" : principal);
+                statement.put("Action", "events:PutEvents").put("Resource", bus.arn);
                 if (condition != null) {
-                    statement.put("Condition", Map.of("StringEquals", Map.of(String.valueOf(condition.key()), String.valueOf(condition.value()))));
+                    statement.putObject("Condition").putObject("StringEquals").put(String.valueOf(condition.key()), String.valueOf(condition.value()));
                 }
-                List<Object> statements = statements(bus);
-                statements.removeIf(s -> statementId.equals(((Map<?, ?>) s).get("Sid")));
+                ArrayNode statements = statements(bus);
+                removeStatement(statements, statementId);
                 statements.add(statement);
-                Map<String, Object> policy = new LinkedHashMap<>();
-                policy.put("Version", "2012-10-17");
-                policy.put("Statement", statements);
+                ObjectNode policy = JSON.createObjectNode().put("Version", "2012-10-17");
+                policy.set("Statement", statements);
                 bus.policy = policy;
             }
             bus.lastModifiedTime = System.currentTimeMillis();
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<Object> statements(EventBus bus) {
-        Object s = bus.policy == null ? null : bus.policy.get("Statement");
-        return s instanceof List<?> l ? new ArrayList<>((List<Object>) l) : new ArrayList<>();
+    /** A copy of the bus policy's statements (none when it has no policy). */
+    private static ArrayNode statements(EventBus bus) {
+        ArrayNode out = JSON.createArrayNode();
+        JsonNode s = bus.policy == null ? null : bus.policy.get("Statement");
+        if (s != null && s.isArray()) s.forEach(out::add);
+        return out;
+    }
+
+    /** Removes the statements with this Sid; whether there was one. */
+    private static boolean removeStatement(ArrayNode statements, String sid) {
+        boolean removed = false;
+        for (int i = statements.size() - 1; i >= 0; i--) {
+            if (Objects.equals(sid, statements.get(i).path("Sid").asText(null))) {
+                statements.remove(i);
+                removed = true;
+            }
+        }
+        return removed;
     }
 
     void removePermission(String account, String region, String busName, String statementId, boolean removeAll) {
@@ -243,14 +253,12 @@ final class EventBridge {
             if (removeAll) {
                 bus.policy = null;
             } else {
-                List<Object> statements = statements(bus);
-                if (!statements.removeIf(s -> Objects.equals(statementId, ((Map<?, ?>) s).get("Sid")))) {
-                    throw notFound("Statement with the provided id does not exist.");
-                }
+                ArrayNode statements = statements(bus);
+                if (!removeStatement(statements, statementId)) throw notFound("Statement with the provided id does not exist.");
                 if (statements.isEmpty()) bus.policy = null;
                 else {
-                    Map<String, Object> policy = new LinkedHashMap<>(bus.policy);
-                    policy.put("Statement", statements);
+                    ObjectNode policy = bus.policy.deepCopy();
+                    policy.set("Statement", statements);
                     bus.policy = policy;
                 }
             }

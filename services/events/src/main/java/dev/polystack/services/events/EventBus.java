@@ -1,6 +1,7 @@
 package dev.polystack.services.events;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,8 +19,8 @@ public final class EventBus {
     public String kmsKeyIdentifier;
     /** The DeadLetterConfig's queue ARN, null when none. */
     public String deadLetterArn;
-    /** The resource policy as a JSON object (Version, Statement), null when none. */
-    public Map<String, Object> policy;
+    /** The resource policy as a JSON object (Version, Statement), null when none: a JSON tree, read without casts. */
+    public ObjectNode policy;
     public long creationTime;
     public long lastModifiedTime;
     public Map<String, String> tags = new LinkedHashMap<>();
