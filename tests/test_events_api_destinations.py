@@ -5,6 +5,7 @@ HttpParameters, and a retry pending at a clean shutdown that runs after the rest
 import base64
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -25,7 +26,8 @@ class Endpoint:
             def do_any(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length).decode() if length else ""
-                endpoint.requests.append({"method": self.command, "path": self.path, "headers": dict(self.headers), "body": body})
+                endpoint.requests.append({"method": self.command, "path": self.path, "headers": dict(self.headers), "body": body,
+                                          "at": time.monotonic()})
                 if self.path.startswith("/token"):
                     answer, status = json.dumps({"access_token": "tok-123", "token_type": "Bearer"}).encode(), 200
                 else:
@@ -165,6 +167,25 @@ def test_api_destination_target_calls_the_endpoint_with_its_authorization(events
         assert headers["authorization"] == "Bearer tok-123"
     event = json.loads(call["body"])
     assert (event["source"], event["detail"], event["account"], event["extra"]) == (source, {"id": 42}, ACCOUNT, "added")
+
+
+def test_invocations_over_the_rate_limit_are_delayed_not_dropped(events, endpoint):
+    connection = events.create_connection(Name=unique("conn"), AuthorizationType="API_KEY", AuthParameters={
+        "ApiKeyAuthParameters": {"ApiKeyName": "X-Api-Key", "ApiKeyValue": "k"}})["ConnectionArn"]
+    destination = events.create_api_destination(Name=unique("dest"), ConnectionArn=connection, HttpMethod="POST",
+                                                InvocationEndpoint=endpoint.url + "/paced",
+                                                InvocationRateLimitPerSecond=1)["ApiDestinationArn"]
+    source = rule_to_destination(events, destination)
+    started = time.monotonic()
+    out = events.put_events(Entries=[{"Source": source, "DetailType": "tick", "Detail": json.dumps({"n": n})} for n in range(5)])
+    assert out["FailedEntryCount"] == 0
+
+    calls = wait_for(lambda: (lambda c: c if len(c) >= 5 else None)(endpoint.calls("/paced")), timeout=90, interval=0.2)
+    assert sorted(json.loads(c["body"])["detail"]["n"] for c in calls) == list(range(5)), "every event arrives, once"
+    # At 1 per second (a bucket of one second's worth) the k-th call cannot start before k-1 seconds after the puts:
+    # a busy box only delays calls further, so this bound holds under any load.
+    for k, at in enumerate(sorted(c["at"] for c in calls)):
+        assert at - started >= k - 0.1, f"call {k} came {at - started:.2f} s after the puts"
 
 
 def test_a_pending_retry_survives_a_clean_restart(start_server, endpoint):

@@ -8,7 +8,7 @@ public final class ApiDestination {
     public String connectionArn;
     public String invocationEndpoint;
     public String httpMethod;
-    /** Stored and returned; invocations are not throttled to it here. */
+    /** Invocations beyond it are delayed to keep to it ({@link ApiDestinations#reserve}); 300 by default. */
     public Integer invocationRateLimitPerSecond;
     public String state = "ACTIVE";
     public long creationTime;

@@ -38,6 +38,8 @@ final class ApiDestinations {
     private final AccountRegionStore<EventsRegion> store;
     /** OAuth access tokens by connection ARN, fetched on first use. */
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
+    /** Invocation rate limits, by API destination ARN. */
+    private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
     private volatile HttpClient http;
 
     ApiDestinations(AccountRegionStore<EventsRegion> store) {
@@ -231,12 +233,8 @@ final class ApiDestinations {
      * error, any other 4xx as a final one, so the target's retry policy and dead-letter queue apply as to any target.
      */
     void invoke(String destinationArn, Target.Http params, String payload) {
-        String[] parts = destinationArn.split(":", 6);
-        String resource = parts.length == 6 ? parts[5] : "";
-        String name = resource.startsWith("api-destination/") ? resource.substring("api-destination/".length()) : resource;
-        if (name.indexOf('/') >= 0) name = name.substring(0, name.indexOf('/'));
-        ApiDestination d = store.get(parts[4], parts[3]).apiDestinations.get(name);
-        if (d == null) throw EventBridge.notFound("An api-destination '" + name + "' does not exist.");
+        ApiDestination d = byArn(destinationArn);
+        if (d == null) throw EventBridge.notFound("An api-destination '" + nameOf(destinationArn) + "' does not exist.");
         Connection c = connectionByArn(d.connectionArn);
         if ("DEAUTHORIZED".equals(c.state)) throw new ServiceException("ConnectionDeauthorized", "The connection is deauthorized.");
 
@@ -276,6 +274,50 @@ final class ApiDestinations {
             if (status == 401 || status == 403) tokens.remove(c.arn);
             throw new ServiceException(status == 429 ? "ThrottlingException" : "SdkClientException",
                     "The API destination answered HTTP " + status + ".", status >= 500 || status == 429 ? 500 : 400);
+        }
+    }
+
+    private ApiDestination byArn(String destinationArn) {
+        String[] parts = destinationArn.split(":", 6);
+        return parts.length < 6 ? null : store.get(parts[4], parts[3]).apiDestinations.get(nameOf(destinationArn));
+    }
+
+    private static String nameOf(String destinationArn) {
+        String[] parts = destinationArn.split(":", 6);
+        String resource = parts.length == 6 ? parts[5] : "";
+        String name = resource.startsWith("api-destination/") ? resource.substring("api-destination/".length()) : resource;
+        return name.indexOf('/') >= 0 ? name.substring(0, name.indexOf('/')) : name;
+    }
+
+    /**
+     * When the next invocation of a destination may go (epoch ms; now or later), keeping to its
+     * {@code InvocationRateLimitPerSecond}: a token bucket holding at most one second's worth, refilled at the rate.
+     * Each call takes a token; one that finds none reserves the next to come, so invocations over the rate are
+     * delayed, in order, never dropped.
+     */
+    long reserve(String destinationArn, long now) {
+        ApiDestination d = byArn(destinationArn);
+        if (d == null) return now;   // the invocation itself answers that it is gone
+        int rate = d.invocationRateLimitPerSecond == null || d.invocationRateLimitPerSecond < 1 ? 300 : d.invocationRateLimitPerSecond;
+        return buckets.computeIfAbsent(destinationArn, k -> new TokenBucket()).reserve(rate, now);
+    }
+
+    /** A destination's token bucket (its own monitor guards it). */
+    private static final class TokenBucket {
+        private double tokens = Double.NaN;   // full on first use
+        private long refilledAt;
+
+        synchronized long reserve(int rate, long now) {
+            if (Double.isNaN(tokens)) {
+                tokens = rate;
+                refilledAt = now;
+            }
+            if (now > refilledAt) {
+                tokens = Math.min(rate, tokens + (now - refilledAt) * rate / 1000.0);
+                refilledAt = now;
+            }
+            tokens -= 1;
+            return tokens >= 0 ? now : now + (long) Math.ceil(-tokens * 1000.0 / rate);
         }
     }
 

@@ -124,6 +124,22 @@ final class EventDelivery implements AutoCloseable {
 
     private void start(long id, Job job) {
         inFlight.incrementAndGet();
+        long now = System.currentTimeMillis();
+        long slot = job.target().arn().contains(":api-destination/") ? apiDestinations.reserve(job.target().arn(), now) : now;
+        if (slot > now) {
+            // over the API destination's InvocationRateLimitPerSecond: delayed to its slot, never dropped
+            waiting.incrementAndGet();
+            env.scheduler().schedule(() -> {
+                waiting.decrementAndGet();
+                if (undelivered.containsKey(id)) dispatch(id, job);
+                else inFlight.decrementAndGet();   // dropped by a reset meanwhile
+            }, slot - now, TimeUnit.MILLISECONDS);
+            return;
+        }
+        dispatch(id, job);
+    }
+
+    private void dispatch(long id, Job job) {
         if (job.target().arn().endsWith(".fifo")) {
             inOrder(id, job);
         } else {
