@@ -218,3 +218,113 @@ def test_vendor_refuses_a_folder_without_packages(tmp_path):
     (tmp_path / "empty").mkdir()
     done = vendor("localstack", "--from", str(tmp_path / "empty"), "--target", str(tmp_path / "out"), "--no-index-deps")
     assert done.returncode != 0 and "no Python package found" in done.stderr
+
+
+INTERNAL_CLIENT = """
+import json, datetime, sys
+import boto3
+from polystack_bridge import internal_client, treecodec
+
+sent = []
+class FakeCalls:
+    answer = None
+    @staticmethod
+    def call(service, operation, key, region, params):
+        sent.append({"service": service, "operation": operation, "key": key, "region": region,
+                     "params": treecodec.loads(params)})
+        return treecodec.dumps(FakeCalls.answer)
+internal_client._calls = FakeCalls
+
+def client(service):
+    c = boto3.client(service, endpoint_url="http://localhost.localstack.cloud:4566", region_name="eu-west-1",
+                     aws_access_key_id="111122223333", aws_secret_access_key="x")
+    internal_client.short_circuit(c)
+    return c
+
+out = {}
+FakeCalls.answer = {"output": {"FailedEntryCount": 0, "Entries": [{"EventId": "e-1"}]}, "request_id": "r-1"}
+answer = client("events").put_events(Entries=[{"Source": "s", "DetailType": "d", "Detail": "{}"}], _SourceArn="arn:x")
+out["put_events"] = {"answer": {k: v for k, v in answer.items() if k != "ResponseMetadata"},
+                     "metadata": answer["ResponseMetadata"], "sent": sent[-1]}
+
+FakeCalls.answer = {"output": {"StatusCode": 200, "Payload": {"$b": "eyJhIjogMX0="}, "ExecutedVersion": "$LATEST"}}
+answer = client("lambda").invoke(FunctionName="f", Payload='{"n": 1}')
+out["invoke"] = {"payload": answer["Payload"].read().decode(), "sent_payload_is_bytes": isinstance(
+    treecodec.loads(treecodec.dumps(sent[-1]["params"]))["Payload"], bytes)}
+
+FakeCalls.answer = {"output": {"startDate": 1700000000.5, "stopDate": {"$t": 1700000001000}}}
+answer = client("stepfunctions").describe_execution(executionArn="arn:aws:states:eu-west-1:111122223333:execution:m:e")
+out["timestamps"] = [answer["startDate"].isoformat(), answer["stopDate"].isoformat()]
+
+FakeCalls.answer = {"error": {"code": "AWS.SimpleQueueService.NonExistentQueue", "message": "The specified queue does not exist.",
+                              "status": 400, "sender_fault": True, "fields": {}}}
+try:
+    client("sqs").get_queue_url(QueueName="nope")
+    out["error"] = "no error"
+except Exception as e:
+    out["error"] = {"code": e.response["Error"]["Code"], "message": e.response["Error"]["Message"],
+                    "status": e.response["ResponseMetadata"]["HTTPStatusCode"]}
+FakeCalls.answer = {"error": {"code": "ExecutionDoesNotExist", "message": "Execution Does Not Exist: 'arn'",
+                              "status": 400, "sender_fault": True, "fields": {}}}
+sfn = client("stepfunctions")
+try:
+    sfn.describe_execution(executionArn="arn:aws:states:eu-west-1:111122223333:execution:m:e")
+except sfn.exceptions.ExecutionDoesNotExist as e:
+    out["modelled"] = type(e).__name__
+
+out["targets"] = [internal_client.targets_gateway(u, 4566) for u in (
+    "http://localhost.localstack.cloud:4566", "http://127.0.0.1:4566", "http://s3.localhost.localstack.cloud:4566",
+    "http://localhost:4567", "https://sqs.us-east-1.amazonaws.com", None)]
+print(json.dumps(out, default=str))
+"""
+
+
+def test_internal_clients_call_in_process_and_answer_as_botocore_parses():
+    """LocalStack's connect_to clients made short-circuit: parameters leave as the gateway's trees (LocalStack's
+    _-prefixed parameters dropped, blobs as bytes), answers come back as botocore parses them (a blob payload as a
+    stream, timestamps as datetimes, ResponseMetadata) and errors as the client's modelled exception."""
+    prelude = f"import sys; sys.path.insert(0, {str(SERVICES)!r})\n"
+    done = subprocess.run([sys.executable, "-c", prelude + INTERNAL_CLIENT], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    put = out["put_events"]
+    assert put["answer"] == {"FailedEntryCount": 0, "Entries": [{"EventId": "e-1"}]}
+    assert put["metadata"]["HTTPStatusCode"] == 200 and put["metadata"]["RequestId"] == "r-1"
+    assert put["sent"]["service"] == "events" and put["sent"]["operation"] == "PutEvents"
+    assert put["sent"]["key"] == "111122223333" and put["sent"]["region"] == "eu-west-1"
+    assert put["sent"]["params"] == {"Entries": [{"Source": "s", "DetailType": "d", "Detail": "{}"}]}
+    assert out["invoke"] == {"payload": '{"a": 1}', "sent_payload_is_bytes": True}
+    assert out["timestamps"] == ["2023-11-14T22:13:20.500000+00:00", "2023-11-14T22:13:21+00:00"]
+    assert out["error"] == {"code": "AWS.SimpleQueueService.NonExistentQueue",
+                            "message": "The specified queue does not exist.", "status": 400}
+    assert out["modelled"] == "ExecutionDoesNotExist"
+    assert out["targets"] == [True, True, True, False, False, False]
+
+
+def test_sqs_queue_update_skips_tag_calls_with_nothing_to_change():
+    """LocalStack's AWS::SQS::Queue update sends UntagQueue with no keys, which AWS (and Polystack's SQS) reject: the
+    fix-up skips such calls and passes real ones through, and the request keeps its own client factory."""
+    out = run_python(
+        "import json\nfrom polystack_bridge import localstack_compat\n"
+        "calls = []\n"
+        "class Sqs:\n"
+        "    def untag_queue(self, **kw): calls.append(['untag', kw['TagKeys']]); return {}\n"
+        "    def tag_queue(self, **kw): calls.append(['tag', kw['Tags']]); return {}\n"
+        "    def set_queue_attributes(self, **kw): calls.append(['attrs', kw['Attributes']]); return {}\n"
+        "class Factory:\n    sqs = Sqs()\n"
+        "class Request:\n    aws_client_factory = None\n"
+        "class Provider:\n"
+        "    def update(self, request):\n"
+        "        sqs = request.aws_client_factory.sqs\n"
+        "        sqs.set_queue_attributes(QueueUrl='q', Attributes={'VisibilityTimeout': '45'})\n"
+        "        sqs.untag_queue(QueueUrl='q', TagKeys=[])\n"
+        "        sqs.tag_queue(QueueUrl='q', Tags={})\n"
+        "        sqs.untag_queue(QueueUrl='q', TagKeys=['old'])\n"
+        "        sqs.tag_queue(QueueUrl='q', Tags={'k': 'v'})\n"
+        "        return 'done'\n"
+        "localstack_compat.RESOURCE_PROVIDER_FIXUPS['AWS::SQS::Queue'](Provider)\n"
+        "factory = Factory(); request = Request(); request.aws_client_factory = factory\n"
+        "result = Provider().update(request)\n"
+        "print(json.dumps({'result': result, 'calls': calls, 'factory_kept': request.aws_client_factory is factory}))")
+    assert out == {"result": "done", "factory_kept": True, "calls": [
+        ["attrs", {"VisibilityTimeout": "45"}], ["untag", ["old"]], ["tag", {"k": "v"}]]}

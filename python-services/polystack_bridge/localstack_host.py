@@ -10,13 +10,14 @@ parameter tree; this module answers it the way LocalStack's skeleton would, with
 - ``context`` is a real ``localstack.aws.api.RequestContext`` (request, service model, operation, protocol,
   account, region, request id, trace context);
 - a ``ServiceException`` becomes an error envelope the Java side answers in the service's protocol;
-- LocalStack's internal clients (``connect_to``) reach this gateway: ``GATEWAY_LISTEN`` is set to the
-  gateway's address before ``localstack.config`` is read.
+- LocalStack's internal clients (``connect_to``) reach this gateway's providers in process
+  (:mod:`polystack_bridge.internal_client`); ``GATEWAY_LISTEN`` is set to the gateway's address before
+  ``localstack.config`` is read, so clients that still go over HTTP (``POLYSTACK_INTERNAL_CLIENTS=http``) reach it too.
 """
 import os
 import traceback
 
-from polystack_bridge import localstack_compat, treecodec
+from polystack_bridge import internal_client, localstack_compat, treecodec
 
 PLUGIN_NAMESPACE = "localstack.aws.provider"
 
@@ -46,6 +47,7 @@ class LocalStackService:
         _configure(gateway_listen)
         localstack_compat.apply()
         localstack_compat.patch_localstack()
+        internal_client.install(_port(gateway_listen))
         from localstack.aws.spec import load_service
 
         if service == "cloudformation":
@@ -133,6 +135,11 @@ def _server(headers):
     host = headers.get("Host") or headers.get("host") or "localhost:4566"
     name, _, port = host.partition(":")
     return name, int(port) if port.isdigit() else 80
+
+
+def _port(gateway_listen):
+    _host, _, port = (gateway_listen or "").rpartition(":")
+    return int(port) if port.isdigit() else 4566
 
 
 def load(service, provider_name, gateway_listen):

@@ -46,6 +46,7 @@ public final class LocalStackProviderFactory implements ProviderFactory {
     public ServiceProvider create(String service, ProviderEnvironment environment) {
         Config config = environment.config();
         PythonRuntime runtime = PythonRuntime.shared(config);
+        InternalCalls.bind(environment); // LocalStack's connect_to clients call the providers in process
         String listen = config.get("GATEWAY_LISTEN", "127.0.0.1:" + config.gatewayPort()).split(",")[0].trim();
         // One interpreter for every Python-hosted service (as LocalStack runs): a second one cannot load native modules.
         LocalStackServiceProvider provider = new LocalStackServiceProvider(service, runtime.motoInterpreter(), "default", listen);
