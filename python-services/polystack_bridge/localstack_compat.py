@@ -209,15 +209,84 @@ def patch_cloudformation():
     package_dir = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(resource_provider.__file__))))
     plugins = cloudformation_resource_plugins(package_dir)
 
-    def factory(module, class_name):
-        return lambda: getattr(importlib.import_module(module), class_name)()
+    def factory(type_name, module, class_name):
+        def create():
+            plugin = getattr(importlib.import_module(module), class_name)()
+            fixup = RESOURCE_PROVIDER_FIXUPS.get(type_name)
+            if fixup is not None:
+                load = plugin.load
+
+                def load_and_fix(*args, **kwargs):  # the plugin's load() imports the provider class into plugin.factory
+                    result = load(*args, **kwargs)
+                    if not getattr(plugin.factory, "_polystack_fixed", False):
+                        fixup(plugin.factory)
+                        plugin.factory._polystack_fixed = True
+                    return result
+
+                plugin.load = load_and_fix
+            return plugin
+
+        return create
 
     class SourceFinder(PluginFinder):
         def find_plugins(self):
-            return [PluginSpec(namespace, name, factory(module, cls)) for name, (module, cls) in plugins.items()]
+            return [PluginSpec(namespace, name, factory(name, module, cls)) for name, (module, cls) in plugins.items()]
 
     resource_provider.plugin_manager = PluginManager(namespace, finder=SourceFinder())
     _patch_list_imports()
+
+
+class _NoEmptyTagCalls:
+    """An SQS client that skips ``UntagQueue`` without keys and ``TagQueue`` without tags (nothing to change);
+    everything else is the wrapped client's."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def untag_queue(self, **kwargs):
+        return self._client.untag_queue(**kwargs) if kwargs.get("TagKeys") else {}
+
+    def tag_queue(self, **kwargs):
+        return self._client.tag_queue(**kwargs) if kwargs.get("Tags") else {}
+
+    def __getattr__(self, name):
+        return getattr(self._client, name)
+
+
+class _ClientsWithoutEmptyTagCalls:
+    def __init__(self, factory):
+        self._factory = factory
+
+    @property
+    def sqs(self):
+        return _NoEmptyTagCalls(self._factory.sqs)
+
+    def __getattr__(self, name):
+        return getattr(self._factory, name)
+
+
+def _fix_sqs_queue(provider):
+    """LocalStack's AWS::SQS::Queue update always calls ``UntagQueue`` and ``TagQueue``, with empty lists when the
+    tags did not change. AWS rejects an UntagQueue without keys (and so does Polystack's SQS: MissingParameter);
+    LocalStack's own SQS accepts it. So every stack update that modified a queue failed and rolled back. Here the
+    update runs with an SQS client that skips the two calls when they have nothing to change."""
+    update = provider.update
+
+    def update_without_empty_tag_calls(self, request):
+        factory = request.aws_client_factory
+        request.aws_client_factory = _ClientsWithoutEmptyTagCalls(factory)
+        try:
+            return update(self, request)
+        finally:
+            request.aws_client_factory = factory
+
+    provider.update = update_without_empty_tag_calls
+
+
+# Fixes applied to a resource provider's class when a template first uses its type: {type: fixup(class)}.
+RESOURCE_PROVIDER_FIXUPS = {
+    "AWS::SQS::Queue": _fix_sqs_queue,
+}
 
 
 def _import_names(node):
