@@ -10,7 +10,11 @@
 
 Needs vendor/localstack (./polystack vendor localstack). The CPU figures hold better than wall times on a
 shared box; the coordinator re-measures on a quiet one.
-    python3 bench/localstack_tier.py [--warm 20] [--stacks 5] [--timeout 1800]
+    python3 bench/localstack_tier.py [--warm 20] [--stacks 5] [--timeout 1800] [--record-python-cache]
+
+The server uses the Python start-up cache (gateway/target/polystack-python.aot) when it exists for this build;
+--record-python-cache records it first (./polystack aot python); POLYSTACK_AOT_PYTHON=0 measures without it.
+POLYSTACK_INTERNAL_CLIENTS=http measures LocalStack's internal calls over HTTP instead of in process.
 """
 import argparse
 import json
@@ -37,7 +41,11 @@ def main():
     parser.add_argument("--warm", type=int, default=20)
     parser.add_argument("--timeout", type=float, default=1800)
     parser.add_argument("--stacks", type=int, default=5)
+    parser.add_argument("--record-python-cache", action="store_true")
+    parser.add_argument("--no-cloudformation", action="store_true", help="stop after the moto-hosted call")
     args = parser.parse_args()
+    if args.record_python_cache:
+        subprocess.run([str(ROOT / "polystack"), "aot", "python"], cwd=ROOT, check=True)
     if not (ROOT / "vendor/localstack/localstack/services/providers.py").is_file():
         raise SystemExit("vendor/localstack is missing: run ./polystack vendor localstack first")
     port = free_port()
@@ -47,6 +55,11 @@ def main():
                PROVIDER_OVERRIDE_STEPFUNCTIONS="localstack", PROVIDER_OVERRIDE_SES="moto",
                POLYSTACK_PYTHON_START_TIMEOUT=str(int(args.timeout)))
     log = open(os.path.join(data, "server.log"), "wb")
+    cache = ROOT / "gateway/target/polystack-python.aot"
+    stamp = ROOT / "gateway/target/.polystack-built"
+    fresh = cache.is_file() and stamp.is_file() and cache.stat().st_mtime >= stamp.stat().st_mtime
+    print(f"Python start-up cache: {'used' if fresh and os.environ.get('POLYSTACK_AOT_PYTHON') != '0' else 'not used'}; "
+          f"internal clients: {os.environ.get('POLYSTACK_INTERNAL_CLIENTS', 'in-process')}")
     print(f"load average at start: {os.getloadavg()}")
     t0 = time.monotonic()
     proc = subprocess.Popen([str(ROOT / "polystack"), "start"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -86,6 +99,8 @@ def main():
         w0 = time.monotonic()
         client("ses").list_identities()
         print(f"first moto-hosted call (SES) after that: {time.monotonic() - w0:.1f} s")
+        if args.no_cloudformation:
+            return
         w0 = time.monotonic()
         cfn = client("cloudformation")
         cfn.list_stacks()

@@ -328,3 +328,45 @@ def test_sqs_queue_update_skips_tag_calls_with_nothing_to_change():
         "print(json.dumps({'result': result, 'calls': calls, 'factory_kept': request.aws_client_factory is factory}))")
     assert out == {"result": "done", "factory_kept": True, "calls": [
         ["attrs", {"VisibilityTimeout": "45"}], ["untag", ["old"]], ["tag", {"k": "v"}]]}
+
+
+def launcher_command(tmp_path, **env):
+    """The java command ./polystack start would run, from a copy of the launcher over an empty build (nothing runs)."""
+    import os
+    import shutil
+    import time
+    (tmp_path / "scripts").mkdir()
+    shutil.copy(ROOT / "polystack", tmp_path / "polystack")
+    shutil.copy(ROOT / "scripts" / "find-jdk.sh", tmp_path / "scripts" / "find-jdk.sh")
+    target = tmp_path / "gateway" / "target"
+    target.mkdir(parents=True)
+    (target / "gateway-0.1.0-SNAPSHOT.jar").write_bytes(b"")
+    (target / "classpath.txt").write_text("lib/a.jar")
+    (target / ".polystack-built").write_text("")
+    later = time.time() + 5
+    for cache in ("polystack.aot", "polystack-python.aot"):
+        (target / cache).write_bytes(b"x")
+        os.utime(target / cache, (later, later))
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("PROVIDER_OVERRIDE_")
+             and k not in ("SERVICES", "JAVA_OPTS", "POLYSTACK_AOT", "POLYSTACK_AOT_PYTHON")}
+    out = subprocess.run([str(tmp_path / "polystack"), "start"], capture_output=True, text=True, timeout=60,
+                         env={**clean, "POLYSTACK_PRINT_COMMAND": "1", "POLYSTACK_RUNTIME_ONLY": "1", **env})
+    assert out.returncode == 0, out.stderr
+    return [arg for arg in out.stdout.split("\0") if arg.startswith("-XX:AOTCache=")]
+
+
+def test_launcher_uses_the_python_start_up_cache_for_python_hosted_services(tmp_path):
+    """A start that configures a Python-hosted service maps the cache trained with them (./polystack aot python);
+    any other start maps the gateway's own, so native starts keep their figures."""
+    def cache(folder, name):
+        return [f"-XX:AOTCache={tmp_path / folder}/gateway/target/{name}"]
+
+    cases = {"a": ({}, "polystack.aot"),
+             "b": ({"PROVIDER_OVERRIDE_SES": "moto"}, "polystack-python.aot"),
+             "c": ({"PROVIDER_OVERRIDE_SQS": "native"}, "polystack.aot"),
+             "d": ({"SERVICES": "sqs,stepfunctions"}, "polystack-python.aot"),
+             "e": ({"PROVIDER_OVERRIDE_CLOUDFORMATION": "LocalStack"}, "polystack-python.aot"),
+             "f": ({"PROVIDER_OVERRIDE_SES": "moto", "POLYSTACK_AOT_PYTHON": "0"}, "polystack.aot")}
+    for folder, (env, expected) in cases.items():
+        (tmp_path / folder).mkdir()
+        assert launcher_command(tmp_path / folder, **env) == cache(folder, expected), (env, expected)
