@@ -17,6 +17,7 @@ read them), and retries. ``POLYSTACK_INTERNAL_CLIENTS=http`` keeps LocalStack's 
 import datetime
 import io
 import os
+import sys
 import urllib.parse
 import uuid
 
@@ -24,6 +25,7 @@ from polystack_bridge import treecodec
 
 _LOCAL_HOSTS = {"localhost", "127.0.0.1", "0.0.0.0", "::1", "localhost.localstack.cloud"}
 _calls = None
+_announced = False
 
 
 def enabled():
@@ -68,6 +70,11 @@ def short_circuit(client):
         return call(client, operation_name, api_params)
 
     client._make_api_call = _make_api_call
+    global _announced
+    if not _announced:  # one line in the server's log, so it is plain which path internal calls take
+        _announced = True
+        print(f"polystack: LocalStack's internal clients call the gateway in process (first: "
+              f"{client.meta.service_model.service_name})", file=sys.stderr, flush=True)
 
 
 def _java():
