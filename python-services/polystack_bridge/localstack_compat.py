@@ -234,6 +234,30 @@ def patch_cloudformation():
 
     resource_provider.plugin_manager = PluginManager(namespace, finder=SourceFinder())
     _patch_list_imports()
+    _patch_update_stack_keeps_processed_template()
+
+
+def _patch_update_stack_keeps_processed_template():
+    """LocalStack 4.14's v2 UpdateStack stores the template it deployed but not its processed form (CreateStack and
+    ExecuteChangeSet store both), and DeleteStack deletes what the processed template lists: after an UpdateStack that
+    removed a resource, the delete tried to remove it again (its properties gone, so the resource provider failed) and
+    ended DELETE_FAILED. Here every deployment that succeeds, other than a deletion, stores the processed template it
+    deployed, as the other two paths already do (a failed one, rolled back, keeps the previous)."""
+    from localstack.aws.api.cloudformation import StackStatus
+    from localstack.services.cloudformation.engine.v2.change_set_model_executor import ChangeSetModelExecutor
+
+    execute = ChangeSetModelExecutor.execute
+
+    def execute_and_keep_processed_template(self):
+        result = execute(self)
+        change_set = self._change_set
+        stack = change_set.stack
+        deployed = result.failure_message is None and stack.status != StackStatus.DELETE_IN_PROGRESS
+        if deployed and change_set.processed_template is not None:
+            stack.processed_template = change_set.processed_template
+        return result
+
+    ChangeSetModelExecutor.execute = execute_and_keep_processed_template
 
 
 class _NoEmptyTagCalls:
