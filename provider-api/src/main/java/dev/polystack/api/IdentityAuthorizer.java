@@ -37,6 +37,13 @@ public interface IdentityAuthorizer {
     ResourceDecision resourcePolicy(String policy, String accountId, String principalArn, String action, String resource,
                                     Map<String, List<String>> context);
 
+    /**
+     * Judges a resource-based policy for an AWS service delivering on its own behalf ({@code sns.amazonaws.com}
+     * sending to a queue): statements naming that service principal, or everyone, with their conditions evaluated
+     * against the context ({@code aws:SourceArn}, {@code aws:SourceAccount}). Account grants do not cover services.
+     */
+    ResourceDecision servicePolicy(String policy, String servicePrincipal, String action, String resource, Map<String, List<String>> context);
+
     /** Whether identity policies alone allow the request (no session policy). */
     default boolean allows(String accountId, String principalArn, String action, String resource, Map<String, List<String>> context) {
         return decide(accountId, principalArn, action, resource, context, null) == Decision.ALLOW;

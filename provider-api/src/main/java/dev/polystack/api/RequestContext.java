@@ -17,6 +17,16 @@ public final class RequestContext {
     private final HttpResponseData response = new HttpResponseData();
     private volatile String operation;
     private volatile String protocol;
+    private Delivery delivery;
+
+    /**
+     * A message one service delivers on its own behalf to another (SNS to an SQS queue, an S3 notification, an
+     * EventBridge target): the delivering service's principal ({@code sns.amazonaws.com}), the resource the message
+     * comes from ({@code aws:SourceArn}) and its account ({@code aws:SourceAccount}). With {@code ENFORCE_IAM=1} the
+     * target's resource policy must allow that principal for that source, as on AWS, or the delivery is refused.
+     */
+    public record Delivery(String servicePrincipal, String sourceArn, String sourceAccount) {
+    }
 
     public RequestContext(String accountId, String region, String service, String requestId,
                           String accessKeyId, HttpRequestData request) {
@@ -33,6 +43,16 @@ public final class RequestContext {
         return new RequestContext(accountId, region, service, java.util.UUID.randomUUID().toString(), null,
                 HttpRequestData.of("POST", "/", java.util.Map.of(), new byte[0]));
     }
+
+    /** A context for a delivery in process (see {@link Delivery}): the target's account and region. */
+    public static RequestContext delivery(String accountId, String region, String service, Delivery delivery) {
+        RequestContext ctx = internal(accountId, region, service);
+        ctx.delivery = Objects.requireNonNull(delivery);
+        return ctx;
+    }
+
+    /** The delivery this in-process call makes, or null for any other request. */
+    public Delivery delivery() { return delivery; }
 
     public String accountId() { return accountId; }
 

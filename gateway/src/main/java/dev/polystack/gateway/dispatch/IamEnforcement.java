@@ -36,10 +36,13 @@ public final class IamEnforcement {
 
     void check(RequestContext ctx, ServiceCodec codec, String operation, Map<String, Object> params) {
         String principal = AccessKeys.principalFor(ctx.accessKeyId());
-        if (principal == null || principal.endsWith(":root")) return;
+        // the account's root (its default credentials, a 12-digit key) has every permission in its own account
+        boolean root = principal == null || principal.endsWith(":root");
+        if (root && !mentionsAnotherAccount(ctx, params)) return;
+        if (root) principal = "arn:" + ctx.partition() + ":iam::" + ctx.accountId() + ":root";
         ServiceProvider iam = registry.obtain("iam");
         if (!(iam instanceof IdentityAuthorizer authorizer)) return;
-        String action = actionPrefix(codec) + ":" + operation;
+        String action = actionPrefix(codec) + ":" + iamActionName(ctx.service(), operation);
         Map<String, List<String>> context = new LinkedHashMap<>();
         context.put("aws:RequestedRegion", List.of(ctx.region()));
         context.put("aws:CurrentTime", List.of(Instant.now().toString()));
@@ -47,20 +50,73 @@ public final class IamEnforcement {
         if (forwarded != null) context.put("aws:SourceIp", List.of(forwarded.split(",")[0].trim()));
         String sessionPolicy = AccessKeys.sessionPolicyFor(ctx.accessKeyId());
         for (String resource : ResourceArns.of(ctx, ctx.service(), params, dispatcher)) {
-            IdentityAuthorizer.Decision identity = authorizer.decide(ctx.accountId(), principal, action, resource, context, sessionPolicy);
+            boolean crossAccount = ResourceArns.crossAccount(ctx, ctx.service(), resource, dispatcher);
+            if (root && !crossAccount) continue;
+            IdentityAuthorizer.Decision identity = root ? IdentityAuthorizer.Decision.ALLOW
+                    : authorizer.decide(ctx.accountId(), principal, action, resource, context, sessionPolicy);
             ResourcePolicies.Policy policy = identity == IdentityAuthorizer.Decision.EXPLICIT_DENY ? null
                     : ResourcePolicies.of(ctx, ctx.service(), operation, params, dispatcher);
             IdentityAuthorizer.ResourceDecision onResource = policy == null ? IdentityAuthorizer.ResourceDecision.NONE
                     : authorizer.resourcePolicy(policy.document(), ctx.accountId(), principal, action, resource, context);
-            String refusal = refusal(identity, onResource, policy != null && policy.mandatory(), action);
-            if (refusal != null) {
-                String message = "User: " + principal + " is not authorized to perform: " + action + " on resource: " + resource + " " + refusal;
-                String protocol = codec.info().protocol();
-                throw protocol.equals("json") || protocol.equals("rest-json") || protocol.equals("smithy-rpc-v2-cbor")
-                        ? new ServiceException("AccessDeniedException", message, 400)
-                        : new ServiceException("AccessDenied", message, 403).queryCode("AccessDenied");
+            String refusal = crossAccount ? crossAccountRefusal(identity, onResource, action)
+                    : refusal(identity, onResource, policy != null && policy.mandatory(), action);
+            if (refusal != null) throw denied(codec.info().protocol(), principal, action, resource, refusal);
+        }
+    }
+
+    /**
+     * A delivery one service makes to another in process ({@link RequestContext#delivery()}: SNS to SQS, S3 and
+     * EventBridge notifications): the target's resource policy must allow the delivering service's principal, with
+     * {@code aws:SourceArn} and {@code aws:SourceAccount} set to the source, as on AWS; otherwise it is refused and
+     * the message does not arrive. A target without a policy refuses services, as AWS's do.
+     */
+    void checkDelivery(RequestContext ctx, String service, String operation, Map<String, Object> params) {
+        RequestContext.Delivery delivery = ctx.delivery();
+        ServiceProvider iam = registry.obtain("iam");
+        if (!(iam instanceof IdentityAuthorizer authorizer)) return;
+        String action = service + ":" + iamActionName(service, operation);
+        Map<String, List<String>> context = new LinkedHashMap<>();
+        context.put("aws:SourceArn", List.of(delivery.sourceArn()));
+        context.put("aws:SourceAccount", List.of(delivery.sourceAccount()));
+        for (String resource : ResourceArns.of(ctx, service, params, dispatcher)) {
+            ResourcePolicies.Policy policy = ResourcePolicies.of(ctx, service, operation, params, dispatcher);
+            IdentityAuthorizer.ResourceDecision decision = policy == null ? IdentityAuthorizer.ResourceDecision.NONE
+                    : authorizer.servicePolicy(policy.document(), delivery.servicePrincipal(), action, resource, context);
+            if (decision != IdentityAuthorizer.ResourceDecision.ALLOW_PRINCIPAL) {
+                throw denied("query", delivery.servicePrincipal(), action, resource, decision == IdentityAuthorizer.ResourceDecision.EXPLICIT_DENY
+                        ? "with an explicit deny in a resource-based policy" : "because no resource-based policy allows the " + action + " action");
             }
         }
+    }
+
+    private static ServiceException denied(String protocol, String principal, String action, String resource, String refusal) {
+        String message = "User: " + principal + " is not authorized to perform: " + action + " on resource: " + resource + " " + refusal;
+        return protocol.equals("json") || protocol.equals("rest-json") || protocol.equals("smithy-rpc-v2-cbor")
+                ? new ServiceException("AccessDeniedException", message, 400)
+                : new ServiceException("AccessDenied", message, 403).queryCode("AccessDenied");
+    }
+
+    /** Whether a root caller's request names something of another account (an ARN, a queue URL) or a bucket. */
+    private static boolean mentionsAnotherAccount(RequestContext ctx, Map<String, Object> params) {
+        if (ctx.service().equals("s3")) return params.get("Bucket") != null;
+        for (Object value : params.values()) {
+            if (value instanceof String text && (text.startsWith("arn:") || text.startsWith("http")) && !text.contains(ctx.accountId())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Why AWS refuses a request across accounts, or null when it is allowed: both the caller's identity policies and
+     * the resource's policy (granting the caller, or its account) must allow, and an explicit deny in either refuses.
+     */
+    static String crossAccountRefusal(IdentityAuthorizer.Decision identity, IdentityAuthorizer.ResourceDecision onResource, String action) {
+        if (identity == IdentityAuthorizer.Decision.EXPLICIT_DENY) return "with an explicit deny in an identity-based policy";
+        if (onResource == IdentityAuthorizer.ResourceDecision.EXPLICIT_DENY) return "with an explicit deny in a resource-based policy";
+        if (identity != IdentityAuthorizer.Decision.ALLOW) return "because no identity-based policy allows the " + action + " action";
+        if (onResource == IdentityAuthorizer.ResourceDecision.NONE) return "because no resource-based policy allows the " + action + " action";
+        return null;
     }
 
     /** Why AWS refuses the request (the end of its message), or null when it is allowed. */
@@ -78,6 +134,11 @@ public final class IamEnforcement {
         }
         if (identityAllows || onResource == IdentityAuthorizer.ResourceDecision.ALLOW_PRINCIPAL) return null;
         return "because no identity-based policy allows the " + action + " action";
+    }
+
+    /** IAM's name of an operation's action, where it differs from the operation's (Lambda's Invoke is InvokeFunction). */
+    private static String iamActionName(String service, String operation) {
+        return service.equals("lambda") && (operation.equals("Invoke") || operation.equals("InvokeAsync")) ? "InvokeFunction" : operation;
     }
 
     /** The IAM action prefix: the signing name, except where IAM names the service differently. */
@@ -163,6 +224,27 @@ public final class IamEnforcement {
             }
             if (out.isEmpty()) out.add("*");
             return out;
+        }
+
+        /**
+         * Whether a resource belongs to another account than the caller's: the account field of its ARN; for a bucket
+         * (whose ARN names no account), S3's own check of an expected owner.
+         */
+        static boolean crossAccount(RequestContext ctx, String service, String resource, ServiceDispatcher dispatcher) {
+            String[] parts = resource.split(":", 6);
+            if (parts.length < 6) return false;
+            if (service.equals("s3")) {
+                String bucket = parts[5].contains("/") ? parts[5].substring(0, parts[5].indexOf('/')) : parts[5];
+                if (bucket.isEmpty()) return false;
+                try {
+                    dispatcher.call(RequestContext.internal(ctx.accountId(), ctx.region(), "s3"), "s3", "HeadBucket",
+                            Map.of("Bucket", bucket, "ExpectedBucketOwner", ctx.accountId()));
+                    return false;
+                } catch (ServiceException e) {
+                    return "AccessDenied".equals(e.code()); // S3's answer for a bucket another account owns
+                }
+            }
+            return !parts[4].isEmpty() && !parts[4].equals(ctx.accountId()) && !parts[4].equals("aws");
         }
 
         /** A secret's full ARN (policies name it with its suffix, {@code name-??????} or {@code name-*}). */

@@ -11,8 +11,9 @@ import java.util.Map;
 /**
  * The resource-based policy a request is judged against under {@code ENFORCE_IAM=1}, read from the provider that
  * keeps it (in process, as an internal call that is not itself enforced): a bucket's policy, a queue's or topic's
- * {@code Policy} attribute, a secret's resource policy, a KMS key's policy, the trust policy of the role AssumeRole
- * names. Null when the resource has none (or does not exist: the provider answers that itself).
+ * {@code Policy} attribute, a secret's resource policy, a KMS key's policy, a Lambda function's policy, the trust
+ * policy of the role AssumeRole names. Resources of another account are named by ARN or URL, which the providers
+ * resolve in that account. Null when the resource has none (or does not exist: the provider answers that itself).
  */
 final class ResourcePolicies {
     /** A policy document, and whether it must grant by itself (key policies, trust policies). */
@@ -39,6 +40,8 @@ final class ResourcePolicies {
                         .get("ResourcePolicy"));
                 case "kms" -> in.get("KeyId") == null ? null : mandatory(call(ctx, dispatcher, "kms", "GetKeyPolicy",
                         Map.of("KeyId", in.get("KeyId"), "PolicyName", "default")).get("Policy"));
+                case "lambda" -> in.get("FunctionName") == null || operation.equals("GetPolicy") ? null
+                        : optional(call(ctx, dispatcher, "lambda", "GetPolicy", Map.of("FunctionName", in.get("FunctionName"))).get("Policy"));
                 case "sts" -> operation.equals("AssumeRole") && in.get("RoleArn") != null ? trustPolicy(ctx, in.get("RoleArn").toString(), dispatcher) : null;
                 default -> null;
             };

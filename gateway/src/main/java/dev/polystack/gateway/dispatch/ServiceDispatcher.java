@@ -122,6 +122,8 @@ public final class ServiceDispatcher {
     public Map<String, Object> call(RequestContext context, String service, String operation, Map<String, Object> input) {
         context.operation(operation);
         memory.checkAdmits(operation, null);
+        IamEnforcement enforcement = iamEnforcement;
+        if (enforcement != null && context.delivery() != null) enforcement.checkDelivery(context, service, operation, input);
         Map<String, Object> output = registry.obtain(service).invoke(context, operation, input);
         for (BiConsumer<String, String> listener : callListeners) listener.accept(service, operation);
         return output == null ? Map.of() : output;
@@ -142,6 +144,11 @@ public final class ServiceDispatcher {
             return operation.output() == null ? null : TreeConverter.fromTree(operation.output(), output);
         }
         context.operation(operation.name());
+        IamEnforcement enforcement = iamEnforcement;
+        if (enforcement != null && context.delivery() != null) {
+            enforcement.checkDelivery(context, operation.service(), operation.name(), operation.input() == null ? Map.of()
+                    : TreeConverter.toTree((Shape<Object>) operation.input(), request));
+        }
         Object result = ((Operation<Object>) operation).invoke(provider, context, request);
         for (BiConsumer<String, String> listener : callListeners) listener.accept(operation.service(), operation.name());
         return result;

@@ -249,8 +249,12 @@ final class EventDelivery implements AutoCloseable {
             case "sqs" -> {
                 SendMessageRequest.Builder message = SendMessageRequest.builder().queueUrl(queueUrl(arn)).messageBody(job.payload());
                 if (arn.endsWith(".fifo")) message.messageGroupId(t.messageGroupId()).messageDeduplicationId(job.eventId());
+                // EventBridge delivers as events.amazonaws.com on behalf of the rule: under ENFORCE_IAM the queue's policy must allow that
+                String[] rule = job.ruleArn() == null ? new String[0] : job.ruleArn().split(":", 6);
+                RequestContext delivery = rule.length < 6 ? ctx : RequestContext.delivery(ctx.accountId(), ctx.region(), "sqs",
+                        new RequestContext.Delivery("events.amazonaws.com", job.ruleArn(), rule[4]));
                 try {
-                    sqs.sendMessage(ctx, message.build());
+                    sqs.sendMessage(delivery, message.build());
                 } catch (ServiceException e) {
                     queueUrls.remove(arn);
                     throw e;

@@ -652,6 +652,17 @@ public final class IamProvider extends IamExtras implements ServiceProvider, Per
         return ResourcePolicyEvaluator.evaluate(policy, accountId, names, action, resource, full);
     }
 
+    @Override
+    public ResourceDecision servicePolicy(String policy, String servicePrincipal, String action, String resource,
+                                          Map<String, List<String>> context) {
+        Map<String, List<String>> full = new LinkedHashMap<>(context);
+        full.putIfAbsent("aws:PrincipalServiceName", List.of(servicePrincipal));
+        long now = System.currentTimeMillis();
+        full.putIfAbsent("aws:CurrentTime", List.of(Instant.ofEpochMilli(now).toString()));
+        full.putIfAbsent("aws:EpochTime", List.of(String.valueOf(now / 1000)));
+        return ResourcePolicyEvaluator.evaluateForService(policy, servicePrincipal, action, resource, full);
+    }
+
     private IamAccount account(String accountId, String principalArn) {
         String partition = principalArn.startsWith("arn:aws-cn:") ? "aws-cn" : principalArn.startsWith("arn:aws-us-gov:") ? "aws-us-gov" : "aws";
         return accounts.get(accountId, AccountRegionStore.globalScope(partition));

@@ -20,6 +20,17 @@ final class ResourcePolicyEvaluator {
 
     static ResourceDecision evaluate(String policy, String accountId, List<String> principalArns, String action, String resource,
                                      Map<String, List<String>> context) {
+        return evaluate(policy, principal -> matches(principal, accountId, principalArns), action, resource, context);
+    }
+
+    /** The same for an AWS service principal: statements naming the service (or everyone) grant; accounts do not. */
+    static ResourceDecision evaluateForService(String policy, String servicePrincipal, String action, String resource,
+                                               Map<String, List<String>> context) {
+        return evaluate(policy, principal -> matchesService(principal, servicePrincipal), action, resource, context);
+    }
+
+    private static ResourceDecision evaluate(String policy, java.util.function.Function<JsonNode, Match> principalMatch, String action,
+                                             String resource, Map<String, List<String>> context) {
         JsonNode root;
         try {
             root = PolicyEvaluator.JSON.readTree(policy);
@@ -35,8 +46,7 @@ final class ResourcePolicyEvaluator {
                     context).decision() == PolicyEvaluator.Decision.IMPLICIT_DENY) {
                 continue;
             }
-            Match match = st.has("NotPrincipal") ? negate(matches(st.get("NotPrincipal"), accountId, principalArns))
-                    : matches(st.get("Principal"), accountId, principalArns);
+            Match match = st.has("NotPrincipal") ? negate(principalMatch.apply(st.get("NotPrincipal"))) : principalMatch.apply(st.get("Principal"));
             if (match == Match.NONE) continue;
             if ("Deny".equals(effect)) return ResourceDecision.EXPLICIT_DENY;
             if ("Allow".equals(effect)) {
@@ -72,6 +82,17 @@ final class ResourcePolicyEvaluator {
             if (v.equals(accountId) || v.matches("arn:[^:]+:iam::" + accountId + ":root")) best = Match.ACCOUNT;
         }
         return best;
+    }
+
+    /** {@code "*"}, {@code {"AWS": "*"}} (the same, AWS documents) or {@code {"Service": [..the principal..]}}. */
+    private static Match matchesService(JsonNode principal, String servicePrincipal) {
+        if (principal == null) return Match.NONE;
+        if (principal.isTextual()) return "*".equals(principal.asText()) ? Match.PRINCIPAL : Match.NONE;
+        for (JsonNode value : PolicyEvaluator.list(principal.get("AWS"))) if ("*".equals(value.asText())) return Match.PRINCIPAL;
+        for (JsonNode value : PolicyEvaluator.list(principal.get("Service"))) {
+            if (servicePrincipal.equals(value.asText())) return Match.PRINCIPAL;
+        }
+        return Match.NONE;
     }
 
     private static Match negate(Match m) {

@@ -277,7 +277,7 @@ final class S3Notifications implements AutoCloseable {
             if (d.service().equals("lambda")) continue;
             for (Object o : In.list(config, d.list())) {
                 String arn = In.str((Map<String, Object>) o, d.arnMember());
-                if (sent.add(arn)) submit(() -> send(d.service(), arn, body));
+                if (sent.add(arn)) submit(() -> send(d.service(), arn, body, bucket));
             }
         }
     }
@@ -363,7 +363,7 @@ final class S3Notifications implements AutoCloseable {
                 Map<String, Object> record = record(actor, bucket, eventName, eventVersion, time, In.str(c, "Id"), object);
                 String body = json(Map.of("Records", List.of(record)));
                 String arn = In.str(c, d.arnMember());
-                submit(() -> send(d.service(), arn, body));
+                submit(() -> send(d.service(), arn, body, bucket));
             }
         }
         if (((Map<String, Object>) config).containsKey("EventBridgeConfiguration")) {
@@ -548,12 +548,15 @@ final class S3Notifications implements AutoCloseable {
         }
     }
 
-    private void send(String service, String arn, String body) {
+    private void send(String service, String arn, String body, Bucket bucket) {
         String[] p = arn.split(":", 6);
         String region = p[3], account = p[4], resource = p[5];
+        // S3 delivers as s3.amazonaws.com on behalf of the bucket: under ENFORCE_IAM the queue's or topic's policy must allow that
+        RequestContext.Delivery delivery = new RequestContext.Delivery("s3.amazonaws.com", "arn:" + p[1] + ":s3:::" + bucket.name,
+                bucket.accountId);
         switch (service) {
             case "sqs" -> {
-                RequestContext ctx = RequestContext.internal(account, region, "sqs");
+                RequestContext ctx = RequestContext.delivery(account, region, "sqs", delivery);
                 try {
                     sqs.sendMessage(ctx, SendMessageRequest.builder().queueUrl(queueUrl(account, region, resource, arn))
                             .messageBody(body).build());
@@ -562,7 +565,7 @@ final class S3Notifications implements AutoCloseable {
                     throw e;
                 }
             }
-            case "sns" -> sns.publish(RequestContext.internal(account, region, "sns"), PublishInput.builder()
+            case "sns" -> sns.publish(RequestContext.delivery(account, region, "sns", delivery), PublishInput.builder()
                     .topicArn(arn).message(body).subject("Amazon S3 Notification").build());
             default -> lambda.invoke(RequestContext.internal(account, region, "lambda"), InvocationRequest.builder()
                     .functionName(arn).invocationType("Event").payload(body.getBytes(StandardCharsets.UTF_8)).build());

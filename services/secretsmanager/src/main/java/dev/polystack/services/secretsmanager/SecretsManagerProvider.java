@@ -328,9 +328,10 @@ public final class SecretsManagerProvider implements SecretsManagerApi, ServiceP
         }
     }
 
-    /** The caller's principal ARN, for resource policies (root of the calling account). */
+    /** The caller's principal ARN, for resource policies: the IAM user or role session its key belongs to, else the account's root. */
     private static String caller(RequestContext ctx) {
-        return "arn:" + ctx.partition() + ":iam::" + ctx.accountId() + ":root";
+        String principal = dev.polystack.api.AccessKeys.principalFor(ctx.accessKeyId());
+        return principal != null ? principal : "arn:" + ctx.partition() + ":iam::" + ctx.accountId() + ":root";
     }
 
     // ---------------------------------------------------------------- answers

@@ -202,9 +202,12 @@ final class SnsDelivery implements AutoCloseable {
         } else if (m.groupId != null && !m.fifoTopic) {
             input.messageGroupId(m.groupId);
         }
-        RequestContext ctx = RequestContext.internal(account, region, "sqs");
+        // SNS delivers as sns.amazonaws.com on behalf of the topic: under ENFORCE_IAM the queue's policy must allow that
+        RequestContext ctx = RequestContext.delivery(account, region, "sqs",
+                new RequestContext.Delivery("sns.amazonaws.com", m.topicArn, arnAccount(m.topicArn)));
         try {
-            sqs.sendMessage(ctx, input.queueUrl(queueUrl(ctx, queueArn, account, name)).build());
+            String url = queueUrl(RequestContext.internal(account, region, "sqs"), queueArn, account, name);
+            sqs.sendMessage(ctx, input.queueUrl(url).build());
         } catch (RuntimeException e) {
             queueUrls.remove(queueArn);
             LOG.log(System.Logger.Level.DEBUG, "SNS → SQS " + queueArn + " failed: " + e);
