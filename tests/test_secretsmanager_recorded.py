@@ -8,8 +8,8 @@ Recorded scenarios not replayed here, and why:
 - rotation scenarios (test_rotate_secret_with_lambda_success ...): need a rotation Lambda (tests/test_secretsmanager_rotation.py);
 - test_call_lists_secrets_multiple_times / test_create_multi_secrets: ListSecrets over the whole shared account
   (other tests' secrets appear; the per-secret fields are covered by describe below);
-- test_update_secret_version_stages_*, test_non_versioning_*, test_deprecated_secret_version_stage: staging-label
-  moves, covered field by field in tests/test_secretsmanager.py;
+- test_update_secret_version_stages_* (but _current_pending_cycle, replayed below), test_non_versioning_*,
+  test_deprecated_secret_version_stage: staging-label moves, covered in tests/test_secretsmanager.py;
 - test_change_secret_value_after_creation, test_get_secret_value (the raw HTTP body): covered in test_secretsmanager.py.
 """
 import datetime
@@ -195,3 +195,54 @@ def test_invalid_secret_name(sm, bad):
              (sm.untag_resource, {"SecretId": bad, "TagKeys": ["k"]}), (sm.update_secret, {"SecretId": bad, "SecretString": "v"})]
     for call, kwargs in calls:
         assert error(n, call, **kwargs)[:3] == (400, "ValidationException", text), call.__name__
+
+
+# test_update_secret_version_stages_current_pending_cycle: AWSPENDING put twice and promoted to AWSCURRENT each time
+# (AWSPREVIOUS follows; AWSPENDING stays on the promoted version until the next put); LastAccessedDate appears on a
+# version once GetSecretValue has read it.
+RECORDED_CYCLE = {
+    "create_secret_rs_0": {"ARN": "<arn>", "Name": "<name>", "VersionId": "<version:1>"},
+    "put_secret_value_res_0": {"ARN": "<arn>", "Name": "<name>", "VersionId": "<version:2>", "VersionStages": ["AWSPENDING"]},
+    "list_secret_version_ids_res_0": {"ARN": "<arn>", "Name": "<name>", "Versions": [{"CreatedDate": "datetime", "KmsKeyIds": ["DefaultEncryptionKey"], "VersionId": "<version:1>", "VersionStages": ["AWSCURRENT"]}, {"CreatedDate": "datetime", "KmsKeyIds": ["DefaultEncryptionKey"], "VersionId": "<version:2>", "VersionStages": ["AWSPENDING"]}]},
+    "get_secret_value_res_0": {"ARN": "<arn>", "CreatedDate": "datetime", "Name": "<name>", "SecretString": "S1", "VersionId": "<version:1>", "VersionStages": ["AWSCURRENT"]},
+    "update_secret_version_stage_res_0": {"ARN": "<arn>", "Name": "<name>"},
+    "list_secret_version_ids_res_1": {"ARN": "<arn>", "Name": "<name>", "Versions": [{"CreatedDate": "datetime", "KmsKeyIds": ["DefaultEncryptionKey"], "LastAccessedDate": "datetime", "VersionId": "<version:1>", "VersionStages": ["AWSPREVIOUS"]}, {"CreatedDate": "datetime", "KmsKeyIds": ["DefaultEncryptionKey"], "VersionId": "<version:2>", "VersionStages": ["AWSCURRENT", "AWSPENDING"]}]},
+    "get_secret_value_res_1": {"ARN": "<arn>", "CreatedDate": "datetime", "Name": "<name>", "SecretString": "S2", "VersionId": "<version:2>", "VersionStages": ["AWSCURRENT", "AWSPENDING"]},
+    "put_secret_value_res_1": {"ARN": "<arn>", "Name": "<name>", "VersionId": "<version:3>", "VersionStages": ["AWSPENDING"]},
+    "list_secret_version_ids_res_2": {"ARN": "<arn>", "Name": "<name>", "Versions": [{"CreatedDate": "datetime", "KmsKeyIds": ["DefaultEncryptionKey"], "LastAccessedDate": "datetime", "VersionId": "<version:1>", "VersionStages": ["AWSPREVIOUS"]}, {"CreatedDate": "datetime", "KmsKeyIds": ["DefaultEncryptionKey"], "LastAccessedDate": "datetime", "VersionId": "<version:2>", "VersionStages": ["AWSCURRENT"]}, {"CreatedDate": "datetime", "KmsKeyIds": ["DefaultEncryptionKey"], "VersionId": "<version:3>", "VersionStages": ["AWSPENDING"]}]},
+    "get_secret_value_res_2": {"ARN": "<arn>", "CreatedDate": "datetime", "Name": "<name>", "SecretString": "S2", "VersionId": "<version:2>", "VersionStages": ["AWSCURRENT"]},
+    "put_secret_value_res_2": {"ARN": "<arn>", "Name": "<name>"},
+    "list_secret_version_ids_res_3": {"ARN": "<arn>", "Name": "<name>", "Versions": [{"CreatedDate": "datetime", "KmsKeyIds": ["DefaultEncryptionKey"], "LastAccessedDate": "datetime", "VersionId": "<version:2>", "VersionStages": ["AWSPREVIOUS"]}, {"CreatedDate": "datetime", "KmsKeyIds": ["DefaultEncryptionKey"], "VersionId": "<version:3>", "VersionStages": ["AWSCURRENT", "AWSPENDING"]}]},
+    "get_secret_value_res_3": {"ARN": "<arn>", "CreatedDate": "datetime", "Name": "<name>", "SecretString": "S3", "VersionId": "<version:3>", "VersionStages": ["AWSCURRENT", "AWSPENDING"]},
+    "delete_secret_res_0": {"ARN": "<arn>", "DeletionDate": "datetime", "Name": "<name>"},
+}
+
+
+def test_update_secret_version_stages_current_pending_cycle(sm):
+    name = unique("cycle")
+    norm = Normaliser(name)
+    got = {}
+    created = sm.create_secret(Name=name, SecretString="S1")
+    got["create_secret_rs_0"] = norm.keys(norm(created))
+    v0 = created["VersionId"]
+    put = sm.put_secret_value(SecretId=name, SecretString="S2", VersionStages=["AWSPENDING"])
+    got["put_secret_value_res_0"] = norm.keys(norm(put))
+    v1 = put["VersionId"]
+    got["list_secret_version_ids_res_0"] = answer(norm, sm.list_secret_version_ids, SecretId=name)
+    got["get_secret_value_res_0"] = answer(norm, sm.get_secret_value, SecretId=name)
+    got["update_secret_version_stage_res_0"] = answer(norm, sm.update_secret_version_stage, SecretId=name, RemoveFromVersionId=v0,
+                                                      MoveToVersionId=v1, VersionStage="AWSCURRENT")
+    got["list_secret_version_ids_res_1"] = answer(norm, sm.list_secret_version_ids, SecretId=name)
+    got["get_secret_value_res_1"] = answer(norm, sm.get_secret_value, SecretId=name)
+    put = sm.put_secret_value(SecretId=name, SecretString="S3", VersionStages=["AWSPENDING"])
+    got["put_secret_value_res_1"] = norm.keys(norm(put))
+    v2 = put["VersionId"]
+    got["list_secret_version_ids_res_2"] = answer(norm, sm.list_secret_version_ids, SecretId=name)
+    got["get_secret_value_res_2"] = answer(norm, sm.get_secret_value, SecretId=name)
+    got["put_secret_value_res_2"] = answer(norm, sm.update_secret_version_stage, SecretId=name, RemoveFromVersionId=v1,
+                                          MoveToVersionId=v2, VersionStage="AWSCURRENT")
+    got["list_secret_version_ids_res_3"] = answer(norm, sm.list_secret_version_ids, SecretId=name)
+    got["get_secret_value_res_3"] = answer(norm, sm.get_secret_value, SecretId=name)
+    got["delete_secret_res_0"] = answer(norm, sm.delete_secret, SecretId=name, ForceDeleteWithoutRecovery=True)
+    for step, expected in RECORDED_CYCLE.items():
+        assert got[step] == expected, step
