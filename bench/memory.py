@@ -83,8 +83,9 @@ class Server:
         self.samples = []  # (monotonic time, rss MB)
         self.ready_s = self.health_s = None
         self.log = open(os.path.join(self.data, "server.log"), "w+")
+        # POLYSTACK_RUNTIME_ONLY: a tree is measured as built, never rebuilt in the middle of a run.
         full_env = dict(os.environ, GATEWAY_LISTEN=f"127.0.0.1:{self.port}", DATA_DIR=os.path.join(self.data, "state"),
-                        POLYSTACK_INIT_DIR="/nonexistent", **env)
+                        POLYSTACK_INIT_DIR="/nonexistent", POLYSTACK_RUNTIME_ONLY="1", **env)
         if java_opts:
             full_env["JAVA_OPTS"] = java_opts
         preexec = None
@@ -227,7 +228,7 @@ def main():
                    "--scenarios", args.scenarios, "--concurrency", args.concurrency, "--seconds", args.seconds,
                    "--rounds", args.rounds, "--warmup", args.warmup]
         for s in servers:
-            command += ["--target", f"{s.label}=http://127.0.0.1:{s.port}"]
+            command += ["--target", f"{s.label}=http://127.0.0.1:{s.port}", "--pid", f"{s.label}={s.proc.pid}"]
         compare = subprocess.run(command, capture_output=True, text=True, timeout=1800)
         load_end = time.monotonic()
         load_avg_after_load = loadavg()

@@ -15,7 +15,11 @@ import java.util.ServiceLoader;
  * <pre>
  * java -cp ... dev.polystack.bench.Compare --target polystack=http://127.0.0.1:4566 --target moto=http://127.0.0.1:5000
  *     [--scenarios sqs-list-queues,sns-list-topics] [--concurrency 1,16] [--seconds 4] [--warmup s] [--rounds 2] [--list]
+ *     [--pid polystack=1234]
  * </pre>
+ * With {@code --pid LABEL=PID} (a server on this machine), each row also shows that server's CPU time per iteration
+ * (user + system, from /proc, the median of the measured rounds): on a shared, loaded box it moves far less than
+ * the rate does, so it is the figure to compare there (with 3 rounds or more, one disturbed round does not move it).
  */
 public final class Compare {
     private Compare() {
@@ -23,6 +27,7 @@ public final class Compare {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> targets = new LinkedHashMap<>();
+        Map<String, Long> pids = new LinkedHashMap<>();
         List<String> wanted = new ArrayList<>();
         List<Integer> concurrency = new ArrayList<>(List.of(1, 16));
         double seconds = 4;
@@ -35,6 +40,10 @@ public final class Compare {
                 case "--target" -> {
                     String[] kv = args[++i].split("=", 2);
                     targets.put(kv[0], kv[1]);
+                }
+                case "--pid" -> {
+                    String[] kv = args[++i].split("=", 2);
+                    pids.put(kv[0], Long.parseLong(kv[1]));
                 }
                 case "--scenarios" -> wanted.addAll(List.of(args[++i].split(",")));
                 case "--concurrency" -> {
@@ -58,7 +67,7 @@ public final class Compare {
 
         System.out.printf(Locale.ROOT, "%d scenario(s) x concurrency %s, %d round(s) of %.1f s per server, alternating%n%n",
                 wanted.size(), concurrency, rounds, seconds);
-        printHeader(servers);
+        printHeader(servers, pids);
                 for (String name : wanted) {
             Scenario scenario = available.get(name);
             if (scenario == null) {
@@ -75,15 +84,22 @@ public final class Compare {
             }
             for (int c : concurrency) {
                 Map<String, LoadRunner.Result> results = new LinkedHashMap<>();
+                Map<String, List<Double>> cpuPerIteration = new LinkedHashMap<>();
                 double warm = warmup >= 0 ? warmup : Math.min(1, seconds / 4);
                 for (Target t : servers) LoadRunner.run(scenario, t, c, warm); // warm-up
                 for (int r = 0; r < rounds; r++) {
                     for (Target t : servers) {
+                        Long pid = pids.get(t.name());
+                        double cpuBefore = pid == null ? 0 : ProcessCpu.seconds(pid);
                         LoadRunner.Result res = LoadRunner.run(scenario, t, c, seconds);
+                        if (pid != null && res.iterations() > 0) {
+                            cpuPerIteration.computeIfAbsent(t.name(), k -> new ArrayList<>())
+                                    .add((ProcessCpu.seconds(pid) - cpuBefore) / res.iterations());
+                        }
                         results.merge(t.name(), res, LoadRunner.Result::plus);
                     }
                 }
-                printRow(name, c, servers, results);
+                printRow(name, c, servers, results, pids, cpuPerIteration);
             }
             setupErrors.forEach(e -> System.out.println("  setup failed on " + e));
         }
@@ -108,20 +124,35 @@ public final class Compare {
         }
     }
 
-    private static void printHeader(List<Target> servers) {
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static void printHeader(List<Target> servers, Map<String, Long> pids) {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-24s %4s", "scenario", "c"));
-        for (Target t : servers) sb.append(String.format(Locale.ROOT, " | %12s %8s %8s %6s", t.name() + " it/s", "p50 ms", "p99 ms", "errors"));
+        for (Target t : servers) {
+            sb.append(String.format(Locale.ROOT, " | %12s %8s %8s %6s", t.name() + " it/s", "p50 ms", "p99 ms", "errors"));
+            if (pids.containsKey(t.name())) sb.append(String.format(Locale.ROOT, " %9s", "CPU us/it"));
+        }
         if (servers.size() >= 2) sb.append(String.format(Locale.ROOT, " | %8s", "ratio"));
         System.out.println(sb);
         System.out.println("-".repeat(sb.length()));
     }
 
-    private static void printRow(String scenario, int c, List<Target> servers, Map<String, LoadRunner.Result> results) {
+    private static void printRow(String scenario, int c, List<Target> servers, Map<String, LoadRunner.Result> results,
+                                 Map<String, Long> pids, Map<String, List<Double>> cpuPerIteration) {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-24s %4d", scenario, c));
         for (Target t : servers) {
             LoadRunner.Result r = results.get(t.name());
             sb.append(String.format(Locale.ROOT, " | %12.1f %8.2f %8.2f %6d", r.perSecond(), r.p50Micros() / 1000.0,
                     r.p99Micros() / 1000.0, r.errors()));
+            if (pids.containsKey(t.name())) {
+                List<Double> rounds = cpuPerIteration.getOrDefault(t.name(), List.of());
+                sb.append(rounds.isEmpty() ? String.format(Locale.ROOT, " %9s", "n/a")
+                        : String.format(Locale.ROOT, " %9.1f", median(rounds) * 1e6));
+            }
         }
         if (servers.size() >= 2) {
             double a = results.get(servers.get(0).name()).perSecond();
