@@ -32,7 +32,11 @@ final class HeapTrimmer {
     /** How long allocation must have stayed quiet before a cycle is asked for. */
     static final long QUIET_MILLIS = 1000;
 
+    /** Serial: no full collection asked for above this much live data (the pause grows with it). */
+    static final long SERIAL_MAX_LIVE = 256 * MB;
+
     private final Runnable requestCycle;
+    private final long maxLive;
     private long lastRequestMillis = Long.MIN_VALUE / 2;
     private long lastTickMillis = Long.MIN_VALUE;
     private long lastAllocated;
@@ -41,27 +45,42 @@ final class HeapTrimmer {
      *  the heap as it was, asking again only marks the same data again). */
     private boolean askedSinceBusy;
 
-    HeapTrimmer(Runnable requestCycle) {
+    /** @param maxLive no cycle is asked for while more than this is in use after the last collection */
+    HeapTrimmer(Runnable requestCycle, long maxLive) {
         this.requestCycle = requestCycle;
+        this.maxLive = maxLive;
     }
 
-    /** The process's trimmer, or null when the collector and its options do not allow a cheap cycle. */
+    /**
+     * The process's trimmer, or null when the collector and its options do not allow a cheap cycle: G1 with
+     * {@code -XX:+ExplicitGCInvokesConcurrent} (a concurrent cycle), or Serial, whose only way to shrink its heap is
+     * a full collection: it stops the world, so it is asked for only while the live data is small enough
+     * ({@link #SERIAL_MAX_LIVE}) for the pause to stay in the tens of milliseconds.
+     */
     static HeapTrimmer forThisJvm() {
         try {
-            boolean g1 = ManagementFactory.getGarbageCollectorMXBeans().stream()
-                    .anyMatch(gc -> gc.getName().startsWith("G1"));
+            var collectors = ManagementFactory.getGarbageCollectorMXBeans();
+            boolean g1 = collectors.stream().anyMatch(gc -> gc.getName().startsWith("G1"));
+            boolean serial = collectors.stream().anyMatch(gc -> gc.getName().equals("MarkSweepCompact"));
             var options = ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
             boolean concurrent = Boolean.parseBoolean(options.getVMOption("ExplicitGCInvokesConcurrent").getValue());
-            return g1 && concurrent && allocatedBytes() >= 0 ? new HeapTrimmer(System::gc) : null;
+            boolean explicitOff = Boolean.parseBoolean(options.getVMOption("DisableExplicitGC").getValue());
+            if (allocatedBytes() < 0 || explicitOff) return null;
+            if (g1 && concurrent) return new HeapTrimmer(System::gc, Long.MAX_VALUE);
+            if (serial) return new HeapTrimmer(System::gc, SERIAL_MAX_LIVE);
+            return null;
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "heap trimming off", e);
             return null;
         }
     }
 
+    /** Looked up once: the platform MXBean lookup is a search that showed in the profile of a busy server. */
+    private static final java.lang.management.ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
     /** Bytes allocated by all threads since the JVM started (virtual threads count on their carriers), or -1. */
     static long allocatedBytes() {
-        if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads
+        if (THREADS instanceof com.sun.management.ThreadMXBean threads
                 && threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled()) {
             return threads.getTotalThreadAllocatedBytes();
         }
@@ -98,7 +117,7 @@ final class HeapTrimmer {
             return;
         }
         if (nowMillis < busyUntilMillis || askedSinceBusy) return;
-        if (committed - usedAfterCollection <= slackLimit(usedAfterCollection)) return;
+        if (committed - usedAfterCollection <= slackLimit(usedAfterCollection) || usedAfterCollection > maxLive) return;
         if (nowMillis - lastRequestMillis < millisBetween(usedAfterCollection)) return;
         lastRequestMillis = nowMillis;
         askedSinceBusy = true;

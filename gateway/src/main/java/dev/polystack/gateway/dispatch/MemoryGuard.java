@@ -39,7 +39,10 @@ public final class MemoryGuard {
     private static final int TICK_MILLIS = 250;
 
     private volatile boolean short_;
-    private volatile String state = "";
+    /** The last reading, in MB: formatted into a message only when one is written (the watcher reads the heap
+     *  four times a second for the life of the server, so a reading must cost next to nothing). */
+    private volatile long usedMb;
+    private volatile long maxMb;
     private Thread watcher;
 
     /** A guard fed only by {@link #update} (tests); the process's own is {@link #get()}. */
@@ -95,17 +98,21 @@ public final class MemoryGuard {
     /** Takes one reading: heap bytes in use after the last collection, of at most {@code max}. */
     void update(long usedAfterCollection, long max) {
         long percent = max <= 0 ? 0 : usedAfterCollection * 100 / max;
-        state = String.format(Locale.ROOT, "%d of %d MB of heap in use after garbage collection",
-                usedAfterCollection >> 20, max >> 20);
+        usedMb = usedAfterCollection >> 20;
+        maxMb = max >> 20;
         if (!short_ && percent > FULL_PERCENT) {
             short_ = true;
-            LOG.severe("Polystack is running out of memory (" + state + "): requests that add state are refused "
+            LOG.severe("Polystack is running out of memory (" + state() + "): requests that add state are refused "
                     + "with 503 ServiceUnavailable until memory frees; reads, receives and deletes still work. "
                     + "Raise POLYSTACK_XMX (or the container's memory limit), or delete state.");
         } else if (short_ && percent < RELIEVED_PERCENT) {
             short_ = false;
-            LOG.warning("Polystack has memory again (" + state + "): requests that add state are accepted again");
+            LOG.warning("Polystack has memory again (" + state() + "): requests that add state are accepted again");
         }
+    }
+
+    private String state() {
+        return String.format(Locale.ROOT, "%d of %d MB of heap in use after garbage collection", usedMb, maxMb);
     }
 
     public boolean isShort() {
@@ -128,7 +135,7 @@ public final class MemoryGuard {
 
     /** The AWS-shaped answer when memory is short, and for an OutOfMemoryError while serving a request. */
     public ServiceException refusal() {
-        return new ServiceException("ServiceUnavailable", "Polystack is out of memory for new state (" + state
+        return new ServiceException("ServiceUnavailable", "Polystack is out of memory for new state (" + state()
                 + "). Raise POLYSTACK_XMX or the container's memory limit, or delete state, then retry.", 503, false);
     }
 
@@ -137,7 +144,7 @@ public final class MemoryGuard {
         // An allocation outran the watcher: refuse new state from now on, so the heap left serves reads; the watcher
         // lets writes in again once a collection finds memory below RELIEVED_PERCENT.
         short_ = true;
-        LOG.severe("Polystack ran out of memory serving " + what + " (" + e.getMessage() + "; " + state
+        LOG.severe("Polystack ran out of memory serving " + what + " (" + e.getMessage() + "; " + state()
                 + "): answered 503 ServiceUnavailable. Raise POLYSTACK_XMX or the container's memory limit.");
     }
 }

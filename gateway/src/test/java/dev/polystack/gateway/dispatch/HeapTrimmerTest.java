@@ -11,7 +11,7 @@ class HeapTrimmerTest {
     private static final long MB = 1 << 20;
 
     private final AtomicInteger cycles = new AtomicInteger();
-    private final HeapTrimmer trimmer = new HeapTrimmer(cycles::incrementAndGet);
+    private final HeapTrimmer trimmer = new HeapTrimmer(cycles::incrementAndGet, Long.MAX_VALUE);
     /** Bytes allocated so far, as the JVM would report them. */
     private long allocated;
 
@@ -94,9 +94,23 @@ class HeapTrimmerTest {
     }
 
     @Test
-    void isOnlyActiveWhereAnExplicitCollectionIsConcurrent() {
-        // This test JVM runs without -XX:+ExplicitGCInvokesConcurrent: System.gc() would stop the world.
-        assertEquals(null, HeapTrimmer.forThisJvm());
+    void neverAsksAboveItsLiveDataLimit() {
+        // Serial's full collection stops the world for a time that grows with the live data: above the limit, none.
+        HeapTrimmer serial = new HeapTrimmer(cycles::incrementAndGet, HeapTrimmer.SERIAL_MAX_LIVE);
+        long bytes = 0;
+        for (long t = 0; t <= 5_000; t += 250) serial.tick(t, 1400 * MB, 300 * MB, bytes);
+        assertEquals(0, cycles.get());
+        for (long t = 5_250; t <= 10_000; t += 250) serial.tick(t, 1400 * MB, 200 * MB, bytes);
+        assertEquals(1, cycles.get());
+    }
+
+    @Test
+    void isOffUnderG1WithoutConcurrentExplicitCycles() {
+        // The test JVM runs G1 (the build's surefire default on this box) without -XX:+ExplicitGCInvokesConcurrent:
+        // System.gc() would be a full stop-the-world collection there.
+        boolean g1 = java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .anyMatch(gc -> gc.getName().startsWith("G1"));
+        if (g1) assertEquals(null, HeapTrimmer.forThisJvm());
         assertTrue(HeapTrimmer.allocatedBytes() > 0, "this JVM reports what its threads allocated");
     }
 }
