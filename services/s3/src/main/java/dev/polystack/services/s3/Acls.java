@@ -12,10 +12,23 @@ final class Acls {
     static final String ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers";
     static final String AUTHENTICATED_USERS = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers";
     static final String LOG_DELIVERY = "http://acs.amazonaws.com/groups/s3/LogDelivery";
-    private static final String[][] GRANT_HEADERS = {
-            {"GrantFullControl", "FULL_CONTROL", "x-amz-grant-full-control"}, {"GrantRead", "READ", "x-amz-grant-read"},
-            {"GrantReadACP", "READ_ACP", "x-amz-grant-read-acp"}, {"GrantWrite", "WRITE", "x-amz-grant-write"},
-            {"GrantWriteACP", "WRITE_ACP", "x-amz-grant-write-acp"}};
+    /** The x-amz-grant-* headers of a request (any may be null), in the order their grants are listed. */
+    record Grants(String fullControl, String read, String readAcp, String write, String writeAcp) {
+        static Grants of(Map<String, Object> in) {
+            return new Grants(In.str(in, "GrantFullControl"), In.str(in, "GrantRead"), In.str(in, "GrantReadACP"),
+                    In.str(in, "GrantWrite"), In.str(in, "GrantWriteACP"));
+        }
+
+        /** {value, permission, header name} of each header given. */
+        private List<String[]> given() {
+            List<String[]> out = new ArrayList<>(5);
+            String[][] all = {{fullControl, "FULL_CONTROL", "x-amz-grant-full-control"}, {read, "READ", "x-amz-grant-read"},
+                    {readAcp, "READ_ACP", "x-amz-grant-read-acp"}, {write, "WRITE", "x-amz-grant-write"},
+                    {writeAcp, "WRITE_ACP", "x-amz-grant-write-acp"}};
+            for (String[] g : all) if (g[0] != null) out.add(g);
+            return out;
+        }
+    }
 
     /** A canonical user id: 64 hex digits. */
     private static final java.util.regex.Pattern CANONICAL_ID = java.util.regex.Pattern.compile("[0-9a-fA-F]{64}");
@@ -26,8 +39,12 @@ final class Acls {
 
     /** The ACL a create/put request asks for (canned or grant headers); null when it asks for none. */
     static Map<String, Object> fromRequest(Map<String, Object> in, String ownerAccount, String bucketOwner) {
-        String canned = In.str(in, "ACL");
-        List<Object> grants = grantsFromHeaders(in);
+        return fromRequest(In.str(in, "ACL"), Grants.of(in), ownerAccount, bucketOwner);
+    }
+
+    /** A canned ACL or grant headers given with a write, as the policy they mean; null when neither is given. */
+    static Map<String, Object> fromRequest(String canned, Grants headers, String ownerAccount, String bucketOwner) {
+        List<Object> grants = grantsFromHeaders(headers);
         if (canned != null && !grants.isEmpty()) {
             throw S3Errors.invalidRequest("Specifying both Canned ACLs and Header Grants is not allowed");
         }
@@ -114,11 +131,10 @@ final class Acls {
         return policy(ownerAccount, grants);
     }
 
-    private static List<Object> grantsFromHeaders(Map<String, Object> in) {
+    private static List<Object> grantsFromHeaders(Grants headers) {
         List<Object> grants = new ArrayList<>();
-        for (String[] g : GRANT_HEADERS) {
-            String value = In.str(in, g[0]);
-            if (value == null) continue;
+        for (String[] g : headers.given()) {
+            String value = g[0];
             for (String part : value.split(",")) {
                 String p = part.trim();
                 int eq = p.indexOf('=');

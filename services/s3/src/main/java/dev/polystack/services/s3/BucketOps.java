@@ -2,6 +2,18 @@ package dev.polystack.services.s3;
 
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
+import dev.polystack.services.s3.api.CreateBucketConfiguration;
+import dev.polystack.services.s3.api.CreateBucketOutput;
+import dev.polystack.services.s3.api.CreateBucketRequest;
+import dev.polystack.services.s3.api.DeleteBucketRequest;
+import dev.polystack.services.s3.api.GetBucketLocationOutput;
+import dev.polystack.services.s3.api.GetBucketLocationRequest;
+import dev.polystack.services.s3.api.HeadBucketOutput;
+import dev.polystack.services.s3.api.HeadBucketRequest;
+import dev.polystack.services.s3.api.ListBucketsOutput;
+import dev.polystack.services.s3.api.ListBucketsRequest;
+import dev.polystack.services.s3.api.Owner;
+import dev.polystack.services.s3.api.Tag;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -40,18 +52,20 @@ final class BucketOps {
         return !IP_ADDRESS.matcher(name).matches();
     }
 
-    Map<String, Object> create(RequestContext ctx, Map<String, Object> in) {
-        String name = In.str(in, "Bucket");
+    CreateBucketOutput create(RequestContext ctx, CreateBucketRequest in) {
+        String name = in.bucket();
         if (!validName(name)) throw S3Errors.invalidBucketName(name);
-        Map<String, Object> configuration = In.map(in, "CreateBucketConfiguration");
-        String constraint = configuration == null ? null : In.str(configuration, "LocationConstraint");
+        CreateBucketConfiguration configuration = in.createBucketConfiguration();
+        String constraint = configuration == null ? null : configuration.locationConstraintAsString();
         String region = bucketRegion(ctx.region(), constraint);
-        List<Map<String, Object>> tags = configuration == null ? List.of() : createTags(In.list(configuration, "Tags"));
-        String ownership = In.str(in, "ObjectOwnership");
+        List<Map<String, Object>> tags = configuration == null || configuration.tags() == null ? List.of()
+                : createTags(configuration.tags());
+        String ownership = in.objectOwnershipAsString();
         if (ownership != null && !Set.of("BucketOwnerPreferred", "ObjectWriter", "BucketOwnerEnforced").contains(ownership)) {
             throw S3Errors.invalidArgument("Invalid x-amz-object-ownership header: " + ownership, "x-amz-object-ownership", null);
         }
-        Bucket bucket = new Bucket(name, ctx.accountId(), region, S3State.now(), constraint, In.bool(in, "ObjectLockEnabledForBucket"));
+        Bucket bucket = new Bucket(name, ctx.accountId(), region, S3State.now(), constraint,
+                Boolean.TRUE.equals(in.objectLockEnabledForBucket()));
         ConcurrentHashMap<String, Bucket> buckets = state.buckets(ctx.partition());
         Bucket existing = buckets.putIfAbsent(name, bucket);
         if (existing != null) {
@@ -73,7 +87,8 @@ final class BucketOps {
                 ownership == null ? "BucketOwnerEnforced" : ownership))));
         bucket.configurations.put("publicAccessBlock", Map.of("BlockPublicAcls", true, "IgnorePublicAcls", true,
                 "BlockPublicPolicy", true, "RestrictPublicBuckets", true));
-        Map<String, Object> acl = Acls.fromRequest(in, ctx.accountId(), ctx.accountId());
+        Map<String, Object> acl = Acls.fromRequest(in.aclAsString(), new Acls.Grants(in.grantFullControl(), in.grantRead(),
+                in.grantReadACP(), in.grantWrite(), in.grantWriteACP()), ctx.accountId(), ctx.accountId());
         if (acl != null) bucket.configurations.put("acl", acl);
         if (!tags.isEmpty()) bucket.configurations.put("tagging", new LinkedHashMap<>(Map.of("TagSet", new ArrayList<>(tags))));
         if (bucket.objectLockEnabled) {
@@ -84,13 +99,12 @@ final class BucketOps {
     }
 
     /** CreateBucketConfiguration's Tags, validated as S3 validates them at creation. */
-    static List<Map<String, Object>> createTags(List<Object> tags) {
+    static List<Map<String, Object>> createTags(List<Tag> tags) {
         List<Map<String, Object>> out = new ArrayList<>();
         java.util.Set<String> seen = new java.util.HashSet<>();
-        for (Object o : tags) {
-            @SuppressWarnings("unchecked") Map<String, Object> t = o instanceof Map<?, ?> ? (Map<String, Object>) o : Map.of();
-            String key = In.str(t, "Key");
-            String value = In.str(t, "Value");
+        for (Tag t : tags) {
+            String key = t == null ? null : t.key();
+            String value = t == null ? null : t.value();
             if (key == null || value == null) throw S3Errors.malformedXml();
             if (key.startsWith("aws:")) {
                 throw new ServiceException("InvalidTag", "User-defined tag keys can't start with \"aws:\". This prefix is reserved "
@@ -115,13 +129,10 @@ final class BucketOps {
         return out;
     }
 
-    private Map<String, Object> createOutput(RequestContext ctx, Bucket bucket) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        if ("us-east-1".equals(bucket.region) && bucket.locationConstraint == null) out.put("Location", "/" + bucket.name);
-        else out.put("Location", state.urlScheme + "://" + bucket.name + ".s3.localhost.localstack.cloud:"
-                + portOf(ctx) + "/");
-        out.put("BucketArn", arn(ctx, bucket.name));
-        return out;
+    private CreateBucketOutput createOutput(RequestContext ctx, Bucket bucket) {
+        String location = "us-east-1".equals(bucket.region) && bucket.locationConstraint == null ? "/" + bucket.name
+                : state.urlScheme + "://" + bucket.name + ".s3.localhost.localstack.cloud:" + portOf(ctx) + "/";
+        return CreateBucketOutput.builder().location(location).bucketArn(arn(ctx, bucket.name)).build();
     }
 
     private static String portOf(RequestContext ctx) {
@@ -156,32 +167,27 @@ final class BucketOps {
         return endpointRegion;
     }
 
-    Map<String, Object> head(RequestContext ctx, Map<String, Object> in) {
-        Bucket bucket = state.bucket(ctx, In.str(in, "Bucket"));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("BucketArn", arn(ctx, bucket.name));
-        out.put("BucketRegion", bucket.region);
-        out.put("AccessPointAlias", false);
-        return out;
+    HeadBucketOutput head(RequestContext ctx, HeadBucketRequest in) {
+        Bucket bucket = state.bucket(ctx, in.bucket());
+        return HeadBucketOutput.builder().bucketArn(arn(ctx, bucket.name)).bucketRegion(bucket.region).accessPointAlias(false).build();
     }
 
-    Map<String, Object> location(RequestContext ctx, Map<String, Object> in) {
-        Bucket bucket = state.bucket(ctx, In.str(in, "Bucket"));
-        Map<String, Object> out = new LinkedHashMap<>();
-        if (bucket.locationConstraint != null) out.put("LocationConstraint", bucket.locationConstraint);
-        else if (!"us-east-1".equals(bucket.region)) out.put("LocationConstraint", bucket.region);
-        return out;
+    GetBucketLocationOutput location(RequestContext ctx, GetBucketLocationRequest in) {
+        Bucket bucket = state.bucket(ctx, in.bucket());
+        String constraint = bucket.locationConstraint != null ? bucket.locationConstraint
+                : "us-east-1".equals(bucket.region) ? null : bucket.region;
+        return GetBucketLocationOutput.builder().locationConstraint(constraint).build();
     }
 
-    Map<String, Object> list(RequestContext ctx, Map<String, Object> in) {
-        String prefix = In.str(in, "Prefix");
-        String regionFilter = In.str(in, "BucketRegion");
+    ListBucketsOutput list(RequestContext ctx, ListBucketsRequest in) {
+        String prefix = in.prefix();
+        String regionFilter = in.bucketRegion();
         if (regionFilter != null && (regionFilter.equals("EU") || !REGIONS.contains(regionFilter))) {
             throw S3Errors.invalidArgument("Argument value " + regionFilter + " is not a valid AWS Region", "bucket-region", null);
         }
-        Integer max = In.integer(in, "MaxBuckets");
+        Integer max = in.maxBuckets();
         // an empty token starts from the beginning here (ListObjectsV2 refuses one)
-        String token = ListOps.emptyToNull(In.str(in, "ContinuationToken"));
+        String token = ListOps.emptyToNull(in.continuationToken());
         String after = token == null ? null : ListOps.decodeToken(token);
         List<Bucket> mine = new ArrayList<>();
         for (Bucket b : state.buckets(ctx.partition()).values()) {
@@ -192,29 +198,26 @@ final class BucketOps {
             mine.add(b);
         }
         mine.sort(Comparator.comparing(b -> b.name));
-        Map<String, Object> out = new LinkedHashMap<>();
-        List<Object> buckets = new ArrayList<>();
+        ListBucketsOutput.Builder out = ListBucketsOutput.builder();
+        List<dev.polystack.services.s3.api.Bucket> buckets = new ArrayList<>();
         for (Bucket b : mine) {
             if (max != null && buckets.size() >= max) {
-                out.put("ContinuationToken", ListOps.encodeToken(mine.get(buckets.size() - 1).name));
+                out.continuationToken(ListOps.encodeToken(mine.get(buckets.size() - 1).name));
                 break;
             }
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("Name", b.name);
-            m.put("CreationDate", b.created);
-            m.put("BucketRegion", b.region);
-            m.put("BucketArn", arn(ctx, b.name));
-            buckets.add(m);
+            buckets.add(dev.polystack.services.s3.api.Bucket.builder().name(b.name).creationDate(b.created)
+                    .bucketRegion(b.region).bucketArn(arn(ctx, b.name)).build());
         }
-        out.put("Buckets", buckets);
-        Map<String, Object> owner = S3State.owner(ctx.accountId());
-        out.put("Owner", owner);
-        if (prefix != null) out.put("Prefix", prefix);
-        return out;
+        return out.buckets(buckets).owner(owner(ctx.accountId())).prefix(prefix).build();
     }
 
-    Map<String, Object> delete(RequestContext ctx, Map<String, Object> in) {
-        Bucket bucket = state.bucket(ctx, In.str(in, "Bucket"));
+    /** The owner S3 names in listings: the account's canonical id. */
+    static Owner owner(String accountId) {
+        return Owner.builder().id(S3State.canonicalId(accountId)).build();
+    }
+
+    void delete(RequestContext ctx, DeleteBucketRequest in) {
+        Bucket bucket = state.bucket(ctx, in.bucket());
         if (!bucket.objects.isEmpty()) {
             String message = bucket.versioning == null ? "The bucket you tried to delete is not empty"
                     : "The bucket you tried to delete is not empty. You must delete all versions in the bucket.";
@@ -227,6 +230,5 @@ final class BucketOps {
             bucket.uploads.clear();
         }
         ctx.response().status(204);
-        return new LinkedHashMap<>();
     }
 }

@@ -1,11 +1,18 @@
 package dev.polystack.services.s3;
 
 import dev.polystack.api.RequestContext;
+import dev.polystack.services.s3.api.CommonPrefix;
+import dev.polystack.services.s3.api.DeleteMarkerEntry;
+import dev.polystack.services.s3.api.ListObjectVersionsOutput;
+import dev.polystack.services.s3.api.ListObjectVersionsRequest;
+import dev.polystack.services.s3.api.ListObjectsOutput;
+import dev.polystack.services.s3.api.ListObjectsRequest;
+import dev.polystack.services.s3.api.ListObjectsV2Output;
+import dev.polystack.services.s3.api.ListObjectsV2Request;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -85,108 +92,116 @@ final class ListOps {
         return s.substring(0, s.length() - 1) + (char) (c + 1);
     }
 
-    private static int maxKeys(Map<String, Object> in, String member) {
-        Integer m = In.integer(in, member);
+    /** The page size asked for, capped at 1,000; null asks for 1,000. */
+    private static int maxKeys(Integer m) {
         if (m == null) return MAX_KEYS;
         if (m < 0) throw S3Errors.invalidArgument("Argument maxKeys must be an integer between 0 and 2147483647", "maxKeys", m.toString());
         return Math.min(m, MAX_KEYS);
     }
 
     static boolean urlEncoding(Map<String, Object> in) {
-        String enc = In.str(in, "EncodingType");
+        return urlEncoding(In.str(in, "EncodingType"));
+    }
+
+    /** Whether keys are answered URL-encoded (encoding-type=url); any other encoding is refused. */
+    static boolean urlEncoding(String enc) {
         if (enc == null) return false;
         if (!enc.equals("url")) throw S3Errors.invalidArgument("Invalid Encoding Method specified in Request", "encoding-type", enc);
         return true;
     }
 
-    Map<String, Object> listObjectsV2(RequestContext ctx, Map<String, Object> in) {
-        Bucket bucket = state.bucket(ctx, In.str(in, "Bucket"));
-        boolean url = urlEncoding(in);
-        String prefix = orEmpty(In.str(in, "Prefix"));
-        String delimiter = In.str(in, "Delimiter");
-        String token = In.str(in, "ContinuationToken");
-        String startAfter = In.str(in, "StartAfter");
-        int max = maxKeys(in, "MaxKeys");
+    ListObjectsV2Output listObjectsV2(RequestContext ctx, ListObjectsV2Request in) {
+        Bucket bucket = state.bucket(ctx, in.bucket());
+        boolean url = urlEncoding(in.encodingTypeAsString());
+        String prefix = orEmpty(in.prefix());
+        String delimiter = in.delimiter();
+        String token = in.continuationToken();
+        String startAfter = in.startAfter();
+        int max = maxKeys(in.maxKeys());
         String after = token != null ? decodeToken(token) : emptyToNull(startAfter);
         Page page = max == 0 ? new Page(List.of(), false, null) : walk(bucket.objects, prefix, delimiter, after, max, false);
-        boolean fetchOwner = In.bool(in, "FetchOwner");
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("IsTruncated", page.truncated());
-        out.put("Name", bucket.name);
-        out.put("Prefix", enc(prefix, url));
-        if (delimiter != null) out.put("Delimiter", enc(delimiter, url));
-        out.put("MaxKeys", In.integer(in, "MaxKeys") == null ? MAX_KEYS : In.integer(in, "MaxKeys"));
-        if (url) out.put("EncodingType", "url");
-        out.put("KeyCount", page.items().size());
-        if (token != null) out.put("ContinuationToken", token);
-        if (page.truncated()) out.put("NextContinuationToken", encodeToken(page.lastItem()));
-        if (startAfter != null && token == null) out.put("StartAfter", enc(startAfter, url)); // a token supersedes it: not echoed
-        fill(out, page, url, fetchOwner);
-        return out;
+        boolean fetchOwner = Boolean.TRUE.equals(in.fetchOwner());
+        return ListObjectsV2Output.builder()
+                .isTruncated(page.truncated())
+                .name(bucket.name)
+                .prefix(enc(prefix, url))
+                .delimiter(enc(delimiter, url))
+                .maxKeys(in.maxKeys() == null ? MAX_KEYS : in.maxKeys())
+                .encodingType(url ? "url" : null)
+                .keyCount(page.items().size())
+                .continuationToken(token)
+                .nextContinuationToken(page.truncated() ? encodeToken(page.lastItem()) : null)
+                .startAfter(token == null ? enc(startAfter, url) : null) // a token supersedes it: not echoed
+                .contents(contents(page, url, fetchOwner))
+                .commonPrefixes(commonPrefixes(page, url))
+                .build();
     }
 
-    Map<String, Object> listObjects(RequestContext ctx, Map<String, Object> in) {
-        Bucket bucket = state.bucket(ctx, In.str(in, "Bucket"));
-        boolean url = urlEncoding(in);
-        String prefix = orEmpty(In.str(in, "Prefix"));
-        String delimiter = In.str(in, "Delimiter");
-        String marker = In.str(in, "Marker");
-        int max = maxKeys(in, "MaxKeys");
+    ListObjectsOutput listObjects(RequestContext ctx, ListObjectsRequest in) {
+        Bucket bucket = state.bucket(ctx, in.bucket());
+        boolean url = urlEncoding(in.encodingTypeAsString());
+        String prefix = orEmpty(in.prefix());
+        String delimiter = in.delimiter();
+        String marker = in.marker();
+        int max = maxKeys(in.maxKeys());
         Page page = max == 0 ? new Page(List.of(), false, null) : walk(bucket.objects, prefix, delimiter, emptyToNull(marker), max, false);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("IsTruncated", page.truncated());
-        out.put("Marker", enc(orEmpty(marker), url));
-        if (page.truncated() && delimiter != null) out.put("NextMarker", enc(page.lastItem(), url));
-        out.put("Name", bucket.name);
-        out.put("Prefix", enc(prefix, url));
-        if (delimiter != null && !delimiter.isEmpty()) out.put("Delimiter", enc(delimiter, url)); // an empty one is not echoed (recorded)
-        out.put("MaxKeys", In.integer(in, "MaxKeys") == null ? MAX_KEYS : In.integer(in, "MaxKeys"));
-        if (url) out.put("EncodingType", "url");
-        fill(out, page, url, true);
-        return out;
+        return ListObjectsOutput.builder()
+                .isTruncated(page.truncated())
+                .marker(enc(orEmpty(marker), url))
+                .nextMarker(page.truncated() && delimiter != null ? enc(page.lastItem(), url) : null)
+                .name(bucket.name)
+                .prefix(enc(prefix, url))
+                .delimiter(delimiter != null && !delimiter.isEmpty() ? enc(delimiter, url) : null) // an empty one is not echoed (recorded)
+                .maxKeys(in.maxKeys() == null ? MAX_KEYS : in.maxKeys())
+                .encodingType(url ? "url" : null)
+                .contents(contents(page, url, true))
+                .commonPrefixes(commonPrefixes(page, url))
+                .build();
     }
 
-    private static void fill(Map<String, Object> out, Page page, boolean url, boolean owner) {
-        List<Object> contents = new ArrayList<>();
-        List<Object> prefixes = new ArrayList<>();
-        for (Object item : page.items()) {
-            if (item instanceof Prefix p) {
-                prefixes.add(Map.of("Prefix", enc(p.prefix(), url)));
-                continue;
-            }
-            ObjectVersion v = (ObjectVersion) item;
-            Map<String, Object> c = new LinkedHashMap<>();
-            c.put("Key", enc(v.key, url));
-            c.put("LastModified", v.lastModified);
-            c.put("ETag", v.etag);
-            if (v.checksumAlgorithm != null) {
-                c.put("ChecksumAlgorithm", List.of(v.checksumAlgorithm.name()));
-                c.put("ChecksumType", v.checksumType);
-            }
-            c.put("Size", v.size);
-            c.put("StorageClass", v.storageClass);
-            if (owner) c.put("Owner", S3State.owner(v.ownerAccount));
-            contents.add(c);
+    /** A page's objects as listed (null for none: S3 leaves the element out). */
+    private static List<dev.polystack.services.s3.api.Object> contents(Page page, boolean url, boolean owner) {
+        List<dev.polystack.services.s3.api.Object> contents = new ArrayList<>();
+        for (java.lang.Object item : page.items()) {
+            if (!(item instanceof ObjectVersion v)) continue;
+            contents.add(dev.polystack.services.s3.api.Object.builder()
+                    .key(enc(v.key, url))
+                    .lastModified(v.lastModified)
+                    .eTag(v.etag)
+                    .checksumAlgorithm(v.checksumAlgorithm == null ? null : List.of(v.checksumAlgorithm.name()))
+                    .checksumType(v.checksumAlgorithm == null ? null : v.checksumType)
+                    .size(v.size)
+                    .storageClass(v.storageClass)
+                    .owner(owner ? BucketOps.owner(v.ownerAccount) : null)
+                    .build());
         }
-        if (!contents.isEmpty()) out.put("Contents", contents);
-        if (!prefixes.isEmpty()) out.put("CommonPrefixes", prefixes);
+        return contents.isEmpty() ? null : contents;
     }
 
-    Map<String, Object> listObjectVersions(RequestContext ctx, Map<String, Object> in) {
-        Bucket bucket = state.bucket(ctx, In.str(in, "Bucket"));
-        boolean url = urlEncoding(in);
-        String prefix = orEmpty(In.str(in, "Prefix"));
-        String delimiter = In.str(in, "Delimiter");
-        String keyMarker = emptyToNull(In.str(in, "KeyMarker"));
-        String versionIdMarker = emptyToNull(In.str(in, "VersionIdMarker"));
+    /** A page's common prefixes (null for none). */
+    private static List<CommonPrefix> commonPrefixes(Page page, boolean url) {
+        List<CommonPrefix> prefixes = new ArrayList<>();
+        for (java.lang.Object item : page.items()) {
+            if (item instanceof Prefix p) prefixes.add(CommonPrefix.builder().prefix(enc(p.prefix(), url)).build());
+        }
+        return prefixes.isEmpty() ? null : prefixes;
+    }
+
+    ListObjectVersionsOutput listObjectVersions(RequestContext ctx, ListObjectVersionsRequest in) {
+        Bucket bucket = state.bucket(ctx, in.bucket());
+        boolean url = urlEncoding(in.encodingTypeAsString());
+        String prefix = orEmpty(in.prefix());
+        String delimiter = in.delimiter();
+        String keyMarker = emptyToNull(in.keyMarker());
+        String versionIdMarker = emptyToNull(in.versionIdMarker());
         if (versionIdMarker != null && keyMarker == null) {
             throw S3Errors.invalidArgument("A version-id marker cannot be specified without a key marker.", "version-id-marker",
                     versionIdMarker);
         }
-        int max = maxKeys(in, "MaxKeys");
-        List<Object> versions = new ArrayList<>();
-        List<Object> markers = new ArrayList<>();
-        List<Object> prefixes = new ArrayList<>();
+        int max = maxKeys(in.maxKeys());
+        List<dev.polystack.services.s3.api.ObjectVersion> versions = new ArrayList<>();
+        List<DeleteMarkerEntry> markers = new ArrayList<>();
+        List<CommonPrefix> prefixes = new ArrayList<>();
         int count = 0;
         boolean truncated = false;
         String nextKey = null;
@@ -216,13 +231,13 @@ final class ListOps {
         while (!truncated) {
             Page page = walk(bucket.objects, prefix, delimiter, after, 1, true);
             if (page.items().isEmpty()) break;
-            Object item = page.items().get(0);
+            java.lang.Object item = page.items().get(0);
             if (item instanceof Prefix p) {
                 if (count >= max) {
                     truncated = true;
                     break;
                 }
-                prefixes.add(Map.of("Prefix", enc(p.prefix(), url)));
+                prefixes.add(CommonPrefix.builder().prefix(enc(p.prefix(), url)).build());
                 nextKey = p.prefix();
                 nextVersion = null;
                 count++;
@@ -242,49 +257,42 @@ final class ListOps {
             }
             after = entry.latest().key;
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("IsTruncated", truncated);
-        out.put("KeyMarker", enc(orEmpty(keyMarker), url));
-        out.put("VersionIdMarker", orEmpty(versionIdMarker));
-        if (truncated) {
-            out.put("NextKeyMarker", enc(nextKey, url));
-            if (nextVersion != null) out.put("NextVersionIdMarker", nextVersion);
-        }
-        if (!versions.isEmpty()) out.put("Versions", versions);
-        if (!markers.isEmpty()) out.put("DeleteMarkers", markers);
-        out.put("Name", bucket.name);
-        out.put("Prefix", enc(prefix, url));
-        if (delimiter != null) out.put("Delimiter", enc(delimiter, url));
-        out.put("MaxKeys", In.integer(in, "MaxKeys") == null ? MAX_KEYS : In.integer(in, "MaxKeys"));
-        if (!prefixes.isEmpty()) out.put("CommonPrefixes", prefixes);
-        if (url) out.put("EncodingType", "url");
-        return out;
+        return ListObjectVersionsOutput.builder()
+                .isTruncated(truncated)
+                .keyMarker(enc(orEmpty(keyMarker), url))
+                .versionIdMarker(orEmpty(versionIdMarker))
+                .nextKeyMarker(truncated ? enc(nextKey, url) : null)
+                .nextVersionIdMarker(truncated ? nextVersion : null)
+                .versions(versions.isEmpty() ? null : versions)
+                .deleteMarkers(markers.isEmpty() ? null : markers)
+                .name(bucket.name)
+                .prefix(enc(prefix, url))
+                .delimiter(enc(delimiter, url))
+                .maxKeys(in.maxKeys() == null ? MAX_KEYS : in.maxKeys())
+                .commonPrefixes(prefixes.isEmpty() ? null : prefixes)
+                .encodingType(url ? "url" : null)
+                .build();
     }
 
-    private static void addVersion(ObjectVersion v, KeyEntry entry, List<Object> versions, List<Object> markers, boolean url) {
-        Map<String, Object> m = new LinkedHashMap<>();
+    private static void addVersion(ObjectVersion v, KeyEntry entry, List<dev.polystack.services.s3.api.ObjectVersion> versions,
+                                   List<DeleteMarkerEntry> markers, boolean url) {
         if (v.deleteMarker) {
-            m.put("Owner", S3State.owner(v.ownerAccount));
-            m.put("Key", enc(v.key, url));
-            m.put("VersionId", v.versionId);
-            m.put("IsLatest", entry.latest() == v);
-            m.put("LastModified", v.lastModified);
-            markers.add(m);
+            markers.add(DeleteMarkerEntry.builder().owner(BucketOps.owner(v.ownerAccount)).key(enc(v.key, url))
+                    .versionId(v.versionId).isLatest(entry.latest() == v).lastModified(v.lastModified).build());
             return;
         }
-        m.put("ETag", v.etag);
-        if (v.checksumAlgorithm != null) {
-            m.put("ChecksumAlgorithm", List.of(v.checksumAlgorithm.name()));
-            m.put("ChecksumType", v.checksumType);
-        }
-        m.put("Size", v.size);
-        m.put("StorageClass", v.storageClass);
-        m.put("Key", enc(v.key, url));
-        m.put("VersionId", v.versionId);
-        m.put("IsLatest", entry.latest() == v);
-        m.put("LastModified", v.lastModified);
-        m.put("Owner", S3State.owner(v.ownerAccount));
-        versions.add(m);
+        versions.add(dev.polystack.services.s3.api.ObjectVersion.builder()
+                .eTag(v.etag)
+                .checksumAlgorithm(v.checksumAlgorithm == null ? null : List.of(v.checksumAlgorithm.name()))
+                .checksumType(v.checksumAlgorithm == null ? null : v.checksumType)
+                .size(v.size)
+                .storageClass(v.storageClass)
+                .key(enc(v.key, url))
+                .versionId(v.versionId)
+                .isLatest(entry.latest() == v)
+                .lastModified(v.lastModified)
+                .owner(BucketOps.owner(v.ownerAccount))
+                .build());
     }
 
     static String orEmpty(String s) {

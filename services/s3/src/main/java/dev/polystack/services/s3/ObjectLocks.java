@@ -2,12 +2,21 @@ package dev.polystack.services.s3;
 
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
+import dev.polystack.services.s3.api.GetObjectLegalHoldOutput;
+import dev.polystack.services.s3.api.GetObjectLegalHoldRequest;
+import dev.polystack.services.s3.api.GetObjectRetentionOutput;
+import dev.polystack.services.s3.api.GetObjectRetentionRequest;
+import dev.polystack.services.s3.api.ObjectLockLegalHold;
+import dev.polystack.services.s3.api.ObjectLockRetention;
+import dev.polystack.services.s3.api.PutObjectLegalHoldOutput;
+import dev.polystack.services.s3.api.PutObjectLegalHoldRequest;
+import dev.polystack.services.s3.api.PutObjectRetentionOutput;
+import dev.polystack.services.s3.api.PutObjectRetentionRequest;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -120,15 +129,15 @@ final class ObjectLocks {
 
     // ---- PutObjectRetention / GetObjectRetention / PutObjectLegalHold / GetObjectLegalHold ------------------------
 
-    static Map<String, Object> putRetention(RequestContext ctx, S3State state, ObjectOps objects, Map<String, Object> in) {
-        Bucket bucket = state.bucket(ctx, In.str(in, "Bucket"));
-        boolean bypass = In.bool(in, "BypassGovernanceRetention");
+    static PutObjectRetentionOutput putRetention(RequestContext ctx, S3State state, ObjectOps objects, PutObjectRetentionRequest in) {
+        Bucket bucket = state.bucket(ctx, in.bucket());
+        boolean bypass = Boolean.TRUE.equals(in.bypassGovernanceRetention());
         if (!enabled(bucket)) throw missingConfiguration();
-        ObjectVersion v = objects.resolve(ctx, bucket, In.str(in, "Key"), In.str(in, "VersionId"), "PUT");
-        Map<String, Object> retention = In.map(in, "Retention");
+        ObjectVersion v = objects.resolve(ctx, bucket, in.key(), in.versionId(), "PUT");
+        ObjectLockRetention retention = in.retention();
         if (retention == null) throw S3Errors.malformedXml();
-        String mode = In.str(retention, "Mode");
-        Instant until = In.instant(retention, "RetainUntilDate");
+        String mode = retention.modeAsString();
+        Instant until = retention.retainUntilDate();
         if ((mode == null) != (until == null)) throw S3Errors.malformedXml();
         if (mode != null && !mode.equals("GOVERNANCE") && !mode.equals("COMPLIANCE")) throw S3Errors.malformedXml();
         Instant now = state.clock.instant();
@@ -144,44 +153,37 @@ final class ObjectLocks {
             if (weaker && (old.mode().equals("COMPLIANCE") || !bypass)) throw locked();
         }
         v.lock(new ObjectVersion.Lock(mode, until, old == null ? null : old.legalHold()));
-        return new LinkedHashMap<>();
+        return PutObjectRetentionOutput.builder().build();
     }
 
-    static Map<String, Object> getRetention(RequestContext ctx, S3State state, ObjectOps objects, Map<String, Object> in) {
-        Bucket bucket = state.bucket(ctx, In.str(in, "Bucket"));
+    static GetObjectRetentionOutput getRetention(RequestContext ctx, S3State state, ObjectOps objects, GetObjectRetentionRequest in) {
+        Bucket bucket = state.bucket(ctx, in.bucket());
         if (!enabled(bucket)) throw missingConfiguration();
-        ObjectVersion v = objects.resolve(ctx, bucket, In.str(in, "Key"), In.str(in, "VersionId"), "GET");
+        ObjectVersion v = objects.resolve(ctx, bucket, in.key(), in.versionId(), "GET");
         ObjectVersion.Lock lock = v.lock();
         if (lock == null || lock.mode() == null) throw notFound();
-        Map<String, Object> retention = new LinkedHashMap<>();
-        retention.put("Mode", lock.mode());
-        retention.put("RetainUntilDate", lock.retainUntil());
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("Retention", retention);
-        return out;
+        return GetObjectRetentionOutput.builder().retention(ObjectLockRetention.builder().mode(lock.mode())
+                .retainUntilDate(lock.retainUntil()).build()).build();
     }
 
-    static Map<String, Object> putLegalHold(RequestContext ctx, S3State state, ObjectOps objects, Map<String, Object> in) {
-        Bucket bucket = state.bucket(ctx, In.str(in, "Bucket"));
+    static PutObjectLegalHoldOutput putLegalHold(RequestContext ctx, S3State state, ObjectOps objects, PutObjectLegalHoldRequest in) {
+        Bucket bucket = state.bucket(ctx, in.bucket());
         if (!enabled(bucket)) throw missingConfiguration();
-        ObjectVersion v = objects.resolve(ctx, bucket, In.str(in, "Key"), In.str(in, "VersionId"), "PUT");
-        Map<String, Object> hold = In.map(in, "LegalHold");
-        String status = hold == null ? null : In.str(hold, "Status");
+        ObjectVersion v = objects.resolve(ctx, bucket, in.key(), in.versionId(), "PUT");
+        String status = in.legalHold() == null ? null : in.legalHold().statusAsString();
         if (!"ON".equals(status) && !"OFF".equals(status)) throw S3Errors.malformedXml();
         ObjectVersion.Lock old = v.lock();
         v.lock(new ObjectVersion.Lock(old == null ? null : old.mode(), old == null ? null : old.retainUntil(), status));
-        return new LinkedHashMap<>();
+        return PutObjectLegalHoldOutput.builder().build();
     }
 
-    static Map<String, Object> getLegalHold(RequestContext ctx, S3State state, ObjectOps objects, Map<String, Object> in) {
-        Bucket bucket = state.bucket(ctx, In.str(in, "Bucket"));
+    static GetObjectLegalHoldOutput getLegalHold(RequestContext ctx, S3State state, ObjectOps objects, GetObjectLegalHoldRequest in) {
+        Bucket bucket = state.bucket(ctx, in.bucket());
         if (!enabled(bucket)) throw missingConfiguration();
-        ObjectVersion v = objects.resolve(ctx, bucket, In.str(in, "Key"), In.str(in, "VersionId"), "GET");
+        ObjectVersion v = objects.resolve(ctx, bucket, in.key(), in.versionId(), "GET");
         ObjectVersion.Lock lock = v.lock();
         if (lock == null || lock.legalHold() == null) throw notFound();
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("LegalHold", new LinkedHashMap<>(Map.of("Status", lock.legalHold())));
-        return out;
+        return GetObjectLegalHoldOutput.builder().legalHold(ObjectLockLegalHold.builder().status(lock.legalHold()).build()).build();
     }
 
     /** PutObjectLockConfiguration's body: S3 answers MalformedXML for any shape it does not accept. */

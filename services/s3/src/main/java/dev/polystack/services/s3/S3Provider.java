@@ -4,20 +4,54 @@ import dev.polystack.api.HttpResponseData;
 import dev.polystack.api.Persistable;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceProvider;
+import dev.polystack.services.s3.api.CreateBucketOutput;
+import dev.polystack.services.s3.api.CreateBucketRequest;
+import dev.polystack.services.s3.api.DeleteBucketRequest;
+import dev.polystack.services.s3.api.GetBucketLocationOutput;
+import dev.polystack.services.s3.api.GetBucketLocationRequest;
+import dev.polystack.services.s3.api.HeadBucketOutput;
+import dev.polystack.services.s3.api.HeadBucketRequest;
+import dev.polystack.services.s3.api.ListBucketsOutput;
+import dev.polystack.services.s3.api.ListBucketsRequest;
+import dev.polystack.services.s3.api.GetObjectLegalHoldOutput;
+import dev.polystack.services.s3.api.GetObjectLegalHoldRequest;
+import dev.polystack.services.s3.api.GetObjectRetentionOutput;
+import dev.polystack.services.s3.api.GetObjectRetentionRequest;
+import dev.polystack.services.s3.api.ListObjectVersionsOutput;
+import dev.polystack.services.s3.api.ListObjectVersionsRequest;
+import dev.polystack.services.s3.api.ListObjectsOutput;
+import dev.polystack.services.s3.api.ListObjectsRequest;
+import dev.polystack.services.s3.api.ListObjectsV2Output;
+import dev.polystack.services.s3.api.ListObjectsV2Request;
+import dev.polystack.services.s3.api.PutObjectLegalHoldOutput;
+import dev.polystack.services.s3.api.PutObjectLegalHoldRequest;
+import dev.polystack.services.s3.api.PutObjectRetentionOutput;
+import dev.polystack.services.s3.api.PutObjectRetentionRequest;
+import dev.polystack.services.s3.api.S3Api;
 import dev.polystack.services.s3.storage.BlobStore;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The native S3 provider. Dispatches each operation to the class that owns its concern: buckets
  * ({@link BucketOps}), objects ({@link ObjectOps}), listings ({@link ListOps}), multipart uploads
  * ({@link MultipartOps}) and bucket configurations ({@link ConfigOps}); raw HTTP requests botocore has
  * no operation for (browser POST uploads, CORS preflight) go to {@link S3Http}.
+ *
+ * <p>The provider is moving onto its typed interface ({@link S3Api}, issue 12) one concern at a time: the
+ * operations in {@link #TYPED} go through the generic dispatch to the typed methods below; the others still
+ * take the parameter tree.
  */
-public final class S3Provider implements ServiceProvider, Persistable {
+public final class S3Provider implements S3Api, ServiceProvider, Persistable {
+    /** Operations served through {@link S3Api}'s typed methods. */
+    private static final Set<String> TYPED = Set.of("CreateBucket", "DeleteBucket", "HeadBucket", "ListBuckets",
+            "GetBucketLocation", "PutObjectRetention", "GetObjectRetention", "PutObjectLegalHold", "GetObjectLegalHold",
+            "ListObjects", "ListObjectsV2", "ListObjectVersions");
+
     private final S3State state;
     private final BucketOps buckets;
     private final ObjectOps objects;
@@ -56,6 +90,7 @@ public final class S3Provider implements ServiceProvider, Persistable {
         try {
             PresignedExpiry.check(ctx.request(), state.clock.instant());
             checkExpectedOwner(ctx, input);
+            if (TYPED.contains(operation)) return OPERATIONS.invoke(this, ctx, operation, input);
             return dispatch(ctx, operation, input);
         } finally {
             // a bucket's CORS rule applies to every answer, errors and empty ones included
@@ -65,11 +100,6 @@ public final class S3Provider implements ServiceProvider, Persistable {
 
     private Map<String, Object> dispatch(RequestContext ctx, String operation, Map<String, Object> input) {
         return switch (operation) {
-            case "CreateBucket" -> buckets.create(ctx, input);
-            case "DeleteBucket" -> buckets.delete(ctx, input);
-            case "HeadBucket" -> buckets.head(ctx, input);
-            case "ListBuckets" -> buckets.list(ctx, input);
-            case "GetBucketLocation" -> buckets.location(ctx, input);
             case "PutObject" -> objects.putObject(ctx, input);
             case "GetObject" -> objects.getObject(ctx, input, false);
             case "HeadObject" -> objects.getObject(ctx, input, true);
@@ -83,13 +113,6 @@ public final class S3Provider implements ServiceProvider, Persistable {
             case "GetObjectAcl" -> objects.getObjectAcl(ctx, input);
             case "GetObjectAttributes" -> objects.getObjectAttributes(ctx, input);
             case "RestoreObject" -> objects.restoreObject(ctx, input);
-            case "PutObjectRetention" -> ObjectLocks.putRetention(ctx, state, objects, input);
-            case "GetObjectRetention" -> ObjectLocks.getRetention(ctx, state, objects, input);
-            case "PutObjectLegalHold" -> ObjectLocks.putLegalHold(ctx, state, objects, input);
-            case "GetObjectLegalHold" -> ObjectLocks.getLegalHold(ctx, state, objects, input);
-            case "ListObjects" -> lists.listObjects(ctx, input);
-            case "ListObjectsV2" -> lists.listObjectsV2(ctx, input);
-            case "ListObjectVersions" -> lists.listObjectVersions(ctx, input);
             case "CreateMultipartUpload" -> multipart.create(ctx, input);
             case "UploadPart" -> multipart.uploadPart(ctx, input);
             case "UploadPartCopy" -> multipart.uploadPartCopy(ctx, input, objects);
@@ -103,6 +126,72 @@ public final class S3Provider implements ServiceProvider, Persistable {
                 throw new UnsupportedOperationException(operation);
             }
         };
+    }
+
+    // ---------------------------------------------------------------- buckets
+
+    @Override
+    public CreateBucketOutput createBucket(RequestContext ctx, CreateBucketRequest in) {
+        return buckets.create(ctx, in);
+    }
+
+    @Override
+    public void deleteBucket(RequestContext ctx, DeleteBucketRequest in) {
+        buckets.delete(ctx, in);
+    }
+
+    @Override
+    public HeadBucketOutput headBucket(RequestContext ctx, HeadBucketRequest in) {
+        return buckets.head(ctx, in);
+    }
+
+    @Override
+    public ListBucketsOutput listBuckets(RequestContext ctx, ListBucketsRequest in) {
+        return buckets.list(ctx, in);
+    }
+
+    @Override
+    public GetBucketLocationOutput getBucketLocation(RequestContext ctx, GetBucketLocationRequest in) {
+        return buckets.location(ctx, in);
+    }
+
+    // ---------------------------------------------------------------- listings
+
+    @Override
+    public ListObjectsOutput listObjects(RequestContext ctx, ListObjectsRequest in) {
+        return lists.listObjects(ctx, in);
+    }
+
+    @Override
+    public ListObjectsV2Output listObjectsV2(RequestContext ctx, ListObjectsV2Request in) {
+        return lists.listObjectsV2(ctx, in);
+    }
+
+    @Override
+    public ListObjectVersionsOutput listObjectVersions(RequestContext ctx, ListObjectVersionsRequest in) {
+        return lists.listObjectVersions(ctx, in);
+    }
+
+    // ---------------------------------------------------------------- object lock
+
+    @Override
+    public PutObjectRetentionOutput putObjectRetention(RequestContext ctx, PutObjectRetentionRequest in) {
+        return ObjectLocks.putRetention(ctx, state, objects, in);
+    }
+
+    @Override
+    public GetObjectRetentionOutput getObjectRetention(RequestContext ctx, GetObjectRetentionRequest in) {
+        return ObjectLocks.getRetention(ctx, state, objects, in);
+    }
+
+    @Override
+    public PutObjectLegalHoldOutput putObjectLegalHold(RequestContext ctx, PutObjectLegalHoldRequest in) {
+        return ObjectLocks.putLegalHold(ctx, state, objects, in);
+    }
+
+    @Override
+    public GetObjectLegalHoldOutput getObjectLegalHold(RequestContext ctx, GetObjectLegalHoldRequest in) {
+        return ObjectLocks.getLegalHold(ctx, state, objects, in);
     }
 
     /** x-amz-expected-bucket-owner: a malformed account id is refused; another owner's bucket is AccessDenied. */
