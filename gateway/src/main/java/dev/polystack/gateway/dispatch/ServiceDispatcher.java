@@ -131,13 +131,16 @@ public final class ServiceDispatcher {
 
     /**
      * A typed call in process (the generated {@code client(env)} of a service interface): when the provider serving
-     * the service implements that interface, it is called directly with the typed request, with no conversion;
-     * any other provider (moto, Python, a map-based one) gets the parameter tree, as from a client.
+     * the service implements that interface and overrides the operation's method, it is called directly with the
+     * typed request, with no conversion. Any other provider (moto, Python, a map-based one), and a typed provider
+     * that leaves this operation to the interface's NotImplemented default, gets the parameter tree through
+     * {@code invoke}, as from a client: so a provider that serves some operations from its tree still serves them
+     * to typed callers.
      */
     @SuppressWarnings("unchecked")
     public Object call(RequestContext context, Operation<?> operation, Object request) {
         ServiceProvider provider = registry.obtain(operation.service());
-        if (!operation.api().isInstance(provider)) {
+        if (!operation.implementedBy(provider.getClass())) {
             Map<String, Object> input = operation.input() == null ? Map.of()
                     : TreeConverter.toTree((Shape<Object>) operation.input(), request);
             Map<String, Object> output = call(context, operation.service(), operation.name(), input);

@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Typed in-process calls ({@code XApi.client(env)}): a provider that implements the typed interface is called with
@@ -86,6 +88,19 @@ class TypedCallTest {
         }
     }
 
+    /** Implements the interface but leaves Echo to its default: it still serves Echo from the tree in invoke. */
+    static final class PartlyTypedProvider implements EchoApi, ServiceProvider {
+        final List<Map<String, Object>> inputs = new ArrayList<>();
+
+        @Override public String service() { return "echo"; }
+
+        @Override
+        public Map<String, Object> invoke(RequestContext context, String operation, Map<String, Object> input) {
+            inputs.add(input);
+            return Map.of("Text", input.get("Text") + "~");
+        }
+    }
+
     private static ServiceDispatcher dispatcher(ServiceProvider provider) {
         ProviderFactory factory = new ProviderFactory() {
             @Override public String kind() { return "native"; }
@@ -114,5 +129,20 @@ class TypedCallTest {
         Echo out = (Echo) dispatcher(provider).call(RequestContext.internal("000000000000", "us-east-1", "echo"), ECHO, new Echo("hi"));
         assertEquals("hi?", out.text);
         assertEquals(List.of(Map.of("Text", "hi")), provider.inputs);
+    }
+
+    @Test
+    void aTypedProviderThatDoesNotOverrideTheOperationIsServedThroughItsTree() {
+        PartlyTypedProvider provider = new PartlyTypedProvider();
+        Echo out = (Echo) dispatcher(provider).call(RequestContext.internal("000000000000", "us-east-1", "echo"), ECHO, new Echo("hi"));
+        assertEquals("hi~", out.text);
+        assertEquals(List.of(Map.of("Text", "hi")), provider.inputs);
+    }
+
+    @Test
+    void implementedByTellsAnOverrideFromTheDefault() {
+        assertTrue(ECHO.implementedBy(TypedProvider.class));
+        assertFalse(ECHO.implementedBy(PartlyTypedProvider.class));
+        assertFalse(ECHO.implementedBy(TreeProvider.class));
     }
 }

@@ -23,6 +23,13 @@ public final class Operation<A> {
     private final Supplier<Shape<?>> output;
     private final Invoker<A> invoker;
     private volatile ServiceApi<A> api;
+    /** Per implementation class: does it override this operation's method (see {@link #implementedBy})? */
+    private final ClassValue<Boolean> implemented = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            return overrides(type);
+        }
+    };
 
     /**
      * @param input  the input shape (null: none), read on first use so that only the shapes of operations actually
@@ -63,6 +70,31 @@ public final class Operation<A> {
     /** The output shape, or null when the operation answers none. */
     public Shape<?> output() {
         return output == null ? null : output.get();
+    }
+
+    /**
+     * Whether an implementation class overrides this operation's method, rather than inheriting the interface's
+     * NotImplemented default. Reflection runs once per class; after that this is a cached lookup.
+     */
+    public boolean implementedBy(Class<?> type) {
+        return implemented.get(type);
+    }
+
+    private boolean overrides(Class<?> type) {
+        Class<A> iface = api();
+        if (!iface.isAssignableFrom(type)) return false;
+        for (java.lang.reflect.Method m : iface.getMethods()) {
+            // the generated method is the operation's name in lower camel case, taking (RequestContext[, request])
+            if (!m.isDefault() || !m.getName().equalsIgnoreCase(name)) continue;
+            Class<?>[] params = m.getParameterTypes();
+            if (params.length == 0 || params[0] != RequestContext.class) continue;
+            try {
+                return !type.getMethod(m.getName(), params).getDeclaringClass().equals(iface);
+            } catch (NoSuchMethodException e) {
+                return true;
+            }
+        }
+        return true; // no default method found: whatever the class has is its own
     }
 
     /** Calls the implementation with a typed request (checked exceptions are the implementation's bug). */

@@ -34,7 +34,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The native S3 provider. Dispatches each operation to the class that owns its concern: buckets
@@ -42,16 +41,12 @@ import java.util.Set;
  * ({@link MultipartOps}) and bucket configurations ({@link ConfigOps}); raw HTTP requests botocore has
  * no operation for (browser POST uploads, CORS preflight) go to {@link S3Http}.
  *
- * <p>The provider is moving onto its typed interface ({@link S3Api}, issue 12) one concern at a time: the
- * operations in {@link #TYPED} go through the generic dispatch to the typed methods below; the others still
- * take the parameter tree.
+ * <p>The provider is moving onto its typed interface ({@link S3Api}, issue 12) one concern at a time: an
+ * operation this class overrides goes through the generic dispatch to its typed method; the others still take the
+ * parameter tree in {@link #dispatch}. Typed callers in process reach the latter through the tree as well
+ * ({@code Operation.implementedBy}).
  */
 public final class S3Provider implements S3Api, ServiceProvider, Persistable {
-    /** Operations served through {@link S3Api}'s typed methods. */
-    private static final Set<String> TYPED = Set.of("CreateBucket", "DeleteBucket", "HeadBucket", "ListBuckets",
-            "GetBucketLocation", "PutObjectRetention", "GetObjectRetention", "PutObjectLegalHold", "GetObjectLegalHold",
-            "ListObjects", "ListObjectsV2", "ListObjectVersions");
-
     private final S3State state;
     private final BucketOps buckets;
     private final ObjectOps objects;
@@ -90,7 +85,8 @@ public final class S3Provider implements S3Api, ServiceProvider, Persistable {
         try {
             PresignedExpiry.check(ctx.request(), state.clock.instant());
             checkExpectedOwner(ctx, input);
-            if (TYPED.contains(operation)) return OPERATIONS.invoke(this, ctx, operation, input);
+            var typed = OPERATIONS.operation(operation);
+            if (typed != null && typed.implementedBy(S3Provider.class)) return OPERATIONS.invoke(this, ctx, operation, input);
             return dispatch(ctx, operation, input);
         } finally {
             // a bucket's CORS rule applies to every answer, errors and empty ones included
