@@ -1,6 +1,7 @@
 package dev.polystack.api.model;
 
 import dev.polystack.api.ServiceException;
+import dev.polystack.api.StreamingBody;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,12 +36,40 @@ public final class TreeConverter {
     public static <T> Map<String, Object> toTree(Shape<T> shape, T typed) {
         if (typed == null) return Map.of();
         Member[] members = shape.memberArray();
-        Map<String, Object> out = new LinkedHashMap<>(members.length * 2);
+        // default capacity: a result sets few of its shape's members (S3's GetObjectOutput has about 60), and sizing
+        // for all of them allocated a large empty table per answer
+        Map<String, Object> out = new LinkedHashMap<>();
         for (Member m : members) {
             Object value = m.get(typed);
             if (value != null) out.put(m.name(), toValue(m.type(), value));
         }
         return out;
+    }
+
+    /**
+     * A structure copied into another shape member by member: each member of {@code to} that {@code from} has under
+     * the same name with a scalar value (or a list or map of scalars) of the same kind. For operations whose answers
+     * are the same fields in two shapes (S3's HeadObjectOutput is GetObjectOutput without the body).
+     */
+    public static <F, T> T convert(Shape<F> from, F value, Shape<T> to) {
+        Object builder = to.newBuilder();
+        for (Member target : to.memberArray()) {
+            Member source = from.member(target.name());
+            if (source == null || !sameScalarKind(source.type(), target.type())) continue;
+            Object v = source.get(value);
+            if (v != null) target.set(builder, v);
+        }
+        return to.build(builder);
+    }
+
+    private static boolean sameScalarKind(Type a, Type b) {
+        if (a.kind() != b.kind()) return false;
+        return switch (a.kind()) {
+            case STRUCTURE -> false;
+            case LIST -> a.element().scalar() && b.element().scalar() && a.element().kind() == b.element().kind();
+            case MAP -> a.value().scalar() && b.value().scalar() && a.value().kind() == b.value().kind();
+            default -> true;
+        };
     }
 
     @SuppressWarnings("unchecked")
@@ -90,13 +119,22 @@ public final class TreeConverter {
                 // Numbers are epoch seconds, as JSON protocols write timestamps (and as documents keep them)
                 case TIMESTAMP -> v instanceof Instant ? v : v instanceof Number n ? Instant.ofEpochMilli(Math.round(n.doubleValue() * 1000))
                         : Instant.parse(v.toString());
-                case STREAM, DOCUMENT -> v;
+                case STREAM -> stream(v);
+                case DOCUMENT -> v;
                 default -> throw new IllegalStateException(kind.toString());
             };
         } catch (IllegalArgumentException | java.time.DateTimeException e) {
             if (name == null) return null; // only a fit check: "does not fit"
             throw invalid(name, v);
         }
+    }
+
+    /** A streaming payload: the protocol layer's StreamingBody, or bytes or text an in-process caller put there. */
+    private static Object stream(Object v) {
+        if (v instanceof byte[] b) return StreamingBody.of(b);
+        if (v instanceof String s) return StreamingBody.of(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        if (v instanceof java.io.InputStream in) return new StreamingBody(in, -1);
+        return v;
     }
 
     private static Object expect(Object v, Class<?> type, String name) {

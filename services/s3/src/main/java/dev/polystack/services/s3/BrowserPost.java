@@ -4,6 +4,8 @@ import dev.polystack.api.HttpResponseData;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
 import dev.polystack.api.StreamingBody;
+import dev.polystack.services.s3.api.PutObjectOutput;
+import dev.polystack.services.s3.api.PutObjectRequest;
 
 import java.util.List;
 import java.util.LinkedHashMap;
@@ -60,33 +62,34 @@ final class BrowserPost {
             java.io.InputStream data = form.partBody();
             if (policy != null) data = policy.limit(data);
             if (file.filename() != null) key = key.replace("${filename}", file.filename());
-            Map<String, Object> in = new LinkedHashMap<>();
-            in.put("Bucket", bucket);
-            in.put("Key", key);
-            in.put("Body", new StreamingBody(data, -1));
-            Map<String, Object> metadata = new LinkedHashMap<>();
+            PutObjectRequest.Builder in = PutObjectRequest.builder().bucket(bucket).key(key).body(new StreamingBody(data, -1));
+            Map<String, String> metadata = new LinkedHashMap<>();
+            Map<ChecksumAlgorithm, String> checksums = new java.util.EnumMap<>(ChecksumAlgorithm.class);
             fields.forEach((name, value) -> {
                 switch (name) {
-                    case "content-type" -> in.put("ContentType", value);
-                    case "cache-control" -> in.put("CacheControl", value);
-                    case "content-disposition" -> in.put("ContentDisposition", value);
-                    case "content-encoding" -> in.put("ContentEncoding", value);
-                    case "content-language" -> in.put("ContentLanguage", value);
-                    case "expires" -> in.put("Expires", value);
-                    case "acl" -> in.put("ACL", value);
-                    case "x-amz-storage-class" -> in.put("StorageClass", value);
-                    case "x-amz-website-redirect-location" -> in.put("WebsiteRedirectLocation", value);
-                    case "x-amz-server-side-encryption" -> in.put("ServerSideEncryption", value);
+                    case "content-type" -> in.contentType(value);
+                    case "cache-control" -> in.cacheControl(value);
+                    case "content-disposition" -> in.contentDisposition(value);
+                    case "content-encoding" -> in.contentEncoding(value);
+                    case "content-language" -> in.contentLanguage(value);
+                    case "expires" -> in.expires(value);
+                    case "acl" -> in.acl(value);
+                    case "x-amz-storage-class" -> in.storageClass(value);
+                    case "x-amz-website-redirect-location" -> in.websiteRedirectLocation(value);
+                    case "x-amz-server-side-encryption" -> in.serverSideEncryption(value);
                     default -> {
                         if (name.startsWith("x-amz-meta-")) metadata.put(name.substring(11), UserMetadata.asHeader(value));
                         ChecksumAlgorithm a = ChecksumAlgorithm.fromHeader(name);
-                        if (a != null) in.put(a.member, value);
+                        if (a != null) checksums.put(a, value);
                     }
                 }
             });
-            if (!metadata.isEmpty()) in.put("Metadata", metadata);
-            Map<String, Object> out = objects.putObject(ctx, in, "Post");
-            String etag = String.valueOf(out.get("ETag"));
+            if (!metadata.isEmpty()) in.metadata(metadata);
+            in.checksumCRC32(checksums.get(ChecksumAlgorithm.CRC32)).checksumCRC32C(checksums.get(ChecksumAlgorithm.CRC32C))
+                    .checksumCRC64NVME(checksums.get(ChecksumAlgorithm.CRC64NVME)).checksumSHA1(checksums.get(ChecksumAlgorithm.SHA1))
+                    .checksumSHA256(checksums.get(ChecksumAlgorithm.SHA256));
+            PutObjectOutput out = objects.putObject(ctx, in.build(), "Post");
+            String etag = out.eTag();
             String location = MultipartOps.location(state, ctx, bucket, key);
             String redirect = fields.containsKey("success_action_redirect") ? fields.get("success_action_redirect") : fields.get("redirect");
             HttpResponseData res;
@@ -111,7 +114,7 @@ final class BrowserPost {
                 res.header("Location", location);
             }
             res.header("ETag", etag);
-            if (out.get("VersionId") != null) res.header("x-amz-version-id", out.get("VersionId").toString());
+            if (out.versionId() != null) res.header("x-amz-version-id", out.versionId());
             return res;
         } catch (ServiceException e) {
             return S3Http.error(ctx, e);

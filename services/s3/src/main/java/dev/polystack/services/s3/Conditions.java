@@ -16,12 +16,31 @@ final class Conditions {
      * status 304 and the validators in {@code out}) when the client's copy is current.
      */
     static boolean read(RequestContext ctx, Map<String, Object> in, ObjectVersion v, Map<String, Object> out) {
-        String ifMatch = In.str(in, "IfMatch");
-        String ifNoneMatch = In.str(in, "IfNoneMatch");
-        Instant ifModifiedSince = In.instant(in, "IfModifiedSince");
+        boolean notModified = read(ctx, new Read(In.str(in, "IfMatch"), In.str(in, "IfNoneMatch"), In.instant(in, "IfModifiedSince"),
+                In.instant(in, "IfUnmodifiedSince")), v);
+        if (notModified) {
+            out.put("ETag", v.etag);
+            out.put("LastModified", v.lastModified);
+            if (!"null".equals(v.versionId)) out.put("VersionId", v.versionId);
+        }
+        return notModified;
+    }
+
+    /** A read's conditional headers (any may be null). */
+    record Read(String ifMatch, String ifNoneMatch, Instant ifModifiedSince, Instant ifUnmodifiedSince) {
+    }
+
+    /**
+     * As {@link #read(RequestContext, Map, ObjectVersion, Map)}; on true (304) the answer carries only the version's
+     * ETag, LastModified and VersionId.
+     */
+    static boolean read(RequestContext ctx, Read c, ObjectVersion v) {
+        String ifMatch = c.ifMatch();
+        String ifNoneMatch = c.ifNoneMatch();
+        Instant ifModifiedSince = c.ifModifiedSince();
         // a date in the future cannot be a copy the client holds: S3 ignores it (RFC 7232 says so too)
         if (ifModifiedSince != null && ifModifiedSince.isAfter(Instant.now())) ifModifiedSince = null;
-        Instant ifUnmodifiedSince = In.instant(in, "IfUnmodifiedSince");
+        Instant ifUnmodifiedSince = c.ifUnmodifiedSince();
         if (ifMatch != null) {
             if (!etagMatches(ifMatch, v.etag)) throw S3Errors.preconditionFailed("If-Match");
         } else if (ifUnmodifiedSince != null && v.lastModified.isAfter(ifUnmodifiedSince)) {
@@ -33,12 +52,7 @@ final class Conditions {
         } else if (ifModifiedSince != null && !v.lastModified.isAfter(ifModifiedSince)) {
             notModified = true;
         }
-        if (notModified) {
-            ctx.response().status(304);
-            out.put("ETag", v.etag);
-            out.put("LastModified", v.lastModified);
-            if (!"null".equals(v.versionId)) out.put("VersionId", v.versionId);
-        }
+        if (notModified) ctx.response().status(304);
         return notModified;
     }
 
@@ -89,8 +103,10 @@ final class Conditions {
     }
 
     static WriteCondition write(Map<String, Object> in, String key) {
-        String ifMatch = In.str(in, "IfMatch");
-        String ifNoneMatch = In.str(in, "IfNoneMatch");
+        return write(In.str(in, "IfMatch"), In.str(in, "IfNoneMatch"), key);
+    }
+
+    static WriteCondition write(String ifMatch, String ifNoneMatch, String key) {
         // what AWS does not implement for writes (recorded): both headers, If-None-Match other than *, If-Match: *
         if (ifMatch != null && ifNoneMatch != null) {
             throw notImplemented("If-Match,If-None-Match", "Multiple conditional request headers present in the request");
@@ -111,11 +127,10 @@ final class Conditions {
     }
 
     /** DeleteObject's If-Match (conditional delete). */
-    static void deleteCondition(Map<String, Object> in, KeyEntry current) {
-        String ifMatch = In.str(in, "IfMatch");
+    static void deleteCondition(String ifMatch, String key, KeyEntry current) {
         if (ifMatch == null) return;
         ObjectVersion latest = current == null ? null : current.latest();
-        if (latest == null || latest.deleteMarker) throw S3Errors.noSuchKey(In.str(in, "Key"));
+        if (latest == null || latest.deleteMarker) throw S3Errors.noSuchKey(key);
         if (!etagMatches(ifMatch, latest.etag)) throw S3Errors.preconditionFailed("If-Match");
     }
 

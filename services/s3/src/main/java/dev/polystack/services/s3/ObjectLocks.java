@@ -51,9 +51,12 @@ final class ObjectLocks {
 
     /** The lock a new version gets: from x-amz-object-lock-* headers, else the bucket's default retention; null for none. */
     static ObjectVersion.Lock forWrite(Bucket bucket, Map<String, Object> in, Instant now) {
-        String mode = In.str(in, "ObjectLockMode");
-        Instant until = In.instant(in, "ObjectLockRetainUntilDate");
-        String hold = In.str(in, "ObjectLockLegalHoldStatus");
+        return forWrite(bucket, In.str(in, "ObjectLockMode"), In.instant(in, "ObjectLockRetainUntilDate"),
+                In.str(in, "ObjectLockLegalHoldStatus"), now);
+    }
+
+    /** As {@link #forWrite(Bucket, Map, Instant)}, from the x-amz-object-lock-* headers (any may be null). */
+    static ObjectVersion.Lock forWrite(Bucket bucket, String mode, Instant until, String hold, Instant now) {
         if (mode != null && !mode.equals("GOVERNANCE") && !mode.equals("COMPLIANCE")) {
             throw S3Errors.invalidArgument("Unknown wormMode directive.", "x-amz-object-lock-mode", mode);
         }
@@ -89,25 +92,19 @@ final class ObjectLocks {
         return rule == null ? null : In.map(rule, "DefaultRetention");
     }
 
-    /** HeadObject / GetObject members of a version's lock. */
-    static void describe(Map<String, Object> out, ObjectVersion v) {
-        ObjectVersion.Lock lock = v.lock();
-        if (lock == null) return;
-        if (lock.mode() != null) {
-            out.put("ObjectLockMode", lock.mode());
-            out.put("ObjectLockRetainUntilDate", lock.retainUntil());
-        }
-        if (lock.legalHold() != null) out.put("ObjectLockLegalHoldStatus", lock.legalHold());
-    }
-
     /** x-amz-bypass-governance-retention is refused on buckets without Object Lock, true or false. */
     static boolean bypass(Bucket bucket, Map<String, Object> in) {
-        if (in.get("BypassGovernanceRetention") == null) return false;
+        return bypass(bucket, in.get("BypassGovernanceRetention") == null ? null : In.bool(in, "BypassGovernanceRetention"));
+    }
+
+    /** @param requested x-amz-bypass-governance-retention, null when not sent */
+    static boolean bypass(Bucket bucket, Boolean requested) {
+        if (requested == null) return false;
         if (!enabled(bucket)) {
             throw S3Errors.invalidArgument("x-amz-bypass-governance-retention is only applicable to Object Lock enabled buckets.",
                     "x-amz-bypass-governance-retention", null);
         }
-        return In.bool(in, "BypassGovernanceRetention");
+        return requested;
     }
 
     /** Refuses to delete a version a legal hold or an unexpired retention protects. */

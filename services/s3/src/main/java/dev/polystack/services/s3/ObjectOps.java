@@ -3,6 +3,15 @@ package dev.polystack.services.s3;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
 import dev.polystack.api.StreamingBody;
+import dev.polystack.api.model.TreeConverter;
+import dev.polystack.services.s3.api.DeleteObjectOutput;
+import dev.polystack.services.s3.api.DeleteObjectRequest;
+import dev.polystack.services.s3.api.GetObjectOutput;
+import dev.polystack.services.s3.api.GetObjectRequest;
+import dev.polystack.services.s3.api.HeadObjectOutput;
+import dev.polystack.services.s3.api.HeadObjectRequest;
+import dev.polystack.services.s3.api.PutObjectOutput;
+import dev.polystack.services.s3.api.PutObjectRequest;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,38 +45,54 @@ final class ObjectOps {
 
     // ---- PutObject -------------------------------------------------------------------------------------------
 
-    Map<String, Object> putObject(RequestContext ctx, Map<String, Object> in) {
-        return putObject(ctx, in, "Put");
-    }
-
     /** @param createdBy the ObjectCreated event it causes: Put, or Post for browser uploads */
-    Map<String, Object> putObject(RequestContext ctx, Map<String, Object> in, String createdBy) {
-        Bucket bucket = state.bucket(ctx, In.str(in, "Bucket"));
-        String key = In.str(in, "Key");
-        String storageClass = storageClass(in);
-        Map<String, String> headers = standardHeaders(in);
-        Map<String, String> encryption = encryption(state, ctx, bucket, in);
-        List<Map<String, Object>> tags = Tagging.parseHeader(In.str(in, "Tagging"));
-        Map<String, Object> acl = Acls.fromRequest(in, bucket.accountId, bucket.accountId);
-        ObjectVersion.Lock lock = ObjectLocks.forWrite(bucket, in, state.clock.instant());
-        Conditions.WriteCondition condition = Conditions.write(in, key);
+    PutObjectOutput putObject(RequestContext ctx, PutObjectRequest in, String createdBy) {
+        Bucket bucket = state.bucket(ctx, in.bucket());
+        String key = in.key();
+        String storageClass = storageClass(in.storageClassAsString());
+        Map<String, String> headers = standardHeaders(new StandardHeaders(in.contentType(), in.cacheControl(),
+                in.contentDisposition(), in.contentEncoding(), in.contentLanguage(), in.expires(), in.websiteRedirectLocation()));
+        Map<String, String> encryption = encryption(state, ctx, bucket, new EncryptionRequest(in.serverSideEncryptionAsString(),
+                in.ssekmsKeyId(), in.bucketKeyEnabled(), in.sseCustomerAlgorithm(), in.sseCustomerKey(), in.sseCustomerKeyMD5()));
+        List<Map<String, Object>> tags = Tagging.parseHeader(in.tagging());
+        Map<String, Object> acl = Acls.fromRequest(in.aclAsString(), new Acls.Grants(in.grantFullControl(), in.grantRead(),
+                in.grantReadACP(), null, in.grantWriteACP()), bucket.accountId, bucket.accountId);
+        ObjectVersion.Lock lock = ObjectLocks.forWrite(bucket, in.objectLockModeAsString(), in.objectLockRetainUntilDate(),
+                in.objectLockLegalHoldStatusAsString(), state.clock.instant());
+        Conditions.WriteCondition condition = Conditions.write(in.ifMatch(), in.ifNoneMatch(), key);
         if (condition != null) condition.check(bucket.objects.get(key)); // fail fast, before reading the body
-        Writes.ChecksumRequest checksum = Writes.checksumRequest(ctx, in, ChecksumAlgorithm.CRC64NVME);
-        Writes.Written w = Writes.write(state, ctx, in, checksum);
+        Writes.ChecksumRequest checksum = Writes.checksumRequest(ctx, new Writes.ChecksumHeaders(in.checksumCRC32(),
+                in.checksumCRC32C(), in.checksumCRC64NVME(), in.checksumSHA1(), in.checksumSHA256()),
+                in.checksumAlgorithmAsString(), ChecksumAlgorithm.CRC64NVME);
+        Writes.Written w = Writes.write(state, ctx, in.body(), in.contentMD5(), checksum, null);
         ObjectVersion v = new ObjectVersion(key, newVersionId(bucket), false, S3State.now(), SseC.etag(encryption, w.etag()), w.blob().size(),
                 ctx.accountId(), List.of(new ObjectVersion.Segment(w.blob().id(), w.blob().size())), headers,
-                metadata(in), storageClass, encryption, w.algorithm(), w.checksum(), "FULL_OBJECT", 0, tags, acl).lock(lock);
+                storedMetadata(in.metadata()), storageClass, encryption, w.algorithm(), w.checksum(), "FULL_OBJECT", 0, tags, acl).lock(lock);
         publishOrFree(bucket, v, condition);
         state.notifications.objectCreated(ctx, bucket, v, createdBy);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("ETag", v.etag);
-        out.put(w.algorithm().member, w.checksum());
-        out.put("ChecksumType", "FULL_OBJECT");
-        putEncryption(out, v);
-        if (!"null".equals(v.versionId)) out.put("VersionId", v.versionId);
-        String expiration = S3Lifecycle.expirationHeader(bucket, v);
-        if (expiration != null) out.put("Expiration", expiration);
-        return out;
+        PutObjectOutput.Builder out = PutObjectOutput.builder().eTag(v.etag).checksumType("FULL_OBJECT");
+        switch (w.algorithm()) {
+            case CRC32 -> out.checksumCRC32(w.checksum());
+            case CRC32C -> out.checksumCRC32C(w.checksum());
+            case CRC64NVME -> out.checksumCRC64NVME(w.checksum());
+            case SHA1 -> out.checksumSHA1(w.checksum());
+            case SHA256 -> out.checksumSHA256(w.checksum());
+        }
+        Encryption e = Encryption.of(v);
+        out.serverSideEncryption(e.sse()).ssekmsKeyId(e.kmsKeyId()).bucketKeyEnabled(e.bucketKeyEnabled())
+                .sseCustomerAlgorithm(e.customerAlgorithm()).sseCustomerKeyMD5(e.customerKeyMd5());
+        if (!"null".equals(v.versionId)) out.versionId(v.versionId);
+        return out.expiration(S3Lifecycle.expirationHeader(bucket, v)).build();
+    }
+
+    /** A version's encryption as answer members (each null when not set). */
+    record Encryption(String sse, String kmsKeyId, Boolean bucketKeyEnabled, String customerAlgorithm, String customerKeyMd5) {
+        static Encryption of(ObjectVersion v) {
+            Map<String, String> e = v.encryption;
+            String bucketKey = e.get("BucketKeyEnabled");
+            return new Encryption(e.get("ServerSideEncryption"), e.get("SSEKMSKeyId"), bucketKey == null ? null : Boolean.valueOf(bucketKey),
+                    e.get(SseC.ALGORITHM), e.get(SseC.KEY_MD5));
+        }
     }
 
     /** Makes {@code v} current if the write condition still holds at that moment; otherwise frees its blobs and rethrows. */
@@ -88,7 +113,10 @@ final class ObjectOps {
     }
 
     static String storageClass(Map<String, Object> in) {
-        String sc = In.str(in, "StorageClass");
+        return storageClass(In.str(in, "StorageClass"));
+    }
+
+    static String storageClass(String sc) {
         if (sc == null) return "STANDARD";
         if (!STORAGE_CLASSES.contains(sc)) {
             throw new ServiceException("InvalidStorageClass", "The storage class you specified is not valid", 400)
@@ -97,14 +125,34 @@ final class ObjectOps {
         return sc;
     }
 
-    static Map<String, String> standardHeaders(Map<String, Object> in) {
-        Map<String, String> h = new LinkedHashMap<>();
-        for (String m : STANDARD_HEADERS) {
-            Object v = in.get(m);
-            if (v == null) continue;
-            if (v instanceof Instant i) h.put(m, i.toString());
-            else h.put(m, v.toString());
+    /** The standard headers a write may set (any may be null), kept with the object. */
+    record StandardHeaders(String contentType, String cacheControl, String contentDisposition, String contentEncoding,
+                           String contentLanguage, String expires, String websiteRedirectLocation) {
+        static StandardHeaders of(Map<String, Object> in) {
+            return new StandardHeaders(text(in, "ContentType"), text(in, "CacheControl"), text(in, "ContentDisposition"),
+                    text(in, "ContentEncoding"), text(in, "ContentLanguage"), text(in, "Expires"), text(in, "WebsiteRedirectLocation"));
         }
+
+        private static String text(Map<String, Object> in, String member) {
+            Object v = in.get(member);
+            return v == null ? null : v.toString(); // an Instant (Expires) as its ISO form
+        }
+    }
+
+    static Map<String, String> standardHeaders(Map<String, Object> in) {
+        return standardHeaders(StandardHeaders.of(in));
+    }
+
+    /** The headers kept, by member name (the names {@link #STANDARD_HEADERS} lists). */
+    static Map<String, String> standardHeaders(StandardHeaders given) {
+        Map<String, String> h = new LinkedHashMap<>();
+        if (given.contentType() != null) h.put("ContentType", given.contentType());
+        if (given.cacheControl() != null) h.put("CacheControl", given.cacheControl());
+        if (given.contentDisposition() != null) h.put("ContentDisposition", given.contentDisposition());
+        if (given.contentEncoding() != null) h.put("ContentEncoding", given.contentEncoding());
+        if (given.contentLanguage() != null) h.put("ContentLanguage", given.contentLanguage());
+        if (given.expires() != null) h.put("Expires", given.expires());
+        if (given.websiteRedirectLocation() != null) h.put("WebsiteRedirectLocation", given.websiteRedirectLocation());
         String enc = h.get("ContentEncoding");
         if (enc != null) {
             // aws-chunked is a transfer detail the gateway already decoded; S3 does not store it
@@ -120,19 +168,34 @@ final class ObjectOps {
     }
 
     static Map<String, String> metadata(Map<String, Object> in) {
+        return storedMetadata(In.stringMap(in, "Metadata"));
+    }
+
+    /** x-amz-meta-* as stored: names in lower case, values decoded as AWS decodes them. */
+    static Map<String, String> storedMetadata(Map<String, String> given) {
         Map<String, String> m = new LinkedHashMap<>();
-        In.stringMap(in, "Metadata").forEach((k, v) -> m.put(k.toLowerCase(Locale.ROOT), UserMetadata.fromHeader(v)));
+        if (given != null) given.forEach((k, v) -> m.put(k.toLowerCase(Locale.ROOT), UserMetadata.fromHeader(v == null ? "" : v)));
         return m;
     }
 
-    static Map<String, String> encryption(Bucket bucket, Map<String, Object> in) {
-        Map<String, String> customer = SseC.fromRequest(in, "");
+    /** A write's encryption headers (any may be null): SSE-S3/KMS, and SSE-C's three. */
+    record EncryptionRequest(String sse, String kmsKeyId, Boolean bucketKeyEnabled, String customerAlgorithm, String customerKey,
+                             String customerKeyMd5) {
+        static EncryptionRequest of(Map<String, Object> in) {
+            return new EncryptionRequest(In.str(in, "ServerSideEncryption"), In.str(in, "SSEKMSKeyId"),
+                    in.get("BucketKeyEnabled") == null ? null : In.bool(in, "BucketKeyEnabled"), In.str(in, "SSECustomerAlgorithm"),
+                    In.str(in, "SSECustomerKey"), In.str(in, "SSECustomerKeyMD5"));
+        }
+    }
+
+    static Map<String, String> encryption(Bucket bucket, EncryptionRequest in) {
+        Map<String, String> customer = SseC.fromRequest(in.customerAlgorithm(), in.customerKey(), in.customerKeyMd5());
         if (customer != null) {
-            if (in.get("ServerSideEncryption") != null) throw SseC.incompatible(In.str(in, "ServerSideEncryption"));
+            if (in.sse() != null) throw SseC.incompatible(in.sse());
             return customer;
         }
         Map<String, String> e = new LinkedHashMap<>();
-        String sse = In.str(in, "ServerSideEncryption");
+        String sse = in.sse();
         if (sse == null) {
             // the bucket's default encryption applies; every bucket has at least SSE-S3 (AES256)
             Map<String, Object> rule = ConfigOps.defaultEncryptionRule(bucket);
@@ -143,22 +206,25 @@ final class ObjectOps {
                     .with("ArgumentName", "x-amz-server-side-encryption").with("ArgumentValue", sse);
         }
         e.put("ServerSideEncryption", sse);
-        String kms = In.str(in, "SSEKMSKeyId");
-        if (kms != null) e.put("SSEKMSKeyId", kms);
+        if (in.kmsKeyId() != null) e.put("SSEKMSKeyId", in.kmsKeyId());
         if (sse.startsWith("aws:kms") && !e.containsKey("SSEKMSKeyId")) {
             e.put("SSEKMSKeyId", "arn:aws:kms:" + bucket.region + ":" + bucket.accountId + ":alias/aws/s3");
         }
-        if (in.get("BucketKeyEnabled") != null) e.put("BucketKeyEnabled", String.valueOf(In.bool(in, "BucketKeyEnabled")));
+        if (in.bucketKeyEnabled() != null) e.put("BucketKeyEnabled", String.valueOf(in.bucketKeyEnabled()));
         return e;
     }
 
-    /** {@link #encryption(Bucket, Map)} with a requested KMS key checked in KMS and named by its full ARN. */
     static Map<String, String> encryption(S3State state, RequestContext ctx, Bucket bucket, Map<String, Object> in) {
+        return encryption(state, ctx, bucket, EncryptionRequest.of(in));
+    }
+
+    /** {@link #encryption(Bucket, EncryptionRequest)} with a requested KMS key checked in KMS and named by its full ARN. */
+    static Map<String, String> encryption(S3State state, RequestContext ctx, Bucket bucket, EncryptionRequest in) {
         Map<String, String> e = encryption(bucket, in);
         if (e.get("ServerSideEncryption") != null && e.get("ServerSideEncryption").startsWith("aws:kms")) {
             // the requested key, else the bucket's default key, else the AWS managed aws/s3 key (made on first use):
             // answered by its key ARN, as AWS does
-            String requested = In.str(in, "SSEKMSKeyId");
+            String requested = in.kmsKeyId();
             String configured = e.get("SSEKMSKeyId");
             String arn;
             if (requested != null) arn = SseKms.resolve(state, ctx, bucket, requested);
@@ -176,23 +242,62 @@ final class ObjectOps {
 
     // ---- GetObject / HeadObject ------------------------------------------------------------------------------
 
-    Map<String, Object> getObject(RequestContext ctx, Map<String, Object> in, boolean head) {
-        Bucket bucket = state.bucket(ctx, In.str(in, "Bucket"));
-        String key = In.str(in, "Key");
-        String range = In.str(in, "Range");
-        Integer partNumber = In.integer(in, "PartNumber");
-        if (range != null && partNumber != null) {
+    /** What GetObject and HeadObject ask for (their requests have the same members). */
+    record Read(String bucket, String key, String versionId, String range, Integer partNumber, boolean checksumMode,
+                Map<String, String> customerKey, Conditions.Read conditions, GetObjectOutput overrides) {
+        static Read of(GetObjectRequest in) {
+            return new Read(in.bucket(), in.key(), in.versionId(), in.range(), in.partNumber(), "ENABLED".equalsIgnoreCase(in.checksumModeAsString()),
+                    SseC.fromRequest(in.sseCustomerAlgorithm(), in.sseCustomerKey(), in.sseCustomerKeyMD5()),
+                    new Conditions.Read(in.ifMatch(), in.ifNoneMatch(), in.ifModifiedSince(), in.ifUnmodifiedSince()),
+                    overrides(in.responseContentType(), in.responseContentLanguage(), in.responseCacheControl(),
+                            in.responseContentDisposition(), in.responseContentEncoding(), in.responseExpires()));
+        }
+
+        static Read of(HeadObjectRequest in) {
+            return new Read(in.bucket(), in.key(), in.versionId(), in.range(), in.partNumber(), "ENABLED".equalsIgnoreCase(in.checksumModeAsString()),
+                    SseC.fromRequest(in.sseCustomerAlgorithm(), in.sseCustomerKey(), in.sseCustomerKeyMD5()),
+                    new Conditions.Read(in.ifMatch(), in.ifNoneMatch(), in.ifModifiedSince(), in.ifUnmodifiedSince()),
+                    overrides(in.responseContentType(), in.responseContentLanguage(), in.responseCacheControl(),
+                            in.responseContentDisposition(), in.responseContentEncoding(), in.responseExpires()));
+        }
+
+        /** response-* query parameters: they override the stored headers (presigned downloads use them). */
+        private static GetObjectOutput overrides(String type, String language, String cacheControl, String disposition,
+                                                 String encoding, Instant expires) {
+            return GetObjectOutput.builder().contentType(type).contentLanguage(language).cacheControl(cacheControl)
+                    .contentDisposition(disposition).contentEncoding(encoding)
+                    .expires(expires == null ? null : HttpDates.format(expires)).build();
+        }
+    }
+
+    GetObjectOutput getObject(RequestContext ctx, GetObjectRequest in) {
+        return read(ctx, Read.of(in), false);
+    }
+
+    HeadObjectOutput headObject(RequestContext ctx, HeadObjectRequest in) {
+        return TreeConverter.convert(GetObjectOutput.SHAPE, read(ctx, Read.of(in), true), HeadObjectOutput.SHAPE);
+    }
+
+    private GetObjectOutput read(RequestContext ctx, Read in, boolean head) {
+        Bucket bucket = state.bucket(ctx, in.bucket());
+        String key = in.key();
+        Integer partNumber = in.partNumber();
+        if (in.range() != null && partNumber != null) {
             throw S3Errors.invalidRequest("Cannot specify both Range header and partNumber query parameter");
         }
         for (int attempt = 0; ; attempt++) {
-            ObjectVersion v = resolve(ctx, bucket, key, In.str(in, "VersionId"), head ? "HEAD" : "GET");
-            SseC.checkRead(v, in, "");
-            Map<String, Object> out = new LinkedHashMap<>();
-            if (Conditions.read(ctx, in, v, out)) return out; // 304
+            ObjectVersion v = resolve(ctx, bucket, key, in.versionId(), head ? "HEAD" : "GET");
+            SseC.checkRead(v, in.customerKey());
+            if (Conditions.read(ctx, in.conditions(), v)) { // 304
+                GetObjectOutput.Builder notModified = GetObjectOutput.builder().eTag(v.etag).lastModified(v.lastModified);
+                if (!"null".equals(v.versionId)) notModified.versionId(v.versionId);
+                return notModified.build();
+            }
             if (!head && archivedAndNotRestored(v)) {
                 throw new ServiceException("InvalidObjectState", "The operation is not valid for the object's storage class", 403)
                         .with("StorageClass", v.storageClass);
             }
+            GetObjectOutput.Builder out = GetObjectOutput.builder();
             long start = 0;
             long length = v.size;
             boolean partial = false;
@@ -201,9 +306,9 @@ final class ObjectOps {
                 start = p[0];
                 length = p[1];
                 partial = v.partsCount > 0;
-                out.put("PartsCount", Math.max(1, v.partsCount));
-            } else if (range != null) {
-                long[] r = Ranges.parse(range, v.size);
+                out.partsCount(Math.max(1, v.partsCount));
+            } else if (in.range() != null) {
+                long[] r = Ranges.parse(in.range(), v.size);
                 if (r != null) {
                     start = r[0];
                     length = r[1] - r[0] + 1;
@@ -212,18 +317,17 @@ final class ObjectOps {
             }
             // a range that covers the whole object still answers its checksum (recorded: bytes=-15 and 0-100 of 10 bytes)
             describe(out, v, bucket, in, partNumber == null && length == v.size);
-            if (partNumber != null) partChecksum(out, v, partNumber, in);
-            out.put("ContentLength", length);
+            if (partNumber != null) partChecksum(out, v, partNumber, in.checksumMode());
+            out.contentLength(length);
             if (partial) {
-                out.put("ContentRange", "bytes " + start + "-" + (start + length - 1) + "/" + v.size);
+                out.contentRange("bytes " + start + "-" + (start + length - 1) + "/" + v.size);
                 ctx.response().status(206);
             }
-            if (!v.tags().isEmpty()) out.put("TagCount", v.tags().size()); // HEAD too (recorded)
-            if (head) return out;
+            if (!v.tags().isEmpty()) out.tagCount(v.tags().size()); // HEAD too (recorded)
+            if (head) return out.build();
             try {
                 InputStream data = length == 0 ? InputStream.nullInputStream() : state.open(v, start, length);
-                out.put("Body", new StreamingBody(data, length));
-                return out;
+                return out.body(new StreamingBody(data, length)).build();
             } catch (NoSuchFileException gone) {
                 if (attempt >= 3) throw new UncheckedIOException(gone);
                 ctx.response().status(0);
@@ -262,14 +366,24 @@ final class ObjectOps {
      * GetObject/HeadObject of one part with checksum mode: a COMPOSITE object answers that part's checksum; a
      * FULL_OBJECT one answers its checksum only when the part is the whole object (AWS keeps no per-part CRC for it).
      */
-    private static void partChecksum(Map<String, Object> out, ObjectVersion v, int partNumber, Map<String, Object> in) {
-        if (v.checksumAlgorithm == null || !"ENABLED".equalsIgnoreCase(In.str(in, "ChecksumMode"))) return;
+    private static void partChecksum(GetObjectOutput.Builder out, ObjectVersion v, int partNumber, boolean checksumMode) {
+        if (v.checksumAlgorithm == null || !checksumMode) return;
         String value = null;
         if (v.partsCount <= 1) value = v.partsCount == 1 && "COMPOSITE".equals(v.checksumType) ? v.segments.get(0).checksum() : v.checksumValue;
         else if ("COMPOSITE".equals(v.checksumType)) value = v.segments.get(partNumber - 1).checksum();
         if (value == null) return;
-        out.put(v.checksumAlgorithm.member, value);
-        out.put("ChecksumType", v.checksumType);
+        checksum(out, v.checksumAlgorithm, value);
+        out.checksumType(v.checksumType);
+    }
+
+    private static void checksum(GetObjectOutput.Builder out, ChecksumAlgorithm algorithm, String value) {
+        switch (algorithm) {
+            case CRC32 -> out.checksumCRC32(value);
+            case CRC32C -> out.checksumCRC32C(value);
+            case CRC64NVME -> out.checksumCRC64NVME(value);
+            case SHA1 -> out.checksumSHA1(value);
+            case SHA256 -> out.checksumSHA256(value);
+        }
     }
 
     /** [start, length] of a part of a multipart object; part 1 of a simple object is the whole object. */
@@ -290,42 +404,49 @@ final class ObjectOps {
     }
 
     /** The headers GetObject and HeadObject return for a version. */
-    static void describe(Map<String, Object> out, ObjectVersion v, Bucket bucket, Map<String, Object> in, boolean whole) {
-        out.put("AcceptRanges", "bytes");
-        out.put("LastModified", v.lastModified);
-        out.put("ETag", v.etag);
-        putVersionId(out, v, bucket);
-        out.put("ContentType", v.headers.getOrDefault("ContentType", DEFAULT_CONTENT_TYPE));
-        v.headers.forEach((k, val) -> {
-            if (k.equals("ContentType")) return;
-            if (k.equals("Expires")) {
-                try {
-                    out.put("Expires", Instant.parse(val));
-                } catch (RuntimeException e) {
-                    out.put("Expires", val);
-                }
-            } else out.put(k, val);
-        });
-        out.put("Metadata", new LinkedHashMap<>(v.metadata));
-        if (!"STANDARD".equals(v.storageClass)) out.put("StorageClass", v.storageClass);
-        putEncryption(out, v);
-        ObjectLocks.describe(out, v);
+    private void describe(GetObjectOutput.Builder out, ObjectVersion v, Bucket bucket, Read in, boolean whole) {
+        out.acceptRanges("bytes").lastModified(v.lastModified).eTag(v.etag);
+        if (!"null".equals(v.versionId) || bucket.versioning != null) out.versionId(v.versionId);
+        Map<String, String> h = v.headers;
+        out.contentType(h.getOrDefault("ContentType", DEFAULT_CONTENT_TYPE)).cacheControl(h.get("CacheControl"))
+                .contentDisposition(h.get("ContentDisposition")).contentEncoding(h.get("ContentEncoding"))
+                .contentLanguage(h.get("ContentLanguage")).expires(httpDate(h.get("Expires")))
+                .websiteRedirectLocation(h.get("WebsiteRedirectLocation"));
+        out.metadata(v.metadata);
+        if (!"STANDARD".equals(v.storageClass)) out.storageClass(v.storageClass);
+        Encryption e = Encryption.of(v);
+        out.serverSideEncryption(e.sse()).ssekmsKeyId(e.kmsKeyId()).bucketKeyEnabled(e.bucketKeyEnabled())
+                .sseCustomerAlgorithm(e.customerAlgorithm()).sseCustomerKeyMD5(e.customerKeyMd5());
+        ObjectVersion.Lock lock = v.lock();
+        if (lock != null) {
+            if (lock.mode() != null) out.objectLockMode(lock.mode()).objectLockRetainUntilDate(lock.retainUntil());
+            out.objectLockLegalHoldStatus(lock.legalHold());
+        }
         if (v.restoredUntil() != null) {
-            out.put("Restore", "ongoing-request=\"false\", expiry-date=\"" + HttpDates.format(v.restoredUntil()) + "\"");
+            out.restore("ongoing-request=\"false\", expiry-date=\"" + HttpDates.format(v.restoredUntil()) + "\"");
         }
-        String expiration = S3Lifecycle.expirationHeader(bucket, v);
-        if (expiration != null) out.put("Expiration", expiration);
-        if (whole && v.checksumAlgorithm != null && "ENABLED".equalsIgnoreCase(In.str(in, "ChecksumMode"))) {
-            out.put(v.checksumAlgorithm.member, v.checksumValue);
-            out.put("ChecksumType", v.checksumType);
+        out.expiration(S3Lifecycle.expirationHeader(bucket, v));
+        if (whole && v.checksumAlgorithm != null && in.checksumMode()) {
+            checksum(out, v.checksumAlgorithm, v.checksumValue);
+            out.checksumType(v.checksumType);
         }
-        // response-* query parameters override the stored headers (presigned downloads use them)
-        override(out, in, "ResponseContentType", "ContentType");
-        override(out, in, "ResponseContentLanguage", "ContentLanguage");
-        override(out, in, "ResponseCacheControl", "CacheControl");
-        override(out, in, "ResponseContentDisposition", "ContentDisposition");
-        override(out, in, "ResponseContentEncoding", "ContentEncoding");
-        if (in.get("ResponseExpires") != null) out.put("Expires", in.get("ResponseExpires"));
+        GetObjectOutput o = in.overrides();
+        if (o.contentType() != null) out.contentType(o.contentType());
+        if (o.contentLanguage() != null) out.contentLanguage(o.contentLanguage());
+        if (o.cacheControl() != null) out.cacheControl(o.cacheControl());
+        if (o.contentDisposition() != null) out.contentDisposition(o.contentDisposition());
+        if (o.contentEncoding() != null) out.contentEncoding(o.contentEncoding());
+        if (o.expires() != null) out.expires(o.expires());
+    }
+
+    /** A stored Expires as sent; one stored as an ISO instant (written in process) in HTTP's date format. */
+    private static String httpDate(String stored) {
+        if (stored == null) return null;
+        try {
+            return HttpDates.format(Instant.parse(stored));
+        } catch (RuntimeException e) {
+            return stored;
+        }
     }
 
     /** A version id, "null" included once the bucket has had versioning (AWS omits it only for never-versioned buckets). */
@@ -333,10 +454,6 @@ final class ObjectOps {
         if (!"null".equals(v.versionId) || bucket.versioning != null) out.put("VersionId", v.versionId);
     }
 
-    private static void override(Map<String, Object> out, Map<String, Object> in, String param, String member) {
-        String v = In.str(in, param);
-        if (v != null) out.put(member, v);
-    }
 
     /**
      * The version a read addresses: the latest (NoSuchKey when it is a delete marker) or a given version id
@@ -378,18 +495,20 @@ final class ObjectOps {
 
     // ---- DeleteObject(s) -------------------------------------------------------------------------------------
 
-    Map<String, Object> deleteObject(RequestContext ctx, Map<String, Object> in) {
-        Bucket bucket = state.bucket(ctx, In.str(in, "Bucket"));
-        Map<String, Object> out = new LinkedHashMap<>();
-        Conditions.deleteCondition(in, bucket.objects.get(In.str(in, "Key")));
-        delete(ctx, bucket, In.str(in, "Key"), In.str(in, "VersionId"), ObjectLocks.bypass(bucket, in), false, out);
+    DeleteObjectOutput deleteObject(RequestContext ctx, DeleteObjectRequest in) {
+        Bucket bucket = state.bucket(ctx, in.bucket());
+        Conditions.deleteCondition(in.ifMatch(), in.key(), bucket.objects.get(in.key()));
+        Deleted d = delete(ctx, bucket, in.key(), in.versionId(), ObjectLocks.bypass(bucket, in.bypassGovernanceRetention()), false);
         ctx.response().status(204);
-        return out;
+        return DeleteObjectOutput.builder().deleteMarker(d.deleteMarker() ? Boolean.TRUE : null).versionId(d.versionId()).build();
     }
 
-    /** Deletes a key or one version of it; fills DeleteMarker / VersionId like DeleteObject's output. */
-    void delete(RequestContext ctx, Bucket bucket, String key, String versionId, boolean bypassGovernance, boolean batch,
-                Map<String, Object> out) {
+    /** What a delete did: whether it made or removed a delete marker, and the version id it names (null for none). */
+    record Deleted(boolean deleteMarker, String versionId) {
+    }
+
+    /** Deletes a key or one version of it; answers DeleteMarker / VersionId as DeleteObject's output does. */
+    Deleted delete(RequestContext ctx, Bucket bucket, String key, String versionId, boolean bypassGovernance, boolean batch) {
         if (versionId != null) {
             ObjectVersion[] gone = new ObjectVersion[1];
             boolean[] keyExists = new boolean[1];
@@ -412,10 +531,8 @@ final class ObjectOps {
                 }
                 if (batch) throw S3Errors.noSuchVersion(key, versionId);
             }
-            out.put("VersionId", versionId);
-            if (gone[0] != null && gone[0].deleteMarker) out.put("DeleteMarker", true);
             if (gone[0] != null) state.notifications.objectRemoved(ctx, bucket, key, versionId, false);
-            return;
+            return new Deleted(gone[0] != null && gone[0].deleteMarker, versionId);
         }
         if (bucket.versioning == null) {
             boolean[] existed = new boolean[1];
@@ -424,14 +541,13 @@ final class ObjectOps {
                 return old == null ? null : old.without("null", removed);
             });
             if (existed[0]) state.notifications.objectRemoved(ctx, bucket, key, null, false);
-            return;
+            return new Deleted(false, null);
         }
         // versioning enabled or suspended: a delete marker becomes the latest version
         ObjectVersion marker = ObjectVersion.deleteMarker(key, newVersionId(bucket), S3State.now(), ctx.accountId());
         state.publish(bucket, marker, null);
         state.notifications.objectRemoved(ctx, bucket, key, marker.versionId, true);
-        out.put("DeleteMarker", true);
-        out.put("VersionId", marker.versionId);
+        return new Deleted(true, marker.versionId);
     }
 
     Map<String, Object> deleteObjects(RequestContext ctx, Map<String, Object> in) {
@@ -448,9 +564,9 @@ final class ObjectOps {
             @SuppressWarnings("unchecked") Map<String, Object> id = (Map<String, Object>) o;
             String key = In.str(id, "Key");
             String versionId = In.str(id, "VersionId");
-            Map<String, Object> result = new LinkedHashMap<>();
+            Deleted result;
             try {
-                delete(ctx, bucket, key, versionId, bypass, true, result);
+                result = delete(ctx, bucket, key, versionId, bypass, true);
             } catch (ServiceException e) {
                 Map<String, Object> err = new LinkedHashMap<>();
                 err.put("Key", key);
@@ -464,9 +580,9 @@ final class ObjectOps {
             Map<String, Object> d = new LinkedHashMap<>();
             d.put("Key", key);
             if (versionId != null) d.put("VersionId", versionId);
-            if (Boolean.TRUE.equals(result.get("DeleteMarker"))) {
+            if (result.deleteMarker()) {
                 d.put("DeleteMarker", true);
-                d.put("DeleteMarkerVersionId", result.get("VersionId"));
+                d.put("DeleteMarkerVersionId", result.versionId());
             }
             deleted.add(d);
         }

@@ -5,6 +5,14 @@ import dev.polystack.api.Persistable;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceProvider;
 import dev.polystack.services.s3.api.CreateBucketOutput;
+import dev.polystack.services.s3.api.DeleteObjectOutput;
+import dev.polystack.services.s3.api.DeleteObjectRequest;
+import dev.polystack.services.s3.api.GetObjectOutput;
+import dev.polystack.services.s3.api.GetObjectRequest;
+import dev.polystack.services.s3.api.HeadObjectOutput;
+import dev.polystack.services.s3.api.HeadObjectRequest;
+import dev.polystack.services.s3.api.PutObjectOutput;
+import dev.polystack.services.s3.api.PutObjectRequest;
 import dev.polystack.services.s3.api.CreateBucketRequest;
 import dev.polystack.services.s3.api.DeleteBucketRequest;
 import dev.polystack.services.s3.api.GetBucketLocationOutput;
@@ -96,10 +104,6 @@ public final class S3Provider implements S3Api, ServiceProvider, Persistable {
 
     private Map<String, Object> dispatch(RequestContext ctx, String operation, Map<String, Object> input) {
         return switch (operation) {
-            case "PutObject" -> objects.putObject(ctx, input);
-            case "GetObject" -> objects.getObject(ctx, input, false);
-            case "HeadObject" -> objects.getObject(ctx, input, true);
-            case "DeleteObject" -> objects.deleteObject(ctx, input);
             case "DeleteObjects" -> objects.deleteObjects(ctx, input);
             case "CopyObject" -> objects.copyObject(ctx, input);
             case "PutObjectTagging" -> objects.putObjectTagging(ctx, input);
@@ -149,6 +153,28 @@ public final class S3Provider implements S3Api, ServiceProvider, Persistable {
     @Override
     public GetBucketLocationOutput getBucketLocation(RequestContext ctx, GetBucketLocationRequest in) {
         return buckets.location(ctx, in);
+    }
+
+    // ---------------------------------------------------------------- objects
+
+    @Override
+    public PutObjectOutput putObject(RequestContext ctx, PutObjectRequest in) {
+        return objects.putObject(ctx, in, "Put");
+    }
+
+    @Override
+    public GetObjectOutput getObject(RequestContext ctx, GetObjectRequest in) {
+        return objects.getObject(ctx, in);
+    }
+
+    @Override
+    public HeadObjectOutput headObject(RequestContext ctx, HeadObjectRequest in) {
+        return objects.headObject(ctx, in);
+    }
+
+    @Override
+    public DeleteObjectOutput deleteObject(RequestContext ctx, DeleteObjectRequest in) {
+        return objects.deleteObject(ctx, in);
     }
 
     // ---------------------------------------------------------------- listings

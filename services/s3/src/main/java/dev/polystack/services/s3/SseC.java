@@ -29,9 +29,12 @@ final class SseC {
      * @param prefix "" for the object written or read, "CopySource" for a copy's source
      */
     static Map<String, String> fromRequest(Map<String, Object> in, String prefix) {
-        String algorithm = In.str(in, prefix + "SSECustomerAlgorithm");
-        String key = In.str(in, prefix + "SSECustomerKey");
-        String md5 = In.str(in, prefix + "SSECustomerKeyMD5");
+        return fromRequest(In.str(in, prefix + "SSECustomerAlgorithm"), In.str(in, prefix + "SSECustomerKey"),
+                In.str(in, prefix + "SSECustomerKeyMD5"));
+    }
+
+    /** As {@link #fromRequest(Map, String)}, from the three SSE-C headers (any may be null). */
+    static Map<String, String> fromRequest(String algorithm, String key, String md5) {
         if (algorithm == null && key == null && md5 == null) return null;
         if (algorithm == null) {
             throw invalid("Requests specifying Server Side Encryption with Customer provided keys must provide a valid encryption algorithm.");
@@ -61,7 +64,11 @@ final class SseC {
 
     /** Refuses to read (or copy from) a version stored with a customer key unless the request brings that key. */
     static void checkRead(ObjectVersion v, Map<String, Object> in, String prefix) {
-        Map<String, String> given = fromRequest(in, prefix);
+        checkRead(v, fromRequest(in, prefix));
+    }
+
+    /** @param given the request's validated SSE-C headers ({@link #fromRequest}), null without them */
+    static void checkRead(ObjectVersion v, Map<String, String> given) {
         String stored = v.encryption.get(KEY_MD5);
         if (stored == null) return;
         if (given == null) {

@@ -29,17 +29,41 @@ final class Writes {
 
     /**
      * What was stored. {@code etag} is quoted; {@code verified} is the checksum of the other algorithm the client
-     * sent and that was verified (see {@link #write(S3State, RequestContext, Map, ChecksumRequest, ChecksumRequest)}), else null.
+     * sent and that was verified (see {@link #write(S3State, RequestContext, StreamingBody, String, ChecksumRequest, ChecksumRequest)}), else null.
      */
     record Written(BlobStore.Blob blob, String etag, byte[] md5, ChecksumAlgorithm algorithm, String checksum, boolean explicit,
                    String verified) {
     }
 
+    /** The x-amz-checksum-* values a request sent (any may be null). */
+    record ChecksumHeaders(String crc32, String crc32c, String crc64nvme, String sha1, String sha256) {
+        static ChecksumHeaders of(Map<String, Object> in) {
+            return new ChecksumHeaders(In.str(in, ChecksumAlgorithm.CRC32.member), In.str(in, ChecksumAlgorithm.CRC32C.member),
+                    In.str(in, ChecksumAlgorithm.CRC64NVME.member), In.str(in, ChecksumAlgorithm.SHA1.member),
+                    In.str(in, ChecksumAlgorithm.SHA256.member));
+        }
+
+        String value(ChecksumAlgorithm a) {
+            return switch (a) {
+                case CRC32 -> crc32;
+                case CRC32C -> crc32c;
+                case CRC64NVME -> crc64nvme;
+                case SHA1 -> sha1;
+                case SHA256 -> sha256;
+            };
+        }
+    }
+
     static ChecksumRequest checksumRequest(RequestContext ctx, Map<String, Object> in, ChecksumAlgorithm fallback) {
+        return checksumRequest(ctx, ChecksumHeaders.of(in), In.str(in, "ChecksumAlgorithm"), fallback);
+    }
+
+    /** @param sdk the SDK's ChecksumAlgorithm member (x-amz-sdk-checksum-algorithm), or null */
+    static ChecksumRequest checksumRequest(RequestContext ctx, ChecksumHeaders headers, String sdk, ChecksumAlgorithm fallback) {
         ChecksumAlgorithm provided = null;
         String value = null;
         for (ChecksumAlgorithm a : ChecksumAlgorithm.values()) {
-            String v = In.str(in, a.member);
+            String v = headers.value(a);
             if (v == null) continue;
             if (provided != null) {
                 throw S3Errors.invalidRequest("Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.");
@@ -50,7 +74,6 @@ final class Writes {
         if (provided != null && !provided.wellFormed(value)) {
             throw S3Errors.invalidRequest("Value for " + provided.header + " header is invalid.");
         }
-        String sdk = In.str(in, "ChecksumAlgorithm");
         ChecksumAlgorithm sdkAlgorithm = null;
         if (sdk != null) {
             try {
@@ -80,13 +103,23 @@ final class Writes {
      *                   objects get CRC64NVME): verified while the body streams, not kept
      */
     static Written write(S3State state, RequestContext ctx, Map<String, Object> in, ChecksumRequest checksum, ChecksumRequest alsoVerify) {
-        byte[] expectedMd5 = contentMd5(In.str(in, "ContentMD5"));
-        InputStream body = body(in);
-        DigestingInputStream digesting = new DigestingInputStream(body, checksum.algorithm(),
+        return write(state, ctx, new StreamingBody(body(in), bodyLength(in)), In.str(in, "ContentMD5"), checksum, alsoVerify);
+    }
+
+    /**
+     * Reads a body into a blob, verifying Content-MD5 and the checksum.
+     * @param body null for an empty body
+     */
+    static Written write(S3State state, RequestContext ctx, StreamingBody body, String contentMd5, ChecksumRequest checksum,
+                         ChecksumRequest alsoVerify) {
+        byte[] expectedMd5 = contentMd5(contentMd5);
+        InputStream stream = body == null ? InputStream.nullInputStream() : body.stream();
+        long length = body == null ? 0 : body.length();
+        DigestingInputStream digesting = new DigestingInputStream(stream, checksum.algorithm(),
                 alsoVerify == null ? null : alsoVerify.algorithm());
         BlobStore.Blob blob;
-        try (InputStream ignored = body) {
-            blob = state.blobs.write(digesting, bodyLength(in));
+        try (InputStream ignored = stream) {
+            blob = state.blobs.write(digesting, length);
         } catch (MalformedBodyException e) {
             throw e.toServiceException();
         } catch (IOException e) {
