@@ -57,11 +57,19 @@ final class Conditions {
     }
 
     /** x-amz-copy-source-if-* on the source of a copy: all failures are 412. */
-    static void copySource(Map<String, Object> in, ObjectVersion v) {
-        String ifMatch = In.str(in, "CopySourceIfMatch");
-        String ifNoneMatch = In.str(in, "CopySourceIfNoneMatch");
-        Instant ifModifiedSince = In.instant(in, "CopySourceIfModifiedSince");
-        Instant ifUnmodifiedSince = In.instant(in, "CopySourceIfUnmodifiedSince");
+    /** A copy's x-amz-copy-source-if-* headers (any may be null). */
+    record CopySourceConditions(String ifMatch, String ifNoneMatch, Instant ifModifiedSince, Instant ifUnmodifiedSince) {
+        static CopySourceConditions of(Map<String, Object> in) {
+            return new CopySourceConditions(In.str(in, "CopySourceIfMatch"), In.str(in, "CopySourceIfNoneMatch"),
+                    In.instant(in, "CopySourceIfModifiedSince"), In.instant(in, "CopySourceIfUnmodifiedSince"));
+        }
+    }
+
+    static void copySource(CopySourceConditions c, ObjectVersion v) {
+        String ifMatch = c.ifMatch();
+        String ifNoneMatch = c.ifNoneMatch();
+        Instant ifModifiedSince = c.ifModifiedSince();
+        Instant ifUnmodifiedSince = c.ifUnmodifiedSince();
         if (ifMatch != null) {
             if (!etagMatches(ifMatch, v.etag)) throw S3Errors.preconditionFailed("x-amz-copy-source-If-Match");
         } else if (ifUnmodifiedSince != null && v.lastModified.isAfter(ifUnmodifiedSince)) {

@@ -4,6 +4,27 @@ import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceException;
 import dev.polystack.api.StreamingBody;
 import dev.polystack.api.model.TreeConverter;
+import dev.polystack.services.s3.api.Checksum;
+import dev.polystack.services.s3.api.CopyObjectOutput;
+import dev.polystack.services.s3.api.CopyObjectRequest;
+import dev.polystack.services.s3.api.CopyObjectResult;
+import dev.polystack.services.s3.api.Delete;
+import dev.polystack.services.s3.api.DeleteObjectTaggingOutput;
+import dev.polystack.services.s3.api.DeleteObjectTaggingRequest;
+import dev.polystack.services.s3.api.DeleteObjectsOutput;
+import dev.polystack.services.s3.api.DeleteObjectsRequest;
+import dev.polystack.services.s3.api.DeletedObject;
+import dev.polystack.services.s3.api.GetObjectAttributesOutput;
+import dev.polystack.services.s3.api.GetObjectAttributesParts;
+import dev.polystack.services.s3.api.GetObjectAttributesRequest;
+import dev.polystack.services.s3.api.GetObjectTaggingOutput;
+import dev.polystack.services.s3.api.GetObjectTaggingRequest;
+import dev.polystack.services.s3.api.ObjectIdentifier;
+import dev.polystack.services.s3.api.ObjectPart;
+import dev.polystack.services.s3.api.PutObjectTaggingOutput;
+import dev.polystack.services.s3.api.PutObjectTaggingRequest;
+import dev.polystack.services.s3.api.RestoreObjectOutput;
+import dev.polystack.services.s3.api.RestoreObjectRequest;
 import dev.polystack.services.s3.api.DeleteObjectOutput;
 import dev.polystack.services.s3.api.DeleteObjectRequest;
 import dev.polystack.services.s3.api.GetObjectOutput;
@@ -236,10 +257,6 @@ final class ObjectOps {
         return e;
     }
 
-    static void putEncryption(Map<String, Object> out, ObjectVersion v) {
-        v.encryption.forEach((k, val) -> out.put(k, k.equals("BucketKeyEnabled") ? Boolean.valueOf(val) : val));
-    }
-
     // ---- GetObject / HeadObject ------------------------------------------------------------------------------
 
     /** What GetObject and HeadObject ask for (their requests have the same members). */
@@ -346,20 +363,19 @@ final class ObjectOps {
     // ---- RestoreObject ---------------------------------------------------------------------------------------
 
     /** Restores an archived version at once (no retrieval delay here): 202 the first time, 200 when already restored. */
-    Map<String, Object> restoreObject(RequestContext ctx, Map<String, Object> in) {
-        Bucket bucket = state.bucket(ctx, In.str(in, "Bucket"));
-        ObjectVersion v = resolve(ctx, bucket, In.str(in, "Key"), In.str(in, "VersionId"), "POST");
+    RestoreObjectOutput restoreObject(RequestContext ctx, RestoreObjectRequest in) {
+        Bucket bucket = state.bucket(ctx, in.bucket());
+        ObjectVersion v = resolve(ctx, bucket, in.key(), in.versionId(), "POST");
         if (!"GLACIER".equals(v.storageClass) && !"DEEP_ARCHIVE".equals(v.storageClass)) {
             throw new ServiceException("InvalidObjectState", "Restore is not allowed for the object's current storage class", 403)
                     .with("StorageClass", v.storageClass);
         }
-        Map<String, Object> request = In.map(in, "RestoreRequest");
-        Integer days = request == null ? null : In.integer(request, "Days");
+        Integer days = in.restoreRequest() == null ? null : in.restoreRequest().days();
         if (days == null || days < 1) throw S3Errors.malformedXml();
         boolean already = !archivedAndNotRestored(v);
         v.restoredUntil(S3Lifecycle.expiry(state.clock.instant(), days));
         ctx.response().status(already ? 200 : 202);
-        return new LinkedHashMap<>();
+        return RestoreObjectOutput.builder().build();
     }
 
     /**
@@ -448,12 +464,6 @@ final class ObjectOps {
             return stored;
         }
     }
-
-    /** A version id, "null" included once the bucket has had versioning (AWS omits it only for never-versioned buckets). */
-    static void putVersionId(Map<String, Object> out, ObjectVersion v, Bucket bucket) {
-        if (!"null".equals(v.versionId) || bucket.versioning != null) out.put("VersionId", v.versionId);
-    }
-
 
     /**
      * The version a read addresses: the latest (NoSuchKey when it is a delete marker) or a given version id
@@ -550,46 +560,33 @@ final class ObjectOps {
         return new Deleted(true, marker.versionId);
     }
 
-    Map<String, Object> deleteObjects(RequestContext ctx, Map<String, Object> in) {
-        Bucket bucket = state.bucket(ctx, In.str(in, "Bucket"));
-        Map<String, Object> delete = In.map(in, "Delete");
-        if (delete == null) throw S3Errors.malformedXml();
-        List<Object> objects = In.list(delete, "Objects");
+    DeleteObjectsOutput deleteObjects(RequestContext ctx, DeleteObjectsRequest in) {
+        Bucket bucket = state.bucket(ctx, in.bucket());
+        Delete delete = in.delete();
+        if (delete == null || delete.objects() == null) throw S3Errors.malformedXml();
+        List<ObjectIdentifier> objects = delete.objects();
         if (objects.isEmpty() || objects.size() > 1000) throw S3Errors.malformedXml();
-        boolean quiet = In.bool(delete, "Quiet");
-        boolean bypass = ObjectLocks.bypass(bucket, in);
-        List<Object> deleted = new ArrayList<>();
-        List<Object> errors = new ArrayList<>();
-        for (Object o : objects) {
-            @SuppressWarnings("unchecked") Map<String, Object> id = (Map<String, Object>) o;
-            String key = In.str(id, "Key");
-            String versionId = In.str(id, "VersionId");
+        boolean quiet = Boolean.TRUE.equals(delete.quiet());
+        boolean bypass = ObjectLocks.bypass(bucket, in.bypassGovernanceRetention());
+        List<DeletedObject> deleted = new ArrayList<>();
+        List<dev.polystack.services.s3.api.Error> errors = new ArrayList<>();
+        for (ObjectIdentifier id : objects) {
+            String key = id.key();
+            String versionId = id.versionId();
             Deleted result;
             try {
                 result = delete(ctx, bucket, key, versionId, bypass, true);
             } catch (ServiceException e) {
-                Map<String, Object> err = new LinkedHashMap<>();
-                err.put("Key", key);
-                if (versionId != null) err.put("VersionId", versionId);
-                err.put("Code", e.code());
-                err.put("Message", e.getMessage());
-                errors.add(err);
+                errors.add(dev.polystack.services.s3.api.Error.builder().key(key).versionId(versionId).code(e.code())
+                        .message(e.getMessage()).build());
                 continue;
             }
             if (quiet) continue;
-            Map<String, Object> d = new LinkedHashMap<>();
-            d.put("Key", key);
-            if (versionId != null) d.put("VersionId", versionId);
-            if (result.deleteMarker()) {
-                d.put("DeleteMarker", true);
-                d.put("DeleteMarkerVersionId", result.versionId());
-            }
-            deleted.add(d);
+            DeletedObject.Builder d = DeletedObject.builder().key(key).versionId(versionId);
+            if (result.deleteMarker()) d.deleteMarker(true).deleteMarkerVersionId(result.versionId());
+            deleted.add(d.build());
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        if (!deleted.isEmpty()) out.put("Deleted", deleted);
-        if (!errors.isEmpty()) out.put("Errors", errors);
-        return out;
+        return DeleteObjectsOutput.builder().deleted(deleted.isEmpty() ? null : deleted).errors(errors.isEmpty() ? null : errors).build();
     }
 
     // ---- CopyObject ------------------------------------------------------------------------------------------
@@ -626,6 +623,11 @@ final class ObjectOps {
 
     /** Resolves a copy source, checking its x-amz-copy-source-if-* conditions. */
     ObjectVersion copySource(RequestContext ctx, CopySource src, Map<String, Object> in) {
+        return copySource(ctx, src, SseC.fromRequest(in, "CopySource"), Conditions.CopySourceConditions.of(in));
+    }
+
+    /** @param customerKey the copy source's validated SSE-C headers, null without them */
+    ObjectVersion copySource(RequestContext ctx, CopySource src, Map<String, String> customerKey, Conditions.CopySourceConditions conditions) {
         Bucket source = state.bucket(ctx, src.bucket());
         ObjectVersion v;
         if (src.versionId() != null) {
@@ -640,49 +642,54 @@ final class ObjectOps {
             if (e == null || e.latest().deleteMarker) throw S3Errors.noSuchKey(src.key());
             v = e.latest();
         }
-        SseC.checkRead(v, in, "CopySource");
+        SseC.checkRead(v, customerKey);
         if (archivedAndNotRestored(v)) {
             throw new ServiceException("InvalidObjectState", "Operation is not valid for the source object's storage class", 403)
                     .with("StorageClass", v.storageClass);
         }
-        Conditions.copySource(in, v);
+        Conditions.copySource(conditions, v);
         return v;
     }
 
-    Map<String, Object> copyObject(RequestContext ctx, Map<String, Object> in) {
-        Bucket bucket = state.bucket(ctx, In.str(in, "Bucket"));
-        String key = In.str(in, "Key");
-        CopySource src = CopySource.parse(In.str(in, "CopySource"));
+    CopyObjectOutput copyObject(RequestContext ctx, CopyObjectRequest in) {
+        Bucket bucket = state.bucket(ctx, in.bucket());
+        String key = in.key();
+        CopySource src = CopySource.parse(in.copySource());
         Bucket sourceBucket = state.bucket(ctx, src.bucket());
-        ObjectVersion source = copySource(ctx, src, in);
-        boolean replaceMetadata = "REPLACE".equalsIgnoreCase(In.str(in, "MetadataDirective"));
-        boolean replaceTags = "REPLACE".equalsIgnoreCase(In.str(in, "TaggingDirective"));
-        String storageClass = in.get("StorageClass") == null ? source.storageClass : storageClass(in);
+        ObjectVersion source = copySource(ctx, src, SseC.fromRequest(in.copySourceSSECustomerAlgorithm(), in.copySourceSSECustomerKey(),
+                in.copySourceSSECustomerKeyMD5()), new Conditions.CopySourceConditions(in.copySourceIfMatch(), in.copySourceIfNoneMatch(),
+                in.copySourceIfModifiedSince(), in.copySourceIfUnmodifiedSince()));
+        boolean replaceMetadata = "REPLACE".equalsIgnoreCase(in.metadataDirectiveAsString());
+        boolean replaceTags = "REPLACE".equalsIgnoreCase(in.taggingDirectiveAsString());
+        String storageClass = in.storageClassAsString() == null ? source.storageClass : storageClass(in.storageClassAsString());
         boolean sameObject = sourceBucket == bucket && source.key.equals(key) && src.versionId() == null;
-        if (sameObject && !replaceMetadata && in.get("StorageClass") == null && in.get("WebsiteRedirectLocation") == null
-                && in.get("ServerSideEncryption") == null && in.get("SSEKMSKeyId") == null && in.get("ChecksumAlgorithm") == null
-                && in.get("SSECustomerAlgorithm") == null && !source.encryption.containsKey(SseC.KEY_MD5)) {
+        if (sameObject && !replaceMetadata && in.storageClassAsString() == null && in.websiteRedirectLocation() == null
+                && in.serverSideEncryptionAsString() == null && in.ssekmsKeyId() == null && in.checksumAlgorithmAsString() == null
+                && in.sseCustomerAlgorithm() == null && !source.encryption.containsKey(SseC.KEY_MD5)) {
             throw S3Errors.invalidRequest("This copy request is illegal because it is trying to copy an object to itself without "
                     + "changing the object's metadata, storage class, website redirect location or encryption attributes.");
         }
         Map<String, String> headers;
         Map<String, String> metadata;
         if (replaceMetadata) {
-            headers = standardHeaders(in);
-            metadata = metadata(in);
+            headers = standardHeaders(new StandardHeaders(in.contentType(), in.cacheControl(), in.contentDisposition(),
+                    in.contentEncoding(), in.contentLanguage(), in.expires(), in.websiteRedirectLocation()));
+            metadata = storedMetadata(in.metadata());
         } else {
             headers = new LinkedHashMap<>(source.headers);
-            if (in.get("WebsiteRedirectLocation") != null) headers.put("WebsiteRedirectLocation", In.str(in, "WebsiteRedirectLocation"));
+            if (in.websiteRedirectLocation() != null) headers.put("WebsiteRedirectLocation", in.websiteRedirectLocation());
             metadata = source.metadata;
         }
-        List<Map<String, Object>> tags = replaceTags ? Tagging.parseHeader(In.str(in, "Tagging")) : source.tags();
+        List<Map<String, Object>> tags = replaceTags ? Tagging.parseHeader(in.tagging()) : source.tags();
         // a customer key is the copy's own; a source encrypted with one gives the target the bucket's default
-        Map<String, String> encryption = in.get("ServerSideEncryption") != null || in.get("SSEKMSKeyId") != null
-                || in.get("SSECustomerAlgorithm") != null || in.get("SSECustomerKey") != null
+        Map<String, String> encryption = in.serverSideEncryptionAsString() != null || in.ssekmsKeyId() != null
+                || in.sseCustomerAlgorithm() != null || in.sseCustomerKey() != null
                 || source.encryption.isEmpty() || source.encryption.containsKey(SseC.KEY_MD5)
-                ? encryption(state, ctx, bucket, in) : source.encryption;
+                ? encryption(state, ctx, bucket, new EncryptionRequest(in.serverSideEncryptionAsString(), in.ssekmsKeyId(),
+                        in.bucketKeyEnabled(), in.sseCustomerAlgorithm(), in.sseCustomerKey(), in.sseCustomerKeyMD5()))
+                : source.encryption;
         ChecksumAlgorithm algorithm = source.checksumAlgorithm == null ? ChecksumAlgorithm.CRC64NVME : source.checksumAlgorithm;
-        String requested = In.str(in, "ChecksumAlgorithm");
+        String requested = in.checksumAlgorithmAsString();
         if (requested != null) {
             try {
                 algorithm = ChecksumAlgorithm.parse(requested);
@@ -691,8 +698,10 @@ final class ObjectOps {
                         + "types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]");
             }
         }
-        ObjectVersion.Lock lock = ObjectLocks.forWrite(bucket, in, state.clock.instant()); // the source's lock is not copied
-        Conditions.WriteCondition condition = Conditions.write(in, key);
+        // the source's lock is not copied
+        ObjectVersion.Lock lock = ObjectLocks.forWrite(bucket, in.objectLockModeAsString(), in.objectLockRetainUntilDate(),
+                in.objectLockLegalHoldStatusAsString(), state.clock.instant());
+        Conditions.WriteCondition condition = Conditions.write(in.ifMatch(), in.ifNoneMatch(), key);
         if (condition != null) condition.check(bucket.objects.get(key));
         Writes.Written w;
         try {
@@ -708,60 +717,63 @@ final class ObjectOps {
                 storageClass, encryption, algorithm, w.checksum(), "FULL_OBJECT", 0, tags, source.acl()).lock(lock);
         publishOrFree(bucket, v, condition);
         state.notifications.objectCreated(ctx, bucket, v, "Copy");
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("ETag", v.etag);
-        result.put("LastModified", v.lastModified);
-        result.put(algorithm.member, v.checksumValue);
-        result.put("ChecksumType", "FULL_OBJECT");
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("CopyObjectResult", result);
-        if (!"null".equals(source.versionId)) out.put("CopySourceVersionId", source.versionId);
-        putVersionId(out, v, bucket);
-        putEncryption(out, v);
-        return out;
+        CopyObjectResult.Builder result = CopyObjectResult.builder().eTag(v.etag).lastModified(v.lastModified).checksumType("FULL_OBJECT");
+        switch (algorithm) {
+            case CRC32 -> result.checksumCRC32(v.checksumValue);
+            case CRC32C -> result.checksumCRC32C(v.checksumValue);
+            case CRC64NVME -> result.checksumCRC64NVME(v.checksumValue);
+            case SHA1 -> result.checksumSHA1(v.checksumValue);
+            case SHA256 -> result.checksumSHA256(v.checksumValue);
+        }
+        CopyObjectOutput.Builder out = CopyObjectOutput.builder().copyObjectResult(result.build());
+        if (!"null".equals(source.versionId)) out.copySourceVersionId(source.versionId);
+        if (!"null".equals(v.versionId) || bucket.versioning != null) out.versionId(v.versionId);
+        Encryption e = Encryption.of(v);
+        return out.serverSideEncryption(e.sse()).ssekmsKeyId(e.kmsKeyId()).bucketKeyEnabled(e.bucketKeyEnabled())
+                .sseCustomerAlgorithm(e.customerAlgorithm()).sseCustomerKeyMD5(e.customerKeyMd5()).build();
     }
 
     // ---- tagging and ACL -------------------------------------------------------------------------------------
 
-    private ObjectVersion target(RequestContext ctx, Map<String, Object> in, String method) {
-        Bucket bucket = state.bucket(ctx, In.str(in, "Bucket"));
-        return resolve(ctx, bucket, In.str(in, "Key"), In.str(in, "VersionId"), method);
-    }
-
     /**
-     * As {@link #target}, but a key whose latest version is a delete marker addresses that marker (405
+     * As {@link #resolve} of the latest version, but a key whose latest version is a delete marker addresses that marker (405
      * MethodNotAllowed, not 404): AWS answers so for object tagging and PutObjectAcl (recorded).
      */
     private ObjectVersion targetOrMarker(RequestContext ctx, Map<String, Object> in, String method) {
-        Bucket bucket = state.bucket(ctx, In.str(in, "Bucket"));
-        String versionId = In.str(in, "VersionId");
-        KeyEntry entry = bucket.objects.get(In.str(in, "Key"));
+        return targetOrMarker(ctx, In.str(in, "Bucket"), In.str(in, "Key"), In.str(in, "VersionId"), method);
+    }
+
+    private ObjectVersion targetOrMarker(RequestContext ctx, String bucketName, String key, String versionId, String method) {
+        Bucket bucket = state.bucket(ctx, bucketName);
+        KeyEntry entry = bucket.objects.get(key);
         if (versionId == null && entry != null && entry.latest().deleteMarker) versionId = entry.latest().versionId;
-        return resolve(ctx, bucket, In.str(in, "Key"), versionId, method);
+        return resolve(ctx, bucket, key, versionId, method);
     }
 
-    Map<String, Object> putObjectTagging(RequestContext ctx, Map<String, Object> in) {
-        ObjectVersion v = targetOrMarker(ctx, in, "PUT");
-        Map<String, Object> tagging = In.map(in, "Tagging");
-        if (tagging == null) throw S3Errors.malformedXml();
-        v.tags(Tagging.validate(In.list(tagging, "TagSet"), true));
-        state.notifications.objectSubresource(ctx, state.bucket(ctx, In.str(in, "Bucket")), v, "ObjectTagging:Put");
-        return versionOut(v);
+    PutObjectTaggingOutput putObjectTagging(RequestContext ctx, PutObjectTaggingRequest in) {
+        ObjectVersion v = targetOrMarker(ctx, in.bucket(), in.key(), in.versionId(), "PUT");
+        if (in.tagging() == null || in.tagging().tagSet() == null) throw S3Errors.malformedXml();
+        v.tags(Tagging.validateTags(in.tagging().tagSet(), true));
+        state.notifications.objectSubresource(ctx, state.bucket(ctx, in.bucket()), v, "ObjectTagging:Put");
+        return PutObjectTaggingOutput.builder().versionId(versionOf(v)).build();
     }
 
-    Map<String, Object> getObjectTagging(RequestContext ctx, Map<String, Object> in) {
-        ObjectVersion v = targetOrMarker(ctx, in, "GET");
-        Map<String, Object> out = versionOut(v);
-        out.put("TagSet", new ArrayList<>(v.tags()));
-        return out;
+    GetObjectTaggingOutput getObjectTagging(RequestContext ctx, GetObjectTaggingRequest in) {
+        ObjectVersion v = targetOrMarker(ctx, in.bucket(), in.key(), in.versionId(), "GET");
+        return GetObjectTaggingOutput.builder().versionId(versionOf(v)).tagSet(Tagging.asTags(v.tags())).build();
     }
 
-    Map<String, Object> deleteObjectTagging(RequestContext ctx, Map<String, Object> in) {
-        ObjectVersion v = targetOrMarker(ctx, in, "DELETE");
+    DeleteObjectTaggingOutput deleteObjectTagging(RequestContext ctx, DeleteObjectTaggingRequest in) {
+        ObjectVersion v = targetOrMarker(ctx, in.bucket(), in.key(), in.versionId(), "DELETE");
         v.tags(List.of());
-        state.notifications.objectSubresource(ctx, state.bucket(ctx, In.str(in, "Bucket")), v, "ObjectTagging:Delete");
+        state.notifications.objectSubresource(ctx, state.bucket(ctx, in.bucket()), v, "ObjectTagging:Delete");
         ctx.response().status(204);
-        return versionOut(v);
+        return DeleteObjectTaggingOutput.builder().versionId(versionOf(v)).build();
+    }
+
+    /** A version's id as answers give it: absent for the "null" version. */
+    private static String versionOf(ObjectVersion v) {
+        return "null".equals(v.versionId) ? null : v.versionId;
     }
 
     Map<String, Object> putObjectAcl(RequestContext ctx, Map<String, Object> in) {
@@ -779,45 +791,46 @@ final class ObjectOps {
         return new LinkedHashMap<>(acl);
     }
 
-    Map<String, Object> getObjectAttributes(RequestContext ctx, Map<String, Object> in) {
-        ObjectVersion v = target(ctx, in, "GET");
-        SseC.checkRead(v, in, "");
+    GetObjectAttributesOutput getObjectAttributes(RequestContext ctx, GetObjectAttributesRequest in) {
+        Bucket bucket = state.bucket(ctx, in.bucket());
+        ObjectVersion v = resolve(ctx, bucket, in.key(), in.versionId(), "GET");
+        SseC.checkRead(v, SseC.fromRequest(in.sseCustomerAlgorithm(), in.sseCustomerKey(), in.sseCustomerKeyMD5()));
         Set<String> wanted = new LinkedHashSet<>();
-        for (Object a : In.list(in, "ObjectAttributes")) wanted.add(a.toString());
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("LastModified", v.lastModified);
-        if (!"null".equals(v.versionId)) out.put("VersionId", v.versionId);
-        if (wanted.contains("ETag")) out.put("ETag", Writes.unquote(v.etag));
-        if (wanted.contains("ObjectSize")) out.put("ObjectSize", v.size);
-        if (wanted.contains("StorageClass")) out.put("StorageClass", v.storageClass);
+        if (in.objectAttributesAsStrings() != null) wanted.addAll(in.objectAttributesAsStrings());
+        GetObjectAttributesOutput.Builder out = GetObjectAttributesOutput.builder().lastModified(v.lastModified).versionId(versionOf(v));
+        if (wanted.contains("ETag")) out.eTag(Writes.unquote(v.etag));
+        if (wanted.contains("ObjectSize")) out.objectSize(v.size);
+        if (wanted.contains("StorageClass")) out.storageClass(v.storageClass);
         if (wanted.contains("Checksum") && v.checksumAlgorithm != null) {
-            Map<String, Object> c = new LinkedHashMap<>();
             // a COMPOSITE checksum is given here without the "-N" part count its headers carry (as recorded)
             String value = v.checksumValue;
             if ("COMPOSITE".equals(v.checksumType) && value != null && value.lastIndexOf('-') > 0) {
                 value = value.substring(0, value.lastIndexOf('-'));
             }
-            c.put(v.checksumAlgorithm.member, value);
-            c.put("ChecksumType", v.checksumType);
-            out.put("Checksum", c);
+            Checksum.Builder c = Checksum.builder().checksumType(v.checksumType);
+            switch (v.checksumAlgorithm) {
+                case CRC32 -> c.checksumCRC32(value);
+                case CRC32C -> c.checksumCRC32C(value);
+                case CRC64NVME -> c.checksumCRC64NVME(value);
+                case SHA1 -> c.checksumSHA1(value);
+                case SHA256 -> c.checksumSHA256(value);
+            }
+            out.checksum(c.build());
         }
-        if (wanted.contains("ObjectParts") && v.partsCount > 0) out.put("ObjectParts", objectParts(v, in));
-        return out;
+        if (wanted.contains("ObjectParts") && v.partsCount > 0) out.objectParts(objectParts(v, in.partNumberMarker(), in.maxParts()));
+        return out.build();
     }
 
     /**
      * GetObjectAttributes' ObjectParts: the part count, and for a COMPOSITE object (whose parts keep their own
      * checksums) a page of parts after PartNumberMarker, as AWS lists them.
      */
-    private static Map<String, Object> objectParts(ObjectVersion v, Map<String, Object> in) {
-        Map<String, Object> parts = new LinkedHashMap<>();
-        parts.put("TotalPartsCount", v.partsCount);
-        if (!"COMPOSITE".equals(v.checksumType)) return parts;
-        Integer markerIn = In.integer(in, "PartNumberMarker");
+    private static GetObjectAttributesParts objectParts(ObjectVersion v, Integer markerIn, Integer maxIn) {
+        GetObjectAttributesParts.Builder parts = GetObjectAttributesParts.builder().totalPartsCount(v.partsCount);
+        if (!"COMPOSITE".equals(v.checksumType)) return parts.build();
         int marker = markerIn == null ? 0 : markerIn;
-        Integer maxIn = In.integer(in, "MaxParts");
         int max = maxIn == null ? 1000 : Math.min(Math.max(maxIn, 0), 1000);
-        List<Object> listed = new ArrayList<>();
+        List<ObjectPart> listed = new ArrayList<>();
         int last = 0;
         boolean truncated = false;
         for (int n = marker + 1; n <= v.segments.size(); n++) {
@@ -825,25 +838,22 @@ final class ObjectOps {
                 truncated = true;
                 break;
             }
-            Map<String, Object> p = new LinkedHashMap<>();
-            p.put("PartNumber", n);
-            p.put("Size", v.segments.get(n - 1).size());
+            ObjectPart.Builder p = ObjectPart.builder().partNumber(n).size(v.segments.get(n - 1).size());
             String checksum = v.segments.get(n - 1).checksum();
-            if (checksum != null) p.put(v.checksumAlgorithm.member, checksum);
-            listed.add(p);
+            if (checksum != null) {
+                switch (v.checksumAlgorithm) {
+                    case CRC32 -> p.checksumCRC32(checksum);
+                    case CRC32C -> p.checksumCRC32C(checksum);
+                    case CRC64NVME -> p.checksumCRC64NVME(checksum);
+                    case SHA1 -> p.checksumSHA1(checksum);
+                    case SHA256 -> p.checksumSHA256(checksum);
+                }
+            }
+            listed.add(p.build());
             last = n;
         }
-        parts.put("PartNumberMarker", marker);
-        parts.put("NextPartNumberMarker", last);
-        parts.put("MaxParts", maxIn == null ? 1000 : maxIn);
-        parts.put("IsTruncated", truncated);
-        if (!listed.isEmpty()) parts.put("Parts", listed);
-        return parts;
+        return parts.partNumberMarker(marker).nextPartNumberMarker(last).maxParts(maxIn == null ? 1000 : maxIn)
+                .isTruncated(truncated).parts(listed.isEmpty() ? null : listed).build();
     }
 
-    private static Map<String, Object> versionOut(ObjectVersion v) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        if (!"null".equals(v.versionId)) out.put("VersionId", v.versionId);
-        return out;
-    }
 }

@@ -4,8 +4,22 @@ import dev.polystack.api.HttpResponseData;
 import dev.polystack.api.Persistable;
 import dev.polystack.api.RequestContext;
 import dev.polystack.api.ServiceProvider;
+import dev.polystack.services.s3.api.CopyObjectOutput;
+import dev.polystack.services.s3.api.CopyObjectRequest;
 import dev.polystack.services.s3.api.CreateBucketOutput;
 import dev.polystack.services.s3.api.DeleteObjectOutput;
+import dev.polystack.services.s3.api.DeleteObjectTaggingOutput;
+import dev.polystack.services.s3.api.DeleteObjectTaggingRequest;
+import dev.polystack.services.s3.api.DeleteObjectsOutput;
+import dev.polystack.services.s3.api.DeleteObjectsRequest;
+import dev.polystack.services.s3.api.GetObjectAttributesOutput;
+import dev.polystack.services.s3.api.GetObjectAttributesRequest;
+import dev.polystack.services.s3.api.GetObjectTaggingOutput;
+import dev.polystack.services.s3.api.GetObjectTaggingRequest;
+import dev.polystack.services.s3.api.PutObjectTaggingOutput;
+import dev.polystack.services.s3.api.PutObjectTaggingRequest;
+import dev.polystack.services.s3.api.RestoreObjectOutput;
+import dev.polystack.services.s3.api.RestoreObjectRequest;
 import dev.polystack.services.s3.api.DeleteObjectRequest;
 import dev.polystack.services.s3.api.GetObjectOutput;
 import dev.polystack.services.s3.api.GetObjectRequest;
@@ -104,15 +118,8 @@ public final class S3Provider implements S3Api, ServiceProvider, Persistable {
 
     private Map<String, Object> dispatch(RequestContext ctx, String operation, Map<String, Object> input) {
         return switch (operation) {
-            case "DeleteObjects" -> objects.deleteObjects(ctx, input);
-            case "CopyObject" -> objects.copyObject(ctx, input);
-            case "PutObjectTagging" -> objects.putObjectTagging(ctx, input);
-            case "GetObjectTagging" -> objects.getObjectTagging(ctx, input);
-            case "DeleteObjectTagging" -> objects.deleteObjectTagging(ctx, input);
             case "PutObjectAcl" -> objects.putObjectAcl(ctx, input);
             case "GetObjectAcl" -> objects.getObjectAcl(ctx, input);
-            case "GetObjectAttributes" -> objects.getObjectAttributes(ctx, input);
-            case "RestoreObject" -> objects.restoreObject(ctx, input);
             case "CreateMultipartUpload" -> multipart.create(ctx, input);
             case "UploadPart" -> multipart.uploadPart(ctx, input);
             case "UploadPartCopy" -> multipart.uploadPartCopy(ctx, input, objects);
@@ -175,6 +182,41 @@ public final class S3Provider implements S3Api, ServiceProvider, Persistable {
     @Override
     public DeleteObjectOutput deleteObject(RequestContext ctx, DeleteObjectRequest in) {
         return objects.deleteObject(ctx, in);
+    }
+
+    @Override
+    public CopyObjectOutput copyObject(RequestContext ctx, CopyObjectRequest in) {
+        return objects.copyObject(ctx, in);
+    }
+
+    @Override
+    public DeleteObjectsOutput deleteObjects(RequestContext ctx, DeleteObjectsRequest in) {
+        return objects.deleteObjects(ctx, in);
+    }
+
+    @Override
+    public PutObjectTaggingOutput putObjectTagging(RequestContext ctx, PutObjectTaggingRequest in) {
+        return objects.putObjectTagging(ctx, in);
+    }
+
+    @Override
+    public GetObjectTaggingOutput getObjectTagging(RequestContext ctx, GetObjectTaggingRequest in) {
+        return objects.getObjectTagging(ctx, in);
+    }
+
+    @Override
+    public DeleteObjectTaggingOutput deleteObjectTagging(RequestContext ctx, DeleteObjectTaggingRequest in) {
+        return objects.deleteObjectTagging(ctx, in);
+    }
+
+    @Override
+    public GetObjectAttributesOutput getObjectAttributes(RequestContext ctx, GetObjectAttributesRequest in) {
+        return objects.getObjectAttributes(ctx, in);
+    }
+
+    @Override
+    public RestoreObjectOutput restoreObject(RequestContext ctx, RestoreObjectRequest in) {
+        return objects.restoreObject(ctx, in);
     }
 
     // ---------------------------------------------------------------- listings

@@ -1,6 +1,7 @@
 package dev.polystack.services.s3;
 
 import dev.polystack.api.ServiceException;
+import dev.polystack.services.s3.api.Tag;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -48,12 +49,23 @@ final class Tagging {
 
     /** Validates a TagSet from a request body; returns it as a list of {Key, Value}. */
     static List<Map<String, Object>> validate(List<Object> tagSet, boolean objectTags) {
+        List<Tag> typed = new ArrayList<>();
+        for (Object o : tagSet) {
+            if (!(o instanceof Map<?, ?> t)) throw S3Errors.malformedXml();
+            Object k = t.get("Key");
+            Object v = t.get("Value");
+            typed.add(Tag.builder().key(k == null ? null : k.toString()).value(v == null ? null : v.toString()).build());
+        }
+        return validateTags(typed, objectTags);
+    }
+
+    /** Validates a typed TagSet; returns it as stored, a list of {Key, Value}. */
+    static List<Map<String, Object>> validateTags(List<Tag> tagSet, boolean objectTags) {
         List<Map<String, Object>> tags = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        for (Object o : tagSet) {
-            @SuppressWarnings("unchecked") Map<String, Object> t = (Map<String, Object>) o;
-            String k = In.str(t, "Key");
-            String v = In.str(t, "Value");
+        for (Tag t : tagSet) {
+            String k = t.key();
+            String v = t.value();
             if (k == null || v == null) throw S3Errors.malformedXml();
             if (k.startsWith("aws:")) {
                 if (objectTags) {
@@ -77,5 +89,12 @@ final class Tagging {
             throw new ServiceException("BadRequest", "Object tags cannot be greater than 10", 400);
         }
         return tags;
+    }
+
+    /** A stored tag set as the typed TagSet of an answer. */
+    static List<Tag> asTags(List<Map<String, Object>> stored) {
+        List<Tag> out = new ArrayList<>(stored.size());
+        for (Map<String, Object> t : stored) out.add(Tag.builder().key(String.valueOf(t.get("Key"))).value(String.valueOf(t.get("Value"))).build());
+        return out;
     }
 }
