@@ -16,6 +16,15 @@ public interface WebSocketHandler {
     default void onBinary(byte[] data) {
     }
 
+    /**
+     * The largest frame this connection accepts, in bytes (0: no limit). The gateway checks each frame as it arrives,
+     * before fragments are joined, and closes the connection with {@code 1009} (message too big) on a larger one:
+     * API Gateway's 32 KB WebSocket frame limit.
+     */
+    default int maxFrameBytes() {
+        return 0;
+    }
+
     /** The connection ended (a close frame from either side, or {@code 1006} when it broke without one). Called once. */
     default void onClose(int code, String reason) {
     }

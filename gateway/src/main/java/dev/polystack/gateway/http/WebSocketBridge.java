@@ -38,6 +38,8 @@ public final class WebSocketBridge implements WsListener {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final StringBuilder text = new StringBuilder();
     private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
+    /** A frame was over the provider's limit: the connection is closing, later frames are ignored. */
+    private volatile boolean refusedFrame;
 
     public WebSocketBridge(Function<HttpRequestData, WebSocketUpgrade> accept) {
         this.accept = accept;
@@ -73,6 +75,13 @@ public final class WebSocketBridge implements WsListener {
 
     @Override
     public void onMessage(WsSession session, String part, boolean last) {
+        // UTF-8 takes at most 3 bytes per char: encode only a part that might be over the limit
+        int limit = handler.maxFrameBytes();
+        if (limit > 0 && (long) part.length() * 3 > limit
+                && frameTooBig(session, part.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, limit)) {
+            return;
+        }
+        if (refusedFrame) return;
         text.append(part);
         if (!last) return;
         String message = text.toString();
@@ -82,6 +91,8 @@ public final class WebSocketBridge implements WsListener {
 
     @Override
     public void onMessage(WsSession session, BufferData part, boolean last) {
+        int limit = handler.maxFrameBytes();
+        if (limit > 0 && frameTooBig(session, part.available(), limit) || refusedFrame) return;
         byte[] bytes = new byte[part.available()];
         part.read(bytes);
         binary.writeBytes(bytes);
@@ -89,6 +100,20 @@ public final class WebSocketBridge implements WsListener {
         byte[] message = binary.toByteArray();
         binary.reset();
         handler.onBinary(message);
+    }
+
+    /** A frame over the provider's limit closes the connection (1009); what was buffered, and what follows, is dropped. */
+    private boolean frameTooBig(WsSession session, int bytes, int limit) {
+        if (bytes <= limit) return false;
+        refusedFrame = true;
+        text.setLength(0);
+        binary.reset();
+        try {
+            session.close(1009, "Message too big");
+        } catch (RuntimeException e) {
+            // the connection is already going: nothing more to refuse
+        }
+        return true;
     }
 
     @Override

@@ -98,6 +98,54 @@ final class Authorizers {
         return null;
     }
 
+    /**
+     * A Cognito user pool authorizer ({@code COGNITO_USER_POOLS}): the token in the identity source must be a JWT signed
+     * by its issuer's JWKS, unexpired, and issued by one of the authorizer's user pools ({@code providerARNs}); with
+     * the method's {@code authorizationScopes}, it needs one of them in {@code scope} (an access token). Cognito is not
+     * native here, so a pool's issuer is taken from the token: any issuer URL ending in {@code /<pool id>} of a listed
+     * pool (AWS's {@code https://cognito-idp.<region>.amazonaws.com/<pool id>}, LocalStack's, or a test's own
+     * JWKS server). Refusals are AWS's 401 {@code Unauthorized}; the claims reach the integration as
+     * {@code $context.authorizer.claims}.
+     */
+    HttpResponseData cognito(String authorizerId, List<String> methodScopes) {
+        Map<String, Object> authorizer;
+        synchronized (inv.api()) {
+            authorizer = Docs.copy(inv.api().authorizers.get(authorizerId));
+        }
+        if (authorizer == null) return inv.gatewayError("AUTHORIZER_CONFIGURATION_ERROR", null);
+        String source = Invocation.str(authorizer, "identitySource");
+        String token = inv.requestValue(source == null ? "method.request.header.Authorization" : source);
+        if (token == null || token.isEmpty()) return inv.gatewayError("UNAUTHORIZED", "Unauthorized");
+        String issuer = poolIssuer(token, Docs.list(authorizer, "providerARNs"));
+        if (issuer == null) return inv.gatewayError("UNAUTHORIZED", "Unauthorized");
+        JwtAuthorizer.Outcome outcome = JwtAuthorizer.verify(token, issuer, List.of(), methodScopes);
+        if (!outcome.allowed()) return inv.gatewayError("UNAUTHORIZED", "Unauthorized");
+        Map<String, Object> authorizerContext = new LinkedHashMap<>();
+        authorizerContext.put("claims", outcome.claims());
+        inv.context().put("authorizer", authorizerContext);
+        return null;
+    }
+
+    /** The token's (unverified) issuer when it names one of the user pools, else null. */
+    private static String poolIssuer(String token, List<Object> providerArns) {
+        if (providerArns == null) return null;
+        String bare = token.regionMatches(true, 0, "Bearer ", 0, 7) ? token.substring(7).trim() : token;
+        String issuer;
+        try {
+            issuer = com.nimbusds.jwt.SignedJWT.parse(bare).getJWTClaimsSet().getIssuer();
+        } catch (java.text.ParseException e) {
+            return null;
+        }
+        if (issuer == null) return null;
+        String trimmed = issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
+        String poolId = trimmed.substring(trimmed.lastIndexOf('/') + 1);
+        for (Object arn : providerArns) {
+            String a = String.valueOf(arn);
+            if (a.endsWith(":userpool/" + poolId)) return issuer;
+        }
+        return null;
+    }
+
     private static String functionArn(String authorizerUri) {
         if (authorizerUri == null) return null;
         int start = authorizerUri.indexOf("/functions/");

@@ -192,7 +192,11 @@ final class HttpApiInvocation {
         ObjectNode event = v2 ? eventV2(target, match, authorizer) : eventV1(target, match, authorizer);
         LambdaCalls.Result result;
         try {
-            result = LambdaCalls.invoke(env, state.accountId, state.region, functionArn, Invocation.JSON.writeValueAsBytes(event));
+            Object timeout = integration.get("TimeoutInMillis");
+            result = LambdaCalls.invoke(env, state.accountId, state.region, functionArn, Invocation.JSON.writeValueAsBytes(event),
+                    java.time.Duration.ofMillis(timeout instanceof Number n ? n.longValue() : 30000));
+        } catch (LambdaCalls.TimedOut e) {
+            return json(503, "{\"message\":\"Service Unavailable\"}"); // what HTTP APIs answer when the integration times out
         } catch (ServiceException | com.fasterxml.jackson.core.JsonProcessingException e) {
             return json(500, "{\"message\":\"Internal Server Error\"}");
         }

@@ -86,7 +86,7 @@ final class Integrations {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        LambdaCalls.Result result = inv.invokeLambda(functionArn, payload);
+        LambdaCalls.Result result = inv.invokeLambda(functionArn, payload, timeout(integration));
         if (result.functionError() != null) return inv.plain(502, "{\"message\": \"Internal server error\"}");
         return ProxyEvents.restResponse(inv, result.payload());
     }
@@ -211,7 +211,7 @@ final class Integrations {
         String rendered = requestTemplate(integration);
         String body = rendered == null ? inv.bodyText() : rendered;
         if (lambda != null && lambda.matches()) {
-            LambdaCalls.Result result = inv.invokeLambda(lambda.group(1), body.getBytes(StandardCharsets.UTF_8));
+            LambdaCalls.Result result = inv.invokeLambda(lambda.group(1), body.getBytes(StandardCharsets.UTF_8), timeout(integration));
             if (result.functionError() != null) {
                 String errorMessage = "";
                 try {

@@ -14,6 +14,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -101,6 +102,11 @@ final class Invocation {
             }
             if ("CUSTOM".equals(method.get("authorizationType"))) {
                 HttpResponseData denied = new Authorizers(this).authorize(str(method, "authorizerId"), resource.path());
+                if (denied != null) return denied;
+            } else if ("COGNITO_USER_POOLS".equals(method.get("authorizationType"))) {
+                List<Object> scopes = Docs.list(method, "authorizationScopes");
+                HttpResponseData denied = new Authorizers(this).cognito(str(method, "authorizerId"),
+                        scopes == null ? List.of() : scopes.stream().map(String::valueOf).toList());
                 if (denied != null) return denied;
             }
             HttpResponseData invalid = RequestValidation.check(this, method);
@@ -191,10 +197,25 @@ final class Invocation {
                 + request.method().toUpperCase() + (path.equals("/") ? "/" : path);
     }
 
-    /** Calls a Lambda function synchronously through whichever provider serves Lambda. */
+    /** Calls a Lambda function (an authorizer) synchronously through whichever provider serves Lambda, without a limit. */
     LambdaCalls.Result invokeLambda(String functionArn, byte[] payload) {
         try {
             return LambdaCalls.invoke(env, state.accountId, state.region, functionArn, payload);
+        } catch (ServiceException e) {
+            LOG.log(Level.FINE, "Lambda invocation from API Gateway failed", e);
+            throw new IntegrationFailure("INTEGRATION_FAILURE", "Internal server error");
+        }
+    }
+
+    /**
+     * Calls a Lambda function synchronously through whichever provider serves Lambda, waiting at most the integration's
+     * timeout (AWS's 504 {@code Endpoint request timed out} after it).
+     */
+    LambdaCalls.Result invokeLambda(String functionArn, byte[] payload, java.time.Duration timeout) {
+        try {
+            return LambdaCalls.invoke(env, state.accountId, state.region, functionArn, payload, timeout);
+        } catch (LambdaCalls.TimedOut e) {
+            throw new IntegrationFailure("INTEGRATION_TIMEOUT", "Endpoint request timed out");
         } catch (ServiceException e) {
             LOG.log(Level.FINE, "Lambda invocation from API Gateway failed", e);
             throw new IntegrationFailure("INTEGRATION_FAILURE", "Internal server error");

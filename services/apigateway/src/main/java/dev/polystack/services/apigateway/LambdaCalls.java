@@ -32,6 +32,41 @@ final class LambdaCalls {
         return uri.substring(start + "/functions/".length(), uri.length() - "/invocations".length());
     }
 
+    /** The integration's time ran out before the function answered (AWS: 504 on REST APIs, 503 on HTTP APIs). */
+    static final class TimedOut extends RuntimeException {
+        TimedOut() {
+            super("integration timed out", null, false, false);
+        }
+    }
+
+    /**
+     * As {@link #invoke(ProviderEnvironment, String, String, String, byte[])}, waiting at most {@code timeout} (the
+     * integration's {@code timeoutInMillis}); the function itself runs on, as on AWS.
+     */
+    static Result invoke(ProviderEnvironment env, String accountId, String region, String functionArn, byte[] payload,
+                         java.time.Duration timeout) {
+        java.util.concurrent.CompletableFuture<Result> call = new java.util.concurrent.CompletableFuture<>();
+        Thread.ofVirtual().name("apigateway-lambda-call").start(() -> {
+            try {
+                call.complete(invoke(env, accountId, region, functionArn, payload));
+            } catch (Throwable t) {
+                call.completeExceptionally(t);
+            }
+        });
+        try {
+            return call.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new TimedOut();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error err) throw err;
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TimedOut();
+        }
+    }
+
     /** The function's account and region come from its ARN when it has them, else the API's. */
     static Result invoke(ProviderEnvironment env, String accountId, String region, String functionArn, byte[] payload) {
         String[] arn = functionArn.split(":");

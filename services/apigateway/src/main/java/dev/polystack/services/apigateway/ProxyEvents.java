@@ -63,7 +63,16 @@ final class ProxyEvents {
 
     /** A body is passed base64-encoded when its content type is one of the API's binary media types. */
     private static boolean isBinary(Invocation inv, byte[] body) {
-        String type = inv.headers().get("Content-Type");
+        return isBinaryType(inv, inv.headers().get("Content-Type"));
+    }
+
+    /** The first media type of the request's {@code Accept} is one of the API's binary media types. */
+    private static boolean acceptsBinary(Invocation inv) {
+        String accept = inv.headers().get("Accept");
+        return accept != null && isBinaryType(inv, accept.split(",")[0]);
+    }
+
+    private static boolean isBinaryType(Invocation inv, String type) {
         List<Object> binary;
         synchronized (inv.api()) {
             binary = Docs.list(inv.api().doc, "binaryMediaTypes");
@@ -116,7 +125,8 @@ final class ProxyEvents {
         if (body != null && !body.isNull()) {
             String text = body.isTextual() ? body.asText() : body.toString();
             JsonNode b64 = node.get("isBase64Encoded");
-            if (b64 != null && b64.asBoolean(false)) {
+            // AWS decodes a base64 body only for a client that accepts a binary media type; others get the text
+            if (b64 != null && b64.asBoolean(false) && acceptsBinary(inv)) {
                 try {
                     bytes = Base64.getDecoder().decode(text);
                 } catch (IllegalArgumentException e) {

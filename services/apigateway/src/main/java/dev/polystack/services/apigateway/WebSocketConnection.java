@@ -40,6 +40,20 @@ final class WebSocketConnection implements WebSocketHandler {
             "sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions", "sec-websocket-protocol", "expect", "transfer-encoding");
     /** Message payload size quota of WebSocket APIs (128 KB). */
     static final int MAX_MESSAGE_BYTES = 128 * 1024;
+
+    /**
+     * AWS's connection limits, as settings so that tests can prove them in seconds: the 32 KB frame size
+     * ({@code APIGATEWAY_WEBSOCKET_MAX_FRAME_BYTES}), the 10-minute idle timeout
+     * ({@code APIGATEWAY_WEBSOCKET_IDLE_TIMEOUT}, seconds) and the 2-hour connection duration
+     * ({@code APIGATEWAY_WEBSOCKET_MAX_LIFETIME}, seconds). Idle or too old, a connection is closed with 1001.
+     */
+    record Limits(int maxFrameBytes, Duration idle, Duration lifetime) {
+        static Limits of(dev.polystack.api.Config config) {
+            return new Limits(config.integer("APIGATEWAY_WEBSOCKET_MAX_FRAME_BYTES", 32 * 1024),
+                    Duration.ofSeconds(config.integer("APIGATEWAY_WEBSOCKET_IDLE_TIMEOUT", 600)),
+                    Duration.ofSeconds(config.integer("APIGATEWAY_WEBSOCKET_MAX_LIFETIME", 7200)));
+        }
+    }
     private static final DateTimeFormatter REQUEST_TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.US)
             .withZone(ZoneOffset.UTC);
 
@@ -54,6 +68,10 @@ final class WebSocketConnection implements WebSocketHandler {
     private final HttpRequestData handshake;
     private final Instant connectedAt = Instant.now();
     private volatile Instant lastActiveAt = connectedAt;
+    private final Limits limits;
+    /** The idle check and the lifetime's end, cancelled when the connection closes. */
+    private volatile java.util.concurrent.ScheduledFuture<?> idleTimer;
+    private volatile java.util.concurrent.ScheduledFuture<?> lifetimeTimer;
     private volatile WebSocketPeer peer;
     /** What the {@code $connect} authorizer answered (principalId, context): in every later event's requestContext.authorizer. */
     private volatile ObjectNode authorizerContext;
@@ -70,6 +88,7 @@ final class WebSocketConnection implements WebSocketHandler {
         this.deployment = deployment;
         this.handshake = handshake;
         this.id = registry.newId();
+        this.limits = Limits.of(env.config());
     }
 
     /**
@@ -184,6 +203,28 @@ final class WebSocketConnection implements WebSocketHandler {
     public void onOpen(WebSocketPeer peer) {
         this.peer = peer;
         registry.add(this);
+        lifetimeTimer = env.scheduler().schedule(() -> closeGoingAway("Connection lifetime exceeded"),
+                limits.lifetime().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        scheduleIdleCheck(limits.idle());
+    }
+
+    @Override
+    public int maxFrameBytes() {
+        return limits.maxFrameBytes();
+    }
+
+    /** Checks for idleness when the idle time may have passed; messages in between push the next check back. */
+    private void scheduleIdleCheck(Duration delay) {
+        idleTimer = env.scheduler().schedule(() -> {
+            Duration quiet = Duration.between(lastActiveAt, Instant.now());
+            if (quiet.compareTo(limits.idle()) >= 0) closeGoingAway("Idle timeout");
+            else if (registry.get(id) == this) scheduleIdleCheck(limits.idle().minus(quiet));
+        }, Math.max(1, delay.toMillis()), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private void closeGoingAway(String reason) {
+        WebSocketPeer p = peer;
+        if (p != null && registry.get(id) == this) p.close(1001, reason);
     }
 
     @Override
@@ -211,6 +252,10 @@ final class WebSocketConnection implements WebSocketHandler {
     @Override
     public void onClose(int code, String reason) {
         registry.remove(this);
+        java.util.concurrent.ScheduledFuture<?> idle = idleTimer;
+        java.util.concurrent.ScheduledFuture<?> lifetime = lifetimeTimer;
+        if (idle != null) idle.cancel(false);
+        if (lifetime != null) lifetime.cancel(false);
         Map<String, Object> route = routeByKey("$disconnect");
         if (route == null) return;
         ObjectNode extra = Invocation.JSON.createObjectNode();
@@ -223,6 +268,7 @@ final class WebSocketConnection implements WebSocketHandler {
     boolean send(byte[] data) {
         WebSocketPeer p = peer;
         if (p == null || registry.get(id) != this) return false;
+        lastActiveAt = Instant.now();
         String text = WebSocketConnections.textOrNull(data);
         if (text != null) p.sendText(text);
         else p.sendBinary(data);
