@@ -242,7 +242,12 @@ def test_eventbridge_put_events_subtype_reaches_a_rule(apigw2, aws_client, sqs, 
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     source = unique("my.app")
     rule = unique("apigw-rule")
-    events.put_rule(Name=rule, EventPattern=json.dumps({"source": [source]}))
+    rule_arn = events.put_rule(Name=rule, EventPattern=json.dumps({"source": [source]}))["RuleArn"]
+    # as on AWS, the queue lets the rule send to it
+    sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={"Policy": json.dumps({
+        "Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sqs:SendMessage",
+            "Resource": queue_arn, "Condition": {"ArnEquals": {"aws:SourceArn": rule_arn}}}]})})
     events.put_targets(Rule=rule, Targets=[{"Id": "q", "Arn": queue_arn}])
     api_id = service_api(apigw2, "POST /events", "EventBridge-PutEvents", {
         "Source": source, "DetailType": "$request.header.x-type", "Detail": "$request.body"})
