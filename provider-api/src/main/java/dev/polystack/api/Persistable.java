@@ -3,6 +3,10 @@ package dev.polystack.api;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * A provider whose state survives restarts with {@code PERSISTENCE=1}. The gateway's snapshot manager
@@ -36,4 +40,23 @@ public interface Persistable {
 
     /** Drops all state (POST /_localstack/state/reset). */
     void resetState();
+
+    /**
+     * Copies of live state objects for a snapshot, each copied under its own monitor (the lock requests hold while
+     * they change it), so that a snapshot written while requests run holds every object whole.
+     */
+    static <T> List<T> copiesUnderLock(Collection<? extends T> live, UnaryOperator<T> copy) {
+        List<T> out = new ArrayList<>(live.size());
+        for (T item : live) {
+            synchronized (item) {
+                out.add(copy.apply(item));
+            }
+        }
+        return out;
+    }
+
+    /** Refuses a state written in a format version other than the one this provider reads. */
+    static void requireVersion(String service, int version, int readable) throws IOException {
+        if (version != readable) throw new IOException("unsupported " + service + " state version " + version);
+    }
 }

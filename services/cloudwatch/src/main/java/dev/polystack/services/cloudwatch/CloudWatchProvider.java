@@ -785,12 +785,7 @@ public final class CloudWatchProvider implements CloudWatchApi, ServiceProvider,
                     series.add(new SeriesSnapshot(k, List.copyOf(samples)));
                 }
             });
-            List<Alarm> alarms = new ArrayList<>();
-            for (Alarm a : r.alarms.values()) {
-                synchronized (a) {
-                    alarms.add(JSON.convertValue(a, Alarm.class));   // a copy taken under the alarm's lock
-                }
-            }
+            List<Alarm> alarms = Persistable.copiesUnderLock(r.alarms.values(), a -> JSON.convertValue(a, Alarm.class));
             Map<String, Map<String, String>> tags = new LinkedHashMap<>();
             r.tags.forEach((arn, m) -> {
                 synchronized (m) {
@@ -801,12 +796,7 @@ public final class CloudWatchProvider implements CloudWatchApi, ServiceProvider,
             synchronized (r.history) {
                 history = List.copyOf(r.history);
             }
-            List<MetricStream> streams = new ArrayList<>();
-            for (MetricStream m : r.metricStreams.values()) {
-                synchronized (m) {
-                    streams.add(JSON.convertValue(m, MetricStream.class));
-                }
-            }
+            List<MetricStream> streams = Persistable.copiesUnderLock(r.metricStreams.values(), m -> JSON.convertValue(m, MetricStream.class));
             regions.add(new RegionSnapshot(account, name, series, alarms, List.copyOf(r.dashboards.values()), tags, history,
                     streams, List.copyOf(r.anomalyDetectors.values())));
         }));
@@ -817,7 +807,7 @@ public final class CloudWatchProvider implements CloudWatchApi, ServiceProvider,
 
     @Override
     public void loadState(InputStream in, int version) throws IOException {
-        if (version != 1) throw new IOException("unsupported CloudWatch state version " + version);
+        Persistable.requireVersion("CloudWatch", version, 1);
         JsonNode root = JSON.readTree(in);
         RegionSnapshot[] regions = JSON.treeToValue(root.path("regions"), RegionSnapshot[].class);
         stores.clear();

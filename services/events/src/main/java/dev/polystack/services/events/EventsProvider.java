@@ -623,7 +623,7 @@ public final class EventsProvider implements EventsApi, ServiceProvider, Persist
 
     @Override
     public void loadState(InputStream in, int version) throws IOException {
-        if (version != 1) throw new IOException("unsupported EventBridge state version " + version);
+        Persistable.requireVersion("EventBridge", version, 1);
         Snapshot snapshot = JSON.readValue(in, Snapshot.class);
         engine.store.clear();
         snapshot.regions.forEach((account, regions) -> regions.forEach((region, state) -> engine.store.put(account, region, state)));

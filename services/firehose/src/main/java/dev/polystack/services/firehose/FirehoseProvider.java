@@ -468,20 +468,15 @@ public final class FirehoseProvider implements FirehoseApi, ServiceProvider, Per
     public void saveState(OutputStream out) throws IOException {
         List<RegionSnapshot> regions = new ArrayList<>();
         stores.all().forEach((account, byRegion) -> byRegion.forEach((region, streams) -> {
-            List<DeliveryStream> copies = new ArrayList<>();
-            for (DeliveryStream s : streams.values()) {
-                synchronized (s) {
-                    copies.add(JSON.convertValue(s, DeliveryStream.class));
-                }
-            }
-            regions.add(new RegionSnapshot(account, region, copies));
+            regions.add(new RegionSnapshot(account, region,
+                    Persistable.copiesUnderLock(streams.values(), s -> JSON.convertValue(s, DeliveryStream.class))));
         }));
         JSON.writeValue(out, Map.of("regions", regions));
     }
 
     @Override
     public void loadState(InputStream in, int version) throws IOException {
-        if (version != 1) throw new IOException("unsupported Firehose state version " + version);
+        Persistable.requireVersion("Firehose", version, 1);
         JsonNode root = JSON.readTree(in);
         stores.clear();
         for (RegionSnapshot r : JSON.treeToValue(root.path("regions"), RegionSnapshot[].class)) {

@@ -489,7 +489,7 @@ public final class KinesisProvider implements KinesisApi, ServiceProvider, Persi
 
     @Override
     public void loadState(InputStream in, int version) throws IOException {
-        if (version != 1) throw new IOException("unsupported Kinesis state version " + version);
+        Persistable.requireVersion("Kinesis", version, 1);
         Snapshot snapshot = JSON.readValue(in, Snapshot.class);
         engine.store.clear();
         snapshot.regions.forEach((account, regions) -> regions.forEach((region, state) -> engine.store.put(account, region, state)));

@@ -368,7 +368,7 @@ public final class LogsProvider implements LogsApi, ServiceProvider, Persistable
 
     @Override
     public void loadState(InputStream in, int version) throws IOException {
-        if (version != 1) throw new IOException("unsupported CloudWatch Logs state version " + version);
+        Persistable.requireVersion("CloudWatch Logs", version, 1);
         Snapshot snapshot = JSON.readValue(in, Snapshot.class);
         engine.store.clear();
         snapshot.regions.forEach((account, regions) -> regions.forEach((region, state) -> engine.store.put(account, region, state)));

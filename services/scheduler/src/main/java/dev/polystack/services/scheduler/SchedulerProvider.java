@@ -383,26 +383,16 @@ public final class SchedulerProvider implements SchedulerApi, ServiceProvider, P
     public void saveState(OutputStream out) throws IOException {
         List<RegionSnapshot> regions = new ArrayList<>();
         stores.all().forEach((account, byRegion) -> byRegion.forEach((region, r) -> {
-            List<Schedule> schedules = new ArrayList<>();
-            for (Schedule s : r.schedules.values()) {
-                synchronized (s) {
-                    schedules.add(JSON.convertValue(s, Schedule.class));
-                }
-            }
-            List<ScheduleGroup> groups = new ArrayList<>();
-            for (ScheduleGroup g : r.groups.values()) {
-                synchronized (g) {
-                    groups.add(JSON.convertValue(g, ScheduleGroup.class));
-                }
-            }
-            regions.add(new RegionSnapshot(account, region, groups, schedules));
+            regions.add(new RegionSnapshot(account, region,
+                    Persistable.copiesUnderLock(r.groups.values(), g -> JSON.convertValue(g, ScheduleGroup.class)),
+                    Persistable.copiesUnderLock(r.schedules.values(), s -> JSON.convertValue(s, Schedule.class))));
         }));
         JSON.writeValue(out, Map.of("regions", regions));
     }
 
     @Override
     public void loadState(InputStream in, int version) throws IOException {
-        if (version != 1) throw new IOException("unsupported Scheduler state version " + version);
+        Persistable.requireVersion("Scheduler", version, 1);
         JsonNode root = JSON.readTree(in);
         stores.clear();
         for (RegionSnapshot s : JSON.treeToValue(root.path("regions"), RegionSnapshot[].class)) {
