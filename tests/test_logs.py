@@ -7,7 +7,7 @@ import json
 import time
 
 import pytest
-from helpers import error_of, unique
+from helpers import error_of, unique, wait_for
 
 ACCOUNT = "000000000000"
 
@@ -197,6 +197,36 @@ def test_metric_and_subscription_filters_configuration(logs):
     logs.delete_subscription_filter(logGroupName=group, filterName="one")
     err, _ = error_of(logs.delete_subscription_filter, logGroupName=group, filterName="one")
     assert (err["Code"], err["Message"]) == ("ResourceNotFoundException", "The specified subscription filter does not exist.")
+
+
+def test_subscription_filter_delivers_gzipped_data_messages_to_kinesis(logs, aws_client):
+    kinesis = aws_client("kinesis")
+    stream_name = unique("logs-sub")
+    kinesis.create_stream(StreamName=stream_name, ShardCount=1)
+    stream_arn = kinesis.describe_stream_summary(StreamName=stream_name)["StreamDescriptionSummary"]["StreamARN"]
+    group, stream = group_with_stream(logs)
+    logs.put_subscription_filter(logGroupName=group, filterName="errors", filterPattern="ERROR",
+                                 destinationArn=stream_arn, roleArn=f"arn:aws:iam::{ACCOUNT}:role/logs")
+    t = now_ms()
+    logs.put_log_events(logGroupName=group, logStreamName=stream, logEvents=[
+        {"timestamp": t, "message": "ERROR disk full"}, {"timestamp": t + 1, "message": "INFO fine"},
+        {"timestamp": t + 2, "message": "ERROR again"}])
+
+    shard = kinesis.list_shards(StreamName=stream_name)["Shards"][0]["ShardId"]
+    iterator = kinesis.get_shard_iterator(StreamName=stream_name, ShardId=shard, ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+
+    def records():
+        nonlocal iterator
+        out = kinesis.get_records(ShardIterator=iterator)
+        iterator = out["NextShardIterator"]
+        return out["Records"]
+    [record] = wait_for(records, timeout=60, interval=0.3)
+    message = json.loads(gzip.decompress(record["Data"]))
+    assert (message["messageType"], message["owner"], message["logGroup"], message["logStream"]) == (
+        "DATA_MESSAGE", ACCOUNT, group, stream)
+    assert message["subscriptionFilters"] == ["errors"]
+    assert [(e["timestamp"], e["message"]) for e in message["logEvents"]] == [(t, "ERROR disk full"), (t + 2, "ERROR again")]
+    assert all(e["id"] for e in message["logEvents"])
 
 
 def test_logs_insights_common_commands(logs):
