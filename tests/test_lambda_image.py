@@ -7,6 +7,7 @@ import base64
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import tarfile
@@ -88,6 +89,13 @@ def server(image):
     srv.cleanup()
 
 
+def image_digest(uri):
+    """The image's digest as the engine reports it, without its sha256: prefix."""
+    digest = podman("image", "inspect", "--format", "{{.Digest}}", uri).stdout.strip()
+    assert re.fullmatch(r"sha256:[0-9a-f]{64}", digest), digest
+    return digest.removeprefix("sha256:")
+
+
 def lambda_containers(srv):
     """The names of the containers of `srv`'s image functions (named polystack-lambda-<port>-<id>)."""
     prefix = f"polystack-lambda-{srv.port}-"
@@ -106,6 +114,11 @@ def test_image_function_runs_in_a_container_with_its_layers_at_opt(server, image
     client.get_waiter("function_active_v2").wait(FunctionName="from-image", WaiterConfig={"Delay": 1})
     got = client.get_function(FunctionName="from-image")
     assert got["Code"]["RepositoryType"] == "ECR" and got["Code"]["ImageUri"] == image
+    # AWS names an image function's code by its image's digest: CodeSha256 is the digest's hex, and
+    # ResolvedImageUri the repository (the URI without its tag) at that digest.
+    digest = image_digest(image)
+    assert created["CodeSha256"] == digest and got["Configuration"]["CodeSha256"] == digest
+    assert got["Code"]["ResolvedImageUri"] == image.rsplit(":", 1)[0] + "@sha256:" + digest
     assert got["Configuration"]["ImageConfigResponse"]["ImageConfig"] == {"Command": ["from-config"],
                                                                           "WorkingDirectory": "/work"}
     answer = client.invoke(FunctionName="from-image", Payload=b'{"hello": "image"}', LogType="Tail")
@@ -137,6 +150,42 @@ def test_a_timed_out_container_is_killed_and_the_next_invoke_works(server, image
     assert not set(lambda_containers(server)) - before, "the timed-out container still exists"
     answer = client.invoke(FunctionName="slow-image", Payload=b'{"after": "timeout"}')
     assert json.loads(answer["Payload"].read())["event"] == {"after": "timeout"}
+
+
+@needs_podman
+def test_image_uris_are_checked_against_the_engine_and_code_updates_keep_their_package_type(server, image):
+    client = server.client("lambda")
+    missing = image.rsplit(":", 1)[0] + ":no-such-tag"
+    with pytest.raises(client.exceptions.InvalidParameterValueException) as e:
+        client.create_function(FunctionName="missing-image", PackageType="Image", Role=ROLE, Code={"ImageUri": missing})
+    assert e.value.response["Error"]["Message"] == f"Source image {missing} does not exist. Provide a valid source image."
+    with pytest.raises(client.exceptions.ResourceNotFoundException):
+        client.get_function(FunctionName="missing-image")
+
+    client.create_function(FunctionName="image-updates", PackageType="Image", Role=ROLE, Code={"ImageUri": image})
+    with pytest.raises(client.exceptions.InvalidParameterValueException) as e:
+        client.update_function_code(FunctionName="image-updates", ZipFile=zip_of({"x.py": ""}))
+    assert e.value.response["Error"]["Message"] == ("Please provide ImageUri when updating a function with "
+                                                    "packageType Image.")
+    with pytest.raises(client.exceptions.InvalidParameterValueException) as e:
+        client.update_function_code(FunctionName="image-updates", ImageUri=missing)
+    assert e.value.response["Error"]["Message"] == f"Source image {missing} does not exist. Provide a valid source image."
+    # Re-tagged under a new name: same digest, so the same CodeSha256 (AWS's answer for an unchanged image).
+    other = image.rsplit(":", 1)[0] + ":retagged"
+    podman("tag", image, other)
+    try:
+        updated = client.update_function_code(FunctionName="image-updates", ImageUri=other)
+        assert updated["CodeSha256"] == image_digest(other)
+        assert client.get_function(FunctionName="image-updates")["Code"]["ImageUri"] == other
+    finally:
+        podman("rmi", other, check=False)
+
+    client.create_function(FunctionName="zip-updates", Runtime="python3.12", Role=ROLE, Handler="x.handler",
+                           Code={"ZipFile": zip_of({"x.py": "def handler(e, c):\n    return e\n"})})
+    with pytest.raises(client.exceptions.InvalidParameterValueException) as e:
+        client.update_function_code(FunctionName="zip-updates", ImageUri=image)
+    assert e.value.response["Error"]["Message"] == ("Please don't provide ImageUri when updating a function with "
+                                                    "packageType Zip.")
 
 
 @needs_podman

@@ -80,6 +80,59 @@ public class Greeter {
         return new Greeting("Hello " + p.getName(), p.getAge() >= 18);
     }
 }""",
+    "example/Shapes.java": """package example;
+import java.net.URI;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+public class Shapes {
+    public enum Size { SMALL, LARGE }
+    public static class Base {
+        private String id = "b-1";
+        public String getId() { return id; }
+    }
+    public static class Order extends Base {
+        private String customer = "Ada";
+        private String note;             // null: left out
+        private URI URL = URI.create("https://example.com/o/1");
+        private int quantity = 3;
+        private boolean paid = true;
+        private Boolean gift = Boolean.FALSE; // isX of a Boolean is not a getter
+        public double ratio = Double.NaN;
+        private Size size = Size.LARGE;
+        private byte[] raw = {1, 2, 3};
+        private int[] codes = {7, 8};
+        private Date created = new Date(1700000000123L);
+        private Instant shipped = Instant.ofEpochSecond(1700000000L, 123000000);
+        private LocalDate due = LocalDate.of(2024, 1, 15);
+        private Optional<String> coupon = Optional.of("SAVE");
+        private Map<String, Object> extra = new LinkedHashMap<>();
+        public Order() { extra.put("kept", null); extra.put("n", 1); }
+        public String getCustomer() { return customer; }
+        public String getNote() { return note; }
+        public URI getURL() { return URL; }
+        public int getQuantity() { return quantity; }
+        public boolean isPaid() { return paid; }
+        public Boolean isGift() { return gift; }
+        public Size getSize() { return size; }
+        public byte[] getRaw() { return raw; }
+        public int[] getCodes() { return codes; }
+        public Date getCreated() { return created; }
+        public Instant getShipped() { return shipped; }
+        public LocalDate getDue() { return due; }
+        public Optional<String> getCoupon() { return coupon; }
+        public Map<String, Object> getExtra() { return extra; }
+        public List<String> getTags() { return List.of("a\\tb", "\\u0001"); }
+    }
+    public Order order(Map<String, Object> event) { return new Order(); }
+    public String text(Map<String, Object> event) { return "plain \\"text\\""; }
+    public Integer number(Map<String, Object> event) { return 42; }
+    public Object nothing(Map<String, Object> event) { return null; }
+}""",
     "example/Fails.java": """package example;
 import java.util.Map;
 public class Fails {
@@ -240,6 +293,25 @@ def test_stream_handler_and_bean_handler(lambda_client, java_function):
     greet = java_function("example.Greeter::greet")
     answer = lambda_client.invoke(FunctionName=greet, Payload=json.dumps({"name": "Ada", "age": 36, "extra": 1}))
     assert json.loads(answer["Payload"].read()) == {"message": "Hello Ada", "adult": True}
+
+
+def test_results_are_serialized_as_aws_java_runtime_serializes_them(lambda_client, java_function):
+    """AWS's Java runtime writes a handler's answer with its own Jackson settings: null properties left out, bean
+    naming (getURL is "URL"), declared-field order (superclass first), binary in base64, dates as epoch millis,
+    Instant as decimal seconds, LocalDate as [y, m, d], NaN as a string, Optional as its content; a String result
+    is a JSON string. Compared byte for byte, so order and spelling count."""
+    order = java_function("example.Shapes::order")
+    payload = lambda_client.invoke(FunctionName=order, Payload=b"{}")["Payload"].read().decode()
+    assert payload == (
+        '{"id":"b-1","customer":"Ada","URL":"https://example.com/o/1","quantity":3,"paid":true,"ratio":"NaN",'
+        '"size":"LARGE","raw":"AQID","codes":[7,8],"created":1700000000123,"shipped":1700000000.123000000,'
+        '"due":[2024,1,15],"coupon":"SAVE","extra":{"kept":null,"n":1},"tags":["a\\tb","\\u0001"]}')
+    text = java_function("example.Shapes::text")
+    assert lambda_client.invoke(FunctionName=text, Payload=b"{}")["Payload"].read() == b'"plain \\"text\\""'
+    number = java_function("example.Shapes::number")
+    assert lambda_client.invoke(FunctionName=number, Payload=b"{}")["Payload"].read() == b"42"
+    nothing = java_function("example.Shapes::nothing")
+    assert lambda_client.invoke(FunctionName=nothing, Payload=b"{}")["Payload"].read() == b"null"
 
 
 def test_exception_and_missing_class(lambda_client, java_function):

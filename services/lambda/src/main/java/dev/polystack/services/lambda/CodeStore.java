@@ -52,9 +52,9 @@ final class CodeStore {
         return new CodeRef(sha, zip.length, fileName);
     }
 
-    /** The code of an image function: the image itself, nothing on disk. */
-    static CodeRef image(String imageUri) {
-        return new CodeRef(sha256(imageUri.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0, null, imageUri);
+    /** The code of an image function: the image itself, named by its digest (hex), nothing on disk. */
+    static CodeRef image(String imageUri, String digest) {
+        return new CodeRef(digest, 0, null, imageUri);
     }
 
     Path zipFile(CodeRef code) {

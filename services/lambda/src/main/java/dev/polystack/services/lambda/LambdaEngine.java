@@ -1,6 +1,7 @@
 package dev.polystack.services.lambda;
 
 import dev.polystack.api.AccountRegionStore;
+import dev.polystack.services.lambda.executor.ContainerEngine;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,10 +37,10 @@ final class LambdaEngine {
     private final CodeStore code;
     /** Told the function ARN whose environments must stop (code or configuration changed, function deleted). */
     private final Consumer<String> retire;
-    /** Whether a container engine runs image functions ({@code LAMBDA_CONTAINER_ENGINE}). */
-    private final boolean containers;
+    /** The engine that runs image functions ({@code LAMBDA_CONTAINER_ENGINE}), or null: image functions refused. */
+    private final ContainerEngine containers;
 
-    LambdaEngine(AccountRegionStore<LambdaState> store, CodeStore code, Consumer<String> retire, boolean containers) {
+    LambdaEngine(AccountRegionStore<LambdaState> store, CodeStore code, Consumer<String> retire, ContainerEngine containers) {
         this.containers = containers;
         this.store = store;
         this.code = code;
@@ -70,7 +71,7 @@ final class LambdaEngine {
         validateRole(s.role());
         String packageType = in.packageType() == null ? "Zip" : in.packageType();
         boolean image = packageType.equals("Image");
-        if (image && !containers) {
+        if (image && containers == null) {
             throw LambdaErrors.invalidParameter("Polystack runs functions as local processes and has no container "
                     + "engine configured (LAMBDA_CONTAINER_ENGINE): PackageType Image is not supported. Deploy the "
                     + "function as a .zip archive.");
@@ -87,7 +88,7 @@ final class LambdaEngine {
         List<String> arch = in.architectures() == null ? List.of("x86_64") : in.architectures();
         validateArchitectures(arch);
         if (!image && in.zip() == null) throw LambdaErrors.invalidParameter("Please provide a source for function code.");
-        CodeRef codeRef = image ? CodeStore.image(in.imageUri()) : code.store(in.zip());
+        CodeRef codeRef = image ? imageCode(in.imageUri()) : code.store(in.zip());
         FunctionConfig base = new FunctionConfig(null, null, null, "", FunctionConfig.DEFAULT_TIMEOUT,
                 FunctionConfig.DEFAULT_MEMORY, null, List.of(), arch, 512, "PassThrough", null, null, "Text",
                 "/aws/lambda/" + ref.name(), packageType, null);
@@ -160,10 +161,14 @@ final class LambdaEngine {
         synchronized (fn) {
             image = fn.latest.code().isImage();
         }
-        if (image ? imageUri == null : zip == null) {
-            throw LambdaErrors.invalidParameter("Please provide a source for function code.");
+        if (image && imageUri == null) {
+            throw LambdaErrors.invalidParameter("Please provide ImageUri when updating a function with packageType Image.");
         }
-        CodeRef codeRef = image ? CodeStore.image(imageUri) : code.store(zip);
+        if (!image && imageUri != null) {
+            throw LambdaErrors.invalidParameter("Please don't provide ImageUri when updating a function with packageType Zip.");
+        }
+        if (!image && zip == null) throw LambdaErrors.invalidParameter("Please provide a source for function code.");
+        CodeRef codeRef = image ? imageCode(imageUri) : code.store(zip);
         FunctionVersion updated;
         Found answer;
         synchronized (fn) {
@@ -176,6 +181,18 @@ final class LambdaEngine {
         }
         retire.accept(fn.arn() + ":" + FunctionVersion.LATEST + ":");
         return answer;
+    }
+
+    /**
+     * An image function's code: the image the engine holds under {@code uri}, named by its digest (AWS's CodeSha256
+     * of an image function). An image the engine does not have is refused as AWS refuses one missing from ECR.
+     */
+    private CodeRef imageCode(String uri) {
+        String digest = containers.imageDigest(uri);
+        if (digest == null) {
+            throw LambdaErrors.invalidParameter("Source image " + uri + " does not exist. Provide a valid source image.");
+        }
+        return CodeStore.image(uri, digest);
     }
 
     void deleteFunction(FunctionRef ref) {

@@ -55,7 +55,7 @@ public final class LambdaProvider implements LambdaApi, ServiceProvider, Persist
                 env.config().gatewayPort());
         if (containers != null) containers.removeLeftovers();
         this.executor = new ProcessExecutor(data.resolve("runtime-clients"), env.scheduler(), keepAlive, containers);
-        this.engine = new LambdaEngine(store, code, executor::retire, containers != null);
+        this.engine = new LambdaEngine(store, code, executor::retire, containers);
         this.layers = new Layers(store, code, data.resolve("opt"));
         this.logs = new InvocationLogs(env);
         this.invoker = new Invoker(engine, executor, code, layers, env, logs);
@@ -215,7 +215,7 @@ public final class LambdaProvider implements LambdaApi, ServiceProvider, Persist
 
     /** Where GetFunction says the code is: the package's download URL, or an image function's image. */
     private FunctionCodeLocation codeLocation(CodeRef c) {
-        if (c.isImage()) return FunctionCodeLocation.builder().repositoryType("ECR").imageUri(c.imageUri()).resolvedImageUri(c.imageUri()).build();
+        if (c.isImage()) return FunctionCodeLocation.builder().repositoryType("ECR").imageUri(c.imageUri()).resolvedImageUri(c.resolvedImageUri()).build();
         return FunctionCodeLocation.builder().repositoryType("S3").location(codeUrlBase() + c.fileName()).build();
     }
 

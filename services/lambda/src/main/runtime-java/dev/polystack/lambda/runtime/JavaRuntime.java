@@ -209,7 +209,7 @@ public final class JavaRuntime {
             args[0] = Json.convert(input, params[0], method.getGenericParameterTypes()[0]);
             if (params.length > 1) args[1] = context(params[1], values);
             Object result = method.invoke(target, args);
-            return Json.write(method.getReturnType() == void.class ? null : Json.toPlain(result)).getBytes(StandardCharsets.UTF_8);
+            return Json.writeResult(method.getReturnType() == void.class ? null : result).getBytes(StandardCharsets.UTF_8);
         }
 
         /** A Context of the interface the handler declares (aws-lambda-java-core's), or null for another type. */

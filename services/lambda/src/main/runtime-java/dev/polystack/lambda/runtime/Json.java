@@ -138,8 +138,10 @@ final class Json {
                     case '\n' -> b.append("\\n");
                     case '\r' -> b.append("\\r");
                     case '\t' -> b.append("\\t");
+                    case '\b' -> b.append("\\b");
+                    case '\f' -> b.append("\\f");
                     default -> {
-                        if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
+                        if (c < 0x20) b.append(String.format("\\u%04X", (int) c));
                         else b.append(c);
                     }
                 }
@@ -263,39 +265,194 @@ final class Json {
         return bean;
     }
 
-    /** A handler's answer as plain values: beans through their getters and public fields. */
-    static Object toPlain(Object v) throws ReflectiveOperationException {
-        if (v == null || v instanceof String || v instanceof Number || v instanceof Boolean) return v;
-        if (v instanceof Map<?, ?> m) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            for (Map.Entry<?, ?> e : m.entrySet()) out.put(String.valueOf(e.getKey()), toPlain(e.getValue()));
-            return out;
+    /**
+     * A handler's answer as JSON, written the way AWS's Java runtime writes it (aws-lambda-java-serialization: its
+     * own shaded Jackson, so a function's Jackson annotations play no part): a String as a JSON string; a bean by its
+     * public getters ({@code getX}, {@code isX} for a primitive boolean) and public fields, named by standard bean
+     * naming ({@code getURL} is {@code URL}), in the order of the class's declared fields, then the other getters,
+     * with null properties left out (NON_NULL; null map values stay); records by their components; byte arrays
+     * and ByteBuffers in base64, char arrays as strings, other arrays as lists; NaN and infinities as strings;
+     * java.util.Date as epoch milliseconds and java.time values as Jackson's JavaTimeModule writes timestamps
+     * (Instant: decimal seconds with nine digits, LocalDate: [year, month, day]); Optional as its content.
+     */
+    static String writeResult(Object v) throws ReflectiveOperationException {
+        StringBuilder b = new StringBuilder();
+        writeResult(b, v);
+        return b.toString();
+    }
+
+    private static void writeResult(StringBuilder b, Object v) throws ReflectiveOperationException {
+        if (v == null) {
+            b.append("null");
+        } else if (v instanceof CharSequence || v instanceof Character || v instanceof java.util.UUID
+                || v instanceof java.net.URI || v instanceof java.net.URL || v instanceof java.util.Locale
+                || v instanceof java.util.regex.Pattern || v instanceof java.util.Currency) {
+            write(b, v.toString());
+        } else if (v instanceof Double d && (d.isNaN() || d.isInfinite()) || v instanceof Float f && (f.isNaN() || f.isInfinite())) {
+            write(b, v.toString());
+        } else if (v instanceof Number || v instanceof Boolean) {
+            b.append(v);
+        } else if (v instanceof Enum<?> e) {
+            write(b, e.name());
+        } else if (v instanceof Class<?> c) {
+            write(b, c.getName());
+        } else if (v instanceof java.io.File f) {
+            write(b, f.getAbsolutePath());
+        } else if (v instanceof java.util.TimeZone z) {
+            write(b, z.getID());
+        } else if (v instanceof byte[] bytes) {
+            write(b, Base64.getEncoder().encodeToString(bytes));
+        } else if (v instanceof ByteBuffer buffer) {
+            ByteBuffer copy = buffer.duplicate();
+            byte[] bytes = new byte[copy.remaining()];
+            copy.get(bytes);
+            write(b, Base64.getEncoder().encodeToString(bytes));
+        } else if (v instanceof char[] chars) {
+            write(b, new String(chars));
+        } else if (v instanceof Date d) {
+            b.append(d.getTime());
+        } else if (v instanceof java.util.Calendar c) {
+            b.append(c.getTimeInMillis());
+        } else if (v instanceof java.util.Optional<?> o) {
+            writeResult(b, o.orElse(null));
+        } else if (v instanceof java.util.OptionalInt o) {
+            b.append(o.isPresent() ? String.valueOf(o.getAsInt()) : "null");
+        } else if (v instanceof java.util.OptionalLong o) {
+            b.append(o.isPresent() ? String.valueOf(o.getAsLong()) : "null");
+        } else if (v instanceof java.util.OptionalDouble o) {
+            if (o.isPresent()) writeResult(b, o.getAsDouble()); else b.append("null");
+        } else if (v instanceof java.time.temporal.TemporalAccessor || v instanceof java.time.Duration) {
+            writeTime(b, v);
+        } else if (v instanceof Map<?, ?> m) {
+            b.append('{');
+            boolean first = true;
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                if (!first) b.append(',');
+                first = false;
+                write(b, e.getKey() instanceof Enum<?> k ? k.name() : String.valueOf(e.getKey()));
+                b.append(':');
+                writeResult(b, e.getValue());
+            }
+            b.append('}');
+        } else if (v instanceof Iterable<?> items) {
+            b.append('[');
+            boolean first = true;
+            for (Object o : items) {
+                if (!first) b.append(',');
+                first = false;
+                writeResult(b, o);
+            }
+            b.append(']');
+        } else if (v.getClass().isArray()) {
+            b.append('[');
+            for (int k = 0; k < java.lang.reflect.Array.getLength(v); k++) {
+                if (k > 0) b.append(',');
+                writeResult(b, java.lang.reflect.Array.get(v, k));
+            }
+            b.append(']');
+        } else {
+            writeBean(b, v);
         }
-        if (v instanceof Collection<?> c) {
-            List<Object> out = new ArrayList<>();
-            for (Object o : c) out.add(toPlain(o));
-            return out;
+    }
+
+    /** java.time values as Jackson's JavaTimeModule writes them with its defaults (timestamps, nanoseconds). */
+    private static void writeTime(StringBuilder b, Object v) throws ReflectiveOperationException {
+        if (v instanceof Instant i) {
+            b.append(decimalSeconds(i.getEpochSecond(), i.getNano()));
+        } else if (v instanceof OffsetDateTime t) {
+            b.append(decimalSeconds(t.toEpochSecond(), t.getNano()));
+        } else if (v instanceof java.time.ZonedDateTime t) {
+            b.append(decimalSeconds(t.toEpochSecond(), t.getNano()));
+        } else if (v instanceof java.time.Duration d) {
+            b.append(decimalSeconds(d.getSeconds(), d.getNano()));
+        } else if (v instanceof java.time.LocalDate d) {
+            b.append('[').append(d.getYear()).append(',').append(d.getMonthValue()).append(',').append(d.getDayOfMonth()).append(']');
+        } else if (v instanceof java.time.LocalDateTime t) {
+            b.append('[').append(t.getYear()).append(',').append(t.getMonthValue()).append(',').append(t.getDayOfMonth())
+                    .append(',');
+            timeOfDay(b, t.toLocalTime());
+            b.append(']');
+        } else if (v instanceof java.time.LocalTime t) {
+            b.append('[');
+            timeOfDay(b, t);
+            b.append(']');
+        } else {
+            write(b, v.toString()); // Year, YearMonth, ZoneId and the like: their ISO text
         }
-        if (v.getClass().isArray() && !v.getClass().getComponentType().isPrimitive()) {
-            return toPlain(List.of((Object[]) v));
+    }
+
+    /** Hour and minute, then the second if it or the nanoseconds are set, then the nanoseconds if set. */
+    private static void timeOfDay(StringBuilder b, java.time.LocalTime t) {
+        b.append(t.getHour()).append(',').append(t.getMinute());
+        if (t.getSecond() > 0 || t.getNano() > 0) {
+            b.append(',').append(t.getSecond());
+            if (t.getNano() > 0) b.append(',').append(t.getNano());
         }
-        if (v instanceof Enum<?> e) return e.name();
-        Map<String, Object> out = new LinkedHashMap<>();
-        if (v.getClass().isRecord()) {
-            for (var c : v.getClass().getRecordComponents()) out.put(c.getName(), toPlain(c.getAccessor().invoke(v)));
-            return out;
+    }
+
+    /** Seconds with nine decimal places (Jackson's DecimalUtils), "0.0" for zero. */
+    private static String decimalSeconds(long seconds, int nanos) {
+        if (seconds == 0 && nanos == 0) return "0.0";
+        return new BigDecimal(BigInteger.valueOf(seconds).multiply(BigInteger.valueOf(1_000_000_000L))
+                .add(BigInteger.valueOf(nanos)), 9).toPlainString();
+    }
+
+    /**
+     * A bean or record as Jackson's bean serializer writes it with AWS's settings: properties in the order of the
+     * class's declared fields (superclasses first, private ones included for the order), then getters without a
+     * field; a property is visible through a public getter or a public field; nulls left out.
+     */
+    private static void writeBean(StringBuilder b, Object v) throws ReflectiveOperationException {
+        Map<String, java.lang.reflect.Member> properties = new LinkedHashMap<>();
+        Class<?> type = v.getClass();
+        if (type.isRecord()) {
+            for (var c : type.getRecordComponents()) properties.put(c.getName(), c.getAccessor());
+        } else {
+            List<Class<?>> hierarchy = new ArrayList<>();
+            for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) hierarchy.add(0, c);
+            for (Class<?> c : hierarchy) {
+                for (Field f : c.getDeclaredFields()) {
+                    int mod = f.getModifiers();
+                    if (Modifier.isStatic(mod) || Modifier.isTransient(mod) || f.isSynthetic()) continue;
+                    properties.putIfAbsent(f.getName(), null);
+                    if (Modifier.isPublic(mod)) properties.put(f.getName(), f);
+                }
+            }
+            for (Method m : type.getMethods()) {
+                if (m.getParameterCount() != 0 || m.getDeclaringClass() == Object.class || Modifier.isStatic(m.getModifiers())
+                        || m.getReturnType() == void.class || m.isBridge() || m.isSynthetic()) continue;
+                String n = m.getName();
+                String prop = n.startsWith("get") && n.length() > 3 ? n.substring(3)
+                        : n.startsWith("is") && n.length() > 2 && m.getReturnType() == boolean.class ? n.substring(2) : null;
+                if (prop != null) properties.put(beanName(prop), m);
+            }
         }
-        for (Method m : v.getClass().getMethods()) {
-            if (m.getParameterCount() != 0 || m.getDeclaringClass() == Object.class || Modifier.isStatic(m.getModifiers())) continue;
-            String n = m.getName();
-            String prop = n.startsWith("get") && n.length() > 3 ? n.substring(3)
-                    : n.startsWith("is") && n.length() > 2 && m.getReturnType() == boolean.class ? n.substring(2) : null;
-            if (prop == null) continue;
-            out.put(Character.toLowerCase(prop.charAt(0)) + prop.substring(1), toPlain(m.invoke(v)));
+        b.append('{');
+        boolean first = true;
+        for (Map.Entry<String, java.lang.reflect.Member> p : properties.entrySet()) {
+            if (p.getValue() == null) continue;
+            Object value;
+            if (p.getValue() instanceof Method m) {
+                m.setAccessible(true); // a public getter of a non-public class (a nested handler type)
+                value = m.invoke(v);
+            } else {
+                Field f = (Field) p.getValue();
+                f.setAccessible(true);
+                value = f.get(v);
+            }
+            if (value == null) continue;
+            if (!first) b.append(',');
+            first = false;
+            write(b, p.getKey());
+            b.append(':');
+            writeResult(b, value);
         }
-        for (Field f : v.getClass().getFields()) {
-            if (!Modifier.isStatic(f.getModifiers())) out.putIfAbsent(f.getName(), toPlain(f.get(v)));
-        }
-        return out;
+        b.append('}');
+    }
+
+    /** Standard bean naming: the first letter lowered, unless the first two are capitals ({@code URL} stays). */
+    private static String beanName(String prop) {
+        if (prop.length() > 1 && Character.isUpperCase(prop.charAt(0)) && Character.isUpperCase(prop.charAt(1))) return prop;
+        return Character.toLowerCase(prop.charAt(0)) + prop.substring(1);
     }
 }

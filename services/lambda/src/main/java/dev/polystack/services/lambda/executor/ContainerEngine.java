@@ -73,6 +73,38 @@ public final class ContainerEngine {
         return cmd;
     }
 
+    /**
+     * The digest of a local image, as {@code <engine> image inspect} reports it (the hex after {@code sha256:}), or
+     * null when the engine has no such image. AWS reports an image function's CodeSha256 as its image's digest; the
+     * engine is asked on a platform thread (its output is a blocking pipe read), bounded to 30 s.
+     */
+    public String imageDigest(String uri) {
+        List<String> cmd = new ArrayList<>(engine);
+        cmd.addAll(List.of("image", "inspect", "--format", "{{.Digest}}", uri));
+        String[] answer = new String[1];
+        Thread t = Thread.ofPlatform().daemon().name("lambda-container-inspect").start(() -> {
+            try {
+                Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                String out = new String(p.getInputStream().readAllBytes()).trim();
+                if (p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0) answer[0] = out;
+                else p.destroyForcibly();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "container engine " + cmd + " failed: " + e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            if (!t.join(java.time.Duration.ofSeconds(35))) return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+        String digest = answer[0];
+        if (digest == null || digest.isEmpty()) return null;
+        return digest.startsWith("sha256:") ? digest.substring("sha256:".length()) : digest;
+    }
+
     /** Kills a container (a timeout, a retired environment); waits a bounded time for the engine. */
     void kill(String name) {
         runQuietly(List.of("kill", name));
