@@ -612,6 +612,18 @@ final class LambdaEngine {
         }
     }
 
+    /** Every qualifier's provisioned concurrency, in the order they were put; with the function's ARN. */
+    record ProvisionedConcurrency(String functionArn, Map<String, Integer> byQualifier) {
+    }
+
+    ProvisionedConcurrency provisionedConcurrencies(FunctionRef ref) {
+        requireUnqualified(ref);
+        LambdaFunction fn = function(ref);
+        synchronized (fn) {
+            return new ProvisionedConcurrency(fn.arn(), new LinkedHashMap<>(fn.provisionedConcurrency));
+        }
+    }
+
     void deleteProvisionedConcurrency(FunctionRef ref) {
         LambdaFunction fn = function(ref);
         synchronized (fn) {

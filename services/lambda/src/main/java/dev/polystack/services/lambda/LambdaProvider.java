@@ -420,6 +420,20 @@ public final class LambdaProvider implements LambdaApi, ServiceProvider, Persist
     }
 
     @Override
+    public ListProvisionedConcurrencyConfigsResponse listProvisionedConcurrencyConfigs(RequestContext ctx,
+                                                                                     ListProvisionedConcurrencyConfigsRequest in) {
+        LambdaEngine.ProvisionedConcurrency all = engine.provisionedConcurrencies(ref(ctx, in.functionName(), null));
+        List<ProvisionedConcurrencyConfigListItem> items = new ArrayList<>();
+        all.byQualifier().forEach((qualifier, n) -> items.add(ProvisionedConcurrencyConfigListItem.builder()
+                .functionArn(all.functionArn() + ":" + qualifier).requestedProvisionedConcurrentExecutions(n)
+                .availableProvisionedConcurrentExecutions(n).allocatedProvisionedConcurrentExecutions(n)
+                .status("READY").lastModified(LambdaShapes.timestamp(Instant.now())).build()));
+        LambdaShapes.Page<ProvisionedConcurrencyConfigListItem> page = LambdaShapes.page(items, in.marker(), in.maxItems());
+        return ListProvisionedConcurrencyConfigsResponse.builder().provisionedConcurrencyConfigs(page.items())
+                .nextMarker(page.nextMarker()).build();
+    }
+
+    @Override
     public void deleteProvisionedConcurrencyConfig(RequestContext ctx, DeleteProvisionedConcurrencyConfigRequest in) {
         engine.deleteProvisionedConcurrency(ref(ctx, in.functionName(), in.qualifier()));
         ctx.response().status(204);

@@ -86,11 +86,23 @@ final class LambdaShapes {
             }
             if (c.runtime() != null) {
                 b.runtimeVersionConfig(RuntimeVersionConfig.builder().runtimeVersionArn("arn:" + FunctionRef.partition(fn.region)
-                        + ":lambda:" + fn.region + "::runtime:" + CodeStore.sha256(c.runtime().getBytes(StandardCharsets.UTF_8))
-                        .replaceAll("[^A-Za-z0-9]", "").toLowerCase().substring(0, 40)).build());
+                        + ":lambda:" + fn.region + "::runtime:" + runtimeVersionId(c.runtime())).build());
             }
         }
         return b.build();
+    }
+
+    /**
+     * A runtime version's id as AWS's runtime version ARNs end: 64 hex digits, here the SHA-256 of the runtime's
+     * name (a base64 hash with its symbols removed was shorter than its cut for some names: a 500 on ruby3.3).
+     */
+    static String runtimeVersionId(String runtime) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(runtime.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static AliasConfiguration alias(Alias a, LambdaFunction fn) {
