@@ -6,6 +6,7 @@ the CPU it spent until Ready. (load-independent, unlike wall time on a shared bo
 benchmark (bench/run.sh's generator, alternating rounds) against both.
 
     python3 bench/container.py [--image localhost/polystack:latest] [--runs 3] [--scenarios sqs-send-receive-delete]
+    python3 bench/container.py --image localhost/polystack:native --start-only   # size and start of one image
 
 Needs root, podman and runc, a built image (container/build-local.sh) and a built tree. The container uses the
 host's network (its own port via GATEWAY_LISTEN), so both are reached over loopback the same way.
@@ -109,6 +110,8 @@ def main():
                         help="the container's CPU weight (podman run --cpu-shares). On cgroup v1 a container's cgroup "
                              "as a whole weighs as much as one root-level task, so on a busy box it gets far less "
                              "CPU than the bare process: give it more to compare like with like (README, Container)")
+    parser.add_argument("--start-only", action="store_true",
+                        help="image size, start to Ready. and idle RSS only: no bare server, no SQS comparison")
     args = parser.parse_args()
 
     print(f"load average {open('/proc/loadavg').read().split()[0]}; container CPU weight "
@@ -128,6 +131,15 @@ def main():
           f"(launcher -> Ready.) median {statistics.median(r[1] for r in runs):.2f} s, "
           f"JVM CPU until Ready. median {statistics.median(r[2] for r in runs):.2f} s ({args.runs} runs, "
           f"load average {open('/proc/loadavg').read().split()[0]})")
+
+    if args.start_only:
+        name, *_ = start_container(args.image, free_port(), args.cpu_shares)
+        try:
+            time.sleep(5)
+            print(f"idle RSS: container JVM {rss_mb(int(podman('inspect', '--format', '{{.State.Pid}}', name)))} MB")
+        finally:
+            subprocess.run([*PODMAN, "rm", "-f", "-v", name], env=ENV, capture_output=True)
+        return
 
     c_port, b_port = free_port(), free_port()
     name, *_ = start_container(args.image, c_port, args.cpu_shares)

@@ -52,6 +52,19 @@ def image():
     return tag
 
 
+@pytest.fixture(scope="session")
+def native_image():
+    """The native-only image (container/build-local.sh TAG native: no Python tier), or POLYSTACK_TEST_NATIVE_IMAGE."""
+    given = os.environ.get("POLYSTACK_TEST_NATIVE_IMAGE")
+    if given:
+        return given
+    tag = f"localhost/polystack-test-{hashlib.sha1(str(ROOT).encode()).hexdigest()[:8]}:native"
+    done = subprocess.run([str(ROOT / "container" / "build-local.sh"), tag, "native"], env=ENV, capture_output=True,
+                          text=True, timeout=1200)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return tag
+
+
 class Container:
     """One `podman run -d` of the image on the host's network, on its own port."""
 
@@ -287,3 +300,43 @@ def test_a_moto_hosted_service_runs_in_the_image(run):
     ses = c.client("ses")
     ses.verify_email_identity(EmailAddress="sender@example.com")
     assert ses.list_identities()["Identities"] == ["sender@example.com"]
+
+
+def test_the_native_only_image_serves_native_services_and_says_python_tier_ones_are_not_in_it(native_image):
+    """The native-only tag: no moto, GraalPy or Truffle inside, SQS, S3 and DynamoDB served natively, and a service
+    only the Python tier serves (SES) answered with the documented AWS-shaped error, not a 500 or a hang."""
+    listing = podman("run", "--rm", "--entrypoint", "/bin/bash", native_image, "-c",
+                     "ls /opt/polystack/gateway/target/lib /opt/polystack/vendor; "
+                     "test -s /opt/polystack/gateway/target/polystack.aot && echo cache-recorded").stdout.split()
+    assert "cache-recorded" in listing
+    assert not [j for j in listing if j.startswith(("python-language", "truffle-", "polyglot-", "bridge-"))], listing
+    assert "moto" not in listing and "service-sqs-0.1.0-SNAPSHOT.jar" in listing
+
+    c = Container(native_image)
+    try:
+        services = requests.get(c.url + "/_localstack/health", timeout=10).json()["services"]
+        assert services["sqs"] in ("available", "running") and "ses" not in services
+        sqs = c.client("sqs")
+        queue = sqs.create_queue(QueueName="native")["QueueUrl"]
+        sqs.send_message(QueueUrl=queue, MessageBody="hello")
+        assert sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=1)["Messages"][0]["Body"] == "hello"
+        s3 = c.client("s3")
+        s3.create_bucket(Bucket="native-bucket")
+        s3.put_object(Bucket="native-bucket", Key="k", Body=b"native")
+        assert s3.get_object(Bucket="native-bucket", Key="k")["Body"].read() == b"native"
+        dynamodb = c.client("dynamodb")
+        dynamodb.create_table(TableName="native", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                              AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                              BillingMode="PAY_PER_REQUEST")
+        dynamodb.put_item(TableName="native", Item={"id": {"S": "1"}})
+        assert dynamodb.get_item(TableName="native", Key={"id": {"S": "1"}})["Item"] == {"id": {"S": "1"}}
+
+        ses = make_client(c.url, "ses", config=Config(retries={"max_attempts": 1}))
+        with pytest.raises(ClientError) as e:
+            ses.list_identities()
+        error = e.value.response
+        assert error["ResponseMetadata"]["HTTPStatusCode"] == 501 and error["Error"]["Code"] == "NotImplemented"
+        assert error["Error"]["Message"].startswith("Service 'ses' is not available in this image: "), error
+        assert "Use the full image" in error["Error"]["Message"]
+    finally:
+        c.remove()

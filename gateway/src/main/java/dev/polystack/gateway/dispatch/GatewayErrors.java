@@ -20,6 +20,16 @@ public final class GatewayErrors {
         return new ServiceException("NotImplemented", what + " is not implemented in Polystack yet.", 501, false);
     }
 
+    /**
+     * A service without a native provider, in the native-only container image ({@code POLYSTACK_IMAGE_VARIANT=native}),
+     * which leaves out the Python tier that serves such services in the full image.
+     */
+    public static ServiceException notInThisImage(String service) {
+        return new ServiceException("NotImplemented", "Service '" + service + "' is not available in this image: "
+                + "Polystack's native-only image serves only the natively implemented services and leaves out the "
+                + "Python tier (moto under GraalPy) that serves the others. Use the full image for it.", 501, false);
+    }
+
     /** {@code PROVIDER_OVERRIDE_<SERVICE>} names a kind that is not installed for the service. */
     public static ServiceException overrideUnavailable(String service, String setting, String kind) {
         return new ServiceException("InternalFailure", setting + "=" + kind + ": no '" + kind

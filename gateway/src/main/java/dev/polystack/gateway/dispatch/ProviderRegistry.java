@@ -116,11 +116,20 @@ public final class ProviderRegistry {
         if (slot != null && slot.provider != null) return slot.provider;
         switch (availability(service)) {
             case DISABLED -> throw GatewayErrors.serviceDisabled(service);
-            case NOT_IMPLEMENTED -> throw GatewayErrors.serviceNotImplemented(service, null);
+            case NOT_IMPLEMENTED -> throw notImplemented(service, null);
             case MISCONFIGURED -> throw GatewayErrors.overrideUnavailable(service, overrideSetting(service), overrideKind(service));
             case OFFERED -> { }
         }
         return slots.computeIfAbsent(service, s -> new Slot()).get(service);
+    }
+
+    /**
+     * The error for a service no provider serves: not implemented, or in the native-only container image
+     * ({@code POLYSTACK_IMAGE_VARIANT=native}) not available in this image.
+     */
+    public ServiceException notImplemented(String service, String operation) {
+        if ("native".equalsIgnoreCase(config.get("POLYSTACK_IMAGE_VARIANT"))) return GatewayErrors.notInThisImage(service);
+        return GatewayErrors.serviceNotImplemented(service, operation);
     }
 
     /** Readiness for {@code /_localstack/health}: available, running, starting, error, disabled. */

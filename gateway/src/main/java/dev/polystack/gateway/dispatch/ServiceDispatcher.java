@@ -171,7 +171,7 @@ public final class ServiceDispatcher {
     /** Why a service has no provider: disabled, not implemented (naming the operation), misconfigured override. */
     private ServiceException noProvider(String service, String operation) {
         if (registry.availability(service) == ProviderRegistry.Availability.NOT_IMPLEMENTED) {
-            return GatewayErrors.serviceNotImplemented(service, operation);
+            return registry.notImplemented(service, operation);
         }
         try {
             registry.obtain(service);

@@ -63,6 +63,20 @@ class ProviderRegistryTest {
     }
 
     @Test
+    void aServiceWithoutAProviderIsNotInTheNativeOnlyImage() {
+        CountingFactory nat = new CountingFactory("native", "sqs");
+        ServiceException plain = assertThrows(ServiceException.class, () -> registry(Map.of(), nat).obtain("ec2"));
+        assertEquals("NotImplemented", plain.code());
+        assertTrue(plain.getMessage().contains("not implemented in Polystack yet"), plain.getMessage());
+        ProviderRegistry image = registry(Map.of("POLYSTACK_IMAGE_VARIANT", "native"), nat);
+        ServiceException e = assertThrows(ServiceException.class, () -> image.obtain("ec2"));
+        assertEquals("NotImplemented", e.code());
+        assertEquals(501, e.status());
+        assertTrue(e.getMessage().startsWith("Service 'ec2' is not available in this image: "), e.getMessage());
+        assertEquals("native", kind(image.obtain("sqs")));
+    }
+
+    @Test
     void defaultsPreferNativeThenPythonThenMoto() {
         CountingFactory moto = new CountingFactory("moto", "sqs", "s3", "dynamodb");
         CountingFactory python = new CountingFactory("python", "sqs", "dynamodb");
