@@ -27,13 +27,17 @@ public sealed interface AttrValue {
         public int size() { return utf8Length(value); }
     }
 
+    /** A number, normalised once here (no trailing zeros; zero is {@code 0}) so size, text and hash need no stripping. */
     record N(BigDecimal value) implements AttrValue {
+        public N {
+            value = value.signum() == 0 ? BigDecimal.ZERO : value.stripTrailingZeros();
+        }
         public String type() { return "N"; }
-        public int size() { return numberSize(value); }
+        public int size() { return value.signum() == 0 ? 1 : (value.precision() + 1) / 2 + 1; }
         /** The canonical text DynamoDB answers with: {@code 1.50} → {@code 1.5}, {@code 1E+2} → {@code 100}. */
-        public String text() { return value.signum() == 0 ? "0" : value.stripTrailingZeros().toPlainString(); }
+        public String text() { return value.toPlainString(); }
         @Override public boolean equals(Object o) { return o instanceof N n && n.value.compareTo(value) == 0; }
-        @Override public int hashCode() { return value.signum() == 0 ? 0 : value.stripTrailingZeros().hashCode(); }
+        @Override public int hashCode() { return value.hashCode(); }
     }
 
     record B(byte[] value) implements AttrValue {

@@ -157,11 +157,12 @@ final class DynamoEngine {
                 throw e;
             }
             Map<String, AttrValue> updated = change.apply(old);
+            int bytes = 0;
             if (updated != null) {
-                Items.checkSize(updated);
+                bytes = Items.checkSize(updated);
                 updated = t.compact(updated);
             }
-            apply(t, key, old, updated, false);
+            apply(t, key, old, updated, bytes, false);
             return new Change(old, updated);
         } finally {
             t.lock.unlock();
@@ -170,24 +171,26 @@ final class DynamoEngine {
 
     /**
      * Stores one change, records it in the stream and the Kinesis destinations, and replicates it to the other
-     * replicas of a global table (which share the lock). Caller holds the table's lock.
+     * replicas of a global table (which share the lock). {@code updatedBytes} is the new item's size (0 for none),
+     * computed once by the caller's size check. Caller holds the table's lock.
      */
-    void apply(Table t, Key key, Map<String, AttrValue> old, Map<String, AttrValue> updated, boolean ttlDeletion) {
+    void apply(Table t, Key key, Map<String, AttrValue> old, Map<String, AttrValue> updated, int updatedBytes, boolean ttlDeletion) {
         if (old == null && updated == null) return;
         long now = clock.getAsLong();
-        record(t, key, old, updated, now, ttlDeletion);
+        record(t, key, old, updated, updatedBytes, now, ttlDeletion);
         ReplicaGroup group = t.replicas;
         if (group == null) return;
         for (ReplicaGroup.Replica replica : group.others(t)) {
             Table other = replica.table();
             Map<String, AttrValue> before = other.items.get(key);
             // A replica's change is an ordinary write there (an expiry is the service's only where it expired).
-            if (before != null || updated != null) record(other, key, before, updated, now, false);
+            if (before != null || updated != null) record(other, key, before, updated, updatedBytes, now, false);
         }
     }
 
-    private void record(Table t, Key key, Map<String, AttrValue> old, Map<String, AttrValue> updated, long now, boolean ttlDeletion) {
-        t.store(key, old, updated);
+    private void record(Table t, Key key, Map<String, AttrValue> old, Map<String, AttrValue> updated, int updatedBytes, long now,
+                        boolean ttlDeletion) {
+        t.store(key, old, updated, updatedBytes);
         TableStream s = t.stream;
         boolean toKinesis = kinesis != null && !t.kinesisDestinations.isEmpty();
         if (s == null && !toKinesis) return;
@@ -386,18 +389,19 @@ final class DynamoEngine {
             }
             if (failed) throw canceled(reasons, codes);
             List<Map<String, AttrValue>> news = new ArrayList<>();
+            int[] sizes = new int[actions.size()];
             for (int i = 0; i < actions.size(); i++) {
                 Action a = actions.get(i);
                 Map<String, AttrValue> updated = a.change == null ? olds.get(i) : a.change.apply(olds.get(i));
                 if (updated != null && a.change != null) {
-                    Items.checkSize(updated);
+                    sizes[i] = Items.checkSize(updated);
                     updated = current(a.table).compact(updated);
                 }
                 news.add(updated);
             }
             for (int i = 0; i < actions.size(); i++) {
                 Action a = actions.get(i);
-                if (a.change != null) apply(current(a.table), a.key, olds.get(i), news.get(i), false);
+                if (a.change != null) apply(current(a.table), a.key, olds.get(i), news.get(i), sizes[i], false);
             }
         } finally {
             for (Table t : tables) t.lock.unlock();
@@ -458,7 +462,7 @@ final class DynamoEngine {
                         try {
                             Map<String, AttrValue> current = locked.items.get(e.getKey());
                             if (current == e.getValue()) {
-                                apply(locked, e.getKey(), current, null, true);
+                                apply(locked, e.getKey(), current, null, 0, true);
                                 deleted++;
                             }
                         } finally {

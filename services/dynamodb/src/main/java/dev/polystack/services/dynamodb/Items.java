@@ -250,8 +250,11 @@ final class Items {
         return s;
     }
 
-    static void checkSize(Map<String, AttrValue> item) {
-        if (size(item) > MAX_ITEM_BYTES) throw Errors.validation("Item size has exceeded the maximum allowed size");
+    /** The item's size, checked against the 400 KB limit (AWS's text); returned so a write computes it once. */
+    static int checkSize(Map<String, AttrValue> item) {
+        int size = size(item);
+        if (size > MAX_ITEM_BYTES) throw Errors.validation("Item size has exceeded the maximum allowed size");
+        return size;
     }
 
     // ---- ordering ---------------------------------------------------------------------------------------

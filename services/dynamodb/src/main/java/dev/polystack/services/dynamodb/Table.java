@@ -189,8 +189,8 @@ final class Table {
             r = keyOrItem.get(range.name);
             if (r == null || !r.type().equals(range.type)) throw Errors.keyMismatch();
         }
-        checkKeyValue(hash.name, h);
-        if (r != null) checkKeyValue(range.name, r);
+        checkKeyValue(hash.name, h, true);
+        if (r != null) checkKeyValue(range.name, r, false);
         return Key.of(h, r);
     }
 
@@ -202,7 +202,7 @@ final class Table {
             if (!v.type().equals(k.type)) {
                 throw Errors.invalidParams("Type mismatch for key " + k.name + " expected: " + k.type + " actual: " + v.type());
             }
-            checkKeyValue(k.name, v);
+            checkKeyValue(k.name, v, k == hash);
         }
         for (Index idx : indexes.values()) {
             for (KeyAttr k : idx.range == null ? List.of(idx.hash) : List.of(idx.hash, idx.range)) {
@@ -216,13 +216,17 @@ final class Table {
         }
     }
 
-    private static void checkKeyValue(String name, AttrValue v) {
+    /** Key values: never empty; at most 2048 bytes for the partition key and 1024 for the sort key (AWS's texts). */
+    private static void checkKeyValue(String name, AttrValue v, boolean partitionKey) {
         if (v instanceof AttrValue.S s && s.value().isEmpty() || v instanceof AttrValue.B b && b.value().length == 0) {
             throw Errors.validation("One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty "
                     + (v instanceof AttrValue.S ? "string" : "binary") + " value. Key: " + name);
         }
-        if (v.size() > 2048 && v instanceof AttrValue.S) {
+        if (partitionKey && v.size() > 2048) {
             throw Errors.validation("One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of 2048 bytes");
+        }
+        if (!partitionKey && v.size() > 1024) {
+            throw Errors.validation("One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of 1024 bytes");
         }
     }
 
@@ -251,6 +255,11 @@ final class Table {
 
     /** Stores (or with null removes) the item under the key, keeping indexes and the size in step. Caller holds the lock. */
     void store(Key key, Map<String, AttrValue> old, Map<String, AttrValue> item) {
+        store(key, old, item, item == null ? 0 : Items.size(item));
+    }
+
+    /** {@link #store(Key, Map, Map)} with the new item's size already computed ({@code itemBytes}). */
+    void store(Key key, Map<String, AttrValue> old, Map<String, AttrValue> item, int itemBytes) {
         if (old != null) {
             sizeBytes.addAndGet(-Items.size(old));
             for (Index idx : indexes.values()) {
@@ -263,7 +272,7 @@ final class Table {
             return;
         }
         items.put(key, item);
-        sizeBytes.addAndGet(Items.size(item));
+        sizeBytes.addAndGet(itemBytes);
         for (Index idx : indexes.values()) {
             Key ik = idx.keyOf(item, key);
             if (ik != null) idx.entries.put(ik, item);
